@@ -1,0 +1,56 @@
+//! The finding record: what was found, where, and how to fix it.
+
+use crate::{Confidence, Severity};
+use serde::{Deserialize, Serialize};
+
+/// Which analyzer family produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Secret,
+    Config,
+    Code,
+    Dependency,
+}
+
+/// A span in a file. Lines are 1-based; columns are 1-based counts of Unicode scalar values
+/// (characters), `end_column` exclusive, as SARIF's `unicodeCodePoints` column kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// Path relative to the scanned root, with `/` separators.
+    pub path: String,
+    pub start_line: u32,
+    pub start_column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+/// Where in version-control history a finding was seen (filled by history sources).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub commit: String,
+    pub author: String,
+    pub date: String,
+}
+
+/// One problem found in one place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    /// Short human title, usually the rule's name.
+    pub title: String,
+    pub location: Location,
+    /// The offending line with the secret redacted, trimmed to a short window.
+    pub snippet: String,
+    pub remediation: String,
+    /// Stable identity: survives line moves and rescans (see [`crate::fingerprint`]).
+    pub fingerprint: String,
+    /// The raw secret; only filled when the user asked to see secrets.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub secret: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub provenance: Option<Provenance>,
+}

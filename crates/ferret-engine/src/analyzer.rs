@@ -1,0 +1,36 @@
+//! The analyzer interface: one file's contents in, findings out.
+//!
+//! Every analyzer family (secrets today; configuration, code and dependencies later) implements
+//! [`Analyzer`]; sources hand each file to every analyzer once.
+
+use ferret_core::Finding;
+
+/// A file handed to analyzers.
+pub struct SourceFile<'a> {
+    /// Path relative to the scanned root, `/`-separated.
+    pub path: &'a str,
+    /// The file's bytes (UTF-16 already decoded to UTF-8; otherwise as stored, not
+    /// necessarily valid UTF-8).
+    pub content: &'a [u8],
+}
+
+/// Rule metadata every analyzer exposes for `ferret rules` and report formats.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleInfo {
+    pub id: String,
+    pub name: String,
+    pub category: ferret_core::Category,
+    pub provider: String,
+    pub severity: ferret_core::Severity,
+    pub confidence: ferret_core::Confidence,
+    pub description: String,
+    pub remediation: String,
+}
+
+/// One analyzer family.
+pub trait Analyzer: Send + Sync {
+    /// Appends the findings for `file` to `findings`.
+    fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>);
+    /// The rules this analyzer runs.
+    fn rules(&self) -> Vec<RuleInfo>;
+}

@@ -1,0 +1,207 @@
+//! The scan pipeline: a source feeds every analyzer, inline suppressions are applied, and the
+//! findings are collected into a [`ScanReport`].
+
+use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
+use crate::config::{Config, ConfigError};
+use crate::secrets::{builtin_rule_specs, SecretAnalyzer, SecretMatcher};
+use crate::source::tree::{Progress, SkippedFile, TreeEntry, TreeWalk};
+use crate::suppress::line_suppresses;
+use crate::text::LineIndex;
+use ferret_core::Finding;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Default limit above which files are skipped: 10 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Settings that do not come from `.ferret.toml`.
+#[derive(Debug, Clone)]
+pub struct ScanSettings {
+    /// Overrides the config's `max_file_size` when set.
+    pub max_file_size: Option<u64>,
+    pub threads: usize,
+    pub show_secrets: bool,
+}
+
+impl Default for ScanSettings {
+    fn default() -> Self {
+        ScanSettings {
+            max_file_size: None,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            show_secrets: false,
+        }
+    }
+}
+
+/// The outcome of a scan.
+#[derive(Debug, Default, Serialize)]
+pub struct ScanReport {
+    pub findings: Vec<Finding>,
+    pub skipped: Vec<SkippedFile>,
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    /// Findings dropped by `ferret:ignore` comments.
+    pub suppressed_inline: u64,
+    /// Findings dropped because the baseline holds them.
+    pub baselined: u64,
+    #[serde(skip)]
+    pub duration: Duration,
+}
+
+/// Errors that stop a scan.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("{0}: no such file or directory")]
+    MissingPath(String),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Rules(String),
+}
+
+/// Analyzers plus the settings to run them over sources.
+pub struct Scanner {
+    analyzers: Vec<Box<dyn Analyzer>>,
+    excludes: Option<Gitignore>,
+    max_file_size: u64,
+    threads: usize,
+}
+
+impl Scanner {
+    /// A scanner with the built-in analyzers, adjusted by `config`. `root` anchors the config's
+    /// path excludes.
+    pub fn new(
+        root: &Path,
+        config: &Config,
+        settings: &ScanSettings,
+    ) -> Result<Scanner, ScanError> {
+        let specs = config.secret_rules(builtin_rule_specs().map_err(ScanError::Rules)?)?;
+        let matcher = SecretMatcher::new(specs).map_err(|e| ScanError::Rules(e.to_string()))?;
+        let secrets = SecretAnalyzer::new(matcher)
+            .with_allowlist(config.allow_values.clone(), config.allow_regexes()?)
+            .show_secrets(settings.show_secrets);
+        let excludes = if config.exclude.is_empty() {
+            None
+        } else {
+            let base = if root.is_dir() {
+                root
+            } else {
+                root.parent().unwrap_or(root)
+            };
+            let mut builder = GitignoreBuilder::new(base);
+            for pattern in &config.exclude {
+                builder.add_line(None, pattern).map_err(|e| ConfigError {
+                    file: config_name(config),
+                    problem: format!("invalid exclude pattern '{pattern}': {e}"),
+                })?;
+            }
+            Some(builder.build().map_err(|e| ConfigError {
+                file: config_name(config),
+                problem: format!("invalid exclude patterns: {e}"),
+            })?)
+        };
+        Ok(Scanner {
+            analyzers: vec![Box::new(secrets)],
+            excludes,
+            max_file_size: settings
+                .max_file_size
+                .or(config.max_file_size)
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            threads: settings.threads,
+        })
+    }
+
+    /// Every rule of every analyzer.
+    pub fn rules(&self) -> Vec<RuleInfo> {
+        self.analyzers.iter().flat_map(|a| a.rules()).collect()
+    }
+
+    /// Runs every analyzer over one file's content and applies inline suppressions.
+    /// Returns the findings and how many were suppressed.
+    pub fn scan_file(&self, path: &str, content: &[u8]) -> (Vec<Finding>, u64) {
+        let file = SourceFile { path, content };
+        let mut findings = Vec::new();
+        for analyzer in &self.analyzers {
+            analyzer.analyze(&file, &mut findings);
+        }
+        if findings.is_empty() || memchr::memmem::find(content, b"ferret:ignore").is_none() {
+            return (findings, 0);
+        }
+        let index = LineIndex::new(content);
+        let before = findings.len();
+        findings.retain(|f| {
+            let line = index.line_range(f.location.start_line as usize - 1);
+            !line_suppresses(&content[line], &f.rule_id)
+        });
+        let suppressed = (before - findings.len()) as u64;
+        (findings, suppressed)
+    }
+
+    /// Scans a directory tree (or a single file).
+    pub fn scan_tree(
+        &self,
+        root: &Path,
+        progress: Option<&Progress>,
+    ) -> Result<ScanReport, ScanError> {
+        if std::fs::symlink_metadata(root).is_err() {
+            return Err(ScanError::MissingPath(root.display().to_string()));
+        }
+        let started = Instant::now();
+        let report = Mutex::new(ScanReport::default());
+        let walk = TreeWalk {
+            root: root.to_path_buf(),
+            max_file_size: self.max_file_size,
+            threads: self.threads,
+            excludes: self.excludes.as_ref(),
+            progress,
+        };
+        walk.run(|| {
+            let report = &report;
+            move |entry: TreeEntry<'_>| match entry {
+                TreeEntry::File { path, content } => {
+                    let (findings, suppressed) = self.scan_file(path, &content);
+                    let mut report = report.lock().unwrap_or_else(|e| e.into_inner());
+                    report.files_scanned += 1;
+                    report.bytes_scanned += content.len() as u64;
+                    report.suppressed_inline += suppressed;
+                    report.findings.extend(findings);
+                }
+                TreeEntry::Skipped(skipped) => {
+                    report
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .skipped
+                        .push(skipped);
+                }
+            }
+        });
+        let mut report = report.into_inner().unwrap_or_else(|e| e.into_inner());
+        report.findings.sort_by(|a, b| {
+            (
+                &a.location.path,
+                a.location.start_line,
+                a.location.start_column,
+                &a.rule_id,
+            )
+                .cmp(&(
+                    &b.location.path,
+                    b.location.start_line,
+                    b.location.start_column,
+                    &b.rule_id,
+                ))
+        });
+        report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        report.duration = started.elapsed();
+        Ok(report)
+    }
+}
+
+fn config_name(config: &Config) -> String {
+    config.origin.as_ref().map_or_else(
+        || crate::config::CONFIG_FILE_NAME.to_string(),
+        |p| p.display().to_string(),
+    )
+}

@@ -1,0 +1,107 @@
+//! The secrets [`Analyzer`]: turns matcher spans into findings with locations, redacted
+//! snippets and fingerprints, after the user's allowlist.
+
+use super::{SecretMatcher, SecretRuleSpec};
+use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
+use crate::text::LineIndex;
+use ferret_core::{fingerprint, redacted_snippet, Category, Finding, Location};
+use regex::bytes::Regex;
+
+/// Finds leaked secrets.
+pub struct SecretAnalyzer {
+    matcher: SecretMatcher,
+    allow_values: Vec<Vec<u8>>,
+    allow_patterns: Vec<Regex>,
+    show_secrets: bool,
+}
+
+impl SecretAnalyzer {
+    pub fn new(matcher: SecretMatcher) -> SecretAnalyzer {
+        SecretAnalyzer {
+            matcher,
+            allow_values: Vec::new(),
+            allow_patterns: Vec::new(),
+            show_secrets: false,
+        }
+    }
+
+    /// Values never reported: exact strings and regexes (matched against the secret value).
+    pub fn with_allowlist(mut self, values: Vec<String>, patterns: Vec<Regex>) -> SecretAnalyzer {
+        self.allow_values = values.into_iter().map(String::into_bytes).collect();
+        self.allow_patterns = patterns;
+        self
+    }
+
+    /// Put the raw secret into findings (`--show-secrets`).
+    pub fn show_secrets(mut self, show: bool) -> SecretAnalyzer {
+        self.show_secrets = show;
+        self
+    }
+
+    pub fn matcher(&self) -> &SecretMatcher {
+        &self.matcher
+    }
+
+    fn allowed(&self, value: &[u8]) -> bool {
+        self.allow_values.iter().any(|v| v == value)
+            || self.allow_patterns.iter().any(|p| p.is_match(value))
+    }
+}
+
+fn info(spec: &SecretRuleSpec) -> RuleInfo {
+    RuleInfo {
+        id: spec.id.clone(),
+        name: spec.name.clone(),
+        category: Category::Secret,
+        provider: spec.provider.clone(),
+        severity: spec.severity,
+        confidence: spec.confidence,
+        description: spec.description.clone(),
+        remediation: spec.remediation.clone(),
+    }
+}
+
+impl Analyzer for SecretAnalyzer {
+    fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>) {
+        let matches = self.matcher.find(file.content);
+        if matches.is_empty() {
+            return;
+        }
+        let index = LineIndex::new(file.content);
+        for m in matches {
+            let value = &file.content[m.secret.clone()];
+            if self.allowed(value) {
+                continue;
+            }
+            let spec = &self.matcher.rules()[m.rule].spec;
+            let (start_line, start_column) = index.position(m.secret.start);
+            let (end_line, end_column) = index.position(m.secret.end);
+            let (line_text, span) = index.line_with_span(m.secret.clone());
+            findings.push(Finding {
+                rule_id: spec.id.clone(),
+                category: Category::Secret,
+                severity: spec.severity,
+                confidence: spec.confidence,
+                title: spec.name.clone(),
+                location: Location {
+                    path: file.path.to_string(),
+                    start_line,
+                    start_column,
+                    end_line,
+                    end_column,
+                },
+                snippet: redacted_snippet(&line_text, span),
+                remediation: spec.remediation.clone(),
+                fingerprint: fingerprint(&spec.id, file.path, value),
+                secret: self
+                    .show_secrets
+                    .then(|| String::from_utf8_lossy(value).into_owned()),
+                provenance: None,
+            });
+        }
+    }
+
+    fn rules(&self) -> Vec<RuleInfo> {
+        self.matcher.rules().iter().map(|r| info(&r.spec)).collect()
+    }
+}

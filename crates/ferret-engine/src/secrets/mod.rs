@@ -1,0 +1,361 @@
+//! The secret analyzer: finds leaked credentials in file contents.
+//!
+//! Matching is built for throughput. All rules' keywords go into one case-insensitive
+//! Aho-Corasick automaton that runs once over each file; a rule's regex then runs only over the
+//! lines around its keyword hits (merged into windows, so each line is searched at most once
+//! per rule). Candidates pass the precision filters in [`filters`], context requirements and
+//! allowlists; overlapping candidates are resolved so that a provider rule always beats a
+//! generic one and the same secret at the same place is reported once.
+
+mod analyzer;
+pub mod filters;
+mod rule;
+
+pub use analyzer::SecretAnalyzer;
+pub use rule::{parse_rule_file, Examples, RuleError, SecretRule, SecretRuleSpec};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use memchr::{memchr, memrchr};
+use std::collections::HashMap;
+use std::ops::Range;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+}
+
+/// The rule files compiled into the binary: `(file name, TOML text)`.
+pub fn builtin_rule_files() -> &'static [(&'static str, &'static str)] {
+    builtin::BUILTIN_SECRET_RULE_FILES
+}
+
+/// Parses every built-in rule file.
+pub fn builtin_rule_specs() -> Result<Vec<SecretRuleSpec>, String> {
+    let mut specs = Vec::new();
+    for (name, text) in builtin_rule_files() {
+        specs.extend(parse_rule_file(&format!("rules/secrets/{name}"), text)?);
+    }
+    Ok(specs)
+}
+
+/// How far (bytes) a single-line window may reach from a keyword hit on very long lines.
+const LINE_WINDOW_CAP: usize = 4096;
+/// How far (bytes) a multi-line rule's window reaches past its keyword.
+const MULTILINE_WINDOW: usize = 64 * 1024;
+
+/// A candidate secret in a file's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretMatch {
+    /// Index of the rule in [`SecretMatcher::rules`].
+    pub rule: usize,
+    /// Byte range of the secret value.
+    pub secret: Range<usize>,
+}
+
+/// Compiled secret rules with their shared keyword prefilter: finds secret spans in bytes.
+pub struct SecretMatcher {
+    rules: Vec<SecretRule>,
+    keywords: AhoCorasick,
+    /// For each keyword pattern, the rules that use it.
+    keyword_rules: Vec<Vec<usize>>,
+}
+
+impl std::fmt::Debug for SecretMatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretMatcher")
+            .field("rules", &self.rules.len())
+            .finish()
+    }
+}
+
+/// Errors building a matcher.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzerError {
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    #[error("duplicate rule id '{0}'")]
+    DuplicateId(String),
+    #[error("cannot build keyword prefilter: {0}")]
+    Prefilter(String),
+}
+
+impl SecretMatcher {
+    /// Compiles `specs` into an analyzer. Rule ids must be unique.
+    pub fn new(specs: Vec<SecretRuleSpec>) -> Result<SecretMatcher, AnalyzerError> {
+        let mut seen = std::collections::HashSet::new();
+        let mut rules = Vec::with_capacity(specs.len());
+        for spec in specs {
+            if !seen.insert(spec.id.clone()) {
+                return Err(AnalyzerError::DuplicateId(spec.id));
+            }
+            rules.push(SecretRule::compile(spec)?);
+        }
+        let mut patterns: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        for (rule_index, rule) in rules.iter().enumerate() {
+            for keyword in &rule.spec.keywords {
+                let key = keyword.to_ascii_lowercase();
+                let slot = *index.entry(key.clone()).or_insert_with(|| {
+                    patterns.push(key);
+                    keyword_rules.push(Vec::new());
+                    patterns.len() - 1
+                });
+                if !keyword_rules[slot].contains(&rule_index) {
+                    keyword_rules[slot].push(rule_index);
+                }
+            }
+        }
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .or_else(|_| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+            })
+            .map_err(|e| AnalyzerError::Prefilter(e.to_string()))?;
+        Ok(SecretMatcher {
+            rules,
+            keywords,
+            keyword_rules,
+        })
+    }
+
+    /// The built-in rules.
+    pub fn builtin() -> Result<SecretMatcher, String> {
+        let specs = builtin_rule_specs()?;
+        SecretMatcher::new(specs).map_err(|e| e.to_string())
+    }
+
+    pub fn rules(&self) -> &[SecretRule] {
+        &self.rules
+    }
+
+    /// Finds secrets in `content`, one match per secret span, sorted by position.
+    pub fn find(&self, content: &[u8]) -> Vec<SecretMatch> {
+        // 1. Keyword hits, grouped per rule.
+        let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+        for hit in self.keywords.find_overlapping_iter(content) {
+            for &rule in &self.keyword_rules[hit.pattern().as_usize()] {
+                hits.push((rule, hit.start(), hit.end()));
+            }
+        }
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        hits.sort_unstable();
+
+        // 2. Per rule: merged windows around hits, regex inside each window.
+        let mut candidates: Vec<SecretMatch> = Vec::new();
+        let mut i = 0;
+        while i < hits.len() {
+            let rule_index = hits[i].0;
+            let rule = &self.rules[rule_index];
+            let mut window: Option<Range<usize>> = None;
+            while i < hits.len() && hits[i].0 == rule_index {
+                let next = self.window(rule, content, hits[i].1, hits[i].2);
+                window = match window {
+                    Some(current) if next.start <= current.end => {
+                        Some(current.start..current.end.max(next.end))
+                    }
+                    Some(current) => {
+                        self.search_window(rule_index, content, current, &mut candidates);
+                        Some(next)
+                    }
+                    None => Some(next),
+                };
+                i += 1;
+            }
+            if let Some(current) = window {
+                self.search_window(rule_index, content, current, &mut candidates);
+            }
+        }
+
+        // 3. One finding per secret span: provider rules beat generic ones, then priority.
+        self.resolve_overlaps(candidates)
+    }
+
+    /// The byte window searched for `rule` around a keyword hit at `start..end`.
+    fn window(&self, rule: &SecretRule, content: &[u8], start: usize, end: usize) -> Range<usize> {
+        let (before, after) = if rule.spec.multiline {
+            (0, 0)
+        } else if rule.context.is_some() {
+            (rule.context_lines, rule.context_lines)
+        } else {
+            (0, 0)
+        };
+        let from = lines_back(
+            content,
+            start,
+            before,
+            LINE_WINDOW_CAP * (before as usize + 1),
+        );
+        let to = if rule.spec.multiline {
+            let limit = (end + MULTILINE_WINDOW).min(content.len());
+            match memchr(b'\n', &content[limit..]) {
+                Some(pos) if pos < LINE_WINDOW_CAP => limit + pos,
+                _ => limit,
+            }
+        } else {
+            lines_forward(content, end, after, LINE_WINDOW_CAP * (after as usize + 1))
+        };
+        from..to
+    }
+
+    fn search_window(
+        &self,
+        rule_index: usize,
+        content: &[u8],
+        window: Range<usize>,
+        out: &mut Vec<SecretMatch>,
+    ) {
+        let rule = &self.rules[rule_index];
+        let haystack = &content[window.clone()];
+        for caps in rule.regex.captures_iter(haystack) {
+            // The `secret` group, else the first other group that took part, else the match.
+            let group = caps
+                .get(rule.secret_group)
+                .or_else(|| {
+                    (1..caps.len())
+                        .filter(|&i| i != rule.name_group)
+                        .find_map(|i| caps.get(i))
+                })
+                .or_else(|| caps.get(0));
+            let Some(group) = group else {
+                continue;
+            };
+            let secret = window.start + group.start()..window.start + group.end();
+            if secret.is_empty() {
+                continue;
+            }
+            let name = caps
+                .name("name")
+                .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned());
+            if self.accept(rule, content, secret.clone(), name.as_deref()) {
+                out.push(SecretMatch {
+                    rule: rule_index,
+                    secret,
+                });
+            }
+        }
+    }
+
+    fn accept(
+        &self,
+        rule: &SecretRule,
+        content: &[u8],
+        secret: Range<usize>,
+        name: Option<&str>,
+    ) -> bool {
+        let value = &content[secret.clone()];
+        if filters::is_placeholder(value, rule.spec.repeats_ok) {
+            return false;
+        }
+        if let Some(min) = rule.spec.min_entropy {
+            if filters::shannon_entropy(value) < min {
+                return false;
+            }
+        }
+        if rule.allow.iter().any(|allow| allow.is_match(value)) {
+            return false;
+        }
+        if rule.spec.generic && !filters::generic_value_is_plausible(name.unwrap_or(""), value) {
+            return false;
+        }
+        if let Some(context) = &rule.context {
+            let lines = rule.context_lines;
+            let from = lines_back(
+                content,
+                secret.start,
+                lines,
+                LINE_WINDOW_CAP * (lines as usize + 1),
+            );
+            let to = lines_forward(
+                content,
+                secret.end,
+                lines,
+                LINE_WINDOW_CAP * (lines as usize + 1),
+            );
+            if !context.is_match(&content[from..to]) {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn resolve_overlaps(&self, mut candidates: Vec<SecretMatch>) -> Vec<SecretMatch> {
+        let rank = |m: &SecretMatch| {
+            let spec = &self.rules[m.rule].spec;
+            (
+                !spec.generic,
+                spec.priority,
+                spec.confidence,
+                m.secret.len(),
+            )
+        };
+        candidates.sort_by(|a, b| {
+            rank(b)
+                .cmp(&rank(a))
+                .then(a.secret.start.cmp(&b.secret.start))
+        });
+        let mut kept: Vec<SecretMatch> = Vec::new();
+        for candidate in candidates {
+            let overlaps = kept.iter().any(|k| {
+                k.secret.start < candidate.secret.end && candidate.secret.start < k.secret.end
+            });
+            if !overlaps {
+                kept.push(candidate);
+            }
+        }
+        kept.sort_by_key(|m| (m.secret.start, m.rule));
+        kept
+    }
+}
+
+/// Start of the line `lines` lines above the one containing `pos`, at most `cap` bytes back.
+fn lines_back(content: &[u8], pos: usize, lines: u32, cap: usize) -> usize {
+    let floor = pos.saturating_sub(cap);
+    let mut at = pos;
+    for _ in 0..=lines {
+        match memrchr(b'\n', &content[floor..at]) {
+            Some(nl) => at = floor + nl,
+            None => return floor,
+        }
+    }
+    at + 1
+}
+
+/// End of the line `lines` lines below the one containing `pos` (exclusive, before the
+/// newline), at most `cap` bytes ahead.
+fn lines_forward(content: &[u8], pos: usize, lines: u32, cap: usize) -> usize {
+    let ceiling = (pos + cap).min(content.len());
+    let mut at = pos;
+    for i in 0..=lines {
+        match memchr(b'\n', &content[at..ceiling]) {
+            Some(nl) if i == lines => return at + nl,
+            Some(nl) => at = at + nl + 1,
+            None => return ceiling,
+        }
+    }
+    ceiling
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_helpers_find_line_bounds() {
+        let text = b"one\ntwo\nthree\nfour";
+        let pos = 9; // inside "three"
+        assert_eq!(lines_back(text, pos, 0, 100), 8);
+        assert_eq!(lines_back(text, pos, 1, 100), 4);
+        assert_eq!(lines_back(text, pos, 5, 100), 0);
+        assert_eq!(lines_forward(text, pos, 0, 100), 13);
+        assert_eq!(lines_forward(text, pos, 1, 100), 18);
+        assert_eq!(lines_back(text, 12, 0, 2), 10);
+    }
+}

@@ -1,0 +1,208 @@
+//! Secret rules as data: the TOML format under `rules/secrets/` and in `.ferret.toml`, and its
+//! compiled form.
+//!
+//! ```toml
+//! [[rule]]
+//! id = "github-pat-classic"
+//! name = "GitHub personal access token (classic)"
+//! provider = "GitHub"
+//! severity = "high"                 # info | low | medium | high | critical
+//! confidence = "high"               # low | medium | high (default high)
+//! description = "What the credential grants."
+//! remediation = "How to revoke and rotate it at the provider."
+//! keywords = ["ghp_"]               # literal prefilter, case-insensitive; one must occur
+//! pattern = '''\b(?P<secret>ghp_[A-Za-z0-9]{36})\b'''
+//! min_entropy = 3.0                 # optional Shannon entropy (bits/char) of the secret
+//! context = '''(?i)github'''        # optional regex that must match within `context_lines`
+//! context_lines = 4                 # lines before and after the secret searched for `context`
+//! multiline = false                 # the pattern may span many lines (private keys)
+//! generic = false                   # a generic rule loses to every provider rule on overlap
+//! priority = 0                      # among provider rules on the same span, highest wins
+//! allow = ['''(?i)dummy''']         # the secret matching any of these is not reported
+//! repeats_ok = false                # skip the "long run of one character" placeholder check
+//! examples.positive = ["token = ghp_..."]
+//! examples.negative = ["token = ghp_xxxxxxxx"]
+//! ```
+//!
+//! The secret is the capture group named `secret`, else group 1, else the whole match.
+
+use ferret_core::{Confidence, Severity};
+use regex::bytes::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+
+/// A rule file: a list of `[[rule]]` tables.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<SecretRuleSpec>,
+}
+
+/// Positive (must be found) and negative (must not be found) examples of a rule.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(default)]
+    pub positive: Vec<String>,
+    #[serde(default)]
+    pub negative: Vec<String>,
+}
+
+/// One secret rule as written in TOML.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretRuleSpec {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub severity: Severity,
+    #[serde(default = "default_confidence")]
+    pub confidence: Confidence,
+    pub description: String,
+    pub remediation: String,
+    pub keywords: Vec<String>,
+    pub pattern: String,
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    #[serde(default)]
+    pub context: Option<String>,
+    #[serde(default)]
+    pub context_lines: Option<u32>,
+    #[serde(default)]
+    pub multiline: bool,
+    #[serde(default)]
+    pub generic: bool,
+    #[serde(default)]
+    pub priority: i32,
+    #[serde(default)]
+    pub allow: Vec<String>,
+    #[serde(default)]
+    pub repeats_ok: bool,
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+fn default_confidence() -> Confidence {
+    Confidence::High
+}
+
+/// A rule that could not be compiled.
+#[derive(Debug, thiserror::Error)]
+#[error("rule '{id}': {problem}")]
+pub struct RuleError {
+    pub id: String,
+    pub problem: String,
+}
+
+/// A rule ready to run.
+#[derive(Debug)]
+pub struct SecretRule {
+    pub spec: SecretRuleSpec,
+    pub(crate) regex: Regex,
+    pub(crate) secret_group: usize,
+    /// Index of the `name` group (generic rules), `usize::MAX` when absent.
+    pub(crate) name_group: usize,
+    pub(crate) context: Option<Regex>,
+    pub(crate) context_lines: u32,
+    pub(crate) allow: Vec<Regex>,
+}
+
+const DEFAULT_CONTEXT_LINES: u32 = 4;
+
+fn compile(id: &str, what: &str, pattern: &str) -> Result<Regex, RuleError> {
+    RegexBuilder::new(pattern)
+        .size_limit(16 << 20)
+        .dfa_size_limit(16 << 20)
+        .build()
+        .map_err(|e| RuleError {
+            id: id.to_string(),
+            problem: format!("invalid {what} regex: {}", first_line(&e.to_string())),
+        })
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl SecretRule {
+    /// Validates and compiles a rule.
+    pub fn compile(spec: SecretRuleSpec) -> Result<SecretRule, RuleError> {
+        let err = |problem: String| RuleError {
+            id: spec.id.clone(),
+            problem,
+        };
+        if spec.id.is_empty()
+            || !spec
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(err(
+                "id must be non-empty lowercase letters, digits and '-'".into(),
+            ));
+        }
+        for (field, value) in [
+            ("name", &spec.name),
+            ("provider", &spec.provider),
+            ("description", &spec.description),
+            ("remediation", &spec.remediation),
+        ] {
+            if value.trim().is_empty() {
+                return Err(err(format!("'{field}' must not be empty")));
+            }
+        }
+        if spec.keywords.is_empty() || spec.keywords.iter().any(|k| k.len() < 2) {
+            return Err(err(
+                "needs at least one keyword of 2 or more characters".into()
+            ));
+        }
+        let regex = compile(&spec.id, "pattern", &spec.pattern)?;
+        let secret_group = regex
+            .capture_names()
+            .position(|name| name == Some("secret"))
+            .unwrap_or(if regex.captures_len() > 1 { 1 } else { 0 });
+        let context = spec
+            .context
+            .as_deref()
+            .map(|c| compile(&spec.id, "context", c))
+            .transpose()?;
+        let allow = spec
+            .allow
+            .iter()
+            .map(|a| compile(&spec.id, "allow", a))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(entropy) = spec.min_entropy {
+            if !(0.0..=8.0).contains(&entropy) {
+                return Err(err("min_entropy must be between 0 and 8".into()));
+            }
+        }
+        let name_group = regex
+            .capture_names()
+            .position(|name| name == Some("name"))
+            .unwrap_or(usize::MAX);
+        Ok(SecretRule {
+            name_group,
+            context_lines: spec.context_lines.unwrap_or(DEFAULT_CONTEXT_LINES),
+            spec,
+            regex,
+            secret_group,
+            context,
+            allow,
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+}
+
+/// Parses a rule file's text. `origin` names the file in errors.
+pub fn parse_rule_file(origin: &str, text: &str) -> Result<Vec<SecretRuleSpec>, String> {
+    toml::from_str::<RuleFile>(text)
+        .map(|file| file.rules)
+        .map_err(|e| format!("{origin}: {}", first_line(&e.to_string())))
+}
