@@ -1,0 +1,359 @@
+//! The `ferret` binary: argument parsing and wiring only. Scanning lives in `ferret-engine`,
+//! rendering in `ferret-report`.
+//!
+//! Exit codes: 0 = no findings at or above `--fail-on`, 1 = findings, 2 = usage or runtime error.
+
+mod progress;
+
+use anyhow::{anyhow, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ferret_core::Severity;
+use ferret_engine::source::tree::{Progress, SkipReason};
+use ferret_engine::{Baseline, Config, ScanReport, ScanSettings, Scanner};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "ferret",
+    version,
+    about = "Find leaked secrets and risky code before an audit does."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan a directory or file for leaked secrets.
+    Scan(ScanArgs),
+    /// Manage baselines of accepted findings.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// List and describe the detection rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args)]
+struct CommonScanArgs {
+    /// Directory or file to scan.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Configuration file (default: PATH/.ferret.toml if present).
+    #[arg(short, long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Skip files larger than this many bytes (default 10485760, or the config's max_file_size).
+    #[arg(long, value_name = "BYTES")]
+    max_file_size: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    no_progress: bool,
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    #[command(flatten)]
+    common: CommonScanArgs,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "human")]
+    format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Report only findings whose fingerprint is not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Exit 1 only for findings of at least this severity.
+    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_severity)]
+    fail_on: Severity,
+    /// Include raw secret values in the report (redacted by default).
+    #[arg(long)]
+    show_secrets: bool,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    /// List every skipped file (binary, too large, unreadable) on standard error.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+#[derive(Subcommand)]
+enum BaselineCommand {
+    /// Scan and record every current finding as accepted.
+    Create {
+        #[command(flatten)]
+        common: CommonScanArgs,
+        /// Where to write the baseline.
+        #[arg(
+            short,
+            long,
+            value_name = "FILE",
+            default_value = ".ferret-baseline.json"
+        )]
+        output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// List every rule.
+    List {
+        /// Output format (human or json).
+        #[arg(short, long, value_enum, default_value = "human")]
+        format: Format,
+        /// Configuration file whose custom/disabled rules to apply (default: ./.ferret.toml).
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Show one rule in full.
+    Show {
+        /// Rule id, as listed by `ferret rules list`.
+        id: String,
+        /// Configuration file whose custom rules to include (default: ./.ferret.toml).
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    text.parse::<Severity>().map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Baseline(BaselineCommand::Create { common, output }) => {
+            run_baseline_create(common, &output)
+        }
+        Command::Rules(RulesCommand::List { format, config }) => {
+            run_rules_list(format, config.as_deref())
+        }
+        Command::Rules(RulesCommand::Show { id, config }) => run_rules_show(&id, config.as_deref()),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(err) => {
+            let message = format!("{err:#}").replace('\n', " ");
+            eprintln!("ferret: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Scans `common.path` with the config and settings it names.
+fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scanner)> {
+    let root = &common.path;
+    if std::fs::symlink_metadata(root).is_err() {
+        return Err(anyhow!("{}: no such file or directory", root.display()));
+    }
+    let config = Config::discover(root, common.config.as_deref())?;
+    let mut settings = ScanSettings {
+        max_file_size: common.max_file_size,
+        show_secrets,
+        ..ScanSettings::default()
+    };
+    if let Some(threads) = common.threads {
+        settings.threads = threads.max(1);
+    }
+    let scanner = Scanner::new(root, &config, &settings)?;
+    let counters = Progress::default();
+    let show_progress = !common.no_progress && std::io::stderr().is_terminal();
+    let bar = show_progress.then(|| progress::start(&counters));
+    let report = std::thread::scope(|scope| {
+        let ticker = bar
+            .as_ref()
+            .map(|bar| scope.spawn(|| progress::tick(bar, &counters)));
+        let report = scanner.scan_tree(root, Some(&counters));
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        if let Some(ticker) = ticker {
+            let _ = ticker.join();
+        }
+        report
+    })?;
+    Ok((report, scanner))
+}
+
+fn warn_skipped(report: &ScanReport, verbose: bool) {
+    for skipped in &report.skipped {
+        let unreadable = skipped.reason == SkipReason::Unreadable;
+        if unreadable || verbose {
+            let detail = skipped
+                .detail
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            let kind = if unreadable { "warning" } else { "skipped" };
+            eprintln!(
+                "ferret: {kind}: {} ({}){detail}",
+                skipped.path,
+                skipped.reason.as_str()
+            );
+        }
+    }
+}
+
+fn run_scan(args: ScanArgs) -> Result<ExitCode> {
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(Baseline::load)
+        .transpose()
+        .map_err(|e| anyhow!(e))?;
+    let (mut report, scanner) = scan(&args.common, args.show_secrets)?;
+    if let Some(baseline) = &baseline {
+        report.baselined = baseline.filter(&mut report.findings) as u64;
+    }
+    warn_skipped(&report, args.verbose);
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let rendered = match args.format {
+        Format::Human => ferret_report::human::render(&report, color),
+        Format::Json => ferret_report::json::render(&report),
+        Format::Sarif => ferret_report::sarif::render(&report, &scanner.rules()),
+    };
+    write_output(args.output.as_deref(), &rendered)?;
+    let failing = report.findings.iter().any(|f| f.severity >= args.fail_on);
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("{}: cannot write report", path.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                // A closed pipe (`ferret scan | head`) is not an error worth reporting.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.context("cannot write to standard output"),
+            }
+        }
+    }
+}
+
+fn run_baseline_create(common: CommonScanArgs, output: &Path) -> Result<ExitCode> {
+    let (report, _) = scan(&common, false)?;
+    warn_skipped(&report, false);
+    let baseline = Baseline::from_findings(&report.findings);
+    std::fs::write(output, baseline.to_json())
+        .with_context(|| format!("{}: cannot write baseline", output.display()))?;
+    eprintln!(
+        "ferret: wrote {} fingerprint{} to {}",
+        baseline.findings.len(),
+        if baseline.findings.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rule_specs(config: Option<&Path>) -> Result<Vec<ferret_engine::secrets::SecretRuleSpec>> {
+    let config = Config::discover(Path::new("."), config)?;
+    let builtin = ferret_engine::secrets::builtin_rule_specs().map_err(|e| anyhow!(e))?;
+    Ok(config.secret_rules(builtin)?)
+}
+
+fn run_rules_list(format: Format, config: Option<&Path>) -> Result<ExitCode> {
+    let specs = rule_specs(config)?;
+    let text = match format {
+        Format::Json => {
+            let rules: Vec<serde_json::Value> = specs
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "id": s.id, "name": s.name, "provider": s.provider, "category": "secret",
+                        "severity": s.severity, "confidence": s.confidence,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&rules)? + "\n"
+        }
+        _ => {
+            let width = specs.iter().map(|s| s.id.len()).max().unwrap_or(2);
+            let mut out = format!(
+                "{:<width$}  {:<8}  {:<16}  NAME\n",
+                "ID", "SEVERITY", "PROVIDER"
+            );
+            for s in &specs {
+                out.push_str(&format!(
+                    "{:<width$}  {:<8}  {:<16}  {}\n",
+                    s.id,
+                    s.severity.as_str(),
+                    s.provider,
+                    s.name
+                ));
+            }
+            out.push_str(&format!("{} rules\n", specs.len()));
+            out
+        }
+    };
+    write_output(None, &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_rules_show(id: &str, config: Option<&Path>) -> Result<ExitCode> {
+    let specs = rule_specs(config)?;
+    let spec = specs
+        .iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| anyhow!("unknown rule id '{id}' (see `ferret rules list`)"))?;
+    let mut out = String::new();
+    out.push_str(&format!("{}\n  {}\n\n", spec.id, spec.name));
+    out.push_str(&format!("provider:    {}\n", spec.provider));
+    out.push_str(&format!(
+        "category:    secret\nseverity:    {}\n",
+        spec.severity
+    ));
+    out.push_str(&format!("confidence:  {}\n", spec.confidence));
+    out.push_str(&format!("keywords:    {}\n", spec.keywords.join(", ")));
+    out.push_str(&format!("pattern:     {}\n", spec.pattern));
+    if let Some(entropy) = spec.min_entropy {
+        out.push_str(&format!("min entropy: {entropy}\n"));
+    }
+    if let Some(context) = &spec.context {
+        out.push_str(&format!("context:     {context}\n"));
+    }
+    out.push_str(&format!(
+        "\n{}\n\nRemediation: {}\n",
+        spec.description, spec.remediation
+    ));
+    write_output(None, &out)?;
+    Ok(ExitCode::SUCCESS)
+}
