@@ -1,0 +1,503 @@
+//! End-to-end tests of the `ferret` binary on real temporary trees.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Fake credentials, assembled at run time so this file itself holds no complete token.
+fn github_token() -> String {
+    format!("ghp_{}", "t7WutFdtR2LJHGJRQYMCTABjiKg3glEWC5cZ")
+}
+fn stripe_key() -> String {
+    format!("sk_live_{}", "51HqLyjWDarjtT1zdp7dcXkqYbTMUTqW")
+}
+fn slack_token() -> String {
+    format!(
+        "xoxb-{}-{}-{}",
+        "263594206564", "2643759347287", "FGqddMF8t08v8N7Oq4i57vs1"
+    )
+}
+
+fn ferret(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ferret"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run ferret")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+fn json_scan(dir: &Path, extra: &[&str]) -> (Value, i32) {
+    let mut args = vec!["scan", ".", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = ferret(&args, dir);
+    let code = out.status.code().unwrap();
+    assert!(code == 0 || code == 1, "exit {code}: {}", stderr(&out));
+    (
+        serde_json::from_slice(&out.stdout).expect("valid JSON"),
+        code,
+    )
+}
+
+fn rule_ids(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn finds_secrets_redacts_them_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app/.env",
+        format!("GITHUB_TOKEN={}\n", github_token()),
+    );
+    write(
+        dir.path(),
+        "src/pay.py",
+        format!("stripe.api_key = \"{}\"\n", stripe_key()),
+    );
+    let out = ferret(&["scan", "."], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("app/.env"), "{text}");
+    assert!(text.contains("github-pat-classic"), "{text}");
+    assert!(text.contains("stripe-live-secret-key"), "{text}");
+    assert!(text.contains("ghp_*****"), "{text}");
+    assert!(!text.contains(&github_token()), "secret leaked into output");
+    assert!(!text.contains(&stripe_key()));
+    assert!(text.contains("2 findings"), "{text}");
+
+    let shown = stdout(&ferret(&["scan", ".", "--show-secrets"], dir.path()));
+    assert!(shown.contains(&github_token()));
+}
+
+#[test]
+fn clean_tree_and_fail_on_threshold_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "README.md", "nothing to see\n");
+    let out = ferret(&["scan", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("No findings"));
+
+    write(dir.path(), "hook.txt", format!("{}\n", slack_token()));
+    assert_eq!(ferret(&["scan", "."], dir.path()).status.code(), Some(1));
+    assert_eq!(
+        ferret(&["scan", ".", "--fail-on", "critical"], dir.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        ferret(&["scan", ".", "--fail-on", "high"], dir.path())
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn bad_input_gives_one_line_errors_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = ferret(&["scan", "does-not-exist"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(stderr(&missing).lines().count(), 1, "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("does-not-exist"));
+
+    write(
+        dir.path(),
+        ".ferret.toml",
+        "disable = [\"jwt\"\nexclude = 3\n",
+    );
+    let bad_config = ferret(&["scan", "."], dir.path());
+    assert_eq!(bad_config.status.code(), Some(2));
+    assert!(
+        stderr(&bad_config).contains(".ferret.toml"),
+        "{}",
+        stderr(&bad_config)
+    );
+    assert_eq!(
+        stderr(&bad_config).lines().count(),
+        1,
+        "{}",
+        stderr(&bad_config)
+    );
+
+    write(dir.path(), ".ferret.toml", "disable = [\"no-such-rule\"]\n");
+    let unknown = ferret(&["scan", "."], dir.path());
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("no-such-rule"));
+    std::fs::remove_file(dir.path().join(".ferret.toml")).unwrap();
+
+    write(dir.path(), "baseline.json", "{not json");
+    let bad_baseline = ferret(&["scan", ".", "--baseline", "baseline.json"], dir.path());
+    assert_eq!(bad_baseline.status.code(), Some(2));
+    assert!(stderr(&bad_baseline).contains("baseline.json"));
+
+    let bad_rule = "[[rule]]\nid = \"acme\"\nname = \"n\"\nprovider = \"p\"\nseverity = \"high\"\ndescription = \"d\"\nremediation = \"r\"\nkeywords = [\"acme_\"]\npattern = \"acme_([a-z]{10}\"\n";
+    write(dir.path(), "custom.toml", bad_rule);
+    let out = ferret(&["scan", ".", "--config", "custom.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("custom.toml") && stderr(&out).contains("acme"),
+        "{}",
+        stderr(&out)
+    );
+
+    let usage = ferret(&["scan", "--format", "xml"], dir.path());
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn baseline_hides_known_findings_even_after_they_move() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "config.yml",
+        format!("token: {}\n", github_token()),
+    );
+    let out = ferret(
+        &["baseline", "create", ".", "--output", "base.json"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("base.json")).unwrap();
+    let baseline: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(baseline["version"], 1);
+    assert_eq!(baseline["findings"].as_array().unwrap().len(), 1);
+    assert!(!text.contains(&github_token()));
+
+    // The secret moves down three lines and a new one appears.
+    write(
+        dir.path(),
+        "config.yml",
+        format!(
+            "a: 1\nb: 2\nc: 3\ntoken: {}\nslack: {}\n",
+            github_token(),
+            slack_token()
+        ),
+    );
+    let (report, code) = json_scan(dir.path(), &["--baseline", "base.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(rule_ids(&report), vec!["slack-bot-token"]);
+    assert_eq!(report["summary"]["baselined"], 1);
+}
+
+#[test]
+fn walking_honours_ignore_files_and_reports_skips() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let line = format!("GITHUB_TOKEN={}\n", github_token());
+    write(root, ".gitignore", "ignored-by-git/\n");
+    write(root, ".ferretignore", "*.fixture\n");
+    write(root, "ignored-by-git/a.txt", &line);
+    write(root, "data.fixture", &line);
+    write(root, ".env", &line);
+    write(root, ".git/config", &line);
+    write(
+        root,
+        "blob.bin",
+        [b"\x00\x01\x02".as_slice(), line.as_bytes()].concat(),
+    );
+    write(root, "big.txt", format!("{line}{}", "x".repeat(2000)));
+    write(
+        root,
+        "latin1.txt",
+        [b"caf\xe9 ".as_slice(), line.as_bytes()].concat(),
+    );
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret.txt", &line);
+    std::os::unix::fs::symlink(outside.path(), root.join("link")).unwrap();
+
+    let (report, _) = json_scan(root, &["--max-file-size", "1000"]);
+    let mut paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["path"].as_str().unwrap())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, vec![".env", "latin1.txt"]);
+    let skipped: Vec<(String, String)> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().into(),
+                s["reason"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        skipped.contains(&("blob.bin".into(), "binary".into())),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped.contains(&("big.txt".into(), "too_large".into())),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped.contains(&("link".into(), "symlink".into())),
+        "{skipped:?}"
+    );
+}
+
+#[test]
+fn inline_suppressions_by_marker_and_rule_id() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.env",
+        format!(
+            "A={} # ferret:ignore\nB={} # ferret:ignore[slack-bot-token]\nC={} # ferret:ignore[github-pat-classic]\n",
+            github_token(),
+            slack_token(),
+            slack_token()
+        ),
+    );
+    let (report, _) = json_scan(dir.path(), &[]);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["location"]["start_line"], 3);
+    assert_eq!(report["summary"]["suppressed_inline"], 2);
+}
+
+#[test]
+fn config_customises_rules_values_and_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".ferret.toml",
+        r#"
+disable = ["slack-bot-token"]
+exclude = ["vendor/"]
+allow_values = ["sk_live_51HqLyjWDarjtT1zdp7dcXkqYbTMUTqW"]
+[severity]
+github-pat-classic = "low"
+
+[[rule]]
+id = "acme-internal-token"
+name = "ACME internal token"
+provider = "ACME"
+severity = "critical"
+description = "Token for ACME's internal API."
+remediation = "Revoke it in the ACME admin console."
+keywords = ["acme_"]
+pattern = '''\b(?P<secret>acme_[a-z0-9]{24})\b'''
+examples.positive = ["k = acme_0a1b2c3d4e5f6g7h8i9j0k1l"]
+examples.negative = ["k = acme_short"]
+"#,
+    );
+    write(
+        dir.path(),
+        "vendor/lib.env",
+        format!("T={}\n", github_token()),
+    );
+    write(
+        dir.path(),
+        "app.env",
+        format!(
+            "T={}\nS={}\nP={}\nK=acme_9z8y7x6w5v4u3t2s1r0q9p8o\n",
+            github_token(),
+            slack_token(),
+            stripe_key()
+        ),
+    );
+    let (report, _) = json_scan(dir.path(), &[]);
+    assert_eq!(
+        rule_ids(&report),
+        vec!["github-pat-classic", "acme-internal-token"]
+    );
+    assert_eq!(report["findings"][0]["severity"], "low");
+    assert_eq!(report["findings"][1]["severity"], "critical");
+    assert_eq!(report["findings"][0]["location"]["path"], "app.env");
+
+    let listed = stdout(&ferret(&["rules", "list"], dir.path()));
+    assert!(listed.contains("acme-internal-token"));
+    assert!(!listed.contains("slack-bot-token"));
+}
+
+#[test]
+fn custom_rule_examples_are_checked_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".ferret.toml",
+        r#"
+[[rule]]
+id = "acme-token"
+name = "ACME token"
+provider = "ACME"
+severity = "high"
+description = "d"
+remediation = "r"
+keywords = ["acme_"]
+pattern = '''\b(?P<secret>acme_[a-z0-9]{24})\b'''
+examples.positive = ["k = acme_tooshort"]
+"#,
+    );
+    let out = ferret(&["scan", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("positive example not found"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn json_report_schema_is_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "x.txt",
+        format!("token = \"{}\"\n", github_token()),
+    );
+    let (report, _) = json_scan(dir.path(), &[]);
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["tool"]["name"], "ferret");
+    assert_eq!(report["summary"]["findings"], 1);
+    assert_eq!(report["summary"]["files_scanned"], 1);
+    assert_eq!(report["summary"]["by_severity"]["high"], 1);
+    let finding = &report["findings"][0];
+    for field in [
+        "rule_id",
+        "category",
+        "severity",
+        "confidence",
+        "title",
+        "location",
+        "snippet",
+        "remediation",
+        "fingerprint",
+    ] {
+        assert!(!finding[field].is_null(), "missing {field}");
+    }
+    assert_eq!(finding["location"]["start_line"], 1);
+    assert_eq!(finding["location"]["start_column"], 10);
+    assert_eq!(finding["location"]["end_column"], 50);
+    assert!(finding.get("secret").is_none());
+}
+
+#[test]
+fn sarif_report_is_valid_for_github_code_scanning() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "dir with space/ünï.env",
+        format!("GITHUB_TOKEN={}\n", github_token()),
+    );
+    write(dir.path(), "b.py", format!("KEY = \"{}\"\n", stripe_key()));
+    let out = ferret(
+        &["scan", ".", "--format", "sarif", "--output", "out.sarif"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let sarif_path = dir.path().join("out.sarif");
+    let sarif: Value = serde_json::from_slice(&std::fs::read(&sarif_path).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 2);
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(result["partialFingerprints"]["ferretFingerprint/v1"].is_string());
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(!uri.starts_with('/') && !uri.contains(' '), "{uri}");
+    }
+    assert!(rules[0]["help"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Remediation"));
+    assert!(rules[0]["properties"]["security-severity"].is_string());
+
+    // Microsoft's validator with GitHub's ingestion rules (installed by .ci/run).
+    match std::env::var("FERRET_SARIF_VALIDATOR") {
+        Ok(validator) => {
+            let log = dir.path().join("validation.sarif");
+            let out = Command::new(validator)
+                .args([
+                    "validate",
+                    sarif_path.to_str().unwrap(),
+                    "-o",
+                    log.to_str().unwrap(),
+                    "--rule-kind",
+                    "Gh;Sarif",
+                    "--log",
+                    "ForceOverwrite",
+                ])
+                .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
+                .output()
+                .expect("run SARIF validator");
+            let text = stdout(&out);
+            let errors: Vec<&str> = text.lines().filter(|l| l.contains(": error ")).collect();
+            assert!(
+                errors.is_empty(),
+                "validator errors:\n{}",
+                errors.join("\n")
+            );
+            assert!(
+                out.status.success(),
+                "validator failed: {text}{}",
+                stderr(&out)
+            );
+            assert!(text.contains("Analysis completed successfully"), "{text}");
+        }
+        Err(_) => eprintln!("FERRET_SARIF_VALIDATOR not set: skipped the external validator run"),
+    }
+}
+
+#[test]
+fn rules_commands_list_show_and_reject_unknown_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ferret(&["rules", "list", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rules.as_array().unwrap().len() >= 150);
+
+    let show = ferret(&["rules", "show", "aws-access-key-id"], dir.path());
+    assert_eq!(show.status.code(), Some(0));
+    assert!(stdout(&show).contains("Remediation:"));
+    let unknown = ferret(&["rules", "show", "nope"], dir.path());
+    assert_eq!(unknown.status.code(), Some(2));
+
+    let version = ferret(&["--version"], dir.path());
+    assert!(stdout(&version).starts_with("ferret "));
+}
+
+#[test]
+fn scans_a_single_file_and_utf16_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in format!("token={}\r\n", github_token()).encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    write(dir.path(), "win.txt", utf16);
+    let out = ferret(&["scan", "win.txt", "--format", "json"], dir.path());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rule_ids(&report), vec!["github-pat-classic"]);
+    assert_eq!(report["findings"][0]["location"]["path"], "win.txt");
+}
