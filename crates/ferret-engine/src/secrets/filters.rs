@@ -250,6 +250,29 @@ fn looks_like_reference(value: &str) -> bool {
     dotted
 }
 
+/// Names and word lists rather than random values: `DB_PASSWORD_2`, `PHY_Beacon_RSSI_MAX`,
+/// `regulator-fec1-pwdn`, `WRPLL-specific`.
+fn looks_like_identifier(value: &str) -> bool {
+    let has_upper = value.bytes().any(|b| b.is_ascii_uppercase());
+    let has_lower = value.bytes().any(|b| b.is_ascii_lowercase());
+    let word_chars = value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if word_chars && value.contains('_') && !(has_upper && has_lower) {
+        return true;
+    }
+    if word_chars && value.matches('_').count() >= 2 {
+        return true;
+    }
+    let segments: Vec<&str> = value.split(['-', '_', '.']).collect();
+    let words = segments
+        .iter()
+        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic()))
+        .count();
+    (segments.len() >= 2 && words == segments.len())
+        || (segments.len() >= 3 && words + 1 >= segments.len())
+}
+
 /// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
 pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else {
@@ -271,13 +294,11 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if letters == 0 || !(has_digit || (has_symbol && has_upper && has_lower)) {
         return false;
     }
-    // Identifiers: only lowercase/uppercase letters, digits and `_` in SNAKE or camel shapes
-    // such as `DB_PASSWORD_2` are names, not values.
-    let identifier = value
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && (value.contains('_') && !(has_upper && has_lower));
-    if identifier {
+    if looks_like_identifier(value) {
+        return false;
+    }
+    // Short values without a digit are words, not passwords.
+    if !has_digit && value.len() < 20 {
         return false;
     }
     // Hex-only values are hashes unless long and in a secret context; we are in a secret
@@ -340,5 +361,19 @@ mod tests {
         ));
         assert!(!generic_value_is_plausible("token", b"os.environ.get"));
         assert!(!generic_value_is_plausible("password", b"mypassword1"));
+        assert!(!generic_value_is_plausible("pwd", b"WRPLL-specific"));
+        assert!(!generic_value_is_plausible(
+            "pwdown",
+            b"GPIO105_HX4700_nIR_ON"
+        ));
+        assert!(!generic_value_is_plausible(
+            "secret",
+            b"regulator-fec1-pwdn"
+        ));
+        assert!(!generic_value_is_plausible(
+            "pwdb",
+            b"PHY_Beacon_RSSI_SLID_WIN_MAX"
+        ));
+        assert!(generic_value_is_plausible("token", b"q8X_Lm2pZ-r7Tw4kV9yB"));
     }
 }

@@ -88,7 +88,7 @@ impl TreeWalk<'_> {
         let mut builder = WalkBuilder::new(&self.root);
         builder
             .hidden(false)
-            .parents(true)
+            .parents(false)
             .git_ignore(true)
             .git_exclude(true)
             .git_global(false)
