@@ -25,6 +25,8 @@
 //! ```
 //!
 //! The secret is the capture group named `secret`, else group 1, else the whole match.
+//! Patterns run on bytes with ASCII semantics: `\w`, `\d`, `\s` and `\b` are ASCII-only and `.`
+//! matches any byte.
 
 use ferret_core::{Confidence, Severity};
 use regex::bytes::{Regex, RegexBuilder};
@@ -110,7 +112,10 @@ pub struct SecretRule {
 const DEFAULT_CONTEXT_LINES: u32 = 4;
 
 fn compile(id: &str, what: &str, pattern: &str) -> Result<Regex, RuleError> {
+    // ASCII semantics (`\w`, `\d`, `\s`, `\b`, case folding): secrets are ASCII, and Unicode
+    // classes make bounded repetitions such as `[\w.-]{0,40}` enormous to compile.
     RegexBuilder::new(pattern)
+        .unicode(false)
         .size_limit(16 << 20)
         .dfa_size_limit(16 << 20)
         .build()
