@@ -9,6 +9,12 @@ const SNIPPET_MAX_CHARS: usize = 160;
 /// Redacts a secret: keeps a short prefix (at most 4 characters and at most a fifth of the
 /// value) and replaces the rest with `*****`.
 pub fn redact_secret(secret: &str) -> String {
+    // PEM blocks keep their (public) header line: `-----BEGIN RSA PRIVATE KEY-----*****`.
+    if let Some(rest) = secret.strip_prefix("-----BEGIN ") {
+        if let Some(end) = rest.find("-----") {
+            return format!("-----BEGIN {}-----*****", &rest[..end]);
+        }
+    }
     let chars = secret.chars().count();
     let keep = (chars / 5).min(4);
     let prefix: String = secret.chars().take(keep).collect();
@@ -72,6 +78,10 @@ mod tests {
         );
         assert_eq!(redact_secret("hunter2"), "h*****");
         assert_eq!(redact_secret("abc"), "*****");
+        assert_eq!(
+            redact_secret("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----"),
+            "-----BEGIN EC PRIVATE KEY-----*****"
+        );
     }
 
     #[test]
