@@ -1,0 +1,92 @@
+//! How candidates from different rules are resolved: provider rules beat generic ones, a generic
+//! rule's rejection never hides a provider match, each secret is reported once, and context and
+//! entropy requirements hold.
+
+use ferret_engine::secrets::SecretMatcher;
+
+fn matcher() -> SecretMatcher {
+    SecretMatcher::builtin().unwrap()
+}
+
+fn found(text: &str) -> Vec<(String, String)> {
+    let m = matcher();
+    m.find(text.as_bytes())
+        .into_iter()
+        .map(|hit| {
+            (
+                m.rules()[hit.rule].id().to_string(),
+                text[hit.secret].to_string(),
+            )
+        })
+        .collect()
+}
+
+const GITHUB: &str = concat!("ghp_", "R8x2Lq9vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8U");
+
+#[test]
+fn provider_rule_wins_over_generic_on_the_same_span() {
+    let hits = found(&format!("api_token = \"{GITHUB}\"\n"));
+    assert_eq!(
+        hits,
+        vec![("github-pat-classic".to_string(), GITHUB.to_string())]
+    );
+}
+
+#[test]
+fn generic_rejection_does_not_hide_a_provider_match() {
+    // The generic rule rejects this line (the name says "hash"), the provider rule still fires.
+    let hits = found(&format!("token_hash: {GITHUB}\n"));
+    assert_eq!(
+        hits,
+        vec![("github-pat-classic".to_string(), GITHUB.to_string())]
+    );
+}
+
+#[test]
+fn the_same_secret_at_the_same_place_is_reported_once() {
+    // The token sits in a URL's user info too: both URL and GitHub rules see it.
+    let text = format!("https://x:{GITHUB}@github.com/org/repo.git and again {GITHUB}\n");
+    let hits = found(&text);
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    assert!(hits
+        .iter()
+        .all(|(rule, secret)| rule == "github-pat-classic" && secret == GITHUB));
+}
+
+#[test]
+fn context_rules_need_their_context() {
+    let key = "2Xq8pL0vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8Uq9Rz";
+    assert_eq!(found(&format!("value = {key}\n")), vec![]);
+    let hits = found(&format!("aws_secret_access_key = {key}\n"));
+    assert_eq!(
+        hits,
+        vec![("aws-secret-access-key".to_string(), key.to_string())]
+    );
+    // Context a few lines away still counts, as in an AWS credentials file.
+    let hits = found(&format!(
+        "[prod]\nregion = eu-west-1\nsecret = {key}\n# aws\n"
+    ));
+    assert_eq!(hits.len(), 1, "{hits:?}");
+}
+
+#[test]
+fn low_entropy_and_placeholder_values_are_dropped() {
+    assert_eq!(found("AWS_ACCESS_KEY_ID=AKIAAAAAAAAAAAAAAAAA\n"), vec![]);
+    assert_eq!(
+        found("token: ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"),
+        vec![]
+    );
+    assert_eq!(found("password = \"${DB_PASSWORD}\"\n"), vec![]);
+    assert_eq!(found("secret: changeme\n"), vec![]);
+}
+
+#[test]
+fn secrets_in_non_utf8_and_very_long_lines_are_found() {
+    let mut bytes = b"\xff\xfe garbage ".to_vec();
+    bytes.extend_from_slice(format!("GITHUB_TOKEN={GITHUB}").as_bytes());
+    let m = matcher();
+    assert_eq!(m.find(&bytes).len(), 1);
+
+    let long_line = format!("{}{GITHUB}{}", "a ".repeat(50_000), " b".repeat(50_000));
+    assert_eq!(found(&long_line).len(), 1);
+}
