@@ -8,6 +8,7 @@ mod progress;
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ferret_core::Severity;
+use ferret_engine::source::history::CommitSelection;
 use ferret_engine::source::tree::{Progress, SkipReason};
 use ferret_engine::{Baseline, Config, ScanReport, ScanSettings, Scanner};
 use std::io::{IsTerminal, Write};
@@ -68,6 +69,12 @@ struct CommonScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// Scan every blob in the git history of PATH (all refs, or --branch) instead of the files.
+    #[arg(long)]
+    history: bool,
+    /// With --history: only commits reachable from REF, or in the range A..B.
+    #[arg(long, value_name = "REF", requires = "history")]
+    branch: Option<String>,
 }
 
 #[derive(Args)]
@@ -184,7 +191,15 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
         let ticker = bar
             .as_ref()
             .map(|bar| scope.spawn(|| progress::tick(bar, &counters)));
-        let report = scanner.scan_tree(root, Some(&counters));
+        let report = if common.history {
+            let selection = common
+                .branch
+                .as_deref()
+                .map_or(CommitSelection::AllRefs, CommitSelection::parse);
+            scanner.scan_history(root, &selection, Some(&counters))
+        } else {
+            scanner.scan_tree(root, Some(&counters))
+        };
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }

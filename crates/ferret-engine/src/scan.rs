@@ -4,7 +4,8 @@
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::config::{Config, ConfigError};
 use crate::secrets::{builtin_rule_specs, SecretAnalyzer, SecretMatcher};
-use crate::source::tree::{Progress, SkippedFile, TreeEntry, TreeWalk};
+use crate::source::history::{self, CommitSelection, HistoryBlob};
+use crate::source::tree::{Progress, SkipReason, SkippedFile, TreeEntry, TreeWalk};
 use crate::suppress::line_suppresses;
 use crate::text::LineIndex;
 use ferret_core::Finding;
@@ -47,6 +48,8 @@ pub struct ScanReport {
     pub suppressed_inline: u64,
     /// Findings dropped because the baseline holds them.
     pub baselined: u64,
+    /// Commits whose blobs were scanned (history scans only).
+    pub commits_scanned: u64,
     #[serde(skip)]
     pub duration: Duration,
 }
@@ -60,6 +63,8 @@ pub enum ScanError {
     Config(#[from] ConfigError),
     #[error("{0}")]
     Rules(String),
+    #[error("{0}")]
+    History(String),
 }
 
 /// Analyzers plus the settings to run them over sources.
@@ -199,6 +204,114 @@ impl Scanner {
         report.duration = started.elapsed();
         Ok(report)
     }
+}
+
+impl Scanner {
+    /// Scans every unique blob reachable from `selection` in the repository at `repo_path`.
+    /// Findings carry the commit that introduced their blob; a secret present in many versions
+    /// of a file is reported once, at its first appearance.
+    pub fn scan_history(
+        &self,
+        repo_path: &Path,
+        selection: &CommitSelection,
+        progress: Option<&Progress>,
+    ) -> Result<ScanReport, ScanError> {
+        if std::fs::symlink_metadata(repo_path).is_err() {
+            return Err(ScanError::MissingPath(repo_path.display().to_string()));
+        }
+        let started = Instant::now();
+        let repo = history::open(repo_path).map_err(ScanError::History)?;
+        let listing = history::collect_blobs(&repo.to_thread_local(), selection)
+            .map_err(ScanError::History)?;
+        let commits = listing.commits;
+        let blobs: Vec<HistoryBlob> = listing
+            .blobs
+            .into_iter()
+            .filter(|blob| {
+                self.excludes.as_ref().is_none_or(|ex| {
+                    !ex.matched_path_or_any_parents(Path::new(&blob.path), false)
+                        .is_ignore()
+                })
+            })
+            .collect();
+        // Blobs are listed in the order they were introduced; findings keep that rank.
+        let order: std::collections::HashMap<gix::ObjectId, usize> =
+            blobs.iter().enumerate().map(|(i, b)| (b.id, i)).collect();
+        let collected = Mutex::new((ScanReport::default(), Vec::<(usize, Finding)>::new()));
+        let errors = history::read_blobs_parallel(
+            &repo,
+            &blobs,
+            self.threads,
+            self.max_file_size,
+            |blob, content| {
+                let skipped = |reason, detail| SkippedFile {
+                    path: format!("{}@{}", blob.path, short(&blob.provenance.commit)),
+                    reason,
+                    detail,
+                };
+                let Some(content) = content else {
+                    let mut guard = collected.lock().unwrap_or_else(|e| e.into_inner());
+                    guard.0.skipped.push(skipped(SkipReason::TooLarge, None));
+                    return;
+                };
+                if let Some(progress) = progress {
+                    progress
+                        .files
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    progress
+                        .bytes
+                        .fetch_add(content.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                }
+                let content = crate::text::decode_utf16_if_marked(content);
+                if crate::text::looks_binary(&content) {
+                    let mut guard = collected.lock().unwrap_or_else(|e| e.into_inner());
+                    guard.0.skipped.push(skipped(SkipReason::Binary, None));
+                    return;
+                }
+                let (findings, suppressed) = self.scan_file(&blob.path, &content);
+                let rank = order[&blob.id];
+                let mut guard = collected.lock().unwrap_or_else(|e| e.into_inner());
+                guard.0.files_scanned += 1;
+                guard.0.bytes_scanned += content.len() as u64;
+                guard.0.suppressed_inline += suppressed;
+                guard.1.extend(findings.into_iter().map(|mut f| {
+                    f.provenance = Some(blob.provenance.clone());
+                    (rank, f)
+                }));
+            },
+        );
+        let (mut report, mut ranked) = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+        for error in errors {
+            report.skipped.push(SkippedFile {
+                path: error.split(':').next().unwrap_or_default().to_string(),
+                reason: SkipReason::Unreadable,
+                detail: Some(error),
+            });
+        }
+        // One finding per fingerprint: the earliest blob that holds it.
+        ranked.sort_by_key(|(rank, f)| (*rank, f.location.start_line, f.location.start_column));
+        let mut seen = std::collections::HashSet::new();
+        report.findings = ranked
+            .into_iter()
+            .filter(|(_, f)| seen.insert(f.fingerprint.clone()))
+            .map(|(_, f)| f)
+            .collect();
+        report.findings.sort_by(|a, b| {
+            (&a.location.path, a.location.start_line, &a.rule_id).cmp(&(
+                &b.location.path,
+                b.location.start_line,
+                &b.rule_id,
+            ))
+        });
+        report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        report.commits_scanned = commits;
+        report.duration = started.elapsed();
+        Ok(report)
+    }
+}
+
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(12)]
 }
 
 fn config_name(config: &Config) -> String {

@@ -111,11 +111,23 @@ fn summary(report: &ScanReport, style: &Style) -> String {
             ),
         )
     };
+    let unit = if report.commits_scanned > 0 {
+        "blob"
+    } else {
+        "file"
+    };
     let _ = write!(
         line,
-        " in {} file{} ({}) in {:.2}s",
+        " in {} {unit}{}",
         report.files_scanned,
         if report.files_scanned == 1 { "" } else { "s" },
+    );
+    if report.commits_scanned > 0 {
+        let _ = write!(line, " from {} commits", report.commits_scanned);
+    }
+    let _ = write!(
+        line,
+        " ({}) in {:.2}s",
         human_bytes(report.bytes_scanned),
         report.duration.as_secs_f64()
     );

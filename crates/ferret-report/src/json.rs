@@ -39,6 +39,7 @@ pub fn render(report: &ScanReport) -> String {
             "skipped": report.skipped.len(),
             "suppressed_inline": report.suppressed_inline,
             "baselined": report.baselined,
+            "commits_scanned": report.commits_scanned,
             "duration_ms": report.duration.as_millis() as u64,
             "by_severity": by_severity,
         },

@@ -1,4 +1,5 @@
 //! Sources: where file contents come from. Today the file tree; git history and remote clones
 //! are further sources feeding the same analyzers.
 
+pub mod history;
 pub mod tree;

@@ -1,0 +1,276 @@
+//! The git-history source: every blob reachable from the selected commits, read straight from
+//! the object database with `gix`, each unique blob once.
+//!
+//! Commits are visited oldest first (by commit time); the first commit whose tree holds a blob is
+//! recorded as the one that introduced it, with its author, date and the path in that commit.
+//! Trees already visited are not walked again, so the cost grows with the number of distinct
+//! trees, not commits times files. Blobs are then decompressed and scanned in parallel.
+
+use ferret_core::Provenance;
+use gix::ObjectId;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Which commits to take blobs from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommitSelection {
+    /// Everything reachable from every reference (and HEAD).
+    AllRefs,
+    /// Everything reachable from one revision (`main`, `v1.2`, a commit id).
+    Revision(String),
+    /// Commits reachable from `to` but not from `from` (`A..B`).
+    Range { from: String, to: String },
+}
+
+impl CommitSelection {
+    /// `A..B` becomes a range, anything else a single revision.
+    pub fn parse(spec: &str) -> CommitSelection {
+        match spec.split_once("..") {
+            Some((from, to)) if !from.is_empty() && !to.is_empty() => CommitSelection::Range {
+                from: from.to_string(),
+                to: to.to_string(),
+            },
+            _ => CommitSelection::Revision(spec.to_string()),
+        }
+    }
+}
+
+/// A blob to scan, with where it first appeared.
+#[derive(Debug, Clone)]
+pub struct HistoryBlob {
+    pub id: ObjectId,
+    pub path: String,
+    pub provenance: Provenance,
+}
+
+/// The blobs of a history selection.
+#[derive(Debug, Default)]
+pub struct HistoryBlobs {
+    pub commits: u64,
+    pub blobs: Vec<HistoryBlob>,
+}
+
+fn err(context: &str, e: impl std::fmt::Display) -> String {
+    format!("{context}: {e}")
+}
+
+/// Opens the repository at (or above) `path`.
+pub fn open(path: &Path) -> Result<gix::ThreadSafeRepository, String> {
+    gix::discover(path)
+        .map(gix::Repository::into_sync)
+        .map_err(|e| err(&format!("{}: not a git repository", path.display()), e))
+}
+
+fn resolve(repo: &gix::Repository, spec: &str) -> Result<ObjectId, String> {
+    let id = repo
+        .rev_parse_single(spec)
+        .map_err(|e| err(&format!("unknown revision '{spec}'"), e))?;
+    let commit = id
+        .object()
+        .and_then(|object| object.peel_to_commit())
+        .map_err(|e| err(&format!("revision '{spec}' is not a commit"), e))?;
+    Ok(commit.id)
+}
+
+/// Lists the unique blobs of the selected commits, each with its introducing commit.
+pub fn collect_blobs(
+    repo: &gix::Repository,
+    selection: &CommitSelection,
+) -> Result<HistoryBlobs, String> {
+    let (mut tips, hidden) = match selection {
+        CommitSelection::AllRefs => {
+            let mut tips = Vec::new();
+            let platform = repo
+                .references()
+                .map_err(|e| err("cannot read references", e))?;
+            for reference in platform
+                .all()
+                .map_err(|e| err("cannot read references", e))?
+            {
+                let Ok(mut reference) = reference else {
+                    continue;
+                };
+                if let Ok(commit) = reference.peel_to_commit() {
+                    tips.push(commit.id);
+                }
+            }
+            if let Ok(head) = repo.head_id() {
+                tips.push(head.detach());
+            }
+            (tips, Vec::new())
+        }
+        CommitSelection::Revision(spec) => (vec![resolve(repo, spec)?], Vec::new()),
+        CommitSelection::Range { from, to } => {
+            (vec![resolve(repo, to)?], vec![resolve(repo, from)?])
+        }
+    };
+    tips.sort();
+    tips.dedup();
+    if tips.is_empty() {
+        return Ok(HistoryBlobs::default());
+    }
+
+    let walk = repo
+        .rev_walk(tips)
+        .with_hidden(hidden)
+        .all()
+        .map_err(|e| err("cannot walk history", e))?;
+    // (commit time, commit id, tree id, provenance) for every selected commit.
+    let mut commits: Vec<(i64, ObjectId, ObjectId, Provenance)> = Vec::new();
+    for info in walk {
+        let commit_id = info.map_err(|e| err("cannot walk history", e))?.id;
+        let commit = repo
+            .find_commit(commit_id)
+            .map_err(|e| err(&format!("cannot read commit {commit_id}"), e))?;
+        let tree_id = commit
+            .tree_id()
+            .map_err(|e| err(&format!("cannot read commit {commit_id}"), e))?
+            .detach();
+        let time = commit.time().map(|t| t.seconds).unwrap_or(0);
+        let (author, authored) = match commit.author() {
+            Ok(sig) => (format!("{} <{}>", sig.name, sig.email), sig.seconds()),
+            Err(_) => (String::new(), time),
+        };
+        let provenance = Provenance {
+            commit: commit_id.to_string(),
+            author,
+            date: iso8601_utc(authored),
+        };
+        commits.push((time, commit_id, tree_id, provenance));
+    }
+    // Oldest first; the walk yields children before parents, so reverse before a stable sort.
+    commits.reverse();
+    commits.sort_by_key(|(time, ..)| *time);
+
+    let mut seen_trees: HashSet<ObjectId> = HashSet::new();
+    let mut seen_blobs: HashSet<ObjectId> = HashSet::new();
+    let mut blobs = Vec::new();
+    for (_, _, tree_id, provenance) in &commits {
+        let mut stack = vec![(*tree_id, String::new())];
+        while let Some((tree_id, prefix)) = stack.pop() {
+            if !seen_trees.insert(tree_id) {
+                continue;
+            }
+            let tree = repo
+                .find_tree(tree_id)
+                .map_err(|e| err(&format!("cannot read tree {tree_id}"), e))?;
+            let decoded = tree
+                .decode()
+                .map_err(|e| err(&format!("cannot decode tree {tree_id}"), e))?;
+            for entry in &decoded.entries {
+                let name = String::from_utf8_lossy(entry.filename);
+                let path = if prefix.is_empty() {
+                    name.into_owned()
+                } else {
+                    format!("{prefix}/{name}")
+                };
+                let id = entry.oid.to_owned();
+                if entry.mode.is_tree() {
+                    stack.push((id, path));
+                } else if entry.mode.is_commit() || entry.mode.is_link() {
+                    // Submodules and symbolic links hold no file content.
+                } else if seen_blobs.insert(id) {
+                    blobs.push(HistoryBlob {
+                        id,
+                        path,
+                        provenance: provenance.clone(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(HistoryBlobs {
+        commits: commits.len() as u64,
+        blobs,
+    })
+}
+
+/// Reads every blob on `threads` threads and hands `(blob, content)` to `visit`; blobs larger
+/// than `max_size` are passed with `None`.
+pub fn read_blobs_parallel<F>(
+    repo: &gix::ThreadSafeRepository,
+    blobs: &[HistoryBlob],
+    threads: usize,
+    max_size: u64,
+    visit: F,
+) -> Vec<String>
+where
+    F: Fn(&HistoryBlob, Option<Vec<u8>>) + Sync,
+{
+    let next = AtomicUsize::new(0);
+    let errors = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            scope.spawn(|| {
+                let mut local = repo.to_thread_local();
+                local.object_cache_size_if_unset(4 * 1024 * 1024);
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(blob) = blobs.get(index) else { break };
+                    match local.find_header(blob.id) {
+                        Ok(header) if header.size() > max_size => {
+                            visit(blob, None);
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    match local.find_blob(blob.id) {
+                        Ok(mut found) => visit(blob, Some(found.take_data())),
+                        Err(e) => errors
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(format!("{}: cannot read blob {}: {e}", blob.path, blob.id)),
+                    }
+                }
+            });
+        }
+    });
+    errors.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `seconds` since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn iso8601_utc(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let rem = seconds.rem_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_ranges() {
+        assert_eq!(iso8601_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601_utc(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(iso8601_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            CommitSelection::parse("v1..main"),
+            CommitSelection::Range {
+                from: "v1".into(),
+                to: "main".into()
+            }
+        );
+        assert_eq!(
+            CommitSelection::parse("main"),
+            CommitSelection::Revision("main".into())
+        );
+    }
+}
