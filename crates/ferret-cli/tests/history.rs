@@ -1,0 +1,202 @@
+//! `ferret scan --history` on real repositories built with the `git` command.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn github_token() -> String {
+    format!("ghp_{}", "R8x2Lq9vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8U")
+}
+fn slack_token() -> String {
+    format!(
+        "xoxb-{}-{}-{}",
+        "263594206564", "2643759347287", "FGqddMF8t08v8N7Oq4i57vs1"
+    )
+}
+
+fn git(dir: &Path, args: &[&str], date: &str) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Alice Dev")
+        .env("GIT_AUTHOR_EMAIL", "alice@example.com")
+        .env("GIT_COMMITTER_NAME", "Alice Dev")
+        .env("GIT_COMMITTER_EMAIL", "alice@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn commit_all(dir: &Path, message: &str, date: &str) -> String {
+    git(dir, &["add", "-A"], date);
+    git(dir, &["commit", "-q", "-m", message], date);
+    git(dir, &["rev-parse", "HEAD"], date)
+}
+
+fn ferret(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ferret"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run ferret")
+}
+
+fn history_json(dir: &Path, extra: &[&str]) -> Value {
+    let mut args = vec!["scan", "--history", ".", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = ferret(&args, dir);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn new_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(
+        dir.path(),
+        &["init", "-q", "-b", "main"],
+        "2024-01-01T00:00:00Z",
+    );
+    std::fs::write(dir.path().join("README.md"), "demo\n").unwrap();
+    commit_all(dir.path(), "init", "2024-01-01T00:00:00Z");
+    dir
+}
+
+#[test]
+fn finds_a_secret_added_then_deleted_with_its_introducing_commit() {
+    let repo = new_repo();
+    let dir = repo.path();
+    std::fs::write(
+        dir.join("config.env"),
+        format!("A=1\nGITHUB_TOKEN={}\n", github_token()),
+    )
+    .unwrap();
+    let introduced = commit_all(dir, "add config", "2024-02-03T04:05:06Z");
+    // Later edits keep the secret in new versions of the file, then the file is deleted.
+    for (i, date) in ["2024-03-01T00:00:00Z", "2024-04-01T00:00:00Z"]
+        .iter()
+        .enumerate()
+    {
+        std::fs::write(
+            dir.join("config.env"),
+            format!("A={}\nGITHUB_TOKEN={}\n", i + 2, github_token()),
+        )
+        .unwrap();
+        commit_all(dir, "edit", date);
+    }
+    std::fs::remove_file(dir.join("config.env")).unwrap();
+    commit_all(dir, "remove config", "2024-05-01T00:00:00Z");
+
+    // The working tree is clean...
+    let tree = ferret(&["scan", ".", "--format", "json"], dir);
+    assert_eq!(tree.status.code(), Some(0));
+
+    // ...but history still has the secret: reported once, at its first appearance.
+    let report = history_json(dir, &[]);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let finding = &findings[0];
+    assert_eq!(finding["rule_id"], "github-pat-classic");
+    assert_eq!(finding["location"]["path"], "config.env");
+    assert_eq!(finding["location"]["start_line"], 2);
+    assert_eq!(finding["provenance"]["commit"], introduced.as_str());
+    assert_eq!(
+        finding["provenance"]["author"],
+        "Alice Dev <alice@example.com>"
+    );
+    assert_eq!(finding["provenance"]["date"], "2024-02-03T04:05:06Z");
+    assert_eq!(report["summary"]["commits_scanned"], 5);
+    // README plus three versions of config.env: every unique blob scanned once.
+    assert_eq!(report["summary"]["files_scanned"], 4);
+}
+
+#[test]
+fn branches_and_ranges_select_commits() {
+    let repo = new_repo();
+    let dir = repo.path();
+    let base = git(dir, &["rev-parse", "HEAD"], "2024-01-01T00:00:00Z");
+    git(
+        dir,
+        &["checkout", "-q", "-b", "feature"],
+        "2024-01-02T00:00:00Z",
+    );
+    std::fs::write(
+        dir.join("bot.py"),
+        format!("SLACK = \"{}\"\n", slack_token()),
+    )
+    .unwrap();
+    commit_all(dir, "bot", "2024-01-03T00:00:00Z");
+    git(dir, &["checkout", "-q", "main"], "2024-01-04T00:00:00Z");
+    std::fs::write(dir.join("main.env"), format!("TOKEN={}\n", github_token())).unwrap();
+    commit_all(dir, "main secret", "2024-01-05T00:00:00Z");
+
+    let ids = |report: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        ids(&history_json(dir, &[])),
+        vec!["github-pat-classic", "slack-bot-token"]
+    );
+    assert_eq!(
+        ids(&history_json(dir, &["--branch", "main"])),
+        vec!["github-pat-classic"]
+    );
+    assert_eq!(
+        ids(&history_json(dir, &["--branch", "feature"])),
+        vec!["slack-bot-token"]
+    );
+    let range = format!("{base}..feature");
+    let report = history_json(dir, &["--branch", &range]);
+    assert_eq!(ids(&report), vec!["slack-bot-token"]);
+    assert_eq!(report["summary"]["commits_scanned"], 1);
+}
+
+#[test]
+fn tree_baseline_covers_the_same_secret_in_history() {
+    let repo = new_repo();
+    let dir = repo.path();
+    std::fs::write(dir.join("app.env"), format!("TOKEN={}\n", github_token())).unwrap();
+    commit_all(dir, "secret", "2024-02-01T00:00:00Z");
+    let out = ferret(&["baseline", "create", ".", "-o", "../base.json"], dir);
+    assert_eq!(out.status.code(), Some(0));
+    let report = history_json(dir, &["--baseline", "../base.json"]);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(report["summary"]["baselined"], 1);
+}
+
+#[test]
+fn history_errors_are_one_line() {
+    let plain = tempfile::tempdir().unwrap();
+    let out = ferret(&["scan", "--history", "."], plain.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not a git repository"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+
+    let repo = new_repo();
+    let out = ferret(
+        &["scan", "--history", ".", "--branch", "no-such-branch"],
+        repo.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-branch"));
+}
