@@ -8,7 +8,7 @@ mod progress;
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ferret_core::Severity;
-use ferret_engine::source::history::CommitSelection;
+use ferret_engine::source::history::{ChangeSet, CommitSelection};
 use ferret_engine::source::tree::{Progress, SkipReason};
 use ferret_engine::{Baseline, Config, ScanReport, ScanSettings, Scanner};
 use std::io::{IsTerminal, Write};
@@ -75,6 +75,13 @@ struct CommonScanArgs {
     /// With --history: only commits reachable from REF, or in the range A..B.
     #[arg(long, value_name = "REF", requires = "history")]
     branch: Option<String>,
+    /// Scan only what is staged for the next commit and not already there (pre-commit).
+    #[arg(long, conflicts_with_all = ["history", "diff"])]
+    staged: bool,
+    /// Scan only what HEAD introduces since BASE (pull requests); see the README for what
+    /// counts as introduced.
+    #[arg(long, value_name = "BASE", conflicts_with = "history")]
+    diff: Option<String>,
 }
 
 #[derive(Args)]
@@ -191,7 +198,11 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
         let ticker = bar
             .as_ref()
             .map(|bar| scope.spawn(|| progress::tick(bar, &counters)));
-        let report = if common.history {
+        let report = if common.staged {
+            scanner.scan_changes(root, &ChangeSet::Staged, Some(&counters))
+        } else if let Some(base) = &common.diff {
+            scanner.scan_changes(root, &ChangeSet::Since(base.clone()), Some(&counters))
+        } else if common.history {
             let selection = common
                 .branch
                 .as_deref()

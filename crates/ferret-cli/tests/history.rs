@@ -200,3 +200,87 @@ fn history_errors_are_one_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-branch"));
 }
+
+fn scan_ids(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
+    let mut all = vec!["scan", ".", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = ferret(&all, dir);
+    let code = out.status.code().unwrap();
+    assert!(
+        code == 0 || code == 1,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["location"]["path"].as_str().unwrap(),
+                f["rule_id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    (ids, code)
+}
+
+#[test]
+fn staged_scan_reports_only_what_the_commit_would_introduce() {
+    let repo = new_repo();
+    let dir = repo.path();
+    std::fs::write(
+        dir.join("old.env"),
+        format!("A=1\nTOKEN={}\n", github_token()),
+    )
+    .unwrap();
+    commit_all(dir, "old secret", "2024-02-01T00:00:00Z");
+
+    // Nothing staged: clean.
+    assert_eq!(scan_ids(dir, &["--staged"]), (vec![], 0));
+    // The committed secret's file is edited around it: not new.
+    std::fs::write(
+        dir.join("old.env"),
+        format!("A=2\nB=3\nTOKEN={}\n", github_token()),
+    )
+    .unwrap();
+    git(dir, &["add", "old.env"], "2024-02-02T00:00:00Z");
+    assert_eq!(scan_ids(dir, &["--staged"]), (vec![], 0));
+    // A new secret is staged; another one only in the working tree is not part of the commit.
+    std::fs::write(dir.join("bot.env"), format!("SLACK={}\n", slack_token())).unwrap();
+    git(dir, &["add", "bot.env"], "2024-02-02T00:00:00Z");
+    std::fs::write(dir.join("unstaged.env"), format!("X={}\n", slack_token())).unwrap();
+    assert_eq!(
+        scan_ids(dir, &["--staged"]),
+        (vec!["bot.env:slack-bot-token".to_string()], 1)
+    );
+}
+
+#[test]
+fn diff_scan_reports_secrets_introduced_since_base() {
+    let repo = new_repo();
+    let dir = repo.path();
+    std::fs::write(dir.join("a.env"), format!("TOKEN={}\n", github_token())).unwrap();
+    commit_all(dir, "existing secret", "2024-02-01T00:00:00Z");
+    git(dir, &["checkout", "-q", "-b", "pr"], "2024-02-02T00:00:00Z");
+    // The existing secret moves to another file: not introduced.
+    std::fs::remove_file(dir.join("a.env")).unwrap();
+    std::fs::write(
+        dir.join("b.env"),
+        format!("# moved\nTOKEN={}\n", github_token()),
+    )
+    .unwrap();
+    commit_all(dir, "move", "2024-02-03T00:00:00Z");
+    assert_eq!(scan_ids(dir, &["--diff", "main"]), (vec![], 0));
+    // A new secret in the pull request is.
+    std::fs::write(dir.join("c.py"), format!("SLACK = \"{}\"\n", slack_token())).unwrap();
+    commit_all(dir, "new secret", "2024-02-04T00:00:00Z");
+    assert_eq!(
+        scan_ids(dir, &["--diff", "main"]),
+        (vec!["c.py:slack-bot-token".to_string()], 1)
+    );
+    // The whole tree still shows both.
+    assert_eq!(scan_ids(dir, &[]).0.len(), 2);
+}

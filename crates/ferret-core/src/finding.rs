@@ -53,4 +53,8 @@ pub struct Finding {
     pub secret: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub provenance: Option<Provenance>,
+    /// Identity of the rule and matched value alone (no path): used in memory to tell whether
+    /// a secret already existed elsewhere (diff scans). Never serialized.
+    #[serde(skip)]
+    pub value_fingerprint: String,
 }

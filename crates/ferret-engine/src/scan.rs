@@ -4,13 +4,14 @@
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::config::{Config, ConfigError};
 use crate::secrets::{builtin_rule_specs, SecretAnalyzer, SecretMatcher};
-use crate::source::history::{self, CommitSelection, HistoryBlob};
+use crate::source::history::{self, ChangeSet, CommitSelection, HistoryBlob};
 use crate::source::tree::{Progress, SkipReason, SkippedFile, TreeEntry, TreeWalk};
 use crate::suppress::line_suppresses;
 use crate::text::LineIndex;
 use ferret_core::Finding;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -185,24 +186,8 @@ impl Scanner {
                 }
             }
         });
-        let mut report = report.into_inner().unwrap_or_else(|e| e.into_inner());
-        report.findings.sort_by(|a, b| {
-            (
-                &a.location.path,
-                a.location.start_line,
-                a.location.start_column,
-                &a.rule_id,
-            )
-                .cmp(&(
-                    &b.location.path,
-                    b.location.start_line,
-                    b.location.start_column,
-                    &b.rule_id,
-                ))
-        });
-        report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-        report.duration = started.elapsed();
-        Ok(report)
+        let report = report.into_inner().unwrap_or_else(|e| e.into_inner());
+        Ok(finish(report, started))
     }
 }
 
@@ -216,42 +201,102 @@ impl Scanner {
         selection: &CommitSelection,
         progress: Option<&Progress>,
     ) -> Result<ScanReport, ScanError> {
+        let started = Instant::now();
+        let repo = self.open_repo(repo_path)?;
+        let listing = history::collect_blobs(&repo.to_thread_local(), selection)
+            .map_err(ScanError::History)?;
+        let blobs = self.without_excluded(listing.blobs);
+        let (mut report, ranked) = self.scan_blobs(&repo, &blobs, progress);
+        // One finding per fingerprint: the earliest blob that holds it.
+        let mut seen = HashSet::new();
+        report.findings = ranked
+            .into_iter()
+            .filter(|(_, f)| seen.insert(f.fingerprint.clone()))
+            .map(|(_, f)| f)
+            .collect();
+        report.commits_scanned = listing.commits;
+        Ok(finish(report, started))
+    }
+
+    /// Scans only what a change introduces: the staged changes against HEAD, or HEAD against a
+    /// base revision. A finding is *introduced* when its rule and value do not occur in the old
+    /// version of any file the change modifies or deletes: a secret that stays in its file
+    /// (lines moved or edited around it) or moves to another file is not new; one copied from
+    /// an untouched file, or any new value, is.
+    pub fn scan_changes(
+        &self,
+        repo_path: &Path,
+        set: &ChangeSet,
+        progress: Option<&Progress>,
+    ) -> Result<ScanReport, ScanError> {
+        let started = Instant::now();
+        let repo = self.open_repo(repo_path)?;
+        let changed =
+            history::changed_blobs(&repo.to_thread_local(), set).map_err(ScanError::History)?;
+        let (_, old_findings) = self.scan_blobs(&repo, &changed.old, None);
+        let existing: HashSet<String> = old_findings
+            .into_iter()
+            .map(|(_, f)| f.value_fingerprint)
+            .collect();
+        let new = self.without_excluded(changed.new);
+        let (mut report, ranked) = self.scan_blobs(&repo, &new, progress);
+        report.findings = ranked
+            .into_iter()
+            .map(|(_, f)| f)
+            .filter(|f| !existing.contains(&f.value_fingerprint))
+            .collect();
+        Ok(finish(report, started))
+    }
+
+    fn open_repo(&self, repo_path: &Path) -> Result<gix::ThreadSafeRepository, ScanError> {
         if std::fs::symlink_metadata(repo_path).is_err() {
             return Err(ScanError::MissingPath(repo_path.display().to_string()));
         }
-        let started = Instant::now();
-        let repo = history::open(repo_path).map_err(ScanError::History)?;
-        let listing = history::collect_blobs(&repo.to_thread_local(), selection)
-            .map_err(ScanError::History)?;
-        let commits = listing.commits;
-        let blobs: Vec<HistoryBlob> = listing
-            .blobs
+        history::open(repo_path).map_err(ScanError::History)
+    }
+
+    fn without_excluded(&self, blobs: Vec<HistoryBlob>) -> Vec<HistoryBlob> {
+        let Some(excludes) = &self.excludes else {
+            return blobs;
+        };
+        blobs
             .into_iter()
-            .filter(|blob| {
-                self.excludes.as_ref().is_none_or(|ex| {
-                    !ex.matched_path_or_any_parents(Path::new(&blob.path), false)
-                        .is_ignore()
-                })
+            .filter(|b| {
+                !excludes
+                    .matched_path_or_any_parents(Path::new(&b.path), false)
+                    .is_ignore()
             })
-            .collect();
-        // Blobs are listed in the order they were introduced; findings keep that rank.
-        let order: std::collections::HashMap<gix::ObjectId, usize> =
+            .collect()
+    }
+
+    /// Reads and scans `blobs` in parallel. Findings come back with the index of their blob, in
+    /// blob order.
+    fn scan_blobs(
+        &self,
+        repo: &gix::ThreadSafeRepository,
+        blobs: &[HistoryBlob],
+        progress: Option<&Progress>,
+    ) -> (ScanReport, Vec<(usize, Finding)>) {
+        let order: HashMap<gix::ObjectId, usize> =
             blobs.iter().enumerate().map(|(i, b)| (b.id, i)).collect();
         let collected = Mutex::new((ScanReport::default(), Vec::<(usize, Finding)>::new()));
         let errors = history::read_blobs_parallel(
-            &repo,
-            &blobs,
+            repo,
+            blobs,
             self.threads,
             self.max_file_size,
             |blob, content| {
-                let skipped = |reason, detail| SkippedFile {
-                    path: format!("{}@{}", blob.path, short(&blob.provenance.commit)),
+                let skipped = |reason| SkippedFile {
+                    path: match &blob.provenance {
+                        Some(p) => format!("{}@{}", blob.path, short(&p.commit)),
+                        None => blob.path.clone(),
+                    },
                     reason,
-                    detail,
+                    detail: None,
                 };
                 let Some(content) = content else {
                     let mut guard = collected.lock().unwrap_or_else(|e| e.into_inner());
-                    guard.0.skipped.push(skipped(SkipReason::TooLarge, None));
+                    guard.0.skipped.push(skipped(SkipReason::TooLarge));
                     return;
                 };
                 if let Some(progress) = progress {
@@ -265,7 +310,7 @@ impl Scanner {
                 let content = crate::text::decode_utf16_if_marked(content);
                 if crate::text::looks_binary(&content) {
                     let mut guard = collected.lock().unwrap_or_else(|e| e.into_inner());
-                    guard.0.skipped.push(skipped(SkipReason::Binary, None));
+                    guard.0.skipped.push(skipped(SkipReason::Binary));
                     return;
                 }
                 let (findings, suppressed) = self.scan_file(&blob.path, &content);
@@ -275,7 +320,7 @@ impl Scanner {
                 guard.0.bytes_scanned += content.len() as u64;
                 guard.0.suppressed_inline += suppressed;
                 guard.1.extend(findings.into_iter().map(|mut f| {
-                    f.provenance = Some(blob.provenance.clone());
+                    f.provenance = blob.provenance.clone();
                     (rank, f)
                 }));
             },
@@ -288,26 +333,30 @@ impl Scanner {
                 detail: Some(error),
             });
         }
-        // One finding per fingerprint: the earliest blob that holds it.
         ranked.sort_by_key(|(rank, f)| (*rank, f.location.start_line, f.location.start_column));
-        let mut seen = std::collections::HashSet::new();
-        report.findings = ranked
-            .into_iter()
-            .filter(|(_, f)| seen.insert(f.fingerprint.clone()))
-            .map(|(_, f)| f)
-            .collect();
-        report.findings.sort_by(|a, b| {
-            (&a.location.path, a.location.start_line, &a.rule_id).cmp(&(
+        (report, ranked)
+    }
+}
+
+/// Sorts findings and skipped files for output and records the duration.
+fn finish(mut report: ScanReport, started: Instant) -> ScanReport {
+    report.findings.sort_by(|a, b| {
+        (
+            &a.location.path,
+            a.location.start_line,
+            a.location.start_column,
+            &a.rule_id,
+        )
+            .cmp(&(
                 &b.location.path,
                 b.location.start_line,
+                b.location.start_column,
                 &b.rule_id,
             ))
-        });
-        report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-        report.commits_scanned = commits;
-        report.duration = started.elapsed();
-        Ok(report)
-    }
+    });
+    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    report.duration = started.elapsed();
+    report
 }
 
 fn short(commit: &str) -> &str {

@@ -8,7 +8,7 @@
 
 use ferret_core::Provenance;
 use gix::ObjectId;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -42,7 +42,8 @@ impl CommitSelection {
 pub struct HistoryBlob {
     pub id: ObjectId,
     pub path: String,
-    pub provenance: Provenance,
+    /// The introducing commit (history scans); `None` for staged or diff scans.
+    pub provenance: Option<Provenance>,
 }
 
 /// The blobs of a history selection.
@@ -175,7 +176,7 @@ pub fn collect_blobs(
                     blobs.push(HistoryBlob {
                         id,
                         path,
-                        provenance: provenance.clone(),
+                        provenance: Some(provenance.clone()),
                     });
                 }
             }
@@ -185,6 +186,115 @@ pub fn collect_blobs(
         commits: commits.len() as u64,
         blobs,
     })
+}
+
+/// Path → blob id of every file (not symbolic links or submodules) in a tree.
+pub fn tree_files(
+    repo: &gix::Repository,
+    tree_id: ObjectId,
+) -> Result<HashMap<String, ObjectId>, String> {
+    let mut files = HashMap::new();
+    let mut stack = vec![(tree_id, String::new())];
+    while let Some((tree_id, prefix)) = stack.pop() {
+        let tree = repo
+            .find_tree(tree_id)
+            .map_err(|e| err(&format!("cannot read tree {tree_id}"), e))?;
+        let decoded = tree
+            .decode()
+            .map_err(|e| err(&format!("cannot decode tree {tree_id}"), e))?;
+        for entry in &decoded.entries {
+            let name = String::from_utf8_lossy(entry.filename);
+            let path = if prefix.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if entry.mode.is_tree() {
+                stack.push((entry.oid.to_owned(), path));
+            } else if !entry.mode.is_commit() && !entry.mode.is_link() {
+                files.insert(path, entry.oid.to_owned());
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// What a change-focused scan compares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeSet {
+    /// The index against HEAD: what `git commit` would record (pre-commit hooks).
+    Staged,
+    /// HEAD against a base revision (pull requests).
+    Since(String),
+}
+
+/// The blobs of a change: the new versions of added or modified files, and the old versions of
+/// modified or deleted files.
+#[derive(Debug, Default)]
+pub struct ChangedBlobs {
+    pub new: Vec<HistoryBlob>,
+    pub old: Vec<HistoryBlob>,
+}
+
+fn head_tree_files(repo: &gix::Repository) -> Result<HashMap<String, ObjectId>, String> {
+    match repo.head_commit() {
+        Ok(commit) => {
+            let tree = commit
+                .tree_id()
+                .map_err(|e| err("cannot read HEAD", e))?
+                .detach();
+            tree_files(repo, tree)
+        }
+        // An unborn branch: nothing committed yet.
+        Err(_) => Ok(HashMap::new()),
+    }
+}
+
+/// Lists the blobs that differ between the two sides of `set`.
+pub fn changed_blobs(repo: &gix::Repository, set: &ChangeSet) -> Result<ChangedBlobs, String> {
+    let (old, new) = match set {
+        ChangeSet::Staged => {
+            let index = repo
+                .open_index()
+                .map_err(|e| err("cannot read the index", e))?;
+            let mut new = HashMap::new();
+            for entry in index.entries() {
+                let symlink = entry.mode == gix::index::entry::Mode::SYMLINK;
+                if entry.stage_raw() != 0 || entry.mode.is_submodule() || symlink {
+                    continue;
+                }
+                new.insert(entry.path(&index).to_string(), entry.id);
+            }
+            (head_tree_files(repo)?, new)
+        }
+        ChangeSet::Since(base) => {
+            let base_id = resolve(repo, base)?;
+            let base_tree = repo
+                .find_commit(base_id)
+                .and_then(|c| c.tree_id())
+                .map_err(|e| err(&format!("cannot read {base}"), e))?
+                .detach();
+            (tree_files(repo, base_tree)?, head_tree_files(repo)?)
+        }
+    };
+    let blob = |path: &String, id: &ObjectId| HistoryBlob {
+        id: *id,
+        path: path.clone(),
+        provenance: None,
+    };
+    let mut changed = ChangedBlobs::default();
+    for (path, id) in &new {
+        if old.get(path) != Some(id) {
+            changed.new.push(blob(path, id));
+        }
+    }
+    for (path, id) in &old {
+        if new.get(path) != Some(id) {
+            changed.old.push(blob(path, id));
+        }
+    }
+    changed.new.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(changed)
 }
 
 /// Reads every blob on `threads` threads and hands `(blob, content)` to `visit`; blobs larger
