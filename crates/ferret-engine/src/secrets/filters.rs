@@ -99,6 +99,24 @@ fn longest_run(data: &[u8]) -> usize {
     best
 }
 
+/// True when the text right before a candidate labels it as a digest: `sha256=`, `sha512-`
+/// (lockfile and SRI integrity), `sha1:`, `md5=`, `h1:` (go.sum), possibly with the value
+/// cut out of a longer base64 string.
+pub fn follows_hash_label(before: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(before).to_ascii_lowercase();
+    let trimmed = text.trim_end_matches(|c: char| {
+        c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '+' || c == '/'
+    });
+    const LABELS: &[&str] = &[
+        "sha1", "sha224", "sha256", "sha384", "sha512", "md5", "h1", "blake2b", "blake3", "xxh64",
+    ];
+    [text.as_str(), trimmed].iter().any(|candidate| {
+        candidate
+            .strip_suffix(['=', '-', ':'])
+            .is_some_and(|label_end| LABELS.iter().any(|label| label_end.ends_with(label)))
+    })
+}
+
 /// Parts of a secret-like *name* that say the value is not itself a secret
 /// (`password_hash`, `token_url`, `secret_name`, `api_key_id`, ...).
 const NON_SECRET_NAME_PARTS: &[&str] = &[
@@ -336,6 +354,15 @@ mod tests {
             b"ghp_R8x2Lq9vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8U",
             false
         ));
+    }
+
+    #[test]
+    fn digest_labels() {
+        assert!(follows_hash_label(b"const.py,sha256=_"));
+        assert!(follows_hash_label(b"\"integrity\": \"sha512-"));
+        assert!(follows_hash_label(b"v1.0 h1:"));
+        assert!(!follows_hash_label(b"AWS_SECRET_KEY="));
+        assert!(!follows_hash_label(b"token: "));
     }
 
     #[test]

@@ -251,6 +251,9 @@ impl SecretMatcher {
         name: Option<&str>,
     ) -> bool {
         let value = &content[secret.clone()];
+        if filters::follows_hash_label(&content[secret.start.saturating_sub(16)..secret.start]) {
+            return false;
+        }
         if filters::is_placeholder(value, rule.spec.repeats_ok) {
             return false;
         }
