@@ -117,6 +117,23 @@ pub fn follows_hash_label(before: &[u8]) -> bool {
     })
 }
 
+/// Domains reserved for documentation and tests (RFC 2606, RFC 6761): credentials in URLs to
+/// these hosts are examples.
+pub fn is_documentation_host(host: &[u8]) -> bool {
+    let host = String::from_utf8_lossy(host).to_ascii_lowercase();
+    let host = host.trim_end_matches('.');
+    [
+        "example.com",
+        "example.net",
+        "example.org",
+        "example",
+        "test",
+        "invalid",
+    ]
+    .iter()
+    .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
+}
+
 /// Parts of a secret-like *name* that say the value is not itself a secret
 /// (`password_hash`, `token_url`, `secret_name`, `api_key_id`, ...).
 const NON_SECRET_NAME_PARTS: &[&str] = &[
@@ -192,7 +209,7 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
 fn looks_like_reference(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     let starts = [
-        '$', '%', '@', '&', '!', '#', '/', '\\', '~', '(', '[', '{', '<',
+        '$', '%', '@', '&', '!', '#', '/', '\\', '~', '(', '[', '{', '<', ':',
     ];
     if value.starts_with(starts) || value.starts_with("..") || value.starts_with("./") {
         return true;
@@ -357,6 +374,15 @@ mod tests {
     }
 
     #[test]
+    fn documentation_hosts() {
+        assert!(is_documentation_host(b"example.com"));
+        assert!(is_documentation_host(b"api.example.org"));
+        assert!(is_documentation_host(b"db.test"));
+        assert!(!is_documentation_host(b"example.company.io"));
+        assert!(!is_documentation_host(b"localhost"));
+    }
+
+    #[test]
     fn digest_labels() {
         assert!(follows_hash_label(b"const.py,sha256=_"));
         assert!(follows_hash_label(b"\"integrity\": \"sha512-"));
@@ -387,6 +413,10 @@ mod tests {
             b"/etc/app/secret.key"
         ));
         assert!(!generic_value_is_plausible("token", b"os.environ.get"));
+        assert!(!generic_value_is_plausible(
+            "Token",
+            b":RecursiveZeroOrMore"
+        ));
         assert!(!generic_value_is_plausible("password", b"mypassword1"));
         assert!(!generic_value_is_plausible("pwd", b"WRPLL-specific"));
         assert!(!generic_value_is_plausible(

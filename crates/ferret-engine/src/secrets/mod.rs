@@ -231,6 +231,12 @@ impl SecretMatcher {
             if secret.is_empty() {
                 continue;
             }
+            let documentation_host = caps
+                .name("host")
+                .is_some_and(|host| filters::is_documentation_host(host.as_bytes()));
+            if documentation_host {
+                continue;
+            }
             let name = caps
                 .name("name")
                 .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned());

@@ -24,7 +24,9 @@
 //! examples.negative = ["token = ghp_xxxxxxxx"]
 //! ```
 //!
-//! The secret is the capture group named `secret`, else group 1, else the whole match.
+//! The secret is the capture group named `secret`, else group 1, else the whole match. A `name`
+//! group (generic rules) holds the variable name the value is assigned to; a `host` group naming
+//! a documentation domain (`example.com`, `*.example`, `*.test`, `*.invalid`) drops the match.
 //! Patterns run on bytes with ASCII semantics: `\w`, `\d`, `\s` and `\b` are ASCII-only and `.`
 //! matches any byte.
 
