@@ -4,6 +4,7 @@
 //! Exit codes: 0 = no findings at or above `--fail-on`, 1 = findings, 2 = usage or runtime error.
 
 mod progress;
+mod remote;
 
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -36,6 +37,25 @@ enum Command {
     /// List and describe the detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Internal: the sandboxed worker of a remote scan.
+    #[command(name = "__sandbox-scan", hide = true)]
+    SandboxScan {
+        url: String,
+        #[arg(long = "ref")]
+        reference: Option<String>,
+        #[arg(long)]
+        history: bool,
+        #[arg(long)]
+        branch: Option<String>,
+        #[arg(long)]
+        token_env: String,
+        #[arg(long)]
+        clone_timeout: Option<u64>,
+        #[arg(long)]
+        max_file_size: Option<u64>,
+        #[arg(long)]
+        show_secrets: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -54,7 +74,7 @@ enum ColorChoice {
 
 #[derive(Args)]
 struct CommonScanArgs {
-    /// Directory or file to scan.
+    /// Directory or file to scan, or a remote repository URL (https://host/org/repo).
     #[arg(default_value = ".")]
     path: PathBuf,
     /// Configuration file (default: PATH/.ferret.toml if present).
@@ -82,6 +102,18 @@ struct CommonScanArgs {
     /// counts as introduced.
     #[arg(long, value_name = "BASE", conflicts_with = "history")]
     diff: Option<String>,
+    /// Remote repositories: the branch or tag to scan (default: the default branch).
+    #[arg(long = "ref", value_name = "REF")]
+    reference: Option<String>,
+    /// Remote repositories: environment variable holding an access token.
+    #[arg(long, value_name = "NAME", default_value = remote::DEFAULT_TOKEN_ENV)]
+    token_env: String,
+    /// Remote repositories: give up (and delete the clone) after this many seconds in total.
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<u64>,
+    /// Remote repositories: give up if cloning takes longer than this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    clone_timeout: Option<u64>,
 }
 
 #[derive(Args)]
@@ -164,6 +196,26 @@ fn main() -> ExitCode {
             run_rules_list(format, config.as_deref())
         }
         Command::Rules(RulesCommand::Show { id, config }) => run_rules_show(&id, config.as_deref()),
+        Command::SandboxScan {
+            url,
+            reference,
+            history,
+            branch,
+            token_env,
+            clone_timeout,
+            max_file_size,
+            show_secrets,
+        } => remote::worker(remote::WorkerArgs {
+            url,
+            reference,
+            history,
+            branch,
+            token_env,
+            clone_timeout,
+            max_file_size,
+            show_secrets,
+        })
+        .map(|()| ExitCode::SUCCESS),
     };
     match outcome {
         Ok(code) => code,
@@ -178,6 +230,24 @@ fn main() -> ExitCode {
 /// Scans `common.path` with the config and settings it names.
 fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scanner)> {
     let root = &common.path;
+    if remote::is_remote(root) {
+        let url = root.to_string_lossy();
+        let report = remote::scan(&remote::RemoteRequest {
+            url: &url,
+            reference: common.reference.as_deref(),
+            history: common.history,
+            branch: common.branch.as_deref(),
+            token_env: &common.token_env,
+            clone_timeout: common.clone_timeout,
+            timeout: common.timeout,
+            max_file_size: common.max_file_size,
+            show_secrets,
+        })?;
+        // Rule metadata for reports comes from the local configuration.
+        let config = Config::discover(Path::new("."), common.config.as_deref())?;
+        let scanner = Scanner::new(Path::new("."), &config, &ScanSettings::default())?;
+        return Ok((report, scanner));
+    }
     if std::fs::symlink_metadata(root).is_err() {
         return Err(anyhow!("{}: no such file or directory", root.display()));
     }

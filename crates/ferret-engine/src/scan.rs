@@ -39,7 +39,7 @@ impl Default for ScanSettings {
 }
 
 /// The outcome of a scan.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, serde::Deserialize)]
 pub struct ScanReport {
     pub findings: Vec<Finding>,
     pub skipped: Vec<SkippedFile>,

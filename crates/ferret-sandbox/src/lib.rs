@@ -31,6 +31,9 @@ pub const WORKSPACE_ENV: &str = "FERRET_SANDBOX_WORKSPACE";
 pub const ISOLATION_ENV: &str = "FERRET_SANDBOX_ISOLATION";
 /// The workspace path inside a namespace sandbox.
 pub const NAMESPACE_WORKSPACE: &str = "/tmp";
+/// Source name of the workspace tmpfs in `/proc/*/mountinfo`: this prefix plus the pid of the
+/// process that started the sandbox.
+pub const MOUNT_SOURCE_PREFIX: &str = "ferret-sandbox-";
 /// Prefix of fallback workspace directories (`ferret-sandbox-<pid>-<n>`).
 const TEMPDIR_PREFIX: &str = "ferret-sandbox-";
 
@@ -257,6 +260,8 @@ struct NamespaceSetup {
     uid_map: CString,
     gid_map: CString,
     tmpfs_options: CString,
+    /// `ferret-sandbox-<pid of the starting process>`, shown as the mount's source.
+    tmpfs_source: CString,
     limits: Vec<(nix::sys::resource::Resource, u64)>,
 }
 
@@ -288,6 +293,8 @@ impl NamespaceSetup {
                 options.workspace_bytes, options.workspace_inodes
             ))
             .expect("no NUL"),
+            tmpfs_source: CString::new(format!("{MOUNT_SOURCE_PREFIX}{}", std::process::id()))
+                .expect("no NUL"),
             limits,
         }
     }
@@ -325,7 +332,7 @@ impl NamespaceSetup {
         )
         .map_err(io)?;
         mount(
-            Some(c"ferret-sandbox"),
+            Some(self.tmpfs_source.as_c_str()),
             c"/tmp",
             Some(c"tmpfs"),
             MsFlags::MS_NOSUID | MsFlags::MS_NODEV,

@@ -1,0 +1,384 @@
+//! Remote scans against real servers on 127.0.0.1: a `git daemon`, and small TCP/HTTP servers
+//! that hang or record requests. Every test checks that no sandbox workspace outlives the scan.
+
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn github_token() -> String {
+    format!("ghp_{}", "R8x2Lq9vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8U")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Alice Dev")
+        .env("GIT_AUTHOR_EMAIL", "alice@example.com")
+        .env("GIT_COMMITTER_NAME", "Alice Dev")
+        .env("GIT_COMMITTER_EMAIL", "alice@example.com")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A `git daemon` exporting every repository under its base directory.
+struct Daemon {
+    child: Child,
+    port: u16,
+    base: tempfile::TempDir,
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn daemon() -> Daemon {
+    let base = tempfile::tempdir().unwrap();
+    let port = free_port();
+    // Run git-daemon itself (not the `git daemon` wrapper, whose child would outlive a kill),
+    // detached from this process's output pipes.
+    let exec_path = Command::new("git").arg("--exec-path").output().unwrap();
+    let exec_path = String::from_utf8(exec_path.stdout).unwrap();
+    let child = Command::new(Path::new(exec_path.trim()).join("git-daemon"))
+        .args(["--export-all", "--reuseaddr", "--listen=127.0.0.1"])
+        .arg(format!("--port={port}"))
+        .arg(format!("--base-path={}", base.path().display()))
+        .arg(base.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "git daemon did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Daemon { child, port, base }
+}
+
+/// Creates `name.git` in the daemon's base from a work tree built by `fill`.
+fn publish(daemon: &Daemon, name: &str, fill: impl FnOnce(&Path)) -> String {
+    let work = tempfile::tempdir().unwrap();
+    git(work.path(), &["init", "-q", "-b", "main"]);
+    fill(work.path());
+    let bare = daemon.base.path().join(format!("{name}.git"));
+    git(
+        work.path(),
+        &["clone", "-q", "--bare", ".", bare.to_str().unwrap()],
+    );
+    format!("git://127.0.0.1:{}/{name}.git", daemon.port)
+}
+
+fn commit(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", message]);
+}
+
+fn ferret() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ferret"))
+}
+
+/// Processes whose mount table shows a workspace of the sandbox started by `pid`.
+fn sandbox_mounts(pid: u32) -> Vec<String> {
+    let needle = format!("{}{pid} ", ferret_sandbox::MOUNT_SOURCE_PREFIX);
+    let mut holders = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let mountinfo = entry.path().join("mountinfo");
+        if let Ok(text) = std::fs::read_to_string(&mountinfo) {
+            if text.contains(&needle) {
+                holders.push(entry.file_name().to_string_lossy().into_owned());
+            }
+        }
+    }
+    holders
+}
+
+fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    done()
+}
+
+#[test]
+fn scans_a_remote_repository_with_repository_relative_paths() {
+    let daemon = daemon();
+    let url = publish(&daemon, "app", |dir| {
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(
+            dir.join("src/config.env"),
+            format!("TOKEN={}\n", github_token()),
+        )
+        .unwrap();
+        commit(dir, "secret");
+        std::fs::write(
+            dir.join("old.env"),
+            format!("OLD={}\n", github_token().replace("R8x", "Q7y")),
+        )
+        .unwrap();
+        commit(dir, "another");
+        std::fs::remove_file(dir.join("old.env")).unwrap();
+        commit(dir, "delete");
+    });
+
+    let out = ferret()
+        .args(["scan", &url, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("/tmp"),
+        "a temporary path leaked into the report: {text}"
+    );
+    let report: Value = serde_json::from_str(&text).unwrap();
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["src/config.env"]);
+
+    // History of the remote finds the deleted file too.
+    let out = ferret()
+        .args(["scan", &url, "--history", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["path"].as_str().unwrap())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, vec!["old.env", "src/config.env"]);
+    assert_eq!(report["summary"]["commits_scanned"], 3);
+
+    let missing = ferret()
+        .args(["scan", &format!("git://127.0.0.1:{}/nope.git", daemon.port)])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot clone"));
+}
+
+#[test]
+fn sigkill_of_the_scanner_leaves_no_workspace_behind() {
+    let daemon = daemon();
+    let url = publish(&daemon, "big", |dir| {
+        for i in 0..4000 {
+            let sub = dir.join(format!("pkg{}", i % 40));
+            std::fs::create_dir_all(&sub).unwrap();
+            std::fs::write(
+                sub.join(format!("file{i}.txt")),
+                format!("line {i}\n").repeat(200),
+            )
+            .unwrap();
+        }
+        commit(dir, "many files");
+    });
+    let mut scan = ferret()
+        .args(["scan", &url, "--history", "--format", "json"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = scan.id();
+    // Wait until the sandbox exists, then kill the scanner outright.
+    assert!(
+        wait_until(Duration::from_secs(20), || !sandbox_mounts(pid).is_empty()),
+        "the sandbox never appeared"
+    );
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    let _ = scan.wait();
+    // The worker dies with it, and the kernel frees the workspace with the last process.
+    assert!(
+        wait_until(Duration::from_secs(10), || sandbox_mounts(pid).is_empty()),
+        "workspace still mounted in {:?}",
+        sandbox_mounts(pid)
+    );
+}
+
+/// A server that accepts connections and never answers.
+fn silent_server() -> (u16, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        listener.set_nonblocking(true).unwrap();
+        let mut held = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline && held.len() < 8 {
+            if let Ok((stream, _)) = listener.accept() {
+                held.push(stream);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    (port, handle)
+}
+
+#[test]
+fn timeouts_stop_the_scan_and_remove_the_clone() {
+    let (port, _server) = silent_server();
+    let url = format!("git://127.0.0.1:{port}/stuck.git");
+
+    let started = Instant::now();
+    let out = ferret()
+        .args(["scan", &url, "--clone-timeout", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("clone timed out"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(started.elapsed() < Duration::from_secs(15));
+
+    let mut child = ferret()
+        .args(["scan", &url, "--timeout", "1"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(2));
+    assert!(stderr.contains("timed out"), "{stderr}");
+    assert!(sandbox_mounts(pid).is_empty());
+}
+
+#[test]
+fn token_goes_to_git_as_a_header_never_on_a_command_line() {
+    // An HTTP server that records the first request's headers and answers 401.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = stream.read(&mut buf).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            request.extend_from_slice(&buf[..n]);
+        }
+        // Hold the request a moment so the test can look at every process's command line.
+        std::thread::sleep(Duration::from_millis(700));
+        let _ = stream.write_all(
+            b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
+        String::from_utf8_lossy(&request).into_owned()
+    });
+    let token = format!("test-token-{}", std::process::id());
+    let mut child = ferret()
+        .args(["scan", &format!("http://127.0.0.1:{port}/org/private.git")])
+        .env("FERRET_GIT_TOKEN", &token)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut seen_on_command_line = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline && child.try_wait().unwrap().is_none() {
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
+                if String::from_utf8_lossy(&cmdline).contains(&token) {
+                    seen_on_command_line.push(entry.file_name().to_string_lossy().into_owned());
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    let request = server.join().unwrap();
+    assert!(
+        seen_on_command_line.is_empty(),
+        "token on the command line of {seen_on_command_line:?}"
+    );
+    let expected = {
+        // base64("x-access-token:" + token), computed with the `base64` tool to stay independent.
+        let out = Command::new("base64")
+            .arg("-w0")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .and_then(|mut b| {
+                b.stdin
+                    .take()
+                    .unwrap()
+                    .write_all(format!("x-access-token:{token}").as_bytes())?;
+                b.wait_with_output()
+            })
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(
+        request.contains(&format!("Authorization: Basic {expected}")),
+        "request did not carry the token header:\n{request}"
+    );
+    assert_eq!(status.code(), Some(2));
+    assert!(
+        !stderr.contains(&token),
+        "token in the error output: {stderr}"
+    );
+    assert!(
+        !stderr.contains(&expected),
+        "encoded token in the error output: {stderr}"
+    );
+}
