@@ -2,8 +2,8 @@
 //!
 //! The parent process never touches the clone. It re-executes `ferret` as a hidden
 //! `__sandbox-scan` worker inside a [`ferret_sandbox`] sandbox; the worker clones into the
-//! sandbox's private tmpfs, cuts its own network, scans, and prints the report as JSON on
-//! standard output. When the worker exits — normally, on error, on timeout, or because the
+//! sandbox's private tmpfs, cuts its own network, confines itself (Landlock, seccomp), scans,
+//! and prints the report as JSON on standard output. When the worker exits — normally, on error, on timeout, or because the
 //! parent was killed — the kernel frees the workspace.
 //!
 //! A token for a private repository is read from an environment variable (`--token-env`,
@@ -119,6 +119,11 @@ pub fn worker(args: WorkerArgs) -> Result<()> {
     clone(&args, &workspace, &dest)?;
     if isolated {
         ferret_sandbox::cut_network().map_err(|e| anyhow!(e))?;
+        // Analysis sees only the workspace and system files: no home directory, no sockets.
+        std::env::set_var("HOME", &workspace);
+        if !ferret_sandbox::confine(&workspace).map_err(|e| anyhow!(e))? {
+            eprintln!("ferret: warning: the kernel enforces Landlock only partially");
+        }
     }
     let config = Config::discover(&dest, None)?;
     let settings = ScanSettings {

@@ -76,3 +76,66 @@ fn rlimits_apply_inside() {
     let outcome = run(sh("ulimit -n"), &options).unwrap();
     assert_eq!(String::from_utf8_lossy(&outcome.stdout).trim(), "64");
 }
+
+/// Runs in a child process (this test binary, re-executed): confines itself, then reports what
+/// it could still do. A no-op in normal test runs.
+#[test]
+fn confine_probe() {
+    let Some(workspace) = std::env::var_os("FERRET_CONFINE_PROBE") else {
+        return;
+    };
+    let workspace = std::path::PathBuf::from(workspace);
+    let outside = std::path::PathBuf::from(std::env::var_os("FERRET_CONFINE_OUTSIDE").unwrap());
+    let port: u16 = std::env::var("FERRET_CONFINE_PORT")
+        .unwrap()
+        .parse()
+        .unwrap();
+    ferret_sandbox::confine(&workspace).unwrap();
+    let verdict = |ok: bool| if ok { "allowed" } else { "denied" };
+    let read_outside = std::fs::read(outside.join("secret.txt")).is_ok();
+    let write_outside = std::fs::write(outside.join("new.txt"), "x").is_ok();
+    let write_workspace = std::fs::write(workspace.join("scan.txt"), "x").is_ok();
+    let read_system =
+        std::fs::read("/etc/hostname").is_ok() || std::fs::read("/etc/passwd").is_ok();
+    let connect = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
+    let unshare = nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNS).is_ok();
+    println!(
+        "PROBE read_outside={} write_outside={} write_workspace={} read_system={} connect={} unshare={}",
+        verdict(read_outside),
+        verdict(write_outside),
+        verdict(write_workspace),
+        verdict(read_system),
+        verdict(connect),
+        verdict(unshare)
+    );
+}
+
+#[test]
+fn confined_process_stays_in_its_workspace_and_off_the_network() {
+    let workspace = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "host data").unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "confine_probe",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("FERRET_CONFINE_PROBE", workspace.path())
+        .env("FERRET_CONFINE_OUTSIDE", outside.path())
+        .env("FERRET_CONFINE_PORT", port.to_string())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.find("PROBE").map(|at| &l[at..]))
+        .unwrap_or_else(|| panic!("no probe output: {stdout}"));
+    assert_eq!(
+        line,
+        "PROBE read_outside=denied write_outside=denied write_workspace=allowed read_system=allowed connect=denied unshare=denied"
+    );
+}
