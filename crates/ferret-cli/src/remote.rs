@@ -117,6 +117,13 @@ pub fn worker(args: WorkerArgs) -> Result<()> {
     let isolated = std::env::var(ferret_sandbox::ISOLATION_ENV).as_deref() == Ok("namespaces");
     let dest = workspace.join("repo");
     clone(&args, &workspace, &dest)?;
+    // Testing aid: hold the finished clone for a while so tests can kill the scan mid-way.
+    if let Some(ms) = std::env::var("FERRET_TEST_HOLD_AFTER_CLONE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
     if isolated {
         ferret_sandbox::cut_network().map_err(|e| anyhow!(e))?;
         // Analysis sees only the workspace and system files: no home directory, no sockets.

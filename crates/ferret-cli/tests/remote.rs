@@ -212,16 +212,24 @@ fn sigkill_of_the_scanner_leaves_no_workspace_behind() {
     });
     let mut scan = ferret()
         .args(["scan", &url, "--history", "--format", "json"])
+        .env("FERRET_TEST_HOLD_AFTER_CLONE_MS", "30000")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let pid = scan.id();
-    // Wait until the sandbox exists, then kill the scanner outright.
-    assert!(
-        wait_until(Duration::from_secs(20), || !sandbox_mounts(pid).is_empty()),
-        "the sandbox never appeared"
-    );
+    // Wait until the sandbox holds the clone, then kill the scanner outright.
+    let appeared = wait_until(Duration::from_secs(30), || !sandbox_mounts(pid).is_empty());
+    if !appeared {
+        let _ = scan.kill();
+        let mut stderr = String::new();
+        scan.stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        panic!("the sandbox never appeared; scanner said: {stderr}");
+    }
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(pid as i32),
         nix::sys::signal::Signal::SIGKILL,
