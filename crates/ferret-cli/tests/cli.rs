@@ -4,22 +4,12 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Fake credentials, assembled at run time so this file itself holds no complete token.
-fn github_token() -> String {
-    format!("ghp_{}", "t7WutFdtR2LJHGJRQYMCTABjiKg3glEWC5cZ")
-}
-fn stripe_key() -> String {
-    format!("sk_live_{}", "51HqLyjWDarjtT1zdp7dcXkqYbTMUTqW")
-}
-fn slack_token() -> String {
-    format!(
-        "xoxb-{}-{}-{}",
-        "263594206564", "2643759347287", "FGqddMF8t08v8N7Oq4i57vs1"
-    )
-}
+mod common;
+
+use common::{github_token, slack_token, stripe_key};
 
 fn ferret(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ferret"))
+    common::ferret()
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")

@@ -2,39 +2,11 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn github_token() -> String {
-    format!("ghp_{}", "R8x2Lq9vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8U")
-}
-fn slack_token() -> String {
-    format!(
-        "xoxb-{}-{}-{}",
-        "263594206564", "2643759347287", "FGqddMF8t08v8N7Oq4i57vs1"
-    )
-}
+mod common;
 
-fn git(dir: &Path, args: &[&str], date: &str) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "Alice Dev")
-        .env("GIT_AUTHOR_EMAIL", "alice@example.com")
-        .env("GIT_COMMITTER_NAME", "Alice Dev")
-        .env("GIT_COMMITTER_EMAIL", "alice@example.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
+use common::{ferret as ferret_command, git_at as git, github_token, slack_token};
 
 fn commit_all(dir: &Path, message: &str, date: &str) -> String {
     git(dir, &["add", "-A"], date);
@@ -43,7 +15,7 @@ fn commit_all(dir: &Path, message: &str, date: &str) -> String {
 }
 
 fn ferret(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ferret"))
+    ferret_command()
         .args(args)
         .current_dir(cwd)
         .output()

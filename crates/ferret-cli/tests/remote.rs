@@ -8,28 +8,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn github_token() -> String {
-    format!("ghp_{}", "R8x2Lq9vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8U")
-}
+mod common;
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "Alice Dev")
-        .env("GIT_AUTHOR_EMAIL", "alice@example.com")
-        .env("GIT_COMMITTER_NAME", "Alice Dev")
-        .env("GIT_COMMITTER_EMAIL", "alice@example.com")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::{ferret, git, github_token};
 
 /// A `git daemon` exporting every repository under its base directory.
 struct Daemon {
@@ -94,10 +75,6 @@ fn publish(daemon: &Daemon, name: &str, fill: impl FnOnce(&Path)) -> String {
 fn commit(dir: &Path, message: &str) {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", message]);
-}
-
-fn ferret() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ferret"))
 }
 
 /// Processes whose mount table shows a workspace of the sandbox started by `pid`.

@@ -111,7 +111,13 @@ pub enum SandboxError {
 /// The command's stdin is closed; stdout and stderr are collected.
 pub fn run(command: Command, options: &Options) -> Result<Outcome, SandboxError> {
     if !options.force_tempdir {
+        // The workspace tmpfs covers /tmp inside the sandbox, which would hide a program living
+        // there (a build directory, say): exec it through an inherited descriptor instead.
+        let pinned = pin_program(&command);
         let mut namespaced = clone_command(&command);
+        if let Some((_, path)) = &pinned {
+            namespaced = retarget(&namespaced, path);
+        }
         namespaced
             .env(WORKSPACE_ENV, NAMESPACE_WORKSPACE)
             .env(ISOLATION_ENV, Isolation::Namespaces.as_str());
@@ -121,7 +127,9 @@ pub fn run(command: Command, options: &Options) -> Result<Outcome, SandboxError>
         unsafe {
             namespaced.pre_exec(move || setup.apply());
         }
-        match spawn_and_wait(namespaced, options.timeout) {
+        let result = spawn_and_wait(namespaced, options.timeout);
+        drop(pinned);
+        match result {
             Ok((status, stdout, stderr, timed_out)) => {
                 return Ok(Outcome {
                     status,
@@ -209,6 +217,46 @@ fn clone_command(command: &Command) -> Command {
             None => copy.env_remove(key),
         };
     }
+    copy
+}
+
+/// Opens the command's program (without close-on-exec) and returns the descriptor with its
+/// `/proc/self/fd/N` path, which stays valid inside the sandbox.
+fn pin_program(command: &Command) -> Option<(std::os::fd::OwnedFd, String)> {
+    use nix::fcntl::{open, OFlag};
+    use nix::sys::stat::Mode;
+    use std::os::fd::AsRawFd;
+    let program = PathBuf::from(command.get_program());
+    let resolved = if program.components().count() > 1 {
+        program
+    } else {
+        std::env::var_os("PATH")
+            .into_iter()
+            .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+            .map(|dir| dir.join(&program))
+            .find(|candidate| candidate.is_file())?
+    };
+    let fd = open(&resolved, OFlag::O_RDONLY, Mode::empty()).ok()?;
+    let path = format!("/proc/self/fd/{}", fd.as_raw_fd());
+    Some((fd, path))
+}
+
+/// A copy of `command` that executes `program` instead, keeping its original `argv[0]`.
+fn retarget(command: &Command, program: &str) -> Command {
+    let mut copy = clone_command(command);
+    let mut target = Command::new(program);
+    target.arg0(command.get_program());
+    target.args(copy.get_args());
+    if let Some(dir) = copy.get_current_dir() {
+        target.current_dir(dir);
+    }
+    for (key, value) in copy.get_envs() {
+        match value {
+            Some(value) => target.env(key, value),
+            None => target.env_remove(key),
+        };
+    }
+    copy = target;
     copy
 }
 

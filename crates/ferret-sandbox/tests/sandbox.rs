@@ -139,3 +139,24 @@ fn confined_process_stays_in_its_workspace_and_off_the_network() {
         "PROBE read_outside=denied write_outside=denied write_workspace=allowed read_system=allowed connect=denied unshare=denied"
     );
 }
+
+#[test]
+fn programs_under_tmp_still_run_inside_the_namespace() {
+    // The workspace tmpfs covers /tmp inside the sandbox; a program stored there must still run.
+    let dir = tempfile::Builder::new().tempdir_in("/tmp").unwrap();
+    let program = dir.path().join("say-hello");
+    std::fs::write(&program, "#!/bin/sh\necho hello from $0\n").unwrap();
+    std::fs::set_permissions(
+        &program,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let outcome = run(Command::new(&program), &Options::default()).unwrap();
+    assert_eq!(outcome.isolation, Isolation::Namespaces);
+    assert!(
+        outcome.status.success(),
+        "{}",
+        String::from_utf8_lossy(&outcome.stderr)
+    );
+    assert!(String::from_utf8_lossy(&outcome.stdout).starts_with("hello from"));
+}

@@ -149,38 +149,15 @@ pub fn collect_blobs(
     let mut seen_blobs: HashSet<ObjectId> = HashSet::new();
     let mut blobs = Vec::new();
     for (_, _, tree_id, provenance) in &commits {
-        let mut stack = vec![(*tree_id, String::new())];
-        while let Some((tree_id, prefix)) = stack.pop() {
-            if !seen_trees.insert(tree_id) {
-                continue;
+        walk_files(repo, *tree_id, Some(&mut seen_trees), &mut |path, id| {
+            if seen_blobs.insert(id) {
+                blobs.push(HistoryBlob {
+                    id,
+                    path,
+                    provenance: Some(provenance.clone()),
+                });
             }
-            let tree = repo
-                .find_tree(tree_id)
-                .map_err(|e| err(&format!("cannot read tree {tree_id}"), e))?;
-            let decoded = tree
-                .decode()
-                .map_err(|e| err(&format!("cannot decode tree {tree_id}"), e))?;
-            for entry in &decoded.entries {
-                let name = String::from_utf8_lossy(entry.filename);
-                let path = if prefix.is_empty() {
-                    name.into_owned()
-                } else {
-                    format!("{prefix}/{name}")
-                };
-                let id = entry.oid.to_owned();
-                if entry.mode.is_tree() {
-                    stack.push((id, path));
-                } else if entry.mode.is_commit() || entry.mode.is_link() {
-                    // Submodules and symbolic links hold no file content.
-                } else if seen_blobs.insert(id) {
-                    blobs.push(HistoryBlob {
-                        id,
-                        path,
-                        provenance: Some(provenance.clone()),
-                    });
-                }
-            }
-        }
+        })?;
     }
     Ok(HistoryBlobs {
         commits: commits.len() as u64,
@@ -188,14 +165,22 @@ pub fn collect_blobs(
     })
 }
 
-/// Path → blob id of every file (not symbolic links or submodules) in a tree.
-pub fn tree_files(
+/// Calls `visit(path, blob id)` for every file in a tree; symbolic links and submodules hold no
+/// file content and are skipped. Subtrees already in `seen_trees` (when given) are not walked
+/// again, and every walked tree is added to it.
+fn walk_files(
     repo: &gix::Repository,
     tree_id: ObjectId,
-) -> Result<HashMap<String, ObjectId>, String> {
-    let mut files = HashMap::new();
+    mut seen_trees: Option<&mut HashSet<ObjectId>>,
+    visit: &mut dyn FnMut(String, ObjectId),
+) -> Result<(), String> {
     let mut stack = vec![(tree_id, String::new())];
     while let Some((tree_id, prefix)) = stack.pop() {
+        if let Some(seen) = seen_trees.as_deref_mut() {
+            if !seen.insert(tree_id) {
+                continue;
+            }
+        }
         let tree = repo
             .find_tree(tree_id)
             .map_err(|e| err(&format!("cannot read tree {tree_id}"), e))?;
@@ -212,10 +197,22 @@ pub fn tree_files(
             if entry.mode.is_tree() {
                 stack.push((entry.oid.to_owned(), path));
             } else if !entry.mode.is_commit() && !entry.mode.is_link() {
-                files.insert(path, entry.oid.to_owned());
+                visit(path, entry.oid.to_owned());
             }
         }
     }
+    Ok(())
+}
+
+/// Path → blob id of every file in a tree.
+pub fn tree_files(
+    repo: &gix::Repository,
+    tree_id: ObjectId,
+) -> Result<HashMap<String, ObjectId>, String> {
+    let mut files = HashMap::new();
+    walk_files(repo, tree_id, None, &mut |path, id| {
+        files.insert(path, id);
+    })?;
     Ok(files)
 }
 
