@@ -176,27 +176,53 @@ fn scans_a_remote_repository_with_repository_relative_paths() {
 fn sigkill_of_the_scanner_leaves_no_workspace_behind() {
     let daemon = daemon();
     let url = publish(&daemon, "big", |dir| {
+        // Pseudo-random content, so the clone's pack does not compress away.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for i in 0..4000 {
             let sub = dir.join(format!("pkg{}", i % 40));
             std::fs::create_dir_all(&sub).unwrap();
-            std::fs::write(
-                sub.join(format!("file{i}.txt")),
-                format!("line {i}\n").repeat(200),
-            )
-            .unwrap();
+            let mut text = String::with_capacity(2400);
+            while text.len() < 2400 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(&format!("{state:016x}"));
+            }
+            std::fs::write(sub.join(format!("file{i}.txt")), text).unwrap();
         }
         commit(dir, "many files");
     });
+    let token = format!("never-stored-{}", std::process::id());
+    let shmem_before = shmem_kib();
     let mut scan = ferret()
         .args(["scan", &url, "--history", "--format", "json"])
         .env("FERRET_TEST_HOLD_AFTER_CLONE_MS", "30000")
+        .env("FERRET_GIT_TOKEN", &token)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let pid = scan.id();
-    // Wait until the sandbox holds the clone, then kill the scanner outright.
-    let appeared = wait_until(Duration::from_secs(30), || !sandbox_mounts(pid).is_empty());
+    // Wait until the sandbox holds the finished clone (seen through the worker's own root): a
+    // pack is in place and git has exited (only the worker and its launcher remain).
+    let mut clone_dir = None;
+    let appeared = wait_until(Duration::from_secs(30), || {
+        let holders = sandbox_mounts(pid);
+        clone_dir = holders
+            .iter()
+            .map(|holder| Path::new("/proc").join(holder).join("root/tmp/repo"))
+            .find(|dir| dir.join("config").exists());
+        let packed = clone_dir.as_ref().is_some_and(|dir| {
+            std::fs::read_dir(dir.join("objects/pack"))
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .any(|e| e.path().extension().is_some_and(|x| x == "pack"))
+                })
+                .unwrap_or(false)
+        });
+        packed && holders.len() <= 2
+    });
     if !appeared {
         let _ = scan.kill();
         let mut stderr = String::new();
@@ -206,6 +232,25 @@ fn sigkill_of_the_scanner_leaves_no_workspace_behind() {
             .read_to_string(&mut stderr)
             .unwrap();
         panic!("the sandbox never appeared; scanner said: {stderr}");
+    }
+    // The clone lives on the sandbox's tmpfs (shared memory) and holds no trace of the token.
+    let shmem_during = shmem_kib();
+    let clone_dir = clone_dir.unwrap();
+    let mut stack = vec![clone_dir.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                assert!(
+                    !String::from_utf8_lossy(&bytes).contains(&token),
+                    "token written to {}",
+                    path.display()
+                );
+            }
+        }
     }
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(pid as i32),
@@ -219,6 +264,26 @@ fn sigkill_of_the_scanner_leaves_no_workspace_behind() {
         "workspace still mounted in {:?}",
         sandbox_mounts(pid)
     );
+    assert!(!clone_dir.exists());
+    let shmem_after = shmem_kib();
+    assert!(
+        shmem_during >= shmem_before + 2048,
+        "the clone should occupy shared memory: before {shmem_before} KiB, during {shmem_during} KiB"
+    );
+    assert!(
+        shmem_after + 2048 <= shmem_during,
+        "shared memory not released: during {shmem_during} KiB, after {shmem_after} KiB"
+    );
+}
+
+/// `Shmem` from /proc/meminfo (tmpfs pages count there), in KiB.
+fn shmem_kib() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Shmem:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
 }
 
 /// A server that accepts connections and never answers.
@@ -274,7 +339,8 @@ fn timeouts_stop_the_scan_and_remove_the_clone() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(2));
     assert!(stderr.contains("timed out"), "{stderr}");
-    assert!(sandbox_mounts(pid).is_empty());
+    // Killed processes leave the mount table within moments of the scanner's exit.
+    assert!(wait_until(Duration::from_secs(5), || sandbox_mounts(pid).is_empty()));
 }
 
 #[test]
