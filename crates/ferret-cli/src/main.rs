@@ -383,14 +383,20 @@ fn run_baseline_create(common: CommonScanArgs, output: &Path) -> Result<ExitCode
 fn rule_specs(config: Option<&Path>) -> Result<Vec<ferret_engine::secrets::SecretRuleSpec>> {
     let config = Config::discover(Path::new("."), config)?;
     let builtin = ferret_engine::secrets::builtin_rule_specs().map_err(|e| anyhow!(e))?;
-    Ok(config.secret_rules(builtin)?)
+    let checks: Vec<String> = config_checks().into_iter().map(|r| r.id).collect();
+    Ok(config.secret_rules(builtin, &checks)?)
+}
+
+fn config_checks() -> Vec<ferret_engine::RuleInfo> {
+    use ferret_engine::Analyzer;
+    ferret_engine::misconfig::ConfigAnalyzer.rules()
 }
 
 fn run_rules_list(format: Format, config: Option<&Path>) -> Result<ExitCode> {
     let specs = rule_specs(config)?;
     let text = match format {
         Format::Json => {
-            let rules: Vec<serde_json::Value> = specs
+            let mut rules: Vec<serde_json::Value> = specs
                 .iter()
                 .map(|s| {
                     serde_json::json!({
@@ -399,6 +405,12 @@ fn run_rules_list(format: Format, config: Option<&Path>) -> Result<ExitCode> {
                     })
                 })
                 .collect();
+            rules.extend(config_checks().iter().map(|r| {
+                serde_json::json!({
+                    "id": r.id, "name": r.name, "provider": r.provider, "category": "config",
+                    "severity": r.severity, "confidence": r.confidence,
+                })
+            }));
             serde_json::to_string_pretty(&rules)? + "\n"
         }
         _ => {
@@ -416,7 +428,17 @@ fn run_rules_list(format: Format, config: Option<&Path>) -> Result<ExitCode> {
                     s.name
                 ));
             }
-            out.push_str(&format!("{} rules\n", specs.len()));
+            let checks = config_checks();
+            for r in &checks {
+                out.push_str(&format!(
+                    "{:<width$}  {:<8}  {:<16}  {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.provider,
+                    r.name
+                ));
+            }
+            out.push_str(&format!("{} rules\n", specs.len() + checks.len()));
             out
         }
     };
@@ -426,10 +448,18 @@ fn run_rules_list(format: Format, config: Option<&Path>) -> Result<ExitCode> {
 
 fn run_rules_show(id: &str, config: Option<&Path>) -> Result<ExitCode> {
     let specs = rule_specs(config)?;
-    let spec = specs
-        .iter()
-        .find(|s| s.id == id)
-        .ok_or_else(|| anyhow!("unknown rule id '{id}' (see `ferret rules list`)"))?;
+    let Some(spec) = specs.iter().find(|s| s.id == id) else {
+        let check = config_checks()
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| anyhow!("unknown rule id '{id}' (see `ferret rules list`)"))?;
+        let out = format!(
+            "{}\n  {}\n\ncategory:    config ({})\nseverity:    {}\nconfidence:  {}\n\n{}\n\nRemediation: {}\n",
+            check.id, check.name, check.provider, check.severity, check.confidence, check.description, check.remediation
+        );
+        write_output(None, &out)?;
+        return Ok(ExitCode::SUCCESS);
+    };
     let mut out = String::new();
     out.push_str(&format!("{}\n  {}\n\n", spec.id, spec.name));
     out.push_str(&format!("provider:    {}\n", spec.provider));

@@ -106,10 +106,12 @@ impl Config {
     }
 
     /// Applies this config to the built-in rules: adds custom rules (checking their examples),
-    /// drops disabled ones, overrides severities. Unknown rule ids are errors (likely typos).
+    /// drops disabled ones, overrides severities. Unknown rule ids are errors (likely typos);
+    /// `other_rules` are the ids of non-secret checks, which `disable` and `severity` may name too.
     pub fn secret_rules(
         &self,
         builtin: Vec<SecretRuleSpec>,
+        other_rules: &[String],
     ) -> Result<Vec<SecretRuleSpec>, ConfigError> {
         let mut specs = builtin;
         for custom in &self.rules {
@@ -124,7 +126,8 @@ impl Config {
                 specs.push(custom.clone());
             }
         }
-        let known = |id: &str| specs.iter().any(|s| s.id == id);
+        let known =
+            |id: &str| specs.iter().any(|s| s.id == id) || other_rules.iter().any(|o| o == id);
         for id in self.disable.iter().chain(self.severity.keys()) {
             if !known(id) {
                 return Err(self.error(format!("unknown rule id '{id}'")));

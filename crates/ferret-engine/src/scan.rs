@@ -3,6 +3,7 @@
 
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::config::{Config, ConfigError};
+use crate::misconfig::ConfigAnalyzer;
 use crate::secrets::{builtin_rule_specs, SecretAnalyzer, SecretMatcher};
 use crate::source::history::{self, ChangeSet, CommitSelection, HistoryBlob};
 use crate::source::tree::{Progress, SkipReason, SkippedFile, TreeEntry, TreeWalk};
@@ -71,6 +72,10 @@ pub enum ScanError {
 /// Analyzers plus the settings to run them over sources.
 pub struct Scanner {
     analyzers: Vec<Box<dyn Analyzer>>,
+    /// Configuration-check ids disabled by the config, and their severity overrides (secret
+    /// rules apply both when they are compiled).
+    disabled: Vec<String>,
+    severity: std::collections::BTreeMap<String, ferret_core::Severity>,
     excludes: Option<Gitignore>,
     max_file_size: u64,
     threads: usize,
@@ -84,7 +89,11 @@ impl Scanner {
         config: &Config,
         settings: &ScanSettings,
     ) -> Result<Scanner, ScanError> {
-        let specs = config.secret_rules(builtin_rule_specs().map_err(ScanError::Rules)?)?;
+        let config_checks: Vec<String> = ConfigAnalyzer.rules().into_iter().map(|r| r.id).collect();
+        let specs = config.secret_rules(
+            builtin_rule_specs().map_err(ScanError::Rules)?,
+            &config_checks,
+        )?;
         let matcher = SecretMatcher::new(specs).map_err(|e| ScanError::Rules(e.to_string()))?;
         let secrets = SecretAnalyzer::new(matcher)
             .with_allowlist(config.allow_values.clone(), config.allow_regexes()?)
@@ -110,7 +119,9 @@ impl Scanner {
             })?)
         };
         Ok(Scanner {
-            analyzers: vec![Box::new(secrets)],
+            analyzers: vec![Box::new(secrets), Box::new(ConfigAnalyzer)],
+            disabled: config.disable.clone(),
+            severity: config.severity.clone(),
             excludes,
             max_file_size: settings
                 .max_file_size
@@ -132,6 +143,12 @@ impl Scanner {
         let mut findings = Vec::new();
         for analyzer in &self.analyzers {
             analyzer.analyze(&file, &mut findings);
+        }
+        findings.retain(|f| !self.disabled.contains(&f.rule_id));
+        for finding in &mut findings {
+            if let Some(severity) = self.severity.get(&finding.rule_id) {
+                finding.severity = *severity;
+            }
         }
         if findings.is_empty() || memchr::memmem::find(content, b"ferret:ignore").is_none() {
             return (findings, 0);

@@ -1,0 +1,54 @@
+//! `dockerfile-pipe-without-pipefail`: a piped `RUN` whose failures are hidden.
+//!
+//! **What**: `RUN a | b` under the default `/bin/sh -c` shell without `set -o pipefail`.
+//! **Why**: only the last command's status counts — a failed download piped into `tar` or a
+//! checksum tool passes the build, shipping a broken or unverified image.
+//! **Example**: `RUN wget -O- https://x/app.tgz | tar xz`.
+//! **Fix**: `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN, or `set -o pipefail &&` in it.
+
+use super::{shell_commands, DockerCheck, Dockerfile};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct MissingPipefail;
+
+static META: CheckMeta = CheckMeta {
+    id: "dockerfile-pipe-without-pipefail",
+    title: "Piped RUN without pipefail",
+    severity: Severity::Low,
+    confidence: Confidence::Medium,
+    description: "A RUN instruction pipes commands without `pipefail`, so a failure before the last command is ignored.",
+    remediation: "Set `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` or start the command with `set -o pipefail &&`.",
+};
+
+impl DockerCheck for MissingPipefail {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, file: &Dockerfile, findings: &mut Vec<Finding>) {
+        let mut pipefail_shell = false;
+        for instruction in &file.instructions {
+            match instruction.keyword.as_str() {
+                "FROM" => pipefail_shell = false,
+                "SHELL" => pipefail_shell = instruction.args.contains("pipefail"),
+                "RUN" if !pipefail_shell => {
+                    let exec_form = instruction.args.trim_start().starts_with('[');
+                    let piped = shell_commands(&instruction.args)
+                        .iter()
+                        .any(|(_, piped)| *piped);
+                    if piped && !exec_form && !instruction.args.contains("pipefail") {
+                        findings.push(META.finding(
+                            path,
+                            instruction.line,
+                            instruction.column,
+                            &instruction.text,
+                            &instruction.args,
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

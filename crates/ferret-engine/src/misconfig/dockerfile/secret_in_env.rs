@@ -1,0 +1,85 @@
+//! `dockerfile-secret-in-env`: a secret-looking value set with `ENV` or `ARG`.
+//!
+//! **What**: `ENV API_TOKEN=abc123…` or `ARG DB_PASSWORD=…` with a literal value.
+//! **Why**: ENV and ARG values are stored in the image's layers and history (`docker history`),
+//! readable by anyone who can pull the image.
+//! **Example**: `ENV AWS_SECRET_ACCESS_KEY=wJalr…`.
+//! **Fix**: pass secrets at run time, or use BuildKit secret mounts: `RUN --mount=type=secret,id=token …`.
+
+use super::{DockerCheck, Dockerfile};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct SecretInEnv;
+
+static META: CheckMeta = CheckMeta {
+    id: "dockerfile-secret-in-env",
+    title: "Secret in ENV or ARG",
+    severity: Severity::High,
+    confidence: Confidence::Medium,
+    description: "An ENV or ARG instruction gives a secret-like variable a literal value, which is baked into the image metadata and history.",
+    remediation: "Provide secrets at run time or with BuildKit secret mounts (`RUN --mount=type=secret,...`); never bake them into ENV/ARG.",
+};
+
+const SECRET_NAMES: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "ACCESS_KEY",
+    "PRIVATE_KEY",
+    "CREDENTIAL",
+];
+
+impl DockerCheck for SecretInEnv {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, file: &Dockerfile, findings: &mut Vec<Finding>) {
+        for instruction in file
+            .instructions
+            .iter()
+            .filter(|i| i.keyword == "ENV" || i.keyword == "ARG")
+        {
+            for (name, value) in assignments(&instruction.args) {
+                let upper = name.to_ascii_uppercase();
+                let secretish = SECRET_NAMES.iter().any(|s| upper.contains(s))
+                    && !["_FILE", "_PATH", "_URL", "_NAME", "_ID"]
+                        .iter()
+                        .any(|s| upper.ends_with(s));
+                let literal = !value.is_empty() && !value.starts_with('$') && value.len() >= 4;
+                if secretish && literal {
+                    findings.push(META.finding(
+                        path,
+                        instruction.line,
+                        instruction.column,
+                        &instruction.text,
+                        &name,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// `NAME=value` pairs of an ENV/ARG instruction (also the legacy `ENV NAME value` form).
+fn assignments(args: &str) -> Vec<(String, String)> {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    if words.len() >= 2 && !words[0].contains('=') {
+        let value = words[1..].join(" ");
+        return vec![(words[0].to_string(), value.trim_matches('"').to_string())];
+    }
+    words
+        .iter()
+        .filter_map(|w| w.split_once('='))
+        .map(|(n, v)| {
+            (
+                n.to_string(),
+                v.trim_matches('"').trim_matches('\'').to_string(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,52 @@
+//! `dockerfile-package-signature-bypass`: package managers told to skip signature checks.
+//!
+//! **What**: `apt-get --allow-unauthenticated`/`--force-yes`, `yum`/`dnf --nogpgcheck`,
+//! `rpm --nosignature`, `apk --allow-untrusted`.
+//! **Why**: unsigned or tampered packages install silently.
+//! **Example**: `RUN apt-get install -y --allow-unauthenticated curl`.
+//! **Fix**: import the repository's signing key and keep verification on.
+
+use super::{DockerCheck, Dockerfile};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct SignatureBypass;
+
+static META: CheckMeta = CheckMeta {
+    id: "dockerfile-package-signature-bypass",
+    title: "Package signature checks bypassed",
+    severity: Severity::High,
+    confidence: Confidence::High,
+    description:
+        "A package manager is told to install packages without verifying their signatures.",
+    remediation: "Remove the bypass flag and trust the repository's signing key properly.",
+};
+
+const FLAGS: &[&str] = &[
+    "--allow-unauthenticated",
+    "--force-yes",
+    "--nogpgcheck",
+    "--nosignature",
+    "--allow-untrusted",
+    "gpgcheck=0",
+];
+
+impl DockerCheck for SignatureBypass {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, file: &Dockerfile, findings: &mut Vec<Finding>) {
+        for instruction in file.instructions.iter().filter(|i| i.keyword == "RUN") {
+            if let Some(flag) = FLAGS.iter().find(|f| instruction.args.contains(**f)) {
+                findings.push(META.finding(
+                    path,
+                    instruction.line,
+                    instruction.column,
+                    &instruction.text,
+                    flag,
+                ));
+            }
+        }
+    }
+}

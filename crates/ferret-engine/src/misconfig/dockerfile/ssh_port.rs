@@ -1,0 +1,47 @@
+//! `dockerfile-ssh-exposed`: SSH port 22 exposed.
+//!
+//! **What**: `EXPOSE 22`.
+//! **Why**: an SSH daemon in a container is an extra, long-lived remote entry point with its
+//! own credentials; `docker exec` or `kubectl exec` are the audited way in.
+//! **Example**: `EXPOSE 22 8080`.
+//! **Fix**: remove sshd and the EXPOSE; debug through the container runtime.
+
+use super::{DockerCheck, Dockerfile};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct SshPort;
+
+static META: CheckMeta = CheckMeta {
+    id: "dockerfile-ssh-exposed",
+    title: "SSH port exposed",
+    severity: Severity::Medium,
+    confidence: Confidence::High,
+    description: "The image exposes port 22, which suggests an SSH daemon inside the container.",
+    remediation:
+        "Remove the SSH server and `EXPOSE 22`; use `docker exec`/`kubectl exec` for access.",
+};
+
+impl DockerCheck for SshPort {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, file: &Dockerfile, findings: &mut Vec<Finding>) {
+        for instruction in file.instructions.iter().filter(|i| i.keyword == "EXPOSE") {
+            if instruction
+                .args
+                .split_whitespace()
+                .any(|p| p == "22" || p == "22/tcp")
+            {
+                findings.push(META.finding(
+                    path,
+                    instruction.line,
+                    instruction.column,
+                    &instruction.text,
+                    "22",
+                ));
+            }
+        }
+    }
+}

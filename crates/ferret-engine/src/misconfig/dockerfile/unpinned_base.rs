@@ -1,0 +1,55 @@
+//! `dockerfile-unpinned-base-image`: a base image without a version, or `:latest`.
+//!
+//! **What**: `FROM image` or `FROM image:latest` without an `@sha256:` digest.
+//! **Why**: the build silently picks up whatever the tag points to today — a compromised or
+//! breaking upstream image flows straight into your release.
+//! **Example**: `FROM python:latest`.
+//! **Fix**: pin a version tag and, better, a digest: `FROM python:3.12-slim@sha256:…`.
+
+use super::{DockerCheck, Dockerfile};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct UnpinnedBase;
+
+static META: CheckMeta = CheckMeta {
+    id: "dockerfile-unpinned-base-image",
+    title: "Base image not pinned",
+    severity: Severity::Low,
+    confidence: Confidence::High,
+    description: "A FROM instruction uses an image without a tag or with `latest`, so every build may get a different base.",
+    remediation: "Pin the base image to a version tag and a digest (`image:1.2.3@sha256:...`).",
+};
+
+impl DockerCheck for UnpinnedBase {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, file: &Dockerfile, findings: &mut Vec<Finding>) {
+        let aliases: Vec<&str> = file
+            .stages
+            .iter()
+            .filter_map(|s| s.alias.as_deref())
+            .collect();
+        for stage in &file.stages {
+            let image = stage.image.as_str();
+            if image == "scratch"
+                || image.contains('@')
+                || image.contains('$')
+                || aliases.contains(&image)
+            {
+                continue;
+            }
+            let name = image.rsplit('/').next().unwrap_or(image);
+            let unpinned = match name.split_once(':') {
+                None => true,
+                Some((_, tag)) => tag == "latest",
+            };
+            if unpinned {
+                let from = &file.instructions[stage.from];
+                findings.push(META.finding(path, from.line, from.column, &from.text, image));
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Risky-configuration analyzers: each check is one module with one job, behind the
+//! [`ConfigCheck`] trait of its format (zizmor/ruff style). Today: Dockerfiles.
+
+pub mod dockerfile;
+
+use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
+use ferret_core::{fingerprint, Category, Confidence, Finding, Location, Severity};
+
+/// Static metadata of a configuration check; its doc comment is its documentation.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckMeta {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    /// What it finds and why that is dangerous.
+    pub description: &'static str,
+    pub remediation: &'static str,
+}
+
+impl CheckMeta {
+    fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: self.id.to_string(),
+            name: self.title.to_string(),
+            category: Category::Config,
+            provider: "Dockerfile".to_string(),
+            severity: self.severity,
+            confidence: self.confidence,
+            description: self.description.to_string(),
+            remediation: self.remediation.to_string(),
+        }
+    }
+
+    /// A finding of this check on one line of `path`; `evidence` identifies it for the
+    /// fingerprint (the offending instruction, not its line number).
+    pub fn finding(
+        &self,
+        path: &str,
+        line: u32,
+        column: u32,
+        text: &str,
+        evidence: &str,
+    ) -> Finding {
+        let snippet: String = text.trim().chars().take(160).collect();
+        Finding {
+            rule_id: self.id.to_string(),
+            category: Category::Config,
+            severity: self.severity,
+            confidence: self.confidence,
+            title: self.title.to_string(),
+            location: Location {
+                path: path.to_string(),
+                start_line: line,
+                start_column: column,
+                end_line: line,
+                end_column: column + text.trim_end().chars().count().max(1) as u32,
+            },
+            snippet: crate::misconfig::redact_values(&snippet),
+            remediation: self.remediation.to_string(),
+            fingerprint: fingerprint(self.id, path, evidence.as_bytes()),
+            secret: None,
+            provenance: None,
+            value_fingerprint: fingerprint(self.id, "", evidence.as_bytes()),
+        }
+    }
+}
+
+/// Hides values of `NAME=value` pairs whose name looks secret, so configuration snippets never
+/// carry credentials.
+pub fn redact_values(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let secretish = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "access_key",
+        "private_key",
+    ];
+    if !secretish.iter().any(|w| lower.contains(w)) {
+        return text.to_string();
+    }
+    match text.find('=').or_else(|| text.find(' ')) {
+        Some(at) if at + 1 < text.len() => {
+            let (head, tail) = text.split_at(at + 1);
+            let kept: String = tail.chars().take(2).collect();
+            format!("{head}{kept}*****")
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// Runs every configuration check on the files it understands.
+pub struct ConfigAnalyzer;
+
+impl Analyzer for ConfigAnalyzer {
+    fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>) {
+        if dockerfile::is_dockerfile(file.path) {
+            let text = String::from_utf8_lossy(file.content);
+            let parsed = dockerfile::Dockerfile::parse(&text);
+            for check in dockerfile::CHECKS {
+                check.run(file.path, &parsed, findings);
+            }
+        }
+    }
+
+    fn rules(&self) -> Vec<RuleInfo> {
+        dockerfile::CHECKS.iter().map(|c| c.meta().info()).collect()
+    }
+}
