@@ -2,6 +2,7 @@
 //! one module each.
 
 mod add_url;
+mod chpasswd;
 mod curl_pipe_shell;
 mod missing_pipefail;
 mod root_user;
@@ -32,6 +33,7 @@ pub static CHECKS: &[&dyn DockerCheck] = &[
     &signature_bypass::SignatureBypass,
     &sudo::Sudo,
     &ssh_port::SshPort,
+    &chpasswd::Chpasswd,
     &missing_pipefail::MissingPipefail,
 ];
 
