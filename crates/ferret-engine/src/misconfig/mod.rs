@@ -1,7 +1,8 @@
 //! Risky-configuration analyzers: each check is one module with one job, behind the
-//! [`ConfigCheck`] trait of its format (zizmor/ruff style). Today: Dockerfiles.
+//! check trait of its format (zizmor/ruff style). Today: Dockerfiles and GitHub Actions.
 
 pub mod dockerfile;
+pub mod github_actions;
 
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use ferret_core::{fingerprint, Category, Confidence, Finding, Location, Severity};
@@ -10,6 +11,8 @@ use ferret_core::{fingerprint, Category, Confidence, Finding, Location, Severity
 #[derive(Debug, Clone, Copy)]
 pub struct CheckMeta {
     pub id: &'static str,
+    /// What the check inspects (`Dockerfile`, `GitHub Actions`, ...).
+    pub format: &'static str,
     pub title: &'static str,
     pub severity: Severity,
     pub confidence: Confidence,
@@ -24,7 +27,7 @@ impl CheckMeta {
             id: self.id.to_string(),
             name: self.title.to_string(),
             category: Category::Config,
-            provider: "Dockerfile".to_string(),
+            provider: self.format.to_string(),
             severity: self.severity,
             confidence: self.confidence,
             description: self.description.to_string(),
@@ -104,10 +107,18 @@ impl Analyzer for ConfigAnalyzer {
             for check in dockerfile::CHECKS {
                 check.run(file.path, &parsed, findings);
             }
+        } else if github_actions::is_workflow(file.path) {
+            let text = String::from_utf8_lossy(file.content);
+            let parsed = github_actions::Workflow::parse(&text);
+            for check in github_actions::CHECKS {
+                check.run(file.path, &parsed, findings);
+            }
         }
     }
 
     fn rules(&self) -> Vec<RuleInfo> {
-        dockerfile::CHECKS.iter().map(|c| c.meta().info()).collect()
+        let docker = dockerfile::CHECKS.iter().map(|c| c.meta().info());
+        let actions = github_actions::CHECKS.iter().map(|c| c.meta().info());
+        docker.chain(actions).collect()
     }
 }

@@ -14,6 +14,7 @@ pub struct AddUrl;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-add-url",
+    format: "Dockerfile",
     title: "ADD fetches a remote URL",
     severity: Severity::Medium,
     confidence: Confidence::High,

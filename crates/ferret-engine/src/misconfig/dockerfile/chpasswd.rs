@@ -14,6 +14,7 @@ pub struct Chpasswd;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-chpasswd",
+    format: "Dockerfile",
     title: "Password set in the image",
     severity: Severity::Medium,
     confidence: Confidence::High,

@@ -13,6 +13,7 @@ pub struct CurlPipeShell;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-curl-pipe-shell",
+    format: "Dockerfile",
     title: "Remote script piped into a shell",
     severity: Severity::High,
     confidence: Confidence::High,

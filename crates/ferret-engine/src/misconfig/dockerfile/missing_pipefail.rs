@@ -14,6 +14,7 @@ pub struct MissingPipefail;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-pipe-without-pipefail",
+    format: "Dockerfile",
     title: "Piped RUN without pipefail",
     severity: Severity::Low,
     confidence: Confidence::Medium,

@@ -14,6 +14,7 @@ pub struct RootUser;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-root-user",
+    format: "Dockerfile",
     title: "Container runs as root",
     severity: Severity::Medium,
     confidence: Confidence::High,

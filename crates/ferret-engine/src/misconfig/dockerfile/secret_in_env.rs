@@ -14,6 +14,7 @@ pub struct SecretInEnv;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-secret-in-env",
+    format: "Dockerfile",
     title: "Secret in ENV or ARG",
     severity: Severity::High,
     confidence: Confidence::Medium,

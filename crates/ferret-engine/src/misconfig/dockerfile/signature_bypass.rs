@@ -14,6 +14,7 @@ pub struct SignatureBypass;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-package-signature-bypass",
+    format: "Dockerfile",
     title: "Package signature checks bypassed",
     severity: Severity::High,
     confidence: Confidence::High,

@@ -14,6 +14,7 @@ pub struct SshPort;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-ssh-exposed",
+    format: "Dockerfile",
     title: "SSH port exposed",
     severity: Severity::Medium,
     confidence: Confidence::High,

@@ -14,6 +14,7 @@ pub struct Sudo;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-sudo",
+    format: "Dockerfile",
     title: "sudo used in a build step",
     severity: Severity::Low,
     confidence: Confidence::High,

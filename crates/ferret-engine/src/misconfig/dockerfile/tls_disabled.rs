@@ -15,6 +15,7 @@ pub struct TlsDisabled;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-tls-verification-disabled",
+    format: "Dockerfile",
     title: "TLS verification disabled",
     severity: Severity::High,
     confidence: Confidence::High,

@@ -14,6 +14,7 @@ pub struct UnpinnedBase;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-unpinned-base-image",
+    format: "Dockerfile",
     title: "Base image not pinned",
     severity: Severity::Low,
     confidence: Confidence::High,

@@ -1,0 +1,120 @@
+//! GitHub Actions workflows (`.github/workflows/*.yml`) and composite actions (`action.yml`):
+//! a line-oriented model that finds `run:`/`script:` bodies and `uses:` references with exact
+//! lines and columns, and the checks, one module each.
+
+mod template_injection;
+mod unpinned_uses;
+
+use super::CheckMeta;
+use ferret_core::Finding;
+
+/// One GitHub Actions check.
+pub trait ActionsCheck: Sync {
+    fn meta(&self) -> &'static CheckMeta;
+    fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>);
+}
+
+/// Every GitHub Actions check.
+pub static CHECKS: &[&dyn ActionsCheck] = &[
+    &template_injection::TemplateInjection,
+    &unpinned_uses::UnpinnedUses,
+];
+
+/// Whether `path` is a workflow or an action definition.
+pub fn is_workflow(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    (yaml && path.contains(".github/workflows/")) || name == "action.yml" || name == "action.yaml"
+}
+
+/// A source line: 1-based number, indentation, text.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub number: u32,
+    pub indent: usize,
+    pub text: String,
+}
+
+/// Code that runs: a `run:` or `script:` value, line by line.
+#[derive(Debug, Clone)]
+pub struct CodeLine {
+    pub line: Line,
+    /// The key that introduced it (`run` or `script`).
+    pub key: &'static str,
+}
+
+#[derive(Debug, Default)]
+pub struct Workflow {
+    pub lines: Vec<Line>,
+    pub code: Vec<CodeLine>,
+}
+
+/// `key: value` on a line, allowing a leading `- ` list marker: returns the value.
+pub fn key_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let trimmed = text.trim_start().trim_start_matches("- ").trim_start();
+    let rest = trimmed.strip_prefix(key)?.strip_prefix(':')?;
+    Some(rest.trim())
+}
+
+impl Workflow {
+    pub fn parse(text: &str) -> Workflow {
+        let lines: Vec<Line> = text
+            .lines()
+            .enumerate()
+            .map(|(i, t)| Line {
+                number: i as u32 + 1,
+                indent: t.len() - t.trim_start().len(),
+                text: t.to_string(),
+            })
+            .collect();
+        let mut code = Vec::new();
+        let mut i = 0;
+        while i < lines.len() {
+            let line = &lines[i];
+            let key = ["run", "script"]
+                .into_iter()
+                .find(|k| key_value(&line.text, k).is_some());
+            let Some(key) = key else {
+                i += 1;
+                continue;
+            };
+            let value = key_value(&line.text, key).unwrap_or("");
+            code.push(CodeLine {
+                line: line.clone(),
+                key,
+            });
+            i += 1;
+            if value.starts_with('|') || value.starts_with('>') {
+                // A block scalar: every following line indented deeper (or blank) belongs to it.
+                let key_indent =
+                    line.text.len() - line.text.trim_start().trim_start_matches("- ").len();
+                while i < lines.len()
+                    && (lines[i].text.trim().is_empty() || lines[i].indent > key_indent)
+                {
+                    code.push(CodeLine {
+                        line: lines[i].clone(),
+                        key,
+                    });
+                    i += 1;
+                }
+            }
+        }
+        Workflow { lines, code }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_run_blocks() {
+        let text = "jobs:\n  a:\n    steps:\n      - run: echo one\n      - name: two\n        run: |\n          echo two\n          echo three\n      - uses: x/y@v1\n";
+        let w = Workflow::parse(text);
+        let numbers: Vec<u32> = w.code.iter().map(|c| c.line.number).collect();
+        assert_eq!(numbers, vec![4, 6, 7, 8]);
+        assert!(is_workflow(".github/workflows/ci.yml"));
+        assert!(is_workflow("tools/action.yml"));
+        assert!(!is_workflow("config/ci.yml"));
+    }
+}

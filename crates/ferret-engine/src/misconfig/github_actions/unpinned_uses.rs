@@ -1,0 +1,64 @@
+//! `gha-unpinned-action`: a third-party action or container not pinned to an immutable version.
+//!
+//! **What**: `uses: owner/action@v3` or `@main` (a movable tag or branch), or
+//! `uses: docker://image:tag`, for actions outside GitHub's own `actions/` and `github/`.
+//! **Why**: whoever controls the action's repository can move the tag and run new code in your
+//! workflow, with its token and secrets (as in the tj-actions/changed-files compromise).
+//! **Example**: `uses: some-org/deploy-action@v2`.
+//! **Fix**: pin the full commit SHA and keep the tag as a comment:
+//! `uses: some-org/deploy-action@8f4b7f84864484a7bf31766abe9204da3cbe65b3 # v2.1.0`.
+
+use super::{key_value, ActionsCheck, Workflow};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct UnpinnedUses;
+
+static META: CheckMeta = CheckMeta {
+    id: "gha-unpinned-action",
+    title: "Action not pinned to a commit SHA",
+    format: "GitHub Actions",
+    severity: Severity::Medium,
+    confidence: Confidence::High,
+    description: "A third-party action or container image is referenced by a movable tag or branch instead of a commit SHA or digest.",
+    remediation: "Pin actions to a full 40-character commit SHA (`owner/action@<sha> # vX.Y.Z`) and images to a digest (`@sha256:...`).",
+};
+
+impl ActionsCheck for UnpinnedUses {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
+        for line in &workflow.lines {
+            let Some(value) = key_value(&line.text, "uses") else {
+                continue;
+            };
+            let reference = value
+                .split('#')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'');
+            if reference.is_empty() || reference.starts_with("./") || reference.contains("${{") {
+                continue;
+            }
+            let unpinned = if let Some(image) = reference.strip_prefix("docker://") {
+                !image.contains("@sha256:")
+            } else {
+                let (action, version) = reference.split_once('@').unwrap_or((reference, ""));
+                let owner = action.split('/').next().unwrap_or("");
+                let first_party = owner == "actions" || owner == "github";
+                let sha = version.len() == 40 && version.bytes().all(|b| b.is_ascii_hexdigit());
+                !first_party && !sha
+            };
+            if unpinned {
+                let column = line
+                    .text
+                    .find(reference)
+                    .map_or(1, |at| line.text[..at].chars().count() as u32 + 1);
+                findings.push(META.finding(path, line.number, column, &line.text, reference));
+            }
+        }
+    }
+}
