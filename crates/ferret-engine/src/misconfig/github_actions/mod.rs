@@ -2,8 +2,15 @@
 //! a line-oriented model that finds `run:`/`script:` bodies and `uses:` references with exact
 //! lines and columns, and the checks, one module each.
 
+mod bot_condition;
+mod container_credentials;
+mod dangerous_trigger;
+mod insecure_commands;
+mod secrets_inherit;
+mod self_hosted_pr;
 mod template_injection;
 mod unpinned_uses;
+mod write_all_permissions;
 
 use super::CheckMeta;
 use ferret_core::Finding;
@@ -18,7 +25,21 @@ pub trait ActionsCheck: Sync {
 pub static CHECKS: &[&dyn ActionsCheck] = &[
     &template_injection::TemplateInjection,
     &unpinned_uses::UnpinnedUses,
+    &dangerous_trigger::DangerousTrigger,
+    &write_all_permissions::WriteAllPermissions,
+    &secrets_inherit::SecretsInherit,
+    &insecure_commands::InsecureCommands,
+    &self_hosted_pr::SelfHostedPr,
+    &container_credentials::ContainerCredentials,
+    &bot_condition::BotCondition,
 ];
+
+/// Column (1-based) of `needle` in `line`, or 1.
+pub fn column_of(line: &Line, needle: &str) -> u32 {
+    line.text
+        .find(needle)
+        .map_or(1, |at| line.text[..at].chars().count() as u32 + 1)
+}
 
 /// Whether `path` is a workflow or an action definition.
 pub fn is_workflow(path: &str) -> bool {
@@ -57,6 +78,57 @@ pub fn key_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 }
 
 impl Workflow {
+    /// Event names under the top-level `on:` key (`on: push`, `on: [a, b]` or a mapping).
+    pub fn triggers(&self) -> Vec<String> {
+        let mut triggers = Vec::new();
+        let mut inside = false;
+        for line in &self.lines {
+            let text = line.text.trim_end();
+            if text.trim().is_empty() || text.trim_start().starts_with('#') {
+                continue;
+            }
+            if line.indent == 0 {
+                inside = false;
+                let value = key_value(text, "on")
+                    .or_else(|| key_value(text, "\"on\""))
+                    .or_else(|| key_value(text, "'on'"));
+                if let Some(value) = value {
+                    inside = value.is_empty();
+                    let list = value.trim_matches(|c| c == '[' || c == ']');
+                    triggers.extend(
+                        list.split(',')
+                            .map(|t| t.trim().to_string())
+                            .filter(|t| !t.is_empty()),
+                    );
+                }
+                continue;
+            }
+            if inside && line.indent <= 2 {
+                let word = text
+                    .trim()
+                    .trim_start_matches("- ")
+                    .split(':')
+                    .next()
+                    .unwrap_or("")
+                    .trim();
+                if !word.is_empty() {
+                    triggers.push(word.to_string());
+                }
+            }
+        }
+        triggers
+    }
+
+    /// Non-comment lines with their values for `key`.
+    pub fn values<'a>(&'a self, key: &'a str) -> impl Iterator<Item = (&'a Line, &'a str)> + 'a {
+        self.lines.iter().filter_map(move |l| {
+            if l.text.trim_start().starts_with('#') {
+                return None;
+            }
+            key_value(&l.text, key).map(|v| (l, v.split(" #").next().unwrap_or(v).trim()))
+        })
+    }
+
     pub fn parse(text: &str) -> Workflow {
         let lines: Vec<Line> = text
             .lines()

@@ -1,0 +1,44 @@
+//! `gha-write-all-permissions`: the workflow token may write everything.
+//!
+//! **What**: `permissions: write-all`.
+//! **Why**: any compromised step (a dependency, an injected script) can push code, create
+//! releases, and change settings with the job's `GITHUB_TOKEN`.
+//! **Example**: `permissions: write-all`.
+//! **Fix**: grant only what each job needs: `permissions: { contents: read }`, plus specific writes.
+
+use super::{column_of, ActionsCheck, Workflow};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct WriteAllPermissions;
+
+static META: CheckMeta = CheckMeta {
+    id: "gha-write-all-permissions",
+    title: "Workflow token with write-all permissions",
+    format: "GitHub Actions",
+    severity: Severity::High,
+    confidence: Confidence::High,
+    description: "The GITHUB_TOKEN is granted write access to every scope.",
+    remediation:
+        "Declare least-privilege `permissions:` (start from `contents: read`) per workflow or job.",
+};
+
+impl ActionsCheck for WriteAllPermissions {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
+        for (line, value) in workflow.values("permissions") {
+            if value.trim_matches(|c| c == '"' || c == '\'') == "write-all" {
+                findings.push(META.finding(
+                    path,
+                    line.number,
+                    column_of(line, "permissions"),
+                    &line.text,
+                    "write-all",
+                ));
+            }
+        }
+    }
+}
