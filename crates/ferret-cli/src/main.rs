@@ -39,23 +39,7 @@ enum Command {
     Rules(RulesCommand),
     /// Internal: the sandboxed worker of a remote scan.
     #[command(name = "__sandbox-scan", hide = true)]
-    SandboxScan {
-        url: String,
-        #[arg(long = "ref")]
-        reference: Option<String>,
-        #[arg(long)]
-        history: bool,
-        #[arg(long)]
-        branch: Option<String>,
-        #[arg(long)]
-        token_env: String,
-        #[arg(long)]
-        clone_timeout: Option<u64>,
-        #[arg(long)]
-        max_file_size: Option<u64>,
-        #[arg(long)]
-        show_secrets: bool,
-    },
+    SandboxScan(remote::WorkerArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -196,26 +180,7 @@ fn main() -> ExitCode {
             run_rules_list(format, config.as_deref())
         }
         Command::Rules(RulesCommand::Show { id, config }) => run_rules_show(&id, config.as_deref()),
-        Command::SandboxScan {
-            url,
-            reference,
-            history,
-            branch,
-            token_env,
-            clone_timeout,
-            max_file_size,
-            show_secrets,
-        } => remote::worker(remote::WorkerArgs {
-            url,
-            reference,
-            history,
-            branch,
-            token_env,
-            clone_timeout,
-            max_file_size,
-            show_secrets,
-        })
-        .map(|()| ExitCode::SUCCESS),
+        Command::SandboxScan(args) => remote::worker(args).map(|()| ExitCode::SUCCESS),
     };
     match outcome {
         Ok(code) => code,

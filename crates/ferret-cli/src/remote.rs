@@ -97,15 +97,23 @@ pub fn scan(request: &RemoteRequest<'_>) -> Result<ScanReport> {
         .context("the sandboxed scan returned an unreadable report")
 }
 
-/// Arguments of the hidden worker subcommand.
+/// Arguments of the hidden worker subcommand (`ferret __sandbox-scan`).
+#[derive(clap::Args)]
 pub struct WorkerArgs {
     pub url: String,
+    #[arg(long = "ref")]
     pub reference: Option<String>,
+    #[arg(long)]
     pub history: bool,
+    #[arg(long)]
     pub branch: Option<String>,
+    #[arg(long)]
     pub token_env: String,
+    #[arg(long)]
     pub clone_timeout: Option<u64>,
+    #[arg(long)]
     pub max_file_size: Option<u64>,
+    #[arg(long)]
     pub show_secrets: bool,
 }
 

@@ -1,0 +1,69 @@
+//! Configuration checks on fixtures, one pair of trees per format under `fixtures/<format>/`:
+//! the findings on `risky/` equal the snapshot `fixtures/<format>.expected`
+//! (`path:line:column rule-id`; regenerate with `FERRET_UPDATE_SNAPSHOTS=1 cargo test -p
+//! ferret-engine --test misconfig` and review the diff), every check of the format fires there,
+//! and `hardened/` has no configuration finding at all.
+
+use ferret_engine::{Config, ScanSettings, Scanner};
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn config_findings(dir: &Path) -> Vec<String> {
+    let scanner = Scanner::new(dir, &Config::default(), &ScanSettings::default()).unwrap();
+    let report = scanner.scan_tree(dir, None).unwrap();
+    report
+        .findings
+        .iter()
+        .filter(|f| f.category == ferret_core::Category::Config)
+        .map(|f| {
+            format!(
+                "{}:{}:{} {}",
+                f.location.path, f.location.start_line, f.location.start_column, f.rule_id
+            )
+        })
+        .collect()
+}
+
+fn check_format(format: &str, check_ids: &[&str]) {
+    let actual = config_findings(&fixtures().join(format).join("risky")).join("\n") + "\n";
+    let snapshot = fixtures().join(format!("{format}.expected"));
+    if std::env::var_os("FERRET_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&snapshot, &actual).unwrap();
+    }
+    assert_eq!(
+        actual,
+        std::fs::read_to_string(&snapshot).unwrap(),
+        "{format} findings changed"
+    );
+    for id in check_ids {
+        assert!(
+            actual.contains(id),
+            "{id} never fires on the {format} fixture"
+        );
+    }
+    assert_eq!(
+        config_findings(&fixtures().join(format).join("hardened")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn dockerfile_checks() {
+    let ids: Vec<&str> = ferret_engine::misconfig::dockerfile::CHECKS
+        .iter()
+        .map(|c| c.meta().id)
+        .collect();
+    check_format("dockerfile", &ids);
+}
+
+#[test]
+fn github_actions_checks() {
+    let ids: Vec<&str> = ferret_engine::misconfig::github_actions::CHECKS
+        .iter()
+        .map(|c| c.meta().id)
+        .collect();
+    check_format("github-actions", &ids);
+}
