@@ -67,3 +67,21 @@ fn github_actions_checks() {
         .collect();
     check_format("github-actions", &ids);
 }
+
+#[test]
+fn compose_checks() {
+    let ids: Vec<&str> = ferret_engine::misconfig::compose::CHECKS
+        .iter()
+        .map(|c| c.meta().id)
+        .collect();
+    check_format("compose", &ids);
+}
+
+#[test]
+fn kubernetes_checks() {
+    let ids: Vec<&str> = ferret_engine::misconfig::kubernetes::CHECKS
+        .iter()
+        .map(|c| c.meta().id)
+        .collect();
+    check_format("kubernetes", &ids);
+}

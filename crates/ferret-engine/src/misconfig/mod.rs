@@ -1,8 +1,11 @@
 //! Risky-configuration analyzers: each check is one module with one job, behind the
 //! check trait of its format (zizmor/ruff style). Today: Dockerfiles and GitHub Actions.
 
+pub mod compose;
 pub mod dockerfile;
 pub mod github_actions;
+pub mod kubernetes;
+pub mod yaml_lines;
 
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use ferret_core::{fingerprint, Category, Confidence, Finding, Location, Severity};
@@ -96,6 +99,37 @@ pub fn redact_values(text: &str) -> String {
     }
 }
 
+fn is_yaml(path: &str) -> bool {
+    path.ends_with(".yml") || path.ends_with(".yaml")
+}
+
+/// `docker-compose.yml`, `compose.yaml`, `docker-compose.prod.yml`, ...
+fn is_compose_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    is_yaml(name) && (name.starts_with("docker-compose") || name.starts_with("compose."))
+}
+
+/// A YAML document declaring a workload or RBAC kind with an `apiVersion`.
+fn is_kubernetes_manifest(content: &[u8]) -> bool {
+    const KINDS: &[&str] = &[
+        "Pod",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "Job",
+        "CronJob",
+        "ReplicaSet",
+        "Role",
+        "ClusterRole",
+    ];
+    let text = String::from_utf8_lossy(content);
+    text.lines().any(|l| l.starts_with("apiVersion:"))
+        && text.lines().any(|l| {
+            yaml_lines::key_value(l, "kind")
+                .is_some_and(|k| KINDS.contains(&k.trim_matches(|c| c == '"' || c == '\'')))
+        })
+}
+
 /// Runs every configuration check on the files it understands.
 pub struct ConfigAnalyzer;
 
@@ -113,12 +147,28 @@ impl Analyzer for ConfigAnalyzer {
             for check in github_actions::CHECKS {
                 check.run(file.path, &parsed, findings);
             }
+        } else if is_compose_file(file.path) {
+            let parsed = compose::Manifest::parse(&String::from_utf8_lossy(file.content));
+            for check in compose::CHECKS {
+                check.run(file.path, &parsed, findings);
+            }
+        } else if is_yaml(file.path) && is_kubernetes_manifest(file.content) {
+            let parsed = kubernetes::Manifest::parse(&String::from_utf8_lossy(file.content));
+            for check in kubernetes::CHECKS {
+                check.run(file.path, &parsed, findings);
+            }
         }
     }
 
     fn rules(&self) -> Vec<RuleInfo> {
         let docker = dockerfile::CHECKS.iter().map(|c| c.meta().info());
         let actions = github_actions::CHECKS.iter().map(|c| c.meta().info());
-        docker.chain(actions).collect()
+        let compose = compose::CHECKS.iter().map(|c| c.meta().info());
+        let kubernetes = kubernetes::CHECKS.iter().map(|c| c.meta().info());
+        docker
+            .chain(actions)
+            .chain(compose)
+            .chain(kubernetes)
+            .collect()
     }
 }

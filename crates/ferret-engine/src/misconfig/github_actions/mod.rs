@@ -12,6 +12,7 @@ mod template_injection;
 mod unpinned_uses;
 mod write_all_permissions;
 
+pub use super::yaml_lines::{column_of, key_value, Line};
 use super::CheckMeta;
 use ferret_core::Finding;
 
@@ -34,26 +35,11 @@ pub static CHECKS: &[&dyn ActionsCheck] = &[
     &bot_condition::BotCondition,
 ];
 
-/// Column (1-based) of `needle` in `line`, or 1.
-pub fn column_of(line: &Line, needle: &str) -> u32 {
-    line.text
-        .find(needle)
-        .map_or(1, |at| line.text[..at].chars().count() as u32 + 1)
-}
-
 /// Whether `path` is a workflow or an action definition.
 pub fn is_workflow(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     (yaml && path.contains(".github/workflows/")) || name == "action.yml" || name == "action.yaml"
-}
-
-/// A source line: 1-based number, indentation, text.
-#[derive(Debug, Clone)]
-pub struct Line {
-    pub number: u32,
-    pub indent: usize,
-    pub text: String,
 }
 
 /// Code that runs: a `run:` or `script:` value, line by line.
@@ -68,13 +54,6 @@ pub struct CodeLine {
 pub struct Workflow {
     pub lines: Vec<Line>,
     pub code: Vec<CodeLine>,
-}
-
-/// `key: value` on a line, allowing a leading `- ` list marker: returns the value.
-pub fn key_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
-    let trimmed = text.trim_start().trim_start_matches("- ").trim_start();
-    let rest = trimmed.strip_prefix(key)?.strip_prefix(':')?;
-    Some(rest.trim())
 }
 
 impl Workflow {
@@ -121,24 +100,11 @@ impl Workflow {
 
     /// Non-comment lines with their values for `key`.
     pub fn values<'a>(&'a self, key: &'a str) -> impl Iterator<Item = (&'a Line, &'a str)> + 'a {
-        self.lines.iter().filter_map(move |l| {
-            if l.text.trim_start().starts_with('#') {
-                return None;
-            }
-            key_value(&l.text, key).map(|v| (l, v.split(" #").next().unwrap_or(v).trim()))
-        })
+        super::yaml_lines::values(&self.lines, key)
     }
 
     pub fn parse(text: &str) -> Workflow {
-        let lines: Vec<Line> = text
-            .lines()
-            .enumerate()
-            .map(|(i, t)| Line {
-                number: i as u32 + 1,
-                indent: t.len() - t.trim_start().len(),
-                text: t.to_string(),
-            })
-            .collect();
+        let lines = super::yaml_lines::lines(text);
         let mut code = Vec::new();
         let mut i = 0;
         while i < lines.len() {

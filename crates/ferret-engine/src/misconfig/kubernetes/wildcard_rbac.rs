@@ -1,0 +1,45 @@
+//! `k8s-wildcard-rbac`: an RBAC rule uses wildcards.
+//!
+//! **What**: `verbs: ["*"]` or `resources: ["*"]`.
+//! **Why**: wildcards grant everything, including future resource types and secrets.
+//! **Example**: `verbs: ["*"]`.
+//! **Fix**: enumerate verbs and resources.
+
+use super::Manifest;
+use crate::misconfig::yaml_lines::column_of;
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct WildcardRbac;
+
+static META: CheckMeta = CheckMeta {
+    id: "k8s-wildcard-rbac",
+    title: "Wildcard RBAC rule",
+    format: "Kubernetes",
+    severity: Severity::High,
+    confidence: Confidence::High,
+    description: "A Role or ClusterRole grants `*` verbs or resources.",
+    remediation: "List the exact verbs and resources the subject needs.",
+};
+
+impl super::Check for WildcardRbac {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, manifest: &Manifest, findings: &mut Vec<Finding>) {
+        for key in ["verbs", "resources"] {
+            for line in manifest.flagged(key, |v| {
+                v.contains("\"*\"") || v.contains("'*'") || v == "[*]"
+            }) {
+                findings.push(META.finding(
+                    path,
+                    line.number,
+                    column_of(line, key),
+                    &line.text,
+                    key,
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! A line-oriented view of YAML shared by the YAML-based checks: each line with its number and
+//! indentation, `key: value` lookup that tolerates list markers, quotes and trailing comments,
+//! and exact columns for findings.
+
+/// A source line: 1-based number, indentation, text.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub number: u32,
+    pub indent: usize,
+    pub text: String,
+}
+
+/// Splits YAML text into [`Line`]s.
+pub fn lines(text: &str) -> Vec<Line> {
+    text.lines()
+        .enumerate()
+        .map(|(i, t)| Line {
+            number: i as u32 + 1,
+            indent: t.len() - t.trim_start().len(),
+            text: t.to_string(),
+        })
+        .collect()
+}
+
+/// `key: value` on a line, allowing a leading `- ` list marker: returns the raw value.
+pub fn key_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let trimmed = text.trim_start().trim_start_matches("- ").trim_start();
+    let rest = trimmed.strip_prefix(key)?.strip_prefix(':')?;
+    Some(rest.trim())
+}
+
+/// Non-comment lines holding `key`, with the value stripped of a trailing comment and quotes.
+pub fn values<'a>(
+    lines: &'a [Line],
+    key: &'a str,
+) -> impl Iterator<Item = (&'a Line, &'a str)> + 'a {
+    lines.iter().filter_map(move |l| {
+        if l.text.trim_start().starts_with('#') {
+            return None;
+        }
+        key_value(&l.text, key).map(|v| {
+            let v = v.split(" #").next().unwrap_or(v).trim();
+            (l, v.trim_matches(|c| c == '"' || c == '\''))
+        })
+    })
+}
+
+/// Column (1-based) of `needle` in `line`, or 1.
+pub fn column_of(line: &Line, needle: &str) -> u32 {
+    line.text
+        .find(needle)
+        .map_or(1, |at| line.text[..at].chars().count() as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_strip_markers_quotes_and_comments() {
+        let parsed = lines("a:\n  - privileged: \"true\" # why\n  # privileged: true\n");
+        let found: Vec<(u32, &str)> = values(&parsed, "privileged")
+            .map(|(l, v)| (l.number, v))
+            .collect();
+        assert_eq!(found, vec![(2, "true")]);
+        assert_eq!(column_of(&parsed[1], "privileged"), 5);
+    }
+}
