@@ -3,10 +3,12 @@
 mod dangerous_capabilities;
 mod docker_socket;
 mod host_namespaces;
+mod image_not_pinned;
 mod privilege_escalation;
 mod privileged;
 mod run_as_root;
 mod secret_env_literal;
+mod token_automount;
 mod wildcard_rbac;
 
 use super::yaml_lines::{lines, values, Line};
@@ -29,6 +31,8 @@ pub static CHECKS: &[&dyn Check] = &[
     &run_as_root::RunAsRoot,
     &wildcard_rbac::WildcardRbac,
     &secret_env_literal::SecretEnvLiteral,
+    &image_not_pinned::ImageNotPinned,
+    &token_automount::TokenAutomount,
 ];
 
 /// The file's lines.

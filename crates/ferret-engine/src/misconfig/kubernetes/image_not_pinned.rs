@@ -1,0 +1,47 @@
+//! `k8s-image-not-pinned`: a container image is not pinned.
+//!
+//! **What**: `image: nginx` or `image: nginx:latest` without `@sha256:`.
+//! **Why**: the node pulls whatever the tag points to at that moment; a poisoned or breaking image rolls out silently.
+//! **Example**: `image: redis:latest`.
+//! **Fix**: `image: redis:7.2.5@sha256:...`.
+
+use super::Manifest;
+use crate::misconfig::yaml_lines::column_of;
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct ImageNotPinned;
+
+static META: CheckMeta = CheckMeta {
+    id: "k8s-image-not-pinned",
+    title: "Image without tag or digest",
+    format: "Kubernetes",
+    severity: Severity::Low,
+    confidence: Confidence::High,
+    description: "A container image has no tag, or uses `latest`, and no digest, so each rollout may run different code.",
+    remediation: "Pin images to a version tag and digest (`image: repo/app:1.4.2@sha256:...`).",
+};
+
+impl super::Check for ImageNotPinned {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, manifest: &Manifest, findings: &mut Vec<Finding>) {
+        for line in manifest.flagged("image", |v| {
+            let name = v.rsplit('/').next().unwrap_or(v);
+            !v.contains('@')
+                && !v.contains('$')
+                && !v.is_empty()
+                && name.split_once(':').is_none_or(|(_, tag)| tag == "latest")
+        }) {
+            findings.push(META.finding(
+                path,
+                line.number,
+                column_of(line, "image"),
+                &line.text,
+                &line.text,
+            ));
+        }
+    }
+}
