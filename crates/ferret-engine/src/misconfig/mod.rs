@@ -72,6 +72,33 @@ impl CheckMeta {
     }
 }
 
+/// Secret-looking variable names (`DB_PASSWORD`, `API_TOKEN`), excluding names of files, paths,
+/// URLs and ids (`API_TOKEN_FILE`).
+pub fn secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    [
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "API_KEY",
+        "APIKEY",
+        "ACCESS_KEY",
+        "PRIVATE_KEY",
+        "CREDENTIAL",
+    ]
+    .iter()
+    .any(|s| upper.contains(s))
+        && !["_FILE", "_PATH", "_URL", "_NAME", "_ID"]
+            .iter()
+            .any(|s| upper.ends_with(s))
+}
+
+/// A literal value (not a reference such as `${VAR}` or `$(VAR)`, not empty) of some length.
+pub fn literal(value: &str) -> bool {
+    value.len() >= 4 && !value.contains('$') && !value.contains("{{") && value != "null"
+}
+
 /// Hides values of `NAME=value` pairs whose name looks secret, so configuration snippets never
 /// carry credentials.
 pub fn redact_values(text: &str) -> String {

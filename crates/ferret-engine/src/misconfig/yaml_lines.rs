@@ -45,6 +45,34 @@ pub fn values<'a>(
     })
 }
 
+/// A YAML file as lines, for the line-oriented checks (docker-compose, Kubernetes).
+pub struct Manifest {
+    pub lines: Vec<Line>,
+}
+
+impl Manifest {
+    pub fn parse(text: &str) -> Manifest {
+        Manifest { lines: lines(text) }
+    }
+
+    /// Lines where `key` has a value for which `flag` holds.
+    pub fn flagged<'a>(
+        &'a self,
+        key: &'a str,
+        flag: impl Fn(&str) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a Line> + 'a {
+        values(&self.lines, key)
+            .filter(move |(_, v)| flag(v))
+            .map(|(l, _)| l)
+    }
+}
+
+/// One check over a [`Manifest`].
+pub trait ManifestCheck: Sync {
+    fn meta(&self) -> &'static super::CheckMeta;
+    fn run(&self, path: &str, manifest: &Manifest, findings: &mut Vec<ferret_core::Finding>);
+}
+
 /// Column (1-based) of `needle` in `line`, or 1.
 pub fn column_of(line: &Line, needle: &str) -> u32 {
     line.text

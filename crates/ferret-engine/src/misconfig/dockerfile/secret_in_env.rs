@@ -22,18 +22,6 @@ static META: CheckMeta = CheckMeta {
     remediation: "Provide secrets at run time or with BuildKit secret mounts (`RUN --mount=type=secret,...`); never bake them into ENV/ARG.",
 };
 
-const SECRET_NAMES: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "ACCESS_KEY",
-    "PRIVATE_KEY",
-    "CREDENTIAL",
-];
-
 impl DockerCheck for SecretInEnv {
     fn meta(&self) -> &'static CheckMeta {
         &META
@@ -46,11 +34,7 @@ impl DockerCheck for SecretInEnv {
             .filter(|i| i.keyword == "ENV" || i.keyword == "ARG")
         {
             for (name, value) in assignments(&instruction.args) {
-                let upper = name.to_ascii_uppercase();
-                let secretish = SECRET_NAMES.iter().any(|s| upper.contains(s))
-                    && !["_FILE", "_PATH", "_URL", "_NAME", "_ID"]
-                        .iter()
-                        .any(|s| upper.ends_with(s));
+                let secretish = crate::misconfig::secret_name(&name);
                 let literal = !value.is_empty() && !value.starts_with('$') && value.len() >= 4;
                 if secretish && literal {
                     findings.push(META.finding(
