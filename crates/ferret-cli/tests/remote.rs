@@ -286,6 +286,15 @@ fn shmem_kib() -> u64 {
         .unwrap()
 }
 
+/// Reads a child's standard error to the end and waits for it.
+fn finish(mut child: Child) -> (std::process::ExitStatus, String) {
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        pipe.read_to_string(&mut stderr).unwrap();
+    }
+    (child.wait().unwrap(), stderr)
+}
+
 /// A server that accepts connections and never answers.
 fn silent_server() -> (u16, std::thread::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -322,21 +331,14 @@ fn timeouts_stop_the_scan_and_remove_the_clone() {
     );
     assert!(started.elapsed() < Duration::from_secs(15));
 
-    let mut child = ferret()
+    let child = ferret()
         .args(["scan", &url, "--timeout", "1"])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
     let pid = child.id();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
+    let (status, stderr) = finish(child);
     assert_eq!(status.code(), Some(2));
     assert!(stderr.contains("timed out"), "{stderr}");
     // Killed processes leave the mount table within moments of the scanner's exit.
@@ -389,14 +391,7 @@ fn token_goes_to_git_as_a_header_never_on_a_command_line() {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
+    let (status, stderr) = finish(child);
     let request = server.join().unwrap();
     assert!(
         seen_on_command_line.is_empty(),
