@@ -1,0 +1,156 @@
+//! The database: one set of portable SQL statements for SQLite and PostgreSQL.
+//!
+//! Both backends are reached through sqlx's runtime-generic `Any` driver. Every statement in
+//! the server is written once, in the common subset of both dialects: `$N` placeholders (SQLite
+//! accepts them), `TEXT` and `BIGINT` columns only (timestamps are Unix seconds, booleans are
+//! 0/1), no `SERIAL`/`AUTOINCREMENT` (ids are random strings), `RETURNING` where needed. The
+//! migrations below are therefore shared too, and the same test suite runs on both.
+//!
+//! SQLite allows one writer at a time; [`Db::write`] serialises write transactions in-process
+//! so that concurrent requests wait for each other instead of failing with "database is
+//! locked". PostgreSQL needs no such lock (many stateless servers can share one database).
+
+use anyhow::Context;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// Which database the server talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool plus what the server needs to know about its backend.
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// A write transaction; on SQLite it also holds the in-process writer lock until dropped.
+pub struct WriteTx {
+    pub tx: Transaction<'static, Any>,
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+/// Schema versions, applied in order, each once. Never edit a released entry: add a new one.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+
+impl Db {
+    /// Connects to `url` (`sqlite://PATH` or `postgres://…`) and applies pending migrations.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            anyhow::bail!("unsupported database URL (expected sqlite://PATH or postgres://…)");
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10));
+        let options = if backend == Backend::Sqlite {
+            options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options
+            .connect(url)
+            .await
+            .context("cannot connect to the database")?;
+        let db = Db {
+            pool,
+            backend,
+            write_lock: Arc::new(Mutex::new(())),
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a write transaction (serialised with other writers on SQLite).
+    pub async fn write(&self) -> Result<WriteTx, sqlx::Error> {
+        let guard = match self.backend {
+            Backend::Sqlite => Some(Arc::clone(&self.write_lock).lock_owned().await),
+            Backend::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _guard: guard })
+    }
+
+    async fn migrate(&self) -> anyhow::Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        if self.backend == Backend::Postgres {
+            // Many servers may start at once against one database: migrate one at a time.
+            conn.execute("SELECT pg_advisory_lock(7431001)").await?;
+        }
+        let result = async {
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations \
+                 (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+            )
+            .await?;
+            for (version, sql) in MIGRATIONS {
+                let applied: Option<(i64,)> =
+                    sqlx::query_as("SELECT version FROM schema_migrations WHERE version = $1")
+                        .bind(version)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                if applied.is_some() {
+                    continue;
+                }
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                    tx.execute(statement)
+                        .await
+                        .with_context(|| format!("migration {version} failed"))?;
+                }
+                sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                    .bind(version)
+                    .bind(crate::time::now())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+            anyhow::Ok(())
+        }
+        .await;
+        if self.backend == Backend::Postgres {
+            conn.execute("SELECT pg_advisory_unlock(7431001)").await?;
+        }
+        result
+    }
+}
+
+/// Reads an optional text column.
+pub fn opt_text(row: &AnyRow, column: &str) -> Option<String> {
+    use sqlx::Row;
+    row.try_get::<Option<String>, _>(column).ok().flatten()
+}

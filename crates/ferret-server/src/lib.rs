@@ -1,0 +1,125 @@
+//! `ferret serve`: the self-hosted platform core, as an HTTP API.
+//!
+//! Accounts (argon2id passwords, server-side sessions, CSRF protection, login throttling),
+//! personal and team workspaces with owner / admin / member roles, scoped and expiring API
+//! tokens, repositories with findings uploaded by `ferret scan --upload` (validated and
+//! re-redacted here: only metadata is stored, never source code), triage that sticks across
+//! rescans, a hash-chained audit log, rate limits and security headers.
+//!
+//! Layout: [`config`] (settings), [`db`] (portable SQL for SQLite and PostgreSQL),
+//! [`auth`] (who is calling, and what they may do), [`audit`] (the chain), [`upload`]
+//! (validation and redaction of uploaded findings), [`routes`] (one module per resource),
+//! [`middleware`] (request ids, limits, headers, error bodies).
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod middleware;
+pub mod password;
+pub mod ratelimit;
+pub mod routes;
+pub mod time;
+pub mod upload;
+
+pub use config::ServerConfig;
+
+use crate::crypto::ServerKey;
+use crate::db::Db;
+use crate::ratelimit::RateLimiter;
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Everything a request handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<ServerConfig>,
+    pub key: ServerKey,
+    pub limits: Arc<Limits>,
+    pub redactor: Arc<upload::Redactor>,
+}
+
+/// The rate limiters of one server process.
+pub struct Limits {
+    pub per_ip: RateLimiter,
+    pub per_token: RateLimiter,
+    pub login_per_account: RateLimiter,
+    pub login_per_ip: RateLimiter,
+}
+
+impl AppState {
+    /// Opens the database (applying migrations) and loads or creates the server key.
+    pub async fn open(config: ServerConfig) -> anyhow::Result<AppState> {
+        let url = config.database_url()?;
+        let key = match &config.key_file {
+            Some(path) => ServerKey::load_or_create(path)?,
+            None => {
+                std::fs::create_dir_all(&config.data_dir).with_context(|| {
+                    format!("cannot create data directory {}", config.data_dir.display())
+                })?;
+                restrict_dir(&config.data_dir)?;
+                ServerKey::load_or_create(&config.data_dir.join("server.key"))?
+            }
+        };
+        let db = Db::connect(&url, config.max_db_connections).await?;
+        Ok(AppState::with(db, key, config))
+    }
+
+    /// Builds the state from parts (tests use an ephemeral key).
+    pub fn with(db: Db, key: ServerKey, config: ServerConfig) -> AppState {
+        let limits = Limits {
+            per_ip: RateLimiter::new(config.rate_per_ip),
+            per_token: RateLimiter::new(config.rate_per_token),
+            login_per_account: RateLimiter::new(config.login_rate_per_account),
+            login_per_ip: RateLimiter::new(config.login_rate_per_ip),
+        };
+        AppState {
+            db,
+            config: Arc::new(config),
+            key,
+            limits: Arc::new(limits),
+            redactor: Arc::new(upload::Redactor::new()),
+        }
+    }
+}
+
+fn restrict_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("cannot restrict permissions of {}", dir.display()))
+}
+
+/// The complete HTTP application: routes plus middleware.
+pub fn app(state: AppState) -> axum::Router {
+    middleware::wrap(routes::router(state.clone()), state)
+}
+
+/// Runs the server until SIGINT/SIGTERM.
+pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
+    let bind = config.bind;
+    let state = AppState::open(config).await?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    tracing::info!(address = %listener.local_addr()?, backend = ?state.db.backend(), "ferret server listening");
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed")
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("install SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        _ = term.recv() => {},
+    }
+}

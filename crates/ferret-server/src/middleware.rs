@@ -1,0 +1,201 @@
+//! What wraps every request: request id, client address, rate limits, timeout, panic catcher,
+//! CORS, security headers, uniform JSON error bodies and a one-line access log.
+//!
+//! The access log records method, route path (never the query string, headers or body),
+//! status, duration and request id: no tokens, cookies or uploaded content reach the logs.
+
+use crate::auth::ClientInfo;
+use crate::error::{ApiError, ErrorBody};
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
+
+/// Wraps the routes with every cross-cutting layer.
+pub fn wrap(router: Router, state: AppState) -> Router {
+    let timeout = Duration::from_secs(state.config.request_timeout_secs);
+    let origins: Vec<HeaderValue> = state
+        .config
+        .cors_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static(crate::auth::CSRF_HEADER),
+        ])
+        .allow_credentials(true);
+    router
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("request handler panicked");
+            ApiError::internal().into_response()
+        }))
+        .layer(cors)
+        .layer(axum::middleware::from_fn_with_state(state, guard))
+}
+
+/// The client's address: the TCP peer, or the first `X-Forwarded-For` hop when configured.
+fn client_ip(request: &Request, trust_proxy: bool) -> String {
+    if trust_proxy {
+        if let Some(forwarded) = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+        {
+            return forwarded.to_string();
+        }
+    }
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let request_id = crate::crypto::random_alnum(16);
+    let ip = client_ip(&request, state.config.trust_proxy);
+    let user_agent = request
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(256).collect());
+    let method = request.method().clone();
+    let path = request.uri().path().chars().take(200).collect::<String>();
+
+    let token_key = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| crate::crypto::sha256_hex(v.as_bytes()));
+    let limited = state.limits.per_ip.check(&ip).err().or_else(|| {
+        token_key
+            .as_deref()
+            .and_then(|k| state.limits.per_token.check(k).err())
+    });
+
+    request.extensions_mut().insert(ClientInfo {
+        ip,
+        user_agent,
+        request_id: request_id.clone(),
+    });
+    let mut response = match limited {
+        Some(retry_after) => ApiError::too_many(retry_after).into_response(),
+        None => next.run(request).await,
+    };
+    render_error(&mut response, &request_id).await;
+    secure_headers(&mut response, &state, &request_id);
+    let status = response.status().as_u16();
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if status >= 500 {
+        tracing::error!(%method, %path, status, elapsed_ms, request_id, "request");
+    } else {
+        tracing::info!(%method, %path, status, elapsed_ms, request_id, "request");
+    }
+    response
+}
+
+/// Gives every error response the same JSON body, with the request id and no internals.
+async fn render_error(response: &mut Response, request_id: &str) {
+    let status = response.status();
+    if !status.is_client_error() && !status.is_server_error() {
+        return;
+    }
+    let (code, message) = match response.extensions_mut().remove::<ErrorBody>() {
+        Some(body) => (body.code, body.message),
+        None if status.is_server_error() => ("internal", "internal error".to_string()),
+        None => {
+            // A framework rejection (bad JSON, unknown route, wrong method…): keep its short
+            // explanation, which describes the request, not the server.
+            let body = std::mem::replace(response.body_mut(), Body::empty());
+            let bytes = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            let text: String = text.chars().take(300).collect();
+            let message = if text.trim().is_empty() {
+                status.canonical_reason().unwrap_or("error").to_lowercase()
+            } else {
+                text.trim().to_string()
+            };
+            let code = match status {
+                StatusCode::NOT_FOUND => "not_found",
+                StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+                StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+                StatusCode::REQUEST_TIMEOUT => "timeout",
+                StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+                _ => "bad_request",
+            };
+            (code, message)
+        }
+    };
+    let body = serde_json::json!({
+        "error": {"code": code, "message": message, "request_id": request_id}
+    });
+    *response.body_mut() = Body::from(body.to_string());
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response.headers_mut().remove(header::CONTENT_LENGTH);
+}
+
+fn secure_headers(response: &mut Response, state: &AppState, request_id: &str) {
+    let headers = response.headers_mut();
+    let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
+        headers.insert(name, HeaderValue::from_static(value));
+    };
+    set(
+        headers,
+        "content-security-policy",
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
+    set(headers, "x-content-type-options", "nosniff");
+    set(headers, "x-frame-options", "DENY");
+    set(headers, "referrer-policy", "no-referrer");
+    set(
+        headers,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    );
+    set(headers, "cross-origin-opener-policy", "same-origin");
+    set(headers, "cross-origin-resource-policy", "same-origin");
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        set(headers, "cache-control", "no-store");
+    }
+    if state.config.tls {
+        set(
+            headers,
+            "strict-transport-security",
+            "max-age=63072000; includeSubDomains",
+        );
+    }
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        headers.insert("x-request-id", value);
+    }
+}

@@ -1,0 +1,360 @@
+//! Sign-up, login, logout, the current session, password change and account deletion.
+
+use crate::audit::{self, Actor};
+use crate::auth::{self, AuthKind, Caller, ClientInfo, SESSION_COOKIE};
+use crate::crypto;
+use crate::error::{ApiError, ApiResult};
+use crate::password;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sqlx::Row;
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+/// Lower-cases and checks an email address (shape only; no mail is sent).
+pub fn normalize_email(email: &str) -> ApiResult<String> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'));
+    if valid {
+        Ok(email)
+    } else {
+        Err(ApiError::invalid("email is not a valid address"))
+    }
+}
+
+fn anonymous(client: &ClientInfo) -> Actor {
+    Actor {
+        user_id: None,
+        token_id: None,
+        ip: client.ip.clone(),
+        user_agent: client.user_agent.clone(),
+    }
+}
+
+/// `POST /api/auth/signup`. Answers the same whether or not the email is already registered.
+pub async fn signup(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    Json(body): Json<Credentials>,
+) -> ApiResult<Response> {
+    let email = normalize_email(&body.email)?;
+    password::check_policy(&body.password).map_err(ApiError::invalid)?;
+    if let Err(retry) = state.limits.login_per_ip.check(&format!("signup:{}", client.ip)) {
+        return Err(ApiError::too_many(retry));
+    }
+    let hash = {
+        let password = body.password.clone();
+        tokio::task::spawn_blocking(move || password::hash(&password))
+            .await
+            .map_err(|_| ApiError::internal())?
+    };
+    let now = crate::time::now();
+    let mut tx = state.db.write().await?;
+    let exists = sqlx::query("SELECT id FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx.tx)
+        .await?
+        .is_some();
+    if exists {
+        audit::record(&mut tx.tx, &anonymous(&client), None, "signup.duplicate", None, json!({"email": email})).await?;
+    } else {
+        let user_id = crypto::new_id("usr");
+        let workspace_id = crypto::new_id("ws");
+        sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&user_id)
+            .bind(&email)
+            .bind(&hash)
+            .bind(now)
+            .execute(&mut *tx.tx)
+            .await?;
+        sqlx::query("INSERT INTO workspaces (id, name, personal_of, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&workspace_id)
+            .bind(format!("{email} (personal)"))
+            .bind(&user_id)
+            .bind(now)
+            .execute(&mut *tx.tx)
+            .await?;
+        sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)")
+            .bind(&workspace_id)
+            .bind(&user_id)
+            .bind(now)
+            .execute(&mut *tx.tx)
+            .await?;
+        let actor = Actor { user_id: Some(user_id.clone()), ..anonymous(&client) };
+        audit::record(&mut tx.tx, &actor, Some(&workspace_id), "account.create", Some(&user_id), json!({})).await?;
+    }
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"message": "account created if the email was not already registered; sign in to continue"})),
+    )
+        .into_response())
+}
+
+fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.config.tls { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie is ASCII")
+}
+
+/// Creates a session for `user_id` inside `tx` and returns (cookie value, id hash).
+async fn create_session(conn: &mut sqlx::AnyConnection, state: &AppState, user_id: &str) -> ApiResult<(String, String)> {
+    let value = crypto::new_secret("");
+    let id_hash = crypto::sha256_hex(value.as_bytes());
+    let now = crate::time::now();
+    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)")
+        .bind(&id_hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(now + state.config.session_absolute_secs)
+        .execute(&mut *conn)
+        .await?;
+    Ok((value, id_hash))
+}
+
+fn session_response(state: &AppState, status: StatusCode, cookie: &str, id_hash: &str, user: Value) -> Response {
+    let mut response = (
+        status,
+        Json(json!({"user": user, "csrf_token": auth::csrf_token(state, id_hash)})),
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(state, cookie, state.config.session_absolute_secs));
+    response
+}
+
+/// `POST /api/auth/login`.
+pub async fn login(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    headers: HeaderMap,
+    Json(body): Json<Credentials>,
+) -> ApiResult<Response> {
+    let email = body.email.trim().to_lowercase();
+    let account_key = format!("login:{email}");
+    let ip_key = format!("login:{}", client.ip);
+    if let Err(retry) = state.limits.login_per_account.peek(&account_key) {
+        return Err(ApiError::too_many(retry));
+    }
+    if let Err(retry) = state.limits.login_per_ip.peek(&ip_key) {
+        return Err(ApiError::too_many(retry));
+    }
+    let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(state.db.pool())
+        .await?;
+    let password_ok = {
+        let stored: Option<String> = row.as_ref().map(|r| r.get("password_hash"));
+        let password = body.password.clone();
+        tokio::task::spawn_blocking(move || match stored {
+            Some(stored) if password.len() <= password::MAX_PASSWORD_BYTES => password::verify(&password, &stored),
+            _ => {
+                password::verify_dummy(&password);
+                false
+            }
+        })
+        .await
+        .map_err(|_| ApiError::internal())?
+    };
+    let user_id: Option<String> = row.as_ref().map(|r| r.get("id"));
+    let Some(user_id) = user_id.filter(|_| password_ok) else {
+        let _ = state.limits.login_per_account.check(&account_key);
+        let _ = state.limits.login_per_ip.check(&ip_key);
+        let email_logged: String = email.chars().take(254).collect();
+        audit::record_now(&state.db, &anonymous(&client), None, "login.failure", None, json!({"email": email_logged})).await?;
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "invalid email or password"));
+    };
+
+    let mut tx = state.db.write().await?;
+    // Rotate: a session presented at login (possibly planted) is discarded.
+    if let Some(old) = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+    {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(crypto::sha256_hex(old.as_bytes()))
+            .execute(&mut *tx.tx)
+            .await?;
+    }
+    let (cookie, id_hash) = create_session(&mut tx.tx, &state, &user_id).await?;
+    let actor = Actor { user_id: Some(user_id.clone()), ..anonymous(&client) };
+    audit::record(&mut tx.tx, &actor, None, "login.success", Some(&user_id), json!({})).await?;
+    audit::record(&mut tx.tx, &actor, None, "session.create", Some(&user_id), json!({})).await?;
+    tx.commit().await?;
+    Ok(session_response(&state, StatusCode::OK, &cookie, &id_hash, json!({"id": user_id, "email": email})))
+}
+
+/// `POST /api/auth/logout`.
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    let id_hash = caller.require_session()?.to_string();
+    let mut tx = state.db.write().await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(&id_hash).execute(&mut *tx.tx).await?;
+    audit::record(&mut tx.tx, &caller.actor(), None, "session.revoke", Some(&caller.user_id), json!({"reason": "logout"})).await?;
+    tx.commit().await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    Ok(response)
+}
+
+/// `GET /api/auth/session`: who is signed in, and the CSRF token for state changes.
+pub async fn session(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
+    let id_hash = caller.require_session()?;
+    Ok(Json(json!({
+        "user": {"id": caller.user_id, "email": caller.email},
+        "csrf_token": auth::csrf_token(&state, id_hash),
+    })))
+}
+
+/// `GET /api/me`: the caller, for sessions and tokens alike.
+pub async fn me(caller: Caller) -> Json<Value> {
+    let auth = match &caller.auth {
+        AuthKind::Session { .. } => json!({"kind": "session"}),
+        AuthKind::Token { id, workspace_id, scopes } => json!({
+            "kind": "token", "token_id": id, "workspace_id": workspace_id,
+            "scopes": scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        }),
+    };
+    Json(json!({"user": {"id": caller.user_id, "email": caller.email}, "auth": auth}))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+async fn check_password(state: &AppState, user_id: &str, password: &str) -> ApiResult<bool> {
+    let stored: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(state.db.pool())
+        .await?
+        .get("password_hash");
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || password.len() <= password::MAX_PASSWORD_BYTES && password::verify(&password, &stored))
+        .await
+        .map_err(|_| ApiError::internal())
+}
+
+/// `PUT /api/account/password`: every existing session ends; a new one is issued.
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<PasswordChange>,
+) -> ApiResult<Response> {
+    caller.require_session()?;
+    password::check_policy(&body.new_password).map_err(ApiError::invalid)?;
+    if !check_password(&state, &caller.user_id, &body.current_password).await? {
+        return Err(ApiError::forbidden("the current password is wrong"));
+    }
+    let new_password = body.new_password.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&new_password))
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let mut tx = state.db.write().await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(&hash)
+        .bind(&caller.user_id)
+        .execute(&mut *tx.tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&caller.user_id).execute(&mut *tx.tx).await?;
+    let (cookie, id_hash) = create_session(&mut tx.tx, &state, &caller.user_id).await?;
+    audit::record(&mut tx.tx, &caller.actor(), None, "password.change", Some(&caller.user_id), json!({"sessions_revoked": "all"})).await?;
+    tx.commit().await?;
+    Ok(session_response(&state, StatusCode::OK, &cookie, &id_hash, json!({"id": caller.user_id, "email": caller.email})))
+}
+
+#[derive(Deserialize)]
+pub struct DeleteAccount {
+    pub password: String,
+}
+
+/// `DELETE /api/account`: removes the user, their personal workspace and all its data, and team
+/// workspaces where they are the only member. Refused while they are the last owner of a team
+/// workspace that has other members.
+pub async fn delete_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<DeleteAccount>,
+) -> ApiResult<Response> {
+    caller.require_session()?;
+    if !check_password(&state, &caller.user_id, &body.password).await? {
+        return Err(ApiError::forbidden("the password is wrong"));
+    }
+    let mut tx = state.db.write().await?;
+    let owned = sqlx::query(
+        "SELECT w.id, w.name, w.personal_of, \
+           (SELECT COUNT(*) FROM memberships m2 WHERE m2.workspace_id = w.id) AS members, \
+           (SELECT COUNT(*) FROM memberships m3 WHERE m3.workspace_id = w.id AND m3.role = 'owner') AS owners \
+         FROM workspaces w JOIN memberships m ON m.workspace_id = w.id \
+         WHERE m.user_id = $1 AND m.role = 'owner'",
+    )
+    .bind(&caller.user_id)
+    .fetch_all(&mut *tx.tx)
+    .await?;
+    let mut doomed = Vec::new();
+    for row in &owned {
+        let id: String = row.get("id");
+        let personal: Option<String> = row.get("personal_of");
+        let members: i64 = row.get("members");
+        let owners: i64 = row.get("owners");
+        if personal.is_some() || members == 1 {
+            doomed.push(id);
+        } else if owners == 1 {
+            let name: String = row.get("name");
+            return Err(ApiError::conflict(format!(
+                "you are the last owner of workspace {name:?}: transfer ownership or delete it first"
+            )));
+        }
+    }
+    for id in &doomed {
+        delete_workspace_rows(&mut tx.tx, id).await?;
+    }
+    sqlx::query("DELETE FROM users WHERE id = $1").bind(&caller.user_id).execute(&mut *tx.tx).await?;
+    audit::record(&mut tx.tx, &caller.actor(), None, "account.delete", Some(&caller.user_id), json!({"workspaces_deleted": doomed})).await?;
+    tx.commit().await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    Ok(response)
+}
+
+/// Deletes a workspace and everything in it (explicitly, child tables first, so it does not
+/// depend on foreign-key cascades being enabled).
+pub async fn delete_workspace_rows(conn: &mut sqlx::AnyConnection, workspace_id: &str) -> Result<(), sqlx::Error> {
+    for table in [
+        "findings",
+        "scans",
+        "repositories",
+        "integrations",
+        "api_tokens",
+        "invitations",
+        "memberships",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE workspace_id = $1"))
+            .bind(workspace_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("DELETE FROM workspaces WHERE id = $1").bind(workspace_id).execute(&mut *conn).await?;
+    Ok(())
+}

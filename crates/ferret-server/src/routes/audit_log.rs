@@ -1,0 +1,41 @@
+//! `GET /api/workspaces/{workspace}/audit`: a workspace's audit entries (admins and owners).
+
+use crate::auth::{Caller, Need};
+use crate::error::ApiResult;
+use crate::time::rfc3339;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    /// Only entries with a smaller sequence number (for paging backwards).
+    pub before: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ws): Path<String>,
+    Query(query): Query<AuditQuery>,
+) -> ApiResult<Json<Value>> {
+    caller.in_workspace(&state, &ws, Need::ADMIN).await?;
+    let limit = query.limit.unwrap_or(100).clamp(1, 1000) as i64;
+    let entries = crate::audit::list(state.db.pool(), Some(&ws), query.before, limit).await?;
+    let items: Vec<Value> = entries
+        .into_iter()
+        .map(|e| {
+            json!({
+                "seq": e.seq, "at": rfc3339(e.at), "action": e.action, "target": e.target,
+                "actor_user_id": e.actor_user_id, "actor_token_id": e.actor_token_id,
+                "ip": e.ip, "user_agent": e.user_agent,
+                "details": serde_json::from_str::<Value>(&e.details).unwrap_or(Value::Null),
+                "hash": e.hash,
+            })
+        })
+        .collect();
+    Ok(Json(json!({"items": items})))
+}
