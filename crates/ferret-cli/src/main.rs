@@ -5,6 +5,8 @@
 
 mod progress;
 mod remote;
+mod server_cmd;
+mod upload;
 
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -37,6 +39,11 @@ enum Command {
     /// List and describe the detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Run the Ferret server (API for accounts, workspaces, tokens and uploaded findings).
+    Serve(server_cmd::ServeArgs),
+    /// Server administration (audit log verification and export).
+    #[command(subcommand)]
+    Admin(server_cmd::AdminCommand),
     /// Internal: the sandboxed worker of a remote scan.
     #[command(name = "__sandbox-scan", hide = true)]
     SandboxScan(remote::WorkerArgs),
@@ -125,6 +132,8 @@ struct ScanArgs {
     /// List every skipped file (binary, too large, unreadable) on standard error.
     #[arg(short, long)]
     verbose: bool,
+    #[command(flatten)]
+    upload: upload::UploadArgs,
 }
 
 #[derive(Subcommand)]
@@ -180,6 +189,8 @@ fn main() -> ExitCode {
             run_rules_list(format, config.as_deref())
         }
         Command::Rules(RulesCommand::Show { id, config }) => run_rules_show(&id, config.as_deref()),
+        Command::Serve(args) => server_cmd::run_serve(args),
+        Command::Admin(command) => server_cmd::run_admin(command),
         Command::SandboxScan(args) => remote::worker(args).map(|()| ExitCode::SUCCESS),
     };
     match outcome {
@@ -300,6 +311,10 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         Format::Sarif => ferret_report::sarif::render(&report, &scanner.rules()),
     };
     write_output(args.output.as_deref(), &rendered)?;
+    if args.upload.upload.is_some() {
+        let summary = upload::upload(&args.upload, &args.common.path, &report)?;
+        eprintln!("ferret: {summary}");
+    }
     let failing = report.findings.iter().any(|f| f.severity >= args.fail_on);
     Ok(if failing {
         ExitCode::from(1)

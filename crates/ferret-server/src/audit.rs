@@ -303,7 +303,9 @@ mod tests {
 
         let mut removed = entries.clone();
         removed.remove(1);
-        assert!(verify(&removed, Some((head.0, &head.1))).unwrap_err().contains("entry 2"));
+        assert!(verify(&removed, Some((head.0, &head.1)))
+            .unwrap_err()
+            .contains("entry 2"));
 
         let mut reordered = entries.clone();
         reordered.swap(1, 2);

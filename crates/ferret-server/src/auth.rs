@@ -32,7 +32,11 @@ pub struct ClientInfo {
 impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> ApiResult<ClientInfo> {
-        Ok(parts.extensions.get::<ClientInfo>().cloned().unwrap_or_default())
+        Ok(parts
+            .extensions
+            .get::<ClientInfo>()
+            .cloned()
+            .unwrap_or_default())
     }
 }
 
@@ -251,7 +255,11 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Caller> {
-        let client = parts.extensions.get::<ClientInfo>().cloned().unwrap_or_default();
+        let client = parts
+            .extensions
+            .get::<ClientInfo>()
+            .cloned()
+            .unwrap_or_default();
         let now = crate::time::now();
         if let Some(value) = parts.headers.get(axum::http::header::AUTHORIZATION) {
             let token = value

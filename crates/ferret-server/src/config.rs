@@ -118,7 +118,10 @@ impl ServerConfig {
     pub fn apply_env(&mut self) -> anyhow::Result<()> {
         let mut file = FileConfig::default();
         let var = |name: &str| std::env::var(format!("FERRET_{name}")).ok();
-        fn parse<T: std::str::FromStr>(name: &str, value: Option<String>) -> anyhow::Result<Option<T>> {
+        fn parse<T: std::str::FromStr>(
+            name: &str,
+            value: Option<String>,
+        ) -> anyhow::Result<Option<T>> {
             value
                 .map(|v| {
                     v.parse::<T>()
@@ -132,11 +135,17 @@ impl ServerConfig {
         file.bind = parse("BIND", var("BIND"))?;
         file.tls = parse("TLS", var("TLS"))?;
         file.trust_proxy = parse("TRUST_PROXY", var("TRUST_PROXY"))?;
-        file.cors_origins = var("CORS_ORIGINS")
-            .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
+        file.cors_origins = var("CORS_ORIGINS").map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        });
         file.token_max_days = parse("TOKEN_MAX_DAYS", var("TOKEN_MAX_DAYS"))?;
-        file.rate_limit_per_ip_per_minute =
-            parse("RATE_LIMIT_PER_IP_PER_MINUTE", var("RATE_LIMIT_PER_IP_PER_MINUTE"))?;
+        file.rate_limit_per_ip_per_minute = parse(
+            "RATE_LIMIT_PER_IP_PER_MINUTE",
+            var("RATE_LIMIT_PER_IP_PER_MINUTE"),
+        )?;
         file.rate_limit_per_token_per_minute = parse(
             "RATE_LIMIT_PER_TOKEN_PER_MINUTE",
             var("RATE_LIMIT_PER_TOKEN_PER_MINUTE"),

@@ -127,7 +127,13 @@ impl Db {
                     continue;
                 }
                 let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                // Statements are separated by `;` at line ends; `--` comment lines are dropped.
+                let code: String = sql
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("--"))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                for statement in code.split(';').map(str::trim).filter(|s| !s.is_empty()) {
                     tx.execute(statement)
                         .await
                         .with_context(|| format!("migration {version} failed"))?;

@@ -28,6 +28,7 @@ pub fn wrap(router: Router, state: AppState) -> Router {
         .iter()
         .filter_map(|o| HeaderValue::from_str(o).ok())
         .collect();
+    let origins_configured = !origins.is_empty();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([
@@ -43,6 +44,12 @@ pub fn wrap(router: Router, state: AppState) -> Router {
             HeaderName::from_static(crate::auth::CSRF_HEADER),
         ])
         .allow_credentials(true);
+    // CORS stays closed (no CORS headers at all) unless origins are configured.
+    let router = if origins_configured {
+        router.layer(cors)
+    } else {
+        router
+    };
     router
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -52,7 +59,6 @@ pub fn wrap(router: Router, state: AppState) -> Router {
             tracing::error!("request handler panicked");
             ApiError::internal().into_response()
         }))
-        .layer(cors)
         .layer(axum::middleware::from_fn_with_state(state, guard))
 }
 

@@ -67,7 +67,10 @@ mod tests {
     #[test]
     fn hashes_with_owasp_parameters_and_verifies() {
         let stored = hash("correct horse battery");
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
         assert!(verify("correct horse battery", &stored));
         assert!(!verify("correct horse batterz", &stored));
         assert!(!verify("x", "not a hash"));

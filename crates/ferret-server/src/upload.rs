@@ -157,7 +157,11 @@ impl Redactor {
 
     /// Validates one upload and returns the findings to store (duplicates by fingerprint are
     /// dropped). Errors name the offending finding by index.
-    pub fn clean(&self, request: &UploadRequest, max_findings: usize) -> ApiResult<Vec<CleanFinding>> {
+    pub fn clean(
+        &self,
+        request: &UploadRequest,
+        max_findings: usize,
+    ) -> ApiResult<Vec<CleanFinding>> {
         check_name("repository", &request.repository, 200)?;
         check_branch(&request.branch)?;
         if let Some(commit) = &request.commit {
@@ -316,7 +320,10 @@ pub fn check_path(path: &str) -> Result<(), String> {
     if path.len() >= 2 && path.as_bytes()[1] == b':' {
         return Err("location.path must not be a drive path".into());
     }
-    if path.split('/').any(|seg| seg == ".." || seg == "." || seg.is_empty()) {
+    if path
+        .split('/')
+        .any(|seg| seg == ".." || seg == "." || seg.is_empty())
+    {
         return Err("location.path must not contain empty, . or .. segments".into());
     }
     Ok(())
@@ -344,7 +351,9 @@ fn check_branch(branch: &str) -> ApiResult<()> {
     let ok = !branch.is_empty()
         && branch.len() <= 255
         && !branch.contains("..")
-        && !branch.chars().any(|c| c.is_control() || c.is_whitespace() || "~^:?*[\\".contains(c));
+        && !branch
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || "~^:?*[\\".contains(c));
     if ok {
         Ok(())
     } else {
@@ -373,7 +382,10 @@ mod tests {
         let out = r.redact(leaked);
         assert!(!out.contains("Abcdefghijklmnop"), "{out}");
         let blob = format!("x = {}", "A1b2C3d4".repeat(10));
-        assert!(!r.redact(&blob).contains("A1b2C3d4A1b2"), "token-like runs are masked");
+        assert!(
+            !r.redact(&blob).contains("A1b2C3d4A1b2"),
+            "token-like runs are masked"
+        );
         let long = format!("{}\nsecond line", "a ".repeat(500));
         let out = r.redact(&long);
         assert!(out.chars().count() <= SNIPPET_MAX_CHARS && !out.contains("second"));
@@ -384,7 +396,16 @@ mod tests {
     fn paths_must_stay_inside_the_repository() {
         assert!(check_path("src/main.rs").is_ok());
         assert!(check_path(".github/workflows/ci.yml").is_ok());
-        for bad in ["/etc/passwd", "../x", "a/../../b", "a//b", "C:/x", "a\\b", "a\nb", ""] {
+        for bad in [
+            "/etc/passwd",
+            "../x",
+            "a/../../b",
+            "a//b",
+            "C:/x",
+            "a\\b",
+            "a\nb",
+            "",
+        ] {
             assert!(check_path(bad).is_err(), "{bad:?}");
         }
     }

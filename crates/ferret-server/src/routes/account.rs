@@ -25,9 +25,9 @@ pub fn normalize_email(email: &str) -> ApiResult<String> {
     let email = email.trim().to_lowercase();
     let valid = email.len() <= 254
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'));
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@')
+        });
     if valid {
         Ok(email)
     } else {
@@ -52,7 +52,11 @@ pub async fn signup(
 ) -> ApiResult<Response> {
     let email = normalize_email(&body.email)?;
     password::check_policy(&body.password).map_err(ApiError::invalid)?;
-    if let Err(retry) = state.limits.login_per_ip.check(&format!("signup:{}", client.ip)) {
+    if let Err(retry) = state
+        .limits
+        .login_per_ip
+        .check(&format!("signup:{}", client.ip))
+    {
         return Err(ApiError::too_many(retry));
     }
     let hash = {
@@ -69,32 +73,55 @@ pub async fn signup(
         .await?
         .is_some();
     if exists {
-        audit::record(&mut tx.tx, &anonymous(&client), None, "signup.duplicate", None, json!({"email": email})).await?;
+        audit::record(
+            &mut tx.tx,
+            &anonymous(&client),
+            None,
+            "signup.duplicate",
+            None,
+            json!({"email": email}),
+        )
+        .await?;
     } else {
         let user_id = crypto::new_id("usr");
         let workspace_id = crypto::new_id("ws");
-        sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(&user_id)
-            .bind(&email)
-            .bind(&hash)
-            .bind(now)
-            .execute(&mut *tx.tx)
-            .await?;
-        sqlx::query("INSERT INTO workspaces (id, name, personal_of, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(&workspace_id)
-            .bind(format!("{email} (personal)"))
-            .bind(&user_id)
-            .bind(now)
-            .execute(&mut *tx.tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&user_id)
+        .bind(&email)
+        .bind(&hash)
+        .bind(now)
+        .execute(&mut *tx.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO workspaces (id, name, personal_of, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&workspace_id)
+        .bind(format!("{email} (personal)"))
+        .bind(&user_id)
+        .bind(now)
+        .execute(&mut *tx.tx)
+        .await?;
         sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)")
             .bind(&workspace_id)
             .bind(&user_id)
             .bind(now)
             .execute(&mut *tx.tx)
             .await?;
-        let actor = Actor { user_id: Some(user_id.clone()), ..anonymous(&client) };
-        audit::record(&mut tx.tx, &actor, Some(&workspace_id), "account.create", Some(&user_id), json!({})).await?;
+        let actor = Actor {
+            user_id: Some(user_id.clone()),
+            ..anonymous(&client)
+        };
+        audit::record(
+            &mut tx.tx,
+            &actor,
+            Some(&workspace_id),
+            "account.create",
+            Some(&user_id),
+            json!({}),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok((
@@ -113,7 +140,11 @@ fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
 }
 
 /// Creates a session for `user_id` inside `tx` and returns (cookie value, id hash).
-async fn create_session(conn: &mut sqlx::AnyConnection, state: &AppState, user_id: &str) -> ApiResult<(String, String)> {
+async fn create_session(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    user_id: &str,
+) -> ApiResult<(String, String)> {
     let value = crypto::new_secret("");
     let id_hash = crypto::sha256_hex(value.as_bytes());
     let now = crate::time::now();
@@ -127,15 +158,22 @@ async fn create_session(conn: &mut sqlx::AnyConnection, state: &AppState, user_i
     Ok((value, id_hash))
 }
 
-fn session_response(state: &AppState, status: StatusCode, cookie: &str, id_hash: &str, user: Value) -> Response {
+fn session_response(
+    state: &AppState,
+    status: StatusCode,
+    cookie: &str,
+    id_hash: &str,
+    user: Value,
+) -> Response {
     let mut response = (
         status,
         Json(json!({"user": user, "csrf_token": auth::csrf_token(state, id_hash)})),
     )
         .into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, session_cookie(state, cookie, state.config.session_absolute_secs));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(state, cookie, state.config.session_absolute_secs),
+    );
     response
 }
 
@@ -163,7 +201,9 @@ pub async fn login(
         let stored: Option<String> = row.as_ref().map(|r| r.get("password_hash"));
         let password = body.password.clone();
         tokio::task::spawn_blocking(move || match stored {
-            Some(stored) if password.len() <= password::MAX_PASSWORD_BYTES => password::verify(&password, &stored),
+            Some(stored) if password.len() <= password::MAX_PASSWORD_BYTES => {
+                password::verify(&password, &stored)
+            }
             _ => {
                 password::verify_dummy(&password);
                 false
@@ -177,8 +217,20 @@ pub async fn login(
         let _ = state.limits.login_per_account.check(&account_key);
         let _ = state.limits.login_per_ip.check(&ip_key);
         let email_logged: String = email.chars().take(254).collect();
-        audit::record_now(&state.db, &anonymous(&client), None, "login.failure", None, json!({"email": email_logged})).await?;
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "invalid email or password"));
+        audit::record_now(
+            &state.db,
+            &anonymous(&client),
+            None,
+            "login.failure",
+            None,
+            json!({"email": email_logged}),
+        )
+        .await?;
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "invalid email or password",
+        ));
     };
 
     let mut tx = state.db.write().await?;
@@ -198,22 +250,60 @@ pub async fn login(
             .await?;
     }
     let (cookie, id_hash) = create_session(&mut tx.tx, &state, &user_id).await?;
-    let actor = Actor { user_id: Some(user_id.clone()), ..anonymous(&client) };
-    audit::record(&mut tx.tx, &actor, None, "login.success", Some(&user_id), json!({})).await?;
-    audit::record(&mut tx.tx, &actor, None, "session.create", Some(&user_id), json!({})).await?;
+    let actor = Actor {
+        user_id: Some(user_id.clone()),
+        ..anonymous(&client)
+    };
+    audit::record(
+        &mut tx.tx,
+        &actor,
+        None,
+        "login.success",
+        Some(&user_id),
+        json!({}),
+    )
+    .await?;
+    audit::record(
+        &mut tx.tx,
+        &actor,
+        None,
+        "session.create",
+        Some(&user_id),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(session_response(&state, StatusCode::OK, &cookie, &id_hash, json!({"id": user_id, "email": email})))
+    Ok(session_response(
+        &state,
+        StatusCode::OK,
+        &cookie,
+        &id_hash,
+        json!({"id": user_id, "email": email}),
+    ))
 }
 
 /// `POST /api/auth/logout`.
 pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
     let id_hash = caller.require_session()?.to_string();
     let mut tx = state.db.write().await?;
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(&id_hash).execute(&mut *tx.tx).await?;
-    audit::record(&mut tx.tx, &caller.actor(), None, "session.revoke", Some(&caller.user_id), json!({"reason": "logout"})).await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(&id_hash)
+        .execute(&mut *tx.tx)
+        .await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        None,
+        "session.revoke",
+        Some(&caller.user_id),
+        json!({"reason": "logout"}),
+    )
+    .await?;
     tx.commit().await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
     Ok(response)
 }
 
@@ -230,7 +320,11 @@ pub async fn session(State(state): State<AppState>, caller: Caller) -> ApiResult
 pub async fn me(caller: Caller) -> Json<Value> {
     let auth = match &caller.auth {
         AuthKind::Session { .. } => json!({"kind": "session"}),
-        AuthKind::Token { id, workspace_id, scopes } => json!({
+        AuthKind::Token {
+            id,
+            workspace_id,
+            scopes,
+        } => json!({
             "kind": "token", "token_id": id, "workspace_id": workspace_id,
             "scopes": scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         }),
@@ -251,9 +345,11 @@ async fn check_password(state: &AppState, user_id: &str, password: &str) -> ApiR
         .await?
         .get("password_hash");
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || password.len() <= password::MAX_PASSWORD_BYTES && password::verify(&password, &stored))
-        .await
-        .map_err(|_| ApiError::internal())
+    tokio::task::spawn_blocking(move || {
+        password.len() <= password::MAX_PASSWORD_BYTES && password::verify(&password, &stored)
+    })
+    .await
+    .map_err(|_| ApiError::internal())
 }
 
 /// `PUT /api/account/password`: every existing session ends; a new one is issued.
@@ -277,11 +373,28 @@ pub async fn change_password(
         .bind(&caller.user_id)
         .execute(&mut *tx.tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&caller.user_id).execute(&mut *tx.tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(&caller.user_id)
+        .execute(&mut *tx.tx)
+        .await?;
     let (cookie, id_hash) = create_session(&mut tx.tx, &state, &caller.user_id).await?;
-    audit::record(&mut tx.tx, &caller.actor(), None, "password.change", Some(&caller.user_id), json!({"sessions_revoked": "all"})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        None,
+        "password.change",
+        Some(&caller.user_id),
+        json!({"sessions_revoked": "all"}),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(session_response(&state, StatusCode::OK, &cookie, &id_hash, json!({"id": caller.user_id, "email": caller.email})))
+    Ok(session_response(
+        &state,
+        StatusCode::OK,
+        &cookie,
+        &id_hash,
+        json!({"id": caller.user_id, "email": caller.email}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -330,17 +443,33 @@ pub async fn delete_account(
     for id in &doomed {
         delete_workspace_rows(&mut tx.tx, id).await?;
     }
-    sqlx::query("DELETE FROM users WHERE id = $1").bind(&caller.user_id).execute(&mut *tx.tx).await?;
-    audit::record(&mut tx.tx, &caller.actor(), None, "account.delete", Some(&caller.user_id), json!({"workspaces_deleted": doomed})).await?;
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(&caller.user_id)
+        .execute(&mut *tx.tx)
+        .await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        None,
+        "account.delete",
+        Some(&caller.user_id),
+        json!({"workspaces_deleted": doomed}),
+    )
+    .await?;
     tx.commit().await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
     Ok(response)
 }
 
 /// Deletes a workspace and everything in it (explicitly, child tables first, so it does not
 /// depend on foreign-key cascades being enabled).
-pub async fn delete_workspace_rows(conn: &mut sqlx::AnyConnection, workspace_id: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_workspace_rows(
+    conn: &mut sqlx::AnyConnection,
+    workspace_id: &str,
+) -> Result<(), sqlx::Error> {
     for table in [
         "findings",
         "scans",
@@ -355,6 +484,9 @@ pub async fn delete_workspace_rows(conn: &mut sqlx::AnyConnection, workspace_id:
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query("DELETE FROM workspaces WHERE id = $1").bind(workspace_id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM workspaces WHERE id = $1")
+        .bind(workspace_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }

@@ -98,9 +98,16 @@ fn finding_json(state: &AppState, r: &sqlx::any::AnyRow) -> Value {
 }
 
 fn list_of(field: &str, text: &str, allowed: &[&str]) -> ApiResult<Vec<String>> {
-    let values: Vec<String> = text.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    let values: Vec<String> = text
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
     if values.is_empty() || values.iter().any(|v| !allowed.contains(&v.as_str())) {
-        return Err(ApiError::invalid(format!("{field} must be a comma-separated list of {}", allowed.join(", "))));
+        return Err(ApiError::invalid(format!(
+            "{field} must be a comma-separated list of {}",
+            allowed.join(", ")
+        )));
     }
     Ok(values)
 }
@@ -122,12 +129,18 @@ pub async fn list(
     };
     if let Some(text) = &query.severity {
         let list = list_of("severity", text, &SEVERITIES)?;
-        let ps: Vec<String> = list.into_iter().map(|v| next(&mut binds, Bind::Text(v))).collect();
+        let ps: Vec<String> = list
+            .into_iter()
+            .map(|v| next(&mut binds, Bind::Text(v)))
+            .collect();
         filter.push_str(&format!(" AND f.severity IN ({})", ps.join(",")));
     }
     if let Some(text) = &query.state {
         let list = list_of("state", text, &STATES)?;
-        let ps: Vec<String> = list.into_iter().map(|v| next(&mut binds, Bind::Text(v))).collect();
+        let ps: Vec<String> = list
+            .into_iter()
+            .map(|v| next(&mut binds, Bind::Text(v)))
+            .collect();
         filter.push_str(&format!(" AND ({STATE_SQL}) IN ({})", ps.join(",")));
     }
     if let Some(rule) = &query.rule {
@@ -135,7 +148,10 @@ pub async fn list(
         filter.push_str(&format!(" AND f.rule_id = {p}"));
     }
     if let Some(prefix) = &query.path {
-        let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         let p = next(&mut binds, Bind::Text(format!("{escaped}%")));
         filter.push_str(&format!(" AND f.path LIKE {p} ESCAPE '\\'"));
     }
@@ -174,17 +190,22 @@ pub async fn list(
     let rows = q.fetch_all(state.db.pool()).await?;
     let total: i64 = c.fetch_one(state.db.pool()).await?.get("n");
     let items: Vec<Value> = rows.iter().map(|r| finding_json(&state, r)).collect();
-    Ok(Json(json!({"items": items, "page": page, "per_page": per_page, "total": total})))
+    Ok(Json(
+        json!({"items": items, "page": page, "per_page": per_page, "total": total}),
+    ))
 }
 
 async fn fetch(state: &AppState, ws: &str, id: &str) -> ApiResult<sqlx::any::AnyRow> {
-    sqlx::query(&format!("{} WHERE f.id = $2 AND f.workspace_id = $3", select_sql()))
-        .bind(crate::time::now())
-        .bind(id)
-        .bind(ws)
-        .fetch_optional(state.db.pool())
-        .await?
-        .ok_or_else(ApiError::not_found)
+    sqlx::query(&format!(
+        "{} WHERE f.id = $2 AND f.workspace_id = $3",
+        select_sql()
+    ))
+    .bind(crate::time::now())
+    .bind(id)
+    .bind(ws)
+    .fetch_optional(state.db.pool())
+    .await?
+    .ok_or_else(ApiError::not_found)
 }
 
 /// `GET /api/workspaces/{workspace}/findings/{finding}`.
@@ -216,7 +237,10 @@ pub async fn triage(
 ) -> ApiResult<Json<Value>> {
     caller.in_workspace(&state, &ws, Need::TRIAGE).await?;
     if !STATES.contains(&body.state.as_str()) {
-        return Err(ApiError::invalid(format!("state must be one of {}", STATES.join(", "))));
+        return Err(ApiError::invalid(format!(
+            "state must be one of {}",
+            STATES.join(", ")
+        )));
     }
     if let Some(comment) = &body.comment {
         if comment.chars().count() > 2000 {
@@ -226,14 +250,24 @@ pub async fn triage(
     let now = crate::time::now();
     let expires_at = match (&body.state[..], &body.expires_at) {
         ("accepted_risk", Some(text)) => {
-            let at = parse_rfc3339(text).ok_or_else(|| ApiError::invalid("expires_at must be an RFC 3339 time such as 2027-01-31T00:00:00Z"))?;
+            let at = parse_rfc3339(text).ok_or_else(|| {
+                ApiError::invalid(
+                    "expires_at must be an RFC 3339 time such as 2027-01-31T00:00:00Z",
+                )
+            })?;
             if at <= now {
                 return Err(ApiError::invalid("expires_at must be in the future"));
             }
             Some(at)
         }
-        ("accepted_risk", None) => return Err(ApiError::invalid("accepted_risk needs an expires_at")),
-        (_, Some(_)) => return Err(ApiError::invalid("expires_at only applies to accepted_risk")),
+        ("accepted_risk", None) => {
+            return Err(ApiError::invalid("accepted_risk needs an expires_at"))
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::invalid(
+                "expires_at only applies to accepted_risk",
+            ))
+        }
         (_, None) => None,
     };
     let mut tx = state.db.write().await?;
@@ -254,7 +288,15 @@ pub async fn triage(
     if n == 0 {
         return Err(ApiError::not_found());
     }
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "finding.triage", Some(&id), json!({"state": body.state, "expires_at": expires_at})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "finding.triage",
+        Some(&id),
+        json!({"state": body.state, "expires_at": expires_at}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(finding_json(&state, &fetch(&state, &ws, &id).await?)))
 }

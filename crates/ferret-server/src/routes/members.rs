@@ -20,7 +20,11 @@ use serde_json::{json, Value};
 use sqlx::Row;
 
 /// `GET /api/workspaces/{workspace}/members`.
-pub async fn list(State(state): State<AppState>, caller: Caller, Path(ws): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<Value>> {
     caller.in_workspace(&state, &ws, Need::READ).await?;
     let rows = sqlx::query(
         "SELECT u.id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id \
@@ -40,11 +44,13 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Path(ws): Path<
 }
 
 async fn owner_count(conn: &mut sqlx::AnyConnection, ws: &str) -> Result<i64, sqlx::Error> {
-    Ok(sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1 AND role = 'owner'")
-        .bind(ws)
-        .fetch_one(&mut *conn)
-        .await?
-        .get("n"))
+    Ok(sqlx::query(
+        "SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1 AND role = 'owner'",
+    )
+    .bind(ws)
+    .fetch_one(&mut *conn)
+    .await?
+    .get("n"))
 }
 
 #[derive(Deserialize)]
@@ -65,9 +71,13 @@ pub async fn change_role(
 ) -> ApiResult<Json<Value>> {
     let my_role = caller.in_workspace(&state, &ws, Need::ADMIN).await?;
     let role = parse_role(&body.role)?;
-    let current = crate::auth::member_role(&state, &ws, &user).await?.ok_or_else(ApiError::not_found)?;
+    let current = crate::auth::member_role(&state, &ws, &user)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     if !may_grant(my_role, role) || (current == Role::Owner && my_role != Role::Owner) {
-        return Err(ApiError::forbidden("only owners grant or change the owner role"));
+        return Err(ApiError::forbidden(
+            "only owners grant or change the owner role",
+        ));
     }
     let mut tx = state.db.write().await?;
     if current == Role::Owner && role != Role::Owner && owner_count(&mut tx.tx, &ws).await? <= 1 {
@@ -88,7 +98,15 @@ pub async fn change_role(
             .execute(&mut *tx.tx)
             .await?;
     }
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "member.role", Some(&user), json!({"from": current.as_str(), "to": role.as_str()})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "member.role",
+        Some(&user),
+        json!({"from": current.as_str(), "to": role.as_str()}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(json!({"user_id": user, "role": role.as_str()})))
 }
@@ -103,7 +121,9 @@ pub async fn remove(
     let my_role = caller
         .in_workspace(&state, &ws, if leaving { Need::READ } else { Need::ADMIN })
         .await?;
-    let target = crate::auth::member_role(&state, &ws, &user).await?.ok_or_else(ApiError::not_found)?;
+    let target = crate::auth::member_role(&state, &ws, &user)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     if !leaving && target == Role::Owner && my_role != Role::Owner {
         return Err(ApiError::forbidden("only owners remove owners"));
     }
@@ -117,7 +137,9 @@ pub async fn remove(
     }
     let mut tx = state.db.write().await?;
     if target == Role::Owner && owner_count(&mut tx.tx, &ws).await? <= 1 {
-        return Err(ApiError::conflict("the last owner cannot leave: transfer ownership first"));
+        return Err(ApiError::conflict(
+            "the last owner cannot leave: transfer ownership first",
+        ));
     }
     sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
         .bind(&ws)
@@ -129,8 +151,20 @@ pub async fn remove(
         .bind(&user)
         .execute(&mut *tx.tx)
         .await?;
-    let action = if leaving { "member.leave" } else { "member.remove" };
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), action, Some(&user), json!({"role": target.as_str()})).await?;
+    let action = if leaving {
+        "member.leave"
+    } else {
+        "member.remove"
+    };
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        action,
+        Some(&user),
+        json!({"role": target.as_str()}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -160,7 +194,9 @@ pub async fn invite(
         .await?
         .get("personal_of");
     if personal.is_some() {
-        return Err(ApiError::conflict("personal workspaces have no other members; create a team workspace"));
+        return Err(ApiError::conflict(
+            "personal workspaces have no other members; create a team workspace",
+        ));
     }
     let token = crypto::new_secret(INVITE_TOKEN_PREFIX);
     let id = crypto::new_id("inv");
@@ -181,7 +217,15 @@ pub async fn invite(
     .bind(expires_at)
     .execute(&mut *tx.tx)
     .await?;
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "invitation.create", Some(&id), json!({"email": email, "role": role.as_str()})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "invitation.create",
+        Some(&id),
+        json!({"email": email, "role": role.as_str()}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -191,7 +235,11 @@ pub async fn invite(
 }
 
 /// `GET /api/workspaces/{workspace}/invitations`: pending invitations.
-pub async fn list_invitations(State(state): State<AppState>, caller: Caller, Path(ws): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn list_invitations(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<Value>> {
     caller.in_workspace(&state, &ws, Need::ADMIN).await?;
     let rows = sqlx::query(
         "SELECT id, email, role, created_at, expires_at FROM invitations \
@@ -220,16 +268,26 @@ pub async fn revoke_invitation(
 ) -> ApiResult<StatusCode> {
     caller.in_workspace(&state, &ws, Need::ADMIN).await?;
     let mut tx = state.db.write().await?;
-    let n = sqlx::query("DELETE FROM invitations WHERE id = $1 AND workspace_id = $2 AND accepted_at IS NULL")
-        .bind(&id)
-        .bind(&ws)
-        .execute(&mut *tx.tx)
-        .await?
-        .rows_affected();
+    let n = sqlx::query(
+        "DELETE FROM invitations WHERE id = $1 AND workspace_id = $2 AND accepted_at IS NULL",
+    )
+    .bind(&id)
+    .bind(&ws)
+    .execute(&mut *tx.tx)
+    .await?
+    .rows_affected();
     if n == 0 {
         return Err(ApiError::not_found());
     }
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "invitation.revoke", Some(&id), json!({})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "invitation.revoke",
+        Some(&id),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -240,7 +298,11 @@ pub struct Accept {
 }
 
 /// `POST /api/invitations/accept`: the signed-in user whose email was invited joins.
-pub async fn accept_invitation(State(state): State<AppState>, caller: Caller, Json(body): Json<Accept>) -> ApiResult<Json<Value>> {
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<Accept>,
+) -> ApiResult<Json<Value>> {
     caller.require_session()?;
     let now = crate::time::now();
     let mut tx = state.db.write().await?;
@@ -254,25 +316,44 @@ pub async fn accept_invitation(State(state): State<AppState>, caller: Caller, Js
     .bind(&caller.email)
     .fetch_optional(&mut *tx.tx)
     .await?
-    .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "invitation not found, expired, used, or for another email"))?;
+    .ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "invitation not found, expired, used, or for another email",
+        )
+    })?;
     let ws: String = row.get("workspace_id");
     let role: String = row.get("role");
-    let already = sqlx::query("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-        .bind(&ws)
-        .bind(&caller.user_id)
-        .fetch_optional(&mut *tx.tx)
-        .await?;
+    let already =
+        sqlx::query("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            .bind(&ws)
+            .bind(&caller.user_id)
+            .fetch_optional(&mut *tx.tx)
+            .await?;
     if already.is_some() {
-        return Err(ApiError::conflict("you are already a member of this workspace"));
+        return Err(ApiError::conflict(
+            "you are already a member of this workspace",
+        ));
     }
-    sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(&ws)
-        .bind(&caller.user_id)
-        .bind(&role)
-        .bind(now)
-        .execute(&mut *tx.tx)
-        .await?;
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "member.add", Some(&caller.user_id), json!({"role": role, "via": "invitation"})).await?;
+    sqlx::query(
+        "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&ws)
+    .bind(&caller.user_id)
+    .bind(&role)
+    .bind(now)
+    .execute(&mut *tx.tx)
+    .await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "member.add",
+        Some(&caller.user_id),
+        json!({"role": role, "via": "invitation"}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(json!({"workspace_id": ws, "role": role})))
 }

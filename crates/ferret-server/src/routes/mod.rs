@@ -39,7 +39,10 @@ pub fn router(state: AppState) -> Router {
             "/api/scans",
             post(repositories::upload_with_token).layer(upload_limit.clone()),
         )
-        .route("/api/workspaces", get(workspaces::list).post(workspaces::create))
+        .route(
+            "/api/workspaces",
+            get(workspaces::list).post(workspaces::create),
+        )
         .route(
             ws,
             get(workspaces::show)
@@ -68,7 +71,10 @@ pub fn router(state: AppState) -> Router {
             &format!("{ws}/integrations/{{integration}}"),
             delete(workspaces::delete_integration),
         )
-        .route(&format!("{ws}/tokens"), get(tokens::list).post(tokens::create))
+        .route(
+            &format!("{ws}/tokens"),
+            get(tokens::list).post(tokens::create),
+        )
         .route(&format!("{ws}/tokens/{{token}}"), delete(tokens::revoke))
         .route(
             &format!("{ws}/repositories"),

@@ -23,12 +23,18 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 /// `GET /api/workspaces/{workspace}/repositories`.
-pub async fn list(State(state): State<AppState>, caller: Caller, Path(ws): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<Value>> {
     caller.in_workspace(&state, &ws, Need::READ).await?;
-    let rows = sqlx::query("SELECT id, name, url, created_at FROM repositories WHERE workspace_id = $1 ORDER BY name")
-        .bind(&ws)
-        .fetch_all(state.db.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, name, url, created_at FROM repositories WHERE workspace_id = $1 ORDER BY name",
+    )
+    .bind(&ws)
+    .fetch_all(state.db.pool())
+    .await?;
     let items: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -61,7 +67,9 @@ pub async fn create(
             || url.contains('@')
             || url.chars().any(|c| c.is_control() || c.is_whitespace())
         {
-            return Err(ApiError::invalid("url must be an http(s) URL without credentials"));
+            return Err(ApiError::invalid(
+                "url must be an http(s) URL without credentials",
+            ));
         }
     }
     let id = crypto::new_id("repo");
@@ -73,7 +81,9 @@ pub async fn create(
         .fetch_optional(&mut *tx.tx)
         .await?;
     if taken.is_some() {
-        return Err(ApiError::conflict("a repository with this name is already registered"));
+        return Err(ApiError::conflict(
+            "a repository with this name is already registered",
+        ));
     }
     sqlx::query("INSERT INTO repositories (id, workspace_id, name, url, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)
@@ -83,7 +93,15 @@ pub async fn create(
         .bind(now)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "repository.create", Some(&id), json!({"name": body.name})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "repository.create",
+        Some(&id),
+        json!({"name": body.name}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -114,8 +132,19 @@ pub async fn remove(
             .execute(&mut *tx.tx)
             .await?;
     }
-    sqlx::query("DELETE FROM repositories WHERE id = $1").bind(&id).execute(&mut *tx.tx).await?;
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "repository.delete", Some(&id), json!({})).await?;
+    sqlx::query("DELETE FROM repositories WHERE id = $1")
+        .bind(&id)
+        .execute(&mut *tx.tx)
+        .await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "repository.delete",
+        Some(&id),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -175,7 +204,12 @@ const INSERT_CHUNK: usize = 200;
 /// Ids per `IN (…)` list.
 const ID_CHUNK: usize = 500;
 
-async fn ingest(state: AppState, caller: Caller, ws: String, body: UploadRequest) -> ApiResult<Response> {
+async fn ingest(
+    state: AppState,
+    caller: Caller,
+    ws: String,
+    body: UploadRequest,
+) -> ApiResult<Response> {
     caller.in_workspace(&state, &ws, Need::SCAN).await?;
     let redactor = state.redactor.clone();
     let max = state.config.max_upload_findings;
@@ -186,15 +220,21 @@ async fn ingest(state: AppState, caller: Caller, ws: String, body: UploadRequest
         .await
         .map_err(|_| ApiError::internal())??;
 
-    let repo_id: String = sqlx::query("SELECT id FROM repositories WHERE workspace_id = $1 AND (name = $2 OR id = $2)")
-        .bind(&ws)
-        .bind(&repository)
-        .fetch_optional(state.db.pool())
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", "repository not registered in this workspace")
-        })?
-        .get("id");
+    let repo_id: String = sqlx::query(
+        "SELECT id FROM repositories WHERE workspace_id = $1 AND (name = $2 OR id = $2)",
+    )
+    .bind(&ws)
+    .bind(&repository)
+    .fetch_optional(state.db.pool())
+    .await?
+    .ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "repository not registered in this workspace",
+        )
+    })?
+    .get("id");
 
     let now = crate::time::now();
     let scan_id = crypto::new_id("scan");
@@ -260,10 +300,17 @@ async fn ingest(state: AppState, caller: Caller, ws: String, body: UploadRequest
         };
         rows_out.push((finding, row));
     }
-    let fixed: Vec<String> = known.into_values().filter(|k| k.present).map(|k| k.id).collect();
+    let fixed: Vec<String> = known
+        .into_values()
+        .filter(|k| k.present)
+        .map(|k| k.id)
+        .collect();
 
     for chunk in replaced.chunks(ID_CHUNK) {
-        let sql = format!("DELETE FROM findings WHERE id IN ({})", placeholders(1, chunk.len()));
+        let sql = format!(
+            "DELETE FROM findings WHERE id IN ({})",
+            placeholders(1, chunk.len())
+        );
         let mut q = sqlx::query(&sql);
         for id in chunk {
             q = q.bind(id);
@@ -372,7 +419,10 @@ async fn ingest(state: AppState, caller: Caller, ws: String, body: UploadRequest
 
 /// `$start, $start+1, …` (`count` placeholders).
 pub fn placeholders(start: usize, count: usize) -> String {
-    (start..start + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
+    (start..start + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 #[derive(Deserialize)]
@@ -430,5 +480,7 @@ pub async fn list_scans(
             })
         })
         .collect();
-    Ok(Json(json!({"items": items, "page": page, "per_page": per_page})))
+    Ok(Json(
+        json!({"items": items, "page": page, "per_page": per_page}),
+    ))
 }

@@ -15,18 +15,27 @@ use serde_json::{json, Value};
 use sqlx::Row;
 
 /// `GET /api/workspaces/{workspace}/tokens`: the caller's tokens; admins see everyone's.
-pub async fn list(State(state): State<AppState>, caller: Caller, Path(ws): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<Value>> {
     let role = caller.in_workspace(&state, &ws, Need::READ).await?;
     let sql = "SELECT t.id, t.name, t.scopes, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, \
                t.user_id, u.email FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.workspace_id = $1";
     let rows = if role >= Role::Admin {
-        sqlx::query(&format!("{sql} ORDER BY t.created_at, t.id")).bind(&ws).fetch_all(state.db.pool()).await?
-    } else {
-        sqlx::query(&format!("{sql} AND t.user_id = $2 ORDER BY t.created_at, t.id"))
+        sqlx::query(&format!("{sql} ORDER BY t.created_at, t.id"))
             .bind(&ws)
-            .bind(&caller.user_id)
             .fetch_all(state.db.pool())
             .await?
+    } else {
+        sqlx::query(&format!(
+            "{sql} AND t.user_id = $2 ORDER BY t.created_at, t.id"
+        ))
+        .bind(&ws)
+        .bind(&caller.user_id)
+        .fetch_all(state.db.pool())
+        .await?
     };
     let items: Vec<Value> = rows
         .iter()
@@ -67,19 +76,26 @@ pub async fn create(
     let role = caller.in_workspace(&state, &ws, Need::READ).await?;
     let name = super::workspaces::check_display_name("name", &body.name)?;
     if body.scopes.is_empty() || body.scopes.len() > Scope::ALL.len() {
-        return Err(ApiError::invalid("scopes must list at least one of findings:read, findings:write, scans:write, admin"));
+        return Err(ApiError::invalid(
+            "scopes must list at least one of findings:read, findings:write, scans:write, admin",
+        ));
     }
     let mut scopes = Vec::new();
     for text in &body.scopes {
-        let scope = Scope::parse(text).ok_or_else(|| ApiError::invalid(format!("unknown scope {text:?}")))?;
+        let scope = Scope::parse(text)
+            .ok_or_else(|| ApiError::invalid(format!("unknown scope {text:?}")))?;
         if role < scope.min_role() {
-            return Err(ApiError::forbidden(format!("your role cannot hold the {text} scope")));
+            return Err(ApiError::forbidden(format!(
+                "your role cannot hold the {text} scope"
+            )));
         }
         if !scopes.contains(&scope) {
             scopes.push(scope);
         }
     }
-    let days = body.expires_in_days.unwrap_or(state.config.token_default_days);
+    let days = body
+        .expires_in_days
+        .unwrap_or(state.config.token_default_days);
     if days < 1 || days > state.config.token_max_days {
         return Err(ApiError::invalid(format!(
             "expires_in_days must be between 1 and {}",
@@ -90,7 +106,11 @@ pub async fn create(
     let id = crypto::new_id("tok");
     let now = crate::time::now();
     let expires_at = now + days * 86_400;
-    let scope_text = scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
+    let scope_text = scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut tx = state.db.write().await?;
     sqlx::query(
         "INSERT INTO api_tokens (id, user_id, workspace_id, name, token_hash, scopes, created_at, expires_at) \
@@ -106,7 +126,15 @@ pub async fn create(
     .bind(expires_at)
     .execute(&mut *tx.tx)
     .await?;
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "token.create", Some(&id), json!({"name": name, "scopes": scope_text, "expires_at": expires_at})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "token.create",
+        Some(&id),
+        json!({"name": name, "scopes": scope_text, "expires_at": expires_at}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -126,13 +154,14 @@ pub async fn revoke(
     Path((ws, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let role = caller.in_workspace(&state, &ws, Need::READ).await?;
-    let owner: String = sqlx::query("SELECT user_id FROM api_tokens WHERE id = $1 AND workspace_id = $2")
-        .bind(&id)
-        .bind(&ws)
-        .fetch_optional(state.db.pool())
-        .await?
-        .ok_or_else(ApiError::not_found)?
-        .get("user_id");
+    let owner: String =
+        sqlx::query("SELECT user_id FROM api_tokens WHERE id = $1 AND workspace_id = $2")
+            .bind(&id)
+            .bind(&ws)
+            .fetch_optional(state.db.pool())
+            .await?
+            .ok_or_else(ApiError::not_found)?
+            .get("user_id");
     if owner != caller.user_id {
         if role < Role::Admin {
             return Err(ApiError::not_found());
@@ -145,7 +174,15 @@ pub async fn revoke(
         .bind(&id)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "token.revoke", Some(&id), json!({"owner": owner})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "token.revoke",
+        Some(&id),
+        json!({"owner": owner}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

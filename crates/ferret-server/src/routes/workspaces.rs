@@ -18,7 +18,9 @@ use sqlx::Row;
 pub fn check_display_name(field: &str, name: &str) -> ApiResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid(format!("{field} must be 1-100 characters on one line")));
+        return Err(ApiError::invalid(format!(
+            "{field} must be 1-100 characters on one line"
+        )));
     }
     Ok(name.to_string())
 }
@@ -61,25 +63,39 @@ pub struct NewWorkspace {
 }
 
 /// `POST /api/workspaces`: a team workspace owned by the caller.
-pub async fn create(State(state): State<AppState>, caller: Caller, Json(body): Json<NewWorkspace>) -> ApiResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<NewWorkspace>,
+) -> ApiResult<Response> {
     caller.require_session()?;
     let name = check_display_name("name", &body.name)?;
     let id = crypto::new_id("ws");
     let now = crate::time::now();
     let mut tx = state.db.write().await?;
-    sqlx::query("INSERT INTO workspaces (id, name, personal_of, created_at) VALUES ($1, $2, NULL, $3)")
-        .bind(&id)
-        .bind(&name)
-        .bind(now)
-        .execute(&mut *tx.tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO workspaces (id, name, personal_of, created_at) VALUES ($1, $2, NULL, $3)",
+    )
+    .bind(&id)
+    .bind(&name)
+    .bind(now)
+    .execute(&mut *tx.tx)
+    .await?;
     sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)")
         .bind(&id)
         .bind(&caller.user_id)
         .bind(now)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(&mut tx.tx, &caller.actor(), Some(&id), "workspace.create", Some(&id), json!({"name": name})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&id),
+        "workspace.create",
+        Some(&id),
+        json!({"name": name}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -101,9 +117,15 @@ async fn load(state: &AppState, workspace_id: &str, user_id: &str) -> ApiResult<
 }
 
 /// `GET /api/workspaces/{workspace}`.
-pub async fn show(State(state): State<AppState>, caller: Caller, Path(ws): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<Value>> {
     caller.in_workspace(&state, &ws, Need::READ).await?;
-    Ok(Json(workspace_json(&load(&state, &ws, &caller.user_id).await?)))
+    Ok(Json(workspace_json(
+        &load(&state, &ws, &caller.user_id).await?,
+    )))
 }
 
 #[derive(Deserialize)]
@@ -121,10 +143,24 @@ pub async fn update(
     caller.in_workspace(&state, &ws, Need::ADMIN).await?;
     let name = check_display_name("name", &body.name)?;
     let mut tx = state.db.write().await?;
-    sqlx::query("UPDATE workspaces SET name = $1 WHERE id = $2").bind(&name).bind(&ws).execute(&mut *tx.tx).await?;
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "workspace.settings", Some(&ws), json!({"name": name})).await?;
+    sqlx::query("UPDATE workspaces SET name = $1 WHERE id = $2")
+        .bind(&name)
+        .bind(&ws)
+        .execute(&mut *tx.tx)
+        .await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "workspace.settings",
+        Some(&ws),
+        json!({"name": name}),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Json(workspace_json(&load(&state, &ws, &caller.user_id).await?)))
+    Ok(Json(workspace_json(
+        &load(&state, &ws, &caller.user_id).await?,
+    )))
 }
 
 async fn is_personal(state: &AppState, ws: &str) -> ApiResult<bool> {
@@ -137,14 +173,28 @@ async fn is_personal(state: &AppState, ws: &str) -> ApiResult<bool> {
 }
 
 /// `DELETE /api/workspaces/{workspace}`: owners only; personal workspaces go with the account.
-pub async fn remove(State(state): State<AppState>, caller: Caller, Path(ws): Path<String>) -> ApiResult<StatusCode> {
+pub async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ws): Path<String>,
+) -> ApiResult<StatusCode> {
     caller.in_workspace(&state, &ws, Need::OWNER).await?;
     if is_personal(&state, &ws).await? {
-        return Err(ApiError::conflict("a personal workspace is deleted with its account"));
+        return Err(ApiError::conflict(
+            "a personal workspace is deleted with its account",
+        ));
     }
     let mut tx = state.db.write().await?;
     super::account::delete_workspace_rows(&mut tx.tx, &ws).await?;
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "workspace.delete", Some(&ws), json!({})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "workspace.delete",
+        Some(&ws),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -167,10 +217,17 @@ pub async fn transfer(
         return Err(ApiError::invalid("you already own this workspace"));
     }
     if is_personal(&state, &ws).await? {
-        return Err(ApiError::conflict("personal workspaces cannot be transferred"));
+        return Err(ApiError::conflict(
+            "personal workspaces cannot be transferred",
+        ));
     }
-    if crate::auth::member_role(&state, &ws, &body.user_id).await?.is_none() {
-        return Err(ApiError::invalid("the new owner must be a member of the workspace"));
+    if crate::auth::member_role(&state, &ws, &body.user_id)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::invalid(
+            "the new owner must be a member of the workspace",
+        ));
     }
     let mut tx = state.db.write().await?;
     sqlx::query("UPDATE memberships SET role = 'owner' WHERE workspace_id = $1 AND user_id = $2")
@@ -183,13 +240,25 @@ pub async fn transfer(
         .bind(&caller.user_id)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "workspace.transfer", Some(&body.user_id), json!({"from": caller.user_id})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "workspace.transfer",
+        Some(&body.user_id),
+        json!({"from": caller.user_id}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /api/workspaces/{workspace}/integrations`.
-pub async fn list_integrations(State(state): State<AppState>, caller: Caller, Path(ws): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn list_integrations(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<Value>> {
     caller.in_workspace(&state, &ws, Need::READ).await?;
     let rows = sqlx::query("SELECT id, kind, name, url, created_at FROM integrations WHERE workspace_id = $1 ORDER BY created_at, id")
         .bind(&ws)
@@ -226,8 +295,13 @@ pub async fn create_integration(
     }
     let name = check_display_name("name", &body.name)?;
     let url = body.url.trim();
-    if !url.starts_with("https://") || url.len() > 2048 || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(ApiError::invalid("url must be an https:// URL of at most 2048 characters"));
+    if !url.starts_with("https://")
+        || url.len() > 2048
+        || url.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
+        return Err(ApiError::invalid(
+            "url must be an https:// URL of at most 2048 characters",
+        ));
     }
     let id = crypto::new_id("int");
     let now = crate::time::now();
@@ -241,7 +315,15 @@ pub async fn create_integration(
         .bind(now)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "integration.create", Some(&id), json!({"kind": body.kind, "name": name})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "integration.create",
+        Some(&id),
+        json!({"kind": body.kind, "name": name}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -267,7 +349,15 @@ pub async fn delete_integration(
     if deleted == 0 {
         return Err(ApiError::not_found());
     }
-    audit::record(&mut tx.tx, &caller.actor(), Some(&ws), "integration.delete", Some(&id), json!({})).await?;
+    audit::record(
+        &mut tx.tx,
+        &caller.actor(),
+        Some(&ws),
+        "integration.delete",
+        Some(&id),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
