@@ -160,3 +160,10 @@ pub fn opt_text(row: &AnyRow, column: &str) -> Option<String> {
     use sqlx::Row;
     row.try_get::<Option<String>, _>(column).ok().flatten()
 }
+
+impl Db {
+    /// Runs one statement without parameters (administration and tests).
+    pub async fn execute_raw(&self, statement: &str) -> Result<u64, sqlx::Error> {
+        Ok(self.pool.execute(statement).await?.rows_affected())
+    }
+}
