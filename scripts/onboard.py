@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""Creates an owner, a team workspace, a repository `app` and an all-scopes API token on a
+running Ferret server; prints {"workspace": …, "token": …} as JSON. Used by the API fuzz run and
+the server benchmark. Usage: onboard.py BASE_URL"""
+import http.cookiejar
+import json
+import sys
+import urllib.request
+
+base = sys.argv[1]
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+
+def call(method, path, body=None, csrf=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, method=method, data=data)
+    req.add_header("content-type", "application/json")
+    if csrf:
+        req.add_header("x-csrf-token", csrf)
+    return json.load(opener.open(req))
+
+
+creds = {"email": "owner@example.com", "password": "correct horse battery staple"}
+call("POST", "/api/auth/signup", creds)
+csrf = call("POST", "/api/auth/login", creds)["csrf_token"]
+ws = call("POST", "/api/workspaces", {"name": "Team"}, csrf)["id"]
+call("POST", f"/api/workspaces/{ws}/repositories", {"name": "app"}, csrf)
+scopes = ["admin", "findings:read", "findings:write", "scans:write"]
+token = call("POST", f"/api/workspaces/{ws}/tokens", {"name": "bench", "scopes": scopes}, csrf)["token"]
+print(json.dumps({"workspace": ws, "token": token}))
