@@ -221,13 +221,13 @@ pub async fn head(db: &crate::db::Db) -> Result<(i64, String), sqlx::Error> {
 /// one-line description of the first problem.
 pub fn verify(entries: &[Entry], head: Option<(i64, &str)>) -> Result<usize, String> {
     let mut prev_hash = GENESIS.to_string();
-    let mut expected_seq = entries.first().map(|e| e.seq).unwrap_or(1);
-    if head.is_some() && expected_seq != 1 && !entries.is_empty() {
+    let first_seq = entries.first().map(|e| e.seq).unwrap_or(1);
+    if head.is_some() && first_seq != 1 {
         return Err(format!(
-            "entry 1 is missing (the chain starts at entry {expected_seq})"
+            "entry 1 is missing (the chain starts at entry {first_seq})"
         ));
     }
-    for (i, entry) in entries.iter().enumerate() {
+    for ((i, entry), expected_seq) in entries.iter().enumerate().zip(first_seq..) {
         if entry.seq != expected_seq {
             return Err(format!(
                 "entry {expected_seq} is missing or out of order (found entry {} in its place)",
@@ -247,7 +247,6 @@ pub fn verify(entries: &[Entry], head: Option<(i64, &str)>) -> Result<usize, Str
             ));
         }
         prev_hash = entry.hash.clone();
-        expected_seq += 1;
     }
     if let Some((head_seq, head_hash)) = head {
         let last_seq = entries.last().map(|e| e.seq).unwrap_or(0);

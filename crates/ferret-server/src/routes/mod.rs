@@ -37,7 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/invitations/accept", post(members::accept_invitation))
         .route(
             "/api/scans",
-            post(repositories::upload_with_token).layer(upload_limit.clone()),
+            post(repositories::upload_with_token).layer(upload_limit),
         )
         .route(
             "/api/workspaces",
