@@ -157,7 +157,9 @@ pub async fn list(
     }
     if let Some(repo) = &query.repository {
         let p = next(&mut binds, Bind::Text(repo.clone()));
-        filter.push_str(&format!(" AND (r.id = {p} OR r.name = {p})"));
+        filter.push_str(&format!(
+            " AND f.repository_id IN (SELECT id FROM repositories WHERE workspace_id = $2 AND (id = {p} OR name = {p}))"
+        ));
     }
     if let Some(branch) = &query.branch {
         let p = next(&mut binds, Bind::Text(branch.clone()));
@@ -166,12 +168,12 @@ pub async fn list(
     let limit = next(&mut binds, Bind::Int(per_page));
     let skip = next(&mut binds, Bind::Int(offset));
     let sql = format!(
-        "{}{filter} ORDER BY f.severity_rank DESC, f.path, f.start_line, f.id LIMIT {limit} OFFSET {skip}",
+        // Most severe first; the order follows the (workspace, severity, id) index, so a page
+        // reads only its own rows.
+        "{}{filter} ORDER BY f.severity_rank DESC, f.id DESC LIMIT {limit} OFFSET {skip}",
         select_sql()
     );
-    let count_sql = format!(
-        "SELECT COUNT(*) AS n FROM findings f JOIN repositories r ON r.id = f.repository_id{filter}"
-    );
+    let count_sql = format!("SELECT COUNT(*) AS n FROM findings f{filter}");
     let mut q = sqlx::query(&sql);
     let mut c = sqlx::query(&count_sql);
     let count_binds = binds.len() - 2;

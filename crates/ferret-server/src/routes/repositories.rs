@@ -9,6 +9,7 @@
 use crate::audit;
 use crate::auth::{AuthKind, Caller, Need};
 use crate::crypto;
+use crate::db::Backend;
 use crate::error::{ApiError, ApiResult};
 use crate::time::rfc3339;
 use crate::upload::{check_name, CleanFinding, UploadRequest};
@@ -200,7 +201,7 @@ struct Known {
 }
 
 /// Rows per multi-row INSERT (30 columns each; well under both backends' parameter limits).
-const INSERT_CHUNK: usize = 200;
+const INSERT_CHUNK: usize = 25;
 /// Ids per `IN (…)` list.
 const ID_CHUNK: usize = 500;
 
@@ -237,6 +238,7 @@ async fn ingest(
     .get("id");
 
     let now = crate::time::now();
+    let backend = state.db.backend();
     let scan_id = crypto::new_id("scan");
     let mut tx = state.db.write().await?;
     let rows = sqlx::query(
@@ -309,7 +311,7 @@ async fn ingest(
     for chunk in replaced.chunks(ID_CHUNK) {
         let sql = format!(
             "DELETE FROM findings WHERE id IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(backend, 1, chunk.len())
         );
         let mut q = sqlx::query(&sql);
         for id in chunk {
@@ -319,8 +321,13 @@ async fn ingest(
     }
     for chunk in fixed.chunks(ID_CHUNK) {
         let sql = format!(
-            "UPDATE findings SET present = 0, last_scan_id = $1 WHERE id IN ({})",
-            placeholders(2, chunk.len())
+            "UPDATE findings SET present = 0, last_scan_id = {} WHERE id IN ({})",
+            if backend == Backend::Sqlite {
+                "?1"
+            } else {
+                "$1"
+            },
+            placeholders(backend, 2, chunk.len())
         );
         let mut q = sqlx::query(&sql).bind(&scan_id);
         for id in chunk {
@@ -340,7 +347,7 @@ async fn ingest(
                 sql.push(',');
             }
             sql.push('(');
-            sql.push_str(&placeholders(i * 30 + 1, 30));
+            sql.push_str(&placeholders(backend, i * 30 + 1, 30));
             sql.push(')');
         }
         let mut q = sqlx::query(&sql);
@@ -417,10 +424,16 @@ async fn ingest(
         .into_response())
 }
 
-/// `$start, $start+1, …` (`count` placeholders).
-pub fn placeholders(start: usize, count: usize) -> String {
+/// `count` numbered placeholders from `start`: `$N` for PostgreSQL, `?N` for SQLite (which
+/// resolves `$N` as a *named* parameter, by a linear search per occurrence — quadratic in
+/// statements with thousands of parameters).
+pub fn placeholders(backend: Backend, start: usize, count: usize) -> String {
+    let sigil = match backend {
+        Backend::Sqlite => '?',
+        Backend::Postgres => '$',
+    };
     (start..start + count)
-        .map(|i| format!("${i}"))
+        .map(|i| format!("{sigil}{i}"))
         .collect::<Vec<_>>()
         .join(",")
 }
