@@ -112,6 +112,9 @@ pub enum AuthKind {
         id: String,
         workspace_id: String,
         scopes: Vec<Scope>,
+        /// The owner's role in the token's workspace, read with the token (None: no longer a
+        /// member, so the token opens nothing).
+        role: Option<Role>,
     },
 }
 
@@ -186,18 +189,20 @@ impl Caller {
         workspace_id: &str,
         need: Need,
     ) -> ApiResult<Role> {
-        if let AuthKind::Token {
-            workspace_id: bound,
-            ..
-        } = &self.auth
-        {
-            if bound != workspace_id {
-                return Err(ApiError::not_found());
+        let role = match &self.auth {
+            AuthKind::Token {
+                workspace_id: bound,
+                role,
+                ..
+            } => {
+                if bound != workspace_id {
+                    return Err(ApiError::not_found());
+                }
+                *role
             }
+            AuthKind::Session { .. } => member_role(state, workspace_id, &self.user_id).await?,
         }
-        let role = member_role(state, workspace_id, &self.user_id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ApiError::not_found)?;
         if role < need.role {
             return Err(ApiError::forbidden(format!(
                 "this needs the {} role in the workspace",
@@ -272,7 +277,8 @@ impl FromRequestParts<AppState> for Caller {
             let hash = crypto::sha256_hex(token.as_bytes());
             let row = sqlx::query(
                 "SELECT t.id, t.user_id, t.workspace_id, t.scopes, t.expires_at, t.revoked_at, \
-                 t.last_used_at, u.email FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                 t.last_used_at, u.email, m.role FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                 LEFT JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id \
                  WHERE t.token_hash = $1",
             )
             .bind(&hash)
@@ -305,6 +311,10 @@ impl FromRequestParts<AppState> for Caller {
                     id,
                     workspace_id: row.get("workspace_id"),
                     scopes,
+                    role: row
+                        .get::<Option<String>, _>("role")
+                        .as_deref()
+                        .and_then(Role::parse),
                 },
                 client,
             });

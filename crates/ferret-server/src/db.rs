@@ -38,6 +38,24 @@ pub struct WriteTx {
     _guard: Option<OwnedMutexGuard<()>>,
 }
 
+/// SQLite keeps process-wide allocation statistics behind one mutex by default, which every
+/// connection thread contends for on every allocation; the server never reads them. The setting
+/// can only change before SQLite initialises, so later calls are refused (harmlessly).
+fn disable_sqlite_memory_statistics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: `sqlite3_config` is safe to call from one thread before `sqlite3_initialize`
+        // (guaranteed single-threaded by `Once`; if SQLite is already initialised it returns
+        // SQLITE_MISUSE and changes nothing). MEMSTATUS takes one `int` argument.
+        unsafe {
+            libsqlite3_sys::sqlite3_config(
+                libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::ffi::c_int,
+            );
+        }
+    });
+}
+
 impl WriteTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
@@ -58,6 +76,9 @@ impl Db {
         } else {
             anyhow::bail!("unsupported database URL (expected sqlite://PATH or postgres://…)");
         };
+        if backend == Backend::Sqlite {
+            disable_sqlite_memory_statistics();
+        }
         let options = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10));
@@ -68,6 +89,10 @@ impl Db {
                     conn.execute("PRAGMA synchronous = NORMAL").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    // Reads through a memory map skip the page cache, whose one process-wide
+                    // mutex (SQLite is built with memory management) serialises every
+                    // connection's row lookups.
+                    conn.execute("PRAGMA mmap_size = 1073741824").await?;
                     Ok(())
                 })
             })

@@ -324,6 +324,7 @@ pub async fn me(caller: Caller) -> Json<Value> {
             id,
             workspace_id,
             scopes,
+            ..
         } => json!({
             "kind": "token", "token_id": id, "workspace_id": workspace_id,
             "scopes": scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>(),

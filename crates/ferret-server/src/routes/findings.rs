@@ -11,8 +11,8 @@ use crate::time::{parse_rfc3339, rfc3339};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use sqlx::Row;
 
 /// SQL for the derived state; `$1` is the current time.
@@ -54,47 +54,107 @@ fn select_sql() -> String {
     )
 }
 
-fn finding_json(state: &AppState, r: &sqlx::any::AnyRow) -> Value {
+/// A finding as the API returns it (typed, so listing pages serialize without building a
+/// `serde_json::Value` tree per row).
+#[derive(Serialize)]
+pub struct FindingOut {
+    id: String,
+    repository_id: String,
+    repository: String,
+    branch: String,
+    rule_id: String,
+    category: String,
+    severity: String,
+    confidence: String,
+    title: String,
+    location: LocationOut,
+    snippet: String,
+    fingerprint: String,
+    remediation: Option<String>,
+    provenance: Option<ProvenanceOut>,
+    state: String,
+    triage: TriageOut,
+    first_seen_at: String,
+    last_seen_at: String,
+    first_scan_id: String,
+    last_scan_id: String,
+}
+
+#[derive(Serialize)]
+struct LocationOut {
+    path: String,
+    start_line: i64,
+    start_column: i64,
+    end_line: i64,
+    end_column: i64,
+}
+
+#[derive(Serialize)]
+struct ProvenanceOut {
+    commit: String,
+    author: Option<String>,
+    date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TriageOut {
+    state: String,
+    comment: Option<String>,
+    expires_at: Option<String>,
+    by: Option<String>,
+    at: Option<String>,
+}
+
+fn finding_out(state: &AppState, r: &sqlx::any::AnyRow) -> FindingOut {
     let commit: Option<String> = r.get("commit_sha");
     let rule_id: String = r.get("rule_id");
-    json!({
-        "id": r.get::<String, _>("id"),
-        "repository_id": r.get::<String, _>("repository_id"),
-        "repository": r.get::<String, _>("repository"),
-        "branch": r.get::<String, _>("branch"),
-        "rule_id": rule_id,
-        "category": r.get::<String, _>("category"),
-        "severity": r.get::<String, _>("severity"),
-        "confidence": r.get::<String, _>("confidence"),
-        "title": r.get::<String, _>("title"),
-        "location": {
-            "path": r.get::<String, _>("path"),
-            "start_line": r.get::<i64, _>("start_line"),
-            "start_column": r.get::<i64, _>("start_column"),
-            "end_line": r.get::<i64, _>("end_line"),
-            "end_column": r.get::<i64, _>("end_column"),
+    FindingOut {
+        id: r.get("id"),
+        repository_id: r.get("repository_id"),
+        repository: r.get("repository"),
+        branch: r.get("branch"),
+        remediation: state.redactor.remediation(&rule_id).map(str::to_string),
+        rule_id,
+        category: r.get("category"),
+        severity: r.get("severity"),
+        confidence: r.get("confidence"),
+        title: r.get("title"),
+        location: LocationOut {
+            path: r.get("path"),
+            start_line: r.get("start_line"),
+            start_column: r.get("start_column"),
+            end_line: r.get("end_line"),
+            end_column: r.get("end_column"),
         },
-        "snippet": r.get::<String, _>("snippet"),
-        "fingerprint": r.get::<String, _>("fingerprint"),
-        "remediation": state.redactor.remediation(&rule_id),
-        "provenance": commit.map(|c| json!({
-            "commit": c,
-            "author": r.get::<Option<String>, _>("author"),
-            "date": r.get::<Option<String>, _>("committed_at"),
-        })),
-        "state": r.get::<String, _>("state"),
-        "triage": {
-            "state": r.get::<String, _>("triage"),
-            "comment": r.get::<Option<String>, _>("triage_comment"),
-            "expires_at": r.get::<Option<i64>, _>("triage_expires_at").map(rfc3339),
-            "by": r.get::<Option<String>, _>("triaged_by"),
-            "at": r.get::<Option<i64>, _>("triaged_at").map(rfc3339),
+        snippet: r.get("snippet"),
+        fingerprint: r.get("fingerprint"),
+        provenance: commit.map(|commit| ProvenanceOut {
+            commit,
+            author: r.get("author"),
+            date: r.get("committed_at"),
+        }),
+        state: r.get("state"),
+        triage: TriageOut {
+            state: r.get("triage"),
+            comment: r.get("triage_comment"),
+            expires_at: r.get::<Option<i64>, _>("triage_expires_at").map(rfc3339),
+            by: r.get("triaged_by"),
+            at: r.get::<Option<i64>, _>("triaged_at").map(rfc3339),
         },
-        "first_seen_at": rfc3339(r.get("first_seen_at")),
-        "last_seen_at": rfc3339(r.get("last_seen_at")),
-        "first_scan_id": r.get::<String, _>("first_scan_id"),
-        "last_scan_id": r.get::<String, _>("last_scan_id"),
-    })
+        first_seen_at: rfc3339(r.get("first_seen_at")),
+        last_seen_at: rfc3339(r.get("last_seen_at")),
+        first_scan_id: r.get("first_scan_id"),
+        last_scan_id: r.get("last_scan_id"),
+    }
+}
+
+/// One page of findings.
+#[derive(Serialize)]
+pub struct FindingPage {
+    items: Vec<FindingOut>,
+    page: i64,
+    per_page: i64,
+    total: i64,
 }
 
 fn list_of(field: &str, text: &str, allowed: &[&str]) -> ApiResult<Vec<String>> {
@@ -118,7 +178,7 @@ pub async fn list(
     caller: Caller,
     Path(ws): Path<String>,
     Query(query): Query<FindingQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<FindingPage>> {
     caller.in_workspace(&state, &ws, Need::READ).await?;
     let (page, per_page, offset) = super::page_bounds(query.page, query.per_page);
     let mut binds = vec![Bind::Int(crate::time::now()), Bind::Text(ws.clone())];
@@ -128,12 +188,14 @@ pub async fn list(
         format!("${}", binds.len())
     };
     if let Some(text) = &query.severity {
+        // By rank, which the (workspace, severity_rank, id) index serves.
         let list = list_of("severity", text, &SEVERITIES)?;
         let ps: Vec<String> = list
-            .into_iter()
-            .map(|v| next(&mut binds, Bind::Text(v)))
+            .iter()
+            .filter_map(|v| v.parse().ok())
+            .map(|v| next(&mut binds, Bind::Int(super::repositories::severity_rank(v))))
             .collect();
-        filter.push_str(&format!(" AND f.severity IN ({})", ps.join(",")));
+        filter.push_str(&format!(" AND f.severity_rank IN ({})", ps.join(",")));
     }
     if let Some(text) = &query.state {
         let list = list_of("state", text, &STATES)?;
@@ -191,10 +253,12 @@ pub async fn list(
     }
     let rows = q.fetch_all(state.db.pool()).await?;
     let total: i64 = c.fetch_one(state.db.pool()).await?.get("n");
-    let items: Vec<Value> = rows.iter().map(|r| finding_json(&state, r)).collect();
-    Ok(Json(
-        json!({"items": items, "page": page, "per_page": per_page, "total": total}),
-    ))
+    Ok(Json(FindingPage {
+        items: rows.iter().map(|r| finding_out(&state, r)).collect(),
+        page,
+        per_page,
+        total,
+    }))
 }
 
 async fn fetch(state: &AppState, ws: &str, id: &str) -> ApiResult<sqlx::any::AnyRow> {
@@ -215,9 +279,9 @@ pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path((ws, id)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<FindingOut>> {
     caller.in_workspace(&state, &ws, Need::READ).await?;
-    Ok(Json(finding_json(&state, &fetch(&state, &ws, &id).await?)))
+    Ok(Json(finding_out(&state, &fetch(&state, &ws, &id).await?)))
 }
 
 #[derive(Deserialize)]
@@ -236,7 +300,7 @@ pub async fn triage(
     caller: Caller,
     Path((ws, id)): Path<(String, String)>,
     Json(body): Json<Triage>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<FindingOut>> {
     caller.in_workspace(&state, &ws, Need::TRIAGE).await?;
     if !STATES.contains(&body.state.as_str()) {
         return Err(ApiError::invalid(format!(
@@ -300,5 +364,5 @@ pub async fn triage(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(finding_json(&state, &fetch(&state, &ws, &id).await?)))
+    Ok(Json(finding_out(&state, &fetch(&state, &ws, &id).await?)))
 }
