@@ -85,3 +85,12 @@ fn kubernetes_checks() {
         .collect();
     check_format("kubernetes", &ids);
 }
+
+#[test]
+fn terraform_checks() {
+    let ids: Vec<&str> = ferret_engine::misconfig::terraform::CHECKS
+        .iter()
+        .map(|c| c.meta().id)
+        .collect();
+    check_format("terraform", &ids);
+}

@@ -1,10 +1,12 @@
 //! Risky-configuration analyzers: each check is one module with one job, behind the
-//! check trait of its format (zizmor/ruff style). Today: Dockerfiles and GitHub Actions.
+//! check trait of its format (zizmor/ruff style): Dockerfiles, GitHub Actions, docker-compose,
+//! Kubernetes manifests and Terraform.
 
 pub mod compose;
 pub mod dockerfile;
 pub mod github_actions;
 pub mod kubernetes;
+pub mod terraform;
 pub mod yaml_lines;
 
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
@@ -174,6 +176,14 @@ impl Analyzer for ConfigAnalyzer {
             for check in github_actions::CHECKS {
                 check.run(file.path, &parsed, findings);
             }
+        } else if terraform::is_terraform(file.path) {
+            if let Some(parsed) =
+                terraform::TerraformFile::parse(&String::from_utf8_lossy(file.content))
+            {
+                for check in terraform::CHECKS {
+                    check.run(file.path, &parsed, findings);
+                }
+            }
         } else if is_compose_file(file.path) {
             let parsed = compose::Manifest::parse(&String::from_utf8_lossy(file.content));
             for check in compose::CHECKS {
@@ -192,10 +202,12 @@ impl Analyzer for ConfigAnalyzer {
         let actions = github_actions::CHECKS.iter().map(|c| c.meta().info());
         let compose = compose::CHECKS.iter().map(|c| c.meta().info());
         let kubernetes = kubernetes::CHECKS.iter().map(|c| c.meta().info());
+        let terraform = terraform::CHECKS.iter().map(|c| c.meta().info());
         docker
             .chain(actions)
             .chain(compose)
             .chain(kubernetes)
+            .chain(terraform)
             .collect()
     }
 }

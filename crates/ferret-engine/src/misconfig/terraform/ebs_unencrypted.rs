@@ -1,0 +1,85 @@
+//! `tf-aws-ebs-unencrypted`: an EBS volume or launch configuration disk is not encrypted.
+//!
+//! **What**: an `aws_ebs_volume` without `encrypted = true`; a `root_block_device` or
+//! `ebs_block_device` of an `aws_launch_configuration` without it; any block device of an
+//! `aws_instance` or launch template `ebs` block with `encrypted = false`.
+//! **Why**: snapshots and detached volumes of unencrypted disks can be copied and read by
+//! anyone who gets access to them, and audits require encryption at rest.
+//! **Example**: `resource "aws_ebs_volume" "data" { size = 100 }`.
+//! **Fix**: `encrypted = true` (optionally with `kms_key_id`), or turn on
+//! `aws_ebs_encryption_by_default` for the account.
+
+use super::{Block, TerraformCheck, TerraformFile};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct EbsUnencrypted;
+
+static META: CheckMeta = CheckMeta {
+    id: "tf-aws-ebs-unencrypted",
+    title: "EBS volume not encrypted",
+    format: "Terraform",
+    severity: Severity::Medium,
+    confidence: Confidence::High,
+    description: "An EBS volume or block device is created without encryption at rest.",
+    remediation: "Set `encrypted = true` (with a `kms_key_id` if required), or enable `aws_ebs_encryption_by_default`.",
+};
+
+fn report(
+    file: &TerraformFile,
+    path: &str,
+    owner: &Block,
+    disk: &Block,
+    missing_is_bad: bool,
+    out: &mut Vec<Finding>,
+) {
+    match disk.attr("encrypted") {
+        Some(attr) if attr.value.as_bool() == Some(false) => {
+            let evidence = format!("{}:{}:encrypted", owner.address(), disk.kind);
+            out.push(file.finding(&META, path, attr.pos, &evidence));
+        }
+        None if missing_is_bad && disk.attr("snapshot_id").is_none() => {
+            let evidence = format!("{}:{}:no-encryption", owner.address(), disk.kind);
+            out.push(file.finding(&META, path, disk.pos, &evidence));
+        }
+        _ => {}
+    }
+}
+
+impl TerraformCheck for EbsUnencrypted {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, file: &TerraformFile, findings: &mut Vec<Finding>) {
+        let by_default = file
+            .resources("aws_ebs_encryption_by_default")
+            .any(|b| b.value("enabled").and_then(|v| v.as_bool()) != Some(false));
+        for volume in file.resources("aws_ebs_volume") {
+            report(file, path, volume, volume, !by_default, findings);
+        }
+        for config in file.resources("aws_launch_configuration") {
+            for disk in config
+                .nested("root_block_device")
+                .chain(config.nested("ebs_block_device"))
+            {
+                report(file, path, config, disk, !by_default, findings);
+            }
+        }
+        for instance in file.resources("aws_instance") {
+            for disk in instance
+                .nested("root_block_device")
+                .chain(instance.nested("ebs_block_device"))
+            {
+                report(file, path, instance, disk, false, findings);
+            }
+        }
+        for template in file.resources("aws_launch_template") {
+            for mapping in template.nested("block_device_mappings") {
+                for disk in mapping.nested("ebs") {
+                    report(file, path, template, disk, false, findings);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! `tf-aws-s3-public-access-block`: an S3 bucket's public-access block is off or missing.
+//!
+//! **What**: an `aws_s3_bucket_public_access_block` (or the account-wide
+//! `aws_s3_account_public_access_block`) that sets `block_public_acls`, `block_public_policy`,
+//! `ignore_public_acls` or `restrict_public_buckets` to `false`; or an `aws_s3_bucket` with no
+//! public-access block for it in the same file.
+//! **Why**: the public-access block is the guard rail that stops a later ACL or bucket policy
+//! from making the data public by mistake.
+//! **Example**: `block_public_policy = false`.
+//! **Fix**: declare an `aws_s3_bucket_public_access_block` for every bucket with all four
+//! settings `true`.
+//!
+//! A block whose `bucket` is a variable or another expression the check cannot follow counts
+//! as covering every bucket in the file.
+
+use super::{TerraformCheck, TerraformFile, Value};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct S3PublicAccessBlock;
+
+static META: CheckMeta = CheckMeta {
+    id: "tf-aws-s3-public-access-block",
+    title: "S3 public-access block disabled or missing",
+    format: "Terraform",
+    severity: Severity::Medium,
+    confidence: Confidence::Medium,
+    description: "An S3 public-access block turns one of its protections off, or a bucket has no public-access block, so a later ACL or policy can expose it.",
+    remediation: "Add an `aws_s3_bucket_public_access_block` for the bucket with block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets all `true`.",
+};
+
+const SETTINGS: [&str; 4] = [
+    "block_public_acls",
+    "block_public_policy",
+    "ignore_public_acls",
+    "restrict_public_buckets",
+];
+
+impl TerraformCheck for S3PublicAccessBlock {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, file: &TerraformFile, findings: &mut Vec<Finding>) {
+        let blocks: Vec<_> = file
+            .resources("aws_s3_bucket_public_access_block")
+            .chain(file.resources("aws_s3_account_public_access_block"))
+            .collect();
+        for block in &blocks {
+            for setting in SETTINGS {
+                if let Some(attr) = block.attr(setting) {
+                    if attr.value.as_bool() == Some(false) {
+                        let evidence = format!("{}:{setting}", block.address());
+                        findings.push(file.finding(&META, path, attr.pos, &evidence));
+                    }
+                }
+            }
+        }
+        if file
+            .resources("aws_s3_account_public_access_block")
+            .next()
+            .is_some()
+        {
+            return;
+        }
+        let targets: Vec<&Value> = blocks.iter().filter_map(|b| b.value("bucket")).collect();
+        let unresolved = targets.iter().any(|t| match t {
+            Value::Expr(e) => !e.starts_with("aws_s3_bucket."),
+            Value::Str(_) => false,
+            _ => true,
+        });
+        if unresolved {
+            return;
+        }
+        for bucket in file.resources("aws_s3_bucket") {
+            let address = bucket.address();
+            let name = bucket.value("bucket").and_then(Value::as_str);
+            let covered = targets.iter().any(|t| match t {
+                Value::Expr(e) => e == &address || e.starts_with(&format!("{address}.")),
+                Value::Str(s) => Some(s.as_str()) == name,
+                _ => false,
+            });
+            if !covered {
+                let evidence = format!("{address}:no-public-access-block");
+                findings.push(file.finding(&META, path, bucket.pos, &evidence));
+            }
+        }
+    }
+}
