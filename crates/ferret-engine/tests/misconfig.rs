@@ -94,3 +94,12 @@ fn terraform_checks() {
         .collect();
     check_format("terraform", &ids);
 }
+
+#[test]
+fn application_checks() {
+    let ids: Vec<&str> = ferret_engine::misconfig::app::CHECKS
+        .iter()
+        .map(|c| c.meta().id)
+        .collect();
+    check_format("app", &ids);
+}

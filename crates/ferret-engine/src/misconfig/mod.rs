@@ -1,7 +1,8 @@
 //! Risky-configuration analyzers: each check is one module with one job, behind the
 //! check trait of its format (zizmor/ruff style): Dockerfiles, GitHub Actions, docker-compose,
-//! Kubernetes manifests and Terraform.
+//! Kubernetes manifests, Terraform, and application settings / frontend bundles.
 
+pub mod app;
 pub mod compose;
 pub mod dockerfile;
 pub mod github_actions;
@@ -195,6 +196,12 @@ impl Analyzer for ConfigAnalyzer {
                 check.run(file.path, &parsed, findings);
             }
         }
+        // Application settings apply to any source or config file, including YAML already
+        // read above (a Spring `application.yml` is not a manifest, but a CI file may hold
+        // `insecure_skip_verify: true`).
+        if app::lang_of(file.path).is_some() {
+            app::run_all(file.path, &String::from_utf8_lossy(file.content), findings);
+        }
     }
 
     fn rules(&self) -> Vec<RuleInfo> {
@@ -203,11 +210,13 @@ impl Analyzer for ConfigAnalyzer {
         let compose = compose::CHECKS.iter().map(|c| c.meta().info());
         let kubernetes = kubernetes::CHECKS.iter().map(|c| c.meta().info());
         let terraform = terraform::CHECKS.iter().map(|c| c.meta().info());
+        let app = app::CHECKS.iter().map(|c| c.meta().info());
         docker
             .chain(actions)
             .chain(compose)
             .chain(kubernetes)
             .chain(terraform)
+            .chain(app)
             .collect()
     }
 }

@@ -1,0 +1,266 @@
+//! Application settings and frontend exposure: risky settings written in code and config
+//! (debug mode, CORS, TLS verification, weak session/JWT secrets, database passwords) and what
+//! built frontend bundles give away (source maps, secrets, tokens kept in `localStorage`).
+//!
+//! These checks read source files line by line with regular expressions. One Aho-Corasick pass
+//! over the file finds which checks' keywords occur at all; only those checks run, so a file
+//! that mentions none of them costs a single scan. Test code (`tests/`, `*_test.go`,
+//! `*.spec.ts`, …) is skipped: disabling TLS verification against a local test server is
+//! normal there.
+
+mod cors_credentials;
+mod database_password;
+mod debug_enabled;
+mod secret_in_bundle;
+mod source_map;
+mod tls_verify_disabled;
+mod token_in_local_storage;
+mod weak_secret_key;
+
+use super::CheckMeta;
+use aho_corasick::AhoCorasick;
+use ferret_core::Finding;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// The language (or kind of file) a check is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Python,
+    JavaScript,
+    Go,
+    Java,
+    Ruby,
+    Php,
+    CSharp,
+    /// YAML, JSON, TOML, INI, `.properties`, `.env`, `.npmrc` and friends.
+    Config,
+    /// A `.map` file.
+    SourceMap,
+}
+
+/// One file as the application checks see it.
+pub struct AppFile<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub lang: Lang,
+    /// Built frontend output (`dist/`, `build/`, `*.min.js`, …) rather than source.
+    pub bundle: bool,
+}
+
+/// A check over application code or config.
+pub trait AppCheck: Sync {
+    fn meta(&self) -> &'static CheckMeta;
+    /// Strings of which at least one must occur in the file for the check to run.
+    fn keywords(&self) -> &'static [&'static str];
+    fn run(&self, file: &AppFile<'_>, findings: &mut Vec<Finding>);
+}
+
+/// Every application check.
+pub static CHECKS: &[&dyn AppCheck] = &[
+    &debug_enabled::DebugEnabled,
+    &cors_credentials::CorsCredentials,
+    &tls_verify_disabled::TlsVerifyDisabled,
+    &weak_secret_key::WeakSecretKey,
+    &database_password::DatabasePassword,
+    &source_map::SourceMap,
+    &secret_in_bundle::SecretInBundle,
+    &token_in_local_storage::TokenInLocalStorage,
+];
+
+/// All keywords of all checks, and which check each belongs to.
+static KEYWORDS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+    let mut words = Vec::new();
+    let mut owners = Vec::new();
+    for (i, check) in CHECKS.iter().enumerate() {
+        for word in check.keywords() {
+            words.push(*word);
+            owners.push(i);
+        }
+    }
+    (
+        AhoCorasick::new(words).expect("application check keywords"),
+        owners,
+    )
+});
+
+/// The language of a path, if any application check reads it.
+pub fn lang_of(path: &str) -> Option<Lang> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    Some(match ext {
+        "py" => Lang::Python,
+        "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "vue" | "svelte" => Lang::JavaScript,
+        "go" => Lang::Go,
+        "java" | "kt" | "kts" | "scala" => Lang::Java,
+        "rb" => Lang::Ruby,
+        "php" => Lang::Php,
+        "cs" => Lang::CSharp,
+        "map" => Lang::SourceMap,
+        "yml" | "yaml" | "json" | "toml" | "ini" | "cfg" | "conf" | "properties" | "env" => {
+            Lang::Config
+        }
+        _ if name.starts_with(".env") || name == ".npmrc" || name == ".yarnrc" => Lang::Config,
+        _ => return None,
+    })
+}
+
+/// Test code, where insecure settings are expected.
+pub fn is_test_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    lower.split('/').any(|part| {
+        matches!(
+            part,
+            "test" | "tests" | "__tests__" | "spec" | "specs" | "testdata" | "fixtures" | "e2e"
+        )
+    }) || name.starts_with("test_")
+        || name.ends_with("_test.go")
+        || name.ends_with("_test.py")
+        || [".test.", ".spec.", "_spec."]
+            .iter()
+            .any(|m| name.contains(m))
+}
+
+/// Built frontend output: minified or bundled JavaScript and what sits beside it.
+pub fn is_bundle(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let in_output = lower.split('/').any(|part| {
+        matches!(
+            part,
+            "dist" | "build" | "public" | "static" | "out" | "www" | ".next" | "assets"
+        )
+    });
+    name.ends_with(".min.js")
+        || name.ends_with(".bundle.js")
+        || name.contains(".chunk.")
+        || (in_output && (name.ends_with(".js") || name.ends_with(".map")))
+}
+
+/// Runs the application checks whose keywords occur in `text`.
+pub fn run_all(path: &str, text: &str, findings: &mut Vec<Finding>) {
+    let Some(lang) = lang_of(path) else {
+        return;
+    };
+    let (matcher, owners) = &*KEYWORDS;
+    let mut wanted = [false; 16];
+    for hit in matcher.find_overlapping_iter(text) {
+        wanted[owners[hit.pattern().as_usize()]] = true;
+    }
+    let file = AppFile {
+        path,
+        text,
+        lang,
+        bundle: is_bundle(path),
+    };
+    let test = is_test_path(path);
+    for (i, check) in CHECKS.iter().enumerate() {
+        if wanted[i] && (!test || file.bundle) {
+            check.run(&file, findings);
+        }
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset];
+    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
+    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line as u32, before[start..].chars().count() as u32 + 1)
+}
+
+/// The text a finding shows for a match at `offset`: its line, or for long (minified) lines a
+/// window around the match.
+pub fn context(text: &str, start: usize, end: usize) -> &str {
+    let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_end = text[end..]
+        .find('\n')
+        .map(|i| end + i)
+        .unwrap_or(text.len());
+    if line_end - line_start <= 200 {
+        return &text[line_start..line_end];
+    }
+    let mut from = start.saturating_sub(40).max(line_start);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (end + 40).min(line_end);
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    &text[from..to]
+}
+
+/// One finding per match of `pattern`; the matched text (not its line number) makes the
+/// fingerprint.
+pub fn report_matches(
+    meta: &CheckMeta,
+    file: &AppFile<'_>,
+    pattern: &Regex,
+    findings: &mut Vec<Finding>,
+) {
+    for m in pattern.find_iter(file.text) {
+        findings.push(finding_at(meta, file, m.start(), m.end(), m.as_str(), None));
+    }
+}
+
+/// A finding of `meta` for the text between `start` and `end`. `secret`, when given, is the
+/// one value the snippet must hide (an empty one: nothing to hide); without it, the snippet
+/// masks any `NAME=value` whose name looks secret.
+pub fn finding_at(
+    meta: &CheckMeta,
+    file: &AppFile<'_>,
+    start: usize,
+    end: usize,
+    evidence: &str,
+    secret: Option<&str>,
+) -> Finding {
+    let matched = &file.text[start..end];
+    let start = start + (matched.len() - matched.trim_start().len());
+    let (line, column) = line_col(file.text, start);
+    let shown = context(file.text, start, end);
+    let mut finding = meta.finding(file.path, line, column, shown, evidence);
+    finding.location.start_column = column;
+    if let Some(secret) = secret {
+        let shown = shown.trim();
+        let shown = if secret.is_empty() {
+            shown.to_string()
+        } else {
+            shown.replace(secret, "*****")
+        };
+        finding.snippet = shown.chars().take(160).collect();
+    }
+    finding
+}
+
+/// Compiles a pattern written in this module (a bad one is a bug caught by the tests).
+pub fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("application check pattern")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_tests_and_bundles() {
+        assert_eq!(lang_of("app/settings.py"), Some(Lang::Python));
+        assert_eq!(lang_of("web/.env.production"), Some(Lang::Config));
+        assert_eq!(lang_of("README.md"), None);
+        assert!(is_test_path("pkg/client_test.go"));
+        assert!(is_test_path("src/__tests__/api.ts"));
+        assert!(!is_test_path("src/testing_utils.py"));
+        assert!(is_bundle("web/dist/app.js"));
+        assert!(is_bundle("static/js/main.3f2a.chunk.js"));
+        assert!(!is_bundle("src/app.js"));
+    }
+
+    #[test]
+    fn long_lines_show_a_window() {
+        let text = format!("{}needle{}", "a".repeat(500), "b".repeat(500));
+        let shown = context(&text, 500, 506);
+        assert!(shown.contains("needle") && shown.len() < 100);
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    }
+}

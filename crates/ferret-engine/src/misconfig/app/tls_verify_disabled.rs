@@ -1,0 +1,112 @@
+//! `app-tls-verify-disabled`: TLS certificate verification switched off in code or config.
+//!
+//! **What**: `verify=False` (requests, httpx), `ssl._create_unverified_context()`, `CERT_NONE`,
+//! `check_hostname = False`; `rejectUnauthorized: false`, `NODE_TLS_REJECT_UNAUTHORIZED = "0"`;
+//! Go `InsecureSkipVerify: true`; Java `NoopHostnameVerifier`, `TrustAllStrategy`,
+//! `ALLOW_ALL_HOSTNAME_VERIFIER`; Ruby `VERIFY_NONE`; PHP `CURLOPT_SSL_VERIFYPEER => false`;
+//! C# certificate callbacks that return `true`; config keys such as `insecure_skip_verify:
+//! true`, `verify_ssl: false`, `sslVerify = false`, npm `strict-ssl=false`.
+//! **Why**: without verification anyone on the network path can impersonate the server, read
+//! the credentials sent to it and change the answers.
+//! **Example**: `requests.get(url, verify=False)`.
+//! **Fix**: keep verification on; for private CAs, pass the CA bundle (`verify="/etc/ssl/ca.pem"`,
+//! `RootCAs`, `NODE_EXTRA_CA_CERTS`).
+
+use super::{regex, report_matches, AppCheck, AppFile, Lang};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub struct TlsVerifyDisabled;
+
+static META: CheckMeta = CheckMeta {
+    id: "app-tls-verify-disabled",
+    title: "TLS certificate verification disabled",
+    format: "Application",
+    severity: Severity::High,
+    confidence: Confidence::High,
+    description: "Code or configuration turns off TLS certificate verification, letting anyone on the network path impersonate the server.",
+    remediation: "Keep verification on; trust a private CA by configuring its certificate bundle instead.",
+};
+
+static PATTERNS: LazyLock<[(Lang, Regex); 8]> = LazyLock::new(|| {
+    [
+        (
+            Lang::Python,
+            regex(
+                r"\bverify\s*=\s*False\b|ssl\._create_unverified_context\(|\bCERT_NONE\b|\bcheck_hostname\s*=\s*False\b",
+            ),
+        ),
+        (
+            Lang::JavaScript,
+            regex(
+                r#"\brejectUnauthorized\s*:\s*false\b|NODE_TLS_REJECT_UNAUTHORIZED["'\]]*\s*=\s*["']?0|\bstrictSSL\s*:\s*false\b"#,
+            ),
+        ),
+        (Lang::Go, regex(r"\bInsecureSkipVerify\s*:\s*true\b")),
+        (
+            Lang::Java,
+            regex(
+                r"\bNoopHostnameVerifier\b|\bTrustAllStrategy\b|\bALLOW_ALL_HOSTNAME_VERIFIER\b|hostnameVerifier\s*\{\s*_\s*,\s*_\s*->\s*true|setHostnameVerifier\(\s*\(\s*\w+\s*,\s*\w+\s*\)\s*->\s*true",
+            ),
+        ),
+        (
+            Lang::Ruby,
+            regex(r"\bVERIFY_NONE\b|ssl_verify_mode\s*[:=>]+\s*:none"),
+        ),
+        (
+            Lang::Php,
+            regex(
+                r#"CURLOPT_SSL_VERIFY(?:PEER|HOST)\s*(?:=>|,)\s*(?:false|0)\b|["']verify["']\s*=>\s*false\b|["']verify_peer["']\s*=>\s*false\b"#,
+            ),
+        ),
+        (
+            Lang::CSharp,
+            regex(
+                r"ServerCertificate(?:Custom)?ValidationCallback\s*\+?=\s*[^;\n]*=>\s*true\b|DangerousAcceptAnyServerCertificateValidator",
+            ),
+        ),
+        (
+            Lang::Config,
+            regex(
+                r#"(?i)\b(?:insecure_?skip_?verify|tls_?insecure|insecure)["']?\s*[:=]\s*["']?true\b|\b(?:verify_?ssl|ssl_?verify|tls_?verify|verify_?certs?|strict-ssl|sslverify)["']?\s*[:=]\s*["']?false\b|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["']?0"#,
+            ),
+        ),
+    ]
+});
+
+impl AppCheck for TlsVerifyDisabled {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &[
+            "verify",
+            "Verify",
+            "VERIFY",
+            "CERT_NONE",
+            "check_hostname",
+            "rejectUnauthorized",
+            "REJECT_UNAUTHORIZED",
+            "strictSSL",
+            "strict-ssl",
+            "TrustAll",
+            "Noop",
+            "Validat",
+            "nsecure",
+            "NSECURE",
+            "sslverify",
+        ]
+    }
+    fn run(&self, file: &AppFile<'_>, findings: &mut Vec<Finding>) {
+        if file.bundle {
+            return;
+        }
+        for (lang, pattern) in PATTERNS.iter() {
+            if *lang == file.lang {
+                report_matches(&META, file, pattern, findings);
+            }
+        }
+    }
+}
