@@ -9,6 +9,7 @@ pub mod github_actions;
 pub mod kubernetes;
 pub mod terraform;
 pub mod yaml_lines;
+pub mod yaml_tree;
 
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use ferret_core::{fingerprint, Category, Confidence, Finding, Location, Severity};

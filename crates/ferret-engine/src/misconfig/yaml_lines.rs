@@ -45,14 +45,19 @@ pub fn values<'a>(
     })
 }
 
-/// A YAML file as lines, for the line-oriented checks (docker-compose, Kubernetes).
+/// A YAML file as lines, for the line-oriented checks (docker-compose, Kubernetes), and as
+/// positioned documents for checks about missing keys (empty when the YAML is invalid).
 pub struct Manifest {
     pub lines: Vec<Line>,
+    pub documents: Vec<super::yaml_tree::Node>,
 }
 
 impl Manifest {
     pub fn parse(text: &str) -> Manifest {
-        Manifest { lines: lines(text) }
+        Manifest {
+            lines: lines(text),
+            documents: super::yaml_tree::parse(text).unwrap_or_default(),
+        }
     }
 
     /// Lines where `key` has a value for which `flag` holds.

@@ -1,15 +1,21 @@
-//! Kubernetes: a line-oriented view of the file and the checks, one module each.
+//! Kubernetes: the checks, one module each, over a line-oriented view of the file (for values
+//! that are present) and its positioned YAML documents (for settings that are missing).
 
+mod capabilities_not_dropped;
 mod dangerous_capabilities;
 mod docker_socket;
 mod host_namespaces;
 mod image_not_pinned;
 mod privilege_escalation;
 mod privileged;
+mod resource_limits_missing;
+mod run_as_non_root_missing;
 mod run_as_root;
 mod secret_env_literal;
 mod token_automount;
+mod token_automount_default;
 mod wildcard_rbac;
+mod writable_root_filesystem;
 
 use super::yaml_lines::ManifestCheck;
 pub use super::yaml_lines::{Manifest, ManifestCheck as Check};
@@ -27,4 +33,89 @@ pub static CHECKS: &[&dyn ManifestCheck] = &[
     &secret_env_literal::SecretEnvLiteral,
     &image_not_pinned::ImageNotPinned,
     &token_automount::TokenAutomount,
+    &run_as_non_root_missing::RunAsNonRootMissing,
+    &resource_limits_missing::ResourceLimitsMissing,
+    &writable_root_filesystem::WritableRootFilesystem,
+    &capabilities_not_dropped::CapabilitiesNotDropped,
+    &token_automount_default::TokenAutomountDefault,
 ];
+
+use super::yaml_tree::Node;
+
+/// A pod template found in a workload document.
+pub struct PodSpec<'a> {
+    /// `Deployment/web`.
+    pub workload: String,
+    /// The pod `spec` mapping.
+    pub spec: &'a Node,
+}
+
+impl<'a> PodSpec<'a> {
+    /// Containers and init containers.
+    pub fn containers(&self) -> impl Iterator<Item = &'a Node> + 'a {
+        let spec = self.spec;
+        ["containers", "initContainers"]
+            .into_iter()
+            .filter_map(move |key| spec.get(key))
+            .flat_map(|list| list.items().iter())
+    }
+
+    /// A container's name, for fingerprints.
+    pub fn container_name(container: &Node) -> &str {
+        container.get("name").and_then(Node::as_str).unwrap_or("?")
+    }
+
+    /// Where to report something missing from a container: its `name:` key, or the container.
+    pub fn container_pos(container: &Node) -> super::yaml_tree::Pos {
+        container
+            .entry("name")
+            .map(|(k, _)| k.pos)
+            .unwrap_or(container.pos)
+    }
+}
+
+/// Every pod template in the manifest's documents (Pod, Deployment, StatefulSet, DaemonSet,
+/// ReplicaSet, Job, CronJob; `List` items too).
+pub fn pod_specs(manifest: &Manifest) -> Vec<PodSpec<'_>> {
+    fn visit<'a>(doc: &'a Node, out: &mut Vec<PodSpec<'a>>) {
+        let kind = doc.get("kind").and_then(Node::as_str).unwrap_or("");
+        let name = doc
+            .path(&["metadata", "name"])
+            .and_then(Node::as_str)
+            .unwrap_or("?");
+        let spec = match kind {
+            "Pod" => doc.get("spec"),
+            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => {
+                doc.path(&["spec", "template", "spec"])
+            }
+            "CronJob" => doc.path(&["spec", "jobTemplate", "spec", "template", "spec"]),
+            "List" => {
+                for item in doc.get("items").map(Node::items).unwrap_or(&[]) {
+                    visit(item, out);
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some(spec) = spec {
+            out.push(PodSpec {
+                workload: format!("{kind}/{name}"),
+                spec,
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for doc in &manifest.documents {
+        visit(doc, &mut out);
+    }
+    out
+}
+
+/// The source line at `line` (1-based), for snippets.
+pub fn line_text(manifest: &Manifest, line: u32) -> &str {
+    manifest
+        .lines
+        .get(line as usize - 1)
+        .map(|l| l.text.as_str())
+        .unwrap_or("")
+}

@@ -1,0 +1,57 @@
+//! `k8s-capabilities-not-dropped`: a container keeps the runtime's default capabilities.
+//!
+//! **What**: a container whose `securityContext.capabilities.drop` does not include `ALL`.
+//! **Why**: the default set includes `NET_RAW` (packet spoofing, ARP poisoning inside the
+//! cluster network), `CHOWN`, `SETUID` and others that an attacker can use to escalate.
+//! **Example**: `capabilities: { add: ["NET_BIND_SERVICE"] }` without a drop.
+//! **Fix**: `capabilities: { drop: ["ALL"] }`, adding back only what is needed.
+
+use super::{pod_specs, Manifest, PodSpec};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct CapabilitiesNotDropped;
+
+static META: CheckMeta = CheckMeta {
+    id: "k8s-capabilities-not-dropped",
+    title: "Capabilities not dropped",
+    format: "Kubernetes",
+    severity: Severity::Low,
+    confidence: Confidence::High,
+    description: "A container does not drop ALL Linux capabilities, keeping defaults such as NET_RAW that help an attacker move laterally or escalate.",
+    remediation: "Set `securityContext.capabilities.drop: [\"ALL\"]` and add back only the capabilities the container needs.",
+};
+
+impl super::Check for CapabilitiesNotDropped {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, manifest: &Manifest, findings: &mut Vec<Finding>) {
+        for pod in pod_specs(manifest) {
+            for container in pod.containers() {
+                let capabilities = container.path(&["securityContext", "capabilities"]);
+                let drop = capabilities.and_then(|c| c.entry("drop"));
+                let drops_all = drop.is_some_and(|(_, list)| {
+                    list.items()
+                        .iter()
+                        .any(|c| c.as_str().is_some_and(|c| c.eq_ignore_ascii_case("all")))
+                });
+                if drops_all {
+                    continue;
+                }
+                let pos = drop
+                    .map(|(k, _)| k.pos)
+                    .unwrap_or_else(|| PodSpec::container_pos(container));
+                let name = PodSpec::container_name(container);
+                findings.push(META.finding(
+                    path,
+                    pos.line,
+                    pos.column,
+                    super::line_text(manifest, pos.line),
+                    &format!("{}:{name}:drop-all", pod.workload),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! `k8s-resource-limits-missing`: a container without CPU or memory limits.
+//!
+//! **What**: a container whose `resources.limits` lacks `memory` or `cpu`.
+//! **Why**: one runaway or compromised container can starve every other workload on the node
+//! (a denial of service), and crypto-miners love unlimited CPU.
+//! **Example**: `resources: { requests: { cpu: 100m } }` with no limits.
+//! **Fix**: `resources: { limits: { cpu: 500m, memory: 256Mi } }` (or a namespace
+//! `LimitRange`).
+
+use super::{pod_specs, Manifest, PodSpec};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct ResourceLimitsMissing;
+
+static META: CheckMeta = CheckMeta {
+    id: "k8s-resource-limits-missing",
+    title: "Container without resource limits",
+    format: "Kubernetes",
+    severity: Severity::Low,
+    confidence: Confidence::High,
+    description: "A container has no CPU or memory limit, so it can exhaust the node's resources and starve other workloads.",
+    remediation: "Set `resources.limits.cpu` and `resources.limits.memory` (or enforce them with a LimitRange).",
+};
+
+impl super::Check for ResourceLimitsMissing {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, manifest: &Manifest, findings: &mut Vec<Finding>) {
+        for pod in pod_specs(manifest) {
+            for container in pod.containers() {
+                let limits = container.path(&["resources", "limits"]);
+                let missing: Vec<&str> = ["cpu", "memory"]
+                    .into_iter()
+                    .filter(|k| limits.and_then(|l| l.get(k)).is_none())
+                    .collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                let pos = container
+                    .entry("resources")
+                    .map(|(k, _)| k.pos)
+                    .unwrap_or_else(|| PodSpec::container_pos(container));
+                let name = PodSpec::container_name(container);
+                findings.push(META.finding(
+                    path,
+                    pos.line,
+                    pos.column,
+                    super::line_text(manifest, pos.line),
+                    &format!("{}:{name}:limits:{}", pod.workload, missing.join(",")),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! `k8s-run-as-non-root-missing`: nothing stops a container from running as root.
+//!
+//! **What**: a container whose own and pod-level `securityContext` set neither
+//! `runAsNonRoot: true` nor a non-zero `runAsUser`.
+//! **Why**: most images default to root; a root process that escapes the container (kernel or
+//! runtime bug, writable host mount) is root on the node.
+//! **Example**: a Deployment container with no `securityContext`.
+//! **Fix**: `securityContext: { runAsNonRoot: true, runAsUser: 10001 }` on the pod or
+//! container, with an image that works as that user.
+//!
+//! Explicit `runAsUser: 0` / `runAsNonRoot: false` are reported by `k8s-run-as-root` instead.
+
+use super::{pod_specs, Manifest, PodSpec};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct RunAsNonRootMissing;
+
+static META: CheckMeta = CheckMeta {
+    id: "k8s-run-as-non-root-missing",
+    title: "Container may run as root",
+    format: "Kubernetes",
+    severity: Severity::Medium,
+    confidence: Confidence::Medium,
+    description: "Neither the pod nor the container sets `runAsNonRoot: true` or a non-root `runAsUser`, so the container runs as root whenever its image does.",
+    remediation: "Set `runAsNonRoot: true` and a non-zero `runAsUser` in the pod or container securityContext.",
+};
+
+impl super::Check for RunAsNonRootMissing {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, manifest: &Manifest, findings: &mut Vec<Finding>) {
+        for pod in pod_specs(manifest) {
+            let pod_context = pod.spec.get("securityContext");
+            for container in pod.containers() {
+                let context = container.get("securityContext");
+                let setting = |key: &str| {
+                    context
+                        .and_then(|c| c.get(key))
+                        .or_else(|| pod_context.and_then(|c| c.get(key)))
+                };
+                if setting("runAsNonRoot").is_some() || setting("runAsUser").is_some() {
+                    continue;
+                }
+                let pos = PodSpec::container_pos(container);
+                let name = PodSpec::container_name(container);
+                findings.push(META.finding(
+                    path,
+                    pos.line,
+                    pos.column,
+                    super::line_text(manifest, pos.line),
+                    &format!("{}:{name}:run-as-non-root", pod.workload),
+                ));
+            }
+        }
+    }
+}
