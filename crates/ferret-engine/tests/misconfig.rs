@@ -103,3 +103,37 @@ fn application_checks() {
         .collect();
     check_format("app", &ids);
 }
+
+#[test]
+fn actions_severity_follows_context() {
+    let dir = fixtures().join("github-actions").join("risky");
+    let scanner = Scanner::new(&dir, &Config::default(), &ScanSettings::default()).unwrap();
+    let report = scanner.scan_tree(&dir, None).unwrap();
+    let severity = |file: &str, line: u32, rule: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| {
+                f.location.path.ends_with(file)
+                    && f.location.start_line == line
+                    && f.rule_id == rule
+            })
+            .map(|f| f.severity)
+            .unwrap_or_else(|| panic!("{file}:{line} {rule} not found"))
+    };
+    use ferret_core::Severity;
+    // Injection on a privileged trigger (pull_request_target) is critical.
+    assert_eq!(
+        severity("triage.yml", 12, "gha-template-injection"),
+        Severity::Critical
+    );
+    // A checkout in a job that uploads artifacts is high; elsewhere medium.
+    assert_eq!(
+        severity("publish.yml", 10, "gha-artipacked"),
+        Severity::High
+    );
+    assert_eq!(
+        severity("triage.yml", 9, "gha-artipacked"),
+        Severity::Medium
+    );
+}

@@ -1,11 +1,17 @@
 //! GitHub Actions workflows (`.github/workflows/*.yml`) and composite actions (`action.yml`):
 //! a line-oriented model that finds `run:`/`script:` bodies and `uses:` references with exact
-//! lines and columns, and the checks, one module each.
+//! lines and columns, the positioned YAML tree for structure (jobs, steps, `with:` inputs,
+//! settings that are missing), and the checks, one module each.
 
+mod artipacked;
 mod bot_condition;
+mod cache_poisoning;
 mod container_credentials;
 mod dangerous_trigger;
+mod default_permissions;
+mod github_env;
 mod insecure_commands;
+mod obfuscation;
 mod secrets_inherit;
 mod self_hosted_pr;
 mod template_injection;
@@ -13,6 +19,7 @@ mod unpinned_uses;
 mod write_all_permissions;
 
 pub use super::yaml_lines::{column_of, key_value, Line};
+pub use super::yaml_tree::{Node, Pos};
 use super::CheckMeta;
 use ferret_core::Finding;
 
@@ -33,6 +40,23 @@ pub static CHECKS: &[&dyn ActionsCheck] = &[
     &self_hosted_pr::SelfHostedPr,
     &container_credentials::ContainerCredentials,
     &bot_condition::BotCondition,
+    &artipacked::Artipacked,
+    &cache_poisoning::CachePoisoning,
+    &github_env::GithubEnv,
+    &obfuscation::Obfuscation,
+    &default_permissions::DefaultPermissions,
+];
+
+/// Events whose workflows run with a write token and secrets on data an outsider controls.
+pub const PRIVILEGED_TRIGGERS: &[&str] = &[
+    "pull_request_target",
+    "workflow_run",
+    "issue_comment",
+    "issues",
+    "discussion",
+    "discussion_comment",
+    "pull_request_review",
+    "pull_request_review_comment",
 ];
 
 /// Whether `path` is a workflow or an action definition.
@@ -54,9 +78,76 @@ pub struct CodeLine {
 pub struct Workflow {
     pub lines: Vec<Line>,
     pub code: Vec<CodeLine>,
+    /// The parsed document (None when the YAML is invalid).
+    pub root: Option<Node>,
+}
+
+/// A step, the job it belongs to, and where its `uses:` is.
+pub struct Step<'a> {
+    pub job: &'a str,
+    pub node: &'a Node,
+}
+
+impl<'a> Step<'a> {
+    /// The `uses:` reference, if any.
+    pub fn uses(&self) -> Option<&'a str> {
+        self.node.get("uses").and_then(Node::as_str)
+    }
+    /// An input under `with:`.
+    pub fn input(&self, key: &str) -> Option<&'a Node> {
+        self.node.path(&["with", key])
+    }
+    /// Where to report the step: its `uses:` key, else the step.
+    pub fn pos(&self) -> Pos {
+        self.node
+            .entry("uses")
+            .map(|(k, _)| k.pos)
+            .unwrap_or(self.node.pos)
+    }
+    /// `actions/checkout@v4` is `uses_action("actions/checkout")`.
+    pub fn uses_action(&self, action: &str) -> bool {
+        self.uses()
+            .and_then(|u| u.split_once('@'))
+            .is_some_and(|(name, _)| name.eq_ignore_ascii_case(action))
+    }
 }
 
 impl Workflow {
+    /// Jobs by id with their key's position (empty for composite actions).
+    pub fn jobs(&self) -> Vec<(&Node, &Node)> {
+        match self.root.as_ref().and_then(|r| r.get("jobs")) {
+            Some(Node {
+                value: super::yaml_tree::Value::Map(entries),
+                ..
+            }) => entries.iter().map(|(k, v)| (k, v)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Every step of every job, and of a composite action's `runs.steps`.
+    pub fn steps(&self) -> Vec<Step<'_>> {
+        let mut steps = Vec::new();
+        for (key, job) in self.jobs() {
+            let id = key.as_str().unwrap_or("");
+            for node in job.get("steps").map(Node::items).unwrap_or(&[]) {
+                steps.push(Step { job: id, node });
+            }
+        }
+        if let Some(runs) = self.root.as_ref().and_then(|r| r.path(&["runs", "steps"])) {
+            for node in runs.items() {
+                steps.push(Step { job: "", node });
+            }
+        }
+        steps
+    }
+
+    /// Does any trigger of the workflow run with privileges on outsiders' data?
+    pub fn privileged(&self) -> bool {
+        self.triggers()
+            .iter()
+            .any(|t| PRIVILEGED_TRIGGERS.contains(&t.as_str()))
+    }
+
     /// Event names under the top-level `on:` key (`on: push`, `on: [a, b]` or a mapping).
     pub fn triggers(&self) -> Vec<String> {
         let mut triggers = Vec::new();
@@ -137,7 +228,13 @@ impl Workflow {
                 }
             }
         }
-        Workflow { lines, code }
+        Workflow {
+            lines,
+            code,
+            root: super::yaml_tree::parse(text)
+                .ok()
+                .and_then(|docs| docs.into_iter().next()),
+        }
     }
 }
 

@@ -8,6 +8,11 @@
 //! **Example**: `run: echo "${{ github.event.pull_request.title }}"`.
 //! **Fix**: pass the value through an environment variable and quote it:
 //! `env: TITLE: ${{ github.event.pull_request.title }}` then `run: echo "$TITLE"`.
+//!
+//! Severity follows the triggers: critical in workflows on privileged events
+//! (`pull_request_target`, `workflow_run`, `issue_comment`, `issues`, discussions, reviews),
+//! medium when only `pull_request`/`push`-style events run it (forks get a read-only token and
+//! no secrets there), high otherwise.
 
 use super::{ActionsCheck, Workflow};
 use crate::misconfig::CheckMeta;
@@ -26,7 +31,7 @@ static META: CheckMeta = CheckMeta {
 };
 
 /// Context paths an external contributor controls.
-const CONTROLLED: &[&str] = &[
+pub const CONTROLLED: &[&str] = &[
     "github.head_ref",
     "github.event.issue.title",
     "github.event.issue.body",
@@ -52,12 +57,57 @@ const CONTROLLED: &[&str] = &[
     "github.event.commits",
 ];
 
+/// An expression without whitespace, with `['key']` indexing rewritten as `.key`, so
+/// `github['event']['issue']['title']` reads as `github.event.issue.title`.
+fn normalize(expression: &str) -> String {
+    let compact: String = expression.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.replace("['", ".").replace("']", "")
+}
+
+/// The first attacker-controlled context expanded by a `${{ }}` in `text`.
+pub fn controlled_context(text: &str) -> Option<&'static str> {
+    let mut from = 0;
+    while let Some(start) = text[from..].find("${{").map(|s| s + from) {
+        let end = text[start..]
+            .find("}}")
+            .map_or(text.len(), |e| start + e + 2);
+        let normalized = normalize(&text[start..end]);
+        if let Some(context) = CONTROLLED.iter().find(|c| normalized.contains(**c)) {
+            return Some(context);
+        }
+        from = end;
+    }
+    None
+}
+
+/// Severity by trigger: privileged events (write token and secrets on outsiders' data) are
+/// critical; workflows only on `pull_request`/`push`-style events (read-only token for forks)
+/// are medium; anything else keeps the default.
+fn severity_for(workflow: &Workflow) -> Severity {
+    let triggers = workflow.triggers();
+    if workflow.privileged() {
+        Severity::Critical
+    } else if !triggers.is_empty()
+        && triggers.iter().all(|t| {
+            matches!(
+                t.as_str(),
+                "pull_request" | "push" | "merge_group" | "workflow_dispatch" | "schedule"
+            )
+        })
+    {
+        Severity::Medium
+    } else {
+        META.severity
+    }
+}
+
 impl ActionsCheck for TemplateInjection {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
+        let severity = severity_for(workflow);
         for code in &workflow.code {
             let text = &code.line.text;
             let mut from = 0;
@@ -66,13 +116,13 @@ impl ActionsCheck for TemplateInjection {
                     .find("}}")
                     .map_or(text.len(), |e| start + e + 2);
                 let expression = &text[start..end];
-                let normalized: String =
-                    expression.chars().filter(|c| !c.is_whitespace()).collect();
+                let normalized = normalize(expression);
                 if let Some(context) = CONTROLLED.iter().find(|c| normalized.contains(**c)) {
                     let column = text[..start].chars().count() as u32 + 1;
                     let mut finding =
                         META.finding(path, code.line.number, column, expression, context);
                     finding.snippet = text.trim().chars().take(160).collect();
+                    finding.severity = severity;
                     findings.push(finding);
                 }
                 from = end;

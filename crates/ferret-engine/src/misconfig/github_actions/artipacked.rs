@@ -1,0 +1,66 @@
+//! `gha-artipacked`: checkout credentials persisted where artifacts can pick them up.
+//!
+//! **What**: an `actions/checkout` step without `persist-credentials: false`. High severity
+//! when the same job uploads an artifact (`actions/upload-artifact`), medium otherwise.
+//! **Why**: checkout writes the job's `GITHUB_TOKEN` into `.git/config`; an artifact of the
+//! workspace (or any later step, action or build script) then carries a token with the job's
+//! write permissions — published to anyone who can download the artifact.
+//! **Example**: `- uses: actions/checkout@v4` followed by `upload-artifact` with `path: .`.
+//! **Fix**: `with: { persist-credentials: false }` on checkout, and pass a token explicitly
+//! to the one step that needs to push.
+
+use super::{ActionsCheck, Workflow};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct Artipacked;
+
+static META: CheckMeta = CheckMeta {
+    id: "gha-artipacked",
+    title: "Checkout persists credentials",
+    format: "GitHub Actions",
+    severity: Severity::Medium,
+    confidence: Confidence::Medium,
+    description: "actions/checkout leaves the job token in .git/config (persist-credentials defaults to true), where artifacts and later steps can leak it.",
+    remediation: "Add `with: persist-credentials: false` to actions/checkout and give a token only to the step that pushes.",
+};
+
+impl ActionsCheck for Artipacked {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
+        let steps = workflow.steps();
+        for step in &steps {
+            if !step.uses_action("actions/checkout") {
+                continue;
+            }
+            let persisted =
+                step.input("persist-credentials").and_then(|v| v.as_bool()) != Some(false);
+            if !persisted {
+                continue;
+            }
+            let uploads = steps
+                .iter()
+                .any(|s| s.job == step.job && s.uses_action("actions/upload-artifact"));
+            let pos = step.pos();
+            let text = workflow
+                .lines
+                .get(pos.line as usize - 1)
+                .map(|l| l.text.as_str())
+                .unwrap_or("");
+            let mut finding = META.finding(
+                path,
+                pos.line,
+                pos.column,
+                text,
+                &format!("{}:checkout", step.job),
+            );
+            if uploads {
+                finding.severity = Severity::High;
+            }
+            findings.push(finding);
+        }
+    }
+}

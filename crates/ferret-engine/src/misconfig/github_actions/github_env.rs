@@ -1,0 +1,63 @@
+//! `gha-github-env`: untrusted data written to `GITHUB_ENV` or `GITHUB_PATH`.
+//!
+//! **What**: a `run:` line that appends to `$GITHUB_ENV` / `$GITHUB_PATH` and either expands an
+//! attacker-controlled expression, or sits in a workflow on a privileged trigger
+//! (`pull_request_target`, `workflow_run`, `issue_comment`, …) where the written data comes
+//! from outside.
+//! **Why**: every later step runs with those variables: `LD_PRELOAD`, `NODE_OPTIONS`,
+//! `BASH_ENV` or a poisoned `PATH` turn a written value into code execution with the
+//! workflow's token and secrets.
+//! **Example**: `run: echo "TITLE=${{ github.event.issue.title }}" >> $GITHUB_ENV`.
+//! **Fix**: pass untrusted values to steps through `env:` (or step outputs) instead of
+//! `GITHUB_ENV`, and never write outsiders' data to `GITHUB_PATH`.
+
+use super::template_injection::controlled_context;
+use super::{ActionsCheck, Workflow};
+use crate::misconfig::CheckMeta;
+use ferret_core::{Confidence, Finding, Severity};
+
+pub struct GithubEnv;
+
+static META: CheckMeta = CheckMeta {
+    id: "gha-github-env",
+    title: "Untrusted data written to GITHUB_ENV/GITHUB_PATH",
+    format: "GitHub Actions",
+    severity: Severity::High,
+    confidence: Confidence::Medium,
+    description: "A step writes attacker-influenced data to GITHUB_ENV or GITHUB_PATH, which can inject environment variables (LD_PRELOAD, NODE_OPTIONS, BASH_ENV) or PATH entries into every later step.",
+    remediation: "Pass untrusted values through `env:` or step outputs, not GITHUB_ENV; never write outsiders' data to GITHUB_PATH.",
+};
+
+impl ActionsCheck for GithubEnv {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
+        let privileged = workflow.privileged();
+        for code in workflow.code.iter().filter(|c| c.key == "run") {
+            let text = &code.line.text;
+            let Some(at) = text.find("GITHUB_ENV").or_else(|| text.find("GITHUB_PATH")) else {
+                continue;
+            };
+            let writes =
+                text.contains(">>") || text.contains("Out-File") || text.contains("Add-Content");
+            if !writes || !(privileged || controlled_context(text).is_some()) {
+                continue;
+            }
+            let column = text[..at].chars().count() as u32 + 1;
+            let target = if text[at..].starts_with("GITHUB_ENV") {
+                "GITHUB_ENV"
+            } else {
+                "GITHUB_PATH"
+            };
+            findings.push(META.finding(
+                path,
+                code.line.number,
+                column,
+                text,
+                &format!("{target}:{}", text.trim()),
+            ));
+        }
+    }
+}
