@@ -324,13 +324,14 @@ impl Scanner {
                         .bytes
                         .fetch_add(content.len() as u64, std::sync::atomic::Ordering::Relaxed);
                 }
-                let content = crate::text::decode_utf16_if_marked(content);
-                if crate::text::looks_binary(&content) {
+                let decoded = crate::text::decode_utf16_if_marked(content);
+                let content: &[u8] = decoded.as_deref().unwrap_or(content);
+                if crate::text::looks_binary(content) {
                     let mut guard = collected.lock().unwrap_or_else(|e| e.into_inner());
                     guard.0.skipped.push(skipped(SkipReason::Binary));
                     return;
                 }
-                let (findings, suppressed) = self.scan_file(&blob.path, &content);
+                let (findings, suppressed) = self.scan_file(&blob.path, content);
                 let rank = order[&blob.id];
                 let mut guard = collected.lock().unwrap_or_else(|e| e.into_inner());
                 guard.0.files_scanned += 1;

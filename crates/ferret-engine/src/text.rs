@@ -61,12 +61,12 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Decodes UTF-16 text (with a byte-order mark) to UTF-8; other content is returned as is.
-pub fn decode_utf16_if_marked(content: Vec<u8>) -> Vec<u8> {
+/// Decodes UTF-16 text (with a byte-order mark) to UTF-8; `None` for other content (use it as is).
+pub fn decode_utf16_if_marked(content: &[u8]) -> Option<Vec<u8>> {
     let little = content.starts_with(&[0xFF, 0xFE]);
     let big = content.starts_with(&[0xFE, 0xFF]);
     if !little && !big {
-        return content;
+        return None;
     }
     let units = content[2..].chunks_exact(2).map(|pair| {
         if little {
@@ -75,10 +75,12 @@ pub fn decode_utf16_if_marked(content: Vec<u8>) -> Vec<u8> {
             u16::from_be_bytes([pair[0], pair[1]])
         }
     });
-    char::decode_utf16(units)
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect::<String>()
-        .into_bytes()
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+            .into_bytes(),
+    )
 }
 
 /// True for content that looks binary: a NUL byte in the first 8 KiB (git's heuristic).
@@ -109,7 +111,8 @@ mod tests {
         for unit in "key=1".encode_utf16() {
             utf16.extend(unit.to_le_bytes());
         }
-        assert_eq!(decode_utf16_if_marked(utf16), b"key=1");
+        assert_eq!(decode_utf16_if_marked(&utf16).unwrap(), b"key=1");
+        assert_eq!(decode_utf16_if_marked(b"plain"), None);
         assert!(looks_binary(b"\x7fELF\0\0"));
         assert!(!looks_binary(b"plain text"));
     }

@@ -304,7 +304,7 @@ pub fn read_blobs_parallel<F>(
     visit: F,
 ) -> Vec<String>
 where
-    F: Fn(&HistoryBlob, Option<Vec<u8>>) + Sync,
+    F: Fn(&HistoryBlob, Option<&[u8]>) + Sync,
 {
     let next = AtomicUsize::new(0);
     let errors = Mutex::new(Vec::new());
@@ -313,6 +313,9 @@ where
             scope.spawn(|| {
                 let mut local = repo.to_thread_local();
                 local.object_cache_size_if_unset(4 * 1024 * 1024);
+                // One buffer per thread, reused for every blob: fresh allocations of large
+                // blobs cost more in kernel page-zeroing than inflating them does.
+                let mut buffer = Vec::new();
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(blob) = blobs.get(index) else { break };
@@ -323,8 +326,9 @@ where
                         }
                         _ => {}
                     }
-                    match local.find_blob(blob.id) {
-                        Ok(mut found) => visit(blob, Some(found.take_data())),
+                    use gix::prelude::FindExt;
+                    match local.objects.find_blob(&blob.id, &mut buffer) {
+                        Ok(found) => visit(blob, Some(found.data)),
                         Err(e) => errors
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())

@@ -178,7 +178,7 @@ impl TreeWalk<'_> {
                 .bytes
                 .fetch_add(content.len() as u64, Ordering::Relaxed);
         }
-        let content = crate::text::decode_utf16_if_marked(content);
+        let content = crate::text::decode_utf16_if_marked(&content).unwrap_or(content);
         if crate::text::looks_binary(&content) {
             return skipped(SkipReason::Binary, None);
         }
