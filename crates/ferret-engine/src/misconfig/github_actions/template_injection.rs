@@ -9,6 +9,9 @@
 //! **Fix**: pass the value through an environment variable and quote it:
 //! `env: TITLE: ${{ github.event.pull_request.title }}` then `run: echo "$TITLE"`.
 //!
+//! Values of unknown origin — `env.*` (low), step/job outputs and inputs (informational, low
+//! confidence) — are reported too: they are attacker data whenever an earlier step put it there.
+//!
 //! Severity follows the triggers: critical in workflows on privileged events
 //! (`pull_request_target`, `workflow_run`, `issue_comment`, `issues`, discussions, reviews),
 //! medium when only `pull_request`/`push`-style events run it (forks get a read-only token and
@@ -80,6 +83,63 @@ pub fn controlled_context(text: &str) -> Option<&'static str> {
     None
 }
 
+/// Values the workflow passes on without knowing their origin: environment variables (low),
+/// step and job outputs and inputs (informational). They carry attacker data whenever an
+/// earlier step put it there, which the expression alone does not show.
+fn indirect(normalized: &str, static_env: &[String]) -> Option<Severity> {
+    let inner = normalized.trim_start_matches("${{").trim_end_matches("}}");
+    if inner
+        .strip_prefix("env.")
+        .is_some_and(|name| static_env.iter().any(|s| s == name))
+    {
+        return None;
+    }
+    // A comparison or function yields a boolean or a fixed shape, not attacker text.
+    if ["==", "!=", "&&", "||", "(", "<", ">"]
+        .iter()
+        .any(|op| inner.contains(op))
+    {
+        return None;
+    }
+    if inner.starts_with("env.") {
+        Some(Severity::Low)
+    } else if (inner.starts_with("steps.") && inner.contains(".outputs."))
+        || (inner.starts_with("needs.") && inner.contains(".outputs."))
+        || inner.starts_with("inputs.")
+        || inner.starts_with("github.event.inputs.")
+    {
+        Some(Severity::Info)
+    } else {
+        None
+    }
+}
+
+/// Environment variables the workflow itself sets to a literal (in a workflow, job or step
+/// `env:`), which hold no outside data.
+fn static_env(workflow: &Workflow) -> Vec<String> {
+    let mut blocks = Vec::new();
+    if let Some(root) = &workflow.root {
+        blocks.extend(root.get("env"));
+    }
+    for (_, job) in workflow.jobs() {
+        blocks.extend(job.get("env"));
+    }
+    for step in workflow.steps() {
+        blocks.extend(step.node.get("env"));
+    }
+    let mut names = Vec::new();
+    for block in blocks {
+        if let crate::misconfig::yaml_tree::Value::Map(entries) = &block.value {
+            for (key, value) in entries {
+                if value.as_str().is_some_and(|v| !v.contains("${{")) {
+                    names.extend(key.as_str().map(str::to_string));
+                }
+            }
+        }
+    }
+    names
+}
+
 /// Severity by trigger: privileged events (write token and secrets on outsiders' data) are
 /// critical; workflows only on `pull_request`/`push`-style events (read-only token for forks)
 /// are medium; anything else keeps the default.
@@ -108,6 +168,7 @@ impl ActionsCheck for TemplateInjection {
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
         let severity = severity_for(workflow);
+        let static_env = static_env(workflow);
         for code in &workflow.code {
             let text = &code.line.text;
             let mut from = 0;
@@ -117,12 +178,19 @@ impl ActionsCheck for TemplateInjection {
                     .map_or(text.len(), |e| start + e + 2);
                 let expression = &text[start..end];
                 let normalized = normalize(expression);
+                let column = text[..start].chars().count() as u32 + 1;
                 if let Some(context) = CONTROLLED.iter().find(|c| normalized.contains(**c)) {
-                    let column = text[..start].chars().count() as u32 + 1;
                     let mut finding =
                         META.finding(path, code.line.number, column, expression, context);
                     finding.snippet = text.trim().chars().take(160).collect();
                     finding.severity = severity;
+                    findings.push(finding);
+                } else if let Some(lower) = indirect(&normalized, &static_env) {
+                    let mut finding =
+                        META.finding(path, code.line.number, column, expression, &normalized);
+                    finding.snippet = text.trim().chars().take(160).collect();
+                    finding.severity = lower;
+                    finding.confidence = Confidence::Low;
                     findings.push(finding);
                 }
                 from = end;

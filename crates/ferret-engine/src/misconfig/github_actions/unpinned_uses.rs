@@ -1,7 +1,9 @@
 //! `gha-unpinned-action`: a third-party action or container not pinned to an immutable version.
 //!
 //! **What**: `uses: owner/action@v3` or `@main` (a movable tag or branch), or
-//! `uses: docker://image:tag`, for actions outside GitHub's own `actions/` and `github/`.
+//! `uses: docker://image:tag`; job `container:` and `services:` images without a tag or on
+//! `latest` (and without a digest). GitHub's own `actions/*` and `github/*` on a tag are
+//! reported at low severity: GitHub controls those tags, but they are still mutable.
 //! **Why**: whoever controls the action's repository can move the tag and run new code in your
 //! workflow, with its token and secrets (as in the tj-actions/changed-files compromise).
 //! **Example**: `uses: some-org/deploy-action@v2`.
@@ -43,22 +45,65 @@ impl ActionsCheck for UnpinnedUses {
             if reference.is_empty() || reference.starts_with("./") || reference.contains("${{") {
                 continue;
             }
+            let mut first_party = false;
             let unpinned = if let Some(image) = reference.strip_prefix("docker://") {
                 !image.contains("@sha256:")
             } else {
                 let (action, version) = reference.split_once('@').unwrap_or((reference, ""));
                 let owner = action.split('/').next().unwrap_or("");
-                let first_party = owner == "actions" || owner == "github";
+                first_party = owner == "actions" || owner == "github";
                 let sha = version.len() == 40 && version.bytes().all(|b| b.is_ascii_hexdigit());
-                !first_party && !sha
+                !sha
             };
             if unpinned {
                 let column = line
                     .text
                     .find(reference)
                     .map_or(1, |at| line.text[..at].chars().count() as u32 + 1);
-                findings.push(META.finding(path, line.number, column, &line.text, reference));
+                let mut finding = META.finding(path, line.number, column, &line.text, reference);
+                if first_party {
+                    finding.severity = Severity::Low;
+                }
+                findings.push(finding);
             }
         }
+        for (_, job) in workflow.jobs() {
+            let container = job.get("container");
+            let images = container
+                .into_iter()
+                .map(|c| c.get("image").unwrap_or(c))
+                .chain(job.get("services").into_iter().flat_map(|services| {
+                    match &services.value {
+                        crate::misconfig::yaml_tree::Value::Map(entries) => entries
+                            .iter()
+                            .map(|(_, s)| s.get("image").unwrap_or(s))
+                            .collect::<Vec<_>>(),
+                        _ => Vec::new(),
+                    }
+                }));
+            for image in images {
+                let Some(name) = image.as_str() else { continue };
+                if floating_image(name) {
+                    let text = workflow
+                        .lines
+                        .get(image.pos.line as usize - 1)
+                        .map(|l| l.text.as_str())
+                        .unwrap_or("");
+                    findings.push(META.finding(path, image.pos.line, image.pos.column, text, name));
+                }
+            }
+        }
+    }
+}
+
+/// An image reference with no digest whose tag is missing or `latest`.
+fn floating_image(image: &str) -> bool {
+    if image.is_empty() || image.contains("${{") || image.contains("@sha256:") {
+        return false;
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once(':') {
+        Some((_, tag)) => tag == "latest",
+        None => true,
     }
 }
