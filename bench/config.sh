@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Configuration-check benchmark: ferret vs checkov on the same corpus of real files, in one run.
 # The corpus is every GitHub Actions workflow, composite action, Dockerfile, docker-compose file,
-# Terraform file and Kubernetes manifest found in cargo's registry (the crates this workspace
-# builds) and in Python's site-packages on this machine, plus Ferret's own config fixtures —
-# copied, with their relative paths, into a temporary directory.
+# Terraform file and Kubernetes manifest found in the sources of ~190 popular crates (listed in
+# bench/config-corpus/Cargo.toml and vendored, with their dependencies, into bench/work/), in
+# cargo's registry and Python's site-packages on this machine, plus Ferret's own config
+# fixtures — copied, with their relative paths, into a temporary directory.
 # Usage: bash bench/config.sh   (installs checkov into ~/.cache/ferret-bench/checkov on first use)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,9 +15,14 @@ if [ ! -x "$venv/bin/checkov" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "checkov==3.3.30"
 fi
+vendor="$(pwd)/bench/work/config-corpus-vendor"
+if [ ! -d "$vendor" ]; then
+  (cd bench/config-corpus && CARGO_TARGET_DIR=/tmp/config-corpus-target cargo vendor -q "$vendor" >/dev/null)
+  rm -f bench/config-corpus/Cargo.lock
+fi
 corpus="$(mktemp -d)"
 trap 'rm -rf "$corpus" "$corpus.time"' EXIT
-roots=("$HOME/.cargo/registry/src" "crates/ferret-engine/tests/fixtures")
+roots=("$vendor" "$HOME/.cargo/registry/src" "crates/ferret-engine/tests/fixtures")
 while IFS= read -r dir; do roots+=("$dir"); done < <(python3 -c 'import site; print("\n".join(site.getsitepackages()))')
 n=0
 while IFS= read -r -d '' file; do

@@ -6,7 +6,8 @@
 //! `actions/cache`, `actions/cache/restore`, `Swatinem/rust-cache`, `setup-node` /
 //! `setup-python` / `setup-java` / `setup-dotnet` with `cache:`, `setup-go` v4+ (caches by
 //! default), `ruby/setup-ruby` with `bundler-cache: true`, `astral-sh/setup-uv` with
-//! `enable-cache: true`.
+//! `enable-cache: true`, and actions that cache by default (`actions-rust-lang/setup-rust-toolchain`,
+//! `jdx/mise-action`, `magic-nix-cache-action`, `sccache-action`).
 //! **Why**: caches are shared across workflows of the repository; a pull-request or
 //! lower-privilege workflow can plant a poisoned cache entry that the release build restores
 //! and ships to users.
@@ -66,6 +67,13 @@ fn restores_cache(step: &Step<'_>) -> bool {
             && (enabled(step, "cache")
                 || (step.input("cache").is_none() && major(step).is_some_and(|m| m >= 4))))
         || (step.uses_action("ruby/setup-ruby") && enabled(step, "bundler-cache"))
+        // Cache by default unless told otherwise.
+        || (["actions-rust-lang/setup-rust-toolchain", "jdx/mise-action"]
+            .iter()
+            .any(|a| step.uses_action(a))
+            && step.input("cache").and_then(|v| v.as_bool()) != Some(false))
+        || step.uses_action("DeterminateSystems/magic-nix-cache-action")
+        || step.uses_action("mozilla-actions/sccache-action")
         || (step.uses_action("astral-sh/setup-uv") && enabled(step, "enable-cache"))
 }
 

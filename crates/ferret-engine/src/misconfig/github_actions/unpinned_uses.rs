@@ -33,7 +33,10 @@ impl ActionsCheck for UnpinnedUses {
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
         for line in &workflow.lines {
-            let Some(value) = key_value(&line.text, "uses") else {
+            // `uses: x` and the JSON spelling `"uses": "x",`.
+            let Some(value) =
+                key_value(&line.text, "uses").or_else(|| key_value(&line.text, "\"uses\""))
+            else {
                 continue;
             };
             let reference = value
@@ -41,6 +44,7 @@ impl ActionsCheck for UnpinnedUses {
                 .next()
                 .unwrap_or("")
                 .trim()
+                .trim_end_matches(',')
                 .trim_matches(|c| c == '"' || c == '\'');
             if reference.is_empty() || reference.starts_with("./") || reference.contains("${{") {
                 continue;
