@@ -169,6 +169,7 @@ impl ActionsCheck for TemplateInjection {
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
         let severity = severity_for(workflow);
         let static_env = static_env(workflow);
+        let mut indirect_line = None;
         for code in &workflow.code {
             let text = &code.line.text;
             let mut from = 0;
@@ -185,7 +186,12 @@ impl ActionsCheck for TemplateInjection {
                     finding.snippet = text.trim().chars().take(160).collect();
                     finding.severity = severity;
                     findings.push(finding);
-                } else if let Some(lower) = indirect(&normalized, &static_env) {
+                } else if let (Some(lower), false) = (
+                    indirect(&normalized, &static_env),
+                    // One low-signal finding per line is enough to look at it.
+                    indirect_line == Some(code.line.number),
+                ) {
+                    indirect_line = Some(code.line.number);
                     let mut finding =
                         META.finding(path, code.line.number, column, expression, &normalized);
                     finding.snippet = text.trim().chars().take(160).collect();
