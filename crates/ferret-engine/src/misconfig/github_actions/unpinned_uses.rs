@@ -1,8 +1,8 @@
 //! `gha-unpinned-action`: a third-party action or container not pinned to an immutable version.
 //!
 //! **What**: `uses: owner/action@v3` or `@main` (a movable tag or branch), or
-//! `uses: docker://image:tag`; job `container:` and `services:` images without a tag or on
-//! `latest` (and without a digest). GitHub's own `actions/*` and `github/*` on a tag are
+//! `uses: docker://image:tag`; job `container:` and `services:` images without a digest (low
+//! severity when they carry a fixed tag, medium without a tag or on `latest`). GitHub's own `actions/*` and `github/*` on a tag are
 //! reported at low severity: GitHub controls those tags, but they are still mutable.
 //! **Why**: whoever controls the action's repository can move the tag and run new code in your
 //! workflow, with its token and secrets (as in the tj-actions/changed-files compromise).
@@ -87,27 +87,34 @@ impl ActionsCheck for UnpinnedUses {
                 }));
             for image in images {
                 let Some(name) = image.as_str() else { continue };
-                if floating_image(name) {
+                if let Some(floating) = unpinned_image(name) {
                     let text = workflow
                         .lines
                         .get(image.pos.line as usize - 1)
                         .map(|l| l.text.as_str())
                         .unwrap_or("");
-                    findings.push(META.finding(path, image.pos.line, image.pos.column, text, name));
+                    let mut finding =
+                        META.finding(path, image.pos.line, image.pos.column, text, name);
+                    if !floating {
+                        // A fixed tag without a digest: mutable, but not moving by design.
+                        finding.severity = Severity::Low;
+                    }
+                    findings.push(finding);
                 }
             }
         }
     }
 }
 
-/// An image reference with no digest whose tag is missing or `latest`.
-fn floating_image(image: &str) -> bool {
+/// For an image without a digest: `Some(true)` when its tag is missing or `latest` (floating),
+/// `Some(false)` for another tag; `None` when pinned by digest or not a literal.
+fn unpinned_image(image: &str) -> Option<bool> {
     if image.is_empty() || image.contains("${{") || image.contains("@sha256:") {
-        return false;
+        return None;
     }
     let last = image.rsplit('/').next().unwrap_or(image);
-    match last.split_once(':') {
+    Some(match last.split_once(':') {
         Some((_, tag)) => tag == "latest",
         None => true,
-    }
+    })
 }

@@ -1,11 +1,12 @@
 //! `k8s-allow-privilege-escalation`: privilege escalation is allowed.
 //!
-//! **What**: `allowPrivilegeEscalation: true`.
+//! **What**: `allowPrivilegeEscalation: true`; or a container in a pod template that does not
+//! set `allowPrivilegeEscalation: false` (Kubernetes then allows it), reported at low severity.
 //! **Why**: setuid binaries in the image can gain root.
 //! **Example**: `allowPrivilegeEscalation: true`.
 //! **Fix**: `allowPrivilegeEscalation: false`.
 
-use super::Manifest;
+use super::{pod_specs, Manifest, PodSpec};
 use crate::misconfig::yaml_lines::column_of;
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
@@ -36,6 +37,28 @@ impl super::Check for PrivilegeEscalation {
                 &line.text,
                 "allowPrivilegeEscalation",
             ));
+        }
+        for pod in pod_specs(manifest) {
+            for container in pod.containers() {
+                let setting = container
+                    .get("securityContext")
+                    .and_then(|c| c.get("allowPrivilegeEscalation"));
+                // Explicit values are handled above (true) or safe (false).
+                if setting.is_some() {
+                    continue;
+                }
+                let pos = PodSpec::container_pos(container);
+                let name = PodSpec::container_name(container);
+                let mut finding = META.finding(
+                    path,
+                    pos.line,
+                    pos.column,
+                    super::line_text(manifest, pos.line),
+                    &format!("{}:{name}:allowPrivilegeEscalation-default", pod.workload),
+                );
+                finding.severity = Severity::Low;
+                findings.push(finding);
+            }
         }
     }
 }
