@@ -8,7 +8,7 @@
 //! empty values are fine.
 //! **Why**: the database password is then in every clone, fork and backup of the repository
 //! and cannot be rotated without a code change.
-//! **Example**: `spring.datasource.password=Sup3rS3cret`.
+//! **Example**: `spring.datasource.password=<the real password>`.
 //! **Fix**: inject it from the environment or a secret manager
 //! (`spring.datasource.password=${DB_PASSWORD}`).
 

@@ -5,7 +5,7 @@
 //! value — the typical result of a bundler inlining `process.env.*` that was never meant to
 //! be public. Names marked public (`NEXT_PUBLIC_`, `VITE_`, `publishable`) are not reported.
 //! **Why**: everything in a bundle is downloaded by every visitor; a secret there is published.
-//! **Example**: `const c={clientSecret:"9fK2xQ7vLm3pZ8wR"}` in `dist/main.js`.
+//! **Example**: `const c={clientSecret:"<random 20 characters>"}` in `dist/main.js`.
 //! **Fix**: keep secrets on the server (call a backend endpoint), expose only public
 //! identifiers to the bundler, and rotate the leaked secret.
 
