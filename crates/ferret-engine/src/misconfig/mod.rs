@@ -200,9 +200,7 @@ impl Analyzer for ConfigAnalyzer {
         // Application settings apply to any source or config file, including YAML already
         // read above (a Spring `application.yml` is not a manifest, but a CI file may hold
         // `insecure_skip_verify: true`).
-        if app::lang_of(file.path).is_some() {
-            app::run_all(file.path, &String::from_utf8_lossy(file.content), findings);
-        }
+        app::run_all(file.path, file.content, findings);
     }
 
     fn rules(&self) -> Vec<RuleInfo> {

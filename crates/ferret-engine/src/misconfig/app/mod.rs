@@ -138,11 +138,14 @@ pub fn is_bundle(path: &str) -> bool {
         || (in_output && (name.ends_with(".js") || name.ends_with(".map")))
 }
 
-/// Runs the application checks whose keywords occur in `text`.
-pub fn run_all(path: &str, text: &str, findings: &mut Vec<Finding>) {
+/// Runs the application checks whose keywords occur in the file (nothing for files no check
+/// reads, which are not even decoded).
+pub fn run_all(path: &str, content: &[u8], findings: &mut Vec<Finding>) {
     let Some(lang) = lang_of(path) else {
         return;
     };
+    let text = String::from_utf8_lossy(content);
+    let text = text.as_ref();
     let (matcher, owners) = &*KEYWORDS;
     let mut wanted = [false; 16];
     for hit in matcher.find_overlapping_iter(text) {
@@ -221,7 +224,6 @@ pub fn finding_at(
     let (line, column) = line_col(file.text, start);
     let shown = context(file.text, start, end);
     let mut finding = meta.finding(file.path, line, column, shown, evidence);
-    finding.location.start_column = column;
     if let Some(secret) = secret {
         let shown = shown.trim();
         let shown = if secret.is_empty() {

@@ -45,11 +45,7 @@ impl ActionsCheck for Artipacked {
                 .iter()
                 .any(|s| s.job == step.job && s.uses_action("actions/upload-artifact"));
             let pos = step.pos();
-            let text = workflow
-                .lines
-                .get(pos.line as usize - 1)
-                .map(|l| l.text.as_str())
-                .unwrap_or("");
+            let text = workflow.line_text(pos.line);
             let mut finding = META.finding(
                 path,
                 pos.line,

@@ -98,11 +98,7 @@ impl ActionsCheck for CachePoisoning {
         }
         for step in steps.iter().filter(|s| restores_cache(s)) {
             let pos = step.pos();
-            let text = workflow
-                .lines
-                .get(pos.line as usize - 1)
-                .map(|l| l.text.as_str())
-                .unwrap_or("");
+            let text = workflow.line_text(pos.line);
             findings.push(META.finding(
                 path,
                 pos.line,

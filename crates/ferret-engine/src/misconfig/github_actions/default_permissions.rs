@@ -42,11 +42,7 @@ impl ActionsCheck for DefaultPermissions {
                 continue;
             }
             let name = key.as_str().unwrap_or("");
-            let text = workflow
-                .lines
-                .get(key.pos.line as usize - 1)
-                .map(|l| l.text.as_str())
-                .unwrap_or("");
+            let text = workflow.line_text(key.pos.line);
             findings.push(META.finding(
                 path,
                 key.pos.line,

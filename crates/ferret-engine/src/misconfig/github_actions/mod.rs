@@ -113,6 +113,14 @@ impl<'a> Step<'a> {
 }
 
 impl Workflow {
+    /// The source line `number` (1-based), for snippets; empty when out of range.
+    pub fn line_text(&self, number: u32) -> &str {
+        self.lines
+            .get((number as usize).wrapping_sub(1))
+            .map(|l| l.text.as_str())
+            .unwrap_or("")
+    }
+
     /// Jobs by id with their key's position (empty for composite actions).
     pub fn jobs(&self) -> Vec<(&Node, &Node)> {
         match self.root.as_ref().and_then(|r| r.get("jobs")) {

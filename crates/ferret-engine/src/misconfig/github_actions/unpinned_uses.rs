@@ -88,11 +88,7 @@ impl ActionsCheck for UnpinnedUses {
             for image in images {
                 let Some(name) = image.as_str() else { continue };
                 if let Some(floating) = unpinned_image(name) {
-                    let text = workflow
-                        .lines
-                        .get(image.pos.line as usize - 1)
-                        .map(|l| l.text.as_str())
-                        .unwrap_or("");
+                    let text = workflow.line_text(image.pos.line);
                     let mut finding =
                         META.finding(path, image.pos.line, image.pos.column, text, name);
                     if !floating {

@@ -203,6 +203,38 @@ impl TerraformFile {
             .filter(move |b| b.kind == "data" && b.labels.first().is_some_and(|l| l == kind))
     }
 
+    /// Which `aws_s3_bucket`s of this file have a companion resource of `kind` (a public-access
+    /// block, an encryption configuration) whose `bucket` names them — by address
+    /// (`aws_s3_bucket.logs.id`) or by literal bucket name. `None` when some companion's `bucket`
+    /// is an expression this file cannot resolve: it may cover any bucket.
+    pub fn buckets_covered_by(&self, kind: &str) -> Option<Vec<bool>> {
+        let targets: Vec<&Value> = self
+            .resources(kind)
+            .filter_map(|b| b.value("bucket"))
+            .collect();
+        let unresolved = targets.iter().any(|t| match t {
+            Value::Expr(e) => !e.starts_with("aws_s3_bucket."),
+            Value::Str(_) => false,
+            _ => true,
+        });
+        if unresolved {
+            return None;
+        }
+        Some(
+            self.resources("aws_s3_bucket")
+                .map(|bucket| {
+                    let address = bucket.address();
+                    let name = bucket.value("bucket").and_then(Value::as_str);
+                    targets.iter().any(|t| match t {
+                        Value::Expr(e) => e == &address || e.starts_with(&format!("{address}.")),
+                        Value::Str(s) => Some(s.as_str()) == name,
+                        _ => false,
+                    })
+                })
+                .collect(),
+        )
+    }
+
     /// The position of the first `needle` at or after `from` (within 200 lines), for values
     /// nested in a multi-line attribute; `from` itself when not found.
     pub fn find_after(&self, from: Pos, needle: &str) -> Pos {
@@ -238,10 +270,7 @@ impl TerraformFile {
     /// A finding of `meta` at `pos`; `evidence` (resource address and key, never a line number)
     /// keeps the fingerprint stable when lines move.
     pub fn finding(&self, meta: &CheckMeta, path: &str, pos: Pos, evidence: &str) -> Finding {
-        let text = self.line(pos);
-        let mut finding = meta.finding(path, pos.line, pos.column, text, evidence);
-        finding.location.start_column = pos.column;
-        finding
+        meta.finding(path, pos.line, pos.column, self.line(pos), evidence)
     }
 }
 

@@ -13,7 +13,7 @@
 //! A block whose `bucket` is a variable or another expression the check cannot follow counts
 //! as covering every bucket in the file.
 
-use super::{TerraformCheck, TerraformFile, Value};
+use super::{TerraformCheck, TerraformFile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -63,25 +63,12 @@ impl TerraformCheck for S3PublicAccessBlock {
         {
             return;
         }
-        let targets: Vec<&Value> = blocks.iter().filter_map(|b| b.value("bucket")).collect();
-        let unresolved = targets.iter().any(|t| match t {
-            Value::Expr(e) => !e.starts_with("aws_s3_bucket."),
-            Value::Str(_) => false,
-            _ => true,
-        });
-        if unresolved {
+        let Some(covered) = file.buckets_covered_by("aws_s3_bucket_public_access_block") else {
             return;
-        }
-        for bucket in file.resources("aws_s3_bucket") {
-            let address = bucket.address();
-            let name = bucket.value("bucket").and_then(Value::as_str);
-            let covered = targets.iter().any(|t| match t {
-                Value::Expr(e) => e == &address || e.starts_with(&format!("{address}.")),
-                Value::Str(s) => Some(s.as_str()) == name,
-                _ => false,
-            });
+        };
+        for (bucket, covered) in file.resources("aws_s3_bucket").zip(covered) {
             if !covered {
-                let evidence = format!("{address}:no-public-access-block");
+                let evidence = format!("{}:no-public-access-block", bucket.address());
                 findings.push(file.finding(&META, path, bucket.pos, &evidence));
             }
         }

@@ -8,7 +8,7 @@
 //! **Fix**: add an `aws_s3_bucket_server_side_encryption_configuration` with
 //! `sse_algorithm = "aws:kms"` and a customer-managed key.
 
-use super::{TerraformCheck, TerraformFile, Value};
+use super::{TerraformCheck, TerraformFile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -30,33 +30,18 @@ impl TerraformCheck for S3Unencrypted {
     }
 
     fn run(&self, path: &str, file: &TerraformFile, findings: &mut Vec<Finding>) {
-        let targets: Vec<&Value> = file
-            .resources("aws_s3_bucket_server_side_encryption_configuration")
-            .filter_map(|b| b.value("bucket"))
-            .collect();
-        if targets
-            .iter()
-            .any(|t| matches!(t, Value::Expr(e) if !e.starts_with("aws_s3_bucket.")))
-        {
+        let Some(covered) =
+            file.buckets_covered_by("aws_s3_bucket_server_side_encryption_configuration")
+        else {
             return;
-        }
-        for bucket in file.resources("aws_s3_bucket") {
-            if bucket
+        };
+        for (bucket, covered) in file.resources("aws_s3_bucket").zip(covered) {
+            let inline = bucket
                 .nested("server_side_encryption_configuration")
                 .next()
-                .is_some()
-            {
-                continue;
-            }
-            let address = bucket.address();
-            let name = bucket.value("bucket").and_then(Value::as_str);
-            let covered = targets.iter().any(|t| match t {
-                Value::Expr(e) => e == &address || e.starts_with(&format!("{address}.")),
-                Value::Str(s) => Some(s.as_str()) == name,
-                _ => false,
-            });
-            if !covered {
-                let evidence = format!("{address}:no-encryption");
+                .is_some();
+            if !covered && !inline {
+                let evidence = format!("{}:no-encryption", bucket.address());
                 findings.push(file.finding(&META, path, bucket.pos, &evidence));
             }
         }
