@@ -62,6 +62,20 @@ impl Entry {
     }
 }
 
+/// Records `action` in the transaction and commits it: the last step of most state changes, so
+/// the change and its audit entry land together or not at all.
+pub async fn record_and_commit(
+    mut tx: crate::db::WriteTx,
+    actor: &Actor,
+    workspace_id: Option<&str>,
+    action: &str,
+    target: Option<&str>,
+    details: Value,
+) -> Result<(), sqlx::Error> {
+    record(&mut tx.tx, actor, workspace_id, action, target, details).await?;
+    tx.commit().await
+}
+
 /// Appends an entry inside the caller's transaction (so the action and its record commit
 /// together).
 pub async fn record(

@@ -290,8 +290,8 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<
         .bind(&id_hash)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         None,
         "session.revoke",
@@ -299,7 +299,6 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<
         json!({"reason": "logout"}),
     )
     .await?;
-    tx.commit().await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()
@@ -379,8 +378,8 @@ pub async fn change_password(
         .execute(&mut *tx.tx)
         .await?;
     let (cookie, id_hash) = create_session(&mut tx.tx, &state, &caller.user_id).await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         None,
         "password.change",
@@ -388,7 +387,6 @@ pub async fn change_password(
         json!({"sessions_revoked": "all"}),
     )
     .await?;
-    tx.commit().await?;
     Ok(session_response(
         &state,
         StatusCode::OK,
@@ -448,8 +446,8 @@ pub async fn delete_account(
         .bind(&caller.user_id)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         None,
         "account.delete",
@@ -457,7 +455,6 @@ pub async fn delete_account(
         json!({"workspaces_deleted": doomed}),
     )
     .await?;
-    tx.commit().await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()

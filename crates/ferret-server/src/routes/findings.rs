@@ -354,8 +354,8 @@ pub async fn triage(
     if n == 0 {
         return Err(ApiError::not_found());
     }
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "finding.triage",
@@ -363,6 +363,5 @@ pub async fn triage(
         json!({"state": body.state, "expires_at": expires_at}),
     )
     .await?;
-    tx.commit().await?;
     Ok(Json(finding_out(&state, &fetch(&state, &ws, &id).await?)))
 }

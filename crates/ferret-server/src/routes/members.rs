@@ -98,8 +98,8 @@ pub async fn change_role(
             .execute(&mut *tx.tx)
             .await?;
     }
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "member.role",
@@ -107,7 +107,6 @@ pub async fn change_role(
         json!({"from": current.as_str(), "to": role.as_str()}),
     )
     .await?;
-    tx.commit().await?;
     Ok(Json(json!({"user_id": user, "role": role.as_str()})))
 }
 
@@ -156,8 +155,8 @@ pub async fn remove(
     } else {
         "member.remove"
     };
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         action,
@@ -165,7 +164,6 @@ pub async fn remove(
         json!({"role": target.as_str()}),
     )
     .await?;
-    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -217,8 +215,8 @@ pub async fn invite(
     .bind(expires_at)
     .execute(&mut *tx.tx)
     .await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "invitation.create",
@@ -226,7 +224,6 @@ pub async fn invite(
         json!({"email": email, "role": role.as_str()}),
     )
     .await?;
-    tx.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": id, "email": email, "role": role.as_str(), "token": token, "expires_at": rfc3339(expires_at)})),
@@ -279,8 +276,8 @@ pub async fn revoke_invitation(
     if n == 0 {
         return Err(ApiError::not_found());
     }
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "invitation.revoke",
@@ -288,7 +285,6 @@ pub async fn revoke_invitation(
         json!({}),
     )
     .await?;
-    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -345,8 +341,8 @@ pub async fn accept_invitation(
     .bind(now)
     .execute(&mut *tx.tx)
     .await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "member.add",
@@ -354,6 +350,5 @@ pub async fn accept_invitation(
         json!({"role": role, "via": "invitation"}),
     )
     .await?;
-    tx.commit().await?;
     Ok(Json(json!({"workspace_id": ws, "role": role})))
 }

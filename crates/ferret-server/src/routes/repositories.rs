@@ -94,8 +94,8 @@ pub async fn create(
         .bind(now)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "repository.create",
@@ -103,7 +103,6 @@ pub async fn create(
         json!({"name": body.name}),
     )
     .await?;
-    tx.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": id, "name": body.name, "url": body.url, "created_at": rfc3339(now)})),
@@ -137,8 +136,8 @@ pub async fn remove(
         .bind(&id)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "repository.delete",
@@ -146,7 +145,6 @@ pub async fn remove(
         json!({}),
     )
     .await?;
-    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -404,16 +402,12 @@ async fn ingest(
     .bind(fixed_count)
     .execute(&mut *tx.tx)
     .await?;
-    audit::record(
-        &mut tx.tx,
-        &caller.actor(),
+    audit::record_and_commit(tx, &caller.actor(),
         Some(&ws),
         "scan.upload",
         Some(&scan_id),
         json!({"repository_id": repo_id, "branch": branch, "findings": total, "new": new_count, "fixed": fixed_count}),
-    )
-    .await?;
-    tx.commit().await?;
+    ).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({

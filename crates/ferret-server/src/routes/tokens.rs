@@ -126,8 +126,8 @@ pub async fn create(
     .bind(expires_at)
     .execute(&mut *tx.tx)
     .await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "token.create",
@@ -135,7 +135,6 @@ pub async fn create(
         json!({"name": name, "scopes": scope_text, "expires_at": expires_at}),
     )
     .await?;
-    tx.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({
@@ -171,8 +170,8 @@ pub async fn revoke(
         .bind(&id)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "token.revoke",
@@ -180,6 +179,5 @@ pub async fn revoke(
         json!({"owner": owner}),
     )
     .await?;
-    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -87,8 +87,8 @@ pub async fn create(
         .bind(now)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&id),
         "workspace.create",
@@ -96,7 +96,6 @@ pub async fn create(
         json!({"name": name}),
     )
     .await?;
-    tx.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": id, "name": name, "personal": false, "role": "owner", "created_at": rfc3339(now)})),
@@ -148,8 +147,8 @@ pub async fn update(
         .bind(&ws)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "workspace.settings",
@@ -157,7 +156,6 @@ pub async fn update(
         json!({"name": name}),
     )
     .await?;
-    tx.commit().await?;
     Ok(Json(workspace_json(
         &load(&state, &ws, &caller.user_id).await?,
     )))
@@ -186,8 +184,8 @@ pub async fn remove(
     }
     let mut tx = state.db.write().await?;
     super::account::delete_workspace_rows(&mut tx.tx, &ws).await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "workspace.delete",
@@ -195,7 +193,6 @@ pub async fn remove(
         json!({}),
     )
     .await?;
-    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -240,8 +237,8 @@ pub async fn transfer(
         .bind(&caller.user_id)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "workspace.transfer",
@@ -249,7 +246,6 @@ pub async fn transfer(
         json!({"from": caller.user_id}),
     )
     .await?;
-    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -315,8 +311,8 @@ pub async fn create_integration(
         .bind(now)
         .execute(&mut *tx.tx)
         .await?;
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "integration.create",
@@ -324,7 +320,6 @@ pub async fn create_integration(
         json!({"kind": body.kind, "name": name}),
     )
     .await?;
-    tx.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": id, "kind": body.kind, "name": name, "url": url, "created_at": rfc3339(now)})),
@@ -349,8 +344,8 @@ pub async fn delete_integration(
     if deleted == 0 {
         return Err(ApiError::not_found());
     }
-    audit::record(
-        &mut tx.tx,
+    audit::record_and_commit(
+        tx,
         &caller.actor(),
         Some(&ws),
         "integration.delete",
@@ -358,7 +353,6 @@ pub async fn delete_integration(
         json!({}),
     )
     .await?;
-    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
