@@ -91,6 +91,10 @@ struct CommonScanArgs {
     /// With --history: only commits reachable from REF, or in the range A..B.
     #[arg(long, value_name = "REF", requires = "history")]
     branch: Option<String>,
+    /// With --history: list every commit that contains each finding, not only the one that
+    /// introduced it.
+    #[arg(long, requires = "history")]
+    all_provenance: bool,
     /// Scan only what is staged for the next commit and not already there (pre-commit).
     #[arg(long, conflicts_with_all = ["history", "diff"])]
     staged: bool,
@@ -218,6 +222,7 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
             reference: common.reference.as_deref(),
             history: common.history,
             branch: common.branch.as_deref(),
+            all_provenance: common.all_provenance,
             token_env: &common.token_env,
             clone_timeout: common.clone_timeout,
             timeout: common.timeout,
@@ -236,6 +241,7 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
     let mut settings = ScanSettings {
         max_file_size: common.max_file_size,
         show_secrets,
+        all_provenance: common.all_provenance,
         ..ScanSettings::default()
     };
     if let Some(threads) = common.threads {

@@ -35,6 +35,7 @@ pub struct RemoteRequest<'a> {
     pub reference: Option<&'a str>,
     pub history: bool,
     pub branch: Option<&'a str>,
+    pub all_provenance: bool,
     pub token_env: &'a str,
     pub clone_timeout: Option<u64>,
     pub timeout: Option<u64>,
@@ -56,6 +57,9 @@ pub fn scan(request: &RemoteRequest<'_>) -> Result<ScanReport> {
     }
     if let Some(branch) = request.branch {
         command.args(["--branch", branch]);
+    }
+    if request.all_provenance {
+        command.arg("--all-provenance");
     }
     if let Some(seconds) = request.clone_timeout {
         command.args(["--clone-timeout", &seconds.to_string()]);
@@ -108,6 +112,8 @@ pub struct WorkerArgs {
     #[arg(long)]
     pub branch: Option<String>,
     #[arg(long)]
+    pub all_provenance: bool,
+    #[arg(long)]
     pub token_env: String,
     #[arg(long)]
     pub clone_timeout: Option<u64>,
@@ -144,6 +150,7 @@ pub fn worker(args: WorkerArgs) -> Result<()> {
     let settings = ScanSettings {
         max_file_size: args.max_file_size,
         show_secrets: args.show_secrets,
+        all_provenance: args.all_provenance,
         ..ScanSettings::default()
     };
     let scanner = Scanner::new(&dest, &config, &settings)?;

@@ -95,6 +95,82 @@ fn finds_a_secret_added_then_deleted_with_its_introducing_commit() {
 }
 
 #[test]
+fn all_provenance_lists_every_commit_that_holds_the_secret() {
+    let repo = new_repo();
+    let dir = repo.path();
+    let secret_file = |other: &str| format!("A={other}\nGITHUB_TOKEN={}\n", github_token());
+    std::fs::write(dir.join("config.env"), secret_file("1")).unwrap();
+    let added = commit_all(dir, "add", "2024-02-01T00:00:00Z");
+    std::fs::write(dir.join("config.env"), secret_file("2")).unwrap();
+    let edited = commit_all(dir, "edit", "2024-03-01T00:00:00Z");
+    // The same content copied elsewhere: the same blob under a second path.
+    std::fs::create_dir(dir.join("backup")).unwrap();
+    std::fs::write(dir.join("backup/config.env"), secret_file("2")).unwrap();
+    let copied = commit_all(dir, "copy", "2024-04-01T00:00:00Z");
+    std::fs::write(dir.join("README.md"), "unrelated\n").unwrap();
+    let unrelated = commit_all(dir, "docs", "2024-05-01T00:00:00Z");
+    std::fs::remove_file(dir.join("config.env")).unwrap();
+    std::fs::remove_dir_all(dir.join("backup")).unwrap();
+    commit_all(dir, "remove", "2024-06-01T00:00:00Z");
+
+    // Without the flag: only the introducing commit.
+    let plain = history_json(dir, &[]);
+    let findings = plain["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert!(findings[0].get("occurrences").is_none());
+
+    let report = history_json(dir, &["--all-provenance"]);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["provenance"]["commit"], added.as_str());
+    let occurrences: Vec<(String, String, String)> = finding["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            assert_eq!(o["author"], "Alice Dev <alice@example.com>");
+            (
+                o["commit"].as_str().unwrap().to_string(),
+                o["path"].as_str().unwrap().to_string(),
+                o["date"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        (&added, "config.env", "2024-02-01T00:00:00Z"),
+        (&edited, "config.env", "2024-03-01T00:00:00Z"),
+        (&copied, "backup/config.env", "2024-04-01T00:00:00Z"),
+        (&copied, "config.env", "2024-04-01T00:00:00Z"),
+        (&unrelated, "backup/config.env", "2024-05-01T00:00:00Z"),
+        (&unrelated, "config.env", "2024-05-01T00:00:00Z"),
+    ]
+    .map(|(c, p, d)| (c.to_string(), p.to_string(), d.to_string()));
+    assert_eq!(occurrences, expected);
+
+    // A range narrows the commits listed too.
+    let report = history_json(
+        dir,
+        &["--all-provenance", "--branch", &format!("{copied}..main")],
+    );
+    let listed: Vec<&str> = report["findings"][0]["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["commit"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, vec![unrelated.as_str(), unrelated.as_str()]);
+
+    // The human report lists them under the finding.
+    let out = ferret(&["scan", "--history", ".", "--all-provenance"], dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("in 6 commit(s):"), "{text}");
+    assert!(text.contains(&format!("{} 2024-04-01T00:00:00Z backup/config.env", &copied[..12])), "{text}");
+
+    // The flag only makes sense for history scans.
+    let out = ferret(&["scan", ".", "--all-provenance"], dir);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn branches_and_ranges_select_commits() {
     let repo = new_repo();
     let dir = repo.path();

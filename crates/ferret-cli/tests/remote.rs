@@ -150,18 +150,24 @@ fn scans_a_remote_repository_with_repository_relative_paths() {
 
     // History of the remote finds the deleted file too.
     let out = ferret()
-        .args(["scan", &url, "--history", "--format", "json"])
+        .args(["scan", &url, "--history", "--all-provenance", "--format", "json"])
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut paths: Vec<&str> = report["findings"]
+    // (path, number of commits that hold it)
+    let mut paths: Vec<(&str, usize)> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["location"]["path"].as_str().unwrap())
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().unwrap(),
+                f["occurrences"].as_array().unwrap().len(),
+            )
+        })
         .collect();
     paths.sort();
-    assert_eq!(paths, vec!["old.env", "src/config.env"]);
+    assert_eq!(paths, vec![("old.env", 1), ("src/config.env", 3)]);
     assert_eq!(report["summary"]["commits_scanned"], 3);
 
     let missing = ferret()

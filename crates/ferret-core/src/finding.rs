@@ -33,6 +33,21 @@ pub struct Provenance {
     pub date: String,
 }
 
+/// The first 12 characters of a commit id, as shown to people.
+pub fn short_commit(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
+}
+
+/// One commit whose tree holds a finding's value at `path` (`--all-provenance`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitOccurrence {
+    pub commit: String,
+    pub author: String,
+    pub date: String,
+    /// The file's path in that commit (a copy or a rename shows up under its own path).
+    pub path: String,
+}
+
 /// One problem found in one place.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
@@ -53,6 +68,10 @@ pub struct Finding {
     pub secret: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub provenance: Option<Provenance>,
+    /// Every selected commit that contains the finding, oldest first; filled only when asked
+    /// for (`ferret scan --history --all-provenance`).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub occurrences: Vec<CommitOccurrence>,
     /// Identity of the rule and matched value alone (no path): used in memory to tell whether
     /// a secret already existed elsewhere (diff scans). Never serialized.
     #[serde(skip)]

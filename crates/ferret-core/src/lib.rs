@@ -11,7 +11,7 @@ mod fingerprint;
 mod redact;
 mod severity;
 
-pub use finding::{Category, Finding, Location, Provenance};
+pub use finding::{short_commit, Category, CommitOccurrence, Finding, Location, Provenance};
 pub use fingerprint::fingerprint;
 pub use redact::{redact_secret, redacted_snippet};
 pub use severity::{Confidence, ParseLevelError, Severity};

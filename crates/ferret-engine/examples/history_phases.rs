@@ -12,7 +12,7 @@ fn main() {
     println!(
         "list {} blobs of {} commits: {:?}",
         listing.blobs.len(),
-        listing.commits,
+        listing.commits.len(),
         started.elapsed()
     );
     let read = Instant::now();

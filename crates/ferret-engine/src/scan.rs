@@ -27,6 +27,9 @@ pub struct ScanSettings {
     pub max_file_size: Option<u64>,
     pub threads: usize,
     pub show_secrets: bool,
+    /// History scans: list every selected commit that contains each finding, not only the one
+    /// that introduced it.
+    pub all_provenance: bool,
 }
 
 impl Default for ScanSettings {
@@ -35,6 +38,7 @@ impl Default for ScanSettings {
             max_file_size: None,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             show_secrets: false,
+            all_provenance: false,
         }
     }
 }
@@ -79,6 +83,7 @@ pub struct Scanner {
     excludes: Option<Gitignore>,
     max_file_size: u64,
     threads: usize,
+    all_provenance: bool,
 }
 
 impl Scanner {
@@ -128,6 +133,7 @@ impl Scanner {
                 .or(config.max_file_size)
                 .unwrap_or(DEFAULT_MAX_FILE_SIZE),
             threads: settings.threads,
+            all_provenance: settings.all_provenance,
         })
     }
 
@@ -224,6 +230,16 @@ impl Scanner {
             .map_err(ScanError::History)?;
         let blobs = self.without_excluded(listing.blobs);
         let (mut report, ranked) = self.scan_blobs(&repo, &blobs, progress);
+        // Every blob that holds each fingerprint, for --all-provenance.
+        let mut holders: HashMap<String, Vec<gix::ObjectId>> = HashMap::new();
+        if self.all_provenance {
+            for (rank, finding) in &ranked {
+                holders
+                    .entry(finding.fingerprint.clone())
+                    .or_default()
+                    .push(blobs[*rank].id);
+            }
+        }
         // One finding per fingerprint: the earliest blob that holds it.
         let mut seen = HashSet::new();
         report.findings = ranked
@@ -231,7 +247,34 @@ impl Scanner {
             .filter(|(_, f)| seen.insert(f.fingerprint.clone()))
             .map(|(_, f)| f)
             .collect();
-        report.commits_scanned = listing.commits;
+        if self.all_provenance {
+            let wanted: HashSet<gix::ObjectId> = holders.values().flatten().copied().collect();
+            let containing =
+                history::commits_containing(&repo.to_thread_local(), &listing.commits, &wanted)
+                    .map_err(ScanError::History)?;
+            for finding in &mut report.findings {
+                let mut found: Vec<&(usize, String)> = holders[&finding.fingerprint]
+                    .iter()
+                    .filter_map(|blob| containing.get(blob))
+                    .flatten()
+                    .collect();
+                found.sort();
+                found.dedup();
+                finding.occurrences = found
+                    .into_iter()
+                    .map(|(index, path)| {
+                        let provenance = &listing.commits[*index].provenance;
+                        ferret_core::CommitOccurrence {
+                            commit: provenance.commit.clone(),
+                            author: provenance.author.clone(),
+                            date: provenance.date.clone(),
+                            path: path.clone(),
+                        }
+                    })
+                    .collect();
+            }
+        }
+        report.commits_scanned = listing.commits.len() as u64;
         Ok(finish(report, started))
     }
 
@@ -305,7 +348,7 @@ impl Scanner {
             |blob, content| {
                 let skipped = |reason| SkippedFile {
                     path: match &blob.provenance {
-                        Some(p) => format!("{}@{}", blob.path, short(&p.commit)),
+                        Some(p) => format!("{}@{}", blob.path, ferret_core::short_commit(&p.commit)),
                         None => blob.path.clone(),
                     },
                     reason,
@@ -375,10 +418,6 @@ fn finish(mut report: ScanReport, started: Instant) -> ScanReport {
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.duration = started.elapsed();
     report
-}
-
-fn short(commit: &str) -> &str {
-    &commit[..commit.len().min(12)]
 }
 
 fn config_name(config: &Config) -> String {

@@ -84,6 +84,22 @@ fn render_finding(out: &mut String, style: &Style, finding: &Finding) {
             provenance.commit, provenance.author, provenance.date
         );
     }
+    if !finding.occurrences.is_empty() {
+        let _ = writeln!(
+            out,
+            "            in {} commit(s):",
+            finding.occurrences.len()
+        );
+        for occurrence in &finding.occurrences {
+            let _ = writeln!(
+                out,
+                "              {} {} {}",
+                ferret_core::short_commit(&occurrence.commit),
+                occurrence.date,
+                occurrence.path
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "            {} {}",

@@ -124,6 +124,9 @@ fn result(finding: &Finding, rule_index: usize) -> Value {
         properties["author"] = json!(provenance.author);
         properties["date"] = json!(provenance.date);
     }
+    if !finding.occurrences.is_empty() {
+        properties["occurrences"] = json!(finding.occurrences);
+    }
     json!({
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,

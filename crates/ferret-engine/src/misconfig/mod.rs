@@ -71,6 +71,7 @@ impl CheckMeta {
             fingerprint: fingerprint(self.id, path, evidence.as_bytes()),
             secret: None,
             provenance: None,
+            occurrences: Vec::new(),
             value_fingerprint: fingerprint(self.id, "", evidence.as_bytes()),
         }
     }

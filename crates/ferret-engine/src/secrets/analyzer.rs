@@ -97,6 +97,7 @@ impl Analyzer for SecretAnalyzer {
                     .show_secrets
                     .then(|| String::from_utf8_lossy(value).into_owned()),
                 provenance: None,
+                occurrences: Vec::new(),
                 value_fingerprint: fingerprint(&spec.id, "", value),
             });
         }

@@ -46,10 +46,18 @@ pub struct HistoryBlob {
     pub provenance: Option<Provenance>,
 }
 
+/// A selected commit: its root tree and who made it when.
+#[derive(Debug, Clone)]
+pub struct SelectedCommit {
+    pub tree: ObjectId,
+    pub provenance: Provenance,
+}
+
 /// The blobs of a history selection.
 #[derive(Debug, Default)]
 pub struct HistoryBlobs {
-    pub commits: u64,
+    /// Every selected commit, oldest first.
+    pub commits: Vec<SelectedCommit>,
     pub blobs: Vec<HistoryBlob>,
 }
 
@@ -145,24 +153,91 @@ pub fn collect_blobs(
     commits.reverse();
     commits.sort_by_key(|(time, ..)| *time);
 
+    let commits: Vec<SelectedCommit> = commits
+        .into_iter()
+        .map(|(_, _, tree, provenance)| SelectedCommit { tree, provenance })
+        .collect();
+
     let mut seen_trees: HashSet<ObjectId> = HashSet::new();
     let mut seen_blobs: HashSet<ObjectId> = HashSet::new();
     let mut blobs = Vec::new();
-    for (_, _, tree_id, provenance) in &commits {
-        walk_files(repo, *tree_id, Some(&mut seen_trees), &mut |path, id| {
+    for commit in &commits {
+        walk_files(repo, commit.tree, Some(&mut seen_trees), &mut |path, id| {
             if seen_blobs.insert(id) {
                 blobs.push(HistoryBlob {
                     id,
                     path,
-                    provenance: Some(provenance.clone()),
+                    provenance: Some(commit.provenance.clone()),
                 });
             }
         })?;
     }
-    Ok(HistoryBlobs {
-        commits: commits.len() as u64,
-        blobs,
-    })
+    Ok(HistoryBlobs { commits, blobs })
+}
+
+/// For each blob in `wanted`, every commit of `commits` whose tree holds it, as (index into
+/// `commits`, path in that commit), oldest commit first. Each distinct tree is decoded once: a
+/// tree's list of wanted blobs is remembered and shared by every commit that contains it.
+pub fn commits_containing(
+    repo: &gix::Repository,
+    commits: &[SelectedCommit],
+    wanted: &HashSet<ObjectId>,
+) -> Result<HashMap<ObjectId, Vec<(usize, String)>>, String> {
+    /// Wanted blobs under one tree, as (blob, path relative to the tree).
+    type Holdings = std::rc::Rc<Vec<(ObjectId, String)>>;
+    /// Deeper trees than this are refused rather than risking the stack on a crafted repository.
+    const MAX_DEPTH: usize = 512;
+    fn holdings(
+        repo: &gix::Repository,
+        tree_id: ObjectId,
+        wanted: &HashSet<ObjectId>,
+        memo: &mut HashMap<ObjectId, Holdings>,
+        depth: usize,
+    ) -> Result<Holdings, String> {
+        if let Some(known) = memo.get(&tree_id) {
+            return Ok(known.clone());
+        }
+        if depth > MAX_DEPTH {
+            return Err(format!(
+                "tree {tree_id} is nested more than {MAX_DEPTH} directories deep"
+            ));
+        }
+        let tree = repo
+            .find_tree(tree_id)
+            .map_err(|e| err(&format!("cannot read tree {tree_id}"), e))?;
+        let decoded = tree
+            .decode()
+            .map_err(|e| err(&format!("cannot decode tree {tree_id}"), e))?;
+        let mut found = Vec::new();
+        for entry in &decoded.entries {
+            let name = String::from_utf8_lossy(entry.filename);
+            if entry.mode.is_tree() {
+                for (blob, path) in holdings(repo, entry.oid.to_owned(), wanted, memo, depth + 1)?.iter() {
+                    found.push((*blob, format!("{name}/{path}")));
+                }
+            } else if !entry.mode.is_commit() && !entry.mode.is_link() {
+                let id = entry.oid.to_owned();
+                if wanted.contains(&id) {
+                    found.push((id, name.into_owned()));
+                }
+            }
+        }
+        let found = std::rc::Rc::new(found);
+        memo.insert(tree_id, found.clone());
+        Ok(found)
+    }
+
+    let mut memo = HashMap::new();
+    let mut containing: HashMap<ObjectId, Vec<(usize, String)>> = HashMap::new();
+    for (index, commit) in commits.iter().enumerate() {
+        for (blob, path) in holdings(repo, commit.tree, wanted, &mut memo, 0)?.iter() {
+            containing
+                .entry(*blob)
+                .or_default()
+                .push((index, path.clone()));
+        }
+    }
+    Ok(containing)
 }
 
 /// Calls `visit(path, blob id)` for every file in a tree; symbolic links and submodules hold no
