@@ -163,7 +163,13 @@ fn all_provenance_lists_every_commit_that_holds_the_secret() {
     let out = ferret(&["scan", "--history", ".", "--all-provenance"], dir);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("in 6 commit(s):"), "{text}");
-    assert!(text.contains(&format!("{} 2024-04-01T00:00:00Z backup/config.env", &copied[..12])), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{} 2024-04-01T00:00:00Z backup/config.env",
+            &copied[..12]
+        )),
+        "{text}"
+    );
 
     // The flag only makes sense for history scans.
     let out = ferret(&["scan", ".", "--all-provenance"], dir);

@@ -150,7 +150,14 @@ fn scans_a_remote_repository_with_repository_relative_paths() {
 
     // History of the remote finds the deleted file too.
     let out = ferret()
-        .args(["scan", &url, "--history", "--all-provenance", "--format", "json"])
+        .args([
+            "scan",
+            &url,
+            "--history",
+            "--all-provenance",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -432,5 +439,97 @@ fn token_goes_to_git_as_a_header_never_on_a_command_line() {
     assert!(
         !stderr.contains(&expected),
         "encoded token in the error output: {stderr}"
+    );
+}
+
+/// A `ferret` command that runs as an unprivileged user: as root, a copy of the binary in a
+/// world-readable directory run as `nobody` (uid/gid 65534); otherwise the binary as it is.
+fn unprivileged_ferret(scratch: &Path) -> Command {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    if !nix::unistd::getuid().is_root() {
+        return ferret();
+    }
+    std::fs::set_permissions(scratch, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let copy = scratch.join("ferret");
+    if !copy.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_ferret"), &copy).unwrap();
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut command = Command::new(copy);
+    command
+        .uid(65534)
+        .gid(65534)
+        .current_dir(scratch)
+        .env("HOME", scratch);
+    command
+}
+
+#[test]
+fn unprivileged_users_get_the_same_sandbox() {
+    let daemon = daemon();
+    let url = publish(&daemon, "plain", |dir| {
+        std::fs::write(dir.join("app.env"), format!("TOKEN={}\n", github_token())).unwrap();
+        commit(dir, "secret");
+    });
+    let scratch = tempfile::tempdir().unwrap();
+
+    // A full scan works: clone, network cut, Landlock and seccomp, all inside a user namespace.
+    let out = unprivileged_ferret(scratch.path())
+        .args(["scan", &url, "--history", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "the sandbox fell back or was weakened: {stderr}"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"][0]["location"]["path"], "app.env");
+
+    // Killing the scanner mid-scan leaves nothing behind.
+    let mut scan = unprivileged_ferret(scratch.path())
+        .args(["scan", &url, "--format", "json"])
+        .env("FERRET_TEST_HOLD_AFTER_CLONE_MS", "30000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = scan.id();
+    let mut worker = None;
+    let cloned = wait_until(Duration::from_secs(30), || {
+        worker = sandbox_mounts(pid).into_iter().find(|holder| {
+            Path::new("/proc")
+                .join(holder)
+                .join("root/tmp/repo/app.env")
+                .exists()
+        });
+        worker.is_some()
+    });
+    if !cloned {
+        let _ = scan.kill();
+        panic!("the unprivileged sandbox never held the clone");
+    }
+    // The worker runs as the unprivileged user, in a user namespace of its own.
+    let proc_dir = Path::new("/proc").join(worker.unwrap());
+    let status = std::fs::read_to_string(proc_dir.join("status")).unwrap();
+    let uid = nix::unistd::getuid().as_raw();
+    let expected_uid = if uid == 0 { 65534 } else { uid };
+    assert!(
+        status.lines().any(|l| l.starts_with("Uid:")
+            && l.split_whitespace().nth(1) == Some(&expected_uid.to_string())),
+        "{status}"
+    );
+    assert_ne!(
+        std::fs::read_link(proc_dir.join("ns/user")).unwrap(),
+        std::fs::read_link("/proc/self/ns/user").unwrap()
+    );
+    scan.kill().unwrap();
+    let _ = scan.wait();
+    assert!(
+        wait_until(Duration::from_secs(10), || sandbox_mounts(pid).is_empty()),
+        "workspace still mounted in {:?}",
+        sandbox_mounts(pid)
     );
 }

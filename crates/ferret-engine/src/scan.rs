@@ -348,7 +348,9 @@ impl Scanner {
             |blob, content| {
                 let skipped = |reason| SkippedFile {
                     path: match &blob.provenance {
-                        Some(p) => format!("{}@{}", blob.path, ferret_core::short_commit(&p.commit)),
+                        Some(p) => {
+                            format!("{}@{}", blob.path, ferret_core::short_commit(&p.commit))
+                        }
                         None => blob.path.clone(),
                     },
                     reason,

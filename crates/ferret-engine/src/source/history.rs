@@ -212,7 +212,9 @@ pub fn commits_containing(
         for entry in &decoded.entries {
             let name = String::from_utf8_lossy(entry.filename);
             if entry.mode.is_tree() {
-                for (blob, path) in holdings(repo, entry.oid.to_owned(), wanted, memo, depth + 1)?.iter() {
+                for (blob, path) in
+                    holdings(repo, entry.oid.to_owned(), wanted, memo, depth + 1)?.iter()
+                {
                     found.push((*blob, format!("{name}/{path}")));
                 }
             } else if !entry.mode.is_commit() && !entry.mode.is_link() {
