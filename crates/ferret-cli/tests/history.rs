@@ -92,6 +92,13 @@ fn finds_a_secret_added_then_deleted_with_its_introducing_commit() {
     assert_eq!(report["summary"]["commits_scanned"], 5);
     // README plus three versions of config.env: every unique blob scanned once.
     assert_eq!(report["summary"]["files_scanned"], 4);
+
+    // Packed (blobs read by walking the pack's delta trees) and loose histories agree.
+    git(dir, &["repack", "-adq"], "2024-05-01T00:00:00Z");
+    git(dir, &["prune-packed"], "2024-05-01T00:00:00Z");
+    let packed = history_json(dir, &[]);
+    assert_eq!(packed["findings"], report["findings"]);
+    assert_eq!(packed["summary"]["files_scanned"], 4);
 }
 
 #[test]

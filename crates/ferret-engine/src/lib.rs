@@ -22,6 +22,7 @@ pub mod analyzer;
 pub mod baseline;
 pub mod config;
 pub mod examples;
+pub mod keywords;
 pub mod misconfig;
 pub mod scan;
 pub mod secrets;

@@ -1,7 +1,7 @@
 //! The secret analyzer: finds leaked credentials in file contents.
 //!
 //! Matching is built for throughput. All rules' keywords go into one case-insensitive
-//! Aho-Corasick automaton that runs once over each file; a rule's regex then runs only over the
+//! [`KeywordSet`] that runs once over each file; a rule's regex then runs only over the
 //! lines around its keyword hits (merged into windows, so each line is searched at most once
 //! per rule). Candidates pass the precision filters in [`filters`], context requirements and
 //! allowlists; overlapping candidates are resolved so that a provider rule always beats a
@@ -14,7 +14,7 @@ mod rule;
 pub use analyzer::SecretAnalyzer;
 pub use rule::{parse_rule_file, Examples, RuleError, SecretRule, SecretRuleSpec};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::keywords::KeywordSet;
 use memchr::{memchr, memrchr};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -54,7 +54,7 @@ pub struct SecretMatch {
 /// Compiled secret rules with their shared keyword prefilter: finds secret spans in bytes.
 pub struct SecretMatcher {
     rules: Vec<SecretRule>,
-    keywords: AhoCorasick,
+    keywords: KeywordSet,
     /// For each keyword pattern, the rules that use it.
     keyword_rules: Vec<Vec<usize>>,
 }
@@ -105,18 +105,7 @@ impl SecretMatcher {
                 }
             }
         }
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .or_else(|_| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)
-            })
-            .map_err(|e| AnalyzerError::Prefilter(e.to_string()))?;
+        let keywords = KeywordSet::new(&patterns).map_err(AnalyzerError::Prefilter)?;
         Ok(SecretMatcher {
             rules,
             keywords,
@@ -138,11 +127,11 @@ impl SecretMatcher {
     pub fn find(&self, content: &[u8]) -> Vec<SecretMatch> {
         // 1. Keyword hits, grouped per rule.
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
-        for hit in self.keywords.find_overlapping_iter(content) {
-            for &rule in &self.keyword_rules[hit.pattern().as_usize()] {
-                hits.push((rule, hit.start(), hit.end()));
+        self.keywords.for_each_hit(content, |keyword, start, end| {
+            for &rule in &self.keyword_rules[keyword] {
+                hits.push((rule, start, end));
             }
-        }
+        });
         if hits.is_empty() {
             return Vec::new();
         }

@@ -10,7 +10,7 @@ use ferret_core::Provenance;
 use gix::ObjectId;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Which commits to take blobs from.
@@ -372,7 +372,8 @@ pub fn changed_blobs(repo: &gix::Repository, set: &ChangeSet) -> Result<ChangedB
 }
 
 /// Reads every blob on `threads` threads and hands `(blob, content)` to `visit`; blobs larger
-/// than `max_size` are passed with `None`.
+/// than `max_size` are passed with `None`. Packs that hold mostly wanted blobs are walked whole
+/// (see [`super::packs`]); what remains is looked up blob by blob.
 pub fn read_blobs_parallel<F>(
     repo: &gix::ThreadSafeRepository,
     blobs: &[HistoryBlob],
@@ -383,6 +384,21 @@ pub fn read_blobs_parallel<F>(
 where
     F: Fn(&HistoryBlob, Option<&[u8]>) + Sync,
 {
+    let done: Vec<AtomicBool> = blobs.iter().map(|_| AtomicBool::new(false)).collect();
+    super::packs::visit_packed_blobs(
+        &repo.to_thread_local(),
+        blobs,
+        &done,
+        threads,
+        max_size,
+        &visit,
+    );
+    let remaining: Vec<&HistoryBlob> = blobs
+        .iter()
+        .zip(&done)
+        .filter(|(_, done)| !done.load(Ordering::Relaxed))
+        .map(|(blob, _)| blob)
+        .collect();
     let next = AtomicUsize::new(0);
     let errors = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
@@ -395,7 +411,9 @@ where
                 let mut buffer = Vec::new();
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(blob) = blobs.get(index) else { break };
+                    let Some(&blob) = remaining.get(index) else {
+                        break;
+                    };
                     match local.find_header(blob.id) {
                         Ok(header) if header.size() > max_size => {
                             visit(blob, None);

@@ -2,4 +2,5 @@
 //! are further sources feeding the same analyzers.
 
 pub mod history;
+mod packs;
 pub mod tree;

@@ -18,7 +18,7 @@ mod token_in_local_storage;
 mod weak_secret_key;
 
 use super::CheckMeta;
-use aho_corasick::AhoCorasick;
+use crate::keywords::KeywordSet;
 use ferret_core::Finding;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -69,7 +69,7 @@ pub static CHECKS: &[&dyn AppCheck] = &[
 ];
 
 /// All keywords of all checks, and which check each belongs to.
-static KEYWORDS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+static KEYWORDS: LazyLock<(KeywordSet, Vec<usize>)> = LazyLock::new(|| {
     let mut words = Vec::new();
     let mut owners = Vec::new();
     for (i, check) in CHECKS.iter().enumerate() {
@@ -79,7 +79,7 @@ static KEYWORDS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
         }
     }
     (
-        AhoCorasick::new(words).expect("application check keywords"),
+        KeywordSet::case_sensitive(&words).expect("application check keywords"),
         owners,
     )
 });
@@ -144,13 +144,17 @@ pub fn run_all(path: &str, content: &[u8], findings: &mut Vec<Finding>) {
     let Some(lang) = lang_of(path) else {
         return;
     };
-    let text = String::from_utf8_lossy(content);
+    // Validating is much faster than the lossy conversion, and almost every file is UTF-8.
+    let text = match std::str::from_utf8(content) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(content),
+    };
     let text = text.as_ref();
     let (matcher, owners) = &*KEYWORDS;
     let mut wanted = [false; 16];
-    for hit in matcher.find_overlapping_iter(text) {
-        wanted[owners[hit.pattern().as_usize()]] = true;
-    }
+    matcher.for_each_hit(text.as_bytes(), |keyword, _, _| {
+        wanted[owners[keyword]] = true;
+    });
     let file = AppFile {
         path,
         text,
