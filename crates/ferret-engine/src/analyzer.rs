@@ -3,6 +3,7 @@
 //! Every analyzer family (secrets today; configuration, code and dependencies later) implements
 //! [`Analyzer`]; sources hand each file to every analyzer once.
 
+use crate::keywords::{Keyword, KeywordHit};
 use ferret_core::Finding;
 
 /// A file handed to analyzers.
@@ -12,6 +13,9 @@ pub struct SourceFile<'a> {
     /// The file's bytes (UTF-16 already decoded to UTF-8; otherwise as stored, not
     /// necessarily valid UTF-8).
     pub content: &'a [u8],
+    /// Where the analyzer's [`Analyzer::keywords`] occur in `content`, when the caller located
+    /// them in one pass for all analyzers; `None` leaves the search to the analyzer.
+    pub keyword_hits: Option<&'a [KeywordHit]>,
 }
 
 /// Rule metadata every analyzer exposes for `ferret rules` and report formats.
@@ -29,6 +33,11 @@ pub struct RuleInfo {
 
 /// One analyzer family.
 pub trait Analyzer: Send + Sync {
+    /// Keywords to locate in every file before [`Analyzer::analyze`] runs (see
+    /// [`SourceFile::keyword_hits`]).
+    fn keywords(&self) -> Vec<Keyword> {
+        Vec::new()
+    }
     /// Appends the findings for `file` to `findings`.
     fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>);
     /// The rules this analyzer runs.

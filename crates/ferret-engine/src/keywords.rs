@@ -128,6 +128,92 @@ impl KeywordSet {
     }
 }
 
+/// A keyword an analyzer wants located in every file (see [`SharedKeywords`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyword {
+    pub text: Vec<u8>,
+    /// Matched exactly rather than ASCII-case-insensitively.
+    pub case_sensitive: bool,
+}
+
+/// One occurrence of an analyzer's keyword: its index in that analyzer's list, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KeywordHit {
+    pub keyword: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Who asked for one keyword of the shared set.
+#[derive(Debug, Clone)]
+struct Owner {
+    analyzer: usize,
+    keyword: usize,
+    /// The exact bytes, for a case-sensitive keyword.
+    exact: Option<Vec<u8>>,
+}
+
+/// Every analyzer's keywords in one [`KeywordSet`], so that one walk over a file locates the
+/// keywords of all of them (the walk costs about as much as all the rest of the secret search).
+#[derive(Debug, Clone)]
+pub struct SharedKeywords {
+    set: KeywordSet,
+    /// Per keyword of `set`, the analyzers' keywords it stands for.
+    owners: Vec<Vec<Owner>>,
+    analyzers: usize,
+}
+
+impl SharedKeywords {
+    /// Combines the keyword lists of several analyzers (`lists[a]` belongs to analyzer `a`).
+    pub fn new(lists: &[Vec<Keyword>]) -> Result<SharedKeywords, String> {
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<Owner>> = Vec::new();
+        let mut slots: std::collections::HashMap<Vec<u8>, usize> = Default::default();
+        for (analyzer, list) in lists.iter().enumerate() {
+            for (keyword, k) in list.iter().enumerate() {
+                let folded = k.text.to_ascii_lowercase();
+                let slot = *slots.entry(folded.clone()).or_insert_with(|| {
+                    texts.push(folded);
+                    owners.push(Vec::new());
+                    texts.len() - 1
+                });
+                owners[slot].push(Owner {
+                    analyzer,
+                    keyword,
+                    exact: k.case_sensitive.then(|| k.text.clone()),
+                });
+            }
+        }
+        Ok(SharedKeywords {
+            set: KeywordSet::new(&texts)?,
+            owners,
+            analyzers: lists.len(),
+        })
+    }
+
+    /// The occurrences of each analyzer's keywords in `haystack`, in no particular order.
+    pub fn locate(&self, haystack: &[u8]) -> Vec<Vec<KeywordHit>> {
+        let mut hits = vec![Vec::new(); self.analyzers];
+        self.set.for_each_hit(haystack, |slot, start, end| {
+            for owner in &self.owners[slot] {
+                if owner
+                    .exact
+                    .as_ref()
+                    .is_some_and(|exact| haystack[start..end] != exact[..])
+                {
+                    continue;
+                }
+                hits[owner.analyzer].push(KeywordHit {
+                    keyword: owner.keyword,
+                    start,
+                    end,
+                });
+            }
+        });
+        hits
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +283,41 @@ mod tests {
     #[test]
     fn rejects_empty_keywords() {
         assert!(KeywordSet::new(&["ok", ""]).is_err());
+    }
+
+    #[test]
+    fn shared_keywords_serve_each_analyzer_its_own_list() {
+        let secrets = vec![
+            Keyword {
+                text: b"token".to_vec(),
+                case_sensitive: false,
+            },
+            Keyword {
+                text: b"Secret".to_vec(),
+                case_sensitive: false,
+            },
+        ];
+        let app = vec![
+            Keyword {
+                text: b"secret".to_vec(),
+                case_sensitive: true,
+            },
+            Keyword {
+                text: b"DEBUG".to_vec(),
+                case_sensitive: true,
+            },
+        ];
+        let shared = SharedKeywords::new(&[secrets, app]).unwrap();
+        let text = b"SECRET debug TOKEN secret DEBUG";
+        let mut hits = shared.locate(text);
+        hits.iter_mut().for_each(|h| h.sort_unstable());
+        let hit = |keyword, start, end| KeywordHit {
+            keyword,
+            start,
+            end,
+        };
+        assert_eq!(hits[0], vec![hit(0, 13, 18), hit(1, 0, 6), hit(1, 19, 25)]);
+        // Case-sensitive keywords only where the case agrees.
+        assert_eq!(hits[1], vec![hit(0, 19, 25), hit(1, 26, 31)]);
     }
 }

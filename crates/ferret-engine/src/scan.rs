@@ -3,6 +3,7 @@
 
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::config::{Config, ConfigError};
+use crate::keywords::SharedKeywords;
 use crate::misconfig::ConfigAnalyzer;
 use crate::secrets::{builtin_rule_specs, SecretAnalyzer, SecretMatcher};
 use crate::source::history::{self, ChangeSet, CommitSelection, HistoryBlob};
@@ -76,6 +77,8 @@ pub enum ScanError {
 /// Analyzers plus the settings to run them over sources.
 pub struct Scanner {
     analyzers: Vec<Box<dyn Analyzer>>,
+    /// Every analyzer's keywords, located in one pass per file.
+    keywords: SharedKeywords,
     /// Configuration-check ids disabled by the config, and their severity overrides (secret
     /// rules apply both when they are compiled).
     disabled: Vec<String>,
@@ -123,8 +126,12 @@ impl Scanner {
                 problem: format!("invalid exclude patterns: {e}"),
             })?)
         };
+        let analyzers: Vec<Box<dyn Analyzer>> = vec![Box::new(secrets), Box::new(ConfigAnalyzer)];
+        let lists: Vec<_> = analyzers.iter().map(|a| a.keywords()).collect();
+        let keywords = SharedKeywords::new(&lists).map_err(ScanError::Rules)?;
         Ok(Scanner {
-            analyzers: vec![Box::new(secrets), Box::new(ConfigAnalyzer)],
+            analyzers,
+            keywords,
             disabled: config.disable.clone(),
             severity: config.severity.clone(),
             excludes,
@@ -145,9 +152,14 @@ impl Scanner {
     /// Runs every analyzer over one file's content and applies inline suppressions.
     /// Returns the findings and how many were suppressed.
     pub fn scan_file(&self, path: &str, content: &[u8]) -> (Vec<Finding>, u64) {
-        let file = SourceFile { path, content };
+        let hits = self.keywords.locate(content);
         let mut findings = Vec::new();
-        for analyzer in &self.analyzers {
+        for (analyzer, hits) in self.analyzers.iter().zip(&hits) {
+            let file = SourceFile {
+                path,
+                content,
+                keyword_hits: Some(hits),
+            };
             analyzer.analyze(&file, &mut findings);
         }
         findings.retain(|f| !self.disabled.contains(&f.rule_id));

@@ -137,3 +137,63 @@ fn actions_severity_follows_context() {
         Severity::Medium
     );
 }
+
+/// Analyzers run alone (each searching its own keywords) find exactly what the scanner finds
+/// with one shared keyword pass for all of them.
+#[test]
+fn analyzers_alone_agree_with_the_shared_keyword_pass() {
+    use ferret_engine::misconfig::ConfigAnalyzer;
+    use ferret_engine::secrets::{SecretAnalyzer, SecretMatcher};
+    use ferret_engine::{Analyzer, SourceFile};
+    let root = fixtures();
+    let scanner = Scanner::new(&root, &Config::default(), &ScanSettings::default()).unwrap();
+    let alone: Vec<Box<dyn Analyzer>> = vec![
+        Box::new(SecretAnalyzer::new(SecretMatcher::builtin().unwrap())),
+        Box::new(ConfigAnalyzer),
+    ];
+    let key = |f: &ferret_core::Finding| {
+        format!(
+            "{}:{}:{} {}",
+            f.location.path, f.location.start_line, f.location.start_column, f.rule_id
+        )
+    };
+    let mut files = 0;
+    let mut findings = 0;
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let content = std::fs::read(&path).unwrap();
+            let relative = path
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let (shared, _) = scanner.scan_file(&relative, &content);
+            let mut separate = Vec::new();
+            for analyzer in &alone {
+                let file = SourceFile {
+                    path: &relative,
+                    content: &content,
+                    keyword_hits: None,
+                };
+                analyzer.analyze(&file, &mut separate);
+            }
+            let mut shared: Vec<String> = shared.iter().map(key).collect();
+            let mut separate: Vec<String> = separate.iter().map(key).collect();
+            shared.sort();
+            separate.sort();
+            assert_eq!(shared, separate, "{relative}");
+            files += 1;
+            findings += shared.len();
+        }
+    }
+    assert!(
+        files > 50 && findings > 50,
+        "{files} files, {findings} findings"
+    );
+}

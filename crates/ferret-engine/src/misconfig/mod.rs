@@ -12,6 +12,7 @@ pub mod yaml_lines;
 pub mod yaml_tree;
 
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
+use crate::keywords::Keyword;
 use ferret_core::{fingerprint, Category, Confidence, Finding, Location, Severity};
 
 /// Static metadata of a configuration check; its doc comment is its documentation.
@@ -166,6 +167,10 @@ fn is_kubernetes_manifest(content: &[u8]) -> bool {
 pub struct ConfigAnalyzer;
 
 impl Analyzer for ConfigAnalyzer {
+    fn keywords(&self) -> Vec<Keyword> {
+        app::keywords()
+    }
+
     fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>) {
         if dockerfile::is_dockerfile(file.path) {
             let text = String::from_utf8_lossy(file.content);
@@ -201,7 +206,7 @@ impl Analyzer for ConfigAnalyzer {
         // Application settings apply to any source or config file, including YAML already
         // read above (a Spring `application.yml` is not a manifest, but a CI file may hold
         // `insecure_skip_verify: true`).
-        app::run_all(file.path, file.content, findings);
+        app::run_all(file.path, file.content, file.keyword_hits, findings);
     }
 
     fn rules(&self) -> Vec<RuleInfo> {

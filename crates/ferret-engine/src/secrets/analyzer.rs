@@ -3,6 +3,7 @@
 
 use super::{SecretMatcher, SecretRuleSpec};
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
+use crate::keywords::Keyword;
 use crate::text::LineIndex;
 use ferret_core::{fingerprint, redacted_snippet, Category, Finding, Location};
 use regex::bytes::Regex;
@@ -62,8 +63,15 @@ fn info(spec: &SecretRuleSpec) -> RuleInfo {
 }
 
 impl Analyzer for SecretAnalyzer {
+    fn keywords(&self) -> Vec<Keyword> {
+        self.matcher.keywords()
+    }
+
     fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>) {
-        let matches = self.matcher.find(file.content);
+        let matches = match file.keyword_hits {
+            Some(hits) => self.matcher.find_at(file.content, hits),
+            None => self.matcher.find(file.content),
+        };
         if matches.is_empty() {
             return;
         }

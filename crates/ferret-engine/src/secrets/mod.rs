@@ -14,7 +14,7 @@ mod rule;
 pub use analyzer::SecretAnalyzer;
 pub use rule::{parse_rule_file, Examples, RuleError, SecretRule, SecretRuleSpec};
 
-use crate::keywords::KeywordSet;
+use crate::keywords::{Keyword, KeywordHit, KeywordSet};
 use memchr::{memchr, memrchr};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -54,6 +54,8 @@ pub struct SecretMatch {
 /// Compiled secret rules with their shared keyword prefilter: finds secret spans in bytes.
 pub struct SecretMatcher {
     rules: Vec<SecretRule>,
+    /// Every rule's keywords, lower-cased and deduplicated, and their compiled set.
+    patterns: Vec<String>,
     keywords: KeywordSet,
     /// For each keyword pattern, the rules that use it.
     keyword_rules: Vec<Vec<usize>>,
@@ -108,6 +110,7 @@ impl SecretMatcher {
         let keywords = KeywordSet::new(&patterns).map_err(AnalyzerError::Prefilter)?;
         Ok(SecretMatcher {
             rules,
+            patterns,
             keywords,
             keyword_rules,
         })
@@ -123,15 +126,39 @@ impl SecretMatcher {
         &self.rules
     }
 
+    /// The rules' keywords (matched ASCII-case-insensitively), as [`Self::find_at`] numbers them.
+    pub fn keywords(&self) -> Vec<Keyword> {
+        self.patterns
+            .iter()
+            .map(|p| Keyword {
+                text: p.clone().into_bytes(),
+                case_sensitive: false,
+            })
+            .collect()
+    }
+
     /// Finds secrets in `content`, one match per secret span, sorted by position.
     pub fn find(&self, content: &[u8]) -> Vec<SecretMatch> {
+        let mut hits = Vec::new();
+        self.keywords.for_each_hit(content, |keyword, start, end| {
+            hits.push(KeywordHit {
+                keyword,
+                start,
+                end,
+            });
+        });
+        self.find_at(content, &hits)
+    }
+
+    /// [`Self::find`] with the occurrences of [`Self::keywords`] in `content` already located.
+    pub fn find_at(&self, content: &[u8], keyword_hits: &[KeywordHit]) -> Vec<SecretMatch> {
         // 1. Keyword hits, grouped per rule.
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
-        self.keywords.for_each_hit(content, |keyword, start, end| {
-            for &rule in &self.keyword_rules[keyword] {
-                hits.push((rule, start, end));
+        for hit in keyword_hits {
+            for &rule in &self.keyword_rules[hit.keyword] {
+                hits.push((rule, hit.start, hit.end));
             }
-        });
+        }
         if hits.is_empty() {
             return Vec::new();
         }

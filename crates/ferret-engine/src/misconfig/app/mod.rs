@@ -2,9 +2,10 @@
 //! (debug mode, CORS, TLS verification, weak session/JWT secrets, database passwords) and what
 //! built frontend bundles give away (source maps, secrets, tokens kept in `localStorage`).
 //!
-//! These checks read source files line by line with regular expressions. One Aho-Corasick pass
-//! over the file finds which checks' keywords occur at all; only those checks run, so a file
-//! that mentions none of them costs a single scan. Test code (`tests/`, `*_test.go`,
+//! These checks read source files line by line with regular expressions. One keyword pass over
+//! the file (shared with the other analyzers when run by the scanner) finds which checks'
+//! keywords occur at all; only those checks run, so a file that mentions none of them costs
+//! nothing more. Test code (`tests/`, `*_test.go`,
 //! `*.spec.ts`, …) is skipped: disabling TLS verification against a local test server is
 //! normal there.
 
@@ -18,7 +19,7 @@ mod token_in_local_storage;
 mod weak_secret_key;
 
 use super::CheckMeta;
-use crate::keywords::KeywordSet;
+use crate::keywords::{Keyword, KeywordHit, KeywordSet};
 use ferret_core::Finding;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -68,8 +69,8 @@ pub static CHECKS: &[&dyn AppCheck] = &[
     &token_in_local_storage::TokenInLocalStorage,
 ];
 
-/// All keywords of all checks, and which check each belongs to.
-static KEYWORDS: LazyLock<(KeywordSet, Vec<usize>)> = LazyLock::new(|| {
+/// All keywords of all checks, in check order, and which check each belongs to.
+static KEYWORDS: LazyLock<(Vec<&'static str>, Vec<usize>)> = LazyLock::new(|| {
     let mut words = Vec::new();
     let mut owners = Vec::new();
     for (i, check) in CHECKS.iter().enumerate() {
@@ -78,11 +79,24 @@ static KEYWORDS: LazyLock<(KeywordSet, Vec<usize>)> = LazyLock::new(|| {
             owners.push(i);
         }
     }
-    (
-        KeywordSet::case_sensitive(&words).expect("application check keywords"),
-        owners,
-    )
+    (words, owners)
 });
+
+/// The same keywords compiled, for callers that have not located them already.
+static KEYWORD_SET: LazyLock<KeywordSet> =
+    LazyLock::new(|| KeywordSet::case_sensitive(&KEYWORDS.0).expect("application check keywords"));
+
+/// Every check's keywords (case-sensitive), as [`run_all`]'s `keyword_hits` number them.
+pub fn keywords() -> Vec<Keyword> {
+    KEYWORDS
+        .0
+        .iter()
+        .map(|word| Keyword {
+            text: word.as_bytes().to_vec(),
+            case_sensitive: true,
+        })
+        .collect()
+}
 
 /// The language of a path, if any application check reads it.
 pub fn lang_of(path: &str) -> Option<Lang> {
@@ -139,8 +153,14 @@ pub fn is_bundle(path: &str) -> bool {
 }
 
 /// Runs the application checks whose keywords occur in the file (nothing for files no check
-/// reads, which are not even decoded).
-pub fn run_all(path: &str, content: &[u8], findings: &mut Vec<Finding>) {
+/// reads, which are not even decoded). `keyword_hits` are the occurrences of [`keywords`] when
+/// the caller has located them; otherwise they are searched here.
+pub fn run_all(
+    path: &str,
+    content: &[u8],
+    keyword_hits: Option<&[KeywordHit]>,
+    findings: &mut Vec<Finding>,
+) {
     let Some(lang) = lang_of(path) else {
         return;
     };
@@ -150,11 +170,16 @@ pub fn run_all(path: &str, content: &[u8], findings: &mut Vec<Finding>) {
         Err(_) => String::from_utf8_lossy(content),
     };
     let text = text.as_ref();
-    let (matcher, owners) = &*KEYWORDS;
+    let owners = &KEYWORDS.1;
     let mut wanted = [false; 16];
-    matcher.for_each_hit(text.as_bytes(), |keyword, _, _| {
-        wanted[owners[keyword]] = true;
-    });
+    match keyword_hits {
+        Some(hits) => hits
+            .iter()
+            .for_each(|hit| wanted[owners[hit.keyword]] = true),
+        None => KEYWORD_SET.for_each_hit(text.as_bytes(), |keyword, _, _| {
+            wanted[owners[keyword]] = true;
+        }),
+    }
     let file = AppFile {
         path,
         text,
