@@ -12,7 +12,7 @@ use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
 
 /// Buffers shorter than this are searched in one slice (the set-up cost is not worth it).
-const INTERLEAVE_MIN_LEN: usize = 16 * 1024;
+const INTERLEAVE_MIN_LEN: usize = 2 * 1024;
 const LANES: usize = 5;
 
 /// A compiled keyword set.
@@ -248,7 +248,7 @@ mod tests {
         let unit = b"my SECRET_TOKEN and Api_Key: keykey, tokentoken x ";
         // Short (single slice) and long (five slices; lengths chosen so that occurrences
         // straddle the slice boundaries).
-        for repeats in [1, 400, 401, 1337] {
+        for repeats in [1, 41, 400, 401, 1337] {
             let haystack = unit.repeat(repeats);
             assert_eq!(fast(&set, &haystack), naive(&keywords, &haystack));
         }
