@@ -21,13 +21,25 @@ if [ ! -x venv/bin/kingfisher ]; then
   venv/bin/pip install -q kingfisher-bin
 fi
 
-# commit_release REPO N MESSAGE: replaces the work tree's files (already extracted into REPO by the
-# caller) and commits them with a fixed date.
-commit_release() {
-  (cd "$1" && git add -A && GIT_AUTHOR_DATE="@$((1700000000 + $2 * 86400)) +0000" GIT_COMMITTER_DATE="@$((1700000000 + $2 * 86400)) +0000" \
-    git -c user.name=bench -c user.email=bench@example.com commit -q -m "$3")
+# build_history REPO NAME EXTRACT VERSION...: a fresh repository with one commit per version, in
+# order, each with a fixed date; `EXTRACT VERSION REPO` unpacks a release into the work tree.
+build_history() {
+  local repo="$1" name="$2" extract="$3" n=0 date
+  shift 3
+  rm -rf "$repo" && git init -q -b main "$repo"
+  for v in "$@"; do
+    n=$((n + 1))
+    find "$repo" -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} +
+    "$extract" "$v" "$repo"
+    date="@$((1700000000 + n * 86400)) +0000"
+    (cd "$repo" && git add -A && GIT_AUTHOR_DATE="$date" GIT_COMMITTER_DATE="$date" \
+      git -c user.name=bench -c user.email=bench@example.com commit -q -m "$name $v")
+  done
+  (cd "$repo" && git repack -adq && git prune)
+  touch "$repo/.done"
 }
-clear_tree() { find "$1" -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} +; }
+extract_django() { python3 -m zipfile -e wheels/[Dd]jango-"$1"-*.whl "$2"; }
+extract_typescript() { tar -xzf tarballs/typescript-"$1".tgz -C "$2" --strip-components=1; }
 
 case "$corpus" in
   django)
@@ -39,16 +51,7 @@ case "$corpus" in
       for v in $versions; do
         ls wheels/[Dd]jango-"$v"-*.whl >/dev/null 2>&1 || venv/bin/pip download -q --no-deps --only-binary :all: -d wheels "django==$v" >/dev/null
       done
-      rm -rf "$repo" && git init -q -b main "$repo"
-      n=0
-      for v in $versions; do
-        n=$((n + 1))
-        clear_tree "$repo"
-        python3 -m zipfile -e wheels/[Dd]jango-"$v"-*.whl "$repo"
-        commit_release "$repo" "$n" "Django $v"
-      done
-      (cd "$repo" && git repack -adq && git prune)
-      touch "$repo/.done"
+      build_history "$repo" Django extract_django $versions
     fi
     ;;
   typescript)
@@ -59,16 +62,7 @@ case "$corpus" in
       for v in $versions; do
         [ -f tarballs/typescript-"$v".tgz ] || (cd tarballs && npm pack -q "typescript@$v" >/dev/null 2>&1)
       done
-      rm -rf "$repo" && git init -q -b main "$repo"
-      n=0
-      for v in $versions; do
-        n=$((n + 1))
-        clear_tree "$repo"
-        tar -xzf tarballs/typescript-"$v".tgz -C "$repo" --strip-components=1
-        commit_release "$repo" "$n" "TypeScript $v"
-      done
-      (cd "$repo" && git repack -adq && git prune)
-      touch "$repo/.done"
+      build_history "$repo" TypeScript extract_typescript $versions
     fi
     ;;
   *) echo "usage: bash bench/history.sh [django|typescript]" >&2; exit 2 ;;

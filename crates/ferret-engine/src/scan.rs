@@ -349,15 +349,14 @@ impl Scanner {
         blobs: &[HistoryBlob],
         progress: Option<&Progress>,
     ) -> (ScanReport, Vec<(usize, Finding)>) {
-        let order: HashMap<gix::ObjectId, usize> =
-            blobs.iter().enumerate().map(|(i, b)| (b.id, i)).collect();
         let collected = Mutex::new((ScanReport::default(), Vec::<(usize, Finding)>::new()));
         let errors = history::read_blobs_parallel(
             repo,
             blobs,
             self.threads,
             self.max_file_size,
-            |blob, content| {
+            |rank, content| {
+                let blob = &blobs[rank];
                 let skipped = |reason| SkippedFile {
                     path: match &blob.provenance {
                         Some(p) => {
@@ -389,7 +388,6 @@ impl Scanner {
                     return;
                 }
                 let (findings, suppressed) = self.scan_file(&blob.path, content);
-                let rank = order[&blob.id];
                 let mut guard = collected.lock().unwrap_or_else(|e| e.into_inner());
                 guard.0.files_scanned += 1;
                 guard.0.bytes_scanned += content.len() as u64;

@@ -202,28 +202,17 @@ pub fn commits_containing(
                 "tree {tree_id} is nested more than {MAX_DEPTH} directories deep"
             ));
         }
-        let tree = repo
-            .find_tree(tree_id)
-            .map_err(|e| err(&format!("cannot read tree {tree_id}"), e))?;
-        let decoded = tree
-            .decode()
-            .map_err(|e| err(&format!("cannot decode tree {tree_id}"), e))?;
         let mut found = Vec::new();
-        for entry in &decoded.entries {
-            let name = String::from_utf8_lossy(entry.filename);
-            if entry.mode.is_tree() {
-                for (blob, path) in
-                    holdings(repo, entry.oid.to_owned(), wanted, memo, depth + 1)?.iter()
-                {
+        for_each_entry(repo, tree_id, |name, id, is_tree| {
+            if is_tree {
+                for (blob, path) in holdings(repo, id, wanted, memo, depth + 1)?.iter() {
                     found.push((*blob, format!("{name}/{path}")));
                 }
-            } else if !entry.mode.is_commit() && !entry.mode.is_link() {
-                let id = entry.oid.to_owned();
-                if wanted.contains(&id) {
-                    found.push((id, name.into_owned()));
-                }
+            } else if wanted.contains(&id) {
+                found.push((id, name.into_owned()));
             }
-        }
+            Ok(())
+        })?;
         let found = std::rc::Rc::new(found);
         memo.insert(tree_id, found.clone());
         Ok(found)
@@ -258,25 +247,42 @@ fn walk_files(
                 continue;
             }
         }
-        let tree = repo
-            .find_tree(tree_id)
-            .map_err(|e| err(&format!("cannot read tree {tree_id}"), e))?;
-        let decoded = tree
-            .decode()
-            .map_err(|e| err(&format!("cannot decode tree {tree_id}"), e))?;
-        for entry in &decoded.entries {
-            let name = String::from_utf8_lossy(entry.filename);
+        for_each_entry(repo, tree_id, |name, id, is_tree| {
             let path = if prefix.is_empty() {
                 name.into_owned()
             } else {
                 format!("{prefix}/{name}")
             };
-            if entry.mode.is_tree() {
-                stack.push((entry.oid.to_owned(), path));
-            } else if !entry.mode.is_commit() && !entry.mode.is_link() {
-                visit(path, entry.oid.to_owned());
+            if is_tree {
+                stack.push((id, path));
+            } else {
+                visit(path, id);
             }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// Calls `visit(name, id, is_tree)` for every subtree and file directly in `tree_id`; symbolic
+/// links and submodules hold no content to scan and are left out.
+fn for_each_entry(
+    repo: &gix::Repository,
+    tree_id: ObjectId,
+    mut visit: impl FnMut(std::borrow::Cow<'_, str>, ObjectId, bool) -> Result<(), String>,
+) -> Result<(), String> {
+    let tree = repo
+        .find_tree(tree_id)
+        .map_err(|e| err(&format!("cannot read tree {tree_id}"), e))?;
+    let decoded = tree
+        .decode()
+        .map_err(|e| err(&format!("cannot decode tree {tree_id}"), e))?;
+    for entry in &decoded.entries {
+        if entry.mode.is_commit() || entry.mode.is_link() {
+            continue;
         }
+        let name = String::from_utf8_lossy(entry.filename);
+        visit(name, entry.oid.to_owned(), entry.mode.is_tree())?;
     }
     Ok(())
 }
@@ -371,8 +377,8 @@ pub fn changed_blobs(repo: &gix::Repository, set: &ChangeSet) -> Result<ChangedB
     Ok(changed)
 }
 
-/// Reads every blob on `threads` threads and hands `(blob, content)` to `visit`; blobs larger
-/// than `max_size` are passed with `None`. Packs that hold mostly wanted blobs are walked whole
+/// Reads every blob on `threads` threads and hands `(index in blobs, content)` to `visit`; blobs
+/// larger than `max_size` are passed with `None`. Packs that hold mostly wanted blobs are walked whole
 /// (see [`super::packs`]); what remains is looked up blob by blob.
 pub fn read_blobs_parallel<F>(
     repo: &gix::ThreadSafeRepository,
@@ -382,7 +388,7 @@ pub fn read_blobs_parallel<F>(
     visit: F,
 ) -> Vec<String>
 where
-    F: Fn(&HistoryBlob, Option<&[u8]>) + Sync,
+    F: Fn(usize, Option<&[u8]>) + Sync,
 {
     let done: Vec<AtomicBool> = blobs.iter().map(|_| AtomicBool::new(false)).collect();
     super::packs::visit_packed_blobs(
@@ -393,11 +399,8 @@ where
         max_size,
         &visit,
     );
-    let remaining: Vec<&HistoryBlob> = blobs
-        .iter()
-        .zip(&done)
-        .filter(|(_, done)| !done.load(Ordering::Relaxed))
-        .map(|(blob, _)| blob)
+    let remaining: Vec<usize> = (0..blobs.len())
+        .filter(|&i| !done[i].load(Ordering::Relaxed))
         .collect();
     let next = AtomicUsize::new(0);
     let errors = Mutex::new(Vec::new());
@@ -411,19 +414,20 @@ where
                 let mut buffer = Vec::new();
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&blob) = remaining.get(index) else {
+                    let Some(&index) = remaining.get(index) else {
                         break;
                     };
+                    let blob = &blobs[index];
                     match local.find_header(blob.id) {
                         Ok(header) if header.size() > max_size => {
-                            visit(blob, None);
+                            visit(index, None);
                             continue;
                         }
                         _ => {}
                     }
                     use gix::prelude::FindExt;
                     match local.objects.find_blob(&blob.id, &mut buffer) {
-                        Ok(found) => visit(blob, Some(found.data)),
+                        Ok(found) => visit(index, Some(found.data)),
                         Err(e) => errors
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())

@@ -25,8 +25,8 @@ const WANTED_SHARE_DIVISOR: u32 = 5;
 /// blobs it did not reach are then read one by one, where oversized blobs are skipped unread.
 const WALK_ALLOCATION_LIMIT: usize = 512 * 1024 * 1024;
 
-/// Hands every wanted blob found in a worthwhile pack to `visit` (with `None` when it is larger
-/// than `max_size`), on up to `threads` threads, and marks it in `done`. A pack that cannot be
+/// Hands every wanted blob found in a worthwhile pack to `visit` as its index in `blobs` (with
+/// `None` for content larger than `max_size`), on up to `threads` threads, and marks it in `done`. A pack that cannot be
 /// opened or walked to the end is no error here: its unvisited blobs stay unmarked.
 pub fn visit_packed_blobs<F>(
     repo: &gix::Repository,
@@ -36,7 +36,7 @@ pub fn visit_packed_blobs<F>(
     max_size: u64,
     visit: &F,
 ) where
-    F: Fn(&HistoryBlob, Option<&[u8]>) + Sync,
+    F: Fn(usize, Option<&[u8]>) + Sync,
 {
     let wanted: HashMap<ObjectId, usize> =
         blobs.iter().enumerate().map(|(i, b)| (b.id, i)).collect();
@@ -72,7 +72,7 @@ pub fn visit_packed_blobs<F>(
                 return Ok(());
             }
             let content = (data.len() as u64 <= max_size).then_some(data);
-            visit(&blobs[i], content);
+            visit(i, content);
             Ok(())
         };
         // An error (a damaged pack, an object over the limit) ends the walk early; whatever it
@@ -209,14 +209,11 @@ mod tests {
         let repo = gix::open(root).unwrap();
         let done: Vec<AtomicBool> = blobs.iter().map(|_| AtomicBool::new(false)).collect();
         let seen = Mutex::new(Vec::new());
-        visit_packed_blobs(&repo, blobs, &done, 2, max_size, &|blob: &HistoryBlob,
-                                                               content: Option<
-            &[u8],
-        >| {
-            seen.lock()
-                .unwrap()
-                .push((blob.id, content.map(<[u8]>::to_vec)));
-        });
+        let visit = |i: usize, content: Option<&[u8]>| {
+            let content = content.map(<[u8]>::to_vec);
+            seen.lock().unwrap().push((blobs[i].id, content));
+        };
+        visit_packed_blobs(&repo, blobs, &done, 2, max_size, &visit);
         (
             done.iter().map(|d| d.load(Ordering::Relaxed)).collect(),
             seen.into_inner().unwrap(),
