@@ -76,4 +76,9 @@ pub struct Finding {
     /// a secret already existed elsewhere (diff scans). Never serialized.
     #[serde(skip)]
     pub value_fingerprint: String,
+    /// Secret values this finding detected (and their encoded forms as they stand in the file):
+    /// the scanner masks them in the snippet of every finding of the same file, then clears this.
+    /// In memory only, never serialized.
+    #[serde(skip)]
+    pub masked_values: Vec<String>,
 }

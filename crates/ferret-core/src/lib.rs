@@ -8,10 +8,10 @@
 
 mod finding;
 mod fingerprint;
-mod redact;
+pub mod redact;
 mod severity;
 
 pub use finding::{short_commit, Category, CommitOccurrence, Finding, Location, Provenance};
 pub use fingerprint::fingerprint;
-pub use redact::{redact_secret, redacted_snippet};
+pub use redact::{mask_values, redact_secret, redacted_snippet, ValueMask};
 pub use severity::{Confidence, ParseLevelError, Severity};

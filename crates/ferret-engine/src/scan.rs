@@ -168,6 +168,7 @@ impl Scanner {
                 finding.severity = *severity;
             }
         }
+        mask_across_findings(&mut findings);
         if findings.is_empty() || memchr::memmem::find(content, b"ferret:ignore").is_none() {
             return (findings, 0);
         }
@@ -408,6 +409,23 @@ impl Scanner {
         }
         ranked.sort_by_key(|(rank, f)| (*rank, f.location.start_line, f.location.start_column));
         (report, ranked)
+    }
+}
+
+/// Masks every secret value detected in a file in the snippets of all the file's findings (a
+/// configuration finding on the line of a secret must not show it either), then drops the
+/// values from memory.
+fn mask_across_findings(findings: &mut [Finding]) {
+    let values: Vec<String> = findings
+        .iter_mut()
+        .flat_map(|f| std::mem::take(&mut f.masked_values))
+        .collect();
+    if values.is_empty() {
+        return;
+    }
+    let mask = ferret_core::ValueMask::new(&values);
+    for finding in findings {
+        finding.snippet = mask.apply(&finding.snippet);
     }
 }
 

@@ -9,6 +9,7 @@
 //! at most a short, redacted line per finding — never file contents.
 
 use crate::error::{ApiError, ApiResult};
+use ferret_core::redact::{self, ValueMask};
 use ferret_core::{Category, Confidence, Severity};
 use ferret_engine::secrets::SecretMatcher;
 use ferret_engine::Analyzer;
@@ -19,8 +20,6 @@ use std::collections::HashMap;
 pub const SNIPPET_MAX_CHARS: usize = 200;
 /// Longest snippet accepted, in characters.
 const SNIPPET_MAX_INPUT_CHARS: usize = 1000;
-/// Runs of token characters at least this long are masked in snippets.
-const TOKEN_RUN_MIN: usize = 20;
 
 /// The upload body: `ferret scan --upload` sends this.
 #[derive(Debug, Deserialize)]
@@ -127,32 +126,49 @@ impl Redactor {
         self.remediations.get(rule_id).map(String::as_str)
     }
 
-    /// Cuts a snippet to one short line and masks every secret and token-like run in it.
-    pub fn redact(&self, snippet: &str) -> String {
-        let line: String = snippet
-            .lines()
-            .next()
-            .unwrap_or("")
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .take(SNIPPET_MAX_CHARS)
-            .collect();
-        let mut text = line;
+    /// Every value in `text` (its first line) that the server's rules see, unfiltered
+    /// (placeholders and example hosts too), and every token-like run.
+    fn secrets_in<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        let line = text.lines().next().unwrap_or("");
+        let mut values = redact::token_like_runs(line);
+        values.extend(self.rule_matches_in(line));
+        values
+    }
+
+    /// Every value in `line` that the server's rules see, unfiltered.
+    fn rule_matches_in<'t>(&self, line: &'t str) -> Vec<&'t str> {
+        let mut values = Vec::new();
         if let Some(matcher) = &self.matcher {
-            let mut spans: Vec<_> = matcher
-                .find(text.as_bytes())
-                .into_iter()
-                .map(|m| m.secret)
-                .collect();
-            spans.sort_by_key(|s| std::cmp::Reverse(s.start));
-            for span in spans {
-                if text.is_char_boundary(span.start) && text.is_char_boundary(span.end) {
-                    let masked = ferret_core::redact_secret(&text[span.clone()]);
-                    text.replace_range(span, &masked);
+            for m in matcher.find_for_redaction(line.as_bytes()) {
+                if let Some(value) = line.get(m.secret) {
+                    values.push(value);
                 }
             }
         }
-        mask_token_runs(&text)
+        values
+    }
+
+    /// One short, masked line of `text`: every value of `mask`, and every secret-like value in
+    /// the text itself, are masked before the cut (so a cut never leaves an unrecognisable
+    /// piece in clear), and the cut falls between tokens.
+    pub fn redact(&self, text: &str, mask: &ValueMask) -> String {
+        let own = ValueMask::new(&self.secrets_in(text));
+        let line = text.lines().next().unwrap_or("");
+        redact::cut_snippet(&own.apply(&mask.apply(line)), SNIPPET_MAX_CHARS)
+    }
+
+    /// A name (path, author) with every value of `mask` and every rule match masked, not cut
+    /// and without the token-like heuristic (hashed file names are common and harmless).
+    fn redact_name(&self, name: &str, mask: &ValueMask) -> String {
+        let masked = mask.apply(name);
+        ValueMask::new(&self.rule_matches_in(&masked)).apply(&masked)
+    }
+
+    /// Whether the server's rules see a secret in `text` (identifiers must not carry one).
+    fn holds_secret(&self, text: &str) -> bool {
+        self.matcher
+            .as_ref()
+            .is_some_and(|m| !m.find_for_redaction(text.as_bytes()).is_empty())
     }
 
     /// Validates one upload and returns the findings to store (duplicates by fingerprint are
@@ -164,6 +180,11 @@ impl Redactor {
     ) -> ApiResult<Vec<CleanFinding>> {
         check_name("repository", &request.repository, 200)?;
         check_branch(&request.branch)?;
+        if self.holds_secret(&request.branch) || self.holds_secret(&request.repository) {
+            return Err(ApiError::invalid(
+                "branch and repository must not contain secret-like values",
+            ));
+        }
         if let Some(commit) = &request.commit {
             check_commit("commit", commit)?;
         }
@@ -173,11 +194,20 @@ impl Redactor {
                 request.findings.len()
             )));
         }
+        // Whatever looks secret in any snippet of the upload is masked in every stored text of
+        // it: a value a client also put into a path, a title or an author name stays hidden.
+        let values: std::collections::HashSet<&str> = request
+            .findings
+            .iter()
+            .flat_map(|f| self.secrets_in(&f.snippet))
+            .collect();
+        let values: Vec<&str> = values.into_iter().collect();
+        let mask = ValueMask::new(&values);
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::with_capacity(request.findings.len());
         for (index, finding) in request.findings.iter().enumerate() {
             let clean = self
-                .clean_one(finding)
+                .clean_one(finding, &mask)
                 .map_err(|message| ApiError::invalid(format!("findings[{index}]: {message}")))?;
             if seen.insert(clean.fingerprint.clone()) {
                 out.push(clean);
@@ -186,7 +216,7 @@ impl Redactor {
         Ok(out)
     }
 
-    fn clean_one(&self, f: &UploadedFinding) -> Result<CleanFinding, String> {
+    fn clean_one(&self, f: &UploadedFinding, mask: &ValueMask) -> Result<CleanFinding, String> {
         if f.rule_id.is_empty()
             || f.rule_id.len() > 128
             || !f
@@ -206,6 +236,9 @@ impl Redactor {
             return Err("fingerprint must be 8-128 characters of letters, digits and -_:.".into());
         }
         check_path(&f.location.path)?;
+        if self.holds_secret(&f.rule_id) {
+            return Err("rule_id must not contain a secret-like value".into());
+        }
         let loc = &f.location;
         for (name, value, max) in [
             ("start_line", loc.start_line, 100_000_000),
@@ -231,7 +264,7 @@ impl Redactor {
                 if f.title.chars().count() > 200 || f.title.chars().any(char::is_control) {
                     return Err("title must be at most 200 characters on one line".into());
                 }
-                self.redact(&f.title)
+                self.redact(&f.title, mask)
             }
         };
         let (commit, author, committed_at) = match &f.provenance {
@@ -245,7 +278,7 @@ impl Redactor {
                 }
                 (
                     Some(p.commit.to_ascii_lowercase()),
-                    Some(p.author.clone()).filter(|a| !a.is_empty()),
+                    Some(self.redact_name(&p.author, mask)).filter(|a| !a.is_empty()),
                     Some(p.date.clone()).filter(|d| !d.is_empty()),
                 )
             }
@@ -263,46 +296,18 @@ impl Redactor {
             severity: f.severity,
             confidence: f.confidence,
             title,
-            path: f.location.path.clone(),
+            // A path is data, not a channel: anything secret-like in it is masked.
+            path: self.redact_name(&f.location.path, mask),
             start_line: loc.start_line as i64,
             start_column: loc.start_column as i64,
             end_line: loc.end_line as i64,
             end_column: loc.end_column as i64,
-            snippet: self.redact(&f.snippet),
+            snippet: self.redact(&f.snippet, mask),
             commit,
             author,
             committed_at,
         })
     }
-}
-
-/// Masks every run of at least [`TOKEN_RUN_MIN`] token characters (letters, digits, `+=_-`)
-/// that mixes letters and digits — the shape of keys, hashes and encoded blobs.
-fn mask_token_runs(text: &str) -> String {
-    let is_token = |c: char| c.is_ascii_alphanumeric() || "+=_-".contains(c);
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        let looks_secret = run.chars().count() >= TOKEN_RUN_MIN
-            && run.chars().any(|c| c.is_ascii_digit())
-            && run.chars().any(|c| c.is_ascii_alphabetic());
-        if looks_secret {
-            out.push_str(&ferret_core::redact_secret(run));
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if is_token(c) {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
 }
 
 /// Repository-relative, `/`-separated, no `..`, no absolute or drive paths, no control
@@ -379,17 +384,18 @@ mod tests {
     fn snippets_are_redacted_again_and_cut() {
         let r = Redactor::new();
         let leaked = "token = \"ghp_Abcdefghijklmnopqrstuvwxyz0123456789\"";
-        let out = r.redact(leaked);
+        let none = ValueMask::new::<&str>(&[]);
+        let out = r.redact(leaked, &none);
         assert!(!out.contains("Abcdefghijklmnop"), "{out}");
         let blob = format!("x = {}", "A1b2C3d4".repeat(10));
         assert!(
-            !r.redact(&blob).contains("A1b2C3d4A1b2"),
+            !r.redact(&blob, &none).contains("A1b2C3d4A1b2"),
             "token-like runs are masked"
         );
         let long = format!("{}\nsecond line", "a ".repeat(500));
-        let out = r.redact(&long);
+        let out = r.redact(&long, &none);
         assert!(out.chars().count() <= SNIPPET_MAX_CHARS && !out.contains("second"));
-        assert_eq!(r.redact("DEBUG = True"), "DEBUG = True");
+        assert_eq!(r.redact("DEBUG = True", &none), "DEBUG = True");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Helpers shared by the `ferret` binary's integration tests.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::Path;
 use std::process::Command;
 

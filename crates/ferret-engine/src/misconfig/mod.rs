@@ -74,6 +74,7 @@ impl CheckMeta {
             provenance: None,
             occurrences: Vec::new(),
             value_fingerprint: fingerprint(self.id, "", evidence.as_bytes()),
+            masked_values: Vec::new(),
         }
     }
 }

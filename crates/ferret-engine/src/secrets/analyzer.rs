@@ -5,7 +5,7 @@ use super::{SecretMatcher, SecretRuleSpec};
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::keywords::Keyword;
 use crate::text::LineIndex;
-use ferret_core::{fingerprint, redacted_snippet, Category, Finding, Location};
+use ferret_core::{fingerprint, redacted_snippet, Category, Finding, Location, ValueMask};
 use regex::bytes::Regex;
 
 /// Finds leaked secrets.
@@ -75,12 +75,19 @@ impl Analyzer for SecretAnalyzer {
         if matches.is_empty() {
             return;
         }
+        let matches: Vec<_> = matches
+            .into_iter()
+            .filter(|m| !self.allowed(&file.content[m.secret.clone()]))
+            .collect();
+        // Every value found in the file is masked in every snippet, not just the one matched.
+        let values: Vec<String> = matches
+            .iter()
+            .map(|m| String::from_utf8_lossy(&file.content[m.secret.clone()]).into_owned())
+            .collect();
+        let mask = ValueMask::new(&values);
         let index = LineIndex::new(file.content);
-        for m in matches {
+        for (m, text) in matches.iter().zip(&values) {
             let value = &file.content[m.secret.clone()];
-            if self.allowed(value) {
-                continue;
-            }
             let spec = &self.matcher.rules()[m.rule].spec;
             let (start_line, start_column) = index.position(m.secret.start);
             let (end_line, end_column) = index.position(m.secret.end);
@@ -98,7 +105,7 @@ impl Analyzer for SecretAnalyzer {
                     end_line,
                     end_column,
                 },
-                snippet: redacted_snippet(&line_text, span),
+                snippet: redacted_snippet(&line_text, span, &mask),
                 remediation: spec.remediation.clone(),
                 fingerprint: fingerprint(&spec.id, file.path, value),
                 secret: self
@@ -107,6 +114,7 @@ impl Analyzer for SecretAnalyzer {
                 provenance: None,
                 occurrences: Vec::new(),
                 value_fingerprint: fingerprint(&spec.id, "", value),
+                masked_values: vec![text.clone()],
             });
         }
     }

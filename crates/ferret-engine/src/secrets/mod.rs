@@ -139,6 +139,17 @@ impl SecretMatcher {
 
     /// Finds secrets in `content`, one match per secret span, sorted by position.
     pub fn find(&self, content: &[u8]) -> Vec<SecretMatch> {
+        self.find_at(content, &self.keyword_hits(content))
+    }
+
+    /// Every span any rule's pattern matches, without the precision filters, context
+    /// requirements or allowlists (placeholders and documentation hosts included): what to mask
+    /// in text whose secrets are not otherwise known, where hiding too much is harmless.
+    pub fn find_for_redaction(&self, content: &[u8]) -> Vec<SecretMatch> {
+        self.search(content, &self.keyword_hits(content), Mode::Redact)
+    }
+
+    fn keyword_hits(&self, content: &[u8]) -> Vec<KeywordHit> {
         let mut hits = Vec::new();
         self.keywords.for_each_hit(content, |keyword, start, end| {
             hits.push(KeywordHit {
@@ -147,11 +158,18 @@ impl SecretMatcher {
                 end,
             });
         });
-        self.find_at(content, &hits)
+        hits
     }
 
     /// [`Self::find`] with the occurrences of [`Self::keywords`] in `content` already located.
     pub fn find_at(&self, content: &[u8], keyword_hits: &[KeywordHit]) -> Vec<SecretMatch> {
+        let candidates = self.search(content, keyword_hits, Mode::Report);
+        // One finding per secret span: provider rules beat generic ones, then priority.
+        self.resolve_overlaps(candidates)
+    }
+
+    /// Runs each rule with a keyword hit over the windows around its hits.
+    fn search(&self, content: &[u8], keyword_hits: &[KeywordHit], mode: Mode) -> Vec<SecretMatch> {
         // 1. Keyword hits, grouped per rule.
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
         for hit in keyword_hits {
@@ -178,7 +196,7 @@ impl SecretMatcher {
                         Some(current.start..current.end.max(next.end))
                     }
                     Some(current) => {
-                        self.search_window(rule_index, content, current, &mut candidates);
+                        self.search_window(rule_index, content, current, mode, &mut candidates);
                         Some(next)
                     }
                     None => Some(next),
@@ -186,12 +204,10 @@ impl SecretMatcher {
                 i += 1;
             }
             if let Some(current) = window {
-                self.search_window(rule_index, content, current, &mut candidates);
+                self.search_window(rule_index, content, current, mode, &mut candidates);
             }
         }
-
-        // 3. One finding per secret span: provider rules beat generic ones, then priority.
-        self.resolve_overlaps(candidates)
+        candidates
     }
 
     /// The byte window searched for `rule` around a keyword hit at `start..end`.
@@ -226,6 +242,7 @@ impl SecretMatcher {
         rule_index: usize,
         content: &[u8],
         window: Range<usize>,
+        mode: Mode,
         out: &mut Vec<SecretMatch>,
     ) {
         let rule = &self.rules[rule_index];
@@ -245,6 +262,13 @@ impl SecretMatcher {
             };
             let secret = window.start + group.start()..window.start + group.end();
             if secret.is_empty() {
+                continue;
+            }
+            if mode == Mode::Redact {
+                out.push(SecretMatch {
+                    rule: rule_index,
+                    secret,
+                });
                 continue;
             }
             let documentation_host = caps
@@ -338,6 +362,13 @@ impl SecretMatcher {
         kept.sort_by_key(|m| (m.secret.start, m.rule));
         kept
     }
+}
+
+/// Whether candidates are reported (filtered for precision) or only masked (everything).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Report,
+    Redact,
 }
 
 /// Start of the line `lines` lines above the one containing `pos`, at most `cap` bytes back.
