@@ -5,7 +5,8 @@ use super::{SecretMatcher, SecretRuleSpec};
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::keywords::Keyword;
 use crate::text::LineIndex;
-use ferret_core::{fingerprint, redacted_snippet, Category, Finding, Location, ValueMask};
+use ferret_core::redact::{self, ValueMask};
+use ferret_core::{fingerprint, redacted_snippet, Category, Finding, Location};
 use regex::bytes::Regex;
 
 /// Finds leaked secrets.
@@ -79,25 +80,38 @@ impl Analyzer for SecretAnalyzer {
             .into_iter()
             .filter(|m| !self.allowed(&file.content[m.secret.clone()]))
             .collect();
-        // Every value found in the file is masked in every snippet, not just the one matched.
-        let values: Vec<String> = matches
+        // Every value found in the file (pair partners too) is masked in every snippet, not
+        // just the one matched.
+        let text_of = |span: &std::ops::Range<usize>| {
+            String::from_utf8_lossy(&file.content[span.clone()]).into_owned()
+        };
+        let values: Vec<Vec<String>> = matches
             .iter()
-            .map(|m| String::from_utf8_lossy(&file.content[m.secret.clone()]).into_owned())
+            .map(|m| {
+                std::iter::once(&m.secret)
+                    .chain(&m.partner)
+                    .map(text_of)
+                    .collect()
+            })
             .collect();
-        let mask = ValueMask::new(&values);
+        let mask = ValueMask::new(&values.concat());
         let index = LineIndex::new(file.content);
-        for (m, text) in matches.iter().zip(&values) {
+        for (m, masked_values) in matches.iter().zip(values) {
             let value = &file.content[m.secret.clone()];
             let spec = &self.matcher.rules()[m.rule].spec;
             let (start_line, start_column) = index.position(m.secret.start);
             let (end_line, end_column) = index.position(m.secret.end);
             let (line_text, span) = index.line_with_span(m.secret.clone());
+            let title = match m.partner {
+                Some(_) => format!("{} (with its pair)", spec.name),
+                None => spec.name.clone(),
+            };
             findings.push(Finding {
                 rule_id: spec.id.clone(),
                 category: Category::Secret,
                 severity: spec.severity,
                 confidence: spec.confidence,
-                title: spec.name.clone(),
+                title,
                 location: Location {
                     path: file.path.to_string(),
                     start_line,
@@ -105,16 +119,23 @@ impl Analyzer for SecretAnalyzer {
                     end_line,
                     end_column,
                 },
-                snippet: redacted_snippet(&line_text, span, &mask),
+                // Other key-like runs beside a secret are likely credentials too.
+                snippet: redact::mask_token_like(&redacted_snippet(&line_text, span, &mask)),
                 remediation: spec.remediation.clone(),
                 fingerprint: fingerprint(&spec.id, file.path, value),
-                secret: self
-                    .show_secrets
-                    .then(|| String::from_utf8_lossy(value).into_owned()),
+                // A pair shows both halves, the partner first (`ID SECRET`).
+                secret: self.show_secrets.then(|| {
+                    masked_values
+                        .iter()
+                        .rev()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }),
                 provenance: None,
                 occurrences: Vec::new(),
                 value_fingerprint: fingerprint(&spec.id, "", value),
-                masked_values: vec![text.clone()],
+                masked_values,
             });
         }
     }

@@ -49,6 +49,8 @@ pub struct SecretMatch {
     pub rule: usize,
     /// Byte range of the secret value.
     pub secret: Range<usize>,
+    /// The other half of a credential pair (see `paired_with`), reported with this match.
+    pub partner: Option<Range<usize>>,
 }
 
 /// Compiled secret rules with their shared keyword prefilter: finds secret spans in bytes.
@@ -59,6 +61,8 @@ pub struct SecretMatcher {
     keywords: KeywordSet,
     /// For each keyword pattern, the rules that use it.
     keyword_rules: Vec<Vec<usize>>,
+    /// For each rule, the rule finding the other half of its credential pair.
+    partners: Vec<Option<usize>>,
 }
 
 impl std::fmt::Debug for SecretMatcher {
@@ -76,6 +80,8 @@ pub enum AnalyzerError {
     Rule(#[from] RuleError),
     #[error("duplicate rule id '{0}'")]
     DuplicateId(String),
+    #[error("rule '{0}' is paired with unknown rule '{1}'")]
+    UnknownPartner(String, String),
     #[error("cannot build keyword prefilter: {0}")]
     Prefilter(String),
 }
@@ -91,11 +97,29 @@ impl SecretMatcher {
             }
             rules.push(SecretRule::compile(spec)?);
         }
+        let ids: HashMap<&str, usize> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.spec.id.as_str(), i))
+            .collect();
+        let mut partners = Vec::with_capacity(rules.len());
+        for rule in &rules {
+            partners.push(match &rule.spec.paired_with {
+                Some(partner) => Some(*ids.get(partner.as_str()).ok_or_else(|| {
+                    AnalyzerError::UnknownPartner(rule.spec.id.clone(), partner.clone())
+                })?),
+                None => None,
+            });
+        }
         let mut patterns: Vec<String> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         for (rule_index, rule) in rules.iter().enumerate() {
-            for keyword in &rule.spec.keywords {
+            // A paired rule also runs where its partner's keywords occur.
+            let partner_keywords = partners[rule_index]
+                .map(|p| rules[p].spec.keywords.as_slice())
+                .unwrap_or_default();
+            for keyword in rule.spec.keywords.iter().chain(partner_keywords) {
                 let key = keyword.to_ascii_lowercase();
                 let slot = *index.entry(key.clone()).or_insert_with(|| {
                     patterns.push(key);
@@ -113,6 +137,7 @@ impl SecretMatcher {
             patterns,
             keywords,
             keyword_rules,
+            partners,
         })
     }
 
@@ -147,6 +172,9 @@ impl SecretMatcher {
     /// in text whose secrets are not otherwise known, where hiding too much is harmless.
     pub fn find_for_redaction(&self, content: &[u8]) -> Vec<SecretMatch> {
         self.search(content, &self.keyword_hits(content), Mode::Redact)
+            .into_iter()
+            .map(|c| c.found)
+            .collect()
     }
 
     fn keyword_hits(&self, content: &[u8]) -> Vec<KeywordHit> {
@@ -164,12 +192,52 @@ impl SecretMatcher {
     /// [`Self::find`] with the occurrences of [`Self::keywords`] in `content` already located.
     pub fn find_at(&self, content: &[u8], keyword_hits: &[KeywordHit]) -> Vec<SecretMatch> {
         let candidates = self.search(content, keyword_hits, Mode::Report);
+        let candidates = self.pair_up(content, candidates);
         // One finding per secret span: provider rules beat generic ones, then priority.
-        self.resolve_overlaps(candidates)
+        let mut kept = self.resolve_overlaps(candidates.into_iter().map(|c| c.found).collect());
+        // A pair is one finding: the partner half is reported with the match it completes.
+        let partners: Vec<(usize, Range<usize>)> = kept
+            .iter()
+            .filter_map(|m| Some((self.partners[m.rule]?, m.partner.clone()?)))
+            .collect();
+        kept.retain(|m| !partners.contains(&(m.rule, m.secret.clone())));
+        kept
+    }
+
+    /// Gives each candidate of a paired rule its nearest partner within `pair_lines`; drops
+    /// candidates that needed a partner (no context) and have none.
+    fn pair_up(&self, content: &[u8], mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+        let halves: Vec<(usize, Range<usize>)> = candidates
+            .iter()
+            .filter(|c| !c.needs_partner)
+            .map(|c| (c.found.rule, c.found.secret.clone()))
+            .collect();
+        for candidate in &mut candidates {
+            let Some(partner_rule) = self.partners[candidate.found.rule] else {
+                continue;
+            };
+            let lines = self.rules[candidate.found.rule]
+                .spec
+                .pair_lines
+                .unwrap_or(DEFAULT_PAIR_LINES) as usize;
+            let at = candidate.found.secret.start;
+            candidate.found.partner = halves
+                .iter()
+                .filter(|(rule, _)| *rule == partner_rule)
+                .map(|(_, span)| span)
+                .filter(|span| {
+                    let (from, to) = (span.start.min(at), span.start.max(at));
+                    memchr::memchr_iter(b'\n', &content[from..to]).count() <= lines
+                })
+                .min_by_key(|span| span.start.abs_diff(at))
+                .cloned();
+        }
+        candidates.retain(|c| !c.needs_partner || c.found.partner.is_some());
+        candidates
     }
 
     /// Runs each rule with a keyword hit over the windows around its hits.
-    fn search(&self, content: &[u8], keyword_hits: &[KeywordHit], mode: Mode) -> Vec<SecretMatch> {
+    fn search(&self, content: &[u8], keyword_hits: &[KeywordHit], mode: Mode) -> Vec<Candidate> {
         // 1. Keyword hits, grouped per rule.
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
         for hit in keyword_hits {
@@ -183,7 +251,7 @@ impl SecretMatcher {
         hits.sort_unstable();
 
         // 2. Per rule: merged windows around hits, regex inside each window.
-        let mut candidates: Vec<SecretMatch> = Vec::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
         let mut i = 0;
         while i < hits.len() {
             let rule_index = hits[i].0;
@@ -212,10 +280,16 @@ impl SecretMatcher {
 
     /// The byte window searched for `rule` around a keyword hit at `start..end`.
     fn window(&self, rule: &SecretRule, content: &[u8], start: usize, end: usize) -> Range<usize> {
+        let reach = if rule.spec.paired_with.is_some() {
+            rule.context_lines
+                .max(rule.spec.pair_lines.unwrap_or(DEFAULT_PAIR_LINES))
+        } else {
+            rule.context_lines
+        };
         let (before, after) = if rule.spec.multiline {
             (0, 0)
-        } else if rule.context.is_some() {
-            (rule.context_lines, rule.context_lines)
+        } else if rule.context.is_some() || rule.spec.paired_with.is_some() {
+            (reach, reach)
         } else {
             (0, 0)
         };
@@ -243,7 +317,7 @@ impl SecretMatcher {
         content: &[u8],
         window: Range<usize>,
         mode: Mode,
-        out: &mut Vec<SecretMatch>,
+        out: &mut Vec<Candidate>,
     ) {
         let rule = &self.rules[rule_index];
         let haystack = &content[window.clone()];
@@ -264,10 +338,15 @@ impl SecretMatcher {
             if secret.is_empty() {
                 continue;
             }
+            let found = SecretMatch {
+                rule: rule_index,
+                secret: secret.clone(),
+                partner: None,
+            };
             if mode == Mode::Redact {
-                out.push(SecretMatch {
-                    rule: rule_index,
-                    secret,
+                out.push(Candidate {
+                    found,
+                    needs_partner: false,
                 });
                 continue;
             }
@@ -280,11 +359,16 @@ impl SecretMatcher {
             let name = caps
                 .name("name")
                 .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned());
-            if self.accept(rule, content, secret.clone(), name.as_deref()) {
-                out.push(SecretMatch {
-                    rule: rule_index,
-                    secret,
-                });
+            match self.accept(rule, content, secret, name.as_deref()) {
+                Verdict::Accept => out.push(Candidate {
+                    found,
+                    needs_partner: false,
+                }),
+                Verdict::IfPaired => out.push(Candidate {
+                    found,
+                    needs_partner: true,
+                }),
+                Verdict::Reject => {}
             }
         }
     }
@@ -295,24 +379,25 @@ impl SecretMatcher {
         content: &[u8],
         secret: Range<usize>,
         name: Option<&str>,
-    ) -> bool {
+    ) -> Verdict {
+        use Verdict::Reject;
         let value = &content[secret.clone()];
         if filters::follows_hash_label(&content[secret.start.saturating_sub(16)..secret.start]) {
-            return false;
+            return Reject;
         }
         if filters::is_placeholder(value, rule.spec.repeats_ok) {
-            return false;
+            return Reject;
         }
         if let Some(min) = rule.spec.min_entropy {
             if filters::shannon_entropy(value) < min {
-                return false;
+                return Reject;
             }
         }
         if rule.allow.iter().any(|allow| allow.is_match(value)) {
-            return false;
+            return Reject;
         }
         if rule.spec.generic && !filters::generic_value_is_plausible(name.unwrap_or(""), value) {
-            return false;
+            return Reject;
         }
         if let Some(context) = &rule.context {
             let lines = rule.context_lines;
@@ -329,10 +414,14 @@ impl SecretMatcher {
                 LINE_WINDOW_CAP * (lines as usize + 1),
             );
             if !context.is_match(&content[from..to]) {
-                return false;
+                return if rule.spec.paired_with.is_some() {
+                    Verdict::IfPaired
+                } else {
+                    Reject
+                };
             }
         }
-        true
+        Verdict::Accept
     }
 
     fn resolve_overlaps(&self, mut candidates: Vec<SecretMatch>) -> Vec<SecretMatch> {
@@ -362,6 +451,24 @@ impl SecretMatcher {
         kept.sort_by_key(|m| (m.secret.start, m.rule));
         kept
     }
+}
+
+/// Lines between the halves of a credential pair, unless the rule says otherwise.
+const DEFAULT_PAIR_LINES: u32 = 3;
+
+/// A match before pairing.
+struct Candidate {
+    found: SecretMatch,
+    /// It lacks its context and stands only with a partner nearby.
+    needs_partner: bool,
+}
+
+/// What [`SecretMatcher::accept`] makes of a candidate.
+enum Verdict {
+    Accept,
+    /// Only with its pair's other half nearby.
+    IfPaired,
+    Reject,
 }
 
 /// Whether candidates are reported (filtered for precision) or only masked (everything).

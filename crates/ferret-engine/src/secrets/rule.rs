@@ -20,6 +20,8 @@
 //! priority = 0                      # among provider rules on the same span, highest wins
 //! allow = ['''(?i)dummy''']         # the secret matching any of these is not reported
 //! repeats_ok = false                # skip the "long run of one character" placeholder check
+//! paired_with = "aws-access-key-id" # the other half of a credential pair: a match within
+//! pair_lines = 3                    #   pair_lines also satisfies `context`; the pair is one finding
 //! examples.positive = ["token = ghp_..."]
 //! examples.negative = ["token = ghp_xxxxxxxx"]
 //! ```
@@ -82,6 +84,13 @@ pub struct SecretRuleSpec {
     pub allow: Vec<String>,
     #[serde(default)]
     pub repeats_ok: bool,
+    /// The rule finding the other half of a credential pair (an AWS key ID for a secret key). A
+    /// match of it within `pair_lines` lines satisfies `context`, its keywords trigger this rule
+    /// too, and the two are reported as one finding with both values masked.
+    #[serde(default)]
+    pub paired_with: Option<String>,
+    #[serde(default)]
+    pub pair_lines: Option<u32>,
     #[serde(default)]
     pub examples: Examples,
 }
