@@ -491,3 +491,100 @@ fn scans_a_single_file_and_utf16_text() {
     assert_eq!(rule_ids(&report), vec!["github-pat-classic"]);
     assert_eq!(report["findings"][0]["location"]["path"], "win.txt");
 }
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+/// Runs ferret with a deadline: hostile control files must never make it hang.
+fn ferret_within(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    let mut child = common::ferret()
+        .args(args)
+        .current_dir(cwd)
+        .envs(env.iter().copied())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("ferret {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_symlinked_config_never_prints_what_it_points_to() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", dir.path().join(".ferret.toml")).unwrap();
+    let out = ferret_within(
+        &["scan", "."],
+        dir.path(),
+        &[("FERRET_GIT_TOKEN", "canary-env-value-1234")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("symbolic link"), "{err}");
+    assert!(!err.contains("canary-env-value") && !stdout(&out).contains("canary-env-value"));
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn config_parse_errors_show_a_position_not_the_content() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".ferret.toml",
+        "disable = 3\n# TOKEN=canary-content-5678\n",
+    );
+    let out = ferret(&["scan", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("line 1, column"), "{err}");
+    assert!(!err.contains("canary-content"), "{err}");
+}
+
+#[test]
+fn fifos_and_devices_as_control_files_are_errors_or_skipped_never_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "sub/app.env",
+        format!("TOKEN={}\n", github_token()),
+    );
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join(".gitignore")).unwrap();
+    mkfifo(&dir.path().join("sub/.ferretignore"));
+    mkfifo(&dir.path().join("pipe"));
+    let out = ferret_within(&["scan", ".", "--format", "json"], dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    let skipped = report["skipped"].to_string();
+    for path in [".gitignore", "sub/.ferretignore", "pipe"] {
+        assert!(skipped.contains(path), "{path} not reported: {skipped}");
+    }
+    assert!(skipped.contains("ignore file not used"), "{skipped}");
+
+    let fifo = dir.path().join("fifo");
+    mkfifo(&fifo);
+    for args in [
+        vec!["scan", ".", "--config", "/dev/zero"],
+        vec!["scan", ".", "--baseline", "/dev/zero"],
+        vec!["scan", ".", "--config", fifo.to_str().unwrap()],
+        vec!["scan", ".", "--baseline", fifo.to_str().unwrap()],
+    ] {
+        let out = ferret_within(&args, dir.path(), &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}

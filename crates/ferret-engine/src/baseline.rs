@@ -53,8 +53,8 @@ impl Baseline {
 
     /// Reads a baseline; errors are one line and name the file.
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read baseline: {e}", path.display()))?;
+        let text = crate::control_file::read(path, crate::control_file::Links::Follow)
+            .map_err(|e| format!("{}: baseline {e}", path.display()))?;
         let baseline: Baseline = serde_json::from_str(&text)
             .map_err(|e| format!("{}: malformed baseline: {e}", path.display()))?;
         if baseline.version != BASELINE_VERSION {

@@ -15,6 +15,7 @@
 //! ...
 //! ```
 
+use crate::control_file::{self, Links};
 use crate::secrets::{SecretMatcher, SecretRuleSpec};
 use ferret_core::Severity;
 use serde::Deserialize;
@@ -56,11 +57,11 @@ pub struct ConfigError {
 }
 
 impl Config {
-    /// Reads and parses a config file.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    /// Reads and parses a config file (see [`control_file`] for what is refused).
+    pub fn load(path: &Path, links: Links) -> Result<Config, ConfigError> {
+        let text = control_file::read(path, links).map_err(|e| ConfigError {
             file: path.display().to_string(),
-            problem: format!("cannot read: {e}"),
+            problem: e.to_string(),
         })?;
         let mut config = Config::parse(&text).map_err(|problem| ConfigError {
             file: path.display().to_string(),
@@ -70,26 +71,36 @@ impl Config {
         Ok(config)
     }
 
-    /// Parses config text; the error is one line.
+    /// Parses config text; the error is one line with the position, never the text itself.
     pub fn parse(text: &str) -> Result<Config, String> {
         toml::from_str(text).map_err(|e| {
-            e.to_string()
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ")
+            let message = control_file::sanitize_message(e.message());
+            match e.span() {
+                Some(span) => {
+                    let before = &text.as_bytes()[..span.start.min(text.len())];
+                    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+                    let column = before.len()
+                        - before
+                            .iter()
+                            .rposition(|&b| b == b'\n')
+                            .map_or(0, |p| p + 1)
+                        + 1;
+                    format!("line {line}, column {column}: {message}")
+                }
+                None => message,
+            }
         })
     }
 
     /// The config for scanning `root`: `explicit` if given, else `root/.ferret.toml` if present.
     pub fn discover(root: &Path, explicit: Option<&Path>) -> Result<Config, ConfigError> {
         if let Some(path) = explicit {
-            return Config::load(path);
+            return Config::load(path, Links::Follow);
         }
         let candidate = root.join(CONFIG_FILE_NAME);
-        if root.is_dir() && candidate.is_file() {
-            Config::load(&candidate)
+        // The tree's own file: present in any form (a link, a FIFO) means read it safely.
+        if root.is_dir() && std::fs::symlink_metadata(&candidate).is_ok() {
+            Config::load(&candidate, Links::Refuse)
         } else {
             Ok(Config::default())
         }

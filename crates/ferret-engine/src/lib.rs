@@ -21,6 +21,7 @@
 pub mod analyzer;
 pub mod baseline;
 pub mod config;
+pub mod control_file;
 pub mod examples;
 pub mod keywords;
 pub mod misconfig;

@@ -2,13 +2,19 @@
 //!
 //! Honours `.gitignore` (also outside git repositories), `.git/info/exclude` and `.ferretignore`
 //! (gitignore syntax), scans hidden files such as `.env`, never enters `.git`, never follows
-//! symbolic links, and reports every file it does not scan (binary, too large, unreadable) with
-//! the reason.
+//! symbolic links, and reports every file it does not scan (binary, too large, unreadable,
+//! special) with the reason. Ignore files are the tree's own control files: they are read with
+//! [`crate::control_file`] (no symbolic links, regular files only, size cap), so a `.gitignore`
+//! linked to `/dev/zero` or made a FIFO is reported as unusable instead of hanging the scan.
 
-use ignore::{WalkBuilder, WalkState};
+use crate::control_file::{self, Links};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::{Match, WalkBuilder, WalkState};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// The ignore file Ferret reads besides `.gitignore`.
 pub const IGNORE_FILE_NAME: &str = ".ferretignore";
@@ -21,6 +27,8 @@ pub enum SkipReason {
     TooLarge,
     Unreadable,
     Symlink,
+    /// A FIFO, socket or device.
+    Special,
 }
 
 impl SkipReason {
@@ -30,6 +38,7 @@ impl SkipReason {
             SkipReason::TooLarge => "too large",
             SkipReason::Unreadable => "unreadable",
             SkipReason::Symlink => "symbolic link (not followed)",
+            SkipReason::Special => "not a regular file (FIFO, socket or device)",
         }
     }
 }
@@ -85,18 +94,24 @@ impl TreeWalk<'_> {
     where
         F: FnMut(TreeEntry<'_>) + Send,
     {
+        let ignores = Arc::new(IgnoreFiles::new(&self.root));
+        let filter = Arc::clone(&ignores);
         let mut builder = WalkBuilder::new(&self.root);
         builder
             .hidden(false)
             .parents(false)
-            .git_ignore(true)
-            .git_exclude(true)
+            .ignore(false)
+            .git_ignore(false)
+            .git_exclude(false)
             .git_global(false)
-            .require_git(false)
             .follow_links(false)
             .threads(self.threads.max(1))
-            .add_custom_ignore_filename(IGNORE_FILE_NAME)
-            .filter_entry(|entry| entry.file_name() != ".git");
+            .filter_entry(move |entry| {
+                entry.file_name() != ".git"
+                    && (entry.depth() == 0
+                        || !filter
+                            .ignores(entry.path(), entry.file_type().is_some_and(|t| t.is_dir())))
+            });
         let root = self.root.clone();
         builder.build_parallel().run(|| {
             let mut visit = make_visitor();
@@ -142,12 +157,27 @@ impl TreeWalk<'_> {
                     return WalkState::Continue;
                 }
                 if !file_type.is_file() {
+                    if !file_type.is_dir() {
+                        visit(TreeEntry::Skipped(SkippedFile {
+                            path,
+                            reason: SkipReason::Special,
+                            detail: None,
+                        }));
+                    }
                     return WalkState::Continue;
                 }
                 visit(self.read(entry.path(), &path));
                 WalkState::Continue
             })
         });
+        let problems =
+            std::mem::take(&mut *ignores.problems.lock().unwrap_or_else(|e| e.into_inner()));
+        if !problems.is_empty() {
+            let mut visit = make_visitor();
+            for problem in problems {
+                visit(TreeEntry::Skipped(problem));
+            }
+        }
     }
 
     fn read<'p>(&self, full: &Path, path: &'p str) -> TreeEntry<'p> {
@@ -183,5 +213,92 @@ impl TreeWalk<'_> {
             return skipped(SkipReason::Binary, None);
         }
         TreeEntry::File { path, content }
+    }
+}
+
+/// The ignore files of each directory of a walk, read safely once and kept: in order of
+/// precedence `.ferretignore`, `.gitignore`, and `.git/info/exclude` where a directory holds a
+/// repository. A deeper directory's rules decide before its parents' (as in git).
+struct IgnoreFiles {
+    root: PathBuf,
+    dirs: RwLock<HashMap<PathBuf, Arc<Vec<Gitignore>>>>,
+    /// Ignore files that could not be used, reported as skipped.
+    problems: Mutex<Vec<SkippedFile>>,
+}
+
+impl IgnoreFiles {
+    fn new(root: &Path) -> IgnoreFiles {
+        IgnoreFiles {
+            root: root.to_path_buf(),
+            dirs: RwLock::new(HashMap::new()),
+            problems: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Whether `path` (below the root) is ignored by the ignore files of its ancestors.
+    fn ignores(&self, path: &Path, is_dir: bool) -> bool {
+        for dir in path.ancestors().skip(1) {
+            for rules in self.rules_of(dir).iter() {
+                match rules.matched(path, is_dir) {
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                    Match::None => {}
+                }
+            }
+            if dir == self.root || !dir.starts_with(&self.root) {
+                break;
+            }
+        }
+        false
+    }
+
+    fn rules_of(&self, dir: &Path) -> Arc<Vec<Gitignore>> {
+        if let Some(rules) = self.dirs.read().unwrap_or_else(|e| e.into_inner()).get(dir) {
+            return Arc::clone(rules);
+        }
+        let mut rules = Vec::new();
+        for file in [
+            dir.join(IGNORE_FILE_NAME),
+            dir.join(".gitignore"),
+            dir.join(".git/info/exclude"),
+        ] {
+            if let Some(matcher) = self.load(dir, &file) {
+                rules.push(matcher);
+            }
+        }
+        let rules = Arc::new(rules);
+        self.dirs
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir.to_path_buf(), Arc::clone(&rules));
+        rules
+    }
+
+    fn load(&self, dir: &Path, file: &Path) -> Option<Gitignore> {
+        std::fs::symlink_metadata(file).ok()?;
+        let problem = |detail: String| {
+            self.problems
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(SkippedFile {
+                    path: relative_path(&self.root, file),
+                    reason: SkipReason::Unreadable,
+                    detail: Some(format!("ignore file not used: {detail}")),
+                });
+            None
+        };
+        let text = match control_file::read(file, Links::Refuse) {
+            Ok(text) => text,
+            Err(e) => return problem(e.to_string()),
+        };
+        let mut builder = GitignoreBuilder::new(dir);
+        for line in text.lines() {
+            // A bad pattern is skipped, as git does.
+            let _ = builder.add_line(Some(file.to_path_buf()), line);
+        }
+        match builder.build() {
+            Ok(matcher) => Some(matcher),
+            Err(e) => problem(control_file::sanitize_message(&e.to_string())),
+        }
     }
 }
