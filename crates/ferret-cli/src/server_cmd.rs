@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
+use ferret_server::audit;
 use ferret_server::ServerConfig;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -47,7 +48,13 @@ pub enum AuditCommand {
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
     },
-    /// Write every entry as JSON lines (to standard output or FILE).
+    /// Append a signed checkpoint of the log's head to DATA_DIR/audit-checkpoints.jsonl now
+    /// (`ferret serve` does so every minute while the log grows).
+    Checkpoint {
+        #[command(flatten)]
+        source: ServerSource,
+    },
+    /// Write every entry as JSON lines, then a signed head line (to standard output or FILE).
     Export {
         #[command(flatten)]
         source: ServerSource,
@@ -91,53 +98,145 @@ pub fn run_serve(args: ServeArgs) -> Result<ExitCode> {
 pub fn run_admin(command: AdminCommand) -> Result<ExitCode> {
     match command {
         AdminCommand::Audit(AuditCommand::Verify {
-            file: Some(file), ..
+            file: Some(file),
+            source,
         }) => {
+            // With the server's key at hand (its data directory or key file), seals are checked
+            // too; without it, only the chain's shape and its head.
+            let config = config(&source)?;
+            let key_file = config
+                .key_file
+                .clone()
+                .unwrap_or_else(|| config.data_dir.join("server.key"));
+            let key = if key_file.is_file() {
+                Some(audit::AuditKey::from_server_key(
+                    &ferret_server::crypto::ServerKey::load_or_create(&key_file)?,
+                ))
+            } else {
+                None
+            };
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let mut entries = Vec::new();
+            let mut head: Option<audit::Checkpoint> = None;
             for (i, line) in text
                 .lines()
                 .enumerate()
                 .filter(|(_, l)| !l.trim().is_empty())
             {
-                entries.push(serde_json::from_str(line).with_context(|| {
-                    format!("{}:{}: not an audit entry", file.display(), i + 1)
-                })?);
+                let not_entry = || format!("{}:{}: not an audit entry", file.display(), i + 1);
+                anyhow::ensure!(head.is_none(), "{}: lines after the head line", not_entry());
+                let value: serde_json::Value =
+                    serde_json::from_str(line).with_context(not_entry)?;
+                if let Some(h) = value.get("head") {
+                    head = Some(serde_json::from_value(h.clone()).with_context(not_entry)?);
+                } else {
+                    entries.push(serde_json::from_value(value).with_context(not_entry)?);
+                }
             }
-            report_verification(ferret_server::audit::verify(&entries, None))
+            let Some(head) = head else {
+                return report_verification(Err(
+                    "the export has no head line (it is empty, or its end was cut off)".into(),
+                ));
+            };
+            // The export's own signed head: its key proves the file is whole, not who made it.
+            if !head.signed_by(&head.public_key) {
+                return report_verification(Err("the head line's signature is invalid".into()));
+            }
+            report_verification(audit::verify(
+                &entries,
+                Some((head.seq, &head.hash)),
+                key.as_ref(),
+                &[],
+            ))
         }
         AdminCommand::Audit(AuditCommand::Verify { source, .. }) => {
-            let config = config(&source)?;
+            let config = existing_config(&source)?;
+            let checkpoints =
+                audit::read_checkpoints(&config.data_dir.join(audit::CHECKPOINT_FILE))
+                    .map_err(anyhow::Error::msg)?;
             let result = runtime()?.block_on(async {
                 let state = ferret_server::AppState::open(config).await?;
-                let entries = ferret_server::audit::all(&state.db).await?;
-                let (seq, hash) = ferret_server::audit::head(&state.db).await?;
-                anyhow::Ok(ferret_server::audit::verify(&entries, Some((seq, &hash))))
+                let entries = audit::all(&state.db).await?;
+                let (seq, hash) = audit::head(&state.db).await?;
+                anyhow::Ok(audit::verify(
+                    &entries,
+                    Some((seq, &hash)),
+                    state.db.audit_key(),
+                    &checkpoints,
+                ))
             })?;
             report_verification(result)
         }
-        AdminCommand::Audit(AuditCommand::Export { source, output }) => {
-            let config = config(&source)?;
-            let entries = runtime()?.block_on(async {
+        AdminCommand::Audit(AuditCommand::Checkpoint { source }) => {
+            let config = existing_config(&source)?;
+            let path = config.data_dir.join(audit::CHECKPOINT_FILE);
+            let written = runtime()?.block_on(async {
                 let state = ferret_server::AppState::open(config).await?;
-                anyhow::Ok(ferret_server::audit::all(&state.db).await?)
+                let key = state.db.audit_key().context("no audit key")?.clone();
+                audit::checkpoint_now(&state.db, &key, &path).await
+            })?;
+            match written {
+                Some(c) => println!(
+                    "checkpoint of entry {} written to {}",
+                    c.seq,
+                    path.display()
+                ),
+                None => println!("the last checkpoint already covers the head"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        AdminCommand::Audit(AuditCommand::Export { source, output }) => {
+            let config = existing_config(&source)?;
+            let (entries, head) = runtime()?.block_on(async {
+                let state = ferret_server::AppState::open(config).await?;
+                let entries = audit::all(&state.db).await?;
+                let (seq, hash) = audit::head(&state.db).await?;
+                let key = state.db.audit_key().context("no audit key")?;
+                let head = key.checkpoint(seq, &hash, ferret_server::time::now());
+                anyhow::Ok((entries, head))
             })?;
             let mut text = String::new();
             for entry in &entries {
                 text.push_str(&serde_json::to_string(entry)?);
                 text.push('\n');
             }
+            text.push_str(&serde_json::json!({ "head": head }).to_string());
+            text.push('\n');
             crate::write_output(output.as_deref(), &text)?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn report_verification(result: Result<usize, String>) -> Result<ExitCode> {
+/// The server settings for an admin command on an existing installation: a data directory that
+/// does not exist is an error (it would otherwise be created, empty, and called intact).
+fn existing_config(source: &ServerSource) -> Result<ServerConfig> {
+    let config = config(source)?;
+    if config.database_url.is_none() && !config.data_dir.is_dir() {
+        anyhow::bail!(
+            "{}: no such data directory (pass --data-dir or --database-url)",
+            config.data_dir.display()
+        );
+    }
+    Ok(config)
+}
+
+fn report_verification(result: Result<audit::Verification, String>) -> Result<ExitCode> {
     match result {
-        Ok(n) => {
-            println!("audit log intact: {n} entries, hash chain verified");
+        Ok(report) => {
+            println!(
+                "audit log intact: {} entries, chain verified{}",
+                report.entries,
+                match report.anchored_through {
+                    Some((seq, _)) =>
+                        format!(", anchored by a signed checkpoint through entry {seq}"),
+                    None => String::new(),
+                }
+            );
+            for caveat in report.caveats() {
+                println!("note: {caveat}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(problem) => {

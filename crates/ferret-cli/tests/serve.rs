@@ -146,18 +146,87 @@ fn audit_log_verifies_exports_and_catches_tampering() {
         .status()
         .unwrap()
         .success());
-    // Hand-edit the export: verification fails and names the entry.
+    // Hand-edit the export: verification with the server's key fails and names the entry;
+    // without the key it says the seals were not checked.
     std::fs::write(&export, text.replacen("login.success", "login.failure", 1)).unwrap();
     let out = ferret()
         .args(["admin", "audit", "verify", "--file"])
         .arg(&export)
+        .arg("--data-dir")
+        .arg(&data)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("was modified"));
+    let out = ferret()
+        .args(["admin", "audit", "verify", "--file"])
+        .arg(&export)
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("does not hold"));
+    // A dropped last line (the head) or first entry, and an empty file, fail.
+    let lines: Vec<&str> = text.lines().collect();
+    for broken in [
+        lines[..lines.len() - 1].join("\n"),
+        lines[1..].join("\n"),
+        String::new(),
+    ] {
+        std::fs::write(&export, broken).unwrap();
+        let out = ferret()
+            .args(["admin", "audit", "verify", "--file"])
+            .arg(&export)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+    }
+    // A missing data directory is an error, not an empty "intact" log.
+    let out = ferret()
+        .args(["admin", "audit", "verify", "--data-dir"])
+        .arg(tmp.path().join("nowhere"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!tmp.path().join("nowhere").exists());
+
+    // A checkpoint anchors the log outside the database: rolling back the tail is caught.
+    let out = ferret()
+        .args(["admin", "audit", "checkpoint", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(data.join("audit-checkpoints.jsonl").is_file());
+
+    // Roll the log back: drop the newest entries and move the head to the survivor.
+    // The shorter chain is consistent on its own; the checkpoint outside the database is not.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let url = format!("sqlite://{}/ferret.db", data.display());
+        let db = ferret_server::db::Db::connect(&url, 1).await.unwrap();
+        db.execute_raw("DELETE FROM audit_log WHERE seq > 2")
+            .await
+            .unwrap();
+        db.execute_raw(
+            "UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_log WHERE seq = 2)",
+        )
+        .await
+        .unwrap();
+    });
+    let out = ferret()
+        .args(["admin", "audit", "verify", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("checkpoint"), "{err}");
 
     // Hand-edit the database: verification fails.
-    let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let url = format!("sqlite://{}/ferret.db", data.display());
         let db = ferret_server::db::Db::connect(&url, 1).await.unwrap();

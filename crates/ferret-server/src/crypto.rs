@@ -97,6 +97,13 @@ impl ServerKey {
         ServerKey(key)
     }
 
+    /// A key for one purpose (`label`), derived from this one: HMAC-SHA-256(key, label).
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("any key length works");
+        mac.update(label.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     /// HMAC-SHA-256 of `message` under this key, hex.
     pub fn mac(&self, message: &[u8]) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("any key length works");

@@ -30,11 +30,14 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     write_lock: Arc<Mutex<()>>,
+    /// Seals audit entries written through this handle (set from the server key).
+    audit_key: Option<Arc<crate::audit::AuditKey>>,
 }
 
 /// A write transaction; on SQLite it also holds the in-process writer lock until dropped.
 pub struct WriteTx {
     pub tx: Transaction<'static, Any>,
+    pub audit_key: Option<Arc<crate::audit::AuditKey>>,
     _guard: Option<OwnedMutexGuard<()>>,
 }
 
@@ -107,9 +110,20 @@ impl Db {
             pool,
             backend,
             write_lock: Arc::new(Mutex::new(())),
+            audit_key: None,
         };
         db.migrate().await?;
         Ok(db)
+    }
+
+    /// Audit entries written through this handle are sealed with `key`.
+    pub fn with_audit_key(mut self, key: crate::audit::AuditKey) -> Db {
+        self.audit_key = Some(Arc::new(key));
+        self
+    }
+
+    pub fn audit_key(&self) -> Option<&crate::audit::AuditKey> {
+        self.audit_key.as_deref()
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -127,7 +141,11 @@ impl Db {
             Backend::Postgres => None,
         };
         let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx {
+            tx,
+            audit_key: self.audit_key.clone(),
+            _guard: guard,
+        })
     }
 
     async fn migrate(&self) -> anyhow::Result<()> {

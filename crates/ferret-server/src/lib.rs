@@ -71,6 +71,7 @@ impl AppState {
 
     /// Builds the state from parts (tests use an ephemeral key).
     pub fn with(db: Db, key: ServerKey, config: ServerConfig) -> AppState {
+        let db = db.with_audit_key(audit::AuditKey::from_server_key(&key));
         let limits = Limits {
             per_ip: RateLimiter::new(config.rate_per_ip),
             per_token: RateLimiter::new(config.rate_per_token),
@@ -106,6 +107,7 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!(address = %listener.local_addr()?, backend = ?state.db.backend(), "ferret server listening");
+    tokio::spawn(checkpoint_audit_log(state.clone()));
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -113,6 +115,28 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server failed")
+}
+
+/// How often the audit log's head is checkpointed outside the database.
+const AUDIT_CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Appends a signed checkpoint of the audit log's head to the data directory's checkpoint file
+/// (and the log) every minute while the head moves.
+async fn checkpoint_audit_log(state: AppState) {
+    let path = state.config.data_dir.join(audit::CHECKPOINT_FILE);
+    let Some(key) = state.db.audit_key().cloned() else {
+        return;
+    };
+    if let Err(e) = std::fs::create_dir_all(&state.config.data_dir) {
+        tracing::error!(error = %e, "cannot create the data directory for audit checkpoints");
+    }
+    let mut ticker = tokio::time::interval(AUDIT_CHECKPOINT_EVERY);
+    loop {
+        ticker.tick().await;
+        if let Err(e) = audit::checkpoint_now(&state.db, &key, &path).await {
+            tracing::error!(error = %e, "cannot checkpoint the audit log");
+        }
+    }
 }
 
 async fn shutdown_signal() {

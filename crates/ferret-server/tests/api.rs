@@ -1249,11 +1249,25 @@ async fn audit_log_records_and_detects_tampering(s: TestServer) {
     ] {
         assert!(kinds.contains(&expected), "{expected} in {kinds:?}");
     }
+    let key = s.state.db.audit_key().unwrap();
     let verify = |entries: &[audit::Entry], head: &(i64, String)| {
-        audit::verify(entries, Some((head.0, &head.1)))
+        audit::verify(entries, Some((head.0, &head.1)), Some(key), &[])
     };
     let head = audit::head(&s.state.db).await.unwrap();
-    assert_eq!(verify(&all, &head), Ok(all.len()));
+    let report = verify(&all, &head).unwrap();
+    assert_eq!((report.entries, report.legacy), (all.len(), 0));
+
+    // A database writer re-seals an edited entry and everything after it with plain SHA-256
+    // and moves the head: without the server key the result does not verify.
+    let mut forged = all.clone();
+    forged[2].action = "nothing.happened".into();
+    let mut prev = forged[1].hash.clone();
+    for entry in &mut forged[2..] {
+        entry.prev_hash = prev;
+        entry.hash = entry.compute_hash(None);
+        prev = entry.hash.clone();
+    }
+    assert!(verify(&forged, &(head.0, prev)).is_err());
 
     // Edit one entry by hand.
     s.sql("UPDATE audit_log SET ip = '10.9.9.9' WHERE seq = 3")

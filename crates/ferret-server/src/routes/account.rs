@@ -74,7 +74,7 @@ pub async fn signup(
         .is_some();
     if exists {
         audit::record(
-            &mut tx.tx,
+            &mut tx,
             &anonymous(&client),
             None,
             "signup.duplicate",
@@ -114,7 +114,7 @@ pub async fn signup(
             ..anonymous(&client)
         };
         audit::record(
-            &mut tx.tx,
+            &mut tx,
             &actor,
             Some(&workspace_id),
             "account.create",
@@ -255,7 +255,7 @@ pub async fn login(
         ..anonymous(&client)
     };
     audit::record(
-        &mut tx.tx,
+        &mut tx,
         &actor,
         None,
         "login.success",
@@ -264,7 +264,7 @@ pub async fn login(
     )
     .await?;
     audit::record(
-        &mut tx.tx,
+        &mut tx,
         &actor,
         None,
         "session.create",
