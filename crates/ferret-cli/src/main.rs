@@ -15,7 +15,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use ferret_core::Severity;
+use ferret_core::{Confidence, Severity};
+use ferret_engine::selection::RuleFilter;
 use ferret_engine::source::history::{ChangeSet, CommitSelection};
 use ferret_engine::source::tree::{Progress, SkipReason};
 use ferret_engine::{Baseline, Config, ScanReport, ScanSettings, Scanner};
@@ -114,6 +115,30 @@ struct CommonScanArgs {
     /// Remote repositories: give up if cloning takes longer than this many seconds.
     #[arg(long, value_name = "SECONDS")]
     clone_timeout: Option<u64>,
+    /// Run only these analyzers (secrets, config), rule ids or rule-id prefixes ending in *
+    /// (comma-separated or repeated), e.g. `--select secrets` in pre-commit.
+    #[arg(long, value_name = "SELECTORS", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Never run these analyzers, rule ids or prefixes (wins over --select).
+    #[arg(long, value_name = "SELECTORS", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Report only findings of at least this confidence (low, medium, high).
+    #[arg(long, value_name = "LEVEL", value_parser = parse_confidence)]
+    min_confidence: Option<Confidence>,
+    /// Report only findings of at least this severity (info, low, medium, high, critical).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    min_severity: Option<Severity>,
+}
+
+impl CommonScanArgs {
+    fn filter(&self) -> RuleFilter {
+        RuleFilter {
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            min_confidence: self.min_confidence,
+            min_severity: self.min_severity,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -129,6 +154,9 @@ struct ScanArgs {
     /// Report only findings whose fingerprint is not in this baseline file.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Always exit 0 when the scan ran, whatever it found (report without failing).
+    #[arg(long)]
+    exit_zero: bool,
     /// Exit 1 only for findings of at least this severity.
     #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_severity)]
     fail_on: Severity,
@@ -187,6 +215,10 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
     text.parse::<Severity>().map_err(|e| e.to_string())
 }
 
+fn parse_confidence(text: &str) -> Result<Confidence, String> {
+    text.parse::<Confidence>().map_err(|e| e.to_string())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
@@ -217,7 +249,7 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
     let root = &common.path;
     if remote::is_remote(root) {
         let url = root.to_string_lossy();
-        let report = remote::scan(&remote::RemoteRequest {
+        let mut report = remote::scan(&remote::RemoteRequest {
             url: &url,
             reference: common.reference.as_deref(),
             history: common.history,
@@ -229,9 +261,18 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
             max_file_size: common.max_file_size,
             show_secrets,
         })?;
-        // Rule metadata for reports comes from the local configuration.
+        // Rule metadata for reports, and the selection, come from the local configuration.
         let config = Config::discover(Path::new("."), common.config.as_deref())?;
-        let scanner = Scanner::new(Path::new("."), &config, &ScanSettings::default())?;
+        let filter = common.filter();
+        let scanner = Scanner::new(
+            Path::new("."),
+            &config,
+            &ScanSettings {
+                filter: filter.clone(),
+                ..ScanSettings::default()
+            },
+        )?;
+        report.findings.retain(|f| filter.reports(f));
         return Ok((report, scanner));
     }
     if std::fs::symlink_metadata(root).is_err() {
@@ -242,6 +283,7 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
         max_file_size: common.max_file_size,
         show_secrets,
         all_provenance: common.all_provenance,
+        filter: common.filter(),
         ..ScanSettings::default()
     };
     if let Some(threads) = common.threads {
@@ -326,7 +368,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         let summary = upload::upload(&args.upload, &args.common.path, &report)?;
         eprintln!("ferret: {summary}");
     }
-    let failing = report.findings.iter().any(|f| f.severity >= args.fail_on);
+    let failing = !args.exit_zero && report.findings.iter().any(|f| f.severity >= args.fail_on);
     Ok(if failing {
         ExitCode::from(1)
     } else {
@@ -407,14 +449,15 @@ fn run_rules_list(format: Format, config: Option<&Path>) -> Result<ExitCode> {
         _ => {
             let width = specs.iter().map(|s| s.id.len()).max().unwrap_or(2);
             let mut out = format!(
-                "{:<width$}  {:<8}  {:<16}  NAME\n",
-                "ID", "SEVERITY", "PROVIDER"
+                "{:<width$}  {:<8}  {:<10}  {:<16}  NAME\n",
+                "ID", "SEVERITY", "CONFIDENCE", "PROVIDER"
             );
             for s in &specs {
                 out.push_str(&format!(
-                    "{:<width$}  {:<8}  {:<16}  {}\n",
+                    "{:<width$}  {:<8}  {:<10}  {:<16}  {}\n",
                     s.id,
                     s.severity.as_str(),
+                    s.confidence.as_str(),
                     s.provider,
                     s.name
                 ));
@@ -422,9 +465,10 @@ fn run_rules_list(format: Format, config: Option<&Path>) -> Result<ExitCode> {
             let checks = config_checks();
             for r in &checks {
                 out.push_str(&format!(
-                    "{:<width$}  {:<8}  {:<16}  {}\n",
+                    "{:<width$}  {:<8}  {:<10}  {:<16}  {}\n",
                     r.id,
                     r.severity.as_str(),
+                    r.confidence.as_str(),
                     r.provider,
                     r.name
                 ));

@@ -588,3 +588,54 @@ fn fifos_and_devices_as_control_files_are_errors_or_skipped_never_a_hang() {
         );
     }
 }
+
+#[test]
+fn select_ignore_and_floors_choose_what_runs_and_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.env",
+        format!("GITHUB_TOKEN={}\n", github_token()),
+    );
+    write(
+        dir.path(),
+        "Dockerfile",
+        format!("FROM ubuntu:latest\nENV TOKEN={}\n", stripe_key()),
+    );
+    let rules = |extra: &[&str]| -> Vec<String> {
+        let (report, _) = json_scan(dir.path(), extra);
+        let mut ids: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let all = rules(&[]);
+    assert!(all.iter().any(|r| r.starts_with("dockerfile-")), "{all:?}");
+    let secrets = rules(&["--select", "secrets"]);
+    assert_eq!(secrets, ["github-pat-classic", "stripe-live-secret-key"]);
+    let config = rules(&["--select", "config"]);
+    assert!(
+        !config.is_empty() && config.iter().all(|r| r.starts_with("dockerfile-")),
+        "{config:?}"
+    );
+    // A configuration finding on a secret's line never shows it, even with secrets unselected.
+    let (report, _) = json_scan(dir.path(), &["--select", "config"]);
+    assert!(!report.to_string().contains(&stripe_key()[8..]));
+    assert_eq!(
+        rules(&["--select", "secrets", "--ignore", "stripe-*"]),
+        ["github-pat-classic"]
+    );
+    let floor = rules(&["--min-severity", "critical"]);
+    assert!(floor.len() < all.len(), "{floor:?}");
+    let out = ferret(&["scan", ".", "--select", "secretz"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("secretz"));
+    let out = ferret(&["scan", ".", "--exit-zero"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("github-pat-classic"));
+}

@@ -27,6 +27,7 @@ pub mod keywords;
 pub mod misconfig;
 pub mod scan;
 pub mod secrets;
+pub mod selection;
 pub mod source;
 pub mod suppress;
 pub mod text;

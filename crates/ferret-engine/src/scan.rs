@@ -6,6 +6,7 @@ use crate::config::{Config, ConfigError};
 use crate::keywords::SharedKeywords;
 use crate::misconfig::ConfigAnalyzer;
 use crate::secrets::{builtin_rule_specs, SecretAnalyzer, SecretMatcher};
+use crate::selection::RuleFilter;
 use crate::source::history::{self, ChangeSet, CommitSelection, HistoryBlob};
 use crate::source::tree::{Progress, SkipReason, SkippedFile, TreeEntry, TreeWalk};
 use crate::suppress::line_suppresses;
@@ -31,6 +32,8 @@ pub struct ScanSettings {
     /// History scans: list every selected commit that contains each finding, not only the one
     /// that introduced it.
     pub all_provenance: bool,
+    /// Which rules run and which findings are reported.
+    pub filter: RuleFilter,
 }
 
 impl Default for ScanSettings {
@@ -40,6 +43,7 @@ impl Default for ScanSettings {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             show_secrets: false,
             all_provenance: false,
+            filter: RuleFilter::default(),
         }
     }
 }
@@ -72,6 +76,8 @@ pub enum ScanError {
     Rules(String),
     #[error("{0}")]
     History(String),
+    #[error("{0}")]
+    Selection(String),
 }
 
 /// Analyzers plus the settings to run them over sources.
@@ -82,6 +88,7 @@ pub struct Scanner {
     /// Configuration-check ids disabled by the config, and their severity overrides (secret
     /// rules apply both when they are compiled).
     disabled: Vec<String>,
+    filter: RuleFilter,
     severity: std::collections::BTreeMap<String, ferret_core::Severity>,
     excludes: Option<Gitignore>,
     max_file_size: u64,
@@ -98,10 +105,34 @@ impl Scanner {
         settings: &ScanSettings,
     ) -> Result<Scanner, ScanError> {
         let config_checks: Vec<String> = ConfigAnalyzer.rules().into_iter().map(|r| r.id).collect();
-        let specs = config.secret_rules(
+        let mut specs = config.secret_rules(
             builtin_rule_specs().map_err(ScanError::Rules)?,
             &config_checks,
         )?;
+        let filter = &settings.filter;
+        if !filter.is_empty() {
+            let mut all = ConfigAnalyzer.rules();
+            all.extend(specs.iter().map(|s| RuleInfo {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                category: ferret_core::Category::Secret,
+                provider: s.provider.clone(),
+                severity: s.severity,
+                confidence: s.confidence,
+                description: s.description.clone(),
+                remediation: s.remediation.clone(),
+            }));
+            filter.validate(&all).map_err(ScanError::Selection)?;
+        }
+        let config_runs = config_checks
+            .iter()
+            .any(|id| filter.runs(id, ferret_core::Category::Config));
+        // Secret rules that are not selected are not even compiled — unless configuration
+        // checks run, whose snippets every secret value must still be masked in (their own
+        // findings are then dropped by the filter).
+        if !config_runs {
+            specs.retain(|s| filter.runs(&s.id, ferret_core::Category::Secret));
+        }
         let matcher = SecretMatcher::new(specs).map_err(|e| ScanError::Rules(e.to_string()))?;
         let secrets = SecretAnalyzer::new(matcher)
             .with_allowlist(config.allow_values.clone(), config.allow_regexes()?)
@@ -126,13 +157,17 @@ impl Scanner {
                 problem: format!("invalid exclude patterns: {e}"),
             })?)
         };
-        let analyzers: Vec<Box<dyn Analyzer>> = vec![Box::new(secrets), Box::new(ConfigAnalyzer)];
+        let mut analyzers: Vec<Box<dyn Analyzer>> = vec![Box::new(secrets)];
+        if config_runs {
+            analyzers.push(Box::new(ConfigAnalyzer));
+        }
         let lists: Vec<_> = analyzers.iter().map(|a| a.keywords()).collect();
         let keywords = SharedKeywords::new(&lists).map_err(ScanError::Rules)?;
         Ok(Scanner {
             analyzers,
             keywords,
             disabled: config.disable.clone(),
+            filter: filter.clone(),
             severity: config.severity.clone(),
             excludes,
             max_file_size: settings
@@ -168,7 +203,10 @@ impl Scanner {
                 finding.severity = *severity;
             }
         }
+        // Masking comes before the filter: a finding that is not reported still hides its value
+        // in the snippets of those that are.
         mask_across_findings(&mut findings);
+        findings.retain(|f| self.filter.reports(f));
         if findings.is_empty() || memchr::memmem::find(content, b"ferret:ignore").is_none() {
             return (findings, 0);
         }

@@ -65,9 +65,14 @@ fn render_finding(out: &mut String, style: &Style, finding: &Finding) {
         "{}:{}",
         finding.location.start_line, finding.location.start_column
     );
+    // Confidence is shown when it is not high: it tells how likely a finding is real.
+    let confidence = match finding.confidence {
+        ferret_core::Confidence::High => String::new(),
+        other => format!(" ({} confidence)", other.as_str()),
+    };
     let _ = writeln!(
         out,
-        "  {:>8}  {}  {}  {}",
+        "  {:>8}  {}  {}  {}{confidence}",
         location,
         style.severity(finding.severity),
         style.paint("1", &finding.rule_id),

@@ -1,0 +1,116 @@
+//! Which rules run and which findings are reported: `--select` / `--ignore` by analyzer or rule
+//! id (ruff style), and `--min-confidence` / `--min-severity` floors.
+//!
+//! A selector is an analyzer name (`secrets`, `config`), a rule id, or a rule-id prefix ending in
+//! `*` (`aws-*`, `gha-*`). `select` empty means everything; `ignore` wins over `select`. A
+//! selector that matches no rule is an error (it is usually a typo).
+
+use crate::analyzer::RuleInfo;
+use ferret_core::{Category, Confidence, Finding, Severity};
+
+/// The selection and the reporting floors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleFilter {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub min_confidence: Option<Confidence>,
+    pub min_severity: Option<Severity>,
+}
+
+/// The analyzer a selector such as `secrets` names.
+fn analyzer_category(selector: &str) -> Option<Category> {
+    match selector {
+        "secrets" | "secret" => Some(Category::Secret),
+        "config" | "iac" | "misconfig" => Some(Category::Config),
+        _ => None,
+    }
+}
+
+fn matches(selector: &str, id: &str, category: Category) -> bool {
+    if let Some(wanted) = analyzer_category(selector) {
+        return wanted == category;
+    }
+    match selector.strip_suffix('*') {
+        Some(prefix) => id.starts_with(prefix),
+        None => selector == id,
+    }
+}
+
+impl RuleFilter {
+    /// Checks that every selector names at least one of `rules`.
+    pub fn validate(&self, rules: &[RuleInfo]) -> Result<(), String> {
+        for selector in self.select.iter().chain(&self.ignore) {
+            if !rules.iter().any(|r| matches(selector, &r.id, r.category)) {
+                return Err(format!(
+                    "'{selector}' names no rule (use an analyzer — secrets, config — a rule id from `ferret rules list`, or a prefix ending in *)"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the rule runs at all.
+    pub fn runs(&self, id: &str, category: Category) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|s| matches(s, id, category)))
+            && !self.ignore.iter().any(|s| matches(s, id, category))
+    }
+
+    /// Whether a finding is reported.
+    pub fn reports(&self, finding: &Finding) -> bool {
+        self.runs(&finding.rule_id, finding.category)
+            && self.min_confidence.is_none_or(|c| finding.confidence >= c)
+            && self.min_severity.is_none_or(|s| finding.severity >= s)
+    }
+
+    /// Whether nothing is filtered.
+    pub fn is_empty(&self) -> bool {
+        *self == RuleFilter::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(id: &str, category: Category) -> RuleInfo {
+        RuleInfo {
+            id: id.into(),
+            name: id.into(),
+            category,
+            provider: "p".into(),
+            severity: Severity::High,
+            confidence: Confidence::High,
+            description: "d".into(),
+            remediation: "r".into(),
+        }
+    }
+
+    #[test]
+    fn selects_by_analyzer_id_and_prefix() {
+        let rules = [
+            rule("aws-access-key-id", Category::Secret),
+            rule("jwt", Category::Secret),
+            rule("gha-template-injection", Category::Config),
+        ];
+        let filter = RuleFilter {
+            select: vec!["secrets".into()],
+            ignore: vec!["jwt".into()],
+            ..RuleFilter::default()
+        };
+        assert!(filter.validate(&rules).is_ok());
+        assert!(filter.runs("aws-access-key-id", Category::Secret));
+        assert!(!filter.runs("jwt", Category::Secret));
+        assert!(!filter.runs("gha-template-injection", Category::Config));
+        let prefix = RuleFilter {
+            select: vec!["gha-*".into()],
+            ..RuleFilter::default()
+        };
+        assert!(prefix.runs("gha-template-injection", Category::Config));
+        assert!(!prefix.runs("jwt", Category::Secret));
+        let typo = RuleFilter {
+            select: vec!["secretz".into()],
+            ..RuleFilter::default()
+        };
+        assert!(typo.validate(&rules).unwrap_err().contains("secretz"));
+    }
+}
