@@ -639,3 +639,100 @@ fn select_ignore_and_floors_choose_what_runs_and_is_reported() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("github-pat-classic"));
 }
+
+/// Standard base64, for building encoded fixtures.
+fn base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n = chunk.iter().fold(0u32, |acc, &b| acc << 8 | b as u32) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn encoded_secrets_are_decoded_found_and_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = github_token();
+    let docker = format!(
+        "{{\"auths\":{{\"ghcr.io\":{{\"auth\":\"{}\"}}}}}}",
+        base64(b"ci:Xk9mQ2vL8pR4tWn6Yb3Hs7Jd")
+    );
+    write(
+        dir.path(),
+        "k8s/secret.yaml",
+        format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  token: {}\n  .dockerconfigjson: {}\n",
+            base64(token.as_bytes()),
+            base64(docker.as_bytes())
+        ),
+    );
+    let aws_secret = "Xk9mQ2vL8pR4t/Wn6Yb3Hs7Jd5F/c1Ge0Ua8Zi2K";
+    write(
+        dir.path(),
+        "escaped.json",
+        format!(
+            "{{\"aws_secret_access_key\": \"{}\"}}\n",
+            aws_secret.replace('/', "\\/")
+        ),
+    );
+    let password = "Xk9#mP2$vL8qR4tW";
+    write(
+        dir.path(),
+        "query.txt",
+        format!(
+            "https://api.acme.io/login?db_password={}\n",
+            password.replace('#', "%23").replace('$', "%24")
+        ),
+    );
+    let account_key = format!("{}==", "q8X7Lm2pZr7Tw4kV9yBa".repeat(5).get(..86).unwrap());
+    write(
+        dir.path(),
+        "conn.py",
+        format!(
+            "conn = \"DefaultEndpointsProtocol=https;AccountName=acmeprod;\" +\n    \"AccountKey={account_key};EndpointSuffix=core.windows.net\"\n"
+        ),
+    );
+    let (report, _) = json_scan(dir.path(), &["--select", "secrets"]);
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().unwrap().to_string(),
+                f["rule_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("k8s/secret.yaml", "github-pat-classic"),
+        ("k8s/secret.yaml", "docker-config-auth"),
+        ("escaped.json", "aws-secret-access-key"),
+        ("query.txt", "generic-secret-assignment"),
+        ("conn.py", "azure-storage-connection-string"),
+    ] {
+        assert!(
+            found.contains(&(expected.0.to_string(), expected.1.to_string())),
+            "{expected:?} not in {found:?}"
+        );
+    }
+    // Neither the values nor their encoded spellings reach the report.
+    let text = report.to_string();
+    for hidden in [
+        token[6..].to_string(),
+        base64(token.as_bytes())[8..].to_string(),
+        aws_secret.replace('/', "\\\\/")[6..20].to_string(),
+        account_key[10..30].to_string(),
+        "mP2%24vL8q".to_string(),
+    ] {
+        assert!(!text.contains(&hidden), "{hidden} in {text}");
+    }
+}

@@ -1,7 +1,7 @@
 //! The secrets [`Analyzer`]: turns matcher spans into findings with locations, redacted
 //! snippets and fingerprints, after the user's allowlist.
 
-use super::{SecretMatcher, SecretRuleSpec};
+use super::{decode, SecretMatch, SecretMatcher, SecretRuleSpec};
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::keywords::Keyword;
 use crate::text::LineIndex;
@@ -65,39 +65,94 @@ fn info(spec: &SecretRuleSpec) -> RuleInfo {
 
 impl Analyzer for SecretAnalyzer {
     fn keywords(&self) -> Vec<Keyword> {
-        self.matcher.keywords()
+        let mut keywords = self.matcher.keywords();
+        // Markers of encoded content, numbered after the rules' keywords.
+        keywords.extend(decode::TRIGGERS.iter().map(|t| Keyword {
+            text: t.as_bytes().to_vec(),
+            case_sensitive: false,
+        }));
+        keywords
     }
 
     fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>) {
-        let matches = match file.keyword_hits {
-            Some(hits) => self.matcher.find_at(file.content, hits),
-            None => self.matcher.find(file.content),
+        let rule_keywords = self.matcher.keywords().len();
+        let (mut matches, encoded) = match file.keyword_hits {
+            Some(hits) => {
+                let (rules, triggers): (Vec<_>, Vec<_>) =
+                    hits.iter().partition(|h| h.keyword < rule_keywords);
+                (
+                    self.matcher.find_at(file.content, &rules),
+                    !triggers.is_empty(),
+                )
+            }
+            None => (self.matcher.find(file.content), true),
         };
-        if matches.is_empty() {
-            return;
-        }
-        let matches: Vec<_> = matches
-            .into_iter()
-            .filter(|m| !self.allowed(&file.content[m.secret.clone()]))
-            .collect();
-        // Every value found in the file (pair partners too) is masked in every snippet, not
-        // just the one matched.
+        matches.retain(|m| !self.allowed(&file.content[m.secret.clone()]));
         let text_of = |span: &std::ops::Range<usize>| {
             String::from_utf8_lossy(&file.content[span.clone()]).into_owned()
         };
-        let values: Vec<Vec<String>> = matches
-            .iter()
+        // Each hit: the match, its value(s) — pair partners too — and, for a value found
+        // decoded, the encoded text standing in the file.
+        let mut hits: Vec<(SecretMatch, Vec<String>)> = matches
+            .into_iter()
             .map(|m| {
-                std::iter::once(&m.secret)
+                let values = std::iter::once(&m.secret)
                     .chain(&m.partner)
                     .map(text_of)
-                    .collect()
+                    .collect();
+                (m, values)
             })
             .collect();
-        let mask = ValueMask::new(&values.concat());
+        if encoded {
+            let mut seen: std::collections::HashSet<(usize, String)> = hits
+                .iter()
+                .map(|(m, values)| (m.rule, values[0].clone()))
+                .collect();
+            for view in decode::views(file.content, 2) {
+                for m in self.matcher.find(&view.text) {
+                    let value = String::from_utf8_lossy(&view.text[m.secret.clone()]).into_owned();
+                    if self.allowed(value.as_bytes()) || !seen.insert((m.rule, value.clone())) {
+                        continue;
+                    }
+                    let original = view.original(&m.secret);
+                    let encoded = text_of(&original);
+                    hits.push((
+                        SecretMatch {
+                            rule: m.rule,
+                            secret: original,
+                            partner: None,
+                        },
+                        vec![value, encoded],
+                    ));
+                }
+            }
+        }
+        // A provider rule that recognises the decoded value beats a generic rule that only saw
+        // the encoded text at the same place.
+        let decoded_spans: Vec<std::ops::Range<usize>> = hits
+            .iter()
+            .filter(|(m, v)| v.len() > 1 && m.partner.is_none())
+            .map(|(m, _)| m.secret.clone())
+            .collect();
+        if !decoded_spans.is_empty() {
+            hits.retain(|(m, v)| {
+                let generic = self.matcher.rules()[m.rule].spec.generic;
+                !(generic
+                    && v.len() == 1
+                    && decoded_spans
+                        .iter()
+                        .any(|d| d.start < m.secret.end && m.secret.start < d.end))
+            });
+        }
+        if hits.is_empty() {
+            return;
+        }
+        // Every value found in the file is masked in every snippet, not just the one matched.
+        let mask = ValueMask::new(&hits.iter().flat_map(|(_, v)| v.clone()).collect::<Vec<_>>());
         let index = LineIndex::new(file.content);
-        for (m, masked_values) in matches.iter().zip(values) {
-            let value = &file.content[m.secret.clone()];
+        for (m, masked_values) in hits {
+            // The value as decoded (the text in the file for plain matches).
+            let value = masked_values[0].as_bytes();
             let spec = &self.matcher.rules()[m.rule].spec;
             let (start_line, start_column) = index.position(m.secret.start);
             let (end_line, end_column) = index.position(m.secret.end);
@@ -124,13 +179,9 @@ impl Analyzer for SecretAnalyzer {
                 remediation: spec.remediation.clone(),
                 fingerprint: fingerprint(&spec.id, file.path, value),
                 // A pair shows both halves, the partner first (`ID SECRET`).
-                secret: self.show_secrets.then(|| {
-                    masked_values
-                        .iter()
-                        .rev()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                secret: self.show_secrets.then(|| match &m.partner {
+                    Some(_) => format!("{} {}", masked_values[1], masked_values[0]),
+                    None => masked_values[0].clone(),
                 }),
                 provenance: None,
                 occurrences: Vec::new(),

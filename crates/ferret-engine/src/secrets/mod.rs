@@ -8,6 +8,7 @@
 //! generic one and the same secret at the same place is reported once.
 
 mod analyzer;
+pub mod decode;
 pub mod filters;
 mod rule;
 

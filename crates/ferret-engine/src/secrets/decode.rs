@@ -1,0 +1,317 @@
+//! Decoded views of a file, for secrets that do not stand in it as plain text: base64 values of
+//! a Kubernetes `Secret`'s `data:` (and, nested, the registry credentials of a
+//! `.dockerconfigjson`), JSON-escaped strings (`a\/b`, `\u002f`), URL-encoded values (`%2F`)
+//! and string literals split over lines (`"AccountName=x;" +\n "AccountKey=…"`).
+//!
+//! Each view maps every decoded byte back to the original bytes it came from, so a secret found
+//! in a view is reported at its real place, and its encoded spelling is masked in snippets.
+
+use base64::Engine;
+use std::ops::Range;
+
+/// Literal markers (ASCII case-insensitive) that make a file worth decoding; they join the
+/// shared keyword pass, so files without any cost nothing.
+pub const TRIGGERS: &[&str] = &[
+    "kind: secret",
+    "\\/",
+    "\\u00",
+    // Percent-encoded URL-reserved characters: `! # $ & ' ( ) * + , / : ; = ? @ [ ]`.
+    "%21",
+    "%23",
+    "%24",
+    "%26",
+    "%27",
+    "%28",
+    "%29",
+    "%2a",
+    "%2b",
+    "%2c",
+    "%2f",
+    "%3a",
+    "%3b",
+    "%3d",
+    "%3f",
+    "%40",
+    "%5b",
+    "%5d",
+    "accountkey=",
+    "sharedaccesskey=",
+];
+
+/// Decoded text and, for each of its bytes, the original range it came from.
+pub struct View {
+    pub text: Vec<u8>,
+    origin: Vec<Range<usize>>,
+}
+
+impl View {
+    /// The original range of decoded bytes `span`.
+    pub fn original(&self, span: &Range<usize>) -> Range<usize> {
+        let start = self.origin[span.start].start;
+        let end = self.origin[span.end.max(span.start + 1) - 1].end;
+        start..end.max(start)
+    }
+}
+
+/// Builds views for `content`; `depth` limits decoding inside decoded text.
+pub fn views(content: &[u8], depth: u8) -> Vec<View> {
+    let mut out = Vec::new();
+    let lower_has = |needle: &str| {
+        content
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    if lower_has("kind: secret") {
+        out.extend(kubernetes_secret_data(content));
+    }
+    if lower_has("\\/") || lower_has("\\u00") {
+        out.extend(per_line(content, json_unescape));
+    }
+    if TRIGGERS
+        .iter()
+        .filter(|t| t.starts_with('%'))
+        .any(|t| lower_has(t))
+    {
+        out.extend(per_line(content, percent_decode));
+    }
+    if lower_has("accountkey=") || lower_has("sharedaccesskey=") {
+        out.extend(joined_string_literals(content));
+    }
+    if depth > 1 {
+        // Decoded text may hold encoded values itself (a `.dockerconfigjson`'s auth entries).
+        let nested: Vec<View> = out
+            .iter()
+            .flat_map(|view| {
+                views(&view.text, depth - 1).into_iter().map(|inner| View {
+                    origin: inner.origin.iter().map(|r| view.original(r)).collect(),
+                    text: inner.text,
+                })
+            })
+            .collect();
+        out.extend(nested);
+    }
+    out
+}
+
+/// `key: BASE64` lines under `data:` in a YAML document of kind `Secret`.
+fn kubernetes_secret_data(content: &[u8]) -> Vec<View> {
+    let mut out = Vec::new();
+    let mut data_indent: Option<usize> = None;
+    let mut offset = 0;
+    for line in content.split_inclusive(|&b| b == b'\n') {
+        let start = offset;
+        offset += line.len();
+        let text = String::from_utf8_lossy(line);
+        let trimmed = text.trim_end();
+        let indent = trimmed.len() - trimmed.trim_start().len();
+        if trimmed.trim_start() == "data:" {
+            data_indent = Some(indent);
+            continue;
+        }
+        let Some(base) = data_indent else {
+            continue;
+        };
+        if trimmed.trim().is_empty() {
+            continue;
+        }
+        if indent <= base {
+            data_indent = None;
+            continue;
+        }
+        let Some((_, value)) = trimmed.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().trim_matches(['"', '\'']);
+        if value.len() < 8 {
+            continue;
+        }
+        let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(value) else {
+            continue;
+        };
+        let Some(at) = memchr::memmem::find(line, value.as_bytes()) else {
+            continue;
+        };
+        let span = start + at..start + at + value.len();
+        out.push(View {
+            origin: vec![span; decoded.len()],
+            text: decoded,
+        });
+    }
+    out
+}
+
+/// One view per line that `decode` changes.
+fn per_line(content: &[u8], decode: fn(&[u8], usize) -> Option<View>) -> Vec<View> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in content.split_inclusive(|&b| b == b'\n') {
+        if let Some(view) = decode(line, offset) {
+            out.push(view);
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// JSON string escapes undone: `\/`, `\"`, `\\`, `\uXXXX` (ASCII).
+fn json_unescape(line: &[u8], offset: usize) -> Option<View> {
+    let mut text = Vec::with_capacity(line.len());
+    let mut origin = Vec::with_capacity(line.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < line.len() {
+        let at = offset + i;
+        if line[i] == b'\\' && i + 1 < line.len() {
+            match line[i + 1] {
+                c @ (b'/' | b'"' | b'\\') => {
+                    text.push(c);
+                    origin.push(at..at + 2);
+                    i += 2;
+                    changed = true;
+                    continue;
+                }
+                b'u' if i + 6 <= line.len() => {
+                    let hex = std::str::from_utf8(&line[i + 2..i + 6]).ok();
+                    if let Some(c) = hex
+                        .and_then(|h| u8::from_str_radix(h.get(2..)?, 16).ok())
+                        .filter(|c| c.is_ascii() && hex.is_some_and(|h| h.starts_with("00")))
+                    {
+                        text.push(c);
+                        origin.push(at..at + 6);
+                        i += 6;
+                        changed = true;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+        }
+        text.push(line[i]);
+        origin.push(at..at + 1);
+        i += 1;
+    }
+    changed.then_some(View { text, origin })
+}
+
+/// `%XX` sequences decoded.
+fn percent_decode(line: &[u8], offset: usize) -> Option<View> {
+    let mut text = Vec::with_capacity(line.len());
+    let mut origin = Vec::with_capacity(line.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < line.len() {
+        let at = offset + i;
+        if line[i] == b'%' && i + 3 <= line.len() {
+            let byte = std::str::from_utf8(&line[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(byte) = byte {
+                text.push(byte);
+                origin.push(at..at + 3);
+                i += 3;
+                changed = true;
+                continue;
+            }
+        }
+        text.push(line[i]);
+        origin.push(at..at + 1);
+        i += 1;
+    }
+    changed.then_some(View { text, origin })
+}
+
+/// String literals continued on the next line (`"…" +` / `"…" \` / adjacent literals) joined,
+/// with the quotes, operator and line break between them removed.
+fn joined_string_literals(content: &[u8]) -> Vec<View> {
+    let mut text = Vec::with_capacity(content.len());
+    let mut origin = Vec::with_capacity(content.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < content.len() {
+        if let Some(skip) = continuation_at(&content[i..]) {
+            i += skip;
+            changed = true;
+            continue;
+        }
+        text.push(content[i]);
+        origin.push(i..i + 1);
+        i += 1;
+    }
+    if changed {
+        vec![View { text, origin }]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Length of `"` [spaces] [`+` | `\` | `&` | `.`] [spaces] newline [spaces] [`+` | `&` | `.`]
+/// [spaces] `"` at the start of `rest`, if that is what it holds.
+fn continuation_at(rest: &[u8]) -> Option<usize> {
+    if rest.first() != Some(&b'"') {
+        return None;
+    }
+    let mut i = 1;
+    let skip_spaces = |i: &mut usize| {
+        while *i < rest.len() && (rest[*i] == b' ' || rest[*i] == b'\t' || rest[*i] == b'\r') {
+            *i += 1;
+        }
+    };
+    skip_spaces(&mut i);
+    if i < rest.len() && b"+\\&.".contains(&rest[i]) {
+        i += 1;
+        skip_spaces(&mut i);
+    }
+    if rest.get(i) != Some(&b'\n') {
+        return None;
+    }
+    i += 1;
+    skip_spaces(&mut i);
+    if i < rest.len() && b"+&.".contains(&rest[i]) {
+        i += 1;
+        skip_spaces(&mut i);
+    }
+    (rest.get(i) == Some(&b'"')).then_some(i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(content: &str) -> Vec<String> {
+        views(content.as_bytes(), 2)
+            .into_iter()
+            .map(|v| String::from_utf8_lossy(&v.text).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn kubernetes_secret_data_is_decoded_and_mapped_back() {
+        let content = "apiVersion: v1\nkind: Secret\ndata:\n  token: aGVsbG8gd29ybGQ=\nother: x\n";
+        let views = views(content.as_bytes(), 1);
+        assert_eq!(views.len(), 1);
+        assert_eq!(views[0].text, b"hello world");
+        let span = views[0].original(&(0..5));
+        assert_eq!(&content[span], "aGVsbG8gd29ybGQ=");
+    }
+
+    #[test]
+    fn escapes_percent_codes_and_split_literals() {
+        assert!(
+            texts("{\"k\": \"ab\\/cd\\u002bef\"}\n").contains(&"{\"k\": \"ab/cd+ef\"}\n".into())
+        );
+        assert!(texts("u=a%2Fb%2Bc\n").contains(&"u=a/b+c\n".into()));
+        let joined = texts("s = \"AccountName=x;\" +\n    \"AccountKey=abc;\"\n");
+        assert!(
+            joined.contains(&"s = \"AccountName=x;AccountKey=abc;\"\n".into()),
+            "{joined:?}"
+        );
+    }
+
+    #[test]
+    fn escaped_text_maps_to_its_source() {
+        let line = "x=ab\\/cd";
+        let view = json_unescape(line.as_bytes(), 0).unwrap();
+        assert_eq!(view.text, b"x=ab/cd");
+        assert_eq!(&line[view.original(&(2..7))], "ab\\/cd");
+    }
+}
