@@ -127,6 +127,11 @@ impl Analyzer for SecretAnalyzer {
                 }
             }
         }
+        // Source maps list every identifier of a bundle as a string: generic rules would take
+        // `"privateKey","_fromJSON"` for an assignment. Provider formats are still looked for.
+        if file.path.ends_with(".map") {
+            hits.retain(|(m, _)| !self.matcher.rules()[m.rule].spec.generic);
+        }
         // A provider rule that recognises the decoded value beats a generic rule that only saw
         // the encoded text at the same place.
         let decoded_spans: Vec<std::ops::Range<usize>> = hits

@@ -92,6 +92,8 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    // RFC 7617's Basic credentials (Aladdin:open sesame).
+    "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
     // RFC 6749's access and refresh token examples.
     "2YotnFZFEjr1zCsicMWpAA",
     "tGzv3JOkF0XG5Qx2TlKWIA",
@@ -470,7 +472,18 @@ fn looks_like_timestamp(value: &str) -> bool {
 /// (`com/AWSEC2/latest/UserGuide/EBSSnapshots`); random keys score low.
 pub fn wordiness(value: &str) -> f64 {
     let b = value.as_bytes();
-    let mut in_words = 0;
+    // CONSTANT_CASE segments (`CLOUD_PLATFORM`, `PULONG64`) count whole.
+    let constant_words: usize = value
+        .split(['_', '-', '.', '/'])
+        .filter(|seg| {
+            let letters = seg.trim_end_matches(|c: char| c.is_ascii_digit());
+            letters.len() >= 3
+                && letters.bytes().all(|c| c.is_ascii_uppercase())
+                && letters.bytes().any(|c| b"AEIOU".contains(&c))
+        })
+        .map(|seg| seg.trim_end_matches(|c: char| c.is_ascii_digit()).len())
+        .sum();
+    let mut in_words = constant_words;
     let mut i = 0;
     while i < b.len() {
         let start = i;
@@ -505,6 +518,17 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         return false;
     }
     let name = name.to_ascii_lowercase();
+    // A file name or path as the key (`"src/token.rs": "<sha256>"` in checksum manifests).
+    let file_like = name.contains('/')
+        || [
+            ".rs", ".h", ".c", ".py", ".js", ".ts", ".go", ".json", ".md", ".p8", ".der", ".pem",
+            ".key", ".txt", ".toml", ".yml", ".yaml", ".sh", ".html",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext));
+    if file_like {
+        return false;
+    }
     if NON_SECRET_NAME_PARTS.iter().any(|part| name.contains(part))
         || PROTOCOL_TOKEN_NAMES.iter().any(|part| name.contains(part))
         // Schema and type names (`AWS::IAM::AccessKey`): the value is a hash or a type.
@@ -517,6 +541,21 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     }
     // A UUID under a token name that is not a credential's is a protocol id (`LockToken`).
     if looks_like_uuid(value) && !CREDENTIAL_TOKEN_NAMES.iter().any(|c| name.contains(c)) {
+        return false;
+    }
+    // Code: private identifiers, conditionals, comparisons, chained assignments.
+    let trimmed = value.trim_end_matches('=');
+    if value.starts_with('_')
+        || value.ends_with('?')
+        || ["==", "!=", "||", "&&", "=>"]
+            .iter()
+            .any(|op| value.contains(op))
+        || (trimmed.contains('=') && trimmed.contains('.'))
+    {
+        return false;
+    }
+    // A lone JWT header segment (`{"alg":"HS256",...}` encoded) is not a token.
+    if value.starts_with("eyJ") && !value.contains('.') {
         return false;
     }
     // Escapes and wildcards belong to code and patterns, not to credentials.
@@ -532,7 +571,11 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         return false;
     }
     // CamelCase words (`Ec2InstanceMetadata`, `Ed25519PrivateKey`).
-    if value.bytes().all(|b| b.is_ascii_alphanumeric()) && wordiness(value) >= 0.5 {
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"$_".contains(&b))
+        && wordiness(value) >= 0.5
+    {
         return false;
     }
     let has_upper = value.bytes().any(|b| b.is_ascii_uppercase());
@@ -615,6 +658,8 @@ mod tests {
         assert!(wordiness("Xk9mQ2vL8pR4t/Wn6Yb3Hs7Jd5F/c1Ge0Ua8Zi2K") < 0.3);
         assert!(wordiness("CmhQdY7Ez+zFZQHNIcOQTBP6tUWfm0kOqpQyP1Ol") < 0.3);
         assert!(wordiness("DpAfgqBSWaeuqYi9hOSfeLrjOzhyIXKf") < 0.5);
+        assert!(wordiness("CLOUD_PLATFORM_VALUE_ALIBABA_CLOUD_OPENSHIFT") > 0.8);
+        assert!(wordiness("PULONG64") > 0.5);
     }
 
     #[test]
@@ -687,6 +732,14 @@ mod tests {
             ("LockToken", "0bc01e21-03c9-4b98-9433-6229cbf1ef1c"),
             ("private_key", "Ed25519PrivateKey"),
             ("Resource", "A4BNetworkProfile*"),
+            (
+                "src/token.rs",
+                "b9cc5ef698d1f1760c9d4bcb28b814d0767ef2a9c38e8bc494a3e10297592e79",
+            ),
+            ("clientAssetToken", "P.supportsImmutableAssets?"),
+            ("token", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"),
+            ("Token", "PULONG64"),
+            ("privateKey", "_fromGetAccountInfoResponse"),
         ] {
             assert!(
                 !generic_value_is_plausible(name, value.as_bytes()),

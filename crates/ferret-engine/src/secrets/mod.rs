@@ -357,9 +357,17 @@ impl SecretMatcher {
             if documentation_host {
                 continue;
             }
-            let name = caps
-                .name("name")
-                .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned());
+            // A name right after `/` is the end of a path (`"tests/etc/passwd": "<sha256>"`):
+            // keep the slash so the plausibility check sees a file, not a variable.
+            let name = caps.name("name").map(|m| {
+                let after_slash = m.start() > 0 && haystack[m.start() - 1] == b'/';
+                let name = String::from_utf8_lossy(m.as_bytes());
+                if after_slash {
+                    format!("/{name}")
+                } else {
+                    name.into_owned()
+                }
+            });
             match self.accept(rule, content, secret, name.as_deref()) {
                 Verdict::Accept => out.push(Candidate {
                     found,
@@ -414,7 +422,10 @@ impl SecretMatcher {
             // Status badges carry public read tokens (`…/graph/badge.svg?token=…`).
             let line = lines_back(content, secret.start, 0, LINE_WINDOW_CAP)
                 ..lines_forward(content, secret.end, 0, LINE_WINDOW_CAP);
-            if memchr::memmem::find(&content[line], b"badge").is_some() {
+            if content[line]
+                .windows(5)
+                .any(|w| w.eq_ignore_ascii_case(b"badge"))
+            {
                 return Reject;
             }
         }
