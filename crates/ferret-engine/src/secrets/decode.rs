@@ -6,6 +6,7 @@
 //! Each view maps every decoded byte back to the original bytes it came from, so a secret found
 //! in a view is reported at its real place, and its encoded spelling is masked in snippets.
 
+use crate::keywords::KeywordSet;
 use base64::Engine;
 use std::ops::Range;
 
@@ -53,29 +54,75 @@ impl View {
     }
 }
 
-/// Builds views for `content`; `depth` limits decoding inside decoded text.
+/// The compiled [`TRIGGERS`].
+fn trigger_set() -> &'static KeywordSet {
+    static SET: std::sync::OnceLock<KeywordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| KeywordSet::new(TRIGGERS).expect("static keywords compile"))
+}
+
+/// How far (bytes) a decoded window reaches from a trigger on a very long line (minified JSON).
+const REACH: usize = 4096;
+
+/// The line around byte `at`, at most [`REACH`] bytes either side, as a range.
+fn line_around(content: &[u8], at: usize) -> Range<usize> {
+    let floor = at.saturating_sub(REACH);
+    let ceiling = (at + REACH).min(content.len());
+    let start = memchr::memrchr(b'\n', &content[floor..at]).map_or(floor, |p| floor + p + 1);
+    let end = memchr::memchr(b'\n', &content[at..ceiling]).map_or(ceiling, |p| at + p + 1);
+    start..end
+}
+
+/// Builds views for `content`, decoding only around the triggers found in it (so a large file
+/// with one escaped slash costs one line); `depth` limits decoding inside decoded text.
 pub fn views(content: &[u8], depth: u8) -> Vec<View> {
+    let mut kubernetes = false;
+    let mut escaped_lines: Vec<Range<usize>> = Vec::new();
+    let mut encoded_lines: Vec<Range<usize>> = Vec::new();
+    let mut split_strings: Vec<Range<usize>> = Vec::new();
+    trigger_set().for_each_hit(content, |trigger, start, _| {
+        let text = TRIGGERS[trigger];
+        if text == "kind: secret" {
+            kubernetes = true;
+        } else if text.starts_with('\\') {
+            escaped_lines.push(line_around(content, start));
+        } else if text.starts_with('%') {
+            encoded_lines.push(line_around(content, start));
+        } else {
+            // A connection string split over lines: the few lines around its key.
+            let line = line_around(content, start);
+            let from = (0..3).fold(line.start, |at, _| {
+                memchr::memrchr(b'\n', &content[..at.saturating_sub(1)]).map_or(0, |p| p + 1)
+            });
+            let to = (0..3).fold(line.end, |at, _| {
+                memchr::memchr(b'\n', &content[at..]).map_or(content.len(), |p| at + p + 1)
+            });
+            split_strings.push(from..to);
+        }
+    });
     let mut out = Vec::new();
-    let lower_has = |needle: &str| {
-        content
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-    };
-    if lower_has("kind: secret") {
+    if kubernetes {
         out.extend(kubernetes_secret_data(content));
     }
-    if lower_has("\\/") || lower_has("\\u00") {
-        out.extend(per_line(content, json_unescape));
-    }
-    if TRIGGERS
-        .iter()
-        .filter(|t| t.starts_with('%'))
-        .any(|t| lower_has(t))
-    {
-        out.extend(per_line(content, percent_decode));
-    }
-    if lower_has("accountkey=") || lower_has("sharedaccesskey=") {
-        out.extend(joined_string_literals(content));
+    for (lines, decode) in [
+        (
+            escaped_lines,
+            json_unescape as fn(&[u8], usize) -> Option<View>,
+        ),
+        (encoded_lines, percent_decode),
+        (split_strings, joined_string_literals),
+    ] {
+        let mut lines = lines;
+        // The keyword walk may report hits out of order.
+        lines.sort_by_key(|r| r.start);
+        let mut last_end = 0;
+        for range in lines {
+            // Hits on one line (or window) decode it once.
+            if range.start < last_end {
+                continue;
+            }
+            last_end = range.end;
+            out.extend(decode(&content[range.clone()], range.start));
+        }
     }
     if depth > 1 {
         // Decoded text may hold encoded values itself (a `.dockerconfigjson`'s auth entries).
@@ -136,19 +183,6 @@ fn kubernetes_secret_data(content: &[u8]) -> Vec<View> {
             origin: vec![span; decoded.len()],
             text: decoded,
         });
-    }
-    out
-}
-
-/// One view per line that `decode` changes.
-fn per_line(content: &[u8], decode: fn(&[u8], usize) -> Option<View>) -> Vec<View> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for line in content.split_inclusive(|&b| b == b'\n') {
-        if let Some(view) = decode(line, offset) {
-            out.push(view);
-        }
-        offset += line.len();
     }
     out
 }
@@ -222,7 +256,7 @@ fn percent_decode(line: &[u8], offset: usize) -> Option<View> {
 
 /// String literals continued on the next line (`"…" +` / `"…" \` / adjacent literals) joined,
 /// with the quotes, operator and line break between them removed.
-fn joined_string_literals(content: &[u8]) -> Vec<View> {
+fn joined_string_literals(content: &[u8], offset: usize) -> Option<View> {
     let mut text = Vec::with_capacity(content.len());
     let mut origin = Vec::with_capacity(content.len());
     let mut changed = false;
@@ -234,14 +268,10 @@ fn joined_string_literals(content: &[u8]) -> Vec<View> {
             continue;
         }
         text.push(content[i]);
-        origin.push(i..i + 1);
+        origin.push(offset + i..offset + i + 1);
         i += 1;
     }
-    if changed {
-        vec![View { text, origin }]
-    } else {
-        Vec::new()
-    }
+    changed.then_some(View { text, origin })
 }
 
 /// Length of `"` [spaces] [`+` | `\` | `&` | `.`] [spaces] newline [spaces] [`+` | `&` | `.`]

@@ -71,6 +71,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "sample",
     "dummy",
     "mock",
+    "xxxx",
     "abcd1234",
 ];
 
@@ -272,11 +273,16 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
 /// Values that are code or configuration references, not literal secrets.
 fn looks_like_reference(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
-    let starts = [
-        '$', '%', '@', '&', '!', '#', '/', '\\', '~', '(', '[', '{', '<', ':',
-    ];
+    // `!` and `#` open real passwords too (`DB_PASSWORD=#ZMmI67Cyq6`): a YAML tag (`!Ref`) is
+    // letters only, and a comment (`key: # note`) is told apart where the value is matched.
+    let starts = ['$', '%', '@', '&', '/', '\\', '~', '(', '[', '{', '<', ':'];
     if value.starts_with(starts) || value.starts_with("..") || value.starts_with("./") {
         return true;
+    }
+    if let Some(tag) = value.strip_prefix('!') {
+        if tag.bytes().all(|b| b.is_ascii_alphabetic() || b == b':') {
+            return true;
+        }
     }
     const REFERENCE_MARKERS: &[&str] = &[
         "env.",
@@ -508,6 +514,41 @@ pub fn wordiness(value: &str) -> f64 {
     in_words as f64 / b.len().max(1) as f64
 }
 
+/// The words of a name, lower-cased: split at `_ - .` and at camel-case humps.
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Whether `part` marks the name: short plain words (`min`, `env`, `url`) only as a whole word
+/// (so `ADMIN_PASSWORD` is not a `min` setting), longer ones and separators anywhere.
+fn name_has_part(name: &str, words: &[String], part: &str) -> bool {
+    if part.len() <= 3 && part.bytes().all(|b| b.is_ascii_alphabetic()) {
+        words.iter().any(|w| w == part)
+    } else {
+        name.contains(part)
+    }
+}
+
 /// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
 pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else {
@@ -517,6 +558,7 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if name.ends_with("Id") || name.ends_with("ID") || name.ends_with("Ids") {
         return false;
     }
+    let words = name_words(name);
     let name = name.to_ascii_lowercase();
     // A file name or path as the key (`"src/token.rs": "<sha256>"` in checksum manifests).
     let file_like = name.contains('/')
@@ -529,7 +571,9 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if file_like {
         return false;
     }
-    if NON_SECRET_NAME_PARTS.iter().any(|part| name.contains(part))
+    if NON_SECRET_NAME_PARTS
+        .iter()
+        .any(|part| name_has_part(&name, &words, part))
         || PROTOCOL_TOKEN_NAMES.iter().any(|part| name.contains(part))
         // Schema and type names (`AWS::IAM::AccessKey`): the value is a hash or a type.
         || name.contains("::")
@@ -720,6 +764,15 @@ mod tests {
             b"PHY_Beacon_RSSI_SLID_WIN_MAX"
         ));
         assert!(generic_value_is_plausible("token", b"q8X_Lm2pZ-r7Tw4kV9yB"));
+        assert!(generic_value_is_plausible("DB_PASSWORD", b"#ZMmI67Cyq6uR"));
+        assert!(generic_value_is_plausible("DB_PASSWORD", b"!k9Xq2vLm8pR"));
+        assert!(!generic_value_is_plausible("password", b"!GetAttribute"));
+        assert!(generic_value_is_plausible(
+            "ADMIN_PASSWORD",
+            b"k9Xq2vLm8pR!"
+        ));
+        assert!(!generic_value_is_plausible("password_min", b"k9Xq2vLm8pR!"));
+        assert!(!generic_value_is_plausible("tokenEnv", b"k9Xq2vLm8pR!"));
         // Protocol tokens, schema hashes, ids, timestamps, words.
         for (name, value) in [
             ("NextToken", "9f4d9f69-ab12-4c3d-9e8f-0a1b2c3d4e5f"),

@@ -419,6 +419,11 @@ impl SecretMatcher {
             if !filters::generic_value_is_plausible(name.unwrap_or(""), value) {
                 return Reject;
             }
+            // `key: # a comment`: a `#` after white space opens a comment, not a value.
+            let after_space = secret.start > 0 && content[secret.start - 1].is_ascii_whitespace();
+            if value.first() == Some(&b'#') && after_space {
+                return Reject;
+            }
             // Status badges carry public read tokens (`…/graph/badge.svg?token=…`).
             let line = lines_back(content, secret.start, 0, LINE_WINDOW_CAP)
                 ..lines_forward(content, secret.end, 0, LINE_WINDOW_CAP);
