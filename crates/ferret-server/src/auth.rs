@@ -155,6 +155,13 @@ impl Need {
         role: Role::Owner,
         scope: Scope::Admin,
     };
+    /// Changes to the caller's own standing — revoking a token, leaving a workspace: any member
+    /// with a session, but a token only with the `admin` scope (a `findings:read` token must not
+    /// revoke its owner's other tokens or take its owner out of the workspace).
+    pub const SELF_SERVICE: Need = Need {
+        role: Role::Member,
+        scope: Scope::Admin,
+    };
 }
 
 impl Caller {

@@ -11,6 +11,7 @@ backends!(
     login_is_throttled_per_account,
     password_change_ends_other_sessions,
     api_tokens,
+    narrow_tokens_cannot_revoke_tokens_or_leave,
     uploads_match_findings_by_fingerprint,
     uploads_are_validated_and_redacted,
     roles_and_ownership,
@@ -297,6 +298,121 @@ async fn password_change_ends_other_sessions(s: TestServer) {
             "/api/auth/login",
             &Auth::None,
             Some(json!({"email": "pw@example.com", "password": "correct horse battery staple"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+async fn narrow_tokens_cannot_revoke_tokens_or_leave(s: TestServer) {
+    let owner = s.signup("owner@example.com").await;
+    let ws = s.team(&owner, "Acme").await;
+    let member = s.signup("member@example.com").await;
+    s.join(&owner, &ws, &member, "member").await;
+    let reader = s.token(&member, &ws, &["findings:read"]).await;
+    let uploader = s
+        .token(&member, &ws, &["scans:write", "findings:write"])
+        .await;
+    let (_, listed, _) = s
+        .call(
+            "GET",
+            &format!("/api/workspaces/{ws}/tokens"),
+            &member.session,
+            None,
+        )
+        .await;
+    let ids: Vec<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 2, "{listed}");
+    for token in [&reader, &uploader] {
+        for id in &ids {
+            let (status, body, _) = s
+                .call(
+                    "DELETE",
+                    &format!("/api/workspaces/{ws}/tokens/{id}"),
+                    &Auth::Token(token.clone()),
+                    None,
+                )
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        }
+        let (status, _, _) = s
+            .call(
+                "DELETE",
+                &format!("/api/workspaces/{ws}/members/{}", member.id),
+                &Auth::Token(token.clone()),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    // Nothing changed: both tokens are live and the member is still in.
+    let live = "SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL";
+    assert_eq!(s.count(live).await, 2);
+    let (status, _, _) = s
+        .call(
+            "GET",
+            &format!("/api/workspaces/{ws}/members"),
+            &Auth::Token(reader.clone()),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // With a session the member revokes their own token and leaves.
+    let (status, _, _) = s
+        .call(
+            "DELETE",
+            &format!("/api/workspaces/{ws}/tokens/{}", ids[0]),
+            &member.session,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = s
+        .call(
+            "DELETE",
+            &format!("/api/workspaces/{ws}/members/{}", member.id),
+            &member.session,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    // An admin-scoped token of an admin may revoke tokens.
+    let admin_token = s.token(&owner, &ws, &["admin"]).await;
+    let spare = s.token(&owner, &ws, &["findings:read"]).await;
+    let (_, listed, _) = s
+        .call(
+            "GET",
+            &format!("/api/workspaces/{ws}/tokens"),
+            &owner.session,
+            None,
+        )
+        .await;
+    let spare_id = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["scopes"] == json!(["findings:read"]))
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .unwrap();
+    let (status, _, _) = s
+        .call(
+            "DELETE",
+            &format!("/api/workspaces/{ws}/tokens/{spare_id}"),
+            &Auth::Token(admin_token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = s
+        .call(
+            "GET",
+            &format!("/api/workspaces/{ws}/members"),
+            &Auth::Token(spare),
+            None,
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

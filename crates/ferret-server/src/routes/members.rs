@@ -118,7 +118,15 @@ pub async fn remove(
 ) -> ApiResult<StatusCode> {
     let leaving = user == caller.user_id;
     let my_role = caller
-        .in_workspace(&state, &ws, if leaving { Need::READ } else { Need::ADMIN })
+        .in_workspace(
+            &state,
+            &ws,
+            if leaving {
+                Need::SELF_SERVICE
+            } else {
+                Need::ADMIN
+            },
+        )
         .await?;
     let target = crate::auth::member_role(&state, &ws, &user)
         .await?

@@ -152,7 +152,7 @@ pub async fn revoke(
     caller: Caller,
     Path((ws, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    caller.in_workspace(&state, &ws, Need::READ).await?;
+    caller.in_workspace(&state, &ws, Need::SELF_SERVICE).await?;
     let owner: String =
         sqlx::query("SELECT user_id FROM api_tokens WHERE id = $1 AND workspace_id = $2")
             .bind(&id)
