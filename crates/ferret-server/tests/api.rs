@@ -1335,6 +1335,14 @@ async fn audit_log_records_and_detects_tampering(s: TestServer) {
         Some(json!({"email": "aud@example.com", "password": "nope nope nope"})),
     )
     .await;
+    // A password typed into the email field is never stored.
+    s.call(
+        "POST",
+        "/api/auth/login",
+        &Auth::None,
+        Some(json!({"email": "Typed-Passw0rd-Canary!", "password": "x"})),
+    )
+    .await;
     s.repository(&owner, &ws, "app").await;
     let (_, entries, _) = s
         .call(
@@ -1364,6 +1372,17 @@ async fn audit_log_records_and_detects_tampering(s: TestServer) {
         "repository.create",
     ] {
         assert!(kinds.contains(&expected), "{expected} in {kinds:?}");
+    }
+    let failures: Vec<&audit::Entry> = all.iter().filter(|e| e.action == "login.failure").collect();
+    assert_eq!(failures.len(), 2);
+    assert!(
+        failures[0].details.contains(&owner.id),
+        "{}",
+        failures[0].details
+    );
+    assert!(failures[1].details.contains("typed_hmac"));
+    for entry in &all {
+        assert!(!entry.details.contains("Canary") && !entry.details.contains("aud@example.com"));
     }
     let key = s.state.db.audit_key().unwrap();
     let verify = |entries: &[audit::Entry], head: &(i64, String)| {

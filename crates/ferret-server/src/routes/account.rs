@@ -213,17 +213,26 @@ pub async fn login(
         .map_err(|_| ApiError::internal())?
     };
     let user_id: Option<String> = row.as_ref().map(|r| r.get("id"));
-    let Some(user_id) = user_id.filter(|_| password_ok) else {
+    let Some(user_id) = user_id.clone().filter(|_| password_ok) else {
         let _ = state.limits.login_per_account.check(&account_key);
         let _ = state.limits.login_per_ip.check(&ip_key);
-        let email_logged: String = email.chars().take(254).collect();
+        // What was typed is never stored: a password typed into the email field would land in the
+        // append-only log. A known account is named by id; otherwise a keyed hash lets an admin
+        // see repeated attempts with the same text without the text.
+        let details = match &user_id {
+            Some(id) => json!({"account": id}),
+            None => json!({
+                "account": "unknown",
+                "typed_hmac": state.key.mac(format!("login-email:{email}").as_bytes()),
+            }),
+        };
         audit::record_now(
             &state.db,
             &anonymous(&client),
             None,
             "login.failure",
-            None,
-            json!({"email": email_logged}),
+            user_id.as_deref(),
+            details,
         )
         .await?;
         return Err(ApiError::new(
