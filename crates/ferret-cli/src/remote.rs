@@ -47,7 +47,14 @@ pub struct RemoteRequest<'a> {
 pub fn scan(request: &RemoteRequest<'_>) -> Result<ScanReport> {
     let exe = std::env::current_exe().context("cannot find the ferret executable")?;
     let mut command = Command::new(exe);
-    command.arg("__sandbox-scan").arg(request.url);
+    // Credentials in the URL go to the worker through its environment, and no message shows
+    // them: every later use of the URL is the clean one.
+    let (url, credentials) = split_credentials(request.url);
+    command.arg("__sandbox-scan").arg(&url);
+    command.env_remove(URL_CREDENTIALS_ENV);
+    if let Some(credentials) = credentials {
+        command.env(URL_CREDENTIALS_ENV, credentials);
+    }
     command.args(["--token-env", request.token_env]);
     if let Some(reference) = request.reference {
         command.args(["--ref", reference]);
@@ -83,7 +90,7 @@ pub fn scan(request: &RemoteRequest<'_>) -> Result<ScanReport> {
     if outcome.timed_out {
         return Err(anyhow!(
             "{}: scan timed out after {} s (the clone was removed)",
-            request.url,
+            url,
             request.timeout.unwrap_or_default()
         ));
     }
@@ -179,12 +186,17 @@ fn clone(args: &WorkerArgs, workspace: &Path, dest: &Path) -> Result<()> {
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());
-    if let Ok(token) = std::env::var(&args.token_env) {
-        if !token.is_empty() {
-            let header = format!(
-                "Authorization: Basic {}",
-                base64(format!("x-access-token:{token}").as_bytes())
-            );
+    git.env_remove(URL_CREDENTIALS_ENV);
+    let basic = match std::env::var(URL_CREDENTIALS_ENV) {
+        Ok(credentials) if !credentials.is_empty() => Some(credentials),
+        _ => std::env::var(&args.token_env)
+            .ok()
+            .filter(|t| !t.is_empty())
+            .map(|token| format!("x-access-token:{token}")),
+    };
+    if let Some(basic) = basic {
+        {
+            let header = format!("Authorization: Basic {}", base64(basic.as_bytes()));
             git.env("GIT_CONFIG_COUNT", "1")
                 .env("GIT_CONFIG_KEY_0", "http.extraHeader")
                 .env("GIT_CONFIG_VALUE_0", header);
@@ -237,29 +249,77 @@ fn clone(args: &WorkerArgs, workspace: &Path, dest: &Path) -> Result<()> {
 
 /// Standard base64 with padding (for the HTTP Basic header).
 fn base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let bytes = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = u32::from(bytes[0]) << 16 | u32::from(bytes[1]) << 8 | u32::from(bytes[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(data)
+}
+
+/// Environment variable through which the parent hands URL credentials to the worker (never on
+/// a command line, where `/proc/*/cmdline` would show them).
+const URL_CREDENTIALS_ENV: &str = "FERRET_URL_CREDENTIALS";
+
+/// Splits `user:password@` out of a URL: `https://u:p@host/r` gives (`https://host/r`,
+/// `Some("u:p")`). A user without a password (`ssh://git@host/r`) stays in the URL.
+pub fn split_credentials(url: &str) -> (String, Option<String>) {
+    let Some(scheme_end) = url.find("://") else {
+        return (url.to_string(), None);
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return (url.to_string(), None);
+    };
+    let userinfo = &authority[..at];
+    if !userinfo.contains(':') {
+        return (url.to_string(), None);
+    }
+    let clean = format!("{}{}", &url[..scheme_end + 3], &rest[at + 1..]);
+    (clean, Some(percent_decode(userinfo)))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 3 <= bytes.len() {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
             }
         }
+        out.push(bytes[i]);
+        i += 1;
     }
-    out
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_are_split_out_of_urls() {
+        assert_eq!(
+            split_credentials("https://ci:s3cr%40t@git.acme.io/org/r.git"),
+            (
+                "https://git.acme.io/org/r.git".to_string(),
+                Some("ci:s3cr@t".to_string())
+            )
+        );
+        assert_eq!(
+            split_credentials("ssh://git@host/r.git"),
+            ("ssh://git@host/r.git".to_string(), None)
+        );
+        assert_eq!(
+            split_credentials("https://host/r@x"),
+            ("https://host/r@x".to_string(), None)
+        );
+    }
 
     #[test]
     fn base64_and_remote_detection() {

@@ -360,6 +360,35 @@ fn timeouts_stop_the_scan_and_remove_the_clone() {
 
 #[test]
 fn token_goes_to_git_as_a_header_never_on_a_command_line() {
+    let token = format!("test-token-{}", std::process::id());
+    credentials_reach_git_only_as_a_header(
+        "",
+        Some(&token),
+        &token,
+        &format!("x-access-token:{token}"),
+    );
+}
+
+#[test]
+fn credentials_in_the_url_are_never_shown_or_put_on_a_command_line() {
+    let password = format!("url-pass-{}", std::process::id());
+    credentials_reach_git_only_as_a_header(
+        &format!("deploy:{password}@"),
+        None,
+        &password,
+        &format!("deploy:{password}"),
+    );
+}
+
+/// Scans `http://USERINFO127.0.0.1:PORT/org/private.git` against a server that records the
+/// first request and answers 401: `secret` must appear on no process's command line and in no
+/// output, and the request must carry `Authorization: Basic base64(basic)`.
+fn credentials_reach_git_only_as_a_header(
+    userinfo: &str,
+    token: Option<&str>,
+    secret: &str,
+    basic: &str,
+) {
     // An HTTP server that records the first request's headers and answers 401.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -384,10 +413,17 @@ fn token_goes_to_git_as_a_header_never_on_a_command_line() {
         );
         String::from_utf8_lossy(&request).into_owned()
     });
-    let token = format!("test-token-{}", std::process::id());
-    let mut child = ferret()
-        .args(["scan", &format!("http://127.0.0.1:{port}/org/private.git")])
-        .env("FERRET_GIT_TOKEN", &token)
+    let mut command = ferret();
+    command
+        .args([
+            "scan",
+            &format!("http://{userinfo}127.0.0.1:{port}/org/private.git"),
+        ])
+        .env_remove("FERRET_GIT_TOKEN");
+    if let Some(token) = token {
+        command.env("FERRET_GIT_TOKEN", token);
+    }
+    let mut child = command
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -396,8 +432,14 @@ fn token_goes_to_git_as_a_header_never_on_a_command_line() {
     let deadline = Instant::now() + Duration::from_secs(5);
     while Instant::now() < deadline && child.try_wait().unwrap().is_none() {
         for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            if entry.file_name() == "self" || entry.file_name() == "thread-self" {
+                continue;
+            }
             if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
-                if String::from_utf8_lossy(&cmdline).contains(&token) {
+                // The command the user typed (and forks of it that have not exec'd yet) holds
+                // what the user put there; what matters is every program Ferret starts.
+                let cmdline = String::from_utf8_lossy(&cmdline);
+                if cmdline.contains(secret) && !cmdline.contains("\0scan\0http://") {
                     seen_on_command_line.push(entry.file_name().to_string_lossy().into_owned());
                 }
             }
@@ -408,20 +450,17 @@ fn token_goes_to_git_as_a_header_never_on_a_command_line() {
     let request = server.join().unwrap();
     assert!(
         seen_on_command_line.is_empty(),
-        "token on the command line of {seen_on_command_line:?}"
+        "secret on the command line of {seen_on_command_line:?}"
     );
     let expected = {
-        // base64("x-access-token:" + token), computed with the `base64` tool to stay independent.
+        // base64(basic), computed with the `base64` tool to stay independent.
         let out = Command::new("base64")
             .arg("-w0")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
             .and_then(|mut b| {
-                b.stdin
-                    .take()
-                    .unwrap()
-                    .write_all(format!("x-access-token:{token}").as_bytes())?;
+                b.stdin.take().unwrap().write_all(basic.as_bytes())?;
                 b.wait_with_output()
             })
             .unwrap();
@@ -429,16 +468,20 @@ fn token_goes_to_git_as_a_header_never_on_a_command_line() {
     };
     assert!(
         request.contains(&format!("Authorization: Basic {expected}")),
-        "request did not carry the token header:\n{request}"
+        "request did not carry the credentials header:\n{request}"
+    );
+    assert!(
+        !request.contains(secret),
+        "secret in the request line or another header:\n{request}"
     );
     assert_eq!(status.code(), Some(2));
     assert!(
-        !stderr.contains(&token),
-        "token in the error output: {stderr}"
+        !stderr.contains(secret),
+        "secret in the error output: {stderr}"
     );
     assert!(
         !stderr.contains(&expected),
-        "encoded token in the error output: {stderr}"
+        "encoded secret in the error output: {stderr}"
     );
 }
 
