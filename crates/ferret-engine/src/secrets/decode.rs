@@ -187,91 +187,66 @@ fn kubernetes_secret_data(content: &[u8]) -> Vec<View> {
     out
 }
 
-/// JSON string escapes undone: `\/`, `\"`, `\\`, `\uXXXX` (ASCII).
-fn json_unescape(line: &[u8], offset: usize) -> Option<View> {
-    let mut text = Vec::with_capacity(line.len());
-    let mut origin = Vec::with_capacity(line.len());
+/// Walks `bytes` (which start at `offset` in the file), letting `step` replace the sequence at
+/// each position: `Some((replacement, consumed))` emits `replacement` for `consumed` input bytes.
+/// Returns the view if anything was replaced.
+fn rewrite(
+    bytes: &[u8],
+    offset: usize,
+    step: impl Fn(&[u8]) -> Option<(Option<u8>, usize)>,
+) -> Option<View> {
+    let mut text = Vec::with_capacity(bytes.len());
+    let mut origin = Vec::with_capacity(bytes.len());
     let mut changed = false;
     let mut i = 0;
-    while i < line.len() {
+    while i < bytes.len() {
         let at = offset + i;
-        if line[i] == b'\\' && i + 1 < line.len() {
-            match line[i + 1] {
-                c @ (b'/' | b'"' | b'\\') => {
-                    text.push(c);
-                    origin.push(at..at + 2);
-                    i += 2;
-                    changed = true;
-                    continue;
-                }
-                b'u' if i + 6 <= line.len() => {
-                    let hex = std::str::from_utf8(&line[i + 2..i + 6]).ok();
-                    if let Some(c) = hex
-                        .and_then(|h| u8::from_str_radix(h.get(2..)?, 16).ok())
-                        .filter(|c| c.is_ascii() && hex.is_some_and(|h| h.starts_with("00")))
-                    {
-                        text.push(c);
-                        origin.push(at..at + 6);
-                        i += 6;
-                        changed = true;
-                        continue;
-                    }
-                }
-                _ => {}
+        if let Some((replacement, consumed)) = step(&bytes[i..]) {
+            if let Some(byte) = replacement {
+                text.push(byte);
+                origin.push(at..at + consumed);
             }
+            i += consumed;
+            changed = true;
+            continue;
         }
-        text.push(line[i]);
+        text.push(bytes[i]);
         origin.push(at..at + 1);
         i += 1;
     }
     changed.then_some(View { text, origin })
 }
 
+/// The byte that two hexadecimal digits name.
+fn hex_byte(digits: &[u8]) -> Option<u8> {
+    u8::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+}
+
+/// JSON string escapes undone: `\/`, `\"`, `\\`, `\u00XX` (ASCII).
+fn json_unescape(line: &[u8], offset: usize) -> Option<View> {
+    rewrite(line, offset, |rest| match rest {
+        [b'\\', c @ (b'/' | b'"' | b'\\'), ..] => Some((Some(*c), 2)),
+        [b'\\', b'u', b'0', b'0', hi, lo, ..] => hex_byte(&[*hi, *lo])
+            .filter(u8::is_ascii)
+            .map(|c| (Some(c), 6)),
+        _ => None,
+    })
+}
+
 /// `%XX` sequences decoded.
 fn percent_decode(line: &[u8], offset: usize) -> Option<View> {
-    let mut text = Vec::with_capacity(line.len());
-    let mut origin = Vec::with_capacity(line.len());
-    let mut changed = false;
-    let mut i = 0;
-    while i < line.len() {
-        let at = offset + i;
-        if line[i] == b'%' && i + 3 <= line.len() {
-            let byte = std::str::from_utf8(&line[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(byte) = byte {
-                text.push(byte);
-                origin.push(at..at + 3);
-                i += 3;
-                changed = true;
-                continue;
-            }
-        }
-        text.push(line[i]);
-        origin.push(at..at + 1);
-        i += 1;
-    }
-    changed.then_some(View { text, origin })
+    rewrite(line, offset, |rest| match rest {
+        [b'%', hi, lo, ..] => hex_byte(&[*hi, *lo]).map(|b| (Some(b), 3)),
+        _ => None,
+    })
 }
 
 /// String literals continued on the next line (`"…" +` / `"…" \` / adjacent literals) joined,
 /// with the quotes, operator and line break between them removed.
 fn joined_string_literals(content: &[u8], offset: usize) -> Option<View> {
-    let mut text = Vec::with_capacity(content.len());
-    let mut origin = Vec::with_capacity(content.len());
-    let mut changed = false;
-    let mut i = 0;
-    while i < content.len() {
-        if let Some(skip) = continuation_at(&content[i..]) {
-            i += skip;
-            changed = true;
-            continue;
-        }
-        text.push(content[i]);
-        origin.push(offset + i..offset + i + 1);
-        i += 1;
-    }
-    changed.then_some(View { text, origin })
+    rewrite(content, offset, |rest| {
+        continuation_at(rest).map(|skip| (None, skip))
+    })
 }
 
 /// Length of `"` [spaces] [`+` | `\` | `&` | `.`] [spaces] newline [spaces] [`+` | `&` | `.`]
