@@ -20,8 +20,11 @@ pub struct ServerConfig {
     /// Set when clients reach the server over HTTPS (directly or through a proxy): cookies get
     /// `Secure` and responses carry HSTS.
     pub tls: bool,
-    /// Trust the first `X-Forwarded-For` address as the client IP (only behind a proxy).
+    /// Behind a reverse proxy: take the client address from `X-Forwarded-For` — the right-most
+    /// address that is not one of `trusted_proxies`, and only when the TCP peer is one of them.
     pub trust_proxy: bool,
+    /// Addresses or CIDR ranges of the proxies in front of the server (default: loopback).
+    pub trusted_proxies: Vec<String>,
     /// Browser origins allowed by CORS; empty means CORS is closed.
     pub cors_origins: Vec<String>,
     pub session_idle_secs: i64,
@@ -48,6 +51,7 @@ impl Default for ServerConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             tls: false,
             trust_proxy: false,
+            trusted_proxies: vec!["127.0.0.0/8".into(), "::1".into()],
             cors_origins: Vec::new(),
             session_idle_secs: 12 * 3600,
             session_absolute_secs: 7 * 24 * 3600,
@@ -88,6 +92,7 @@ struct FileConfig {
     bind: Option<SocketAddr>,
     tls: Option<bool>,
     trust_proxy: Option<bool>,
+    trusted_proxies: Option<Vec<String>>,
     cors_origins: Option<Vec<String>>,
     session_idle_minutes: Option<i64>,
     session_absolute_hours: Option<i64>,
@@ -135,6 +140,12 @@ impl ServerConfig {
         file.bind = parse("BIND", var("BIND"))?;
         file.tls = parse("TLS", var("TLS"))?;
         file.trust_proxy = parse("TRUST_PROXY", var("TRUST_PROXY"))?;
+        file.trusted_proxies = var("TRUSTED_PROXIES").map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        });
         file.cors_origins = var("CORS_ORIGINS").map(|v| {
             v.split(',')
                 .map(|s| s.trim().to_string())
@@ -166,6 +177,7 @@ impl ServerConfig {
         set!(bind);
         set!(tls);
         set!(trust_proxy);
+        set!(trusted_proxies);
         set!(cors_origins);
         set!(token_default_days);
         set!(token_max_days);

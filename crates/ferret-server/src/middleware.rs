@@ -62,31 +62,100 @@ pub fn wrap(router: Router, state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state, guard))
 }
 
-/// The client's address: the TCP peer, or the first `X-Forwarded-For` hop when configured.
-fn client_ip(request: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(forwarded) = request
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
-        {
-            return forwarded.to_string();
-        }
-    }
-    request
+/// The client's address. Without `trust_proxy`, the TCP peer. With it, and only when the peer
+/// is a trusted proxy, the right-most `X-Forwarded-For` address that is not a trusted proxy:
+/// each proxy appends the address it saw, so entries left of the last untrusted one are
+/// whatever the client chose to send and are never believed.
+fn client_ip(request: &Request, config: &crate::config::ServerConfig) -> String {
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_string())
+        .map(|c| c.0.ip());
+    let forwarded = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    resolve_client_ip(
+        peer,
+        config.trust_proxy.then_some(forwarded.as_str()),
+        &config.trusted_proxies,
+    )
+}
+
+/// [`client_ip`] on its parts: `forwarded` is the joined `X-Forwarded-For` (when proxies are
+/// trusted at all), `trusted` the proxies' addresses or CIDR ranges.
+pub fn resolve_client_ip(
+    peer: Option<std::net::IpAddr>,
+    forwarded: Option<&str>,
+    trusted: &[String],
+) -> String {
+    let Some(peer) = peer else {
+        return "unknown".to_string();
+    };
+    let Some(forwarded) = forwarded else {
+        return peer.to_string();
+    };
+    let is_trusted = |ip: std::net::IpAddr| trusted.iter().any(|t| in_range(ip, t));
+    if !is_trusted(peer) {
+        return peer.to_string();
+    }
+    let mut client = peer;
+    for hop in forwarded
+        .rsplit(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    {
+        let Ok(ip) = hop.parse::<std::net::IpAddr>() else {
+            break;
+        };
+        client = ip;
+        if !is_trusted(ip) {
+            break;
+        }
+    }
+    client.to_string()
+}
+
+/// Whether `ip` is `range` (an address, or `address/prefix`).
+fn in_range(ip: std::net::IpAddr, range: &str) -> bool {
+    use std::net::IpAddr;
+    let (base, prefix) = match range.split_once('/') {
+        Some((base, prefix)) => (base, prefix.parse::<u32>().ok()),
+        None => (range, None),
+    };
+    let Ok(base) = base.trim().parse::<IpAddr>() else {
+        return false;
+    };
+    match (ip, base) {
+        (IpAddr::V4(ip), IpAddr::V4(base)) => {
+            let bits = prefix.unwrap_or(32).min(32);
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
+            u32::from(ip) & mask == u32::from(base) & mask
+        }
+        (IpAddr::V6(ip), IpAddr::V6(base)) => {
+            let bits = prefix.unwrap_or(128).min(128);
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
+            u128::from(ip) & mask == u128::from(base) & mask
+        }
+        _ => false,
+    }
 }
 
 async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let request_id = crate::crypto::random_alnum(16);
-    let ip = client_ip(&request, state.config.trust_proxy);
+    let ip = client_ip(&request, &state.config);
     let user_agent = request
         .headers()
         .get(header::USER_AGENT)
@@ -203,5 +272,44 @@ fn secure_headers(response: &mut Response, state: &AppState, request_id: &str) {
     }
     if let Ok(value) = HeaderValue::from_str(request_id) {
         headers.insert("x-request-id", value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_is_the_right_most_untrusted_hop() {
+        let trusted = vec!["127.0.0.0/8".to_string(), "10.0.0.0/8".to_string()];
+        let local = Some("127.0.0.1".parse().unwrap());
+        // A client-chosen first entry is ignored: the proxy appended the real address.
+        assert_eq!(
+            resolve_client_ip(local, Some("203.0.113.7, 198.51.100.4"), &trusted),
+            "198.51.100.4"
+        );
+        assert_eq!(
+            resolve_client_ip(local, Some("203.0.113.9, 127.0.0.1"), &trusted),
+            "203.0.113.9"
+        );
+        assert_eq!(
+            resolve_client_ip(local, Some("1.2.3.4, 198.51.100.4, 10.1.2.3"), &trusted),
+            "198.51.100.4"
+        );
+        // A peer that is not a trusted proxy is the client, whatever it claims.
+        let outsider = Some("198.51.100.77".parse().unwrap());
+        assert_eq!(
+            resolve_client_ip(outsider, Some("127.0.0.1"), &trusted),
+            "198.51.100.77"
+        );
+        // Proxies not trusted at all: the peer.
+        assert_eq!(resolve_client_ip(local, None, &trusted), "127.0.0.1");
+        // Garbage stops the walk at the last good hop.
+        assert_eq!(
+            resolve_client_ip(local, Some("nonsense, 203.0.113.5"), &trusted),
+            "203.0.113.5"
+        );
+        assert!(in_range("::1".parse().unwrap(), "::1"));
+        assert!(!in_range("::2".parse().unwrap(), "::1"));
     }
 }

@@ -12,6 +12,7 @@ backends!(
     password_change_ends_other_sessions,
     api_tokens,
     narrow_tokens_cannot_revoke_tokens_or_leave,
+    forwarded_addresses_are_taken_from_trusted_hops_only,
     uploads_match_findings_by_fingerprint,
     uploads_are_validated_and_redacted,
     roles_and_ownership,
@@ -301,6 +302,54 @@ async fn password_change_ends_other_sessions(s: TestServer) {
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+async fn forwarded_addresses_are_taken_from_trusted_hops_only(s: TestServer) {
+    use ferret_server::audit;
+    // The test servers do not trust proxies; this one does, behind a loopback proxy.
+    let mut config = s.state.config.as_ref().clone();
+    config.trust_proxy = true;
+    let s = s.reconfigured(config);
+    let proxy: std::net::SocketAddr = "127.0.0.1:40000".parse().unwrap();
+    // Each failed login from 203.0.113.N, with a spoofed first entry, through the proxy.
+    for n in 1..=3 {
+        let forwarded = format!("198.51.100.{n}, 203.0.113.{n}");
+        s.call_from(
+            Some(proxy),
+            "POST",
+            "/api/auth/login",
+            &Auth::None,
+            Some(json!({"email": "nobody@example.com", "password": "wrong password here"})),
+            &[("x-forwarded-for", forwarded.as_str())],
+        )
+        .await;
+    }
+    // A direct client that is not a proxy cannot choose its address.
+    s.call_from(
+        Some("198.51.100.200:5555".parse().unwrap()),
+        "POST",
+        "/api/auth/login",
+        &Auth::None,
+        Some(json!({"email": "nobody@example.com", "password": "wrong password here"})),
+        &[("x-forwarded-for", "10.9.8.7")],
+    )
+    .await;
+    let ips: Vec<String> = audit::all(&s.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "login.failure")
+        .filter_map(|e| e.ip)
+        .collect();
+    assert_eq!(
+        ips,
+        [
+            "203.0.113.1",
+            "203.0.113.2",
+            "203.0.113.3",
+            "198.51.100.200"
+        ]
+    );
 }
 
 async fn narrow_tokens_cannot_revoke_tokens_or_leave(s: TestServer) {

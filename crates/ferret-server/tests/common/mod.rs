@@ -131,6 +131,18 @@ impl TestServer {
         }
     }
 
+    /// The same server (database, key, limits) with other settings.
+    pub fn reconfigured(&self, config: ServerConfig) -> TestServer {
+        let mut state = self.state.clone();
+        state.config = std::sync::Arc::new(config);
+        TestServer {
+            app: ferret_server::app(state.clone()),
+            state,
+            backend: self.backend,
+            _dir: None,
+        }
+    }
+
     /// Sends a request; returns status, JSON body (Null if none) and headers.
     pub async fn call(
         &self,
@@ -144,6 +156,20 @@ impl TestServer {
 
     pub async fn call_with(
         &self,
+        method: &str,
+        path: &str,
+        auth: &Auth,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value, HeaderMap) {
+        self.call_from(None, method, path, auth, body, headers)
+            .await
+    }
+
+    /// [`Self::call_with`] from the TCP peer `peer` (as `axum::serve` would report it).
+    pub async fn call_from(
+        &self,
+        peer: Option<std::net::SocketAddr>,
         method: &str,
         path: &str,
         auth: &Auth,
@@ -178,6 +204,12 @@ impl TestServer {
                 .unwrap(),
             None => builder.body(Body::empty()).unwrap(),
         };
+        let mut request = request;
+        if let Some(peer) = peer {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
