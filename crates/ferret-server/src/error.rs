@@ -92,6 +92,12 @@ impl IntoResponse for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> ApiError {
+        // PostgreSQL refuses NUL in text (SQLite stores it): bad input, not a server fault.
+        if let sqlx::Error::Database(db) = &error {
+            if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
+                return ApiError::bad_request("text must not contain NUL characters");
+            }
+        }
         tracing::error!(%error, "database error");
         ApiError::internal()
     }

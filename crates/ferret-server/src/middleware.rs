@@ -180,8 +180,17 @@ async fn guard(State(state): State<AppState>, mut request: Request, next: Next) 
         user_agent,
         request_id: request_id.clone(),
     });
+    // A NUL byte in the path or query is never valid input (and PostgreSQL refuses it).
+    let nul_in_url = request
+        .uri()
+        .to_string()
+        .to_ascii_lowercase()
+        .contains("%00");
     let mut response = match limited {
         Some(retry_after) => ApiError::too_many(retry_after).into_response(),
+        None if nul_in_url => {
+            ApiError::bad_request("the URL must not contain NUL characters").into_response()
+        }
         None => next.run(request).await,
     };
     render_error(&mut response, &request_id).await;

@@ -13,6 +13,7 @@ backends!(
     api_tokens,
     narrow_tokens_cannot_revoke_tokens_or_leave,
     forwarded_addresses_are_taken_from_trusted_hops_only,
+    nul_bytes_are_bad_input_on_every_backend,
     uploads_match_findings_by_fingerprint,
     uploads_are_validated_and_redacted,
     roles_and_ownership,
@@ -302,6 +303,67 @@ async fn password_change_ends_other_sessions(s: TestServer) {
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+async fn nul_bytes_are_bad_input_on_every_backend(s: TestServer) {
+    let owner = s.signup("nul@example.com").await;
+    let ws = s.team(&owner, "Nul").await;
+    s.repository(&owner, &ws, "app").await;
+    let token = s
+        .token(&owner, &ws, &["findings:read", "scans:write"])
+        .await;
+    let cases: Vec<(&str, String, Auth, Option<serde_json::Value>)> = vec![
+        (
+            "POST",
+            "/api/auth/login".into(),
+            Auth::None,
+            Some(json!({"email": "a\0@example.com", "password": "whatever password"})),
+        ),
+        (
+            "POST",
+            "/api/auth/signup".into(),
+            Auth::None,
+            Some(json!({"email": "b\0@example.com", "password": "correct horse battery"})),
+        ),
+        (
+            "GET",
+            format!("/api/workspaces/{ws}/findings?path=src%00x"),
+            Auth::Token(token.clone()),
+            None,
+        ),
+        (
+            "GET",
+            format!("/api/workspaces/{ws}%00/findings"),
+            Auth::Token(token.clone()),
+            None,
+        ),
+        (
+            "POST",
+            "/api/scans".into(),
+            Auth::Token(token.clone()),
+            Some(json!({"repository": "app", "branch": "main", "findings": [{
+                "rule_id": "rule-x", "category": "secret", "severity": "low", "confidence": "low",
+                "title": "t\0", "snippet": "a\0b", "fingerprint": "fp-nul-00001",
+                "location": {"path": "src/a.py", "start_line": 1, "start_column": 1,
+                             "end_line": 1, "end_column": 2},
+                "provenance": {"commit": "abcdef12", "author": "Eve\0", "date": ""},
+            }]})),
+        ),
+        (
+            "POST",
+            format!("/api/workspaces/{ws}/repositories"),
+            owner.session.clone(),
+            Some(json!({"name": "x", "url": "https://git.acme.io/\0"})),
+        ),
+    ];
+    for (method, path, auth, body) in cases {
+        let (status, answer, _) = s.call(method, &path, &auth, body).await;
+        assert!(
+            status.is_client_error() || status.is_success(),
+            "{} {method} {path}: {status} {answer}",
+            s.backend
+        );
+    }
 }
 
 async fn forwarded_addresses_are_taken_from_trusted_hops_only(s: TestServer) {
