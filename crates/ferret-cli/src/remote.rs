@@ -77,8 +77,10 @@ pub fn scan(request: &RemoteRequest<'_>) -> Result<ScanReport> {
     if request.show_secrets {
         command.arg("--show-secrets");
     }
+    let timeout = request.timeout.unwrap_or(DEFAULT_TIMEOUT_SECS);
     let options = ferret_sandbox::Options {
-        timeout: request.timeout.map(Duration::from_secs),
+        timeout: Some(Duration::from_secs(timeout)),
+        address_space_bytes: Some(WORKER_ADDRESS_SPACE),
         ..ferret_sandbox::Options::default()
     };
     let outcome = ferret_sandbox::run(command, &options)?;
@@ -91,7 +93,7 @@ pub fn scan(request: &RemoteRequest<'_>) -> Result<ScanReport> {
         return Err(anyhow!(
             "{}: scan timed out after {} s (the clone was removed)",
             url,
-            request.timeout.unwrap_or_default()
+            timeout
         ));
     }
     if !outcome.status.success() {
@@ -252,6 +254,15 @@ fn base64(data: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(data)
 }
+
+/// A remote scan is stopped (and its clone removed) after this long unless `--timeout` says
+/// otherwise: a hostile repository must not hold a worker forever.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 3600;
+
+/// Address-space limit of the sandboxed worker and git (RLIMIT_AS): a hostile repository must
+/// not make it grow without bound. Generous, since allocators and thread stacks reserve more
+/// address space than they use.
+pub const WORKER_ADDRESS_SPACE: u64 = 8 << 30;
 
 /// Environment variable through which the parent hands URL credentials to the worker (never on
 /// a command line, where `/proc/*/cmdline` would show them).

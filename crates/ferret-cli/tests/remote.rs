@@ -186,6 +186,45 @@ fn scans_a_remote_repository_with_repository_relative_paths() {
 }
 
 #[test]
+fn the_worker_runs_with_a_memory_limit() {
+    let daemon = daemon();
+    let url = publish(&daemon, "small", |dir| {
+        std::fs::write(dir.join("README.md"), "hello\n").unwrap();
+        commit(dir, "one file");
+    });
+    let mut scan = ferret()
+        .args(["scan", &url, "--format", "json"])
+        .env("FERRET_TEST_HOLD_AFTER_CLONE_MS", "20000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = scan.id();
+    let mut limits = Vec::new();
+    let found = wait_until(Duration::from_secs(20), || {
+        limits = sandbox_mounts(pid)
+            .iter()
+            .filter_map(|holder| std::fs::read_to_string(format!("/proc/{holder}/limits")).ok())
+            .filter_map(|text| {
+                text.lines()
+                    .find(|l| l.starts_with("Max address space"))
+                    .map(str::to_string)
+            })
+            .collect();
+        !limits.is_empty()
+    });
+    let _ = scan.kill();
+    let _ = scan.wait();
+    assert!(found, "no sandboxed worker seen");
+    assert!(
+        limits
+            .iter()
+            .all(|l| l.split_whitespace().nth(3) == Some("8589934592")),
+        "{limits:?}"
+    );
+}
+
+#[test]
 fn sigkill_of_the_scanner_leaves_no_workspace_behind() {
     let daemon = daemon();
     let url = publish(&daemon, "big", |dir| {
