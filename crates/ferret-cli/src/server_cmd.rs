@@ -68,7 +68,9 @@ fn config(source: &ServerSource) -> Result<ServerConfig> {
         Some(path) => ServerConfig::from_file(path)?,
         None => ServerConfig::default(),
     };
-    config.apply_env()?;
+    for warning in config.apply_env()? {
+        eprintln!("ferret: warning: {warning}");
+    }
     if let Some(dir) = &source.data_dir {
         config.data_dir = dir.clone();
     }

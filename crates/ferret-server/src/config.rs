@@ -82,6 +82,40 @@ impl Default for ServerConfig {
     }
 }
 
+/// Every setting's environment name (after `FERRET_`), and names other parts of Ferret read.
+const ENV_NAMES: &[&str] = &[
+    "DATA_DIR",
+    "DATABASE_URL",
+    "KEY_FILE",
+    "BIND",
+    "TLS",
+    "TRUST_PROXY",
+    "TRUSTED_PROXIES",
+    "CORS_ORIGINS",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_ABSOLUTE_HOURS",
+    "TOKEN_DEFAULT_DAYS",
+    "TOKEN_MAX_DAYS",
+    "INVITATION_DAYS",
+    "MAX_UPLOAD_MIB",
+    "MAX_UPLOAD_FINDINGS",
+    "REQUEST_TIMEOUT_SECS",
+    "MAX_DB_CONNECTIONS",
+    "RATE_LIMIT_PER_IP_PER_MINUTE",
+    "RATE_LIMIT_PER_TOKEN_PER_MINUTE",
+    // Read by the CLI and tests, not by the server.
+    "TOKEN",
+    "GIT_TOKEN",
+    "URL_CREDENTIALS",
+    "TEST_DATABASE_URL",
+    "REQUIRE_POSTGRES",
+    "SARIF_VALIDATOR",
+    "CI_CACHE",
+    "BENCH_DIR",
+    "UPDATE_SNAPSHOTS",
+    "TEST_HOLD_AFTER_CLONE_MS",
+];
+
 /// The config file's shape: every key optional.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -120,49 +154,88 @@ impl ServerConfig {
     }
 
     /// Applies `FERRET_*` environment variables (same names as the file keys, upper-cased).
-    pub fn apply_env(&mut self) -> anyhow::Result<()> {
-        let mut file = FileConfig::default();
-        let var = |name: &str| std::env::var(format!("FERRET_{name}")).ok();
+    /// Every file key has one; booleans take `1/0/true/false/yes/no/on/off`. Returns warnings
+    /// for `FERRET_*` variables that name no setting (usually typos).
+    pub fn apply_env(&mut self) -> anyhow::Result<Vec<String>> {
+        self.apply_vars(std::env::vars())
+    }
+
+    /// [`Self::apply_env`] over explicit variables.
+    pub fn apply_vars(
+        &mut self,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Vec<String>> {
+        let vars: std::collections::HashMap<String, String> = vars
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("FERRET_"))
+            .collect();
+        let var = |name: &str| vars.get(&format!("FERRET_{name}")).cloned();
         fn parse<T: std::str::FromStr>(
             name: &str,
             value: Option<String>,
         ) -> anyhow::Result<Option<T>> {
             value
                 .map(|v| {
-                    v.parse::<T>()
+                    v.trim()
+                        .parse::<T>()
                         .map_err(|_| anyhow::anyhow!("FERRET_{name} has an invalid value: {v:?}"))
                 })
                 .transpose()
         }
-        file.data_dir = var("DATA_DIR").map(PathBuf::from);
-        file.database_url = var("DATABASE_URL");
-        file.key_file = var("KEY_FILE").map(PathBuf::from);
-        file.bind = parse("BIND", var("BIND"))?;
-        file.tls = parse("TLS", var("TLS"))?;
-        file.trust_proxy = parse("TRUST_PROXY", var("TRUST_PROXY"))?;
-        file.trusted_proxies = var("TRUSTED_PROXIES").map(|v| {
-            v.split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        });
-        file.cors_origins = var("CORS_ORIGINS").map(|v| {
-            v.split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        });
-        file.token_max_days = parse("TOKEN_MAX_DAYS", var("TOKEN_MAX_DAYS"))?;
-        file.rate_limit_per_ip_per_minute = parse(
-            "RATE_LIMIT_PER_IP_PER_MINUTE",
-            var("RATE_LIMIT_PER_IP_PER_MINUTE"),
-        )?;
-        file.rate_limit_per_token_per_minute = parse(
-            "RATE_LIMIT_PER_TOKEN_PER_MINUTE",
-            var("RATE_LIMIT_PER_TOKEN_PER_MINUTE"),
-        )?;
+        fn boolean(name: &str, value: Option<String>) -> anyhow::Result<Option<bool>> {
+            value
+                .map(|v| match v.trim().to_ascii_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => Ok(true),
+                    "0" | "false" | "no" | "off" => Ok(false),
+                    _ => Err(anyhow::anyhow!(
+                        "FERRET_{name} must be 1/0, true/false, yes/no or on/off, not {v:?}"
+                    )),
+                })
+                .transpose()
+        }
+        let list = |name: &str| {
+            var(name).map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+            })
+        };
+        let file = FileConfig {
+            data_dir: var("DATA_DIR").map(PathBuf::from),
+            database_url: var("DATABASE_URL"),
+            key_file: var("KEY_FILE").map(PathBuf::from),
+            bind: parse("BIND", var("BIND"))?,
+            tls: boolean("TLS", var("TLS"))?,
+            trust_proxy: boolean("TRUST_PROXY", var("TRUST_PROXY"))?,
+            trusted_proxies: list("TRUSTED_PROXIES"),
+            cors_origins: list("CORS_ORIGINS"),
+            session_idle_minutes: parse("SESSION_IDLE_MINUTES", var("SESSION_IDLE_MINUTES"))?,
+            session_absolute_hours: parse("SESSION_ABSOLUTE_HOURS", var("SESSION_ABSOLUTE_HOURS"))?,
+            token_default_days: parse("TOKEN_DEFAULT_DAYS", var("TOKEN_DEFAULT_DAYS"))?,
+            token_max_days: parse("TOKEN_MAX_DAYS", var("TOKEN_MAX_DAYS"))?,
+            invitation_days: parse("INVITATION_DAYS", var("INVITATION_DAYS"))?,
+            max_upload_mib: parse("MAX_UPLOAD_MIB", var("MAX_UPLOAD_MIB"))?,
+            max_upload_findings: parse("MAX_UPLOAD_FINDINGS", var("MAX_UPLOAD_FINDINGS"))?,
+            request_timeout_secs: parse("REQUEST_TIMEOUT_SECS", var("REQUEST_TIMEOUT_SECS"))?,
+            max_db_connections: parse("MAX_DB_CONNECTIONS", var("MAX_DB_CONNECTIONS"))?,
+            rate_limit_per_ip_per_minute: parse(
+                "RATE_LIMIT_PER_IP_PER_MINUTE",
+                var("RATE_LIMIT_PER_IP_PER_MINUTE"),
+            )?,
+            rate_limit_per_token_per_minute: parse(
+                "RATE_LIMIT_PER_TOKEN_PER_MINUTE",
+                var("RATE_LIMIT_PER_TOKEN_PER_MINUTE"),
+            )?,
+        };
         self.apply(file);
-        Ok(())
+        let mut unknown: Vec<String> = vars
+            .keys()
+            .filter(|k| !ENV_NAMES.contains(&k.trim_start_matches("FERRET_")))
+            .map(|k| format!("{k} is not a server setting (ignored)"))
+            .collect();
+        unknown.sort();
+        Ok(unknown)
     }
 
     fn apply(&mut self, file: FileConfig) {
@@ -200,6 +273,8 @@ impl ServerConfig {
         if let Some(mib) = file.max_upload_mib {
             self.max_upload_bytes = mib * 1024 * 1024;
         }
+        // A default above the maximum would mint tokens the server then refuses.
+        self.token_default_days = self.token_default_days.min(self.token_max_days);
         if let Some(n) = file.rate_limit_per_ip_per_minute {
             self.rate_per_ip = Rate {
                 per_minute: n,
@@ -226,5 +301,79 @@ impl ServerConfig {
                 Ok(format!("sqlite://{path}?mode=rwc"))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_env(vars: &[(&str, &str)]) -> anyhow::Result<(ServerConfig, Vec<String>)> {
+        let mut config = ServerConfig::default();
+        let warnings = config.apply_vars(
+            vars.iter()
+                .map(|(k, v)| (format!("FERRET_{k}"), v.to_string())),
+        )?;
+        Ok((config, warnings))
+    }
+
+    #[test]
+    fn every_documented_variable_takes_effect() {
+        let (c, warnings) = with_env(&[
+            ("DATA_DIR", "/srv/ferret"),
+            ("DATABASE_URL", "postgres://db/ferret"),
+            ("KEY_FILE", "/etc/ferret.key"),
+            ("BIND", "0.0.0.0:9000"),
+            ("TLS", "yes"),
+            ("TRUST_PROXY", "1"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.1"),
+            ("CORS_ORIGINS", "https://a.example"),
+            ("SESSION_IDLE_MINUTES", "30"),
+            ("SESSION_ABSOLUTE_HOURS", "12"),
+            ("TOKEN_DEFAULT_DAYS", "10"),
+            ("TOKEN_MAX_DAYS", "20"),
+            ("INVITATION_DAYS", "3"),
+            ("MAX_UPLOAD_MIB", "5"),
+            ("MAX_UPLOAD_FINDINGS", "777"),
+            ("REQUEST_TIMEOUT_SECS", "9"),
+            ("MAX_DB_CONNECTIONS", "4"),
+            ("RATE_LIMIT_PER_IP_PER_MINUTE", "100"),
+            ("RATE_LIMIT_PER_TOKEN_PER_MINUTE", "200"),
+        ])
+        .unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(c.data_dir, PathBuf::from("/srv/ferret"));
+        assert_eq!(c.database_url.as_deref(), Some("postgres://db/ferret"));
+        assert_eq!(c.key_file, Some(PathBuf::from("/etc/ferret.key")));
+        assert_eq!(c.bind.port(), 9000);
+        assert!(c.tls && c.trust_proxy);
+        assert_eq!(c.trusted_proxies, ["10.0.0.0/8", "192.168.1.1"]);
+        assert_eq!(c.cors_origins, ["https://a.example"]);
+        assert_eq!(c.session_idle_secs, 30 * 60);
+        assert_eq!(c.session_absolute_secs, 12 * 3600);
+        assert_eq!((c.token_default_days, c.token_max_days), (10, 20));
+        assert_eq!(c.invitation_days, 3);
+        assert_eq!(c.max_upload_bytes, 5 << 20);
+        assert_eq!(c.max_upload_findings, 777);
+        assert_eq!(c.request_timeout_secs, 9);
+        assert_eq!(c.max_db_connections, 4);
+        assert_eq!(c.rate_per_ip.per_minute, 100);
+        assert_eq!(c.rate_per_token.per_minute, 200);
+    }
+
+    #[test]
+    fn booleans_defaults_and_typos() {
+        for (text, value) in [("0", false), ("no", false), ("TRUE", true), ("off", false)] {
+            assert_eq!(with_env(&[("TLS", text)]).unwrap().0.tls, value, "{text}");
+        }
+        assert!(with_env(&[("TLS", "maybe")]).is_err());
+        // A default above the maximum is clamped.
+        let (c, _) = with_env(&[("TOKEN_DEFAULT_DAYS", "400"), ("TOKEN_MAX_DAYS", "30")]).unwrap();
+        assert_eq!(c.token_default_days, 30);
+        let (_, warnings) = with_env(&[("MAX_UPLOAD_MB", "5")]).unwrap();
+        assert_eq!(
+            warnings,
+            ["FERRET_MAX_UPLOAD_MB is not a server setting (ignored)"]
+        );
     }
 }
