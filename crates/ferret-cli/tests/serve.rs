@@ -6,7 +6,28 @@ mod common;
 use common::server::{all_bytes_under, call, contains, onboard, start};
 use common::{ferret, github_token, stripe_key};
 use serde_json::Value;
+use std::ffi::OsStr;
 use std::path::Path;
+use std::process::Output;
+
+/// `ferret admin audit ARGS…`.
+fn audit(args: &[&OsStr]) -> Output {
+    ferret()
+        .args(["admin", "audit"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// [`audit`] run in `dir`.
+fn audit_in(dir: &Path, args: &[&OsStr]) -> Output {
+    ferret()
+        .args(["admin", "audit"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
 
 #[test]
 fn canary_nothing_but_redacted_metadata_reaches_the_server() {
@@ -117,11 +138,11 @@ fn audit_log_verifies_exports_and_catches_tampering() {
     onboard(&server.url);
     drop(server);
 
-    let verify = ferret()
-        .args(["admin", "audit", "verify", "--data-dir"])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let verify = audit(&[
+        OsStr::new("verify"),
+        OsStr::new("--data-dir"),
+        data.as_os_str(),
+    ]);
     assert!(
         verify.status.success(),
         "{}",
@@ -130,40 +151,43 @@ fn audit_log_verifies_exports_and_catches_tampering() {
     assert!(String::from_utf8_lossy(&verify.stdout).contains("intact"));
 
     let export = tmp.path().join("audit.jsonl");
-    let out = ferret()
-        .args(["admin", "audit", "export", "--data-dir"])
-        .arg(&data)
-        .arg("-o")
-        .arg(&export)
-        .output()
-        .unwrap();
+    let out = audit(&[
+        OsStr::new("export"),
+        OsStr::new("--data-dir"),
+        data.as_os_str(),
+        OsStr::new("-o"),
+        export.as_os_str(),
+    ]);
     assert!(out.status.success());
     let text = std::fs::read_to_string(&export).unwrap();
     assert!(text.lines().count() >= 5, "{text}");
-    assert!(ferret()
-        .args(["admin", "audit", "verify", "--file"])
-        .arg(&export)
-        .status()
-        .unwrap()
-        .success());
+    assert!(audit(&[
+        OsStr::new("verify"),
+        OsStr::new("--file"),
+        export.as_os_str()
+    ])
+    .status
+    .success());
     // Hand-edit the export: verification with the server's key fails and names the entry;
     // without the key it says the seals were not checked.
     std::fs::write(&export, text.replacen("login.success", "login.failure", 1)).unwrap();
-    let out = ferret()
-        .args(["admin", "audit", "verify", "--file"])
-        .arg(&export)
-        .arg("--data-dir")
-        .arg(&data)
-        .output()
-        .unwrap();
+    let out = audit(&[
+        OsStr::new("verify"),
+        OsStr::new("--file"),
+        export.as_os_str(),
+        OsStr::new("--data-dir"),
+        data.as_os_str(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("was modified"));
-    let out = ferret()
-        .args(["admin", "audit", "verify", "--file"])
-        .arg(&export)
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
+    let out = audit_in(
+        tmp.path(),
+        &[
+            OsStr::new("verify"),
+            OsStr::new("--file"),
+            export.as_os_str(),
+        ],
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("does not hold"));
     // A dropped last line (the head) or first entry, and an empty file, fail.
     let lines: Vec<&str> = text.lines().collect();
@@ -173,28 +197,28 @@ fn audit_log_verifies_exports_and_catches_tampering() {
         String::new(),
     ] {
         std::fs::write(&export, broken).unwrap();
-        let out = ferret()
-            .args(["admin", "audit", "verify", "--file"])
-            .arg(&export)
-            .output()
-            .unwrap();
+        let out = audit(&[
+            OsStr::new("verify"),
+            OsStr::new("--file"),
+            export.as_os_str(),
+        ]);
         assert_eq!(out.status.code(), Some(1));
     }
     // A missing data directory is an error, not an empty "intact" log.
-    let out = ferret()
-        .args(["admin", "audit", "verify", "--data-dir"])
-        .arg(tmp.path().join("nowhere"))
-        .output()
-        .unwrap();
+    let out = audit(&[
+        OsStr::new("verify"),
+        OsStr::new("--data-dir"),
+        tmp.path().join("nowhere").as_os_str(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(!tmp.path().join("nowhere").exists());
 
     // A checkpoint anchors the log outside the database: rolling back the tail is caught.
-    let out = ferret()
-        .args(["admin", "audit", "checkpoint", "--data-dir"])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let out = audit(&[
+        OsStr::new("checkpoint"),
+        OsStr::new("--data-dir"),
+        data.as_os_str(),
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -217,11 +241,11 @@ fn audit_log_verifies_exports_and_catches_tampering() {
         .await
         .unwrap();
     });
-    let out = ferret()
-        .args(["admin", "audit", "verify", "--data-dir"])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let out = audit(&[
+        OsStr::new("verify"),
+        OsStr::new("--data-dir"),
+        data.as_os_str(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("checkpoint"), "{err}");
@@ -234,11 +258,11 @@ fn audit_log_verifies_exports_and_catches_tampering() {
             .await
             .unwrap();
     });
-    let out = ferret()
-        .args(["admin", "audit", "verify", "--data-dir"])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let out = audit(&[
+        OsStr::new("verify"),
+        OsStr::new("--data-dir"),
+        data.as_os_str(),
+    ]);
     assert_eq!(
         out.status.code(),
         Some(1),
