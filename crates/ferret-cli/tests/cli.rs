@@ -292,7 +292,7 @@ description = "Token for ACME's internal API."
 remediation = "Revoke it in the ACME admin console."
 keywords = ["acme_"]
 pattern = '''\b(?P<secret>acme_[a-z0-9]{24})\b'''
-examples.positive = ["k = acme_0a1b2c3d4e5f6g7h8i9j0k1l"]
+examples.positive = ["k = acme_7fq2kr9xlw4mt8vb3nzp6syd"]
 examples.negative = ["k = acme_short"]
 "#,
     );

@@ -90,3 +90,44 @@ fn secrets_in_non_utf8_and_very_long_lines_are_found() {
     let long_line = format!("{}{GITHUB}{}", "a ".repeat(50_000), " b".repeat(50_000));
     assert_eq!(found(&long_line).len(), 1);
 }
+
+fn value_rule(extra: &str) -> Result<SecretMatcher, String> {
+    let text = format!(
+        "[[rule]]\nid = 'acme-billing-key'\nname = 'n'\nprovider = 'ACME'\nseverity = 'high'\n\
+         description = 'd'\nremediation = 'r'\nkeywords = ['acme_billing']\n{extra}\n"
+    );
+    let specs = ferret_engine::secrets::parse_rule_file("test.toml", &text)?;
+    SecretMatcher::new(specs).map_err(|e| e.to_string())
+}
+
+#[test]
+fn value_rules_match_the_value_assigned_near_their_keyword_only() {
+    let m = value_rule("value = '''[a-f0-9]{32}'''").unwrap();
+    let key = "3f9c2a7e5b1d4c8f9a0e6b2d7c5a1f3e";
+    let hits = |text: &str| {
+        m.find(text.as_bytes())
+            .into_iter()
+            .map(|hit| text[hit.secret].to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(hits(&format!("ACME_BILLING_KEY={key}\n")), [key]);
+    assert_eq!(hits(&format!("acme_billing:\n  token: \"{key}\"\n")), [key]);
+    assert_eq!(
+        hits(&format!("Authorization: Bearer {key} # acme_billing\n")),
+        [key]
+    );
+    // The keyword too far away, no key-like name, or a value of another shape: nothing.
+    assert!(hits(&format!("# acme_billing\n\n\n\n\nOTHER_KEY={key}\n")).is_empty());
+    assert!(hits(&format!("acme_billing_url={key}\n")).is_empty());
+    assert!(hits("ACME_BILLING_KEY=3f9c2a7e5b1d4c8f\n").is_empty());
+}
+
+#[test]
+fn a_rule_needs_exactly_one_of_pattern_and_value() {
+    let both = value_rule("value = 'x{8}'\npattern = 'y{8}'").unwrap_err();
+    assert!(both.contains("not both"), "{both}");
+    let neither = value_rule("").unwrap_err();
+    assert!(neither.contains("needs a 'pattern'"), "{neither}");
+    let bad = value_rule("value = '[a-f'").unwrap_err();
+    assert!(bad.contains("invalid value regex"), "{bad}");
+}

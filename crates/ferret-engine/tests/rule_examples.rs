@@ -7,7 +7,7 @@ use ferret_engine::secrets::{builtin_rule_specs, SecretMatcher};
 #[test]
 fn builtin_rules_parse_compile_and_have_enough_examples() {
     let specs = builtin_rule_specs().expect("built-in rule files parse");
-    assert!(specs.len() >= 150, "only {} rules", specs.len());
+    assert!(specs.len() >= 400, "only {} rules", specs.len());
     for spec in &specs {
         assert!(
             spec.examples.positive.len() >= 2,

@@ -29,9 +29,6 @@ pub fn shannon_entropy(data: &[u8]) -> f64 {
 const PLACEHOLDER_WORDS: &[&str] = &[
     "example",
     "placeholder",
-    ".....",
-    "...",
-    ".....",
     "...",
     "yourkey",
     "yourtoken",
@@ -42,14 +39,6 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "changeme",
     "change_me",
     "redacted",
-    ".....",
-    "...",
-    ".....",
-    "...",
-    ".....",
-    "...",
-    ".....",
-    "...",
     "…",
     "<",
     ">",
@@ -59,7 +48,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "%(",
     "$(",
     "#{",
-    "abcdefgh",
+    // Ascending runs that people type for a made-up value (abcdefg…, a1b2c3…).
+    "abcdefg",
+    "a1b2c3",
     "12345678",
     "0123456",
     "qwerty",
@@ -614,11 +605,16 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if value.len() < 20 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
         return false;
     }
-    // CamelCase words (`Ec2InstanceMetadata`, `Ed25519PrivateKey`).
+    // CamelCase words (`Ec2InstanceMetadata`, `Ed25519PrivateKey`). A random run of one case
+    // (`shwc7ighlfw9fcoul7ahojmf2sx2dabv`) has many short voiced runs by chance, so single-case
+    // values must be mostly words (`ec2instancemetadata`) to count as words.
+    let mixed_case = value.bytes().any(|b| b.is_ascii_uppercase())
+        && value.bytes().any(|b| b.is_ascii_lowercase());
+    let word_share = if mixed_case { 0.5 } else { 0.75 };
     if value
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"$_".contains(&b))
-        && wordiness(value) >= 0.5
+        && wordiness(value) >= word_share
     {
         return false;
     }
@@ -692,6 +688,12 @@ mod tests {
         ));
         assert!(is_placeholder(b"{auth_token}'", false));
         assert!(is_placeholder(b"Bearer %s", false));
+        assert!(is_placeholder(b"abcdefg12346+FJQCK", false));
+        assert!(is_placeholder(
+            b"px-api-a1b2c3d4-e5f6-g7h8-i8j0-k0l3m3n4o0p5",
+            false
+        ));
+        assert!(!is_placeholder(b"px-api-9f1b2c3d4-e5f6-8c7d", false));
         assert!(!is_placeholder(b"q8X_Lm2pZ-r7Tw4kV9yB", false));
     }
 
@@ -767,6 +769,15 @@ mod tests {
         assert!(generic_value_is_plausible("DB_PASSWORD", b"#ZMmI67Cyq6uR"));
         assert!(generic_value_is_plausible("DB_PASSWORD", b"!k9Xq2vLm8pR"));
         assert!(!generic_value_is_plausible("password", b"!GetAttribute"));
+        // Random single-case keys are secrets; single-case words are not.
+        assert!(generic_value_is_plausible(
+            "aviationstack_token",
+            b"shwc7ighlfw9fcoul7ahojmf2sx2dabv"
+        ));
+        assert!(!generic_value_is_plausible(
+            "credential_source",
+            b"ec2instancemetadata"
+        ));
         assert!(generic_value_is_plausible(
             "ADMIN_PASSWORD",
             b"k9Xq2vLm8pR!"

@@ -12,6 +12,9 @@
 //! remediation = "How to revoke and rotate it at the provider."
 //! keywords = ["ghp_"]               # literal prefilter, case-insensitive; one must occur
 //! pattern = '''\b(?P<secret>ghp_[A-Za-z0-9]{36})\b'''
+//! value = '''[a-f0-9]{32}'''         # instead of `pattern`, for keys without a prefix: the
+//!                                   #   value assigned to a key/token/secret-like name, with
+//!                                   #   a keyword within `context_lines` (default 2) lines
 //! min_entropy = 3.0                 # optional Shannon entropy (bits/char) of the secret
 //! max_wordiness = 0.5               # optional: at most this share in word-like runs (drops
 //!                                   #   identifiers and paths that fit a bare key's shape)
@@ -69,7 +72,13 @@ pub struct SecretRuleSpec {
     pub description: String,
     pub remediation: String,
     pub keywords: Vec<String>,
+    /// The whole match, with the secret in the group `secret` (required unless `value` is set).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub pattern: String,
+    /// The shape of a key without a prefix of its own; the rule then matches it as the value
+    /// assigned to a key-, token- or secret-like name near one of `keywords`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
     #[serde(default)]
     pub min_entropy: Option<f64>,
     /// Values with a larger share of their characters in word-like runs (identifiers such as
@@ -129,6 +138,23 @@ pub struct SecretRule {
 
 const DEFAULT_CONTEXT_LINES: u32 = 4;
 
+/// Lines searched for a keyword around a `value` rule's match unless `context_lines` says.
+const VALUE_CONTEXT_LINES: u32 = 2;
+
+/// A `value` rule's pattern: the value assigned (`=`, `:`, `:=`, `=>`) to a name that says
+/// key, token, secret, password or authorization, quoted or not, optionally after `Bearer`.
+fn assignment_pattern(value: &str) -> String {
+    format!(
+        r#"(?i:(?:api[_\-.]?)?key|apikey|(?:access[_\-.]?|auth[_\-.]?|api[_\-.]?|bearer[_\-.]?)?token|(?:client[_\-.]?|api[_\-.]?)?secret|password|passwd|pat|credentials?|certificate|authorization)[\w.\-]{{0,40}}?["']?\s*(?:=|:=|:|=>)\s*["'`]?(?:Bearer\s+)?(?P<secret>{value})(?:[^A-Za-z0-9_\-]|$)"#
+    )
+}
+
+/// A `value` rule's default context: one of its keywords, case-insensitively.
+fn keyword_context(keywords: &[String]) -> String {
+    let words: Vec<String> = keywords.iter().map(|k| regex::escape(k)).collect();
+    format!("(?i){}", words.join("|"))
+}
+
 fn compile(id: &str, what: &str, pattern: &str) -> Result<Regex, RuleError> {
     // ASCII semantics (`\w`, `\d`, `\s`, `\b`, case folding): secrets are ASCII, and Unicode
     // classes make bounded repetitions such as `[\w.-]{0,40}` enormous to compile.
@@ -153,9 +179,10 @@ fn first_line(text: &str) -> String {
 
 impl SecretRule {
     /// Validates and compiles a rule.
-    pub fn compile(spec: SecretRuleSpec) -> Result<SecretRule, RuleError> {
+    pub fn compile(mut spec: SecretRuleSpec) -> Result<SecretRule, RuleError> {
+        let id = spec.id.clone();
         let err = |problem: String| RuleError {
-            id: spec.id.clone(),
+            id: id.clone(),
             problem,
         };
         if spec.id.is_empty()
@@ -182,6 +209,19 @@ impl SecretRule {
             return Err(err(
                 "needs at least one keyword of 2 or more characters".into()
             ));
+        }
+        match (&spec.value, spec.pattern.is_empty()) {
+            (Some(_), false) => return Err(err("set 'pattern' or 'value', not both".into())),
+            (None, true) => return Err(err("needs a 'pattern' (or a 'value')".into())),
+            (Some(value), true) => {
+                compile(&spec.id, "value", value)?;
+                spec.pattern = assignment_pattern(value);
+                if spec.context.is_none() {
+                    spec.context = Some(keyword_context(&spec.keywords));
+                    spec.context_lines = spec.context_lines.or(Some(VALUE_CONTEXT_LINES));
+                }
+            }
+            (None, false) => {}
         }
         let regex = compile(&spec.id, "pattern", &spec.pattern)?;
         let secret_group = regex
