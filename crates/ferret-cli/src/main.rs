@@ -4,7 +4,6 @@
 //! Exit codes: 0 = no findings at or above `--fail-on`, 1 = findings, 2 = usage or runtime error.
 
 mod progress;
-mod remote;
 mod server_cmd;
 mod upload;
 
@@ -50,9 +49,9 @@ enum Command {
     /// Server administration (audit log verification and export).
     #[command(subcommand)]
     Admin(server_cmd::AdminCommand),
-    /// Internal: the sandboxed worker of a remote scan.
+    /// Internal: the sandboxed worker of a remote scan (see the ferret-runner crate).
     #[command(name = "__sandbox-scan", hide = true)]
-    SandboxScan(remote::WorkerArgs),
+    SandboxScan,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -107,7 +106,7 @@ struct CommonScanArgs {
     #[arg(long = "ref", value_name = "REF")]
     reference: Option<String>,
     /// Remote repositories: environment variable holding an access token.
-    #[arg(long, value_name = "NAME", default_value = remote::DEFAULT_TOKEN_ENV)]
+    #[arg(long, value_name = "NAME", default_value = ferret_runner::DEFAULT_TOKEN_ENV)]
     token_env: String,
     /// Remote repositories: give up (and delete the clone) after this many seconds in total.
     #[arg(long, value_name = "SECONDS")]
@@ -232,7 +231,7 @@ fn main() -> ExitCode {
         Command::Rules(RulesCommand::Show { id, config }) => run_rules_show(&id, config.as_deref()),
         Command::Serve(args) => server_cmd::run_serve(args),
         Command::Admin(command) => server_cmd::run_admin(command),
-        Command::SandboxScan(args) => remote::worker(args).map(|()| ExitCode::SUCCESS),
+        Command::SandboxScan => run_sandbox_worker(),
     };
     match outcome {
         Ok(code) => code,
@@ -244,23 +243,39 @@ fn main() -> ExitCode {
     }
 }
 
+/// `ferret __sandbox-scan`: the worker half of a remote scan; prints the report as JSON.
+fn run_sandbox_worker() -> Result<ExitCode> {
+    let (report, partial_landlock) = ferret_runner::worker()?;
+    if partial_landlock {
+        eprintln!("ferret: warning: the kernel enforces Landlock only partially");
+    }
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Scans `common.path` with the config and settings it names.
 fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scanner)> {
     let root = &common.path;
-    if remote::is_remote(root) {
-        let url = root.to_string_lossy();
-        let mut report = remote::scan(&remote::RemoteRequest {
-            url: &url,
-            reference: common.reference.as_deref(),
+    if ferret_runner::is_remote(root) {
+        let request = ferret_runner::RemoteScan {
+            url: root.to_string_lossy().into_owned(),
+            reference: common.reference.clone(),
             history: common.history,
-            branch: common.branch.as_deref(),
+            branch: common.branch.clone(),
             all_provenance: common.all_provenance,
-            token_env: &common.token_env,
+            token_env: common.token_env.clone(),
             clone_timeout: common.clone_timeout,
             timeout: common.timeout,
             max_file_size: common.max_file_size,
             show_secrets,
-        })?;
+        };
+        let exe = std::env::current_exe().context("cannot find the ferret executable")?;
+        let (mut report, notes) = ferret_runner::scan(&request, &exe)?;
+        if notes.weak_isolation {
+            eprintln!(
+                "ferret: warning: Linux namespaces are unavailable; the clone lives in a private temporary directory (weaker: a killed scan can leave it until the next run)"
+            );
+        }
         // Rule metadata for reports, and the selection, come from the local configuration.
         let config = Config::discover(Path::new("."), common.config.as_deref())?;
         let filter = common.filter();

@@ -5,7 +5,8 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
-use ferret_engine::ScanReport;
+use ferret_core::upload::{ScanUpload, UploadSummary, UploadedFinding};
+use ferret_core::ScanReport;
 use std::path::Path;
 use std::time::Duration;
 
@@ -65,24 +66,13 @@ pub fn upload(args: &UploadArgs, root: &Path, report: &ScanReport) -> Result<Str
         .clone()
         .or_else(|| env_first(&["GITHUB_SHA", "CI_COMMIT_SHA"]))
         .or(head_commit);
-    let findings: Vec<serde_json::Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let mut value = serde_json::to_value(f).expect("finding serializes");
-            if let Some(map) = value.as_object_mut() {
-                map.remove("secret");
-                map.remove("remediation");
-            }
-            value
-        })
-        .collect();
-    let body = serde_json::json!({
-        "repository": repository,
-        "branch": branch,
-        "commit": commit,
-        "findings": findings,
-    });
+    let body = ScanUpload {
+        repository: repository.clone(),
+        branch: branch.clone(),
+        commit,
+        findings: report.findings.iter().map(UploadedFinding::from).collect(),
+    };
+    let body = serde_json::to_string(&body).context("cannot encode the upload")?;
     let url = format!("{}/api/scans", server.trim_end_matches('/'));
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -97,21 +87,23 @@ pub fn upload(args: &UploadArgs, root: &Path, report: &ScanReport) -> Result<Str
             "User-Agent",
             &format!("ferret/{}", env!("CARGO_PKG_VERSION")),
         )
-        .send(body.to_string().as_bytes())
+        .send(body.as_bytes())
         .map_err(|e| anyhow!("upload to {server} failed: {e}"))?;
     let status = response.status().as_u16();
     let text = response
         .body_mut()
         .read_to_string()
         .context("cannot read the server's answer")?;
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     if !(200..300).contains(&status) {
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
         let message = json["error"]["message"].as_str().unwrap_or("no details");
         bail!("upload rejected by the server (HTTP {status}): {message}");
     }
+    let summary: UploadSummary = serde_json::from_str(&text)
+        .map_err(|e| anyhow!("the server's answer is not an upload summary: {e}"))?;
     Ok(format!(
         "uploaded {} finding(s) to {repository}@{branch}: {} new, {} still open, {} fixed",
-        json["findings"], json["new"], json["still_open"], json["fixed"]
+        summary.findings, summary.new, summary.still_open, summary.fixed
     ))
 }
 
@@ -122,30 +114,7 @@ fn env_first(names: &[&str]) -> Option<String> {
         .find(|v| !v.trim().is_empty())
 }
 
-/// The checked-out branch and commit, read from `.git` without running git.
+/// The checked-out branch and commit (through gix, without running git).
 fn read_head(root: &Path) -> (Option<String>, Option<String>) {
-    let git = root.join(".git");
-    let Ok(head) = std::fs::read_to_string(git.join("HEAD")) else {
-        return (None, None);
-    };
-    let head = head.trim();
-    match head.strip_prefix("ref: ") {
-        Some(reference) => {
-            let branch = reference.strip_prefix("refs/heads/").map(str::to_string);
-            let commit = std::fs::read_to_string(git.join(reference))
-                .ok()
-                .map(|c| c.trim().to_string())
-                .or_else(|| packed_ref(&git, reference));
-            (branch, commit)
-        }
-        None => (None, Some(head.to_string())),
-    }
-}
-
-fn packed_ref(git: &Path, reference: &str) -> Option<String> {
-    let packed = std::fs::read_to_string(git.join("packed-refs")).ok()?;
-    packed.lines().find_map(|line| {
-        let (sha, name) = line.split_once(' ')?;
-        (name == reference).then(|| sha.to_string())
-    })
+    ferret_engine::source::history::head(root).unwrap_or((None, None))
 }

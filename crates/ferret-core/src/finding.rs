@@ -29,7 +29,10 @@ pub struct Location {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
     pub commit: String,
+    #[serde(default)]
     pub author: String,
+    /// RFC 3339, UTC (see [`crate::time::rfc3339`]).
+    #[serde(default)]
     pub date: String,
 }
 

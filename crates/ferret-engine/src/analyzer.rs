@@ -18,18 +18,7 @@ pub struct SourceFile<'a> {
     pub keyword_hits: Option<&'a [KeywordHit]>,
 }
 
-/// Rule metadata every analyzer exposes for `ferret rules` and report formats.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct RuleInfo {
-    pub id: String,
-    pub name: String,
-    pub category: ferret_core::Category,
-    pub provider: String,
-    pub severity: ferret_core::Severity,
-    pub confidence: ferret_core::Confidence,
-    pub description: String,
-    pub remediation: String,
-}
+pub use ferret_core::RuleInfo;
 
 /// One analyzer family.
 pub trait Analyzer: Send + Sync {

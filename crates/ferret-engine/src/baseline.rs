@@ -30,6 +30,20 @@ pub struct Baseline {
     pub findings: Vec<BaselineEntry>,
 }
 
+/// A baseline file that cannot be used; the message is one line naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("{file}: baseline {source}")]
+    Unreadable {
+        file: String,
+        source: crate::control_file::ControlFileError,
+    },
+    #[error("{file}: malformed baseline: {reason}")]
+    Malformed { file: String, reason: String },
+    #[error("{file}: unsupported baseline version {found} (expected {BASELINE_VERSION})")]
+    Version { file: String, found: u32 },
+}
+
 impl Baseline {
     pub fn from_findings(findings: &[Finding]) -> Baseline {
         let mut seen = HashSet::new();
@@ -52,17 +66,24 @@ impl Baseline {
     }
 
     /// Reads a baseline; errors are one line and name the file.
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = crate::control_file::read(path, crate::control_file::Links::Follow)
-            .map_err(|e| format!("{}: baseline {e}", path.display()))?;
-        let baseline: Baseline = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: malformed baseline: {e}", path.display()))?;
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let file = path.display().to_string();
+        let text = crate::control_file::read(path, crate::control_file::Links::Follow).map_err(
+            |source| BaselineError::Unreadable {
+                file: file.clone(),
+                source,
+            },
+        )?;
+        let baseline: Baseline =
+            serde_json::from_str(&text).map_err(|e| BaselineError::Malformed {
+                file: file.clone(),
+                reason: e.to_string(),
+            })?;
         if baseline.version != BASELINE_VERSION {
-            return Err(format!(
-                "{}: unsupported baseline version {} (expected {BASELINE_VERSION})",
-                path.display(),
-                baseline.version
-            ));
+            return Err(BaselineError::Version {
+                file,
+                found: baseline.version,
+            });
         }
         Ok(baseline)
     }

@@ -56,6 +56,23 @@ pub struct ConfigError {
     pub problem: String,
 }
 
+/// Config text that does not parse: where, and the parser's message (never the text itself).
+#[derive(Debug, thiserror::Error)]
+pub struct ConfigSyntaxError {
+    /// Line and column (1-based) when the parser knows them.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigSyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.position {
+            Some((line, column)) => write!(f, "line {line}, column {column}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
 impl Config {
     /// Reads and parses a config file (see [`control_file`] for what is refused).
     pub fn load(path: &Path, links: Links) -> Result<Config, ConfigError> {
@@ -63,32 +80,30 @@ impl Config {
             file: path.display().to_string(),
             problem: e.to_string(),
         })?;
-        let mut config = Config::parse(&text).map_err(|problem| ConfigError {
+        let mut config = Config::parse(&text).map_err(|e| ConfigError {
             file: path.display().to_string(),
-            problem,
+            problem: e.to_string(),
         })?;
         config.origin = Some(path.to_path_buf());
         Ok(config)
     }
 
     /// Parses config text; the error is one line with the position, never the text itself.
-    pub fn parse(text: &str) -> Result<Config, String> {
+    pub fn parse(text: &str) -> Result<Config, ConfigSyntaxError> {
         toml::from_str(text).map_err(|e| {
             let message = control_file::sanitize_message(e.message());
-            match e.span() {
-                Some(span) => {
-                    let before = &text.as_bytes()[..span.start.min(text.len())];
-                    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-                    let column = before.len()
-                        - before
-                            .iter()
-                            .rposition(|&b| b == b'\n')
-                            .map_or(0, |p| p + 1)
-                        + 1;
-                    format!("line {line}, column {column}: {message}")
-                }
-                None => message,
-            }
+            let position = e.span().map(|span| {
+                let before = &text.as_bytes()[..span.start.min(text.len())];
+                let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+                let column = before.len()
+                    - before
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |p| p + 1)
+                    + 1;
+                (line, column)
+            });
+            ConfigSyntaxError { position, message }
         })
     }
 
@@ -189,7 +204,7 @@ generic-password = "low"
         assert_eq!(config.disable, vec!["jwt"]);
         assert_eq!(config.max_file_size, Some(1000));
         assert_eq!(config.severity["generic-password"], Severity::Low);
-        let err = Config::parse("disabel = []").unwrap_err();
+        let err = Config::parse("disabel = []").unwrap_err().to_string();
         assert!(err.contains("disabel"), "{err}");
         assert!(!err.contains('\n'));
     }

@@ -15,6 +15,15 @@ use aho_corasick::{Anchored, MatchKind, StartKind};
 const INTERLEAVE_MIN_LEN: usize = 2 * 1024;
 const LANES: usize = 5;
 
+/// Why a keyword set could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum KeywordError {
+    #[error("empty keyword")]
+    Empty,
+    #[error(transparent)]
+    Build(#[from] aho_corasick::BuildError),
+}
+
 /// A compiled keyword set.
 #[derive(Debug, Clone)]
 pub struct KeywordSet {
@@ -24,26 +33,28 @@ pub struct KeywordSet {
 
 impl KeywordSet {
     /// Compiles `keywords`, matched ASCII-case-insensitively. Keyword `i` is reported as `i`.
-    pub fn new<S: AsRef<[u8]>>(keywords: &[S]) -> Result<KeywordSet, String> {
+    pub fn new<S: AsRef<[u8]>>(keywords: &[S]) -> Result<KeywordSet, KeywordError> {
         KeywordSet::build(keywords, true)
     }
 
     /// Compiles `keywords`, matched exactly.
-    pub fn case_sensitive<S: AsRef<[u8]>>(keywords: &[S]) -> Result<KeywordSet, String> {
+    pub fn case_sensitive<S: AsRef<[u8]>>(keywords: &[S]) -> Result<KeywordSet, KeywordError> {
         KeywordSet::build(keywords, false)
     }
 
-    fn build<S: AsRef<[u8]>>(keywords: &[S], ignore_case: bool) -> Result<KeywordSet, String> {
+    fn build<S: AsRef<[u8]>>(
+        keywords: &[S],
+        ignore_case: bool,
+    ) -> Result<KeywordSet, KeywordError> {
         if keywords.iter().any(|k| k.as_ref().is_empty()) {
-            return Err("empty keyword".into());
+            return Err(KeywordError::Empty);
         }
         let dfa = aho_corasick::dfa::Builder::new()
             .ascii_case_insensitive(ignore_case)
             .match_kind(MatchKind::Standard)
             .start_kind(StartKind::Unanchored)
             .prefilter(false)
-            .build(keywords)
-            .map_err(|e| e.to_string())?;
+            .build(keywords)?;
         let longest = keywords.iter().map(|k| k.as_ref().len()).max().unwrap_or(1);
         Ok(KeywordSet { dfa, longest })
     }
@@ -165,7 +176,7 @@ pub struct SharedKeywords {
 
 impl SharedKeywords {
     /// Combines the keyword lists of several analyzers (`lists[a]` belongs to analyzer `a`).
-    pub fn new(lists: &[Vec<Keyword>]) -> Result<SharedKeywords, String> {
+    pub fn new(lists: &[Vec<Keyword>]) -> Result<SharedKeywords, KeywordError> {
         let mut texts: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<Owner>> = Vec::new();
         let mut slots: std::collections::HashMap<Vec<u8>, usize> = Default::default();

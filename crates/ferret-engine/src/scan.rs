@@ -13,11 +13,10 @@ use crate::suppress::line_suppresses;
 use crate::text::LineIndex;
 use ferret_core::Finding;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
-use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Default limit above which files are skipped: 10 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -48,22 +47,7 @@ impl Default for ScanSettings {
     }
 }
 
-/// The outcome of a scan.
-#[derive(Debug, Default, Serialize, serde::Deserialize)]
-pub struct ScanReport {
-    pub findings: Vec<Finding>,
-    pub skipped: Vec<SkippedFile>,
-    pub files_scanned: u64,
-    pub bytes_scanned: u64,
-    /// Findings dropped by `ferret:ignore` comments.
-    pub suppressed_inline: u64,
-    /// Findings dropped because the baseline holds them.
-    pub baselined: u64,
-    /// Commits whose blobs were scanned (history scans only).
-    pub commits_scanned: u64,
-    #[serde(skip)]
-    pub duration: Duration,
-}
+pub use ferret_core::ScanReport;
 
 /// Errors that stop a scan.
 #[derive(Debug, thiserror::Error)]
@@ -72,12 +56,16 @@ pub enum ScanError {
     MissingPath(String),
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("{0}")]
-    Rules(String),
-    #[error("{0}")]
-    History(String),
-    #[error("{0}")]
-    Selection(String),
+    #[error(transparent)]
+    RuleFile(#[from] crate::secrets::RuleFileError),
+    #[error(transparent)]
+    Rules(#[from] crate::secrets::AnalyzerError),
+    #[error("cannot build the keyword prefilter: {0}")]
+    Keywords(#[from] crate::keywords::KeywordError),
+    #[error(transparent)]
+    History(#[from] history::HistoryError),
+    #[error(transparent)]
+    Selection(#[from] crate::selection::UnknownSelector),
 }
 
 /// Analyzers plus the settings to run them over sources.
@@ -105,10 +93,7 @@ impl Scanner {
         settings: &ScanSettings,
     ) -> Result<Scanner, ScanError> {
         let config_checks: Vec<String> = ConfigAnalyzer.rules().into_iter().map(|r| r.id).collect();
-        let mut specs = config.secret_rules(
-            builtin_rule_specs().map_err(ScanError::Rules)?,
-            &config_checks,
-        )?;
+        let mut specs = config.secret_rules(builtin_rule_specs()?, &config_checks)?;
         let filter = &settings.filter;
         if !filter.is_empty() {
             let mut all = ConfigAnalyzer.rules();
@@ -122,7 +107,7 @@ impl Scanner {
                 description: s.description.clone(),
                 remediation: s.remediation.clone(),
             }));
-            filter.validate(&all).map_err(ScanError::Selection)?;
+            filter.validate(&all)?;
         }
         let config_runs = config_checks
             .iter()
@@ -133,7 +118,7 @@ impl Scanner {
         if !config_runs {
             specs.retain(|s| filter.runs(&s.id, ferret_core::Category::Secret));
         }
-        let matcher = SecretMatcher::new(specs).map_err(|e| ScanError::Rules(e.to_string()))?;
+        let matcher = SecretMatcher::new(specs)?;
         let secrets = SecretAnalyzer::new(matcher)
             .with_allowlist(config.allow_values.clone(), config.allow_regexes()?)
             .show_secrets(settings.show_secrets);
@@ -162,7 +147,7 @@ impl Scanner {
             analyzers.push(Box::new(ConfigAnalyzer));
         }
         let lists: Vec<_> = analyzers.iter().map(|a| a.keywords()).collect();
-        let keywords = SharedKeywords::new(&lists).map_err(ScanError::Rules)?;
+        let keywords = SharedKeywords::new(&lists)?;
         Ok(Scanner {
             analyzers,
             keywords,

@@ -36,14 +36,17 @@ fn matches(selector: &str, id: &str, category: Category) -> bool {
     }
 }
 
+/// A `--select` / `--ignore` selector that names no rule.
+#[derive(Debug, thiserror::Error)]
+#[error("'{0}' names no rule (use an analyzer — secrets, config — a rule id from `ferret rules list`, or a prefix ending in *)")]
+pub struct UnknownSelector(pub String);
+
 impl RuleFilter {
     /// Checks that every selector names at least one of `rules`.
-    pub fn validate(&self, rules: &[RuleInfo]) -> Result<(), String> {
+    pub fn validate(&self, rules: &[RuleInfo]) -> Result<(), UnknownSelector> {
         for selector in self.select.iter().chain(&self.ignore) {
             if !rules.iter().any(|r| matches(selector, &r.id, r.category)) {
-                return Err(format!(
-                    "'{selector}' names no rule (use an analyzer — secrets, config — a rule id from `ferret rules list`, or a prefix ending in *)"
-                ));
+                return Err(UnknownSelector(selector.clone()));
             }
         }
         Ok(())
@@ -111,6 +114,6 @@ mod tests {
             select: vec!["secretz".into()],
             ..RuleFilter::default()
         };
-        assert!(typo.validate(&rules).unwrap_err().contains("secretz"));
+        assert_eq!(typo.validate(&rules).unwrap_err().0, "secretz");
     }
 }

@@ -96,7 +96,8 @@ fn value_rule(extra: &str) -> Result<SecretMatcher, String> {
         "[[rule]]\nid = 'acme-billing-key'\nname = 'n'\nprovider = 'ACME'\nseverity = 'high'\n\
          description = 'd'\nremediation = 'r'\nkeywords = ['acme_billing']\n{extra}\n"
     );
-    let specs = ferret_engine::secrets::parse_rule_file("test.toml", &text)?;
+    let specs =
+        ferret_engine::secrets::parse_rule_file("test.toml", &text).map_err(|e| e.to_string())?;
     SecretMatcher::new(specs).map_err(|e| e.to_string())
 }
 

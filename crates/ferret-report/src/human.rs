@@ -1,8 +1,8 @@
 //! The human-readable report: findings grouped by file, then a summary line.
 
 use crate::severity_counts;
+use ferret_core::ScanReport;
 use ferret_core::{Finding, Severity};
-use ferret_engine::ScanReport;
 use std::fmt::Write as _;
 
 struct Style {

@@ -18,7 +18,7 @@
 //! ```
 
 use crate::{severity_counts, TOOL_NAME, TOOL_VERSION};
-use ferret_engine::ScanReport;
+use ferret_core::ScanReport;
 use serde_json::{json, Map, Value};
 
 /// The version of the JSON schema above.

@@ -1,4 +1,4 @@
-//! Ferret's report formats. Each takes a finished [`ferret_engine::ScanReport`] plus the
+//! Ferret's report formats. Each takes a finished [`ferret_core::ScanReport`] plus the
 //! metadata of the rules that ran and renders a string:
 //!
 //! - [`human`]: grouped by file, optional ANSI colour, redacted snippets, remediation hints,

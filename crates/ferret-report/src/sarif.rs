@@ -4,7 +4,7 @@
 
 use crate::{TOOL_NAME, TOOL_URI, TOOL_VERSION};
 use ferret_core::{Finding, Severity};
-use ferret_engine::{RuleInfo, ScanReport};
+use ferret_core::{RuleInfo, ScanReport};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 

@@ -97,6 +97,18 @@ pub struct Outcome {
     pub timed_out: bool,
 }
 
+impl Outcome {
+    fn new(finished: Finished, isolation: Isolation) -> Outcome {
+        Outcome {
+            status: finished.status,
+            stdout: finished.stdout,
+            stderr: finished.stderr,
+            isolation,
+            timed_out: finished.timed_out,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
     #[error("cannot start the sandboxed process: {0}")]
@@ -105,6 +117,21 @@ pub enum SandboxError {
     Workspace(std::io::Error),
     #[error("cannot wait for the sandboxed process: {0}")]
     Wait(std::io::Error),
+}
+
+/// Why the calling process could not be confined ([`cut_network`], [`confine`]).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfineError {
+    #[error("cannot cut the network: {0}")]
+    Network(nix::Error),
+    #[error("cannot apply Landlock rules: {0}")]
+    Landlock(#[from] landlock::RulesetError),
+    #[error("seccomp: unsupported architecture {0}")]
+    Architecture(String),
+    #[error("cannot build the seccomp filter: {0}")]
+    Seccomp(#[from] seccompiler::BackendError),
+    #[error("cannot apply the seccomp filter: {0}")]
+    ApplySeccomp(#[from] seccompiler::Error),
 }
 
 /// Runs `command` in a sandbox (namespaces if possible, else a private temporary directory).
@@ -127,18 +154,10 @@ pub fn run(command: Command, options: &Options) -> Result<Outcome, SandboxError>
         unsafe {
             namespaced.pre_exec(move || setup.apply());
         }
-        let result = spawn_and_wait(namespaced, options.timeout);
+        let result = run_with_timeout(namespaced, options.timeout);
         drop(pinned);
         match result {
-            Ok((status, stdout, stderr, timed_out)) => {
-                return Ok(Outcome {
-                    status,
-                    stdout,
-                    stderr,
-                    isolation: Isolation::Namespaces,
-                    timed_out,
-                })
-            }
+            Ok(finished) => return Ok(Outcome::new(finished, Isolation::Namespaces)),
             // Namespaces refused (EPERM, EINVAL, ENOSYS, ...): fall back below.
             Err(SandboxError::Spawn(_)) => {}
             Err(other) => return Err(other),
@@ -156,23 +175,15 @@ pub fn run(command: Command, options: &Options) -> Result<Outcome, SandboxError>
             Ok(())
         });
     }
-    let result = spawn_and_wait(fallback, options.timeout);
+    let result = run_with_timeout(fallback, options.timeout);
     let _ = std::fs::remove_dir_all(&dir);
-    let (status, stdout, stderr, timed_out) = result?;
-    Ok(Outcome {
-        status,
-        stdout,
-        stderr,
-        isolation: Isolation::TempDir,
-        timed_out,
-    })
+    Ok(Outcome::new(result?, Isolation::TempDir))
 }
 
 /// Moves the calling process into a new, empty network namespace (only loopback, down): from
 /// then on it cannot reach any network. For use inside a namespace sandbox, after fetching.
-pub fn cut_network() -> Result<(), String> {
-    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET)
-        .map_err(|e| format!("cannot cut the network: {e}"))
+pub fn cut_network() -> Result<(), ConfineError> {
+    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET).map_err(ConfineError::Network)
 }
 
 /// Removes fallback workspaces left by sandboxes whose process no longer exists.
@@ -260,12 +271,23 @@ fn retarget(command: &Command, program: &str) -> Command {
     copy
 }
 
-type Collected = (ExitStatus, Vec<u8>, Vec<u8>, bool);
+/// A finished process: how it ended and what it printed.
+#[derive(Debug)]
+pub struct Finished {
+    pub status: ExitStatus,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// It was killed because it ran past its timeout.
+    pub timed_out: bool,
+}
 
-fn spawn_and_wait(
+/// Runs `command` with its stdin closed, collects its output and kills it once `timeout` has
+/// passed. The sandbox waits for its process this way; callers running a helper inside a
+/// sandbox (git, say) use it too, so there is one timeout mechanism.
+pub fn run_with_timeout(
     mut command: Command,
     timeout: Option<Duration>,
-) -> Result<Collected, SandboxError> {
+) -> Result<Finished, SandboxError> {
     command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -298,7 +320,12 @@ fn spawn_and_wait(
     };
     let stdout = out_reader.join().unwrap_or_default();
     let stderr = err_reader.join().unwrap_or_default();
-    Ok((status, stdout, stderr, timed_out))
+    Ok(Finished {
+        status,
+        stdout,
+        stderr,
+        timed_out,
+    })
 }
 
 /// Everything the child needs between fork and exec, prepared before the fork.
@@ -471,7 +498,7 @@ const DENIED_SYSCALLS: &[i64] = &[
 /// [`DENIED_SYSCALLS`] (mount, ptrace, bpf, keyctl, unshare, setns, module loading, ...) fail.
 /// Applies to every thread created afterwards. Returns whether Landlock was fully enforced (the
 /// kernel may support only part of it).
-pub fn confine(workspace: &std::path::Path) -> Result<bool, String> {
+pub fn confine(workspace: &std::path::Path) -> Result<bool, ConfineError> {
     use landlock::{
         path_beneath_rules, Access, AccessFs, AccessNet, Ruleset, RulesetAttr, RulesetCreatedAttr,
         RulesetStatus, ABI,
@@ -489,23 +516,19 @@ pub fn confine(workspace: &std::path::Path) -> Result<bool, String> {
         .and_then(|r| r.create())
         .and_then(|r| r.add_rules(path_beneath_rules(&system, AccessFs::from_read(abi))))
         .and_then(|r| r.add_rules(path_beneath_rules([workspace], AccessFs::from_all(abi))))
-        .and_then(|r| r.restrict_self())
-        .map_err(|e| format!("cannot apply Landlock rules: {e}"))?;
+        .and_then(|r| r.restrict_self())?;
 
     let rules = DENIED_SYSCALLS.iter().map(|&nr| (nr, Vec::new())).collect();
     let arch = std::env::consts::ARCH
         .try_into()
-        .map_err(|e| format!("seccomp: unsupported architecture: {e:?}"))?;
+        .map_err(|e| ConfineError::Architecture(format!("{e:?}")))?;
     let filter = seccompiler::SeccompFilter::new(
         rules,
         seccompiler::SeccompAction::Allow,
         seccompiler::SeccompAction::Errno(nix::libc::EPERM as u32),
         arch,
-    )
-    .map_err(|e| format!("seccomp: {e}"))?;
-    let program: seccompiler::BpfProgram =
-        filter.try_into().map_err(|e| format!("seccomp: {e:?}"))?;
-    seccompiler::apply_filter(&program)
-        .map_err(|e| format!("cannot apply the seccomp filter: {e}"))?;
+    )?;
+    let program: seccompiler::BpfProgram = filter.try_into()?;
+    seccompiler::apply_filter(&program)?;
     Ok(status.ruleset == RulesetStatus::FullyEnforced)
 }

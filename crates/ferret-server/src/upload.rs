@@ -13,7 +13,6 @@ use ferret_core::redact::{self, ValueMask};
 use ferret_core::{Category, Confidence, Severity};
 use ferret_engine::secrets::SecretMatcher;
 use ferret_engine::Analyzer;
-use serde::Deserialize;
 use std::collections::HashMap;
 
 /// Longest snippet stored, in characters.
@@ -21,50 +20,7 @@ pub const SNIPPET_MAX_CHARS: usize = 200;
 /// Longest snippet accepted, in characters.
 const SNIPPET_MAX_INPUT_CHARS: usize = 1000;
 
-/// The upload body: `ferret scan --upload` sends this.
-#[derive(Debug, Deserialize)]
-pub struct UploadRequest {
-    /// Registered repository name (or id) in the workspace.
-    pub repository: String,
-    pub branch: String,
-    #[serde(default)]
-    pub commit: Option<String>,
-    pub findings: Vec<UploadedFinding>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct UploadedFinding {
-    pub rule_id: String,
-    pub category: Category,
-    pub severity: Severity,
-    pub confidence: Confidence,
-    #[serde(default)]
-    pub title: String,
-    pub location: UploadedLocation,
-    #[serde(default)]
-    pub snippet: String,
-    pub fingerprint: String,
-    #[serde(default)]
-    pub provenance: Option<UploadedProvenance>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct UploadedLocation {
-    pub path: String,
-    pub start_line: u32,
-    pub start_column: u32,
-    pub end_line: u32,
-    pub end_column: u32,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct UploadedProvenance {
-    pub commit: String,
-    #[serde(default)]
-    pub author: String,
-    #[serde(default)]
-    pub date: String,
-}
+pub use ferret_core::upload::{ScanUpload, UploadSummary, UploadedFinding};
 
 /// A finding ready to store: validated, re-redacted.
 #[derive(Debug, Clone)]
@@ -173,11 +129,7 @@ impl Redactor {
 
     /// Validates one upload and returns the findings to store (duplicates by fingerprint are
     /// dropped). Errors name the offending finding by index.
-    pub fn clean(
-        &self,
-        request: &UploadRequest,
-        max_findings: usize,
-    ) -> ApiResult<Vec<CleanFinding>> {
+    pub fn clean(&self, request: &ScanUpload, max_findings: usize) -> ApiResult<Vec<CleanFinding>> {
         check_name("repository", &request.repository, 200)?;
         check_branch(&request.branch)?;
         if self.holds_secret(&request.branch) || self.holds_secret(&request.repository) {

@@ -13,7 +13,7 @@ pub mod filters;
 mod rule;
 
 pub use analyzer::SecretAnalyzer;
-pub use rule::{parse_rule_file, Examples, RuleError, SecretRule, SecretRuleSpec};
+pub use rule::{parse_rule_file, Examples, RuleError, RuleFileError, SecretRule, SecretRuleSpec};
 
 use crate::keywords::{Keyword, KeywordHit, KeywordSet};
 use memchr::{memchr, memrchr};
@@ -30,7 +30,7 @@ pub fn builtin_rule_files() -> &'static [(&'static str, &'static str)] {
 }
 
 /// Parses every built-in rule file.
-pub fn builtin_rule_specs() -> Result<Vec<SecretRuleSpec>, String> {
+pub fn builtin_rule_specs() -> Result<Vec<SecretRuleSpec>, RuleFileError> {
     let mut specs = Vec::new();
     for (name, text) in builtin_rule_files() {
         specs.extend(parse_rule_file(&format!("rules/secrets/{name}"), text)?);
@@ -84,7 +84,9 @@ pub enum AnalyzerError {
     #[error("rule '{0}' is paired with unknown rule '{1}'")]
     UnknownPartner(String, String),
     #[error("cannot build keyword prefilter: {0}")]
-    Prefilter(String),
+    Prefilter(#[from] crate::keywords::KeywordError),
+    #[error(transparent)]
+    RuleFile(#[from] RuleFileError),
 }
 
 impl SecretMatcher {
@@ -143,9 +145,8 @@ impl SecretMatcher {
     }
 
     /// The built-in rules.
-    pub fn builtin() -> Result<SecretMatcher, String> {
-        let specs = builtin_rule_specs()?;
-        SecretMatcher::new(specs).map_err(|e| e.to_string())
+    pub fn builtin() -> Result<SecretMatcher, AnalyzerError> {
+        SecretMatcher::new(builtin_rule_specs()?)
     }
 
     pub fn rules(&self) -> &[SecretRule] {

@@ -263,9 +263,22 @@ impl SecretRule {
     }
 }
 
+/// A rule file that is not valid TOML in the rule format.
+#[derive(Debug, thiserror::Error)]
+#[error("{origin}: {problem}")]
+pub struct RuleFileError {
+    /// The file, as the caller named it.
+    pub origin: String,
+    /// The parser's message, on one line.
+    pub problem: String,
+}
+
 /// Parses a rule file's text. `origin` names the file in errors.
-pub fn parse_rule_file(origin: &str, text: &str) -> Result<Vec<SecretRuleSpec>, String> {
+pub fn parse_rule_file(origin: &str, text: &str) -> Result<Vec<SecretRuleSpec>, RuleFileError> {
     toml::from_str::<RuleFile>(text)
         .map(|file| file.rules)
-        .map_err(|e| format!("{origin}: {}", first_line(&e.to_string())))
+        .map_err(|e| RuleFileError {
+            origin: origin.to_string(),
+            problem: first_line(&e.to_string()),
+        })
 }

@@ -6,6 +6,7 @@
 //! Trees already visited are not walked again, so the cost grows with the number of distinct
 //! trees, not commits times files. Blobs are then decompressed and scanned in parallel.
 
+pub use super::blob::HistoryBlob;
 use ferret_core::Provenance;
 use gix::ObjectId;
 use std::collections::{HashMap, HashSet};
@@ -37,15 +38,6 @@ impl CommitSelection {
     }
 }
 
-/// A blob to scan, with where it first appeared.
-#[derive(Debug, Clone)]
-pub struct HistoryBlob {
-    pub id: ObjectId,
-    pub path: String,
-    /// The introducing commit (history scans); `None` for staged or diff scans.
-    pub provenance: Option<Provenance>,
-}
-
 /// A selected commit: its root tree and who made it when.
 #[derive(Debug, Clone)]
 pub struct SelectedCommit {
@@ -61,25 +53,66 @@ pub struct HistoryBlobs {
     pub blobs: Vec<HistoryBlob>,
 }
 
-fn err(context: &str, e: impl std::fmt::Display) -> String {
-    format!("{context}: {e}")
+/// Why git history could not be read. Causes from gix are kept as their messages.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("{path}: not a git repository: {reason}")]
+    NotARepository { path: String, reason: String },
+    #[error("unknown revision '{spec}': {reason}")]
+    UnknownRevision { spec: String, reason: String },
+    #[error("revision '{spec}' is not a commit: {reason}")]
+    NotACommit { spec: String, reason: String },
+    #[error("tree {tree} is nested more than {max} directories deep")]
+    TooDeep { tree: String, max: usize },
+    /// A reference, commit, tree or the index could not be read (a corrupt or partial clone).
+    #[error("{what}: {reason}")]
+    Unreadable { what: String, reason: String },
+}
+
+fn err(what: &str, e: impl std::fmt::Display) -> HistoryError {
+    HistoryError::Unreadable {
+        what: what.to_string(),
+        reason: e.to_string(),
+    }
 }
 
 /// Opens the repository at (or above) `path`.
-pub fn open(path: &Path) -> Result<gix::ThreadSafeRepository, String> {
+pub fn open(path: &Path) -> Result<gix::ThreadSafeRepository, HistoryError> {
     gix::discover(path)
         .map(gix::Repository::into_sync)
-        .map_err(|e| err(&format!("{}: not a git repository", path.display()), e))
+        .map_err(|e| HistoryError::NotARepository {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })
 }
 
-fn resolve(repo: &gix::Repository, spec: &str) -> Result<ObjectId, String> {
+/// The checkout's current branch (`None` when detached) and commit (`None` before the first
+/// commit), read through gix: linked worktrees, packed refs and `.git` files all work.
+pub fn head(path: &Path) -> Option<(Option<String>, Option<String>)> {
+    let repo = gix::discover(path).ok()?;
+    let branch = repo
+        .head_name()
+        .ok()
+        .flatten()
+        .map(|name| name.shorten().to_string());
+    let commit = repo.head_id().ok().map(|id| id.to_string());
+    Some((branch, commit))
+}
+
+fn resolve(repo: &gix::Repository, spec: &str) -> Result<ObjectId, HistoryError> {
     let id = repo
         .rev_parse_single(spec)
-        .map_err(|e| err(&format!("unknown revision '{spec}'"), e))?;
+        .map_err(|e| HistoryError::UnknownRevision {
+            spec: spec.to_string(),
+            reason: e.to_string(),
+        })?;
     let commit = id
         .object()
         .and_then(|object| object.peel_to_commit())
-        .map_err(|e| err(&format!("revision '{spec}' is not a commit"), e))?;
+        .map_err(|e| HistoryError::NotACommit {
+            spec: spec.to_string(),
+            reason: e.to_string(),
+        })?;
     Ok(commit.id)
 }
 
@@ -87,7 +120,7 @@ fn resolve(repo: &gix::Repository, spec: &str) -> Result<ObjectId, String> {
 pub fn collect_blobs(
     repo: &gix::Repository,
     selection: &CommitSelection,
-) -> Result<HistoryBlobs, String> {
+) -> Result<HistoryBlobs, HistoryError> {
     let (mut tips, hidden) = match selection {
         CommitSelection::AllRefs => {
             let mut tips = Vec::new();
@@ -145,7 +178,7 @@ pub fn collect_blobs(
         let provenance = Provenance {
             commit: commit_id.to_string(),
             author,
-            date: iso8601_utc(authored),
+            date: ferret_core::time::rfc3339(authored),
         };
         commits.push((time, commit_id, tree_id, provenance));
     }
@@ -182,7 +215,7 @@ pub fn commits_containing(
     repo: &gix::Repository,
     commits: &[SelectedCommit],
     wanted: &HashSet<ObjectId>,
-) -> Result<HashMap<ObjectId, Vec<(usize, String)>>, String> {
+) -> Result<HashMap<ObjectId, Vec<(usize, String)>>, HistoryError> {
     /// Wanted blobs under one tree, as (blob, path relative to the tree).
     type Holdings = std::rc::Rc<Vec<(ObjectId, String)>>;
     /// Deeper trees than this are refused rather than risking the stack on a crafted repository.
@@ -193,14 +226,15 @@ pub fn commits_containing(
         wanted: &HashSet<ObjectId>,
         memo: &mut HashMap<ObjectId, Holdings>,
         depth: usize,
-    ) -> Result<Holdings, String> {
+    ) -> Result<Holdings, HistoryError> {
         if let Some(known) = memo.get(&tree_id) {
             return Ok(known.clone());
         }
         if depth > MAX_DEPTH {
-            return Err(format!(
-                "tree {tree_id} is nested more than {MAX_DEPTH} directories deep"
-            ));
+            return Err(HistoryError::TooDeep {
+                tree: tree_id.to_string(),
+                max: MAX_DEPTH,
+            });
         }
         let mut found = Vec::new();
         for_each_entry(repo, tree_id, |name, id, is_tree| {
@@ -239,7 +273,7 @@ fn walk_files(
     tree_id: ObjectId,
     mut seen_trees: Option<&mut HashSet<ObjectId>>,
     visit: &mut dyn FnMut(String, ObjectId),
-) -> Result<(), String> {
+) -> Result<(), HistoryError> {
     let mut stack = vec![(tree_id, String::new())];
     while let Some((tree_id, prefix)) = stack.pop() {
         if let Some(seen) = seen_trees.as_deref_mut() {
@@ -269,8 +303,8 @@ fn walk_files(
 fn for_each_entry(
     repo: &gix::Repository,
     tree_id: ObjectId,
-    mut visit: impl FnMut(std::borrow::Cow<'_, str>, ObjectId, bool) -> Result<(), String>,
-) -> Result<(), String> {
+    mut visit: impl FnMut(std::borrow::Cow<'_, str>, ObjectId, bool) -> Result<(), HistoryError>,
+) -> Result<(), HistoryError> {
     let tree = repo
         .find_tree(tree_id)
         .map_err(|e| err(&format!("cannot read tree {tree_id}"), e))?;
@@ -291,7 +325,7 @@ fn for_each_entry(
 pub fn tree_files(
     repo: &gix::Repository,
     tree_id: ObjectId,
-) -> Result<HashMap<String, ObjectId>, String> {
+) -> Result<HashMap<String, ObjectId>, HistoryError> {
     let mut files = HashMap::new();
     walk_files(repo, tree_id, None, &mut |path, id| {
         files.insert(path, id);
@@ -316,7 +350,7 @@ pub struct ChangedBlobs {
     pub old: Vec<HistoryBlob>,
 }
 
-fn head_tree_files(repo: &gix::Repository) -> Result<HashMap<String, ObjectId>, String> {
+fn head_tree_files(repo: &gix::Repository) -> Result<HashMap<String, ObjectId>, HistoryError> {
     match repo.head_commit() {
         Ok(commit) => {
             let tree = commit
@@ -331,7 +365,10 @@ fn head_tree_files(repo: &gix::Repository) -> Result<HashMap<String, ObjectId>, 
 }
 
 /// Lists the blobs that differ between the two sides of `set`.
-pub fn changed_blobs(repo: &gix::Repository, set: &ChangeSet) -> Result<ChangedBlobs, String> {
+pub fn changed_blobs(
+    repo: &gix::Repository,
+    set: &ChangeSet,
+) -> Result<ChangedBlobs, HistoryError> {
     let (old, new) = match set {
         ChangeSet::Staged => {
             let index = repo
@@ -440,37 +477,12 @@ where
     errors.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-/// `seconds` since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn iso8601_utc(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let rem = seconds.rem_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn dates_and_ranges() {
-        assert_eq!(iso8601_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(iso8601_utc(1_700_000_000), "2023-11-14T22:13:20Z");
-        assert_eq!(iso8601_utc(951_782_400), "2000-02-29T00:00:00Z");
+    fn commit_ranges() {
         assert_eq!(
             CommitSelection::parse("v1..main"),
             CommitSelection::Range {

@@ -11,7 +11,7 @@
 //! walk did not hand over (loose objects, alternates, a pack that failed to read) is left for the
 //! caller's one-by-one lookup.
 
-use super::history::HistoryBlob;
+use super::blob::HistoryBlob;
 use gix::odb::pack;
 use gix::ObjectId;
 use std::collections::HashMap;

@@ -10,7 +10,6 @@
 use crate::control_file::{self, Links};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{Match, WalkBuilder, WalkState};
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,38 +18,7 @@ use std::sync::{Arc, Mutex, RwLock};
 /// The ignore file Ferret reads besides `.gitignore`.
 pub const IGNORE_FILE_NAME: &str = ".ferretignore";
 
-/// Why a file was not scanned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SkipReason {
-    Binary,
-    TooLarge,
-    Unreadable,
-    Symlink,
-    /// A FIFO, socket or device.
-    Special,
-}
-
-impl SkipReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SkipReason::Binary => "binary",
-            SkipReason::TooLarge => "too large",
-            SkipReason::Unreadable => "unreadable",
-            SkipReason::Symlink => "symbolic link (not followed)",
-            SkipReason::Special => "not a regular file (FIFO, socket or device)",
-        }
-    }
-}
-
-/// A file the walk did not scan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SkippedFile {
-    pub path: String,
-    pub reason: SkipReason,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub detail: Option<String>,
-}
+pub use ferret_core::{SkipReason, SkippedFile};
 
 /// Live counters for progress display.
 #[derive(Debug, Default)]

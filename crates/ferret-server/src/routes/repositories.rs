@@ -12,7 +12,7 @@ use crate::crypto;
 use crate::db::Backend;
 use crate::error::{ApiError, ApiResult};
 use crate::time::rfc3339;
-use crate::upload::{check_name, CleanFinding, UploadRequest};
+use crate::upload::{check_name, CleanFinding, ScanUpload, UploadSummary};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -152,7 +152,7 @@ pub async fn remove(
 pub async fn upload_with_token(
     State(state): State<AppState>,
     caller: Caller,
-    Json(body): Json<UploadRequest>,
+    Json(body): Json<ScanUpload>,
 ) -> ApiResult<Response> {
     let ws = match &caller.auth {
         AuthKind::Token { workspace_id, .. } => workspace_id.clone(),
@@ -170,7 +170,7 @@ pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
     Path(ws): Path<String>,
-    Json(body): Json<UploadRequest>,
+    Json(body): Json<ScanUpload>,
 ) -> ApiResult<Response> {
     ingest(state, caller, ws, body).await
 }
@@ -207,7 +207,7 @@ async fn ingest(
     state: AppState,
     caller: Caller,
     ws: String,
-    body: UploadRequest,
+    body: ScanUpload,
 ) -> ApiResult<Response> {
     caller.in_workspace(&state, &ws, Need::SCAN).await?;
     let redactor = state.redactor.clone();
@@ -408,14 +408,16 @@ async fn ingest(
         Some(&scan_id),
         json!({"repository_id": repo_id, "branch": branch, "findings": total, "new": new_count, "fixed": fixed_count}),
     ).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "scan_id": scan_id, "repository_id": repo_id, "branch": branch,
-            "findings": total, "new": new_count, "still_open": total - new_count, "fixed": fixed_count,
-        })),
-    )
-        .into_response())
+    let summary = UploadSummary {
+        scan_id,
+        repository_id: repo_id,
+        branch,
+        findings: total,
+        new: new_count,
+        still_open: total - new_count,
+        fixed: fixed_count,
+    };
+    Ok((StatusCode::CREATED, Json(summary)).into_response())
 }
 
 /// `count` numbered placeholders from `start`: `$N` for PostgreSQL, `?N` for SQLite (which
