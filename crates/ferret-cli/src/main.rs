@@ -428,57 +428,34 @@ fn run_baseline_create(common: CommonScanArgs, output: &Path) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-fn rule_specs(config: Option<&Path>) -> Result<Vec<ferret_engine::secrets::SecretRuleSpec>> {
+/// The rule catalog as the project's config (or `--config`) shapes it.
+fn catalog(config: Option<&Path>) -> Result<ferret_engine::Catalog> {
     let config = Config::discover(Path::new("."), config)?;
-    let builtin = ferret_engine::secrets::builtin_rule_specs().map_err(|e| anyhow!(e))?;
-    let checks: Vec<String> = config_checks().into_iter().map(|r| r.id).collect();
-    Ok(config.secret_rules(builtin, &checks)?)
-}
-
-fn config_checks() -> Vec<ferret_engine::RuleInfo> {
-    use ferret_engine::Analyzer;
-    ferret_engine::misconfig::ConfigAnalyzer.rules()
+    Ok(ferret_engine::Catalog::configured(&config)?)
 }
 
 fn run_rules_list(format: Format, config: Option<&Path>) -> Result<ExitCode> {
-    let specs = rule_specs(config)?;
+    let rules = catalog(config)?.rules();
     let text = match format {
         Format::Json => {
-            let mut rules: Vec<serde_json::Value> = specs
+            let rules: Vec<serde_json::Value> = rules
                 .iter()
-                .map(|s| {
+                .map(|r| {
                     serde_json::json!({
-                        "id": s.id, "name": s.name, "provider": s.provider, "category": "secret",
-                        "severity": s.severity, "confidence": s.confidence,
+                        "id": r.id, "name": r.name, "provider": r.provider, "category": r.category,
+                        "severity": r.severity, "confidence": r.confidence,
                     })
                 })
                 .collect();
-            rules.extend(config_checks().iter().map(|r| {
-                serde_json::json!({
-                    "id": r.id, "name": r.name, "provider": r.provider, "category": "config",
-                    "severity": r.severity, "confidence": r.confidence,
-                })
-            }));
             serde_json::to_string_pretty(&rules)? + "\n"
         }
         _ => {
-            let width = specs.iter().map(|s| s.id.len()).max().unwrap_or(2);
+            let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2);
             let mut out = format!(
                 "{:<width$}  {:<8}  {:<10}  {:<16}  NAME\n",
                 "ID", "SEVERITY", "CONFIDENCE", "PROVIDER"
             );
-            for s in &specs {
-                out.push_str(&format!(
-                    "{:<width$}  {:<8}  {:<10}  {:<16}  {}\n",
-                    s.id,
-                    s.severity.as_str(),
-                    s.confidence.as_str(),
-                    s.provider,
-                    s.name
-                ));
-            }
-            let checks = config_checks();
-            for r in &checks {
+            for r in &rules {
                 out.push_str(&format!(
                     "{:<width$}  {:<8}  {:<10}  {:<16}  {}\n",
                     r.id,
@@ -488,7 +465,7 @@ fn run_rules_list(format: Format, config: Option<&Path>) -> Result<ExitCode> {
                     r.name
                 ));
             }
-            out.push_str(&format!("{} rules\n", specs.len() + checks.len()));
+            out.push_str(&format!("{} rules\n", rules.len()));
             out
         }
     };
@@ -497,39 +474,53 @@ fn run_rules_list(format: Format, config: Option<&Path>) -> Result<ExitCode> {
 }
 
 fn run_rules_show(id: &str, config: Option<&Path>) -> Result<ExitCode> {
-    let specs = rule_specs(config)?;
-    let Some(spec) = specs.iter().find(|s| s.id == id) else {
-        let check = config_checks()
-            .into_iter()
-            .find(|r| r.id == id)
-            .ok_or_else(|| anyhow!("unknown rule id '{id}' (see `ferret rules list`)"))?;
-        let out = format!(
+    let catalog = catalog(config)?;
+    let entry = catalog
+        .find(id)
+        .ok_or_else(|| anyhow!("unknown rule id '{id}' (see `ferret rules list`)"))?;
+    let out = match entry {
+        ferret_engine::registry::RuleEntry::Check(check) => format!(
             "{}\n  {}\n\ncategory:    config ({})\nseverity:    {}\nconfidence:  {}\n\n{}\n\nRemediation: {}\n",
             check.id, check.name, check.provider, check.severity, check.confidence, check.description, check.remediation
-        );
-        write_output(None, &out)?;
-        return Ok(ExitCode::SUCCESS);
+        ),
+        ferret_engine::registry::RuleEntry::Secret(spec) => {
+            let mut out = String::new();
+            out.push_str(&format!("{}\n  {}\n\n", spec.id, spec.name));
+            out.push_str(&format!("provider:    {}\n", spec.provider));
+            out.push_str(&format!(
+                "category:    secret\nseverity:    {}\n",
+                spec.severity
+            ));
+            out.push_str(&format!("confidence:  {}\n", spec.confidence));
+            out.push_str(&format!("keywords:    {}\n", spec.keywords.join(", ")));
+            match &spec.value {
+                Some(value) => out.push_str(&format!(
+                    "value:       {value} (assigned to a key-like name)\n"
+                )),
+                None => out.push_str(&format!("pattern:     {}\n", spec.pattern)),
+            }
+            if let Some(entropy) = spec.min_entropy {
+                out.push_str(&format!("min entropy: {entropy}\n"));
+            }
+            if let Some(context) = &spec.context {
+                out.push_str(&format!("context:     {context}\n"));
+            }
+            out.push_str(&format!(
+                "\n{}\n\nRemediation: {}\n",
+                spec.description, spec.remediation
+            ));
+            for (label, examples) in [
+                ("Reported", &spec.examples.positive),
+                ("Not reported", &spec.examples.negative),
+            ] {
+                if let Some(example) = examples.first() {
+                    let example = example.replace('\n', "\n    ");
+                    out.push_str(&format!("\n{label} (fake values):\n    {example}\n"));
+                }
+            }
+            out
+        }
     };
-    let mut out = String::new();
-    out.push_str(&format!("{}\n  {}\n\n", spec.id, spec.name));
-    out.push_str(&format!("provider:    {}\n", spec.provider));
-    out.push_str(&format!(
-        "category:    secret\nseverity:    {}\n",
-        spec.severity
-    ));
-    out.push_str(&format!("confidence:  {}\n", spec.confidence));
-    out.push_str(&format!("keywords:    {}\n", spec.keywords.join(", ")));
-    out.push_str(&format!("pattern:     {}\n", spec.pattern));
-    if let Some(entropy) = spec.min_entropy {
-        out.push_str(&format!("min entropy: {entropy}\n"));
-    }
-    if let Some(context) = &spec.context {
-        out.push_str(&format!("context:     {context}\n"));
-    }
-    out.push_str(&format!(
-        "\n{}\n\nRemediation: {}\n",
-        spec.description, spec.remediation
-    ));
     write_output(None, &out)?;
     Ok(ExitCode::SUCCESS)
 }

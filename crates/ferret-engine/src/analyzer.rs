@@ -1,7 +1,8 @@
 //! The analyzer interface: one file's contents in, findings out.
 //!
-//! Every analyzer family (secrets today; configuration, code and dependencies later) implements
-//! [`Analyzer`]; sources hand each file to every analyzer once.
+//! Every analyzer family (secrets and configuration checks today; code and dependencies later)
+//! implements [`Analyzer`]; sources hand each file to every analyzer once, and tree scans end
+//! with a whole-project phase ([`Analyzer::analyze_project`]).
 
 use crate::keywords::{Keyword, KeywordHit};
 use ferret_core::Finding;
@@ -20,6 +21,13 @@ pub struct SourceFile<'a> {
 
 pub use ferret_core::RuleInfo;
 
+/// What the whole-project phase sees: the scanned root and every file scanned (sorted,
+/// `/`-separated, relative to `root`).
+pub struct Project<'a> {
+    pub root: &'a std::path::Path,
+    pub files: &'a [String],
+}
+
 /// One analyzer family.
 pub trait Analyzer: Send + Sync {
     /// Keywords to locate in every file before [`Analyzer::analyze`] runs (see
@@ -29,6 +37,12 @@ pub trait Analyzer: Send + Sync {
     }
     /// Appends the findings for `file` to `findings`.
     fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>);
+    /// The whole-project phase, once every file went through [`Analyzer::analyze`] (tree scans):
+    /// for analyzers that need several files at once — a lockfile with its manifest, code
+    /// across modules. Reads what it needs under `project.root`. The default reports nothing.
+    fn analyze_project(&self, project: &Project<'_>, findings: &mut Vec<Finding>) {
+        let _ = (project, findings);
+    }
     /// The rules this analyzer runs.
     fn rules(&self) -> Vec<RuleInfo>;
 }

@@ -25,6 +25,7 @@ pub mod control_file;
 pub mod examples;
 pub mod keywords;
 pub mod misconfig;
+pub mod registry;
 pub mod scan;
 pub mod secrets;
 pub mod selection;
@@ -32,7 +33,8 @@ pub mod source;
 pub mod suppress;
 pub mod text;
 
-pub use analyzer::{Analyzer, RuleInfo, SourceFile};
+pub use analyzer::{Analyzer, Project, RuleInfo, SourceFile};
 pub use baseline::Baseline;
 pub use config::{Config, ConfigError};
+pub use registry::Catalog;
 pub use scan::{ScanError, ScanReport, ScanSettings, Scanner, DEFAULT_MAX_FILE_SIZE};

@@ -4,8 +4,7 @@
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::config::{Config, ConfigError};
 use crate::keywords::SharedKeywords;
-use crate::misconfig::ConfigAnalyzer;
-use crate::secrets::{builtin_rule_specs, SecretAnalyzer, SecretMatcher};
+use crate::registry::Catalog;
 use crate::selection::RuleFilter;
 use crate::source::history::{self, ChangeSet, CommitSelection, HistoryBlob};
 use crate::source::tree::{Progress, SkipReason, SkippedFile, TreeEntry, TreeWalk};
@@ -92,36 +91,32 @@ impl Scanner {
         config: &Config,
         settings: &ScanSettings,
     ) -> Result<Scanner, ScanError> {
-        let config_checks: Vec<String> = ConfigAnalyzer.rules().into_iter().map(|r| r.id).collect();
-        let mut specs = config.secret_rules(builtin_rule_specs()?, &config_checks)?;
+        let catalog = Catalog::configured(config)?;
         let filter = &settings.filter;
         if !filter.is_empty() {
-            let mut all = ConfigAnalyzer.rules();
-            all.extend(specs.iter().map(|s| RuleInfo {
-                id: s.id.clone(),
-                name: s.name.clone(),
-                category: ferret_core::Category::Secret,
-                provider: s.provider.clone(),
-                severity: s.severity,
-                confidence: s.confidence,
-                description: s.description.clone(),
-                remediation: s.remediation.clone(),
-            }));
-            filter.validate(&all)?;
+            filter.validate(&catalog.rules())?;
         }
-        let config_runs = config_checks
+        let config_runs = catalog
+            .checks()
             .iter()
-            .any(|id| filter.runs(id, ferret_core::Category::Config));
+            .any(|check| filter.runs(&check.id, ferret_core::Category::Config));
+        let mut specs = catalog.secret_rules().to_vec();
         // Secret rules that are not selected are not even compiled — unless configuration
         // checks run, whose snippets every secret value must still be masked in (their own
         // findings are then dropped by the filter).
         if !config_runs {
             specs.retain(|s| filter.runs(&s.id, ferret_core::Category::Secret));
         }
-        let matcher = SecretMatcher::new(specs)?;
-        let secrets = SecretAnalyzer::new(matcher)
-            .with_allowlist(config.allow_values.clone(), config.allow_regexes()?)
-            .show_secrets(settings.show_secrets);
+        let allow_regexes = config.allow_regexes()?;
+        let analyzers = catalog.analyzers(
+            specs,
+            |secrets| {
+                secrets
+                    .with_allowlist(config.allow_values.clone(), allow_regexes)
+                    .show_secrets(settings.show_secrets)
+            },
+            config_runs,
+        )?;
         let excludes = if config.exclude.is_empty() {
             None
         } else {
@@ -142,10 +137,6 @@ impl Scanner {
                 problem: format!("invalid exclude patterns: {e}"),
             })?)
         };
-        let mut analyzers: Vec<Box<dyn Analyzer>> = vec![Box::new(secrets)];
-        if config_runs {
-            analyzers.push(Box::new(ConfigAnalyzer));
-        }
         let lists: Vec<_> = analyzers.iter().map(|a| a.keywords()).collect();
         let keywords = SharedKeywords::new(&lists)?;
         Ok(Scanner {
@@ -216,6 +207,7 @@ impl Scanner {
         }
         let started = Instant::now();
         let report = Mutex::new(ScanReport::default());
+        let scanned = Mutex::new(Vec::new());
         let walk = TreeWalk {
             root: root.to_path_buf(),
             max_file_size: self.max_file_size,
@@ -225,11 +217,16 @@ impl Scanner {
         };
         walk.run(|| {
             let report = &report;
+            let scanned = &scanned;
             move |entry: TreeEntry<'_>| match entry {
                 // The project's own Ferret config holds allowlisted values and rule examples.
                 TreeEntry::File { path, .. } if path == crate::config::CONFIG_FILE_NAME => {}
                 TreeEntry::File { path, content } => {
                     let (findings, suppressed) = self.scan_file(path, &content);
+                    scanned
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(path.to_string());
                     let mut report = report.lock().unwrap_or_else(|e| e.into_inner());
                     report.files_scanned += 1;
                     report.bytes_scanned += content.len() as u64;
@@ -245,8 +242,42 @@ impl Scanner {
                 }
             }
         });
-        let report = report.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut report = report.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut files = scanned.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_unstable();
+        let base = if root.is_dir() {
+            root
+        } else {
+            root.parent().unwrap_or(root)
+        };
+        report.findings.extend(self.project_phase(base, &files));
         Ok(finish(report, started))
+    }
+
+    /// Runs every analyzer's whole-project phase; its findings get the same overrides and
+    /// filter as per-file ones.
+    fn project_phase(&self, root: &Path, files: &[String]) -> Vec<Finding> {
+        let project = crate::analyzer::Project { root, files };
+        let mut findings = Vec::new();
+        for analyzer in &self.analyzers {
+            analyzer.analyze_project(&project, &mut findings);
+        }
+        findings.retain(|f| !self.disabled.contains(&f.rule_id));
+        for finding in &mut findings {
+            if let Some(severity) = self.severity.get(&finding.rule_id) {
+                finding.severity = *severity;
+            }
+        }
+        findings.retain(|f| self.filter.reports(f));
+        findings
+    }
+
+    /// Adds an analyzer to the built-in ones (embedders' own checks, tests).
+    pub fn add_analyzer(&mut self, analyzer: Box<dyn Analyzer>) -> Result<(), ScanError> {
+        self.analyzers.push(analyzer);
+        let lists: Vec<_> = self.analyzers.iter().map(|a| a.keywords()).collect();
+        self.keywords = SharedKeywords::new(&lists)?;
+        Ok(())
     }
 }
 

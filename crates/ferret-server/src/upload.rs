@@ -12,7 +12,6 @@ use crate::error::{ApiError, ApiResult};
 use ferret_core::redact::{self, ValueMask};
 use ferret_core::{Category, Confidence, Severity};
 use ferret_engine::secrets::SecretMatcher;
-use ferret_engine::Analyzer;
 use std::collections::HashMap;
 
 /// Longest snippet stored, in characters.
@@ -57,16 +56,13 @@ impl Default for Redactor {
 
 impl Redactor {
     pub fn new() -> Redactor {
-        let matcher = SecretMatcher::builtin().ok();
+        let catalog = ferret_engine::Catalog::builtin().ok();
+        let matcher = catalog
+            .as_ref()
+            .and_then(|c| SecretMatcher::new(c.secret_rules().to_vec()).ok());
         let mut titles = HashMap::new();
         let mut remediations = HashMap::new();
-        let mut rules = ferret_engine::misconfig::ConfigAnalyzer.rules();
-        if let Ok(specs) = ferret_engine::secrets::builtin_rule_specs() {
-            if let Ok(m) = SecretMatcher::new(specs) {
-                rules.extend(ferret_engine::secrets::SecretAnalyzer::new(m).rules());
-            }
-        }
-        for rule in rules {
+        for rule in catalog.map(|c| c.rules()).unwrap_or_default() {
             titles.insert(rule.id.clone(), rule.name);
             remediations.insert(rule.id, rule.remediation);
         }

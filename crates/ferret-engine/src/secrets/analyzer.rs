@@ -1,7 +1,7 @@
 //! The secrets [`Analyzer`]: turns matcher spans into findings with locations, redacted
 //! snippets and fingerprints, after the user's allowlist.
 
-use super::{decode, SecretMatch, SecretMatcher, SecretRuleSpec};
+use super::{decode, SecretMatch, SecretMatcher};
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::keywords::Keyword;
 use crate::text::LineIndex;
@@ -47,19 +47,6 @@ impl SecretAnalyzer {
     fn allowed(&self, value: &[u8]) -> bool {
         self.allow_values.iter().any(|v| v == value)
             || self.allow_patterns.iter().any(|p| p.is_match(value))
-    }
-}
-
-fn info(spec: &SecretRuleSpec) -> RuleInfo {
-    RuleInfo {
-        id: spec.id.clone(),
-        name: spec.name.clone(),
-        category: Category::Secret,
-        provider: spec.provider.clone(),
-        severity: spec.severity,
-        confidence: spec.confidence,
-        description: spec.description.clone(),
-        remediation: spec.remediation.clone(),
     }
 }
 
@@ -197,6 +184,10 @@ impl Analyzer for SecretAnalyzer {
     }
 
     fn rules(&self) -> Vec<RuleInfo> {
-        self.matcher.rules().iter().map(|r| info(&r.spec)).collect()
+        self.matcher
+            .rules()
+            .iter()
+            .map(|r| crate::registry::secret_rule_info(&r.spec))
+            .collect()
     }
 }
