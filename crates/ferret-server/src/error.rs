@@ -103,6 +103,23 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+/// Store errors become HTTP statuses here, and only here.
+impl From<ferret_store::StoreError> for ApiError {
+    fn from(error: ferret_store::StoreError) -> ApiError {
+        use ferret_store::StoreError;
+        match error {
+            StoreError::NotFound(message) => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", &message)
+            }
+            StoreError::Conflict(message) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", &message)
+            }
+            StoreError::Invalid(message) => ApiError::bad_request(&message),
+            StoreError::Database(error) => ApiError::from(error),
+        }
+    }
+}
+
 impl From<anyhow::Error> for ApiError {
     fn from(error: anyhow::Error) -> ApiError {
         tracing::error!(error = %format!("{error:#}"), "internal error");

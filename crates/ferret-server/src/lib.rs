@@ -11,11 +11,8 @@
 //! (validation and redaction of uploaded findings), [`routes`] (one module per resource),
 //! [`middleware`] (request ids, limits, headers, error bodies).
 
-pub mod audit;
 pub mod auth;
 pub mod config;
-pub mod crypto;
-pub mod db;
 pub mod error;
 pub mod middleware;
 pub mod password;
@@ -25,6 +22,8 @@ pub mod time;
 pub mod upload;
 
 pub use config::ServerConfig;
+/// Storage lives in the `ferret-store` crate; these paths keep the server's modules short.
+pub use ferret_store::{audit, crypto, db};
 
 use crate::crypto::ServerKey;
 use crate::db::Db;

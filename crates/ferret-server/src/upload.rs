@@ -10,7 +10,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use ferret_core::redact::{self, ValueMask};
-use ferret_core::{Category, Confidence, Severity};
+use ferret_core::Category;
 use ferret_engine::secrets::SecretMatcher;
 use std::collections::HashMap;
 
@@ -21,25 +21,7 @@ const SNIPPET_MAX_INPUT_CHARS: usize = 1000;
 
 pub use ferret_core::upload::{ScanUpload, UploadSummary, UploadedFinding};
 
-/// A finding ready to store: validated, re-redacted.
-#[derive(Debug, Clone)]
-pub struct CleanFinding {
-    pub fingerprint: String,
-    pub rule_id: String,
-    pub category: &'static str,
-    pub severity: Severity,
-    pub confidence: Confidence,
-    pub title: String,
-    pub path: String,
-    pub start_line: i64,
-    pub start_column: i64,
-    pub end_line: i64,
-    pub end_column: i64,
-    pub snippet: String,
-    pub commit: Option<String>,
-    pub author: Option<String>,
-    pub committed_at: Option<String>,
-}
+pub use ferret_store::scans::CleanFinding;
 
 /// The server's rule catalog and secret matcher, built once.
 pub struct Redactor {

@@ -193,7 +193,7 @@ pub async fn list(
         let ps: Vec<String> = list
             .iter()
             .filter_map(|v| v.parse().ok())
-            .map(|v| next(&mut binds, Bind::Int(super::repositories::severity_rank(v))))
+            .map(|v| next(&mut binds, Bind::Int(ferret_store::scans::severity_rank(v))))
             .collect();
         filter.push_str(&format!(" AND f.severity_rank IN ({})", ps.join(",")));
     }

@@ -3,7 +3,7 @@
 //! Bearer secrets (session ids, API tokens, invitation tokens) carry 256 bits of randomness, so
 //! a single SHA-256 is a sufficient one-way function for storing them: the database holds only
 //! hashes, and a leaked database cannot be replayed. Passwords are different (low entropy) and
-//! use argon2id, see [`crate::password`].
+//! use argon2id (the server's `password` module).
 
 use anyhow::Context;
 use hmac::{Hmac, Mac};

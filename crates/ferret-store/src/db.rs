@@ -66,7 +66,10 @@ impl WriteTx {
 }
 
 /// Schema versions, applied in order, each once. Never edit a released entry: add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_initial.sql")),
+    (2, include_str!("../migrations/0002_jobs.sql")),
+];
 
 impl Db {
     /// Connects to `url` (`sqlite://PATH` or `postgres://…`) and applies pending migrations.

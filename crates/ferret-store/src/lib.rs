@@ -1,0 +1,50 @@
+//! Ferret's server storage: the only crate that speaks SQL.
+//!
+//! - [`db`]: the connection pool for SQLite or PostgreSQL, migrations, serialised writers.
+//! - [`audit`]: the hash-chained, HMAC-sealed audit log (append, verify, export, checkpoints).
+//! - [`scans`]: ingesting an uploaded scan into a branch's findings.
+//! - [`queue`]: the job queue that scan workers claim work from ([`queue::JobQueue`]).
+//! - [`crypto`]: the server key, random ids and keyed hashes the stored rows use.
+//!
+//! Operations return [`StoreError`] (not found, conflict, invalid, database) — never an HTTP
+//! type; the server maps it to a status in one place. Backend differences (placeholders,
+//! locks) stay inside this crate.
+
+pub mod audit;
+pub mod crypto;
+pub mod db;
+pub mod queue;
+pub mod scans;
+pub mod time;
+
+pub use db::{Backend, Db, WriteTx};
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The resource does not exist (or is not visible to the caller).
+    #[error("{0}")]
+    NotFound(String),
+    /// The operation clashes with the current state (a duplicate name, a lost lease).
+    #[error("{0}")]
+    Conflict(String),
+    /// The input breaks a rule the store enforces.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// `count` numbered placeholders from `start`: `$N` for PostgreSQL, `?N` for SQLite (which
+/// resolves `$N` as a *named* parameter, by a linear search per occurrence — quadratic in
+/// statements with thousands of parameters).
+pub fn placeholders(backend: Backend, start: usize, count: usize) -> String {
+    let sigil = match backend {
+        Backend::Sqlite => '?',
+        Backend::Postgres => '$',
+    };
+    (start..start + count)
+        .map(|i| format!("{sigil}{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

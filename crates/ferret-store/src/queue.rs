@@ -1,0 +1,324 @@
+//! The job queue that stateless scan workers take work from.
+//!
+//! A worker [claims](JobQueue::claim) the oldest ready job with a *lease*: the job is its own
+//! until the lease runs out. While working it [heartbeats](JobQueue::heartbeat) to extend the
+//! lease; when done it [completes](JobQueue::complete) the job or [fails](JobQueue::fail) it,
+//! which schedules a retry after a delay until the job has used its attempts, and then leaves
+//! it dead. A worker that crashes or is killed simply stops heartbeating: once its lease has
+//! run out the job is claimable again (that counts as an attempt), so no job is lost and none
+//! runs twice at the same time. Every call names the worker, and a worker whose lease was taken
+//! over gets [`StoreError::Conflict`] instead of overwriting the new owner's state.
+//!
+//! [`JobQueue`] is a trait because a second implementation is expected (a broker such as
+//! Redis or NATS for large fleets); [`SqlJobQueue`] runs on the server's own database, SQLite
+//! or PostgreSQL (where claims use `FOR UPDATE SKIP LOCKED`, so many workers on many machines
+//! can share one queue). Payloads name work — a repository and a ref — and never hold
+//! credentials or source code.
+
+use crate::{Backend, Db, StoreError};
+use std::time::Duration;
+
+/// A job to add.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    /// What kind of work (`scan`, ...): workers claim only kinds they know.
+    pub kind: String,
+    /// The work's parameters, as JSON.
+    pub payload: serde_json::Value,
+    /// How many times it may be tried in all (at least 1).
+    pub max_attempts: u32,
+}
+
+/// A claimed job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: String,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    /// Attempts so far, this one included.
+    pub attempts: u32,
+    pub max_attempts: u32,
+    /// When the lease runs out (Unix seconds) unless renewed.
+    pub lease_until: i64,
+}
+
+/// Where a job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    Queued,
+    Running,
+    Done,
+    /// Failed on every attempt.
+    Dead,
+}
+
+impl JobState {
+    fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Dead => "dead",
+        }
+    }
+
+    fn parse(text: &str) -> Result<JobState, StoreError> {
+        Ok(match text {
+            "queued" => JobState::Queued,
+            "running" => JobState::Running,
+            "done" => JobState::Done,
+            "dead" => JobState::Dead,
+            other => return Err(StoreError::Invalid(format!("unknown job state '{other}'"))),
+        })
+    }
+}
+
+/// A queue of background jobs with leases and retries.
+#[async_trait::async_trait]
+pub trait JobQueue: Send + Sync {
+    /// Adds a job, ready now; returns its id.
+    async fn enqueue(&self, job: NewJob) -> Result<String, StoreError>;
+    /// Takes the oldest ready job of one of `kinds` for `worker`, leased for `lease`.
+    async fn claim(
+        &self,
+        worker: &str,
+        kinds: &[&str],
+        lease: Duration,
+    ) -> Result<Option<Job>, StoreError>;
+    /// Extends `worker`'s lease on a running job; returns the new end of the lease.
+    async fn heartbeat(&self, id: &str, worker: &str, lease: Duration) -> Result<i64, StoreError>;
+    /// Marks `worker`'s running job done.
+    async fn complete(&self, id: &str, worker: &str) -> Result<(), StoreError>;
+    /// Records a failed attempt: the job runs again after `retry_after` while it has attempts
+    /// left, else it is dead. Returns the job's new state.
+    async fn fail(
+        &self,
+        id: &str,
+        worker: &str,
+        error: &str,
+        retry_after: Duration,
+    ) -> Result<JobState, StoreError>;
+    /// A job's current state.
+    async fn state(&self, id: &str) -> Result<JobState, StoreError>;
+}
+
+/// The job queue in the server's database.
+#[derive(Clone)]
+pub struct SqlJobQueue {
+    db: Db,
+    /// The clock, in Unix seconds (replaceable in tests).
+    clock: fn() -> i64,
+}
+
+impl SqlJobQueue {
+    pub fn new(db: Db) -> SqlJobQueue {
+        SqlJobQueue {
+            db,
+            clock: crate::time::now,
+        }
+    }
+
+    /// A queue whose notion of "now" is `clock` (tests move time forward with it).
+    pub fn with_clock(db: Db, clock: fn() -> i64) -> SqlJobQueue {
+        SqlJobQueue { db, clock }
+    }
+}
+
+/// Longest error message kept per job.
+const ERROR_MAX_CHARS: usize = 500;
+
+fn seconds(duration: Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX).max(1)
+}
+
+fn lost_lease(id: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "job {id} is not running under this worker (its lease ran out or it finished)"
+    ))
+}
+
+#[async_trait::async_trait]
+impl JobQueue for SqlJobQueue {
+    async fn enqueue(&self, job: NewJob) -> Result<String, StoreError> {
+        if job.kind.is_empty() || job.max_attempts == 0 {
+            return Err(StoreError::Invalid(
+                "a job needs a kind and at least one attempt".into(),
+            ));
+        }
+        let id = crate::crypto::new_id("job");
+        let now = (self.clock)();
+        let mut tx = self.db.write().await?;
+        sqlx::query(
+            "INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_after, \
+             created_at) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(&job.kind)
+        .bind(job.payload.to_string())
+        .bind(i64::from(job.max_attempts))
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx.tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn claim(
+        &self,
+        worker: &str,
+        kinds: &[&str],
+        lease: Duration,
+    ) -> Result<Option<Job>, StoreError> {
+        if kinds.is_empty() {
+            return Ok(None);
+        }
+        let now = (self.clock)();
+        let mut tx = self.db.write().await?;
+        // Running jobs whose worker vanished after their last attempt are dead.
+        sqlx::query(
+            "UPDATE jobs SET state = 'dead', finished_at = $1, worker = NULL, \
+             last_error = COALESCE(last_error, 'the worker stopped renewing its lease') \
+             WHERE state = 'running' AND lease_until < $1 AND attempts >= max_attempts",
+        )
+        .bind(now)
+        .execute(&mut *tx.tx)
+        .await?;
+        let kind_list = crate::placeholders(self.db.backend(), 2, kinds.len());
+        let lock = match self.db.backend() {
+            // Other workers skip the row this one is taking instead of waiting for it.
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            // Writers are serialised already (see `Db::write`).
+            Backend::Sqlite => "",
+        };
+        let p1 = match self.db.backend() {
+            Backend::Postgres => "$1",
+            Backend::Sqlite => "?1",
+        };
+        let sql = format!(
+            "SELECT id FROM jobs WHERE kind IN ({kind_list}) AND \
+             ((state = 'queued' AND run_after <= {p1}) OR (state = 'running' AND lease_until < {p1})) \
+             ORDER BY run_after, created_at, id LIMIT 1{lock}"
+        );
+        let mut query = sqlx::query_as::<_, (String,)>(&sql).bind(now);
+        for kind in kinds {
+            query = query.bind(*kind);
+        }
+        let Some((id,)) = query.fetch_optional(&mut *tx.tx).await? else {
+            tx.commit().await?;
+            return Ok(None);
+        };
+        let lease_until = now + seconds(lease);
+        let row: (String, String, i64, i64) = sqlx::query_as(
+            "UPDATE jobs SET state = 'running', worker = $1, lease_until = $2, \
+             attempts = attempts + 1 WHERE id = $3 \
+             RETURNING kind, payload, attempts, max_attempts",
+        )
+        .bind(worker)
+        .bind(lease_until)
+        .bind(&id)
+        .fetch_one(&mut *tx.tx)
+        .await?;
+        tx.commit().await?;
+        let payload = serde_json::from_str(&row.1)
+            .map_err(|e| StoreError::Invalid(format!("job {id} has a malformed payload: {e}")))?;
+        Ok(Some(Job {
+            id,
+            kind: row.0,
+            payload,
+            attempts: u32::try_from(row.2).unwrap_or(u32::MAX),
+            max_attempts: u32::try_from(row.3).unwrap_or(u32::MAX),
+            lease_until,
+        }))
+    }
+
+    async fn heartbeat(&self, id: &str, worker: &str, lease: Duration) -> Result<i64, StoreError> {
+        let now = (self.clock)();
+        let lease_until = now + seconds(lease);
+        let mut tx = self.db.write().await?;
+        let updated = sqlx::query(
+            "UPDATE jobs SET lease_until = $1 WHERE id = $2 AND worker = $3 \
+             AND state = 'running' AND lease_until >= $4",
+        )
+        .bind(lease_until)
+        .bind(id)
+        .bind(worker)
+        .bind(now)
+        .execute(&mut *tx.tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        if updated == 0 {
+            return Err(lost_lease(id));
+        }
+        Ok(lease_until)
+    }
+
+    async fn complete(&self, id: &str, worker: &str) -> Result<(), StoreError> {
+        let now = (self.clock)();
+        let mut tx = self.db.write().await?;
+        let updated = sqlx::query(
+            "UPDATE jobs SET state = 'done', finished_at = $1, lease_until = NULL \
+             WHERE id = $2 AND worker = $3 AND state = 'running'",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(&mut *tx.tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        if updated == 0 {
+            return Err(lost_lease(id));
+        }
+        Ok(())
+    }
+
+    async fn fail(
+        &self,
+        id: &str,
+        worker: &str,
+        error: &str,
+        retry_after: Duration,
+    ) -> Result<JobState, StoreError> {
+        let now = (self.clock)();
+        let error: String = error.chars().take(ERROR_MAX_CHARS).collect();
+        let mut tx = self.db.write().await?;
+        let row: Option<(String,)> = sqlx::query_as(
+            "UPDATE jobs SET \
+             state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END, \
+             run_after = $1, last_error = $2, worker = NULL, lease_until = NULL, \
+             finished_at = CASE WHEN attempts >= max_attempts THEN $3 ELSE NULL END \
+             WHERE id = $4 AND worker = $5 AND state = 'running' RETURNING state",
+        )
+        .bind(now + i64::try_from(retry_after.as_secs()).unwrap_or(i64::MAX / 2))
+        .bind(&error)
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .fetch_optional(&mut *tx.tx)
+        .await?;
+        tx.commit().await?;
+        match row {
+            Some((state,)) => JobState::parse(&state),
+            None => Err(lost_lease(id)),
+        }
+    }
+
+    async fn state(&self, id: &str) -> Result<JobState, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT state FROM jobs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        match row {
+            Some((state,)) => JobState::parse(&state),
+            None => Err(StoreError::NotFound(format!("no job {id}"))),
+        }
+    }
+}
+
+impl std::fmt::Display for JobState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,222 @@
+//! The job queue on both backends: claims with leases, heartbeats, completion, retries with
+//! delays, dead jobs, crashed workers whose lease runs out, and concurrent workers that never
+//! take the same job.
+
+use ferret_store::queue::{JobQueue, JobState, NewJob, SqlJobQueue};
+use ferret_store::{Db, StoreError};
+use serde_json::json;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+/// Clocks the tests move by hand (Unix seconds), one per backend's test so that tests running
+/// in parallel do not move each other's time.
+static SQLITE_NOW: AtomicI64 = AtomicI64::new(1_800_000_000);
+static POSTGRES_NOW: AtomicI64 = AtomicI64::new(1_800_000_000);
+
+struct Clock {
+    now: fn() -> i64,
+    advance: fn(i64),
+}
+
+const SQLITE_CLOCK: Clock = Clock {
+    now: || SQLITE_NOW.load(Ordering::SeqCst),
+    advance: |s| {
+        SQLITE_NOW.fetch_add(s, Ordering::SeqCst);
+    },
+};
+const POSTGRES_CLOCK: Clock = Clock {
+    now: || POSTGRES_NOW.load(Ordering::SeqCst),
+    advance: |s| {
+        POSTGRES_NOW.fetch_add(s, Ordering::SeqCst);
+    },
+};
+
+async fn sqlite() -> (Db, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/ferret.db?mode=rwc", dir.path().display());
+    (Db::connect(&url, 4).await.unwrap(), dir)
+}
+
+/// A fresh schema in the test PostgreSQL database, or `None` when it is unreachable (unless
+/// `FERRET_REQUIRE_POSTGRES=1`).
+async fn postgres() -> Option<Db> {
+    let base = std::env::var("FERRET_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    sqlx::any::install_default_drivers();
+    let admin = match sqlx::AnyPool::connect(&base).await {
+        Ok(pool) => pool,
+        Err(e) => {
+            if std::env::var("FERRET_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                panic!("PostgreSQL required but unreachable at {base}: {e}");
+            }
+            eprintln!("skipping PostgreSQL test: {e}");
+            return None;
+        }
+    };
+    let schema = format!(
+        "ferret_q_{}_{}",
+        ferret_store::time::now(),
+        ferret_store::crypto::random_alnum(10).to_lowercase()
+    );
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    Some(Db::connect(&url, 8).await.unwrap())
+}
+
+fn scan_job(repo: &str, attempts: u32) -> NewJob {
+    NewJob {
+        kind: "scan".into(),
+        payload: json!({"repository": repo, "ref": "main"}),
+        max_attempts: attempts,
+    }
+}
+
+const LEASE: Duration = Duration::from_secs(60);
+
+async fn lifecycle(db: Db, clock: Clock) {
+    let Clock {
+        now: clock,
+        advance,
+    } = clock;
+    let queue = SqlJobQueue::with_clock(db, clock);
+    assert!(queue.claim("w1", &["scan"], LEASE).await.unwrap().is_none());
+    let first = queue.enqueue(scan_job("app", 3)).await.unwrap();
+    advance(1);
+    let second = queue.enqueue(scan_job("api", 1)).await.unwrap();
+    // Other kinds are not claimed; the oldest ready job comes first.
+    assert!(queue
+        .claim("w1", &["index"], LEASE)
+        .await
+        .unwrap()
+        .is_none());
+    let job = queue.claim("w1", &["scan"], LEASE).await.unwrap().unwrap();
+    assert_eq!(job.id, first);
+    assert_eq!(job.payload, json!({"repository": "app", "ref": "main"}));
+    assert_eq!((job.attempts, job.max_attempts), (1, 3));
+    assert_eq!(queue.state(&first).await.unwrap(), JobState::Running);
+
+    // A heartbeat extends the lease; another worker cannot heartbeat or finish the job.
+    advance(30);
+    let until = queue.heartbeat(&first, "w1", LEASE).await.unwrap();
+    assert_eq!(until, clock() + 60);
+    assert!(matches!(
+        queue.heartbeat(&first, "w2", LEASE).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        queue.complete(&first, "w2").await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    // Failing schedules a retry after the delay, not before.
+    let state = queue
+        .fail(&first, "w1", "clone failed", Duration::from_secs(120))
+        .await
+        .unwrap();
+    assert_eq!(state, JobState::Queued);
+    let next = queue.claim("w2", &["scan"], LEASE).await.unwrap().unwrap();
+    assert_eq!(next.id, second, "the failed job waits for its retry delay");
+    queue.complete(&second, "w2").await.unwrap();
+    assert_eq!(queue.state(&second).await.unwrap(), JobState::Done);
+    assert!(queue.claim("w2", &["scan"], LEASE).await.unwrap().is_none());
+    advance(121);
+    let retry = queue.claim("w2", &["scan"], LEASE).await.unwrap().unwrap();
+    assert_eq!((retry.id.as_str(), retry.attempts), (first.as_str(), 2));
+
+    // The worker dies: no heartbeat. After the lease runs out another worker takes the job
+    // over (third and last attempt), and the dead worker can no longer touch it.
+    advance(61);
+    let taken = queue.claim("w3", &["scan"], LEASE).await.unwrap().unwrap();
+    assert_eq!((taken.id.as_str(), taken.attempts), (first.as_str(), 3));
+    assert!(matches!(
+        queue.complete(&first, "w2").await,
+        Err(StoreError::Conflict(_))
+    ));
+    // Its last attempt fails too: the job is dead and never claimed again.
+    let state = queue
+        .fail(&first, "w3", "timed out", Duration::from_secs(1))
+        .await
+        .unwrap();
+    assert_eq!(state, JobState::Dead);
+    advance(10);
+    assert!(queue.claim("w3", &["scan"], LEASE).await.unwrap().is_none());
+
+    // A worker that vanishes on the last attempt leaves a dead job, not a stuck one.
+    let last = queue.enqueue(scan_job("web", 1)).await.unwrap();
+    queue.claim("w4", &["scan"], LEASE).await.unwrap().unwrap();
+    advance(61);
+    assert!(queue.claim("w5", &["scan"], LEASE).await.unwrap().is_none());
+    assert_eq!(queue.state(&last).await.unwrap(), JobState::Dead);
+
+    // Bad input and unknown ids.
+    assert!(matches!(
+        queue.enqueue(scan_job("x", 0)).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        queue.state("job_missing").await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn concurrent_workers_never_share_a_job(db: Db) {
+    let queue = SqlJobQueue::new(db);
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        ids.push(queue.enqueue(scan_job(&format!("r{i}"), 1)).await.unwrap());
+    }
+    let mut workers = Vec::new();
+    for w in 0..4 {
+        let queue = queue.clone();
+        workers.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            while let Some(job) = queue
+                .claim(&format!("w{w}"), &["scan"], Duration::from_secs(300))
+                .await
+                .unwrap()
+            {
+                queue.complete(&job.id, &format!("w{w}")).await.unwrap();
+                got.push(job.id);
+            }
+            got
+        }));
+    }
+    let mut claimed = Vec::new();
+    for worker in workers {
+        claimed.extend(worker.await.unwrap());
+    }
+    claimed.sort();
+    ids.sort();
+    assert_eq!(claimed, ids, "every job claimed exactly once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_on_sqlite() {
+    let (db, _dir) = sqlite().await;
+    lifecycle(db, SQLITE_CLOCK).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_on_postgres() {
+    if let Some(db) = postgres().await {
+        lifecycle(db, POSTGRES_CLOCK).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_claims_on_sqlite() {
+    let (db, _dir) = sqlite().await;
+    concurrent_workers_never_share_a_job(db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_claims_on_postgres() {
+    if let Some(db) = postgres().await {
+        concurrent_workers_never_share_a_job(db).await;
+    }
+}
