@@ -480,8 +480,13 @@ fn run_rules_show(id: &str, config: Option<&Path>) -> Result<ExitCode> {
         .ok_or_else(|| anyhow!("unknown rule id '{id}' (see `ferret rules list`)"))?;
     let out = match entry {
         ferret_engine::registry::RuleEntry::Check(check) => format!(
-            "{}\n  {}\n\ncategory:    config ({})\nseverity:    {}\nconfidence:  {}\n\n{}\n\nRemediation: {}\n",
-            check.id, check.name, check.provider, check.severity, check.confidence, check.description, check.remediation
+            "{}\n  {}\n\ncategory:    config ({})\nseverity:    {}\nconfidence:  {}\n\n{}\n",
+            check.id,
+            check.name,
+            check.provider,
+            check.severity,
+            check.confidence,
+            check.help.as_deref().unwrap_or(&check.description)
         ),
         ferret_engine::registry::RuleEntry::Secret(spec) => {
             let mut out = String::new();

@@ -67,4 +67,8 @@ pub struct RuleInfo {
     pub confidence: Confidence,
     pub description: String,
     pub remediation: String,
+    /// Full documentation in Markdown (what, why, an example, the fix), when the rule has more
+    /// than its description: SARIF's `help` and `ferret rules show` print it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }

@@ -123,6 +123,7 @@ pub fn secret_rule_info(spec: &SecretRuleSpec) -> RuleInfo {
         confidence: spec.confidence,
         description: spec.description.clone(),
         remediation: spec.remediation.clone(),
+        help: None,
     }
 }
 

@@ -85,6 +85,7 @@ mod tests {
             confidence: Confidence::High,
             description: "d".into(),
             remediation: "r".into(),
+            help: None,
         }
     }
 

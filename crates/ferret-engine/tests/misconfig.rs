@@ -1,8 +1,10 @@
-//! Configuration checks on fixtures, one pair of trees per format under `fixtures/<format>/`:
-//! the findings on `risky/` equal the snapshot `fixtures/<format>.expected`
-//! (`path:line:column rule-id`; regenerate with `FERRET_UPDATE_SNAPSHOTS=1 cargo test -p
-//! ferret-engine --test misconfig` and review the diff), every check of the format fires there,
-//! and `hardened/` has no configuration finding at all.
+//! Configuration checks on fixtures, one pair of trees per format under `fixtures/<format>/`.
+//! Each check has its own snapshot, `snapshots/misconfig__<format>__<check-id>.snap` (insta):
+//! its findings on `risky/` as `path:line:column`, so changing one check touches one snapshot.
+//! Every check fires at least once on `risky/`, and `hardened/` — the case that must not fire,
+//! for every check of the format — has no configuration finding at all. Review changed
+//! snapshots with `cargo insta review`, or accept them with `INSTA_UPDATE=always cargo test -p
+//! ferret-engine --test misconfig` and read the diff.
 
 use ferret_engine::{Config, ScanSettings, Scanner};
 use std::path::{Path, PathBuf};
@@ -11,7 +13,8 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-fn config_findings(dir: &Path) -> Vec<String> {
+/// `(rule id, path:line:column)` of every configuration finding under `dir`.
+fn config_findings(dir: &Path) -> Vec<(String, String)> {
     let scanner = Scanner::new(dir, &Config::default(), &ScanSettings::default()).unwrap();
     let report = scanner.scan_tree(dir, None).unwrap();
     report
@@ -19,35 +22,71 @@ fn config_findings(dir: &Path) -> Vec<String> {
         .iter()
         .filter(|f| f.category == ferret_core::Category::Config)
         .map(|f| {
-            format!(
-                "{}:{}:{} {}",
-                f.location.path, f.location.start_line, f.location.start_column, f.rule_id
+            (
+                f.rule_id.clone(),
+                format!(
+                    "{}:{}:{}",
+                    f.location.path, f.location.start_line, f.location.start_column
+                ),
             )
         })
         .collect()
 }
 
 fn check_format(format: &str, check_ids: &[&str]) {
-    let actual = config_findings(&fixtures().join(format).join("risky")).join("\n") + "\n";
-    let snapshot = fixtures().join(format!("{format}.expected"));
-    if std::env::var_os("FERRET_UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&snapshot, &actual).unwrap();
-    }
-    assert_eq!(
-        actual,
-        std::fs::read_to_string(&snapshot).unwrap(),
-        "{format} findings changed"
-    );
-    for id in check_ids {
+    let risky = config_findings(&fixtures().join(format).join("risky"));
+    for (id, _) in &risky {
         assert!(
-            actual.contains(id),
+            check_ids.contains(&id.as_str()),
+            "{id} fired on the {format} fixture but is not a {format} check"
+        );
+    }
+    for id in check_ids {
+        let places: Vec<&str> = risky
+            .iter()
+            .filter(|(rule, _)| rule == id)
+            .map(|(_, place)| place.as_str())
+            .collect();
+        assert!(
+            !places.is_empty(),
             "{id} never fires on the {format} fixture"
         );
+        insta::assert_snapshot!(format!("{format}__{id}"), places.join("\n"));
     }
     assert_eq!(
         config_findings(&fixtures().join(format).join("hardened")),
-        Vec::<String>::new()
+        Vec::<(String, String)>::new(),
+        "the {format} hardened tree must not trigger any check"
     );
+}
+
+#[test]
+fn every_check_is_documented_once_in_its_doc_comment() {
+    let catalog = ferret_engine::Catalog::builtin().unwrap();
+    assert!(catalog.checks().len() >= 60);
+    for check in catalog.checks() {
+        let help = check.help.as_deref().unwrap_or_default();
+        for section in ["**What**:", "**Why**:", "**Example**:", "**Fix**:"] {
+            assert!(
+                help.contains(section),
+                "{}: no {section} in its doc",
+                check.id
+            );
+        }
+        assert!(
+            check.description.len() > 40,
+            "{}: {}",
+            check.id,
+            check.description
+        );
+        assert!(
+            check.remediation.len() > 10,
+            "{}: {}",
+            check.id,
+            check.remediation
+        );
+        assert!(!check.remediation.contains("**"), "{}", check.remediation);
+    }
 }
 
 #[test]

@@ -69,13 +69,17 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
         sentence(&rule.description),
         sentence(&rule.remediation)
     );
-    let help_markdown = format!(
-        "**{}** ({})\n\n{}\n\n**Remediation:** {}",
-        rule.name,
-        rule.provider,
-        sentence(&rule.description),
-        sentence(&rule.remediation)
-    );
+    let help_markdown = match &rule.help {
+        // The rule's own documentation (what, why, an example, the fix).
+        Some(help) => format!("**{}** ({})\n\n{help}", rule.name, rule.provider),
+        None => format!(
+            "**{}** ({})\n\n{}\n\n**Remediation:** {}",
+            rule.name,
+            rule.provider,
+            sentence(&rule.description),
+            sentence(&rule.remediation)
+        ),
+    };
     json!({
         "id": rule.id,
         "name": rule_name(&rule.id),

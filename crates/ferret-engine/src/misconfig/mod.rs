@@ -15,18 +15,35 @@ use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::keywords::Keyword;
 use ferret_core::{fingerprint, Category, Confidence, Finding, Location, Severity};
 
-/// Static metadata of a configuration check; its doc comment is its documentation.
+/// One configuration check over one parsed format `F` (zizmor's audit trait): every format's
+/// checks implement it — `Check<Dockerfile>`, `Check<Workflow>`, `Check<TerraformFile>`,
+/// `Check<Manifest>` (Kubernetes and compose), `Check<AppFile>` — and each format keeps a
+/// `CHECKS` list of them. A check's module doc (What / Why / Example / Fix) is its documentation.
+pub trait Check<F: ?Sized>: Sync {
+    /// Id, title, severity and the texts `ferret rules show` prints.
+    fn meta(&self) -> &'static CheckMeta;
+    /// Literal strings of which one must occur in a file for the check to run, for formats that
+    /// prefilter by keyword (application files); none by default.
+    fn keywords(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// Appends the check's findings on one parsed file.
+    fn run(&self, path: &str, input: &F, findings: &mut Vec<Finding>);
+}
+
+/// Static metadata of a configuration check. Its documentation is written once, in the check
+/// module's doc comment (`**What**`, `**Why**`, `**Example**`, `**Fix**`): the description,
+/// remediation and help text that reports and `ferret rules show` print are read from it.
 #[derive(Debug, Clone, Copy)]
 pub struct CheckMeta {
     pub id: &'static str,
+    /// The check's source file (`include_str!` of itself), whose `//!` lines are its doc.
+    pub doc: &'static str,
     /// What the check inspects (`Dockerfile`, `GitHub Actions`, ...).
     pub format: &'static str,
     pub title: &'static str,
     pub severity: Severity,
     pub confidence: Confidence,
-    /// What it finds and why that is dangerous.
-    pub description: &'static str,
-    pub remediation: &'static str,
 }
 
 impl CheckMeta {
@@ -38,9 +55,51 @@ impl CheckMeta {
             provider: self.format.to_string(),
             severity: self.severity,
             confidence: self.confidence,
-            description: self.description.to_string(),
-            remediation: self.remediation.to_string(),
+            description: self.description(),
+            remediation: self.remediation(),
+            help: Some(self.help()),
         }
+    }
+
+    /// The module doc (Markdown), without its first line (the id and a summary).
+    pub fn help(&self) -> String {
+        let lines: Vec<&str> = self
+            .doc
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .map(|l| l.trim_start_matches("//!").strip_prefix(' ').unwrap_or(""))
+            .collect();
+        let body = lines.iter().skip(1).skip_while(|l| l.is_empty());
+        body.copied().collect::<Vec<_>>().join("\n")
+    }
+
+    /// One `**Name**:` section of the doc, joined onto one line.
+    pub fn section(&self, name: &str) -> String {
+        let marker = format!("**{name}**:");
+        let mut text = Vec::new();
+        let mut inside = false;
+        for line in self.doc.lines().take_while(|l| l.starts_with("//!")) {
+            let line = line.trim_start_matches("//!").trim();
+            if let Some(rest) = line.strip_prefix(&marker) {
+                inside = true;
+                text.push(rest.trim());
+            } else if line.starts_with("**") || line.is_empty() {
+                inside = false;
+            } else if inside {
+                text.push(line);
+            }
+        }
+        text.join(" ")
+    }
+
+    /// What the check finds and why that is dangerous.
+    pub fn description(&self) -> String {
+        format!("{} {}", self.section("What"), self.section("Why"))
+    }
+
+    /// How to fix it.
+    pub fn remediation(&self) -> String {
+        self.section("Fix")
     }
 
     /// A finding of this check on one line of `path`; `evidence` identifies it for the
@@ -68,7 +127,7 @@ impl CheckMeta {
                 end_column: column + text.trim_end().chars().count().max(1) as u32,
             },
             snippet: crate::misconfig::redact_values(&snippet),
-            remediation: self.remediation.to_string(),
+            remediation: self.remediation(),
             fingerprint: fingerprint(self.id, path, evidence.as_bytes()),
             secret: None,
             provenance: None,

@@ -72,12 +72,6 @@ impl Manifest {
     }
 }
 
-/// One check over a [`Manifest`].
-pub trait ManifestCheck: Sync {
-    fn meta(&self) -> &'static super::CheckMeta;
-    fn run(&self, path: &str, manifest: &Manifest, findings: &mut Vec<ferret_core::Finding>);
-}
-
 /// Column (1-based) of `needle` in `line`, or 1.
 pub fn column_of(line: &Line, needle: &str) -> u32 {
     line.text

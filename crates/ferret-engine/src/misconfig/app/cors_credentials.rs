@@ -10,7 +10,7 @@
 //! **Example**: `app.use(cors({ origin: true, credentials: true }))`.
 //! **Fix**: list the trusted origins explicitly when credentials are allowed.
 
-use super::{finding_at, regex, AppCheck, AppFile, Lang};
+use super::{finding_at, regex, AppFile, Check, Lang};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 use regex::Regex;
@@ -20,12 +20,11 @@ pub struct CorsCredentials;
 
 static META: CheckMeta = CheckMeta {
     id: "app-cors-wildcard-credentials",
+    doc: include_str!("cors_credentials.rs"),
     title: "CORS allows any origin with credentials",
     format: "Application",
     severity: Severity::High,
     confidence: Confidence::Medium,
-    description: "CORS accepts every origin while allowing credentials, so any website can make authenticated requests on behalf of a signed-in user and read the responses.",
-    remediation: "Allow credentials only together with an explicit list of trusted origins.",
 };
 
 static ANY_ORIGIN: LazyLock<Regex> = LazyLock::new(|| {
@@ -39,14 +38,14 @@ static CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-impl AppCheck for CorsCredentials {
+impl<'a> Check<AppFile<'a>> for CorsCredentials {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["redentials", "REDENTIALS"]
     }
-    fn run(&self, file: &AppFile<'_>, findings: &mut Vec<Finding>) {
+    fn run(&self, _path: &str, file: &AppFile<'a>, findings: &mut Vec<Finding>) {
         if matches!(file.lang, Lang::Config | Lang::SourceMap) || file.bundle {
             return;
         }

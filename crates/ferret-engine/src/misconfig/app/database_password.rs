@@ -12,7 +12,7 @@
 //! **Fix**: inject it from the environment or a secret manager
 //! (`spring.datasource.password=${DB_PASSWORD}`).
 
-use super::{finding_at, regex, AppCheck, AppFile, Lang};
+use super::{finding_at, regex, AppFile, Check, Lang};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 use regex::Regex;
@@ -22,12 +22,11 @@ pub struct DatabasePassword;
 
 static META: CheckMeta = CheckMeta {
     id: "app-hardcoded-database-password",
+    doc: include_str!("database_password.rs"),
     title: "Hard-coded database password",
     format: "Application",
     severity: Severity::High,
     confidence: Confidence::Medium,
-    description: "A database password is written as a literal in application settings, so everyone with the code has the database.",
-    remediation: "Inject the password from the environment or a secret manager, e.g. `spring.datasource.password=${DB_PASSWORD}`.",
 };
 
 static DJANGO: LazyLock<Regex> =
@@ -53,14 +52,14 @@ fn literal(value: &str) -> bool {
         && !matches!(value, "null" | "~" | "\"\"" | "''")
 }
 
-impl AppCheck for DatabasePassword {
+impl<'a> Check<AppFile<'a>> for DatabasePassword {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["PASSWORD", "password", "_PASS"]
     }
-    fn run(&self, file: &AppFile<'_>, findings: &mut Vec<Finding>) {
+    fn run(&self, _path: &str, file: &AppFile<'a>, findings: &mut Vec<Finding>) {
         let name = file.path.rsplit('/').next().unwrap_or(file.path);
         let pattern: &Regex = match file.lang {
             Lang::Python if file.text.contains("DATABASES") => &DJANGO,

@@ -8,7 +8,7 @@
 //! **Fix**: read debug from the environment, default off (`DEBUG = os.environ.get("DEBUG") ==
 //! "1"`), and never enable it in production.
 
-use super::{regex, report_matches, AppCheck, AppFile, Lang};
+use super::{regex, report_matches, AppFile, Check, Lang};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 use regex::Regex;
@@ -18,12 +18,11 @@ pub struct DebugEnabled;
 
 static META: CheckMeta = CheckMeta {
     id: "app-debug-enabled",
+    doc: include_str!("debug_enabled.rs"),
     title: "Debug mode enabled",
     format: "Application",
     severity: Severity::Medium,
     confidence: Confidence::Medium,
-    description: "Debug mode is switched on in code or production settings; debug pages leak source, settings and secrets, and the Werkzeug debugger allows code execution.",
-    remediation: "Take debug from the environment with a default of off, and never enable it in production.",
 };
 
 static DJANGO: LazyLock<Regex> = LazyLock::new(|| regex(r"(?m)^DEBUG\s*=\s*True\b"));
@@ -43,14 +42,14 @@ fn production_settings(path: &str) -> bool {
             .any(|w| name.contains(w))
 }
 
-impl AppCheck for DebugEnabled {
+impl<'a> Check<AppFile<'a>> for DebugEnabled {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["DEBUG", "debug"]
     }
-    fn run(&self, file: &AppFile<'_>, findings: &mut Vec<Finding>) {
+    fn run(&self, _path: &str, file: &AppFile<'a>, findings: &mut Vec<Finding>) {
         if file.lang != Lang::Python {
             return;
         }

@@ -49,16 +49,10 @@ pub struct AppFile<'a> {
     pub bundle: bool,
 }
 
-/// A check over application code or config.
-pub trait AppCheck: Sync {
-    fn meta(&self) -> &'static CheckMeta;
-    /// Strings of which at least one must occur in the file for the check to run.
-    fn keywords(&self) -> &'static [&'static str];
-    fn run(&self, file: &AppFile<'_>, findings: &mut Vec<Finding>);
-}
+pub use super::Check;
 
 /// Every application check.
-pub static CHECKS: &[&dyn AppCheck] = &[
+pub static CHECKS: &[&dyn for<'a> Check<AppFile<'a>>] = &[
     &debug_enabled::DebugEnabled,
     &cors_credentials::CorsCredentials,
     &tls_verify_disabled::TlsVerifyDisabled,
@@ -189,7 +183,7 @@ pub fn run_all(
     let test = is_test_path(path);
     for (i, check) in CHECKS.iter().enumerate() {
         if wanted[i] && (!test || file.bundle) {
-            check.run(&file, findings);
+            check.run(path, &file, findings);
         }
     }
 }

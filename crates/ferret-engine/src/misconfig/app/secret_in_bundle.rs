@@ -9,7 +9,7 @@
 //! **Fix**: keep secrets on the server (call a backend endpoint), expose only public
 //! identifiers to the bundler, and rotate the leaked secret.
 
-use super::{finding_at, regex, AppCheck, AppFile, Lang};
+use super::{finding_at, regex, AppFile, Check, Lang};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 use regex::Regex;
@@ -19,12 +19,11 @@ pub struct SecretInBundle;
 
 static META: CheckMeta = CheckMeta {
     id: "app-secret-in-bundle",
+    doc: include_str!("secret_in_bundle.rs"),
     title: "Secret in a frontend bundle",
     format: "Application",
     severity: Severity::High,
     confidence: Confidence::Medium,
-    description: "Built frontend JavaScript contains a secret-named value, which every visitor of the site downloads.",
-    remediation: "Keep the secret server-side, expose only public identifiers to the bundler, and rotate the exposed secret.",
 };
 
 /// Group 1: the name; group 2: the value.
@@ -41,14 +40,14 @@ fn random_looking(value: &str) -> bool {
         && !value.starts_with('#')
 }
 
-impl AppCheck for SecretInBundle {
+impl<'a> Check<AppFile<'a>> for SecretInBundle {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["ecret", "ECRET", "rivate", "RIVATE", "assw", "ASSW"]
     }
-    fn run(&self, file: &AppFile<'_>, findings: &mut Vec<Finding>) {
+    fn run(&self, _path: &str, file: &AppFile<'a>, findings: &mut Vec<Finding>) {
         if !file.bundle || file.lang != Lang::JavaScript {
             return;
         }

@@ -9,7 +9,7 @@
 //! **Fix**: build production bundles without source maps (or with `hidden-source-map` and
 //! upload them only to the error tracker), and keep build output out of the repository.
 
-use super::{finding_at, AppCheck, AppFile, Lang};
+use super::{finding_at, AppFile, Check, Lang};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -17,22 +17,21 @@ pub struct SourceMap;
 
 static META: CheckMeta = CheckMeta {
     id: "app-source-map-exposed",
+    doc: include_str!("source_map.rs"),
     title: "Source map shipped with the frontend",
     format: "Application",
     severity: Severity::Low,
     confidence: Confidence::High,
-    description: "Built frontend output includes a source map with the original sources, so anyone visiting the site can read the unminified code.",
-    remediation: "Disable source maps for production builds (or generate hidden ones for the error tracker only) and keep build output out of version control.",
 };
 
-impl AppCheck for SourceMap {
+impl<'a> Check<AppFile<'a>> for SourceMap {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["sourcesContent", "sourceMappingURL=data:"]
     }
-    fn run(&self, file: &AppFile<'_>, findings: &mut Vec<Finding>) {
+    fn run(&self, _path: &str, file: &AppFile<'a>, findings: &mut Vec<Finding>) {
         if !file.bundle {
             return;
         }

@@ -12,7 +12,7 @@
 //! **Fix**: keep verification on; for private CAs, pass the CA bundle (`verify="/etc/ssl/ca.pem"`,
 //! `RootCAs`, `NODE_EXTRA_CA_CERTS`).
 
-use super::{regex, report_matches, AppCheck, AppFile, Lang};
+use super::{regex, report_matches, AppFile, Check, Lang};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 use regex::Regex;
@@ -22,12 +22,11 @@ pub struct TlsVerifyDisabled;
 
 static META: CheckMeta = CheckMeta {
     id: "app-tls-verify-disabled",
+    doc: include_str!("tls_verify_disabled.rs"),
     title: "TLS certificate verification disabled",
     format: "Application",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "Code or configuration turns off TLS certificate verification, letting anyone on the network path impersonate the server.",
-    remediation: "Keep verification on; trust a private CA by configuring its certificate bundle instead.",
 };
 
 static PATTERNS: LazyLock<[(Lang, Regex); 8]> = LazyLock::new(|| {
@@ -76,7 +75,7 @@ static PATTERNS: LazyLock<[(Lang, Regex); 8]> = LazyLock::new(|| {
     ]
 });
 
-impl AppCheck for TlsVerifyDisabled {
+impl<'a> Check<AppFile<'a>> for TlsVerifyDisabled {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }
@@ -99,7 +98,7 @@ impl AppCheck for TlsVerifyDisabled {
             "sslverify",
         ]
     }
-    fn run(&self, file: &AppFile<'_>, findings: &mut Vec<Finding>) {
+    fn run(&self, _path: &str, file: &AppFile<'a>, findings: &mut Vec<Finding>) {
         if file.bundle {
             return;
         }

@@ -9,7 +9,7 @@
 //! **Fix**: keep sessions in `HttpOnly; Secure; SameSite` cookies, or hold tokens in memory
 //! only.
 
-use super::{finding_at, regex, AppCheck, AppFile, Lang};
+use super::{finding_at, regex, AppFile, Check, Lang};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 use regex::Regex;
@@ -19,12 +19,11 @@ pub struct TokenInLocalStorage;
 
 static META: CheckMeta = CheckMeta {
     id: "app-token-in-local-storage",
+    doc: include_str!("token_in_local_storage.rs"),
     title: "Auth token stored in localStorage",
     format: "Application",
     severity: Severity::Medium,
     confidence: Confidence::Medium,
-    description: "An authentication token is stored in localStorage/sessionStorage, where any script on the page — including injected ones — can read it.",
-    remediation: "Keep sessions in HttpOnly, Secure, SameSite cookies, or hold tokens in memory only.",
 };
 
 static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
@@ -33,14 +32,14 @@ static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-impl AppCheck for TokenInLocalStorage {
+impl<'a> Check<AppFile<'a>> for TokenInLocalStorage {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["Storage"]
     }
-    fn run(&self, file: &AppFile<'_>, findings: &mut Vec<Finding>) {
+    fn run(&self, _path: &str, file: &AppFile<'a>, findings: &mut Vec<Finding>) {
         if file.lang == Lang::JavaScript && !file.bundle {
             for m in PATTERN.find_iter(file.text) {
                 findings.push(finding_at(

@@ -13,7 +13,7 @@
 //!
 //! Long random literals are leaked secrets rather than weak ones: the secret rules report them.
 
-use super::{finding_at, regex, AppCheck, AppFile, Lang};
+use super::{finding_at, regex, AppFile, Check, Lang};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 use regex::Regex;
@@ -23,12 +23,11 @@ pub struct WeakSecretKey;
 
 static META: CheckMeta = CheckMeta {
     id: "app-weak-secret-key",
+    doc: include_str!("weak_secret_key.rs"),
     title: "Weak or default session/JWT secret",
     format: "Application",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "A session or token signing secret is a well-known default or too short to resist guessing, so anyone can forge sessions and tokens.",
-    remediation: "Generate a random secret of at least 32 bytes per environment and load it from the environment or a secret manager.",
 };
 
 /// Each pattern's group 1 is the secret.
@@ -88,7 +87,7 @@ fn weak(value: &str) -> bool {
             }))
 }
 
-impl AppCheck for WeakSecretKey {
+impl<'a> Check<AppFile<'a>> for WeakSecretKey {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }
@@ -102,7 +101,7 @@ impl AppCheck for WeakSecretKey {
             "signWith",
         ]
     }
-    fn run(&self, file: &AppFile<'_>, findings: &mut Vec<Finding>) {
+    fn run(&self, _path: &str, file: &AppFile<'a>, findings: &mut Vec<Finding>) {
         if file.bundle {
             return;
         }

@@ -14,15 +14,14 @@ pub struct DockerSocket;
 
 static META: CheckMeta = CheckMeta {
     id: "compose-docker-socket",
+    doc: include_str!("docker_socket.rs"),
     title: "Docker socket mounted",
     format: "docker-compose",
     severity: Severity::Critical,
     confidence: Confidence::High,
-    description: "A service mounts /var/run/docker.sock, which lets it control the Docker daemon and so the host.",
-    remediation: "Do not mount the Docker socket; if a service must talk to Docker, use a restricted socket proxy.",
 };
 
-impl super::Check for DockerSocket {
+impl super::Check<Manifest> for DockerSocket {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

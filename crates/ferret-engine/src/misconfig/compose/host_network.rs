@@ -14,15 +14,14 @@ pub struct HostNetwork;
 
 static META: CheckMeta = CheckMeta {
     id: "compose-host-network",
+    doc: include_str!("host_network.rs"),
     title: "Host network mode",
     format: "docker-compose",
     severity: Severity::Medium,
     confidence: Confidence::High,
-    description: "A service shares the host network namespace (`network_mode: host`), bypassing network isolation.",
-    remediation: "Use the default bridge network and publish only the ports needed.",
 };
 
-impl super::Check for HostNetwork {
+impl super::Check<Manifest> for HostNetwork {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -5,12 +5,12 @@ mod host_network;
 mod privileged;
 mod secret_environment;
 
-use super::yaml_lines::ManifestCheck;
-pub use super::yaml_lines::{Manifest, ManifestCheck as Check};
+pub use super::yaml_lines::Manifest;
+pub use super::Check;
 pub use super::{literal, secret_name};
 
 /// Every docker-compose check.
-pub static CHECKS: &[&dyn ManifestCheck] = &[
+pub static CHECKS: &[&dyn Check<Manifest>] = &[
     &privileged::Privileged,
     &docker_socket::DockerSocket,
     &host_network::HostNetwork,

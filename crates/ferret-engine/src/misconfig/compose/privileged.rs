@@ -14,15 +14,14 @@ pub struct Privileged;
 
 static META: CheckMeta = CheckMeta {
     id: "compose-privileged",
+    doc: include_str!("privileged.rs"),
     title: "Privileged container",
     format: "docker-compose",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "A service runs with `privileged: true`, which gives it every capability and access to the host devices.",
-    remediation: "Remove `privileged: true`; grant only the specific capabilities the service needs with `cap_add`.",
 };
 
-impl super::Check for Privileged {
+impl super::Check<Manifest> for Privileged {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

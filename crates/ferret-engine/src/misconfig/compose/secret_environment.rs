@@ -14,15 +14,14 @@ pub struct SecretEnvironment;
 
 static META: CheckMeta = CheckMeta {
     id: "compose-secret-in-environment",
+    doc: include_str!("secret_environment.rs"),
     title: "Secret in service environment",
     format: "docker-compose",
     severity: Severity::High,
     confidence: Confidence::Medium,
-    description: "A secret-named environment variable has a literal value in the compose file.",
-    remediation: "Use `${VAR}` substitution from an untracked .env file, or Docker secrets, instead of literal values.",
 };
 
-impl super::Check for SecretEnvironment {
+impl super::Check<Manifest> for SecretEnvironment {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -6,7 +6,7 @@
 //! **Example**: `ADD https://example.com/tool.tar.gz /opt/`.
 //! **Fix**: `RUN curl -fsSLO URL && echo "SHA256  file" | sha256sum -c -`, or `ADD --checksum=sha256:…`.
 
-use super::{DockerCheck, Dockerfile};
+use super::{Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -14,15 +14,14 @@ pub struct AddUrl;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-add-url",
+    doc: include_str!("add_url.rs"),
     format: "Dockerfile",
     title: "ADD fetches a remote URL",
     severity: Severity::Medium,
     confidence: Confidence::High,
-    description: "ADD downloads a file from a URL without verifying its integrity.",
-    remediation: "Download with curl and verify a checksum in the same RUN, or use `ADD --checksum=sha256:<digest>`.",
 };
 
-impl DockerCheck for AddUrl {
+impl Check<Dockerfile> for AddUrl {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -6,7 +6,7 @@
 //! **Example**: `RUN echo 'root:changeme' | chpasswd`.
 //! **Fix**: do not set passwords in images; use key-based access or none at all.
 
-use super::{program, shell_commands, DockerCheck, Dockerfile};
+use super::{program, shell_commands, Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -14,15 +14,14 @@ pub struct Chpasswd;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-chpasswd",
+    doc: include_str!("chpasswd.rs"),
     format: "Dockerfile",
     title: "Password set in the image",
     severity: Severity::Medium,
     confidence: Confidence::High,
-    description: "A RUN instruction sets an account password with chpasswd or passwd, baking it into the image.",
-    remediation: "Do not set passwords in images; rely on non-root users without passwords and runtime access controls.",
 };
 
-impl DockerCheck for Chpasswd {
+impl Check<Dockerfile> for Chpasswd {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -5,7 +5,7 @@
 //! **Example**: `RUN curl -fsSL https://get.example.sh | sh`.
 //! **Fix**: download to a file, verify its checksum or signature, then run it.
 
-use super::{program, shell_commands, DockerCheck, Dockerfile};
+use super::{program, shell_commands, Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -13,21 +13,18 @@ pub struct CurlPipeShell;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-curl-pipe-shell",
+    doc: include_str!("curl_pipe_shell.rs"),
     format: "Dockerfile",
     title: "Remote script piped into a shell",
     severity: Severity::High,
     confidence: Confidence::High,
-    description:
-        "A RUN instruction downloads a script and pipes it into a shell without verifying it.",
-    remediation:
-        "Download the script to a file, verify its checksum or signature, then execute it.",
 };
 
 const SHELLS: &[&str] = &[
     "sh", "bash", "zsh", "dash", "ash", "ksh", "python", "python3", "perl", "ruby", "node",
 ];
 
-impl DockerCheck for CurlPipeShell {
+impl Check<Dockerfile> for CurlPipeShell {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -6,7 +6,7 @@
 //! **Example**: `RUN wget -O- https://x/app.tgz | tar xz`.
 //! **Fix**: `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN, or `set -o pipefail &&` in it.
 
-use super::{shell_commands, DockerCheck, Dockerfile};
+use super::{shell_commands, Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -14,15 +14,14 @@ pub struct MissingPipefail;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-pipe-without-pipefail",
+    doc: include_str!("missing_pipefail.rs"),
     format: "Dockerfile",
     title: "Piped RUN without pipefail",
     severity: Severity::Low,
     confidence: Confidence::Medium,
-    description: "A RUN instruction pipes commands without `pipefail`, so a failure before the last command is ignored.",
-    remediation: "Set `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` or start the command with `set -o pipefail &&`.",
 };
 
-impl DockerCheck for MissingPipefail {
+impl Check<Dockerfile> for MissingPipefail {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -13,17 +13,10 @@ mod sudo;
 mod tls_disabled;
 mod unpinned_base;
 
-use super::CheckMeta;
-use ferret_core::Finding;
-
-/// One Dockerfile check.
-pub trait DockerCheck: Sync {
-    fn meta(&self) -> &'static CheckMeta;
-    fn run(&self, path: &str, file: &Dockerfile, findings: &mut Vec<Finding>);
-}
+pub use super::Check;
 
 /// Every Dockerfile check.
-pub static CHECKS: &[&dyn DockerCheck] = &[
+pub static CHECKS: &[&dyn Check<Dockerfile>] = &[
     &root_user::RootUser,
     &unpinned_base::UnpinnedBase,
     &add_url::AddUrl,

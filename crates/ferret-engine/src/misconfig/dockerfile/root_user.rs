@@ -6,7 +6,7 @@
 //! **Example**: `FROM node:22` … `CMD ["node", "server.js"]` with no `USER`.
 //! **Fix**: create an unprivileged user and switch to it: `RUN useradd -r app` then `USER app`.
 
-use super::{DockerCheck, Dockerfile};
+use super::{Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -14,15 +14,14 @@ pub struct RootUser;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-root-user",
+    doc: include_str!("root_user.rs"),
     format: "Dockerfile",
     title: "Container runs as root",
     severity: Severity::Medium,
     confidence: Confidence::High,
-    description: "The final stage has no USER instruction (or switches to root), so the container's processes run as root.",
-    remediation: "Add a non-root user and end the final stage with `USER <name>` (for example `USER 10001`).",
 };
 
-impl DockerCheck for RootUser {
+impl Check<Dockerfile> for RootUser {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -6,7 +6,7 @@
 //! **Example**: `ENV AWS_SECRET_ACCESS_KEY=wJalr…`.
 //! **Fix**: pass secrets at run time, or use BuildKit secret mounts: `RUN --mount=type=secret,id=token …`.
 
-use super::{DockerCheck, Dockerfile};
+use super::{Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -14,15 +14,14 @@ pub struct SecretInEnv;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-secret-in-env",
+    doc: include_str!("secret_in_env.rs"),
     format: "Dockerfile",
     title: "Secret in ENV or ARG",
     severity: Severity::High,
     confidence: Confidence::Medium,
-    description: "An ENV or ARG instruction gives a secret-like variable a literal value, which is baked into the image metadata and history.",
-    remediation: "Provide secrets at run time or with BuildKit secret mounts (`RUN --mount=type=secret,...`); never bake them into ENV/ARG.",
 };
 
-impl DockerCheck for SecretInEnv {
+impl Check<Dockerfile> for SecretInEnv {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -6,7 +6,7 @@
 //! **Example**: `RUN apt-get install -y --allow-unauthenticated curl`.
 //! **Fix**: import the repository's signing key and keep verification on.
 
-use super::{DockerCheck, Dockerfile};
+use super::{Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -14,13 +14,11 @@ pub struct SignatureBypass;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-package-signature-bypass",
+    doc: include_str!("signature_bypass.rs"),
     format: "Dockerfile",
     title: "Package signature checks bypassed",
     severity: Severity::High,
     confidence: Confidence::High,
-    description:
-        "A package manager is told to install packages without verifying their signatures.",
-    remediation: "Remove the bypass flag and trust the repository's signing key properly.",
 };
 
 const FLAGS: &[&str] = &[
@@ -32,7 +30,7 @@ const FLAGS: &[&str] = &[
     "gpgcheck=0",
 ];
 
-impl DockerCheck for SignatureBypass {
+impl Check<Dockerfile> for SignatureBypass {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -6,7 +6,7 @@
 //! **Example**: `EXPOSE 22 8080`.
 //! **Fix**: remove sshd and the EXPOSE; debug through the container runtime.
 
-use super::{DockerCheck, Dockerfile};
+use super::{Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -14,16 +14,14 @@ pub struct SshPort;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-ssh-exposed",
+    doc: include_str!("ssh_port.rs"),
     format: "Dockerfile",
     title: "SSH port exposed",
     severity: Severity::Medium,
     confidence: Confidence::High,
-    description: "The image exposes port 22, which suggests an SSH daemon inside the container.",
-    remediation:
-        "Remove the SSH server and `EXPOSE 22`; use `docker exec`/`kubectl exec` for access.",
 };
 
-impl DockerCheck for SshPort {
+impl Check<Dockerfile> for SshPort {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

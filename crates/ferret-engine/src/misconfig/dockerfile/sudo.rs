@@ -6,7 +6,7 @@
 //! **Example**: `RUN sudo apt-get install -y git`.
 //! **Fix**: switch with `USER root` for the step, then back to the unprivileged user.
 
-use super::{program, shell_commands, DockerCheck, Dockerfile};
+use super::{program, shell_commands, Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -14,15 +14,14 @@ pub struct Sudo;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-sudo",
+    doc: include_str!("sudo.rs"),
     format: "Dockerfile",
     title: "sudo used in a build step",
     severity: Severity::Low,
     confidence: Confidence::High,
-    description: "A RUN instruction uses sudo instead of switching USER.",
-    remediation: "Use `USER root` for the privileged step and switch back to an unprivileged USER afterwards.",
 };
 
-impl DockerCheck for Sudo {
+impl Check<Dockerfile> for Sudo {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

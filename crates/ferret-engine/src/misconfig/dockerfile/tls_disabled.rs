@@ -7,7 +7,7 @@
 //! **Example**: `RUN curl -k https://internal/pkg.tgz | tar xz`.
 //! **Fix**: install the right CA certificate instead of disabling verification.
 
-use super::{DockerCheck, Dockerfile};
+use super::{Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -15,12 +15,11 @@ pub struct TlsDisabled;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-tls-verification-disabled",
+    doc: include_str!("tls_disabled.rs"),
     format: "Dockerfile",
     title: "TLS verification disabled",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "The build disables TLS certificate verification, so downloads can be tampered with in transit.",
-    remediation: "Keep verification on; add the required CA certificate to the image's trust store instead.",
 };
 
 /// (pattern, which instructions) — matched on whitespace-separated words or substrings.
@@ -39,7 +38,7 @@ const MARKERS: &[&str] = &[
     "--disable-tls-verification",
 ];
 
-impl DockerCheck for TlsDisabled {
+impl Check<Dockerfile> for TlsDisabled {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

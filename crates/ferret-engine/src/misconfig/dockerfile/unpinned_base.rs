@@ -6,7 +6,7 @@
 //! **Example**: `FROM python:latest`.
 //! **Fix**: pin a version tag and, better, a digest: `FROM python:3.12-slim@sha256:…`.
 
-use super::{DockerCheck, Dockerfile};
+use super::{Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -14,15 +14,14 @@ pub struct UnpinnedBase;
 
 static META: CheckMeta = CheckMeta {
     id: "dockerfile-unpinned-base-image",
+    doc: include_str!("unpinned_base.rs"),
     format: "Dockerfile",
     title: "Base image not pinned",
     severity: Severity::Low,
     confidence: Confidence::High,
-    description: "A FROM instruction uses an image without a tag or with `latest`, so every build may get a different base.",
-    remediation: "Pin the base image to a version tag and a digest (`image:1.2.3@sha256:...`).",
 };
 
-impl DockerCheck for UnpinnedBase {
+impl Check<Dockerfile> for UnpinnedBase {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

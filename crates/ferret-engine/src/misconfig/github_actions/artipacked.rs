@@ -9,7 +9,7 @@
 //! **Fix**: `with: { persist-credentials: false }` on checkout, and pass a token explicitly
 //! to the one step that needs to push.
 
-use super::{ActionsCheck, Workflow};
+use super::{Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -17,15 +17,14 @@ pub struct Artipacked;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-artipacked",
+    doc: include_str!("artipacked.rs"),
     title: "Checkout persists credentials",
     format: "GitHub Actions",
     severity: Severity::Medium,
     confidence: Confidence::Medium,
-    description: "actions/checkout leaves the job token in .git/config (persist-credentials defaults to true), where artifacts and later steps can leak it.",
-    remediation: "Add `with: persist-credentials: false` to actions/checkout and give a token only to the step that pushes.",
 };
 
-impl ActionsCheck for Artipacked {
+impl Check<Workflow> for Artipacked {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -7,7 +7,7 @@
 //! **Example**: auto-merge gated on `github.actor == 'dependabot[bot]'`.
 //! **Fix**: check `github.event.pull_request.user.login` (the PR author) instead.
 
-use super::{column_of, ActionsCheck, Workflow};
+use super::{column_of, Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -15,17 +15,14 @@ pub struct BotCondition;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-spoofable-bot-condition",
+    doc: include_str!("bot_condition.rs"),
     title: "Spoofable bot check on github.actor",
     format: "GitHub Actions",
     severity: Severity::Medium,
     confidence: Confidence::Medium,
-    description:
-        "A condition trusts github.actor to be a bot, which the last triggering user can spoof.",
-    remediation:
-        "Compare `github.event.pull_request.user.login` (the PR author) instead of `github.actor`.",
 };
 
-impl ActionsCheck for BotCondition {
+impl Check<Workflow> for BotCondition {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

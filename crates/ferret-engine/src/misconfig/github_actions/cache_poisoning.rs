@@ -14,7 +14,7 @@
 //! **Example**: `on: release` with `- uses: actions/setup-node@v4 with: { cache: npm }`.
 //! **Fix**: do not restore caches in release/publishing workflows (build from a clean state).
 
-use super::{ActionsCheck, Step, Workflow};
+use super::{Check, Step, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -22,12 +22,11 @@ pub struct CachePoisoning;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-cache-poisoning",
+    doc: include_str!("cache_poisoning.rs"),
     title: "Cache restored in a release workflow",
     format: "GitHub Actions",
     severity: Severity::High,
     confidence: Confidence::Medium,
-    description: "A publishing workflow restores a GitHub Actions cache, which lower-privileged workflows can poison, so released artifacts may contain attacker-planted files.",
-    remediation: "Build releases without restoring caches: remove the cache step or its `cache:` input in publishing workflows.",
 };
 
 const PUBLISHERS: &[&str] = &[
@@ -77,7 +76,7 @@ fn restores_cache(step: &Step<'_>) -> bool {
         || (step.uses_action("astral-sh/setup-uv") && enabled(step, "enable-cache"))
 }
 
-impl ActionsCheck for CachePoisoning {
+impl Check<Workflow> for CachePoisoning {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

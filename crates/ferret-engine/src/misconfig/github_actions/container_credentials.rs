@@ -5,7 +5,7 @@
 //! **Example**: `credentials: { username: bot, password: hunter2 }`.
 //! **Fix**: `password: ${{ secrets.REGISTRY_PASSWORD }}`.
 
-use super::{column_of, ActionsCheck, Workflow};
+use super::{column_of, Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -13,15 +13,14 @@ pub struct ContainerCredentials;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-hardcoded-container-credentials",
+    doc: include_str!("container_credentials.rs"),
     title: "Hard-coded container registry password",
     format: "GitHub Actions",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "A container or service registry credential in the workflow has a literal password.",
-    remediation: "Reference a secret: `password: ${{ secrets.REGISTRY_PASSWORD }}`, and rotate the exposed password.",
 };
 
-impl ActionsCheck for ContainerCredentials {
+impl Check<Workflow> for ContainerCredentials {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

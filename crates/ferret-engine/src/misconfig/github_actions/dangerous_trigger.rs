@@ -8,7 +8,7 @@
 //! **Fix**: use `pull_request` for untrusted code, or split into an unprivileged build and a
 //! privileged follow-up that never executes PR content.
 
-use super::{column_of, ActionsCheck, Workflow};
+use super::{column_of, Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -16,12 +16,11 @@ pub struct DangerousTrigger;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-dangerous-trigger",
+    doc: include_str!("dangerous_trigger.rs"),
     title: "Privileged trigger checks out pull-request code",
     format: "GitHub Actions",
     severity: Severity::Critical,
     confidence: Confidence::Medium,
-    description: "A pull_request_target or workflow_run workflow checks out the pull request's head, running untrusted code with secrets and a write token.",
-    remediation: "Run untrusted code under `pull_request` (no secrets), or never check out or execute the PR head in privileged workflows.",
 };
 
 const PR_HEAD: &[&str] = &[
@@ -33,7 +32,7 @@ const PR_HEAD: &[&str] = &[
     "refs/pull/",
 ];
 
-impl ActionsCheck for DangerousTrigger {
+impl Check<Workflow> for DangerousTrigger {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

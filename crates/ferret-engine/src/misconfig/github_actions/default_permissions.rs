@@ -9,7 +9,7 @@
 //! **Fix**: `permissions: { contents: read }` at the top of the workflow, widening per job only
 //! where needed.
 
-use super::{ActionsCheck, Workflow};
+use super::{Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -17,15 +17,14 @@ pub struct DefaultPermissions;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-default-permissions",
+    doc: include_str!("default_permissions.rs"),
     title: "Job uses default token permissions",
     format: "GitHub Actions",
     severity: Severity::Medium,
     confidence: Confidence::Medium,
-    description: "Neither the workflow nor the job declares `permissions:`, so the job's GITHUB_TOKEN gets the repository default, often read-write on everything.",
-    remediation: "Declare `permissions: contents: read` at the workflow level and grant more per job only where needed.",
 };
 
-impl ActionsCheck for DefaultPermissions {
+impl Check<Workflow> for DefaultPermissions {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

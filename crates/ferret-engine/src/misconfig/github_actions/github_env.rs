@@ -12,7 +12,7 @@
 //! `GITHUB_ENV`, and never write outsiders' data to `GITHUB_PATH`.
 
 use super::template_injection::controlled_context;
-use super::{ActionsCheck, Workflow};
+use super::{Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -20,15 +20,14 @@ pub struct GithubEnv;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-github-env",
+    doc: include_str!("github_env.rs"),
     title: "Untrusted data written to GITHUB_ENV/GITHUB_PATH",
     format: "GitHub Actions",
     severity: Severity::High,
     confidence: Confidence::Medium,
-    description: "A step writes attacker-influenced data to GITHUB_ENV or GITHUB_PATH, which can inject environment variables (LD_PRELOAD, NODE_OPTIONS, BASH_ENV) or PATH entries into every later step.",
-    remediation: "Pass untrusted values through `env:` or step outputs, not GITHUB_ENV; never write outsiders' data to GITHUB_PATH.",
 };
 
-impl ActionsCheck for GithubEnv {
+impl Check<Workflow> for GithubEnv {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

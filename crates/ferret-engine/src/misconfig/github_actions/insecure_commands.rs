@@ -7,7 +7,7 @@
 //! **Example**: `env: ACTIONS_ALLOW_UNSECURE_COMMANDS: true`.
 //! **Fix**: remove it and write to `$GITHUB_ENV` / `$GITHUB_PATH` instead.
 
-use super::{column_of, ActionsCheck, Workflow};
+use super::{column_of, Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -15,15 +15,14 @@ pub struct InsecureCommands;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-insecure-commands",
+    doc: include_str!("insecure_commands.rs"),
     title: "Insecure workflow commands enabled",
     format: "GitHub Actions",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "ACTIONS_ALLOW_UNSECURE_COMMANDS re-enables set-env/add-path log commands, an injection vector.",
-    remediation: "Remove ACTIONS_ALLOW_UNSECURE_COMMANDS and use the $GITHUB_ENV and $GITHUB_PATH files.",
 };
 
-impl ActionsCheck for InsecureCommands {
+impl Check<Workflow> for InsecureCommands {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -20,17 +20,11 @@ mod write_all_permissions;
 
 pub use super::yaml_lines::{column_of, key_value, Line};
 pub use super::yaml_tree::{Node, Pos};
-use super::CheckMeta;
-use ferret_core::Finding;
 
-/// One GitHub Actions check.
-pub trait ActionsCheck: Sync {
-    fn meta(&self) -> &'static CheckMeta;
-    fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>);
-}
+pub use super::Check;
 
 /// Every GitHub Actions check.
-pub static CHECKS: &[&dyn ActionsCheck] = &[
+pub static CHECKS: &[&dyn Check<Workflow>] = &[
     &template_injection::TemplateInjection,
     &unpinned_uses::UnpinnedUses,
     &dangerous_trigger::DangerousTrigger,

@@ -9,7 +9,7 @@
 //! **Example**: `run: echo "${{ github['event']['issue']['title'] }}"`.
 //! **Fix**: write the plain form: `actions/checkout@v4`, `github.event.issue.title`, `main`.
 
-use super::{ActionsCheck, Workflow};
+use super::{Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -17,12 +17,11 @@ pub struct Obfuscation;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-obfuscated-expression",
+    doc: include_str!("obfuscation.rs"),
     title: "Obfuscated action reference or expression",
     format: "GitHub Actions",
     severity: Severity::Low,
     confidence: Confidence::High,
-    description: "A `uses:` path or `${{ }}` expression is written in an unusual form (dot or empty path segments, string-literal context indexing, constant expressions) that hides its meaning from review and scanners.",
-    remediation: "Use the plain spelling: `owner/repo@ref`, `github.event.issue.title`, literal values without `${{ }}`.",
 };
 
 fn obfuscated_uses(value: &str) -> bool {
@@ -64,7 +63,7 @@ fn obfuscated_expression(expression: &str) -> bool {
     indexed || constant
 }
 
-impl ActionsCheck for Obfuscation {
+impl Check<Workflow> for Obfuscation {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -6,7 +6,7 @@
 //! **Example**: `uses: org/shared/.github/workflows/deploy.yml@main` with `secrets: inherit`.
 //! **Fix**: pass only the named secrets it needs under `secrets:`.
 
-use super::{column_of, ActionsCheck, Workflow};
+use super::{column_of, Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -14,15 +14,14 @@ pub struct SecretsInherit;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-secrets-inherit",
+    doc: include_str!("secrets_inherit.rs"),
     title: "All secrets passed to a reusable workflow",
     format: "GitHub Actions",
     severity: Severity::Medium,
     confidence: Confidence::High,
-    description: "`secrets: inherit` passes every secret of the caller to the reusable workflow.",
-    remediation: "List the secrets the reusable workflow needs explicitly under `secrets:`.",
 };
 
-impl ActionsCheck for SecretsInherit {
+impl Check<Workflow> for SecretsInherit {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -7,7 +7,7 @@
 //! **Example**: `on: pull_request` with `runs-on: [self-hosted, linux]`.
 //! **Fix**: use GitHub-hosted or ephemeral, isolated runners for pull requests.
 
-use super::{column_of, ActionsCheck, Workflow};
+use super::{column_of, Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -15,15 +15,14 @@ pub struct SelfHostedPr;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-self-hosted-runner-on-pr",
+    doc: include_str!("self_hosted_pr.rs"),
     title: "Self-hosted runner on pull requests",
     format: "GitHub Actions",
     severity: Severity::High,
     confidence: Confidence::Medium,
-    description: "A workflow triggered by pull requests runs on a self-hosted runner, executing contributors' code on your infrastructure.",
-    remediation: "Run pull-request jobs on GitHub-hosted or ephemeral isolated runners.",
 };
 
-impl ActionsCheck for SelfHostedPr {
+impl Check<Workflow> for SelfHostedPr {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -17,7 +17,7 @@
 //! medium when only `pull_request`/`push`-style events run it (forks get a read-only token and
 //! no secrets there), high otherwise.
 
-use super::{ActionsCheck, Workflow};
+use super::{Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -25,12 +25,11 @@ pub struct TemplateInjection;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-template-injection",
+    doc: include_str!("template_injection.rs"),
     title: "Template injection in a workflow script",
     format: "GitHub Actions",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "A run: or script: body expands an attacker-controllable expression (issue or PR titles and bodies, comments, branch names, commit messages), allowing code injection.",
-    remediation: "Move the expression into `env:` and reference the variable (quoted) in the script instead of using `${{ }}` inline.",
 };
 
 /// Context paths an external contributor controls.
@@ -161,7 +160,7 @@ fn severity_for(workflow: &Workflow) -> Severity {
     }
 }
 
-impl ActionsCheck for TemplateInjection {
+impl Check<Workflow> for TemplateInjection {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

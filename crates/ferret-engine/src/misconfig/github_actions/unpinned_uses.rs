@@ -10,7 +10,7 @@
 //! **Fix**: pin the full commit SHA and keep the tag as a comment:
 //! `uses: some-org/deploy-action@8f4b7f84864484a7bf31766abe9204da3cbe65b3 # v2.1.0`.
 
-use super::{key_value, ActionsCheck, Workflow};
+use super::{key_value, Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -18,15 +18,14 @@ pub struct UnpinnedUses;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-unpinned-action",
+    doc: include_str!("unpinned_uses.rs"),
     title: "Action not pinned to a commit SHA",
     format: "GitHub Actions",
     severity: Severity::Medium,
     confidence: Confidence::High,
-    description: "A third-party action or container image is referenced by a movable tag or branch instead of a commit SHA or digest.",
-    remediation: "Pin actions to a full 40-character commit SHA (`owner/action@<sha> # vX.Y.Z`) and images to a digest (`@sha256:...`).",
 };
 
-impl ActionsCheck for UnpinnedUses {
+impl Check<Workflow> for UnpinnedUses {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -6,7 +6,7 @@
 //! **Example**: `permissions: write-all`.
 //! **Fix**: grant only what each job needs: `permissions: { contents: read }`, plus specific writes.
 
-use super::{column_of, ActionsCheck, Workflow};
+use super::{column_of, Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -14,16 +14,14 @@ pub struct WriteAllPermissions;
 
 static META: CheckMeta = CheckMeta {
     id: "gha-write-all-permissions",
+    doc: include_str!("write_all_permissions.rs"),
     title: "Workflow token with write-all permissions",
     format: "GitHub Actions",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "The GITHUB_TOKEN is granted write access to every scope.",
-    remediation:
-        "Declare least-privilege `permissions:` (start from `contents: read`) per workflow or job.",
 };
 
-impl ActionsCheck for WriteAllPermissions {
+impl Check<Workflow> for WriteAllPermissions {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -14,15 +14,14 @@ pub struct CapabilitiesNotDropped;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-capabilities-not-dropped",
+    doc: include_str!("capabilities_not_dropped.rs"),
     title: "Capabilities not dropped",
     format: "Kubernetes",
     severity: Severity::Low,
     confidence: Confidence::High,
-    description: "A container does not drop ALL Linux capabilities, keeping defaults such as NET_RAW that help an attacker move laterally or escalate.",
-    remediation: "Set `securityContext.capabilities.drop: [\"ALL\"]` and add back only the capabilities the container needs.",
 };
 
-impl super::Check for CapabilitiesNotDropped {
+impl super::Check<Manifest> for CapabilitiesNotDropped {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

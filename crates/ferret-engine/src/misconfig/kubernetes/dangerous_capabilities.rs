@@ -14,15 +14,14 @@ pub struct DangerousCapabilities;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-dangerous-capabilities",
+    doc: include_str!("dangerous_capabilities.rs"),
     title: "Dangerous capability added",
     format: "Kubernetes",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "A container adds SYS_ADMIN, NET_ADMIN, NET_RAW, SYS_PTRACE, SYS_MODULE or ALL capabilities.",
-    remediation: "Drop ALL capabilities and add back only harmless ones the workload needs.",
 };
 
-impl super::Check for DangerousCapabilities {
+impl super::Check<Manifest> for DangerousCapabilities {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

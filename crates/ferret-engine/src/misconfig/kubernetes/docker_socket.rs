@@ -14,15 +14,14 @@ pub struct DockerSocket;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-docker-socket-hostpath",
+    doc: include_str!("docker_socket.rs"),
     title: "Container runtime socket mounted",
     format: "Kubernetes",
     severity: Severity::Critical,
     confidence: Confidence::High,
-    description: "A hostPath volume mounts the container runtime socket (docker.sock, containerd.sock, crio.sock), which controls the node.",
-    remediation: "Do not mount runtime sockets into pods.",
 };
 
-impl super::Check for DockerSocket {
+impl super::Check<Manifest> for DockerSocket {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

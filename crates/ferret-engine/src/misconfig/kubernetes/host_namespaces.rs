@@ -14,17 +14,14 @@ pub struct HostNamespaces;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-host-namespaces",
+    doc: include_str!("host_namespaces.rs"),
     title: "Host namespaces shared",
     format: "Kubernetes",
     severity: Severity::High,
     confidence: Confidence::High,
-    description:
-        "The pod shares the node's PID, IPC or network namespace (hostPID, hostIPC, hostNetwork).",
-    remediation:
-        "Remove hostPID, hostIPC and hostNetwork unless the workload is a trusted node agent.",
 };
 
-impl super::Check for HostNamespaces {
+impl super::Check<Manifest> for HostNamespaces {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

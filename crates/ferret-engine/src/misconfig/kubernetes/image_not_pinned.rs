@@ -14,15 +14,14 @@ pub struct ImageNotPinned;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-image-not-pinned",
+    doc: include_str!("image_not_pinned.rs"),
     title: "Image without tag or digest",
     format: "Kubernetes",
     severity: Severity::Low,
     confidence: Confidence::High,
-    description: "A container image has no tag, or uses `latest`, and no digest, so each rollout may run different code.",
-    remediation: "Pin images to a version tag and digest (`image: repo/app:1.4.2@sha256:...`).",
 };
 
-impl super::Check for ImageNotPinned {
+impl super::Check<Manifest> for ImageNotPinned {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

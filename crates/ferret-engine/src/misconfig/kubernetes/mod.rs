@@ -17,12 +17,12 @@ mod token_automount_default;
 mod wildcard_rbac;
 mod writable_root_filesystem;
 
-use super::yaml_lines::ManifestCheck;
-pub use super::yaml_lines::{Manifest, ManifestCheck as Check};
+pub use super::yaml_lines::Manifest;
+pub use super::Check;
 pub use super::{literal, secret_name};
 
 /// Every Kubernetes check.
-pub static CHECKS: &[&dyn ManifestCheck] = &[
+pub static CHECKS: &[&dyn Check<Manifest>] = &[
     &privileged::Privileged,
     &privilege_escalation::PrivilegeEscalation,
     &host_namespaces::HostNamespaces,

@@ -15,15 +15,14 @@ pub struct PrivilegeEscalation;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-allow-privilege-escalation",
+    doc: include_str!("privilege_escalation.rs"),
     title: "Privilege escalation allowed",
     format: "Kubernetes",
     severity: Severity::Medium,
     confidence: Confidence::High,
-    description: "A container explicitly allows privilege escalation, so setuid binaries can gain more privileges.",
-    remediation: "Set `allowPrivilegeEscalation: false` in every container securityContext.",
 };
 
-impl super::Check for PrivilegeEscalation {
+impl super::Check<Manifest> for PrivilegeEscalation {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -14,15 +14,14 @@ pub struct Privileged;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-privileged",
+    doc: include_str!("privileged.rs"),
     title: "Privileged container",
     format: "Kubernetes",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "A container sets `privileged: true` in its securityContext, giving it full access to the node.",
-    remediation: "Remove `privileged: true` and add only the capabilities the container needs.",
 };
 
-impl super::Check for Privileged {
+impl super::Check<Manifest> for Privileged {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -15,15 +15,14 @@ pub struct ResourceLimitsMissing;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-resource-limits-missing",
+    doc: include_str!("resource_limits_missing.rs"),
     title: "Container without resource limits",
     format: "Kubernetes",
     severity: Severity::Low,
     confidence: Confidence::High,
-    description: "A container has no CPU or memory limit, so it can exhaust the node's resources and starve other workloads.",
-    remediation: "Set `resources.limits.cpu` and `resources.limits.memory` (or enforce them with a LimitRange).",
 };
 
-impl super::Check for ResourceLimitsMissing {
+impl super::Check<Manifest> for ResourceLimitsMissing {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

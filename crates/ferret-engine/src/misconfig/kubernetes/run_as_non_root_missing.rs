@@ -18,15 +18,14 @@ pub struct RunAsNonRootMissing;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-run-as-non-root-missing",
+    doc: include_str!("run_as_non_root_missing.rs"),
     title: "Container may run as root",
     format: "Kubernetes",
     severity: Severity::Medium,
     confidence: Confidence::Medium,
-    description: "Neither the pod nor the container sets `runAsNonRoot: true` or a non-root `runAsUser`, so the container runs as root whenever its image does.",
-    remediation: "Set `runAsNonRoot: true` and a non-zero `runAsUser` in the pod or container securityContext.",
 };
 
-impl super::Check for RunAsNonRootMissing {
+impl super::Check<Manifest> for RunAsNonRootMissing {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

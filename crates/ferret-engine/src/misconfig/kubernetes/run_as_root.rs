@@ -14,15 +14,14 @@ pub struct RunAsRoot;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-run-as-root",
+    doc: include_str!("run_as_root.rs"),
     title: "Container runs as root",
     format: "Kubernetes",
     severity: Severity::Medium,
     confidence: Confidence::High,
-    description: "A securityContext sets `runAsUser: 0` or `runAsNonRoot: false`.",
-    remediation: "Set `runAsNonRoot: true` and a non-zero `runAsUser`.",
 };
 
-impl super::Check for RunAsRoot {
+impl super::Check<Manifest> for RunAsRoot {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -14,15 +14,14 @@ pub struct SecretEnvLiteral;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-secret-env-literal",
+    doc: include_str!("secret_env_literal.rs"),
     title: "Secret as a literal env value",
     format: "Kubernetes",
     severity: Severity::High,
     confidence: Confidence::Medium,
-    description: "A container env entry with a secret-like name has a literal `value:` instead of a secretKeyRef.",
-    remediation: "Store the value in a Secret and use `valueFrom.secretKeyRef`.",
 };
 
-impl super::Check for SecretEnvLiteral {
+impl super::Check<Manifest> for SecretEnvLiteral {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

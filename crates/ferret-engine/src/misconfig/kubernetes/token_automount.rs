@@ -14,15 +14,14 @@ pub struct TokenAutomount;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-service-account-token-automount",
+    doc: include_str!("token_automount.rs"),
     title: "Service-account token mounted",
     format: "Kubernetes",
     severity: Severity::Low,
     confidence: Confidence::Medium,
-    description: "The pod or service account explicitly mounts its API token (`automountServiceAccountToken: true`), handing Kubernetes API credentials to every process in the pod.",
-    remediation: "Set `automountServiceAccountToken: false` unless the workload calls the Kubernetes API.",
 };
 
-impl super::Check for TokenAutomount {
+impl super::Check<Manifest> for TokenAutomount {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

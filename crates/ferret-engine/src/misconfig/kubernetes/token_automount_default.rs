@@ -18,15 +18,14 @@ pub struct TokenAutomountDefault;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-service-account-token-default",
+    doc: include_str!("token_automount_default.rs"),
     title: "Service-account token mounted by default",
     format: "Kubernetes",
     severity: Severity::Low,
     confidence: Confidence::Medium,
-    description: "A pod template does not set `automountServiceAccountToken`, so Kubernetes mounts an API token into every container.",
-    remediation: "Set `automountServiceAccountToken: false` unless the workload calls the Kubernetes API.",
 };
 
-impl super::Check for TokenAutomountDefault {
+impl super::Check<Manifest> for TokenAutomountDefault {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

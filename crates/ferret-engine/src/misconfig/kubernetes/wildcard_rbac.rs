@@ -14,15 +14,14 @@ pub struct WildcardRbac;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-wildcard-rbac",
+    doc: include_str!("wildcard_rbac.rs"),
     title: "Wildcard RBAC rule",
     format: "Kubernetes",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "A Role or ClusterRole grants `*` verbs or resources.",
-    remediation: "List the exact verbs and resources the subject needs.",
 };
 
-impl super::Check for WildcardRbac {
+impl super::Check<Manifest> for WildcardRbac {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -15,15 +15,14 @@ pub struct WritableRootFilesystem;
 
 static META: CheckMeta = CheckMeta {
     id: "k8s-writable-root-filesystem",
+    doc: include_str!("writable_root_filesystem.rs"),
     title: "Writable root filesystem",
     format: "Kubernetes",
     severity: Severity::Low,
     confidence: Confidence::High,
-    description: "A container does not set `readOnlyRootFilesystem: true`, so code running in it can modify its own filesystem.",
-    remediation: "Set `securityContext.readOnlyRootFilesystem: true` and mount emptyDir volumes where writes are needed.",
 };
 
-impl super::Check for WritableRootFilesystem {
+impl super::Check<Manifest> for WritableRootFilesystem {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

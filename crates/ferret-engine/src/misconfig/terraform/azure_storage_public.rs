@@ -9,7 +9,7 @@
 //! **Fix**: `allow_nested_items_to_be_public = false` and `container_access_type = "private"`;
 //! share individual blobs with short-lived SAS tokens.
 
-use super::{TerraformCheck, TerraformFile};
+use super::{Check, TerraformFile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -17,15 +17,14 @@ pub struct AzureStoragePublic;
 
 static META: CheckMeta = CheckMeta {
     id: "tf-azure-storage-public",
+    doc: include_str!("azure_storage_public.rs"),
     title: "Azure storage allows anonymous access",
     format: "Terraform",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "An Azure storage account allows public blob access, or a container is anonymously readable.",
-    remediation: "Set `allow_nested_items_to_be_public = false` on the account and `container_access_type = \"private\"` on containers; share with SAS tokens.",
 };
 
-impl TerraformCheck for AzureStoragePublic {
+impl Check<TerraformFile> for AzureStoragePublic {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -11,7 +11,7 @@
 //! **Fix**: leave `enable_logging` at its default (`true`); set `kms_key_id` to a
 //! customer-managed key.
 
-use super::{TerraformCheck, TerraformFile};
+use super::{Check, TerraformFile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -20,25 +20,23 @@ pub struct CloudTrailNotEncrypted;
 
 static DISABLED: CheckMeta = CheckMeta {
     id: "tf-aws-cloudtrail-logging-disabled",
+    doc: include_str!("cloudtrail.rs"),
     title: "CloudTrail logging disabled",
     format: "Terraform",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "A CloudTrail trail is declared with `enable_logging = false`, so API activity in the account goes unrecorded.",
-    remediation: "Remove `enable_logging = false` (logging is on by default).",
 };
 
 static UNENCRYPTED: CheckMeta = CheckMeta {
     id: "tf-aws-cloudtrail-not-encrypted",
+    doc: include_str!("cloudtrail.rs"),
     title: "CloudTrail logs not encrypted with KMS",
     format: "Terraform",
     severity: Severity::Low,
     confidence: Confidence::High,
-    description: "A CloudTrail trail has no `kms_key_id`, so its log files are protected only by S3's default key.",
-    remediation: "Set `kms_key_id` to a customer-managed KMS key whose policy limits who may decrypt the logs.",
 };
 
-impl TerraformCheck for CloudTrailLoggingDisabled {
+impl Check<TerraformFile> for CloudTrailLoggingDisabled {
     fn meta(&self) -> &'static CheckMeta {
         &DISABLED
     }
@@ -55,7 +53,7 @@ impl TerraformCheck for CloudTrailLoggingDisabled {
     }
 }
 
-impl TerraformCheck for CloudTrailNotEncrypted {
+impl Check<TerraformFile> for CloudTrailNotEncrypted {
     fn meta(&self) -> &'static CheckMeta {
         &UNENCRYPTED
     }

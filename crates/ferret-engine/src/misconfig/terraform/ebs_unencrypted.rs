@@ -9,7 +9,7 @@
 //! **Fix**: `encrypted = true` (optionally with `kms_key_id`), or turn on
 //! `aws_ebs_encryption_by_default` for the account.
 
-use super::{Block, TerraformCheck, TerraformFile};
+use super::{Block, Check, TerraformFile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -17,12 +17,11 @@ pub struct EbsUnencrypted;
 
 static META: CheckMeta = CheckMeta {
     id: "tf-aws-ebs-unencrypted",
+    doc: include_str!("ebs_unencrypted.rs"),
     title: "EBS volume not encrypted",
     format: "Terraform",
     severity: Severity::Medium,
     confidence: Confidence::High,
-    description: "An EBS volume or block device is created without encryption at rest.",
-    remediation: "Set `encrypted = true` (with a `kms_key_id` if required), or enable `aws_ebs_encryption_by_default`.",
 };
 
 fn report(
@@ -46,7 +45,7 @@ fn report(
     }
 }
 
-impl TerraformCheck for EbsUnencrypted {
+impl Check<TerraformFile> for EbsUnencrypted {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

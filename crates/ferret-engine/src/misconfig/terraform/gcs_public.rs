@@ -10,7 +10,7 @@
 //! **Fix**: grant roles to specific users, groups or service accounts; enable uniform
 //! bucket-level access and public-access prevention.
 
-use super::{TerraformCheck, TerraformFile, Value};
+use super::{Check, TerraformFile, Value};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -18,12 +18,11 @@ pub struct GcsPublic;
 
 static META: CheckMeta = CheckMeta {
     id: "tf-gcp-gcs-public",
+    doc: include_str!("gcs_public.rs"),
     title: "GCS bucket granted to allUsers",
     format: "Terraform",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "A Cloud Storage bucket grants a role to `allUsers` or `allAuthenticatedUsers`, making it public.",
-    remediation: "Grant roles to specific principals and set `public_access_prevention = \"enforced\"` on the bucket.",
 };
 
 fn public(value: &Value) -> bool {
@@ -33,7 +32,7 @@ fn public(value: &Value) -> bool {
     })
 }
 
-impl TerraformCheck for GcsPublic {
+impl Check<TerraformFile> for GcsPublic {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

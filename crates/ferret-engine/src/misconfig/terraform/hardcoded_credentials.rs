@@ -13,7 +13,7 @@
 //!
 //! Values that are references, templates (`"${…}"`) or booleans are not reported.
 
-use super::{Attr, Block, Pos, TerraformCheck, TerraformFile, Value};
+use super::{Attr, Block, Check, Pos, TerraformFile, Value};
 use crate::misconfig::{literal, secret_name, CheckMeta};
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -21,12 +21,11 @@ pub struct HardcodedCredentials;
 
 static META: CheckMeta = CheckMeta {
     id: "tf-hardcoded-credentials",
+    doc: include_str!("hardcoded_credentials.rs"),
     title: "Hard-coded credential in Terraform",
     format: "Terraform",
     severity: Severity::High,
     confidence: Confidence::Medium,
-    description: "A credential (provider key, database password, secret environment variable or variable default) is written as a literal in Terraform code.",
-    remediation: "Read credentials from the environment or a secret manager, or generate them (`random_password`, `manage_master_user_password`); never commit them.",
 };
 
 const PROVIDER_KEYS: [&str; 7] = [
@@ -154,7 +153,7 @@ impl Reporter<'_> {
     }
 }
 
-impl TerraformCheck for HardcodedCredentials {
+impl Check<TerraformFile> for HardcodedCredentials {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

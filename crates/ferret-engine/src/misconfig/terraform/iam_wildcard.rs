@@ -9,7 +9,7 @@
 //! **Example**: `Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]`.
 //! **Fix**: grant the specific actions on the specific resources the workload needs.
 
-use super::{json_value, Block, Pos, TerraformCheck, TerraformFile, Value};
+use super::{json_value, Block, Check, Pos, TerraformFile, Value};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -17,12 +17,11 @@ pub struct IamWildcard;
 
 static META: CheckMeta = CheckMeta {
     id: "tf-aws-iam-wildcard",
+    doc: include_str!("iam_wildcard.rs"),
     title: "IAM policy allows * on *",
     format: "Terraform",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "An IAM policy statement allows every action (`*`) on every resource (`*`): full administrator rights.",
-    remediation: "List the specific actions and resource ARNs the principal needs (least privilege).",
 };
 
 fn wildcard(value: Option<&Value>) -> bool {
@@ -69,7 +68,7 @@ fn check_policy_attr(
     }
 }
 
-impl TerraformCheck for IamWildcard {
+impl Check<TerraformFile> for IamWildcard {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

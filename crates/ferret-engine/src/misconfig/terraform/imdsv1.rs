@@ -7,7 +7,7 @@
 //! **Example**: `metadata_options { http_tokens = "optional" }`.
 //! **Fix**: `metadata_options { http_tokens = "required" }`.
 
-use super::{TerraformCheck, TerraformFile, Value};
+use super::{Check, TerraformFile, Value};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -15,15 +15,14 @@ pub struct Imdsv1;
 
 static META: CheckMeta = CheckMeta {
     id: "tf-aws-imdsv1",
+    doc: include_str!("imdsv1.rs"),
     title: "Instance metadata service v1 allowed",
     format: "Terraform",
     severity: Severity::Medium,
     confidence: Confidence::High,
-    description: "An EC2 instance or launch template does not require IMDSv2 session tokens, so an SSRF bug can read the instance role's credentials.",
-    remediation: "Add `metadata_options { http_tokens = \"required\" }`.",
 };
 
-impl TerraformCheck for Imdsv1 {
+impl Check<TerraformFile> for Imdsv1 {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

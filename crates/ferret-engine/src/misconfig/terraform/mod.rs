@@ -28,14 +28,10 @@ use hcl_edit::structure::Structure;
 use hcl_edit::template::Element;
 use hcl_edit::Span;
 
-/// A check over one parsed Terraform file.
-pub trait TerraformCheck: Sync {
-    fn meta(&self) -> &'static CheckMeta;
-    fn run(&self, path: &str, file: &TerraformFile, findings: &mut Vec<Finding>);
-}
+pub use super::Check;
 
 /// Every Terraform check.
-pub static CHECKS: &[&dyn TerraformCheck] = &[
+pub static CHECKS: &[&dyn Check<TerraformFile>] = &[
     &s3_public_acl::S3PublicAcl,
     &s3_public_access_block::S3PublicAccessBlock,
     &s3_unencrypted::S3Unencrypted,

@@ -9,7 +9,7 @@
 //! **Fix**: restrict the source to known ranges, or use SSM Session Manager / a VPN instead of
 //! open administrative ports. Web ports (80, 443) open to the world are not reported.
 
-use super::{Pos, TerraformCheck, TerraformFile, Value};
+use super::{Check, Pos, TerraformFile, Value};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -17,12 +17,11 @@ pub struct OpenSecurityGroup;
 
 static META: CheckMeta = CheckMeta {
     id: "tf-aws-open-security-group",
+    doc: include_str!("open_security_group.rs"),
     title: "Security group open to the internet on SSH, RDP or all ports",
     format: "Terraform",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "An ingress rule allows 0.0.0.0/0 or ::/0 to reach SSH (22), RDP (3389) or every port.",
-    remediation: "Limit the rule's source to known address ranges, or reach hosts through SSM Session Manager or a VPN instead of open administrative ports.",
 };
 
 /// One ingress rule, whatever its spelling.
@@ -114,7 +113,7 @@ fn exposure(rule: &Rule<'_>) -> Option<&'static str> {
     }
 }
 
-impl TerraformCheck for OpenSecurityGroup {
+impl Check<TerraformFile> for OpenSecurityGroup {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

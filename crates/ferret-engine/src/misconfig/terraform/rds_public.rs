@@ -8,7 +8,7 @@
 //! **Fix**: `publicly_accessible = false`; reach the database through a VPN, bastion or
 //! private link.
 
-use super::{TerraformCheck, TerraformFile};
+use super::{Check, TerraformFile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -16,15 +16,14 @@ pub struct RdsPublic;
 
 static META: CheckMeta = CheckMeta {
     id: "tf-aws-rds-public",
+    doc: include_str!("rds_public.rs"),
     title: "RDS database publicly accessible",
     format: "Terraform",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "An RDS database is created with `publicly_accessible = true`, giving it an internet-reachable address.",
-    remediation: "Set `publicly_accessible = false` and reach the database through private networking (VPN, bastion, PrivateLink).",
 };
 
-impl TerraformCheck for RdsPublic {
+impl Check<TerraformFile> for RdsPublic {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -7,7 +7,7 @@
 //! **Example**: `resource "aws_db_instance" "db" { engine = "postgres" }`.
 //! **Fix**: `storage_encrypted = true` (with `kms_key_id` for a customer-managed key).
 
-use super::{TerraformCheck, TerraformFile};
+use super::{Check, TerraformFile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -15,15 +15,14 @@ pub struct RdsUnencrypted;
 
 static META: CheckMeta = CheckMeta {
     id: "tf-aws-rds-unencrypted",
+    doc: include_str!("rds_unencrypted.rs"),
     title: "RDS storage not encrypted",
     format: "Terraform",
     severity: Severity::Medium,
     confidence: Confidence::High,
-    description: "An RDS database instance or cluster is created without storage encryption, leaving its data, backups and snapshots unencrypted at rest.",
-    remediation: "Set `storage_encrypted = true` (and `kms_key_id` for a customer-managed key) when creating the database.",
 };
 
-impl TerraformCheck for RdsUnencrypted {
+impl Check<TerraformFile> for RdsUnencrypted {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -13,7 +13,7 @@
 //! A block whose `bucket` is a variable or another expression the check cannot follow counts
 //! as covering every bucket in the file.
 
-use super::{TerraformCheck, TerraformFile};
+use super::{Check, TerraformFile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -21,12 +21,11 @@ pub struct S3PublicAccessBlock;
 
 static META: CheckMeta = CheckMeta {
     id: "tf-aws-s3-public-access-block",
+    doc: include_str!("s3_public_access_block.rs"),
     title: "S3 public-access block disabled or missing",
     format: "Terraform",
     severity: Severity::Medium,
     confidence: Confidence::Medium,
-    description: "An S3 public-access block turns one of its protections off, or a bucket has no public-access block, so a later ACL or policy can expose it.",
-    remediation: "Add an `aws_s3_bucket_public_access_block` for the bucket with block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets all `true`.",
 };
 
 const SETTINGS: [&str; 4] = [
@@ -36,7 +35,7 @@ const SETTINGS: [&str; 4] = [
     "restrict_public_buckets",
 ];
 
-impl TerraformCheck for S3PublicAccessBlock {
+impl Check<TerraformFile> for S3PublicAccessBlock {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

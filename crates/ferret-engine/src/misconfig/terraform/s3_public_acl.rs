@@ -8,7 +8,7 @@
 //! **Fix**: `acl = "private"` (or no ACL with object ownership `BucketOwnerEnforced`); serve
 //! public content through CloudFront with an origin access control.
 
-use super::{TerraformCheck, TerraformFile};
+use super::{Check, TerraformFile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -16,17 +16,16 @@ pub struct S3PublicAcl;
 
 static META: CheckMeta = CheckMeta {
     id: "tf-aws-s3-public-acl",
+    doc: include_str!("s3_public_acl.rs"),
     title: "S3 bucket ACL is public",
     format: "Terraform",
     severity: Severity::High,
     confidence: Confidence::High,
-    description: "An S3 bucket ACL (`public-read`, `public-read-write`, `authenticated-read`) lets anyone read or write the bucket's objects.",
-    remediation: "Use `acl = \"private\"` (or enforce bucket-owner object ownership) and publish content through CloudFront with origin access control.",
 };
 
 const PUBLIC: [&str; 3] = ["public-read", "public-read-write", "authenticated-read"];
 
-impl TerraformCheck for S3PublicAcl {
+impl Check<TerraformFile> for S3PublicAcl {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }

@@ -8,7 +8,7 @@
 //! **Fix**: add an `aws_s3_bucket_server_side_encryption_configuration` with
 //! `sse_algorithm = "aws:kms"` and a customer-managed key.
 
-use super::{TerraformCheck, TerraformFile};
+use super::{Check, TerraformFile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -16,15 +16,14 @@ pub struct S3Unencrypted;
 
 static META: CheckMeta = CheckMeta {
     id: "tf-aws-s3-unencrypted",
+    doc: include_str!("s3_unencrypted.rs"),
     title: "S3 bucket without explicit encryption",
     format: "Terraform",
     severity: Severity::Low,
     confidence: Confidence::Medium,
-    description: "An S3 bucket has no server-side encryption configuration, so it relies on the AWS-managed default key that cannot be audited or restricted.",
-    remediation: "Add an `aws_s3_bucket_server_side_encryption_configuration` using `aws:kms` with a customer-managed key.",
 };
 
-impl TerraformCheck for S3Unencrypted {
+impl Check<TerraformFile> for S3Unencrypted {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }
