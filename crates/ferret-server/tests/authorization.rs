@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 backends!(
     authorization_matrix,
+    scope_matrix,
     resources_of_other_workspaces_are_invisible
 );
 
@@ -301,6 +302,117 @@ async fn authorization_matrix(s: TestServer) {
         StatusCode::FORBIDDEN,
         "members cannot change integrations"
     );
+}
+
+/// A snapshot without tokens' `last_used_at` (a refused call still authenticated its token).
+fn without_last_use(mut value: Value) -> Value {
+    match &mut value {
+        Value::Object(map) => {
+            map.remove("last_used_at");
+            for v in map.values_mut() {
+                *v = without_last_use(v.take());
+            }
+        }
+        Value::Array(items) => {
+            for v in items.iter_mut() {
+                *v = without_last_use(v.take());
+            }
+        }
+        _ => {}
+    }
+    value
+}
+
+/// The token scope each workspace endpoint needs; `None`: sessions only (tokens never).
+fn scope_needed(method: &str, template: &str) -> Option<&'static str> {
+    let read = Some("findings:read");
+    let admin = Some("admin");
+    match (method, template) {
+        ("POST", "/tokens") => None,
+        ("POST", "/scans") => Some("scans:write"),
+        ("PATCH", "/findings/{finding}") => Some("findings:write"),
+        (
+            "GET",
+            ""
+            | "/members"
+            | "/integrations"
+            | "/tokens"
+            | "/repositories"
+            | "/scans"
+            | "/findings"
+            | "/findings/{finding}",
+        ) => read,
+        _ => admin,
+    }
+}
+
+/// Every workspace endpoint with a token of every scope, held by the owner (so the role never
+/// decides): each call succeeds exactly when the token has the scope the endpoint declares (or
+/// `admin`), and is refused with 403 otherwise — a `findings:read` token cannot revoke its
+/// owner's other tokens, take its owner out of the workspace, or change anything.
+async fn scope_matrix(s: TestServer) {
+    let owner = s.signup("owner@example.com").await;
+    let admin = s.signup("admin@example.com").await;
+    let member = s.signup("member@example.com").await;
+    let mut endpoints = endpoints();
+    endpoints.push(("DELETE", "/members/{member}", |_, _| None, Min::Admin));
+    endpoints.push(("DELETE", "/members/{self}", |_, _| None, Min::Member));
+    let scopes = ["findings:read", "findings:write", "scans:write", "admin"];
+    let mut checked = 0;
+    for (method, template, body, _) in &endpoints {
+        for scope in scopes {
+            let ws = s.team(&owner, "Scopes").await;
+            s.join(&owner, &ws, &admin, "admin").await;
+            s.join(&owner, &ws, &member, "member").await;
+            let f = fixture(&s, &owner, &ws).await;
+            // Leaving: the owner of a team with another owner-capable member may leave only
+            // after transferring, so `{self}` is a member leaving with the member's token.
+            let (caller, template_path) = if *template == "/members/{self}" {
+                (&member, template.replace("{self}", &member.id))
+            } else {
+                (&owner, template.to_string())
+            };
+            if *template == "/members/{self}" && scope == "admin" {
+                // A member cannot hold an admin-scoped token.
+                continue;
+            }
+            let token = s.token(caller, &ws, &[scope]).await;
+            let path = format!("/api/workspaces/{ws}{template_path}")
+                .replace("{member}", &member.id)
+                .replace("{invitation}", &f.invitation)
+                .replace("{integration}", &f.integration)
+                .replace("{token}", &f.token)
+                .replace("{repository}", &f.repository)
+                .replace("{finding}", &f.finding);
+            let n = ferret_server::crypto::random_alnum(6).to_lowercase();
+            let payload = body(&f, &n).map(|b| {
+                serde_json::from_str::<Value>(&b.to_string().replace("{admin}", &admin.id)).unwrap()
+            });
+            let before = without_last_use(snapshot(&s, &owner, &ws).await);
+            let (status, response, _) = s.call(method, &path, &Auth::Token(token), payload).await;
+            let needed = scope_needed(method, template);
+            let allowed = needed.is_some_and(|needed| scope == needed || scope == "admin");
+            if allowed {
+                assert!(
+                    status.is_success(),
+                    "{scope} token {method} {template}: expected success, got {status} {response}"
+                );
+            } else {
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{scope} token {method} {template} (needs {needed:?}): {response}"
+                );
+                assert_eq!(
+                    without_last_use(snapshot(&s, &owner, &ws).await),
+                    before,
+                    "{scope} token {method} {template} was refused but changed data"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, endpoints.len() * scopes.len() - 1);
 }
 
 async fn resources_of_other_workspaces_are_invisible(s: TestServer) {

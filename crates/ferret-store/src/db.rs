@@ -94,6 +94,8 @@ impl Db {
                     conn.execute("PRAGMA journal_mode = WAL").await?;
                     conn.execute("PRAGMA synchronous = NORMAL").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
+                    // Deleted rows are overwritten with zeros, not left in free pages.
+                    conn.execute("PRAGMA secure_delete = ON").await?;
                     conn.execute("PRAGMA busy_timeout = 10000").await?;
                     // Reads through a memory map skip the page cache, whose one process-wide
                     // mutex (SQLite is built with memory management) serialises every
@@ -208,6 +210,21 @@ pub fn opt_text(row: &AnyRow, column: &str) -> Option<String> {
 }
 
 impl Db {
+    /// Makes deleted data unrecoverable from the database files, after a deletion committed.
+    /// SQLite (with `secure_delete` on, freed pages are already zeroed) still holds the old
+    /// page versions in its write-ahead log until a checkpoint: this checkpoints and truncates
+    /// the log. PostgreSQL keeps dead row versions until `VACUUM` reclaims them; that storage is
+    /// the operator's (see the README), so this does nothing there.
+    pub async fn purge_deleted(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            // Waits for the writer lock so no transaction is mid-way; readers may still block
+            // the truncation briefly, in which case SQLite checkpoints what it can.
+            let _guard = Arc::clone(&self.write_lock).lock_owned().await;
+            self.pool.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+        }
+        Ok(())
+    }
+
     /// Runs one statement without parameters (administration and tests).
     pub async fn execute_raw(&self, statement: &str) -> Result<u64, sqlx::Error> {
         Ok(self.pool.execute(statement).await?.rows_affected())

@@ -67,19 +67,20 @@ pub async fn signup(
     };
     let now = crate::time::now();
     let mut tx = state.db.write().await?;
-    let exists = sqlx::query("SELECT id FROM users WHERE email = $1")
+    let existing: Option<String> = sqlx::query("SELECT id FROM users WHERE email = $1")
         .bind(&email)
         .fetch_optional(&mut *tx.tx)
         .await?
-        .is_some();
-    if exists {
+        .map(|row| row.get("id"));
+    if let Some(account) = existing {
+        // The account, not what was typed: the log is append-only and outlives the account.
         audit::record(
             &mut tx,
             &anonymous(&client),
             None,
             "signup.duplicate",
-            None,
-            json!({"email": email}),
+            Some(&account),
+            json!({}),
         )
         .await?;
     } else {
@@ -464,6 +465,7 @@ pub async fn delete_account(
         json!({"workspaces_deleted": doomed}),
     )
     .await?;
+    state.db.purge_deleted().await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()

@@ -62,9 +62,29 @@ pub async fn create(
     caller.in_workspace(&state, &ws, Need::ADMIN).await?;
     check_name("name", &body.name, 200)?;
     if let Some(url) = &body.url {
+        // Credentials in the query string (`?access_token=`, `private_token=`, `key=` …) are
+        // refused like `user:password@`: a repository URL is shown to every member.
+        let lower = url.to_ascii_lowercase();
+        let query = lower.split_once('?').map_or("", |(_, q)| q);
+        let credential_parameter = query.split('&').any(|pair| {
+            let name = pair.split('=').next().unwrap_or("");
+            [
+                "token",
+                "key",
+                "secret",
+                "password",
+                "passwd",
+                "auth",
+                "sig",
+                "signature",
+            ]
+            .iter()
+            .any(|word| name.ends_with(word))
+        });
         if !(url.starts_with("https://") || url.starts_with("http://"))
             || url.len() > 2048
             || url.contains('@')
+            || credential_parameter
             || url.chars().any(|c| c.is_control() || c.is_whitespace())
         {
             return Err(ApiError::invalid(
@@ -99,7 +119,7 @@ pub async fn create(
         Some(&ws),
         "repository.create",
         Some(&id),
-        json!({"name": body.name}),
+        json!({}),
     )
     .await?;
     Ok((
@@ -144,6 +164,7 @@ pub async fn remove(
         json!({}),
     )
     .await?;
+    state.db.purge_deleted().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -132,7 +132,7 @@ pub async fn create(
         Some(&ws),
         "token.create",
         Some(&id),
-        json!({"name": name, "scopes": scope_text, "expires_at": expires_at}),
+        json!({"scopes": scope_text, "expires_at": expires_at}),
     )
     .await?;
     Ok((

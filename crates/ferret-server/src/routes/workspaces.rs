@@ -93,7 +93,7 @@ pub async fn create(
         Some(&id),
         "workspace.create",
         Some(&id),
-        json!({"name": name}),
+        json!({}),
     )
     .await?;
     Ok((
@@ -153,7 +153,7 @@ pub async fn update(
         Some(&ws),
         "workspace.settings",
         Some(&ws),
-        json!({"name": name}),
+        json!({}),
     )
     .await?;
     Ok(Json(workspace_json(
@@ -193,6 +193,7 @@ pub async fn remove(
         json!({}),
     )
     .await?;
+    state.db.purge_deleted().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -317,7 +318,7 @@ pub async fn create_integration(
         Some(&ws),
         "integration.create",
         Some(&id),
-        json!({"kind": body.kind, "name": name}),
+        json!({"kind": body.kind}),
     )
     .await?;
     Ok((
