@@ -14,6 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use ferret_core::terminal::escape;
 use ferret_core::{Confidence, Severity};
 use ferret_engine::selection::RuleFilter;
 use ferret_engine::source::history::{ChangeSet, CommitSelection};
@@ -237,7 +238,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             let message = format!("{err:#}").replace('\n', " ");
-            eprintln!("ferret: error: {message}");
+            eprintln!("ferret: error: {}", escape(&message));
             ExitCode::from(2)
         }
     }
@@ -347,9 +348,10 @@ fn warn_skipped(report: &ScanReport, verbose: bool) {
                 .unwrap_or_default();
             let kind = if unreadable { "warning" } else { "skipped" };
             eprintln!(
-                "ferret: {kind}: {} ({}){detail}",
-                skipped.path,
-                skipped.reason.as_str()
+                "ferret: {kind}: {} ({}){}",
+                escape(&skipped.path),
+                skipped.reason.as_str(),
+                escape(&detail)
             );
         }
     }
@@ -381,7 +383,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     write_output(args.output.as_deref(), &rendered)?;
     if args.upload.upload.is_some() {
         let summary = upload::upload(&args.upload, &args.common.path, &report)?;
-        eprintln!("ferret: {summary}");
+        eprintln!("ferret: {}", escape(&summary));
     }
     let failing = !args.exit_zero && report.findings.iter().any(|f| f.severity >= args.fail_on);
     Ok(if failing {

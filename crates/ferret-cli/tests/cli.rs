@@ -736,3 +736,59 @@ fn encoded_secrets_are_decoded_found_and_masked() {
         assert!(!text.contains(&hidden), "{hidden} in {text}");
     }
 }
+
+/// A hostile repository cannot drive the terminal: escape sequences and bidirectional marks in
+/// paths, snippets, commit authors and skipped-file names reach the human report and warnings
+/// as visible escapes; JSON keeps the exact values.
+#[test]
+fn repository_controlled_text_is_escaped_for_terminals() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile_dir = "evil\x1b]52;c;aGk=\x07\u{202e}gpj.sh";
+    write(
+        dir.path(),
+        &format!("{hostile_dir}/settings.env"),
+        format!("TOKEN={}  # \x1b[2K\x1b[1A hidden\n", github_token()),
+    );
+    common::git(dir.path(), &["init", "-q", "-b", "main"]);
+    common::git(dir.path(), &["add", "-A"]);
+    let out = Command::new("git")
+        .args(["commit", "-q", "-m", "x"])
+        .current_dir(dir.path())
+        .env("GIT_AUTHOR_NAME", "Mallory\x1b[31m\x1b]8;;http://evil\x07")
+        .env("GIT_AUTHOR_EMAIL", "m@example.com")
+        .env("GIT_COMMITTER_NAME", "Mallory")
+        .env("GIT_COMMITTER_EMAIL", "m@example.com")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for args in [
+        vec!["scan", ".", "--no-progress"],
+        vec!["scan", ".", "--history", "--no-progress"],
+    ] {
+        let out = ferret(&args, dir.path());
+        let text = stdout(&out) + &stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(
+            !text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{202e}'),
+            "{args:?}: raw control characters reached the terminal: {text:?}"
+        );
+        assert!(
+            text.contains("evil\\x1b]52;c;aGk=\\x07\\u{202e}gpj.sh"),
+            "{text}"
+        );
+    }
+    let history = stdout(&ferret(
+        &["scan", ".", "--history", "--no-progress"],
+        dir.path(),
+    ));
+    assert!(history.contains("Mallory\\x1b[31m"), "{history}");
+    // Exact values for programs.
+    let (report, _) = json_scan(dir.path(), &[]);
+    let path = report["findings"][0]["location"]["path"].as_str().unwrap();
+    assert!(path.starts_with(hostile_dir), "{path:?}");
+}

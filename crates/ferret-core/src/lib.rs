@@ -13,6 +13,7 @@ mod fingerprint;
 pub mod redact;
 pub mod report;
 mod severity;
+pub mod terminal;
 pub mod time;
 pub mod upload;
 

@@ -1,6 +1,9 @@
-//! The human-readable report: findings grouped by file, then a summary line.
+//! The human-readable report: findings grouped by file, then a summary line. Every string
+//! that comes from the scanned repository (paths, titles, snippets, authors, dates) goes
+//! through [`ferret_core::terminal::escape`]: a hostile repository cannot drive the terminal.
 
 use crate::severity_counts;
+use ferret_core::terminal::escape;
 use ferret_core::ScanReport;
 use ferret_core::{Finding, Severity};
 use std::fmt::Write as _;
@@ -48,7 +51,11 @@ pub fn render(report: &ScanReport, color: bool) -> String {
             if current.is_some() {
                 out.push('\n');
             }
-            let _ = writeln!(out, "{}", style.paint("1;4", &finding.location.path));
+            let _ = writeln!(
+                out,
+                "{}",
+                style.paint("1;4", &escape(&finding.location.path))
+            );
             current = Some(&finding.location.path);
         }
         render_finding(&mut out, &style, finding);
@@ -75,18 +82,24 @@ fn render_finding(out: &mut String, style: &Style, finding: &Finding) {
         "  {:>8}  {}  {}  {}{confidence}",
         location,
         style.severity(finding.severity),
-        style.paint("1", &finding.rule_id),
-        finding.title
+        style.paint("1", &escape(&finding.rule_id)),
+        escape(&finding.title)
     );
-    let _ = writeln!(out, "            {}", style.paint("2", &finding.snippet));
+    let _ = writeln!(
+        out,
+        "            {}",
+        style.paint("2", &escape(&finding.snippet))
+    );
     if let Some(secret) = &finding.secret {
-        let _ = writeln!(out, "            secret: {secret}");
+        let _ = writeln!(out, "            secret: {}", escape(secret));
     }
     if let Some(provenance) = &finding.provenance {
         let _ = writeln!(
             out,
             "            commit {} by {} on {}",
-            provenance.commit, provenance.author, provenance.date
+            escape(&provenance.commit),
+            escape(&provenance.author),
+            escape(&provenance.date)
         );
     }
     if !finding.occurrences.is_empty() {
@@ -99,9 +112,9 @@ fn render_finding(out: &mut String, style: &Style, finding: &Finding) {
             let _ = writeln!(
                 out,
                 "              {} {} {}",
-                ferret_core::short_commit(&occurrence.commit),
-                occurrence.date,
-                occurrence.path
+                escape(ferret_core::short_commit(&occurrence.commit)),
+                escape(&occurrence.date),
+                escape(&occurrence.path)
             );
         }
     }
@@ -109,7 +122,7 @@ fn render_finding(out: &mut String, style: &Style, finding: &Finding) {
         out,
         "            {} {}",
         style.paint("32", "fix:"),
-        hint(&finding.remediation)
+        escape(hint(&finding.remediation))
     );
 }
 
