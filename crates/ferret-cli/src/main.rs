@@ -80,7 +80,7 @@ struct CommonScanArgs {
     /// Skip files larger than this many bytes (default 10485760, or the config's max_file_size).
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default: all cores; at most 64).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// Never show a progress bar.
@@ -254,6 +254,10 @@ fn run_sandbox_worker() -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--threads` above this is taken as this: more walker threads than this only add contention
+/// (and tens of thousands would exhaust the process).
+const MAX_THREADS: usize = 64;
+
 /// Scans `common.path` with the config and settings it names.
 fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scanner)> {
     let root = &common.path;
@@ -303,7 +307,7 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
         ..ScanSettings::default()
     };
     if let Some(threads) = common.threads {
-        settings.threads = threads.max(1);
+        settings.threads = threads.clamp(1, MAX_THREADS);
     }
     let scanner = Scanner::new(root, &config, &settings)?;
     let counters = Progress::default();

@@ -792,3 +792,45 @@ fn repository_controlled_text_is_escaped_for_terminals() {
     let path = report["findings"][0]["location"]["path"].as_str().unwrap();
     assert!(path.starts_with(hostile_dir), "{path:?}");
 }
+
+/// No silent zero: a target that cannot be scanned, or a history whose objects cannot be read,
+/// is an error (exit 2), not "No findings in 0 files".
+#[test]
+fn unscannable_targets_and_unreadable_history_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    mkfifo(&fifo);
+    for target in ["/dev/zero", fifo.to_str().unwrap()] {
+        let out = ferret(&["scan", target, "--no-progress"], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{target}: {}", stderr(&out));
+        assert!(stderr(&out).contains("not a regular file or directory"));
+    }
+
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    common::git(&repo, &["init", "-q", "-b", "main"]);
+    for i in 0..3 {
+        write(&repo, &format!("f{i}.txt"), format!("line {i}\n"));
+        common::git(&repo, &["add", "-A"]);
+        common::git(&repo, &["commit", "-q", "-m", &format!("c{i}")]);
+    }
+    common::git(&repo, &["gc", "-q"]);
+    let ok = ferret(&["scan", ".", "--history", "--no-progress"], &repo);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    for entry in std::fs::read_dir(repo.join(".git/objects/pack")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "idx") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let out = ferret(&["scan", ".", "--history", "--no-progress"], &repo);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("cannot be read"), "{}", stderr(&out));
+
+    // Absurd thread counts are capped rather than exhausting the process.
+    let out = ferret(
+        &["scan", ".", "--threads", "100000", "--no-progress"],
+        &repo,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

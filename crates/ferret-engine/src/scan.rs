@@ -53,6 +53,8 @@ pub use ferret_core::ScanReport;
 pub enum ScanError {
     #[error("{0}: no such file or directory")]
     MissingPath(String),
+    #[error("{0}: not a regular file or directory (a FIFO, socket or device cannot be scanned)")]
+    NotScannable(String),
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error(transparent)]
@@ -204,6 +206,13 @@ impl Scanner {
     ) -> Result<ScanReport, ScanError> {
         if std::fs::symlink_metadata(root).is_err() {
             return Err(ScanError::MissingPath(root.display().to_string()));
+        }
+        // The target itself (followed if it is a link the user named): a FIFO would block and a
+        // device has no end, so neither is "a tree with nothing in it".
+        if let Ok(meta) = std::fs::metadata(root) {
+            if !meta.is_file() && !meta.is_dir() {
+                return Err(ScanError::NotScannable(root.display().to_string()));
+            }
         }
         let started = Instant::now();
         let report = Mutex::new(ScanReport::default());

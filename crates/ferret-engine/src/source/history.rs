@@ -134,12 +134,38 @@ pub fn collect_blobs(
                 let Ok(mut reference) = reference else {
                     continue;
                 };
+                // A reference whose object cannot be read means a missing or corrupt pack or
+                // object: say so instead of scanning nothing. References to trees or blobs
+                // are skipped.
+                if let Some(id) = reference.target().try_id().map(ToOwned::to_owned) {
+                    if let Err(e) = repo.find_object(id) {
+                        return Err(err(
+                            &format!(
+                                "{} points to {id}, which cannot be read (missing or corrupt \
+                                 object or pack)",
+                                reference.name().as_bstr()
+                            ),
+                            e,
+                        ));
+                    }
+                }
                 if let Ok(commit) = reference.peel_to_commit() {
                     tips.push(commit.id);
                 }
             }
-            if let Ok(head) = repo.head_id() {
-                tips.push(head.detach());
+            match repo.head() {
+                Ok(mut head) => {
+                    if let Some(id) = head.id() {
+                        let id = id.detach();
+                        repo.find_object(id).map_err(|e| {
+                            err(&format!("HEAD points to {id}, which cannot be read"), e)
+                        })?;
+                        if let Ok(commit) = head.peel_to_commit() {
+                            tips.push(commit.id);
+                        }
+                    }
+                }
+                Err(e) => return Err(err("cannot read HEAD", e)),
             }
             (tips, Vec::new())
         }
