@@ -65,6 +65,9 @@ impl AppState {
             }
         };
         let db = Db::connect(&url, config.max_db_connections).await?;
+        db.bind_server_key(audit::AuditKey::from_server_key(&key).id())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(AppState::with(db, key, config))
     }
 

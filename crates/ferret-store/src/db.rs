@@ -69,6 +69,7 @@ impl WriteTx {
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_jobs.sql")),
+    (3, include_str!("../migrations/0003_server_settings.sql")),
 ];
 
 impl Db {
@@ -107,6 +108,11 @@ impl Db {
         } else {
             options
         };
+        if backend == Backend::Postgres {
+            // One direct attempt first: a pool only reports that it timed out, while a single
+            // connection says why (refused, unknown host, authentication, missing database).
+            check_postgres(url).await?;
+        }
         let pool = options
             .connect(url)
             .await
@@ -200,6 +206,82 @@ impl Db {
             conn.execute("SELECT pg_advisory_unlock(7431001)").await?;
         }
         result
+    }
+}
+
+/// Connects once to the PostgreSQL server at `url` and reports a failure with the host, port,
+/// database and reason (never the password).
+async fn check_postgres(url: &str) -> anyhow::Result<()> {
+    use sqlx::ConnectOptions;
+    use std::str::FromStr;
+    let options = sqlx::postgres::PgConnectOptions::from_str(url)
+        .map_err(|e| anyhow::anyhow!("invalid PostgreSQL URL: {e}"))?;
+    let place = format!(
+        "PostgreSQL at {}:{} (database {:?})",
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or("default")
+    );
+    match tokio::time::timeout(Duration::from_secs(10), options.connect()).await {
+        Ok(Ok(conn)) => {
+            let _ = sqlx::Connection::close(conn).await;
+            Ok(())
+        }
+        Ok(Err(e)) => {
+            let reason = match &e {
+                sqlx::Error::Io(io) => io.to_string(),
+                sqlx::Error::Database(db) => db.message().to_string(),
+                other => other.to_string(),
+            };
+            anyhow::bail!("cannot connect to {place}: {reason}")
+        }
+        Err(_) => anyhow::bail!("cannot connect to {place}: no answer within 10 s"),
+    }
+}
+
+/// Why this server may not use the database.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "this database belongs to servers with another server key (key id {recorded}, this server \
+     has {ours}): sessions, tokens, audit seals and encrypted settings would not verify. Start \
+     every server sharing the database with the same key (the same key file or FERRET_KEY_FILE)"
+)]
+pub struct KeyMismatch {
+    pub recorded: String,
+    pub ours: String,
+}
+
+impl Db {
+    /// Binds the database to the server key `key_id` on first use, and refuses a server whose
+    /// key differs from the one the database was set up with.
+    pub async fn bind_server_key(&self, key_id: &str) -> Result<(), crate::StoreError> {
+        let mut tx = self.write().await?;
+        let recorded: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM server_settings WHERE name = 'server_key_id'")
+                .fetch_optional(&mut *tx.tx)
+                .await?;
+        match recorded {
+            Some((recorded,)) if recorded != key_id => {
+                return Err(crate::StoreError::Conflict(
+                    KeyMismatch {
+                        recorded,
+                        ours: key_id.to_string(),
+                    }
+                    .to_string(),
+                ))
+            }
+            Some(_) => {}
+            None => {
+                sqlx::query(
+                    "INSERT INTO server_settings (name, value) VALUES ('server_key_id', $1)",
+                )
+                .bind(key_id)
+                .execute(&mut *tx.tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }
 
