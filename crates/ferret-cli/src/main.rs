@@ -37,7 +37,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Scan a directory or file for leaked secrets.
+    /// Scan a directory, a file, standard input (-) or a remote repository for leaked secrets
+    /// and risky configuration (CI workflows, Dockerfiles, Kubernetes, Terraform, app settings).
     Scan(ScanArgs),
     /// Manage baselines of accepted findings.
     #[command(subcommand)]
@@ -50,6 +51,11 @@ enum Command {
     /// Server administration (audit log verification and export).
     #[command(subcommand)]
     Admin(server_cmd::AdminCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Internal: the sandboxed worker of a remote scan (see the ferret-runner crate).
     #[command(name = "__sandbox-scan", hide = true)]
     SandboxScan,
@@ -60,6 +66,8 @@ enum Format {
     Human,
     Json,
     Sarif,
+    /// GitHub Actions annotations (`::error file=…,line=…::…`).
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -71,12 +79,16 @@ enum ColorChoice {
 
 #[derive(Args)]
 struct CommonScanArgs {
-    /// Directory or file to scan, or a remote repository URL (https://host/org/repo).
+    /// Directory or file to scan, `-` for standard input, or a remote repository URL
+    /// (https://host/org/repo).
     #[arg(default_value = ".")]
     path: PathBuf,
     /// Configuration file (default: PATH/.ferret.toml if present).
     #[arg(short, long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Ignore PATH/.ferret.toml: built-in rules and defaults only.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
     /// Skip files larger than this many bytes (default 10485760, or the config's max_file_size).
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
@@ -167,8 +179,11 @@ struct ScanArgs {
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
     /// List every skipped file (binary, too large, unreadable) on standard error.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "quiet")]
     verbose: bool,
+    /// Print findings only: no summary line, no warnings (errors still go to standard error).
+    #[arg(short, long)]
+    quiet: bool,
     #[command(flatten)]
     upload: upload::UploadArgs,
 }
@@ -187,6 +202,9 @@ enum BaselineCommand {
             default_value = ".ferret-baseline.json"
         )]
         output: PathBuf,
+        /// Replace an existing baseline file.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -223,8 +241,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Scan(args) => run_scan(args),
-        Command::Baseline(BaselineCommand::Create { common, output }) => {
-            run_baseline_create(common, &output)
+        Command::Baseline(BaselineCommand::Create {
+            common,
+            output,
+            force,
+        }) => run_baseline_create(common, &output, force),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "ferret", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Rules(RulesCommand::List { format, config }) => {
             run_rules_list(format, config.as_deref())
@@ -295,10 +320,17 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
         report.findings.retain(|f| filter.reports(f));
         return Ok((report, scanner));
     }
+    if root.as_os_str() == "-" {
+        return scan_stdin(common, show_secrets);
+    }
     if std::fs::symlink_metadata(root).is_err() {
         return Err(anyhow!("{}: no such file or directory", root.display()));
     }
-    let config = Config::discover(root, common.config.as_deref())?;
+    let config = if common.no_config {
+        Config::default()
+    } else {
+        Config::discover(root, common.config.as_deref())?
+    };
     let mut settings = ScanSettings {
         max_file_size: common.max_file_size,
         show_secrets,
@@ -341,6 +373,54 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
     Ok((report, scanner))
 }
 
+/// `ferret scan -`: standard input as one file named `stdin` (pipes, editor integrations).
+fn scan_stdin(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scanner)> {
+    if common.history || common.staged || common.diff.is_some() {
+        return Err(anyhow!(
+            "standard input has no git history: --history, --staged and --diff need a path"
+        ));
+    }
+    let config = match (&common.config, common.no_config) {
+        (Some(path), _) => Config::load(path, ferret_engine::control_file::Links::Follow)?,
+        (None, true) => Config::default(),
+        (None, false) => Config::discover(Path::new("."), None)?,
+    };
+    let settings = ScanSettings {
+        max_file_size: common.max_file_size,
+        show_secrets,
+        filter: common.filter(),
+        ..ScanSettings::default()
+    };
+    let scanner = Scanner::new(Path::new("."), &config, &settings)?;
+    let limit = settings
+        .max_file_size
+        .or(config.max_file_size)
+        .unwrap_or(ferret_engine::DEFAULT_MAX_FILE_SIZE);
+    let mut content = Vec::new();
+    use std::io::Read;
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut content)
+        .context("cannot read standard input")?;
+    if content.len() as u64 > limit {
+        return Err(anyhow!(
+            "standard input is larger than --max-file-size ({limit} bytes)"
+        ));
+    }
+    let started = std::time::Instant::now();
+    let (findings, suppressed) = scanner.scan_file("stdin", &content);
+    let report = ScanReport {
+        findings,
+        files_scanned: 1,
+        bytes_scanned: content.len() as u64,
+        suppressed_inline: suppressed,
+        duration: started.elapsed(),
+        ..ScanReport::default()
+    };
+    Ok((report, scanner))
+}
+
 fn warn_skipped(report: &ScanReport, verbose: bool) {
     for skipped in &report.skipped {
         let unreadable = skipped.reason == SkipReason::Unreadable;
@@ -372,7 +452,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     if let Some(baseline) = &baseline {
         report.baselined = baseline.filter(&mut report.findings) as u64;
     }
-    warn_skipped(&report, args.verbose);
+    if !args.quiet {
+        warn_skipped(&report, args.verbose);
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -380,14 +462,18 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
     let rendered = match args.format {
+        Format::Human if args.quiet => ferret_report::human::render_findings(&report, color),
         Format::Human => ferret_report::human::render(&report, color),
         Format::Json => ferret_report::json::render(&report),
         Format::Sarif => ferret_report::sarif::render(&report, &scanner.rules()),
+        Format::Github => ferret_report::github::render(&report),
     };
     write_output(args.output.as_deref(), &rendered)?;
     if args.upload.upload.is_some() {
         let summary = upload::upload(&args.upload, &args.common.path, &report)?;
-        eprintln!("ferret: {}", escape(&summary));
+        if !args.quiet {
+            eprintln!("ferret: {}", escape(&summary));
+        }
     }
     let failing = !args.exit_zero && report.findings.iter().any(|f| f.severity >= args.fail_on);
     Ok(if failing {
@@ -415,8 +501,23 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
     }
 }
 
-fn run_baseline_create(common: CommonScanArgs, output: &Path) -> Result<ExitCode> {
-    let (report, _) = scan(&common, false)?;
+fn run_baseline_create(common: CommonScanArgs, output: &Path, force: bool) -> Result<ExitCode> {
+    if !force && std::fs::symlink_metadata(output).is_ok() {
+        return Err(anyhow!(
+            "{}: already exists; pass --force to replace it",
+            output.display()
+        ));
+    }
+    let (mut report, _) = scan(&common, false)?;
+    // The previous baseline (fingerprints only) is not part of what it describes.
+    if let (Ok(out), Ok(root)) = (
+        std::fs::canonicalize(output),
+        std::fs::canonicalize(&common.path),
+    ) {
+        report
+            .findings
+            .retain(|f| root.join(&f.location.path) != out);
+    }
     warn_skipped(&report, false);
     let baseline = Baseline::from_findings(&report.findings);
     std::fs::write(output, baseline.to_json())
@@ -441,6 +542,11 @@ fn catalog(config: Option<&Path>) -> Result<ferret_engine::Catalog> {
 }
 
 fn run_rules_list(format: Format, config: Option<&Path>) -> Result<ExitCode> {
+    if matches!(format, Format::Sarif | Format::Github) {
+        return Err(anyhow!(
+            "`ferret rules list` prints human or json, not this format"
+        ));
+    }
     let rules = catalog(config)?.rules();
     let text = match format {
         Format::Json => {

@@ -834,3 +834,83 @@ fn unscannable_targets_and_unreadable_history_are_errors() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// What gitleaks and zizmor users reach for: standard input, GitHub annotations, --quiet,
+/// --no-config, baselines that are not overwritten by accident, completions.
+#[test]
+fn cli_habits_stdin_github_quiet_no_config_baseline_force_completions() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("TOKEN={}\n", github_token());
+
+    // `ferret scan -`
+    let mut child = common::ferret()
+        .args(["scan", "-", "--format", "json"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(line.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"][0]["location"]["path"], "stdin");
+    assert_eq!(report["findings"][0]["rule_id"], "github-pat-classic");
+
+    // GitHub annotations, and --quiet leaves only findings.
+    write(dir.path(), "app/.env", &line);
+    let out = ferret(
+        &["scan", ".", "--format", "github", "--no-progress"],
+        dir.path(),
+    );
+    assert!(
+        stdout(&out).starts_with("::error file=app/.env,line=1,"),
+        "{}",
+        stdout(&out)
+    );
+    let quiet = ferret(&["scan", ".", "--quiet", "--no-progress"], dir.path());
+    assert!(
+        !stdout(&quiet).contains("finding (1 high)"),
+        "{}",
+        stdout(&quiet)
+    );
+    assert!(stdout(&quiet).contains("github-pat-classic"));
+    let clean = tempfile::tempdir().unwrap();
+    assert_eq!(stdout(&ferret(&["scan", ".", "-q"], clean.path())), "");
+
+    // --no-config ignores a config that would disable the rule.
+    write(
+        dir.path(),
+        ".ferret.toml",
+        "disable = ['github-pat-classic', 'generic-secret-assignment']\n",
+    );
+    assert_eq!(ferret(&["scan", "."], dir.path()).status.code(), Some(0));
+    assert_eq!(
+        ferret(&["scan", ".", "--no-config"], dir.path())
+            .status
+            .code(),
+        Some(1)
+    );
+    std::fs::remove_file(dir.path().join(".ferret.toml")).unwrap();
+
+    // A baseline is not overwritten without --force.
+    let first = ferret(&["baseline", "create"], dir.path());
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let again = ferret(&["baseline", "create"], dir.path());
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+    let forced = ferret(&["baseline", "create", "--force"], dir.path());
+    assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
+
+    // Completions, and a clear error for a format `rules list` does not print.
+    let bash = ferret(&["completions", "bash"], dir.path());
+    assert!(stdout(&bash).contains("_ferret()"));
+    let rules = ferret(&["rules", "list", "--format", "sarif"], dir.path());
+    assert_eq!(rules.status.code(), Some(2));
+}

@@ -44,6 +44,14 @@ fn hint(remediation: &str) -> &str {
 /// Renders `report`; `color` adds ANSI colours (use it on terminals only).
 pub fn render(report: &ScanReport, color: bool) -> String {
     let style = Style { color };
+    let mut out = render_findings(report, color);
+    let _ = writeln!(out, "{}", summary(report, &style));
+    out
+}
+
+/// The findings alone, without the summary line (`--quiet`).
+pub fn render_findings(report: &ScanReport, color: bool) -> String {
+    let style = Style { color };
     let mut out = String::new();
     let mut current: Option<&str> = None;
     for finding in &report.findings {
@@ -63,7 +71,6 @@ pub fn render(report: &ScanReport, color: bool) -> String {
     if !report.findings.is_empty() {
         out.push('\n');
     }
-    let _ = writeln!(out, "{}", summary(report, &style));
     out
 }
 

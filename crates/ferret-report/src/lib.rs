@@ -4,8 +4,10 @@
 //! - [`human`]: grouped by file, optional ANSI colour, redacted snippets, remediation hints,
 //!   summary;
 //! - [`json`]: a stable, versioned schema (see `JSON_SCHEMA_VERSION`);
-//! - [`sarif`]: SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+//! - [`sarif`]: SARIF 2.1.0 for GitHub code scanning and other SARIF consumers;
+//! - [`github`]: GitHub Actions annotations on the changed lines.
 
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
