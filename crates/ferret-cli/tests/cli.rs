@@ -914,3 +914,46 @@ fn cli_habits_stdin_github_quiet_no_config_baseline_force_completions() {
     let rules = ferret(&["rules", "list", "--format", "sarif"], dir.path());
     assert_eq!(rules.status.code(), Some(2));
 }
+
+/// The README's first-run demo shows what it says, and its rule count is the real one.
+#[test]
+fn readme_demo_and_rule_count_stay_true() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = ferret(
+        &["scan", "examples/demo", "--format", "json", "--no-progress"],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut ids = rule_ids(&report);
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "app-debug-enabled",
+            "aws-secret-access-key",
+            "dockerfile-root-user",
+            "gha-default-permissions",
+            "gha-template-injection",
+            "stripe-live-secret-key",
+        ]
+    );
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("ferret scan examples/demo                  # 6 findings"));
+    let stated: usize = readme
+        .split(" rules under [`rules/secrets/`]")
+        .next()
+        .and_then(|before| before.rsplit('\n').next())
+        .and_then(|n| n.trim().parse().ok())
+        .expect("the README states the number of secret rules");
+    let rules: Value =
+        serde_json::from_slice(&ferret(&["rules", "list", "--format", "json"], &root).stdout)
+            .unwrap();
+    let secret_rules = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["category"] == "secret")
+        .count();
+    assert_eq!(stated, secret_rules, "README's rule count");
+}
