@@ -14,7 +14,7 @@ port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 base="http://127.0.0.1:$port"
 db_args=()
 [ $# -ge 1 ] && db_args=(--database-url "$1")
-FERRET_RATE_LIMIT_PER_IP_PER_MINUTE=0 FERRET_RATE_LIMIT_PER_TOKEN_PER_MINUTE=0 RUST_LOG=warn \
+FERRET_SIGNUP=open FERRET_RATE_LIMIT_PER_IP_PER_MINUTE=0 FERRET_RATE_LIMIT_PER_TOKEN_PER_MINUTE=0 RUST_LOG=warn \
   "$bin" serve --data-dir "$work/data" --bind "127.0.0.1:$port" "${db_args[@]}" 2>"$work/server.log" &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

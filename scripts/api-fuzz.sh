@@ -10,7 +10,7 @@ bin="${CARGO_TARGET_DIR:-target}/debug/ferret"
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
-FERRET_RATE_LIMIT_PER_IP_PER_MINUTE=0 FERRET_RATE_LIMIT_PER_TOKEN_PER_MINUTE=0 \
+FERRET_SIGNUP=open FERRET_RATE_LIMIT_PER_IP_PER_MINUTE=0 FERRET_RATE_LIMIT_PER_TOKEN_PER_MINUTE=0 \
   "$bin" serve --data-dir "$work/data" --bind "127.0.0.1:$port" 2>"$work/server.log" &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

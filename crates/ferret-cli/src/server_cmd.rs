@@ -36,6 +36,15 @@ pub enum AdminCommand {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Create an account (with its personal workspace): the first owner of an
+    /// invitation-only server. The password is read from standard input (first line).
+    CreateUser {
+        #[command(flatten)]
+        source: ServerSource,
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -99,6 +108,22 @@ pub fn run_serve(args: ServeArgs) -> Result<ExitCode> {
 
 pub fn run_admin(command: AdminCommand) -> Result<ExitCode> {
     match command {
+        AdminCommand::CreateUser { source, email } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let config = config(&source)?;
+            let id = runtime()?.block_on(async {
+                let state = ferret_server::AppState::open(config).await?;
+                ferret_server::routes::account::create_account(&state, &email, password)
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e))
+            })?;
+            eprintln!("ferret: created account {id} for {}", email.trim());
+            Ok(ExitCode::SUCCESS)
+        }
         AdminCommand::Audit(AuditCommand::Verify {
             file: Some(file),
             source,

@@ -957,3 +957,39 @@ fn readme_demo_and_rule_count_stay_true() {
         .count();
     assert_eq!(stated, secret_rules, "README's rule count");
 }
+
+/// `ferret admin create-user` makes the first owner of an invitation-only server.
+#[test]
+fn admin_create_user_bootstraps_the_first_owner() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let create = |email: &str, password: &str| {
+        let mut child = common::ferret()
+            .args(["admin", "create-user", "--email", email, "--data-dir"])
+            .arg(&data)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = create("owner@corp.test", "correct horse battery staple");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("created account usr_"),
+        "{}",
+        stderr(&out)
+    );
+    let again = create("Owner@corp.test", "correct horse battery staple");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("already has an account"),
+        "{}",
+        stderr(&again)
+    );
+    let weak = create("second@corp.test", "short");
+    assert_eq!(weak.status.code(), Some(2), "{}", stderr(&weak));
+}

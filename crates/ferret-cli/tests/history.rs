@@ -237,7 +237,10 @@ fn tree_baseline_covers_the_same_secret_in_history() {
     let dir = repo.path();
     std::fs::write(dir.join("app.env"), format!("TOKEN={}\n", github_token())).unwrap();
     commit_all(dir, "secret", "2024-02-01T00:00:00Z");
-    let out = ferret(&["baseline", "create", ".", "-o", "../base.json"], dir);
+    let out = ferret(
+        &["baseline", "create", ".", "-o", "../base.json", "--force"],
+        dir,
+    );
     assert_eq!(out.status.code(), Some(0));
     let report = history_json(dir, &["--baseline", "../base.json"]);
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);

@@ -40,6 +40,30 @@ pub struct ServerConfig {
     pub rate_per_token: Rate,
     pub login_rate_per_account: Rate,
     pub login_rate_per_ip: Rate,
+    /// Who may create an account over the API.
+    pub signup: Signup,
+}
+
+/// Who may sign up over the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Signup {
+    /// Anyone (a public or personal instance).
+    Open,
+    /// Only an email with a pending invitation (the default: a team install). The first owner
+    /// is created with `ferret admin create-user`.
+    Invite,
+}
+
+impl std::str::FromStr for Signup {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Signup, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "open" => Ok(Signup::Open),
+            "invite" | "invitation" | "closed" => Ok(Signup::Invite),
+            other => Err(format!("signup must be open or invite, not {other:?}")),
+        }
+    }
 }
 
 impl Default for ServerConfig {
@@ -78,6 +102,7 @@ impl Default for ServerConfig {
                 per_minute: 10,
                 burst: 20,
             },
+            signup: Signup::Invite,
         }
     }
 }
@@ -103,6 +128,7 @@ const ENV_NAMES: &[&str] = &[
     "MAX_DB_CONNECTIONS",
     "RATE_LIMIT_PER_IP_PER_MINUTE",
     "RATE_LIMIT_PER_TOKEN_PER_MINUTE",
+    "SIGNUP",
     // Read by the CLI and tests, not by the server.
     "TOKEN",
     "GIT_TOKEN",
@@ -139,6 +165,7 @@ struct FileConfig {
     max_db_connections: Option<u32>,
     rate_limit_per_ip_per_minute: Option<u32>,
     rate_limit_per_token_per_minute: Option<u32>,
+    signup: Option<Signup>,
 }
 
 impl ServerConfig {
@@ -227,6 +254,7 @@ impl ServerConfig {
                 "RATE_LIMIT_PER_TOKEN_PER_MINUTE",
                 var("RATE_LIMIT_PER_TOKEN_PER_MINUTE"),
             )?,
+            signup: parse("SIGNUP", var("SIGNUP"))?,
         };
         self.apply(file);
         let mut unknown: Vec<String> = vars
@@ -258,6 +286,7 @@ impl ServerConfig {
         set!(max_upload_findings);
         set!(request_timeout_secs);
         set!(max_db_connections);
+        set!(signup);
         if file.database_url.is_some() {
             self.database_url = file.database_url;
         }

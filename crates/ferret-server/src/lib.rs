@@ -13,6 +13,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod email;
 pub mod error;
 pub mod middleware;
 pub mod password;

@@ -38,6 +38,7 @@ pub fn start(data_dir: &Path, log: &Path) -> Server {
         ])
         .arg(data_dir)
         .env("RUST_LOG", "debug")
+        .env("FERRET_SIGNUP", "open")
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()

@@ -20,19 +20,9 @@ pub struct Credentials {
     pub password: String,
 }
 
-/// Lower-cases and checks an email address (shape only; no mail is sent).
+/// The canonical form of an email address (see [`crate::email`]), or 422.
 pub fn normalize_email(email: &str) -> ApiResult<String> {
-    let email = email.trim().to_lowercase();
-    let valid = email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.contains('@')
-        });
-    if valid {
-        Ok(email)
-    } else {
-        Err(ApiError::invalid("email is not a valid address"))
-    }
+    crate::email::normalize(email).map_err(|e| ApiError::invalid(e.0))
 }
 
 fn anonymous(client: &ClientInfo) -> Actor {
@@ -52,6 +42,23 @@ pub async fn signup(
 ) -> ApiResult<Response> {
     let email = normalize_email(&body.email)?;
     password::check_policy(&body.password).map_err(ApiError::invalid)?;
+    if state.config.signup == crate::config::Signup::Invite {
+        let now = crate::time::now();
+        let invited = sqlx::query(
+            "SELECT id FROM invitations WHERE email = $1 AND accepted_at IS NULL \
+             AND expires_at > $2",
+        )
+        .bind(&email)
+        .bind(now)
+        .fetch_optional(state.db.pool())
+        .await?
+        .is_some();
+        if !invited {
+            return Err(ApiError::forbidden(
+                "sign-up on this server is by invitation: ask a workspace admin to invite this email",
+            ));
+        }
+    }
     if let Err(retry) = state
         .limits
         .login_per_ip
@@ -65,7 +72,6 @@ pub async fn signup(
             .await
             .map_err(|_| ApiError::internal())?
     };
-    let now = crate::time::now();
     let mut tx = state.db.write().await?;
     let existing: Option<String> = sqlx::query("SELECT id FROM users WHERE email = $1")
         .bind(&email)
@@ -84,45 +90,7 @@ pub async fn signup(
         )
         .await?;
     } else {
-        let user_id = crypto::new_id("usr");
-        let workspace_id = crypto::new_id("ws");
-        sqlx::query(
-            "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&user_id)
-        .bind(&email)
-        .bind(&hash)
-        .bind(now)
-        .execute(&mut *tx.tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO workspaces (id, name, personal_of, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&workspace_id)
-        .bind(format!("{email} (personal)"))
-        .bind(&user_id)
-        .bind(now)
-        .execute(&mut *tx.tx)
-        .await?;
-        sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)")
-            .bind(&workspace_id)
-            .bind(&user_id)
-            .bind(now)
-            .execute(&mut *tx.tx)
-            .await?;
-        let actor = Actor {
-            user_id: Some(user_id.clone()),
-            ..anonymous(&client)
-        };
-        audit::record(
-            &mut tx,
-            &actor,
-            Some(&workspace_id),
-            "account.create",
-            Some(&user_id),
-            json!({}),
-        )
-        .await?;
+        insert_account(&mut tx, &email, &hash, &anonymous(&client)).await?;
     }
     tx.commit().await?;
     Ok((
@@ -130,6 +98,95 @@ pub async fn signup(
         Json(json!({"message": "account created if the email was not already registered; sign in to continue"})),
     )
         .into_response())
+}
+
+/// Inserts an account with its personal workspace inside `tx`; returns the account id.
+async fn insert_account(
+    tx: &mut crate::db::WriteTx,
+    email: &str,
+    hash: &str,
+    client: &Actor,
+) -> Result<String, sqlx::Error> {
+    let now = crate::time::now();
+    let user_id = crypto::new_id("usr");
+    let workspace_id = crypto::new_id("ws");
+    sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(&user_id)
+        .bind(email)
+        .bind(hash)
+        .bind(now)
+        .execute(&mut *tx.tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO workspaces (id, name, personal_of, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&workspace_id)
+    .bind(format!("{email} (personal)"))
+    .bind(&user_id)
+    .bind(now)
+    .execute(&mut *tx.tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)",
+    )
+    .bind(&workspace_id)
+    .bind(&user_id)
+    .bind(now)
+    .execute(&mut *tx.tx)
+    .await?;
+    let actor = Actor {
+        user_id: Some(user_id.clone()),
+        ..client.clone()
+    };
+    audit::record(
+        tx,
+        &actor,
+        Some(&workspace_id),
+        "account.create",
+        Some(&user_id),
+        json!({}),
+    )
+    .await?;
+    Ok(user_id)
+}
+
+/// Creates an account from the command line (`ferret admin create-user`): the way to make the
+/// first owner when sign-up is by invitation. Applies the same email and password rules as
+/// sign-up; an email already registered is an error here (the operator needs to know).
+pub async fn create_account(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<String, String> {
+    let email = crate::email::normalize(email).map_err(|e| e.0.to_string())?;
+    password::check_policy(password)?;
+    let hash = {
+        let password = password.to_string();
+        tokio::task::spawn_blocking(move || password::hash(&password))
+            .await
+            .map_err(|e| e.to_string())?
+    };
+    let mut tx = state.db.write().await.map_err(|e| e.to_string())?;
+    let exists = sqlx::query("SELECT id FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx.tx)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some();
+    if exists {
+        return Err(format!("{email} already has an account"));
+    }
+    let operator = Actor {
+        user_id: None,
+        token_id: None,
+        ip: "cli".to_string(),
+        user_agent: Some("ferret admin create-user".to_string()),
+    };
+    let id = insert_account(&mut tx, &email, &hash, &operator)
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(id)
 }
 
 fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
@@ -185,7 +242,10 @@ pub async fn login(
     headers: HeaderMap,
     Json(body): Json<Credentials>,
 ) -> ApiResult<Response> {
-    let email = body.email.trim().to_lowercase();
+    // The same canonical spelling as at sign-up; an address that could not have signed up
+    // matches no account.
+    let email =
+        crate::email::normalize(&body.email).unwrap_or_else(|_| body.email.trim().to_lowercase());
     let account_key = format!("login:{email}");
     let ip_key = format!("login:{}", client.ip);
     if let Err(retry) = state.limits.login_per_account.peek(&account_key) {

@@ -54,6 +54,8 @@ pub fn test_config() -> ServerConfig {
     // General limits are tested on their own; scenarios make many requests from one "IP".
     config.rate_per_ip.per_minute = 0;
     config.rate_per_token.per_minute = 0;
+    // Scenarios sign up freely; the invitation-only default has its own test.
+    config.signup = ferret_server::config::Signup::Open;
     config
 }
 
