@@ -38,8 +38,13 @@ pub struct ServerConfig {
     pub max_db_connections: u32,
     pub rate_per_ip: Rate,
     pub rate_per_token: Rate,
+    /// Failed logins per (account, client address): the backoff one client gets.
     pub login_rate_per_account: Rate,
     pub login_rate_per_ip: Rate,
+    /// Failed logins per account from all addresses together (distributed guessing). A browser
+    /// that logged in to the account before (a known-device cookie) is not held by it, so
+    /// failures from elsewhere cannot lock the owner out.
+    pub login_ceiling_per_account: Rate,
     /// Who may create an account over the API.
     pub signup: Signup,
 }
@@ -101,6 +106,10 @@ impl Default for ServerConfig {
             login_rate_per_ip: Rate {
                 per_minute: 10,
                 burst: 20,
+            },
+            login_ceiling_per_account: Rate {
+                per_minute: 2,
+                burst: 50,
             },
             signup: Signup::Invite,
         }

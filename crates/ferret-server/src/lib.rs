@@ -47,8 +47,11 @@ pub struct AppState {
 pub struct Limits {
     pub per_ip: RateLimiter,
     pub per_token: RateLimiter,
+    /// Keyed by (account, client address).
     pub login_per_account: RateLimiter,
     pub login_per_ip: RateLimiter,
+    /// Keyed by account, all addresses together; known devices are exempt.
+    pub login_ceiling: RateLimiter,
 }
 
 impl AppState {
@@ -80,6 +83,7 @@ impl AppState {
             per_token: RateLimiter::new(config.rate_per_token),
             login_per_account: RateLimiter::new(config.login_rate_per_account),
             login_per_ip: RateLimiter::new(config.login_rate_per_ip),
+            login_ceiling: RateLimiter::new(config.login_ceiling_per_account),
         };
         AppState {
             db,

@@ -246,13 +246,24 @@ pub async fn login(
     // matches no account.
     let email =
         crate::email::normalize(&body.email).unwrap_or_else(|_| body.email.trim().to_lowercase());
-    let account_key = format!("login:{email}");
+    // Backoff per (account, address): one client's failures slow that client down, not the
+    // account's owner elsewhere. The per-account ceiling stops distributed guessing, but a
+    // browser that logged in to this account before (known-device cookie) is not held by it.
+    let account_key = format!("login:{email}|{}", client.ip);
+    let ceiling_key = format!("login:{email}");
     let ip_key = format!("login:{}", client.ip);
+    let known_device = cookie_value(&headers, KNOWN_DEVICE_COOKIE)
+        .is_some_and(|value| value == known_device_value(&state, &email));
     if let Err(retry) = state.limits.login_per_account.peek(&account_key) {
         return Err(ApiError::too_many(retry));
     }
     if let Err(retry) = state.limits.login_per_ip.peek(&ip_key) {
         return Err(ApiError::too_many(retry));
+    }
+    if !known_device {
+        if let Err(retry) = state.limits.login_ceiling.peek(&ceiling_key) {
+            return Err(ApiError::too_many(retry));
+        }
     }
     let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1")
         .bind(&email)
@@ -277,6 +288,7 @@ pub async fn login(
     let Some(user_id) = user_id.clone().filter(|_| password_ok) else {
         let _ = state.limits.login_per_account.check(&account_key);
         let _ = state.limits.login_per_ip.check(&ip_key);
+        let _ = state.limits.login_ceiling.check(&ceiling_key);
         // What was typed is never stored: a password typed into the email field would land in the
         // append-only log. A known account is named by id; otherwise a keyed hash lets an admin
         // see repeated attempts with the same text without the text.
@@ -343,13 +355,41 @@ pub async fn login(
     )
     .await?;
     tx.commit().await?;
-    Ok(session_response(
+    let mut response = session_response(
         &state,
         StatusCode::OK,
         &cookie,
         &id_hash,
         json!({"id": user_id, "email": email}),
-    ))
+    );
+    // Remember this browser for the account (see the ceiling above): a keyed hash of the
+    // address, useless for anything else and for any other account.
+    let secure = if state.config.tls { "; Secure" } else { "" };
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "{KNOWN_DEVICE_COOKIE}={}; Path=/api/auth/login; Max-Age=31536000; HttpOnly; SameSite=Strict{secure}",
+        known_device_value(&state, &email)
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// The cookie that marks a browser as having logged in to an account before.
+pub const KNOWN_DEVICE_COOKIE: &str = "ferret_known";
+
+fn known_device_value(state: &AppState, email: &str) -> String {
+    state.key.mac(format!("known-device:{email}").as_bytes())
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
 }
 
 /// `POST /api/auth/logout`.

@@ -145,6 +145,18 @@ impl TestServer {
         }
     }
 
+    /// The same database and key with other settings and fresh rate limiters built from them
+    /// (a restart with a new configuration).
+    pub fn restarted(&self, config: ServerConfig) -> TestServer {
+        let state = AppState::with(self.state.db.clone(), self.state.key.clone(), config);
+        TestServer {
+            app: ferret_server::app(state.clone()),
+            state,
+            backend: self.backend,
+            _dir: None,
+        }
+    }
+
     /// Sends a request; returns status, JSON body (Null if none) and headers.
     pub async fn call(
         &self,
