@@ -19,6 +19,7 @@ pub mod middleware;
 pub mod password;
 pub mod ratelimit;
 pub mod routes;
+pub mod sealed;
 pub mod time;
 pub mod upload;
 
@@ -72,7 +73,9 @@ impl AppState {
         db.bind_server_key(audit::AuditKey::from_server_key(&key).id())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        Ok(AppState::with(db, key, config))
+        let state = AppState::with(db, key, config);
+        routes::workspaces::seal_legacy_integrations(&state).await?;
+        Ok(state)
     }
 
     /// Builds the state from parts (tests use an ephemeral key).

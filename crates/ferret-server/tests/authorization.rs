@@ -128,6 +128,12 @@ fn endpoints() -> Vec<Endpoint> {
             Min::Admin,
         ),
         (
+            "PUT",
+            "/integrations/{integration}",
+            |_, _| Some(json!({"url": "https://hooks.example/replaced"})),
+            Min::Admin,
+        ),
+        (
             "DELETE",
             "/integrations/{integration}",
             |_, _| None,

@@ -2,7 +2,8 @@
 //! them — the email, the repository name, the uploaded paths and snippets — can be recovered
 //! from the SQLite files (the database, its write-ahead log and its shared-memory index),
 //! neither from live rows nor from freed pages. (PostgreSQL's own storage is the operator's:
-//! see the README on retention.) Also: repository URLs never carry credentials.
+//! see the README on retention.) Also: repository URLs never carry credentials, and
+//! integration URLs (webhooks are credentials) are sealed at rest and never read back.
 
 use axum::http::StatusCode;
 use serde_json::json;
@@ -141,3 +142,62 @@ async fn repository_urls_carrying_credentials_are_refused() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
+
+async fn integration_urls_are_sealed_and_never_read_back(s: TestServer) {
+    let owner = s.signup("hooks@corp.test").await;
+    let ws = s.team(&owner, "Hooks").await;
+    let secret_url = "https://hooks.slack.com/services/T0ZQ/B0ZQ/ZQSEALEDSECRET77";
+    let (status, created, _) = s
+        .call(
+            "POST",
+            &format!("/api/workspaces/{ws}/integrations"),
+            &owner.session,
+            Some(json!({"kind": "slack", "name": "alerts", "url": secret_url})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["url"], "https://hooks.slack.com/*****");
+    let id = created["id"].as_str().unwrap().to_string();
+    let (_, listed, _) = s
+        .call(
+            "GET",
+            &format!("/api/workspaces/{ws}/integrations"),
+            &owner.session,
+            None,
+        )
+        .await;
+    assert!(!listed.to_string().contains("ZQSEALEDSECRET77"), "{listed}");
+    assert_eq!(listed["items"][0]["url"], "https://hooks.slack.com/*****");
+    // Not in the database in clear either.
+    assert_eq!(
+        s.count("SELECT COUNT(*) FROM integrations WHERE url LIKE '%ZQSEALED%' OR url LIKE '%hooks.slack%'")
+            .await,
+        0
+    );
+    // Admins replace it; the new value is sealed too.
+    let (status, body, _) = s
+        .call(
+            "PUT",
+            &format!("/api/workspaces/{ws}/integrations/{id}"),
+            &owner.session,
+            Some(json!({"url": "https://hooks.example.org/ZQREPLACED"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (_, listed, _) = s
+        .call(
+            "GET",
+            &format!("/api/workspaces/{ws}/integrations"),
+            &owner.session,
+            None,
+        )
+        .await;
+    assert_eq!(listed["items"][0]["url"], "https://hooks.example.org/*****");
+    assert_eq!(
+        s.count("SELECT COUNT(*) FROM integrations WHERE url LIKE '%ZQREPLACED%'")
+            .await,
+        0
+    );
+}
+
+backends!(integration_urls_are_sealed_and_never_read_back);

@@ -69,7 +69,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             &format!("{ws}/integrations/{{integration}}"),
-            delete(workspaces::delete_integration),
+            delete(workspaces::delete_integration).put(workspaces::replace_integration_url),
         )
         .route(
             &format!("{ws}/tokens"),

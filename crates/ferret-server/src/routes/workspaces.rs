@@ -264,8 +264,13 @@ pub async fn list_integrations(
     let items: Vec<Value> = rows
         .iter()
         .map(|r| {
-            json!({"id": r.get::<String, _>("id"), "kind": r.get::<String, _>("kind"),
-                   "name": r.get::<String, _>("name"), "url": r.get::<String, _>("url"),
+            // The URL is a credential (a webhook): only where it points is shown.
+            let id: String = r.get("id");
+            let url = crate::sealed::open(&state.key, &id, &r.get::<String, _>("url"))
+                .map(|u| crate::sealed::mask_url(&u))
+                .unwrap_or_else(|| "*****".into());
+            json!({"id": id, "kind": r.get::<String, _>("kind"),
+                   "name": r.get::<String, _>("name"), "url": url,
                    "created_at": rfc3339(r.get("created_at"))})
         })
         .collect();
@@ -291,15 +296,7 @@ pub async fn create_integration(
         return Err(ApiError::invalid("kind must be webhook, slack or github"));
     }
     let name = check_display_name("name", &body.name)?;
-    let url = body.url.trim();
-    if !url.starts_with("https://")
-        || url.len() > 2048
-        || url.chars().any(|c| c.is_control() || c.is_whitespace())
-    {
-        return Err(ApiError::invalid(
-            "url must be an https:// URL of at most 2048 characters",
-        ));
-    }
+    let url = check_integration_url(&body.url)?;
     let id = crypto::new_id("int");
     let now = crate::time::now();
     let mut tx = state.db.write().await?;
@@ -308,7 +305,7 @@ pub async fn create_integration(
         .bind(&ws)
         .bind(&body.kind)
         .bind(&name)
-        .bind(url)
+        .bind(crate::sealed::seal(&state.key, &id, url))
         .bind(now)
         .execute(&mut *tx.tx)
         .await?;
@@ -323,9 +320,86 @@ pub async fn create_integration(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": id, "kind": body.kind, "name": name, "url": url, "created_at": rfc3339(now)})),
+        Json(json!({"id": id, "kind": body.kind, "name": name,
+                    "url": crate::sealed::mask_url(url), "created_at": rfc3339(now)})),
     )
         .into_response())
+}
+
+fn check_integration_url(url: &str) -> ApiResult<&str> {
+    let url = url.trim();
+    if !url.starts_with("https://")
+        || url.len() > 2048
+        || url.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
+        return Err(ApiError::invalid(
+            "url must be an https:// URL of at most 2048 characters",
+        ));
+    }
+    Ok(url)
+}
+
+#[derive(Deserialize)]
+pub struct ReplaceIntegrationUrl {
+    pub url: String,
+}
+
+/// `PUT /api/workspaces/{workspace}/integrations/{integration}`: admins replace the URL (it is
+/// never read back).
+pub async fn replace_integration_url(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((ws, id)): Path<(String, String)>,
+    Json(body): Json<ReplaceIntegrationUrl>,
+) -> ApiResult<StatusCode> {
+    caller.in_workspace(&state, &ws, Need::ADMIN).await?;
+    let url = check_integration_url(&body.url)?;
+    let mut tx = state.db.write().await?;
+    let updated =
+        sqlx::query("UPDATE integrations SET url = $1 WHERE id = $2 AND workspace_id = $3")
+            .bind(crate::sealed::seal(&state.key, &id, url))
+            .bind(&id)
+            .bind(&ws)
+            .execute(&mut *tx.tx)
+            .await?
+            .rows_affected();
+    if updated == 0 {
+        return Err(ApiError::not_found());
+    }
+    audit::record_and_commit(
+        tx,
+        &caller.actor(),
+        Some(&ws),
+        "integration.replace_url",
+        Some(&id),
+        json!({}),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Seals integration URLs stored in plain text by earlier versions (at start).
+pub async fn seal_legacy_integrations(state: &AppState) -> Result<u64, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, url FROM integrations")
+        .fetch_all(state.db.pool())
+        .await?;
+    let mut sealed = 0;
+    for row in rows {
+        let (id, url): (String, String) = (row.get("id"), row.get("url"));
+        if crate::sealed::is_sealed(&url) {
+            continue;
+        }
+        let mut tx = state.db.write().await?;
+        sqlx::query("UPDATE integrations SET url = $1 WHERE id = $2 AND url = $3")
+            .bind(crate::sealed::seal(&state.key, &id, &url))
+            .bind(&id)
+            .bind(&url)
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await?;
+        sealed += 1;
+    }
+    Ok(sealed)
 }
 
 /// `DELETE /api/workspaces/{workspace}/integrations/{integration}`: admins and owners only.
