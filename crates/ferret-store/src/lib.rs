@@ -3,6 +3,7 @@
 //! - [`db`]: the connection pool for SQLite or PostgreSQL, migrations, serialised writers.
 //! - [`audit`]: the hash-chained, HMAC-sealed audit log (append, verify, export, checkpoints).
 //! - [`scans`]: ingesting an uploaded scan into a branch's findings.
+//! - [`findings`]: listing, reading and triaging findings.
 //! - [`queue`]: the job queue that scan workers claim work from ([`queue::JobQueue`]).
 //! - [`crypto`]: the server key, random ids and keyed hashes the stored rows use.
 //!
@@ -13,6 +14,7 @@
 pub mod audit;
 pub mod crypto;
 pub mod db;
+pub mod findings;
 pub mod queue;
 pub mod scans;
 pub mod time;

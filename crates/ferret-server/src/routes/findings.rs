@@ -4,23 +4,15 @@
 //! it (or someone marked it fixed), otherwise its triage — `open`, `false_positive`, or
 //! `accepted_risk` until the acceptance expires (then `open` again).
 
-use crate::audit;
 use crate::auth::{Caller, Need};
 use crate::error::{ApiError, ApiResult};
 use crate::time::{parse_rfc3339, rfc3339};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
+use ferret_store::findings::{FindingFilter, FindingRecord, TriageChange, STATES};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
-use sqlx::Row;
 
-/// SQL for the derived state; `$1` is the current time.
-const STATE_SQL: &str = "CASE WHEN f.present = 0 OR f.triage = 'fixed' THEN 'fixed' \
-     WHEN f.triage = 'accepted_risk' AND f.triage_expires_at IS NOT NULL AND f.triage_expires_at <= $1 THEN 'open' \
-     ELSE f.triage END";
-
-const STATES: [&str; 4] = ["open", "false_positive", "accepted_risk", "fixed"];
 const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
 
 #[derive(Deserialize, Default)]
@@ -37,21 +29,6 @@ pub struct FindingQuery {
     pub branch: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
-}
-
-enum Bind {
-    Text(String),
-    Int(i64),
-}
-
-fn select_sql() -> String {
-    format!(
-        "SELECT f.id, f.repository_id, r.name AS repository, f.branch, f.fingerprint, f.rule_id, f.category, \
-         f.severity, f.confidence, f.title, f.path, f.start_line, f.start_column, f.end_line, f.end_column, \
-         f.snippet, f.commit_sha, f.author, f.committed_at, f.first_scan_id, f.last_scan_id, f.first_seen_at, \
-         f.last_seen_at, f.triage, f.triage_comment, f.triage_expires_at, f.triaged_by, f.triaged_at, \
-         {STATE_SQL} AS state FROM findings f JOIN repositories r ON r.id = f.repository_id"
-    )
 }
 
 /// A finding as the API returns it (typed, so listing pages serialize without building a
@@ -105,46 +82,44 @@ struct TriageOut {
     at: Option<String>,
 }
 
-fn finding_out(state: &AppState, r: &sqlx::any::AnyRow) -> FindingOut {
-    let commit: Option<String> = r.get("commit_sha");
-    let rule_id: String = r.get("rule_id");
+fn finding_out(state: &AppState, r: FindingRecord) -> FindingOut {
     FindingOut {
-        id: r.get("id"),
-        repository_id: r.get("repository_id"),
-        repository: r.get("repository"),
-        branch: r.get("branch"),
-        remediation: state.redactor.remediation(&rule_id).map(str::to_string),
-        rule_id,
-        category: r.get("category"),
-        severity: r.get("severity"),
-        confidence: r.get("confidence"),
-        title: r.get("title"),
+        remediation: state.redactor.remediation(&r.rule_id).map(str::to_string),
+        id: r.id,
+        repository_id: r.repository_id,
+        repository: r.repository,
+        branch: r.branch,
+        rule_id: r.rule_id,
+        category: r.category,
+        severity: r.severity,
+        confidence: r.confidence,
+        title: r.title,
         location: LocationOut {
-            path: r.get("path"),
-            start_line: r.get("start_line"),
-            start_column: r.get("start_column"),
-            end_line: r.get("end_line"),
-            end_column: r.get("end_column"),
+            path: r.path,
+            start_line: r.start_line,
+            start_column: r.start_column,
+            end_line: r.end_line,
+            end_column: r.end_column,
         },
-        snippet: r.get("snippet"),
-        fingerprint: r.get("fingerprint"),
-        provenance: commit.map(|commit| ProvenanceOut {
+        snippet: r.snippet,
+        fingerprint: r.fingerprint,
+        provenance: r.commit.map(|commit| ProvenanceOut {
             commit,
-            author: r.get("author"),
-            date: r.get("committed_at"),
+            author: r.author,
+            date: r.committed_at,
         }),
-        state: r.get("state"),
+        state: r.state,
         triage: TriageOut {
-            state: r.get("triage"),
-            comment: r.get("triage_comment"),
-            expires_at: r.get::<Option<i64>, _>("triage_expires_at").map(rfc3339),
-            by: r.get("triaged_by"),
-            at: r.get::<Option<i64>, _>("triaged_at").map(rfc3339),
+            state: r.triage,
+            comment: r.triage_comment,
+            expires_at: r.triage_expires_at.map(rfc3339),
+            by: r.triaged_by,
+            at: r.triaged_at.map(rfc3339),
         },
-        first_seen_at: rfc3339(r.get("first_seen_at")),
-        last_seen_at: rfc3339(r.get("last_seen_at")),
-        first_scan_id: r.get("first_scan_id"),
-        last_scan_id: r.get("last_scan_id"),
+        first_seen_at: rfc3339(r.first_seen_at),
+        last_seen_at: rfc3339(r.last_seen_at),
+        first_scan_id: r.first_scan_id,
+        last_scan_id: r.last_scan_id,
     }
 }
 
@@ -181,97 +156,44 @@ pub async fn list(
 ) -> ApiResult<Json<FindingPage>> {
     caller.in_workspace(&state, &ws, Need::READ).await?;
     let (page, per_page, offset) = super::page_bounds(query.page, query.per_page);
-    let mut binds = vec![Bind::Int(crate::time::now()), Bind::Text(ws.clone())];
-    let mut filter = String::from(" WHERE f.workspace_id = $2");
-    let next = |binds: &mut Vec<Bind>, value: Bind| {
-        binds.push(value);
-        format!("${}", binds.len())
-    };
-    if let Some(text) = &query.severity {
-        // By rank, which the (workspace, severity_rank, id) index serves.
-        let list = list_of("severity", text, &SEVERITIES)?;
-        let ps: Vec<String> = list
+    let severity_ranks = match &query.severity {
+        Some(text) => list_of("severity", text, &SEVERITIES)?
             .iter()
             .filter_map(|v| v.parse().ok())
-            .map(|v| next(&mut binds, Bind::Int(ferret_store::scans::severity_rank(v))))
-            .collect();
-        filter.push_str(&format!(" AND f.severity_rank IN ({})", ps.join(",")));
-    }
-    if let Some(text) = &query.state {
-        let list = list_of("state", text, &STATES)?;
-        let ps: Vec<String> = list
-            .into_iter()
-            .map(|v| next(&mut binds, Bind::Text(v)))
-            .collect();
-        filter.push_str(&format!(" AND ({STATE_SQL}) IN ({})", ps.join(",")));
-    }
-    if let Some(rule) = &query.rule {
-        let p = next(&mut binds, Bind::Text(rule.clone()));
-        filter.push_str(&format!(" AND f.rule_id = {p}"));
-    }
-    if let Some(prefix) = &query.path {
-        let escaped = prefix
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let p = next(&mut binds, Bind::Text(format!("{escaped}%")));
-        filter.push_str(&format!(" AND f.path LIKE {p} ESCAPE '\\'"));
-    }
-    if let Some(repo) = &query.repository {
-        let p = next(&mut binds, Bind::Text(repo.clone()));
-        filter.push_str(&format!(
-            " AND f.repository_id IN (SELECT id FROM repositories WHERE workspace_id = $2 AND (id = {p} OR name = {p}))"
-        ));
-    }
-    if let Some(branch) = &query.branch {
-        let p = next(&mut binds, Bind::Text(branch.clone()));
-        filter.push_str(&format!(" AND f.branch = {p}"));
-    }
-    let limit = next(&mut binds, Bind::Int(per_page));
-    let skip = next(&mut binds, Bind::Int(offset));
-    let sql = format!(
-        // Most severe first; the order follows the (workspace, severity, id) index, so a page
-        // reads only its own rows.
-        "{}{filter} ORDER BY f.severity_rank DESC, f.id DESC LIMIT {limit} OFFSET {skip}",
-        select_sql()
-    );
-    let count_sql = format!("SELECT COUNT(*) AS n FROM findings f{filter}");
-    let mut q = sqlx::query(&sql);
-    let mut c = sqlx::query(&count_sql);
-    let count_binds = binds.len() - 2;
-    for (i, bind) in binds.iter().enumerate() {
-        q = match bind {
-            Bind::Text(t) => q.bind(t.as_str()),
-            Bind::Int(n) => q.bind(*n),
-        };
-        if i < count_binds {
-            c = match bind {
-                Bind::Text(t) => c.bind(t.as_str()),
-                Bind::Int(n) => c.bind(*n),
-            };
-        }
-    }
-    let rows = q.fetch_all(state.db.pool()).await?;
-    let total: i64 = c.fetch_one(state.db.pool()).await?.get("n");
+            .map(ferret_store::scans::severity_rank)
+            .collect(),
+        None => Vec::new(),
+    };
+    let states = match &query.state {
+        Some(text) => list_of("state", text, &STATES)?,
+        None => Vec::new(),
+    };
+    let filter = FindingFilter {
+        severity_ranks,
+        states,
+        rule: query.rule,
+        path_prefix: query.path,
+        repository: query.repository,
+        branch: query.branch,
+        limit: per_page,
+        offset,
+    };
+    let (records, total) =
+        ferret_store::findings::list(&state.db, &ws, &filter, crate::time::now()).await?;
     Ok(Json(FindingPage {
-        items: rows.iter().map(|r| finding_out(&state, r)).collect(),
+        items: records
+            .into_iter()
+            .map(|r| finding_out(&state, r))
+            .collect(),
         page,
         per_page,
         total,
     }))
 }
 
-async fn fetch(state: &AppState, ws: &str, id: &str) -> ApiResult<sqlx::any::AnyRow> {
-    sqlx::query(&format!(
-        "{} WHERE f.id = $2 AND f.workspace_id = $3",
-        select_sql()
-    ))
-    .bind(crate::time::now())
-    .bind(id)
-    .bind(ws)
-    .fetch_optional(state.db.pool())
-    .await?
-    .ok_or_else(ApiError::not_found)
+async fn fetch(state: &AppState, ws: &str, id: &str) -> ApiResult<FindingOut> {
+    let record = ferret_store::findings::get(&state.db, ws, id, crate::time::now()).await?;
+    Ok(finding_out(state, record))
 }
 
 /// `GET /api/workspaces/{workspace}/findings/{finding}`.
@@ -281,7 +203,7 @@ pub async fn show(
     Path((ws, id)): Path<(String, String)>,
 ) -> ApiResult<Json<FindingOut>> {
     caller.in_workspace(&state, &ws, Need::READ).await?;
-    Ok(Json(finding_out(&state, &fetch(&state, &ws, &id).await?)))
+    Ok(Json(fetch(&state, &ws, &id).await?))
 }
 
 #[derive(Deserialize)]
@@ -336,32 +258,11 @@ pub async fn triage(
         }
         (_, None) => None,
     };
-    let mut tx = state.db.write().await?;
-    let n = sqlx::query(
-        "UPDATE findings SET triage = $1, triage_comment = $2, triage_expires_at = $3, triaged_by = $4, triaged_at = $5 \
-         WHERE id = $6 AND workspace_id = $7",
-    )
-    .bind(&body.state)
-    .bind(&body.comment)
-    .bind(expires_at)
-    .bind(&caller.user_id)
-    .bind(now)
-    .bind(&id)
-    .bind(&ws)
-    .execute(&mut *tx.tx)
-    .await?
-    .rows_affected();
-    if n == 0 {
-        return Err(ApiError::not_found());
-    }
-    audit::record_and_commit(
-        tx,
-        &caller.actor(),
-        Some(&ws),
-        "finding.triage",
-        Some(&id),
-        json!({"state": body.state, "expires_at": expires_at}),
-    )
-    .await?;
-    Ok(Json(finding_out(&state, &fetch(&state, &ws, &id).await?)))
+    let change = TriageChange {
+        state: body.state,
+        comment: body.comment,
+        expires_at,
+    };
+    ferret_store::findings::triage(&state.db, &ws, &id, &change, &caller.actor(), now).await?;
+    Ok(Json(fetch(&state, &ws, &id).await?))
 }

@@ -1,0 +1,275 @@
+//! Findings of a workspace: filtered, paginated listing; one finding; triage.
+//!
+//! A finding's state is derived: `fixed` when the latest scan of its branch no longer reports
+//! it (or someone marked it fixed), otherwise its triage — `open`, `false_positive`, or
+//! `accepted_risk` until the acceptance expires (then `open` again).
+
+use crate::audit::Actor;
+use crate::{Db, StoreError};
+use serde_json::json;
+use sqlx::Row;
+
+/// SQL for the derived state; `$1` is the current time.
+const STATE_SQL: &str = "CASE WHEN f.present = 0 OR f.triage = 'fixed' THEN 'fixed' \
+     WHEN f.triage = 'accepted_risk' AND f.triage_expires_at IS NOT NULL AND f.triage_expires_at <= $1 THEN 'open' \
+     ELSE f.triage END";
+
+/// The triage states a finding can be given (and the derived states it can be in).
+pub const STATES: [&str; 4] = ["open", "false_positive", "accepted_risk", "fixed"];
+
+/// Which findings to list. Empty lists and `None` mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    /// Severity ranks (see [`crate::scans::severity_rank`]).
+    pub severity_ranks: Vec<i64>,
+    /// Derived states (members of [`STATES`]).
+    pub states: Vec<String>,
+    pub rule: Option<String>,
+    pub path_prefix: Option<String>,
+    /// Repository id or name.
+    pub repository: Option<String>,
+    pub branch: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A stored finding with its derived state; timestamps are Unix seconds.
+#[derive(Debug, Clone)]
+pub struct FindingRecord {
+    pub id: String,
+    pub repository_id: String,
+    pub repository: String,
+    pub branch: String,
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub category: String,
+    pub severity: String,
+    pub confidence: String,
+    pub title: String,
+    pub path: String,
+    pub start_line: i64,
+    pub start_column: i64,
+    pub end_line: i64,
+    pub end_column: i64,
+    pub snippet: String,
+    pub commit: Option<String>,
+    pub author: Option<String>,
+    pub committed_at: Option<String>,
+    pub first_scan_id: String,
+    pub last_scan_id: String,
+    pub first_seen_at: i64,
+    pub last_seen_at: i64,
+    pub triage: String,
+    pub triage_comment: Option<String>,
+    pub triage_expires_at: Option<i64>,
+    pub triaged_by: Option<String>,
+    pub triaged_at: Option<i64>,
+    /// The derived state at the time of the query.
+    pub state: String,
+}
+
+fn select_sql() -> String {
+    format!(
+        "SELECT f.id, f.repository_id, r.name AS repository, f.branch, f.fingerprint, f.rule_id, f.category, \
+         f.severity, f.confidence, f.title, f.path, f.start_line, f.start_column, f.end_line, f.end_column, \
+         f.snippet, f.commit_sha, f.author, f.committed_at, f.first_scan_id, f.last_scan_id, f.first_seen_at, \
+         f.last_seen_at, f.triage, f.triage_comment, f.triage_expires_at, f.triaged_by, f.triaged_at, \
+         {STATE_SQL} AS state FROM findings f JOIN repositories r ON r.id = f.repository_id"
+    )
+}
+
+fn record(r: &sqlx::any::AnyRow) -> FindingRecord {
+    FindingRecord {
+        id: r.get("id"),
+        repository_id: r.get("repository_id"),
+        repository: r.get("repository"),
+        branch: r.get("branch"),
+        fingerprint: r.get("fingerprint"),
+        rule_id: r.get("rule_id"),
+        category: r.get("category"),
+        severity: r.get("severity"),
+        confidence: r.get("confidence"),
+        title: r.get("title"),
+        path: r.get("path"),
+        start_line: r.get("start_line"),
+        start_column: r.get("start_column"),
+        end_line: r.get("end_line"),
+        end_column: r.get("end_column"),
+        snippet: r.get("snippet"),
+        commit: r.get("commit_sha"),
+        author: r.get("author"),
+        committed_at: r.get("committed_at"),
+        first_scan_id: r.get("first_scan_id"),
+        last_scan_id: r.get("last_scan_id"),
+        first_seen_at: r.get("first_seen_at"),
+        last_seen_at: r.get("last_seen_at"),
+        triage: r.get("triage"),
+        triage_comment: r.get("triage_comment"),
+        triage_expires_at: r.get("triage_expires_at"),
+        triaged_by: r.get("triaged_by"),
+        triaged_at: r.get("triaged_at"),
+        state: r.get("state"),
+    }
+}
+
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// One page of `workspace`'s findings matching `filter`, most severe first, and how many match
+/// in all. `now` decides which risk acceptances have expired.
+pub async fn list(
+    db: &Db,
+    workspace: &str,
+    filter: &FindingFilter,
+    now: i64,
+) -> Result<(Vec<FindingRecord>, i64), StoreError> {
+    let mut binds = vec![Bind::Int(now), Bind::Text(workspace.to_string())];
+    let mut sql_filter = String::from(" WHERE f.workspace_id = $2");
+    let next = |binds: &mut Vec<Bind>, value: Bind| {
+        binds.push(value);
+        format!("${}", binds.len())
+    };
+    if !filter.severity_ranks.is_empty() {
+        // By rank, which the (workspace, severity_rank, id) index serves.
+        let ps: Vec<String> = filter
+            .severity_ranks
+            .iter()
+            .map(|rank| next(&mut binds, Bind::Int(*rank)))
+            .collect();
+        sql_filter.push_str(&format!(" AND f.severity_rank IN ({})", ps.join(",")));
+    }
+    if !filter.states.is_empty() {
+        let ps: Vec<String> = filter
+            .states
+            .iter()
+            .map(|v| next(&mut binds, Bind::Text(v.clone())))
+            .collect();
+        sql_filter.push_str(&format!(" AND ({STATE_SQL}) IN ({})", ps.join(",")));
+    }
+    if let Some(rule) = &filter.rule {
+        let p = next(&mut binds, Bind::Text(rule.clone()));
+        sql_filter.push_str(&format!(" AND f.rule_id = {p}"));
+    }
+    if let Some(prefix) = &filter.path_prefix {
+        let escaped = prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let p = next(&mut binds, Bind::Text(format!("{escaped}%")));
+        sql_filter.push_str(&format!(" AND f.path LIKE {p} ESCAPE '\\'"));
+    }
+    if let Some(repo) = &filter.repository {
+        let p = next(&mut binds, Bind::Text(repo.clone()));
+        sql_filter.push_str(&format!(
+            " AND f.repository_id IN (SELECT id FROM repositories WHERE workspace_id = $2 AND (id = {p} OR name = {p}))"
+        ));
+    }
+    if let Some(branch) = &filter.branch {
+        let p = next(&mut binds, Bind::Text(branch.clone()));
+        sql_filter.push_str(&format!(" AND f.branch = {p}"));
+    }
+    let limit = next(&mut binds, Bind::Int(filter.limit));
+    let skip = next(&mut binds, Bind::Int(filter.offset));
+    let sql = format!(
+        // Most severe first; the order follows the (workspace, severity, id) index, so a page
+        // reads only its own rows.
+        "{}{sql_filter} ORDER BY f.severity_rank DESC, f.id DESC LIMIT {limit} OFFSET {skip}",
+        select_sql()
+    );
+    let count_sql = format!("SELECT COUNT(*) AS n FROM findings f{sql_filter}");
+    let mut q = sqlx::query(&sql);
+    let mut c = sqlx::query(&count_sql);
+    let count_binds = binds.len() - 2;
+    for (i, bind) in binds.iter().enumerate() {
+        q = match bind {
+            Bind::Text(t) => q.bind(t.as_str()),
+            Bind::Int(n) => q.bind(*n),
+        };
+        if i < count_binds {
+            c = match bind {
+                Bind::Text(t) => c.bind(t.as_str()),
+                Bind::Int(n) => c.bind(*n),
+            };
+        }
+    }
+    let rows = q.fetch_all(db.pool()).await?;
+    let total: i64 = c.fetch_one(db.pool()).await?.get("n");
+    Ok((rows.iter().map(record).collect(), total))
+}
+
+/// One finding of `workspace`.
+pub async fn get(
+    db: &Db,
+    workspace: &str,
+    id: &str,
+    now: i64,
+) -> Result<FindingRecord, StoreError> {
+    sqlx::query(&format!(
+        "{} WHERE f.id = $2 AND f.workspace_id = $3",
+        select_sql()
+    ))
+    .bind(now)
+    .bind(id)
+    .bind(workspace)
+    .fetch_optional(db.pool())
+    .await?
+    .map(|r| record(&r))
+    .ok_or_else(|| StoreError::NotFound("no such finding".into()))
+}
+
+/// A triage decision, already validated by the caller.
+#[derive(Debug, Clone)]
+pub struct TriageChange {
+    /// One of [`STATES`].
+    pub state: String,
+    pub comment: Option<String>,
+    /// For `accepted_risk`: when the acceptance ends (Unix seconds).
+    pub expires_at: Option<i64>,
+}
+
+/// Records `actor`'s triage of a finding of `workspace`, with its audit entry.
+pub async fn triage(
+    db: &Db,
+    workspace: &str,
+    id: &str,
+    change: &TriageChange,
+    actor: &Actor,
+    now: i64,
+) -> Result<(), StoreError> {
+    if !STATES.contains(&change.state.as_str()) {
+        return Err(StoreError::Invalid(format!(
+            "state must be one of {}",
+            STATES.join(", ")
+        )));
+    }
+    let mut tx = db.write().await?;
+    let n = sqlx::query(
+        "UPDATE findings SET triage = $1, triage_comment = $2, triage_expires_at = $3, triaged_by = $4, triaged_at = $5 \
+         WHERE id = $6 AND workspace_id = $7",
+    )
+    .bind(&change.state)
+    .bind(&change.comment)
+    .bind(change.expires_at)
+    .bind(&actor.user_id)
+    .bind(now)
+    .bind(id)
+    .bind(workspace)
+    .execute(&mut *tx.tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound("no such finding".into()));
+    }
+    crate::audit::record_and_commit(
+        tx,
+        actor,
+        Some(workspace),
+        "finding.triage",
+        Some(id),
+        json!({"state": change.state, "expires_at": change.expires_at}),
+    )
+    .await?;
+    Ok(())
+}
