@@ -4,6 +4,7 @@
 //! - [`audit`]: the hash-chained, HMAC-sealed audit log (append, verify, export, checkpoints).
 //! - [`scans`]: ingesting an uploaded scan into a branch's findings.
 //! - [`findings`]: listing, reading and triaging findings.
+//! - [`repositories`]: registered repositories and their scan history.
 //! - [`queue`]: the job queue that scan workers claim work from ([`queue::JobQueue`]).
 //! - [`crypto`]: the server key, random ids and keyed hashes the stored rows use.
 //!
@@ -16,6 +17,7 @@ pub mod crypto;
 pub mod db;
 pub mod findings;
 pub mod queue;
+pub mod repositories;
 pub mod scans;
 pub mod time;
 

@@ -6,9 +6,7 @@
 //! *fixed*. A finding that reappears after being fixed is open again; a false positive or an
 //! accepted risk stays triaged.
 
-use crate::audit;
 use crate::auth::{AuthKind, Caller, Need};
-use crate::crypto;
 use crate::error::{ApiError, ApiResult};
 use crate::time::rfc3339;
 use crate::upload::{check_name, ScanUpload};
@@ -18,31 +16,47 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ferret_store::scans::NewScan;
-use serde::Deserialize;
-use serde_json::{json, Value};
-use sqlx::Row;
+use serde::{Deserialize, Serialize};
+
+/// A repository as the API returns it.
+#[derive(Serialize)]
+pub struct RepositoryOut {
+    id: String,
+    name: String,
+    url: Option<String>,
+    created_at: String,
+}
+
+impl From<ferret_store::repositories::Repository> for RepositoryOut {
+    fn from(r: ferret_store::repositories::Repository) -> Self {
+        RepositoryOut {
+            id: r.id,
+            name: r.name,
+            url: r.url,
+            created_at: rfc3339(r.created_at),
+        }
+    }
+}
+
+/// A list of items.
+#[derive(Serialize)]
+pub struct Items<T> {
+    items: Vec<T>,
+}
 
 /// `GET /api/workspaces/{workspace}/repositories`.
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(ws): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Items<RepositoryOut>>> {
     caller.in_workspace(&state, &ws, Need::READ).await?;
-    let rows = sqlx::query(
-        "SELECT id, name, url, created_at FROM repositories WHERE workspace_id = $1 ORDER BY name",
-    )
-    .bind(&ws)
-    .fetch_all(state.db.pool())
-    .await?;
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            json!({"id": r.get::<String, _>("id"), "name": r.get::<String, _>("name"),
-                   "url": r.get::<Option<String>, _>("url"), "created_at": rfc3339(r.get("created_at"))})
-        })
+    let items = ferret_store::repositories::list(&state.db, &ws)
+        .await?
+        .into_iter()
+        .map(RepositoryOut::from)
         .collect();
-    Ok(Json(json!({"items": items})))
+    Ok(Json(Items { items }))
 }
 
 #[derive(Deserialize)]
@@ -92,41 +106,15 @@ pub async fn create(
             ));
         }
     }
-    let id = crypto::new_id("repo");
-    let now = crate::time::now();
-    let mut tx = state.db.write().await?;
-    let taken = sqlx::query("SELECT id FROM repositories WHERE workspace_id = $1 AND name = $2")
-        .bind(&ws)
-        .bind(&body.name)
-        .fetch_optional(&mut *tx.tx)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::conflict(
-            "a repository with this name is already registered",
-        ));
-    }
-    sqlx::query("INSERT INTO repositories (id, workspace_id, name, url, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&id)
-        .bind(&ws)
-        .bind(&body.name)
-        .bind(&body.url)
-        .bind(now)
-        .execute(&mut *tx.tx)
-        .await?;
-    audit::record_and_commit(
-        tx,
+    let repository = ferret_store::repositories::create(
+        &state.db,
+        &ws,
+        &body.name,
+        body.url.as_deref(),
         &caller.actor(),
-        Some(&ws),
-        "repository.create",
-        Some(&id),
-        json!({}),
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": id, "name": body.name, "url": body.url, "created_at": rfc3339(now)})),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(RepositoryOut::from(repository))).into_response())
 }
 
 /// `DELETE /api/workspaces/{workspace}/repositories/{repository}`: removes its scans and findings.
@@ -136,35 +124,7 @@ pub async fn remove(
     Path((ws, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.in_workspace(&state, &ws, Need::ADMIN).await?;
-    let mut tx = state.db.write().await?;
-    let exists = sqlx::query("SELECT id FROM repositories WHERE id = $1 AND workspace_id = $2")
-        .bind(&id)
-        .bind(&ws)
-        .fetch_optional(&mut *tx.tx)
-        .await?;
-    if exists.is_none() {
-        return Err(ApiError::not_found());
-    }
-    for table in ["findings", "scans"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE repository_id = $1"))
-            .bind(&id)
-            .execute(&mut *tx.tx)
-            .await?;
-    }
-    sqlx::query("DELETE FROM repositories WHERE id = $1")
-        .bind(&id)
-        .execute(&mut *tx.tx)
-        .await?;
-    audit::record_and_commit(
-        tx,
-        &caller.actor(),
-        Some(&ws),
-        "repository.delete",
-        Some(&id),
-        json!({}),
-    )
-    .await?;
-    state.db.purge_deleted().await?;
+    ferret_store::repositories::remove(&state.db, &ws, &id, &caller.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -233,49 +193,57 @@ pub async fn list_scans(
     caller: Caller,
     Path(ws): Path<String>,
     Query(query): Query<ScanQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ScanPage>> {
     caller.in_workspace(&state, &ws, Need::READ).await?;
     let (page, per_page, offset) = super::page_bounds(query.page, query.per_page);
-    let base = "SELECT s.id, s.repository_id, r.name, s.branch, s.commit_sha, s.created_by, s.created_at, \
-                s.findings_total, s.findings_new, s.findings_fixed FROM scans s \
-                JOIN repositories r ON r.id = s.repository_id WHERE s.workspace_id = $1";
-    let rows = match &query.repository {
-        Some(repo) => {
-            sqlx::query(&format!("{base} AND (r.id = $2 OR r.name = $2) ORDER BY s.created_at DESC, s.id LIMIT $3 OFFSET $4"))
-                .bind(&ws)
-                .bind(repo)
-                .bind(per_page)
-                .bind(offset)
-                .fetch_all(state.db.pool())
-                .await?
-        }
-        None => {
-            sqlx::query(&format!("{base} ORDER BY s.created_at DESC, s.id LIMIT $2 OFFSET $3"))
-                .bind(&ws)
-                .bind(per_page)
-                .bind(offset)
-                .fetch_all(state.db.pool())
-                .await?
-        }
-    };
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.get::<String, _>("id"),
-                "repository_id": r.get::<String, _>("repository_id"),
-                "repository": r.get::<String, _>("name"),
-                "branch": r.get::<String, _>("branch"),
-                "commit": r.get::<Option<String>, _>("commit_sha"),
-                "created_by": r.get::<Option<String>, _>("created_by"),
-                "created_at": rfc3339(r.get("created_at")),
-                "findings": r.get::<i64, _>("findings_total"),
-                "new": r.get::<i64, _>("findings_new"),
-                "fixed": r.get::<i64, _>("findings_fixed"),
-            })
-        })
-        .collect();
-    Ok(Json(
-        json!({"items": items, "page": page, "per_page": per_page}),
-    ))
+    let items = ferret_store::repositories::scans(
+        &state.db,
+        &ws,
+        query.repository.as_deref(),
+        per_page,
+        offset,
+    )
+    .await?
+    .into_iter()
+    .map(|s| ScanOut {
+        id: s.id,
+        repository_id: s.repository_id,
+        repository: s.repository,
+        branch: s.branch,
+        commit: s.commit,
+        created_by: s.created_by,
+        created_at: rfc3339(s.created_at),
+        findings: s.findings,
+        new: s.new,
+        fixed: s.fixed,
+    })
+    .collect();
+    Ok(Json(ScanPage {
+        items,
+        page,
+        per_page,
+    }))
+}
+
+/// One uploaded scan as the API returns it.
+#[derive(Serialize)]
+pub struct ScanOut {
+    id: String,
+    repository_id: String,
+    repository: String,
+    branch: String,
+    commit: Option<String>,
+    created_by: Option<String>,
+    created_at: String,
+    findings: i64,
+    new: i64,
+    fixed: i64,
+}
+
+/// One page of scans.
+#[derive(Serialize)]
+pub struct ScanPage {
+    items: Vec<ScanOut>,
+    page: i64,
+    per_page: i64,
 }
