@@ -5,6 +5,7 @@
 //! - [`scans`]: ingesting an uploaded scan into a branch's findings.
 //! - [`findings`]: listing, reading and triaging findings.
 //! - [`repositories`]: registered repositories and their scan history.
+//! - [`tokens`]: API tokens (hashes only).
 //! - [`queue`]: the job queue that scan workers claim work from ([`queue::JobQueue`]).
 //! - [`crypto`]: the server key, random ids and keyed hashes the stored rows use.
 //!
@@ -20,6 +21,7 @@ pub mod queue;
 pub mod repositories;
 pub mod scans;
 pub mod time;
+pub mod tokens;
 
 pub use db::{Backend, Db, WriteTx};
 

@@ -6,8 +6,8 @@ use crate::time::rfc3339;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 #[derive(Deserialize)]
 pub struct AuditQuery {
@@ -16,26 +16,44 @@ pub struct AuditQuery {
     pub limit: Option<u32>,
 }
 
+/// One audit entry as the API returns it.
+#[derive(Serialize)]
+pub struct EntryOut {
+    seq: i64,
+    at: String,
+    action: String,
+    target: Option<String>,
+    actor_user_id: Option<String>,
+    actor_token_id: Option<String>,
+    ip: Option<String>,
+    user_agent: Option<String>,
+    details: Value,
+    hash: String,
+}
+
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(ws): Path<String>,
     Query(query): Query<AuditQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<super::repositories::Items<EntryOut>>> {
     caller.in_workspace(&state, &ws, Need::ADMIN).await?;
     let limit = query.limit.unwrap_or(100).clamp(1, 1000) as i64;
     let entries = crate::audit::list(state.db.pool(), Some(&ws), query.before, limit).await?;
-    let items: Vec<Value> = entries
+    let items = entries
         .into_iter()
-        .map(|e| {
-            json!({
-                "seq": e.seq, "at": rfc3339(e.at), "action": e.action, "target": e.target,
-                "actor_user_id": e.actor_user_id, "actor_token_id": e.actor_token_id,
-                "ip": e.ip, "user_agent": e.user_agent,
-                "details": serde_json::from_str::<Value>(&e.details).unwrap_or(Value::Null),
-                "hash": e.hash,
-            })
+        .map(|e| EntryOut {
+            seq: e.seq,
+            at: rfc3339(e.at),
+            action: e.action,
+            target: e.target,
+            actor_user_id: e.actor_user_id,
+            actor_token_id: e.actor_token_id,
+            ip: e.ip,
+            user_agent: e.user_agent,
+            details: serde_json::from_str::<Value>(&e.details).unwrap_or(Value::Null),
+            hash: e.hash,
         })
         .collect();
-    Ok(Json(json!({"items": items})))
+    Ok(Json(super::repositories::Items::new(items)))
 }

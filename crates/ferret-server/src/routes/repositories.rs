@@ -38,10 +38,16 @@ impl From<ferret_store::repositories::Repository> for RepositoryOut {
     }
 }
 
-/// A list of items.
+/// A list of items (`{"items": [...]}`).
 #[derive(Serialize)]
 pub struct Items<T> {
     items: Vec<T>,
+}
+
+impl<T> Items<T> {
+    pub fn new(items: Vec<T>) -> Items<T> {
+        Items { items }
+    }
 }
 
 /// `GET /api/workspaces/{workspace}/repositories`.
