@@ -74,7 +74,9 @@ impl AppState {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let state = AppState::with(db, key, config);
-        routes::workspaces::seal_legacy_integrations(&state).await?;
+        routes::workspaces::seal_legacy_integrations(&state)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot seal integration URLs: {e}"))?;
         Ok(state)
     }
 

@@ -6,6 +6,7 @@
 //! - [`findings`]: listing, reading and triaging findings.
 //! - [`repositories`]: registered repositories and their scan history.
 //! - [`tokens`]: API tokens (hashes only).
+//! - [`workspaces`]: workspaces, ownership and integrations (sealed URLs).
 //! - [`queue`]: the job queue that scan workers claim work from ([`queue::JobQueue`]).
 //! - [`crypto`]: the server key, random ids and keyed hashes the stored rows use.
 //!
@@ -22,6 +23,7 @@ pub mod repositories;
 pub mod scans;
 pub mod time;
 pub mod tokens;
+pub mod workspaces;
 
 pub use db::{Backend, Db, WriteTx};
 

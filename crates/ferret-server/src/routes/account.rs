@@ -550,7 +550,7 @@ pub async fn delete_account(
         }
     }
     for id in &doomed {
-        delete_workspace_rows(&mut tx.tx, id).await?;
+        ferret_store::workspaces::delete_rows(&mut tx.tx, id).await?;
     }
     sqlx::query("DELETE FROM users WHERE id = $1")
         .bind(&caller.user_id)
@@ -571,31 +571,4 @@ pub async fn delete_account(
         .headers_mut()
         .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
     Ok(response)
-}
-
-/// Deletes a workspace and everything in it (explicitly, child tables first, so it does not
-/// depend on foreign-key cascades being enabled).
-pub async fn delete_workspace_rows(
-    conn: &mut sqlx::AnyConnection,
-    workspace_id: &str,
-) -> Result<(), sqlx::Error> {
-    for table in [
-        "findings",
-        "scans",
-        "repositories",
-        "integrations",
-        "api_tokens",
-        "invitations",
-        "memberships",
-    ] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE workspace_id = $1"))
-            .bind(workspace_id)
-            .execute(&mut *conn)
-            .await?;
-    }
-    sqlx::query("DELETE FROM workspaces WHERE id = $1")
-        .bind(workspace_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }

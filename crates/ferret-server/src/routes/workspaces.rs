@@ -1,8 +1,7 @@
 //! Workspaces (personal and team), their settings, ownership transfer and integrations.
 
-use crate::audit;
+use super::repositories::Items;
 use crate::auth::{AuthKind, Caller, Need, Role};
-use crate::crypto;
 use crate::error::{ApiError, ApiResult};
 use crate::time::rfc3339;
 use crate::AppState;
@@ -10,9 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
-use sqlx::Row;
+use ferret_store::workspaces::{self as store, IntegrationRecord, WorkspaceRecord};
+use serde::{Deserialize, Serialize};
 
 /// Checks a display name: 1-100 characters, no control characters.
 pub fn check_display_name(field: &str, name: &str) -> ApiResult<String> {
@@ -25,36 +23,44 @@ pub fn check_display_name(field: &str, name: &str) -> ApiResult<String> {
     Ok(name.to_string())
 }
 
-fn workspace_json(row: &sqlx::any::AnyRow) -> Value {
-    let personal: Option<String> = row.get("personal_of");
-    json!({
-        "id": row.get::<String, _>("id"),
-        "name": row.get::<String, _>("name"),
-        "personal": personal.is_some(),
-        "role": row.get::<String, _>("role"),
-        "created_at": rfc3339(row.get("created_at")),
-    })
+/// A workspace as the caller sees it.
+#[derive(Serialize)]
+pub struct WorkspaceOut {
+    id: String,
+    name: String,
+    personal: bool,
+    role: String,
+    created_at: String,
+}
+
+impl From<WorkspaceRecord> for WorkspaceOut {
+    fn from(w: WorkspaceRecord) -> Self {
+        WorkspaceOut {
+            id: w.id,
+            name: w.name,
+            personal: w.personal,
+            role: w.role,
+            created_at: rfc3339(w.created_at),
+        }
+    }
 }
 
 /// `GET /api/workspaces`: the caller's workspaces (a token sees only its own).
-pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
-    let rows = sqlx::query(
-        "SELECT w.id, w.name, w.personal_of, w.created_at, m.role FROM workspaces w \
-         JOIN memberships m ON m.workspace_id = w.id WHERE m.user_id = $1 ORDER BY w.created_at, w.id",
-    )
-    .bind(&caller.user_id)
-    .fetch_all(state.db.pool())
-    .await?;
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Items<WorkspaceOut>>> {
     let bound = match &caller.auth {
         AuthKind::Token { workspace_id, .. } => Some(workspace_id.as_str()),
         AuthKind::Session { .. } => None,
     };
-    let items: Vec<Value> = rows
-        .iter()
-        .filter(|r| bound.is_none_or(|b| r.get::<String, _>("id") == b))
-        .map(workspace_json)
+    let items = store::list_for_member(&state.db, &caller.user_id)
+        .await?
+        .into_iter()
+        .filter(|w| bound.is_none_or(|b| w.id == b))
+        .map(WorkspaceOut::from)
         .collect();
-    Ok(Json(json!({"items": items})))
+    Ok(Json(Items::new(items)))
 }
 
 #[derive(Deserialize)]
@@ -70,49 +76,8 @@ pub async fn create(
 ) -> ApiResult<Response> {
     caller.require_session()?;
     let name = check_display_name("name", &body.name)?;
-    let id = crypto::new_id("ws");
-    let now = crate::time::now();
-    let mut tx = state.db.write().await?;
-    sqlx::query(
-        "INSERT INTO workspaces (id, name, personal_of, created_at) VALUES ($1, $2, NULL, $3)",
-    )
-    .bind(&id)
-    .bind(&name)
-    .bind(now)
-    .execute(&mut *tx.tx)
-    .await?;
-    sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)")
-        .bind(&id)
-        .bind(&caller.user_id)
-        .bind(now)
-        .execute(&mut *tx.tx)
-        .await?;
-    audit::record_and_commit(
-        tx,
-        &caller.actor(),
-        Some(&id),
-        "workspace.create",
-        Some(&id),
-        json!({}),
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": id, "name": name, "personal": false, "role": "owner", "created_at": rfc3339(now)})),
-    )
-        .into_response())
-}
-
-async fn load(state: &AppState, workspace_id: &str, user_id: &str) -> ApiResult<sqlx::any::AnyRow> {
-    sqlx::query(
-        "SELECT w.id, w.name, w.personal_of, w.created_at, m.role FROM workspaces w \
-         JOIN memberships m ON m.workspace_id = w.id WHERE w.id = $1 AND m.user_id = $2",
-    )
-    .bind(workspace_id)
-    .bind(user_id)
-    .fetch_optional(state.db.pool())
-    .await?
-    .ok_or_else(ApiError::not_found)
+    let workspace = store::create(&state.db, &name, &caller.user_id, &caller.actor()).await?;
+    Ok((StatusCode::CREATED, Json(WorkspaceOut::from(workspace))).into_response())
 }
 
 /// `GET /api/workspaces/{workspace}`.
@@ -120,11 +85,10 @@ pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path(ws): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<WorkspaceOut>> {
     caller.in_workspace(&state, &ws, Need::READ).await?;
-    Ok(Json(workspace_json(
-        &load(&state, &ws, &caller.user_id).await?,
-    )))
+    let workspace = store::get_for_member(&state.db, &ws, &caller.user_id).await?;
+    Ok(Json(workspace.into()))
 }
 
 #[derive(Deserialize)]
@@ -138,36 +102,12 @@ pub async fn update(
     caller: Caller,
     Path(ws): Path<String>,
     Json(body): Json<WorkspaceSettings>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<WorkspaceOut>> {
     caller.in_workspace(&state, &ws, Need::ADMIN).await?;
     let name = check_display_name("name", &body.name)?;
-    let mut tx = state.db.write().await?;
-    sqlx::query("UPDATE workspaces SET name = $1 WHERE id = $2")
-        .bind(&name)
-        .bind(&ws)
-        .execute(&mut *tx.tx)
-        .await?;
-    audit::record_and_commit(
-        tx,
-        &caller.actor(),
-        Some(&ws),
-        "workspace.settings",
-        Some(&ws),
-        json!({}),
-    )
-    .await?;
-    Ok(Json(workspace_json(
-        &load(&state, &ws, &caller.user_id).await?,
-    )))
-}
-
-async fn is_personal(state: &AppState, ws: &str) -> ApiResult<bool> {
-    let row = sqlx::query("SELECT personal_of FROM workspaces WHERE id = $1")
-        .bind(ws)
-        .fetch_optional(state.db.pool())
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(row.get::<Option<String>, _>("personal_of").is_some())
+    store::rename(&state.db, &ws, &name, &caller.actor()).await?;
+    let workspace = store::get_for_member(&state.db, &ws, &caller.user_id).await?;
+    Ok(Json(workspace.into()))
 }
 
 /// `DELETE /api/workspaces/{workspace}`: owners only; personal workspaces go with the account.
@@ -177,23 +117,12 @@ pub async fn remove(
     Path(ws): Path<String>,
 ) -> ApiResult<StatusCode> {
     caller.in_workspace(&state, &ws, Need::OWNER).await?;
-    if is_personal(&state, &ws).await? {
+    if store::is_personal(&state.db, &ws).await? {
         return Err(ApiError::conflict(
             "a personal workspace is deleted with its account",
         ));
     }
-    let mut tx = state.db.write().await?;
-    super::account::delete_workspace_rows(&mut tx.tx, &ws).await?;
-    audit::record_and_commit(
-        tx,
-        &caller.actor(),
-        Some(&ws),
-        "workspace.delete",
-        Some(&ws),
-        json!({}),
-    )
-    .await?;
-    state.db.purge_deleted().await?;
+    store::delete(&state.db, &ws, &caller.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -214,7 +143,7 @@ pub async fn transfer(
     if body.user_id == caller.user_id {
         return Err(ApiError::invalid("you already own this workspace"));
     }
-    if is_personal(&state, &ws).await? {
+    if store::is_personal(&state.db, &ws).await? {
         return Err(ApiError::conflict(
             "personal workspaces cannot be transferred",
         ));
@@ -227,27 +156,39 @@ pub async fn transfer(
             "the new owner must be a member of the workspace",
         ));
     }
-    let mut tx = state.db.write().await?;
-    sqlx::query("UPDATE memberships SET role = 'owner' WHERE workspace_id = $1 AND user_id = $2")
-        .bind(&ws)
-        .bind(&body.user_id)
-        .execute(&mut *tx.tx)
-        .await?;
-    sqlx::query("UPDATE memberships SET role = 'admin' WHERE workspace_id = $1 AND user_id = $2")
-        .bind(&ws)
-        .bind(&caller.user_id)
-        .execute(&mut *tx.tx)
-        .await?;
-    audit::record_and_commit(
-        tx,
+    store::transfer(
+        &state.db,
+        &ws,
+        &caller.user_id,
+        &body.user_id,
         &caller.actor(),
-        Some(&ws),
-        "workspace.transfer",
-        Some(&body.user_id),
-        json!({"from": caller.user_id}),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// An integration as the API returns it: the URL only says where it points (it is a
+/// credential, sealed at rest).
+#[derive(Serialize)]
+pub struct IntegrationOut {
+    id: String,
+    kind: String,
+    name: String,
+    url: String,
+    created_at: String,
+}
+
+fn integration_out(state: &AppState, r: IntegrationRecord) -> IntegrationOut {
+    let url = crate::sealed::open(&state.key, &r.id, &r.sealed_url)
+        .map(|u| crate::sealed::mask_url(&u))
+        .unwrap_or_else(|| "*****".into());
+    IntegrationOut {
+        id: r.id,
+        kind: r.kind,
+        name: r.name,
+        url,
+        created_at: rfc3339(r.created_at),
+    }
 }
 
 /// `GET /api/workspaces/{workspace}/integrations`.
@@ -255,26 +196,14 @@ pub async fn list_integrations(
     State(state): State<AppState>,
     caller: Caller,
     Path(ws): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Items<IntegrationOut>>> {
     caller.in_workspace(&state, &ws, Need::READ).await?;
-    let rows = sqlx::query("SELECT id, kind, name, url, created_at FROM integrations WHERE workspace_id = $1 ORDER BY created_at, id")
-        .bind(&ws)
-        .fetch_all(state.db.pool())
-        .await?;
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            // The URL is a credential (a webhook): only where it points is shown.
-            let id: String = r.get("id");
-            let url = crate::sealed::open(&state.key, &id, &r.get::<String, _>("url"))
-                .map(|u| crate::sealed::mask_url(&u))
-                .unwrap_or_else(|| "*****".into());
-            json!({"id": id, "kind": r.get::<String, _>("kind"),
-                   "name": r.get::<String, _>("name"), "url": url,
-                   "created_at": rfc3339(r.get("created_at"))})
-        })
+    let items = store::integrations(&state.db, &ws)
+        .await?
+        .into_iter()
+        .map(|r| integration_out(&state, r))
         .collect();
-    Ok(Json(json!({"items": items})))
+    Ok(Json(Items::new(items)))
 }
 
 #[derive(Deserialize)]
@@ -297,33 +226,16 @@ pub async fn create_integration(
     }
     let name = check_display_name("name", &body.name)?;
     let url = check_integration_url(&body.url)?;
-    let id = crypto::new_id("int");
-    let now = crate::time::now();
-    let mut tx = state.db.write().await?;
-    sqlx::query("INSERT INTO integrations (id, workspace_id, kind, name, url, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&id)
-        .bind(&ws)
-        .bind(&body.kind)
-        .bind(&name)
-        .bind(crate::sealed::seal(&state.key, &id, url))
-        .bind(now)
-        .execute(&mut *tx.tx)
-        .await?;
-    audit::record_and_commit(
-        tx,
+    let record = store::add_integration(
+        &state.db,
+        &ws,
+        &body.kind,
+        &name,
+        |id| crate::sealed::seal(&state.key, id, url),
         &caller.actor(),
-        Some(&ws),
-        "integration.create",
-        Some(&id),
-        json!({"kind": body.kind}),
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": id, "kind": body.kind, "name": name,
-                    "url": crate::sealed::mask_url(url), "created_at": rfc3339(now)})),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(integration_out(&state, record))).into_response())
 }
 
 fn check_integration_url(url: &str) -> ApiResult<&str> {
@@ -354,52 +266,17 @@ pub async fn replace_integration_url(
 ) -> ApiResult<StatusCode> {
     caller.in_workspace(&state, &ws, Need::ADMIN).await?;
     let url = check_integration_url(&body.url)?;
-    let mut tx = state.db.write().await?;
-    let updated =
-        sqlx::query("UPDATE integrations SET url = $1 WHERE id = $2 AND workspace_id = $3")
-            .bind(crate::sealed::seal(&state.key, &id, url))
-            .bind(&id)
-            .bind(&ws)
-            .execute(&mut *tx.tx)
-            .await?
-            .rows_affected();
-    if updated == 0 {
-        return Err(ApiError::not_found());
-    }
-    audit::record_and_commit(
-        tx,
-        &caller.actor(),
-        Some(&ws),
-        "integration.replace_url",
-        Some(&id),
-        json!({}),
-    )
-    .await?;
+    let sealed = crate::sealed::seal(&state.key, &id, url);
+    store::replace_integration_url(&state.db, &ws, &id, &sealed, &caller.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Seals integration URLs stored in plain text by earlier versions (at start).
-pub async fn seal_legacy_integrations(state: &AppState) -> Result<u64, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, url FROM integrations")
-        .fetch_all(state.db.pool())
-        .await?;
-    let mut sealed = 0;
-    for row in rows {
-        let (id, url): (String, String) = (row.get("id"), row.get("url"));
-        if crate::sealed::is_sealed(&url) {
-            continue;
-        }
-        let mut tx = state.db.write().await?;
-        sqlx::query("UPDATE integrations SET url = $1 WHERE id = $2 AND url = $3")
-            .bind(crate::sealed::seal(&state.key, &id, &url))
-            .bind(&id)
-            .bind(&url)
-            .execute(&mut *tx.tx)
-            .await?;
-        tx.commit().await?;
-        sealed += 1;
-    }
-    Ok(sealed)
+pub async fn seal_legacy_integrations(state: &AppState) -> Result<u64, ferret_store::StoreError> {
+    store::reseal_integrations(&state.db, |id, stored| {
+        (!crate::sealed::is_sealed(stored)).then(|| crate::sealed::seal(&state.key, id, stored))
+    })
+    .await
 }
 
 /// `DELETE /api/workspaces/{workspace}/integrations/{integration}`: admins and owners only.
@@ -409,25 +286,7 @@ pub async fn delete_integration(
     Path((ws, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.in_workspace(&state, &ws, Need::ADMIN).await?;
-    let mut tx = state.db.write().await?;
-    let deleted = sqlx::query("DELETE FROM integrations WHERE id = $1 AND workspace_id = $2")
-        .bind(&id)
-        .bind(&ws)
-        .execute(&mut *tx.tx)
-        .await?
-        .rows_affected();
-    if deleted == 0 {
-        return Err(ApiError::not_found());
-    }
-    audit::record_and_commit(
-        tx,
-        &caller.actor(),
-        Some(&ws),
-        "integration.delete",
-        Some(&id),
-        json!({}),
-    )
-    .await?;
+    store::remove_integration(&state.db, &ws, &id, &caller.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
