@@ -4,6 +4,7 @@
 //! - [`audit`]: the hash-chained, HMAC-sealed audit log (append, verify, export, checkpoints).
 //! - [`scans`]: ingesting an uploaded scan into a branch's findings.
 //! - [`findings`]: listing, reading and triaging findings.
+//! - [`members`]: members, roles and invitations.
 //! - [`repositories`]: registered repositories and their scan history.
 //! - [`tokens`]: API tokens (hashes only).
 //! - [`workspaces`]: workspaces, ownership and integrations (sealed URLs).
@@ -18,6 +19,7 @@ pub mod audit;
 pub mod crypto;
 pub mod db;
 pub mod findings;
+pub mod members;
 pub mod queue;
 pub mod repositories;
 pub mod scans;
