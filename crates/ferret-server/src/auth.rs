@@ -14,7 +14,6 @@ use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::Method;
-use sqlx::Row;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "ferret_session";
@@ -234,12 +233,8 @@ pub async fn member_role(
     workspace_id: &str,
     user_id: &str,
 ) -> ApiResult<Option<Role>> {
-    let row = sqlx::query("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-        .bind(workspace_id)
-        .bind(user_id)
-        .fetch_optional(state.db.pool())
-        .await?;
-    Ok(row.and_then(|r| Role::parse(&r.get::<String, _>("role"))))
+    let role = ferret_store::accounts::member_role(&state.db, workspace_id, user_id).await?;
+    Ok(role.as_deref().and_then(Role::parse))
 }
 
 /// The CSRF token belonging to a session.
@@ -282,46 +277,31 @@ impl FromRequestParts<AppState> for Caller {
                 .filter(|t| t.starts_with(API_TOKEN_PREFIX))
                 .ok_or_else(ApiError::unauthorized)?;
             let hash = crypto::sha256_hex(token.as_bytes());
-            let row = sqlx::query(
-                "SELECT t.id, t.user_id, t.workspace_id, t.scopes, t.expires_at, t.revoked_at, \
-                 t.last_used_at, u.email, m.role FROM api_tokens t JOIN users u ON u.id = t.user_id \
-                 LEFT JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id \
-                 WHERE t.token_hash = $1",
-            )
-            .bind(&hash)
-            .fetch_optional(state.db.pool())
-            .await?
-            .ok_or_else(ApiError::unauthorized)?;
-            let revoked: Option<i64> = row.get("revoked_at");
-            let expires_at: i64 = row.get("expires_at");
-            if revoked.is_some() || expires_at <= now {
+            let grant = ferret_store::accounts::token_by_hash(&state.db, &hash)
+                .await?
+                .ok_or_else(ApiError::unauthorized)?;
+            if grant.revoked_at.is_some() || grant.expires_at <= now {
                 return Err(ApiError::unauthorized());
             }
-            let id: String = row.get("id");
-            let last_used: Option<i64> = row.get("last_used_at");
-            if last_used.is_none_or(|t| now - t >= TOUCH_EVERY_SECS) {
-                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(&id)
-                    .execute(state.db.pool())
-                    .await?;
+            if grant
+                .last_used_at
+                .is_none_or(|t| now - t >= TOUCH_EVERY_SECS)
+            {
+                ferret_store::accounts::touch_token(&state.db, &grant.id, now).await?;
             }
-            let scopes = row
-                .get::<String, _>("scopes")
-                .split_whitespace()
-                .filter_map(Scope::parse)
+            let scopes = grant
+                .scopes
+                .iter()
+                .filter_map(|s| Scope::parse(s))
                 .collect();
             return Ok(Caller {
-                user_id: row.get("user_id"),
-                email: row.get("email"),
+                user_id: grant.user_id,
+                email: grant.email,
                 auth: AuthKind::Token {
-                    id,
-                    workspace_id: row.get("workspace_id"),
+                    id: grant.id,
+                    workspace_id: grant.workspace_id,
                     scopes,
-                    role: row
-                        .get::<Option<String>, _>("role")
-                        .as_deref()
-                        .and_then(Role::parse),
+                    role: grant.role.as_deref().and_then(Role::parse),
                 },
                 client,
             });
@@ -329,21 +309,12 @@ impl FromRequestParts<AppState> for Caller {
 
         let session = cookie(parts, SESSION_COOKIE).ok_or_else(ApiError::unauthorized)?;
         let id_hash = crypto::sha256_hex(session.as_bytes());
-        let row = sqlx::query(
-            "SELECT s.user_id, s.last_seen_at, s.expires_at, u.email FROM sessions s \
-             JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
-        )
-        .bind(&id_hash)
-        .fetch_optional(state.db.pool())
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
-        let last_seen: i64 = row.get("last_seen_at");
-        let expires_at: i64 = row.get("expires_at");
-        if expires_at <= now || last_seen + state.config.session_idle_secs <= now {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-                .bind(&id_hash)
-                .execute(state.db.pool())
-                .await?;
+        let session = ferret_store::accounts::session(&state.db, &id_hash)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        let last_seen = session.last_seen_at;
+        if session.expires_at <= now || last_seen + state.config.session_idle_secs <= now {
+            ferret_store::accounts::drop_session(&state.db, &id_hash).await?;
             return Err(ApiError::unauthorized());
         }
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -362,15 +333,11 @@ impl FromRequestParts<AppState> for Caller {
             }
         }
         if now - last_seen >= TOUCH_EVERY_SECS {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-                .bind(now)
-                .bind(&id_hash)
-                .execute(state.db.pool())
-                .await?;
+            ferret_store::accounts::touch_session(&state.db, &id_hash, now).await?;
         }
         Ok(Caller {
-            user_id: row.get("user_id"),
-            email: row.get("email"),
+            user_id: session.user_id,
+            email: session.email,
             auth: AuthKind::Session { id_hash },
             client,
         })

@@ -1,5 +1,6 @@
 //! Ferret's server storage: the only crate that speaks SQL.
 //!
+//! - [`accounts`]: users, sessions, token and membership lookup, account deletion.
 //! - [`db`]: the connection pool for SQLite or PostgreSQL, migrations, serialised writers.
 //! - [`audit`]: the hash-chained, HMAC-sealed audit log (append, verify, export, checkpoints).
 //! - [`scans`]: ingesting an uploaded scan into a branch's findings.
@@ -15,6 +16,7 @@
 //! type; the server maps it to a status in one place. Backend differences (placeholders,
 //! locks) stay inside this crate.
 
+pub mod accounts;
 pub mod audit;
 pub mod crypto;
 pub mod db;

@@ -10,9 +10,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
-use sqlx::Row;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 #[derive(Deserialize)]
 pub struct Credentials {
@@ -43,16 +42,9 @@ pub async fn signup(
     let email = normalize_email(&body.email)?;
     password::check_policy(&body.password).map_err(ApiError::invalid)?;
     if state.config.signup == crate::config::Signup::Invite {
-        let now = crate::time::now();
-        let invited = sqlx::query(
-            "SELECT id FROM invitations WHERE email = $1 AND accepted_at IS NULL \
-             AND expires_at > $2",
-        )
-        .bind(&email)
-        .bind(now)
-        .fetch_optional(state.db.pool())
-        .await?
-        .is_some();
+        let invited =
+            ferret_store::accounts::has_pending_invitation(&state.db, &email, crate::time::now())
+                .await?;
         if !invited {
             return Err(ApiError::forbidden(
                 "sign-up on this server is by invitation: ask a workspace admin to invite this email",
@@ -72,82 +64,16 @@ pub async fn signup(
             .await
             .map_err(|_| ApiError::internal())?
     };
-    let mut tx = state.db.write().await?;
-    let existing: Option<String> = sqlx::query("SELECT id FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(&mut *tx.tx)
-        .await?
-        .map(|row| row.get("id"));
-    if let Some(account) = existing {
-        // The account, not what was typed: the log is append-only and outlives the account.
-        audit::record(
-            &mut tx,
-            &anonymous(&client),
-            None,
-            "signup.duplicate",
-            Some(&account),
-            json!({}),
-        )
-        .await?;
-    } else {
-        insert_account(&mut tx, &email, &hash, &anonymous(&client)).await?;
-    }
-    tx.commit().await?;
+    // A taken address is recorded against the existing account (by id, never what was typed)
+    // and answered the same.
+    ferret_store::accounts::sign_up(&state.db, &email, &hash, &anonymous(&client)).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"message": "account created if the email was not already registered; sign in to continue"})),
+        Json(Message {
+            message: "account created if the email was not already registered; sign in to continue",
+        }),
     )
         .into_response())
-}
-
-/// Inserts an account with its personal workspace inside `tx`; returns the account id.
-async fn insert_account(
-    tx: &mut crate::db::WriteTx,
-    email: &str,
-    hash: &str,
-    client: &Actor,
-) -> Result<String, sqlx::Error> {
-    let now = crate::time::now();
-    let user_id = crypto::new_id("usr");
-    let workspace_id = crypto::new_id("ws");
-    sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(&user_id)
-        .bind(email)
-        .bind(hash)
-        .bind(now)
-        .execute(&mut *tx.tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO workspaces (id, name, personal_of, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&workspace_id)
-    .bind(format!("{email} (personal)"))
-    .bind(&user_id)
-    .bind(now)
-    .execute(&mut *tx.tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)",
-    )
-    .bind(&workspace_id)
-    .bind(&user_id)
-    .bind(now)
-    .execute(&mut *tx.tx)
-    .await?;
-    let actor = Actor {
-        user_id: Some(user_id.clone()),
-        ..client.clone()
-    };
-    audit::record(
-        tx,
-        &actor,
-        Some(&workspace_id),
-        "account.create",
-        Some(&user_id),
-        json!({}),
-    )
-    .await?;
-    Ok(user_id)
 }
 
 /// Creates an account from the command line (`ferret admin create-user`): the way to make the
@@ -166,27 +92,15 @@ pub async fn create_account(
             .await
             .map_err(|e| e.to_string())?
     };
-    let mut tx = state.db.write().await.map_err(|e| e.to_string())?;
-    let exists = sqlx::query("SELECT id FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(&mut *tx.tx)
-        .await
-        .map_err(|e| e.to_string())?
-        .is_some();
-    if exists {
-        return Err(format!("{email} already has an account"));
-    }
     let operator = Actor {
         user_id: None,
         token_id: None,
         ip: "cli".to_string(),
         user_agent: Some("ferret admin create-user".to_string()),
     };
-    let id = insert_account(&mut tx, &email, &hash, &operator)
+    ferret_store::accounts::create(&state.db, &email, &hash, &operator)
         .await
-        .map_err(|e| e.to_string())?;
-    tx.commit().await.map_err(|e| e.to_string())?;
-    Ok(id)
+        .map_err(|e| e.to_string())
 }
 
 fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
@@ -197,23 +111,15 @@ fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
     .expect("cookie is ASCII")
 }
 
-/// Creates a session for `user_id` inside `tx` and returns (cookie value, id hash).
-async fn create_session(
-    conn: &mut sqlx::AnyConnection,
-    state: &AppState,
-    user_id: &str,
-) -> ApiResult<(String, String)> {
+/// A new session's cookie value and the hash stored for it.
+fn new_session(state: &AppState) -> (String, String, i64) {
     let value = crypto::new_secret("");
     let id_hash = crypto::sha256_hex(value.as_bytes());
-    let now = crate::time::now();
-    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)")
-        .bind(&id_hash)
-        .bind(user_id)
-        .bind(now)
-        .bind(now + state.config.session_absolute_secs)
-        .execute(&mut *conn)
-        .await?;
-    Ok((value, id_hash))
+    (
+        value,
+        id_hash,
+        crate::time::now() + state.config.session_absolute_secs,
+    )
 }
 
 fn session_response(
@@ -221,13 +127,13 @@ fn session_response(
     status: StatusCode,
     cookie: &str,
     id_hash: &str,
-    user: Value,
+    user: UserOut,
 ) -> Response {
-    let mut response = (
-        status,
-        Json(json!({"user": user, "csrf_token": auth::csrf_token(state, id_hash)})),
-    )
-        .into_response();
+    let body = SessionOut {
+        user,
+        csrf_token: auth::csrf_token(state, id_hash),
+    };
+    let mut response = (status, Json(body)).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
         session_cookie(state, cookie, state.config.session_absolute_secs),
@@ -265,12 +171,9 @@ pub async fn login(
             return Err(ApiError::too_many(retry));
         }
     }
-    let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(state.db.pool())
-        .await?;
+    let row = ferret_store::accounts::credentials(&state.db, &email).await?;
     let password_ok = {
-        let stored: Option<String> = row.as_ref().map(|r| r.get("password_hash"));
+        let stored: Option<String> = row.as_ref().map(|(_, hash)| hash.clone());
         let password = body.password.clone();
         tokio::task::spawn_blocking(move || match stored {
             Some(stored) if password.len() <= password::MAX_PASSWORD_BYTES => {
@@ -284,7 +187,7 @@ pub async fn login(
         .await
         .map_err(|_| ApiError::internal())?
     };
-    let user_id: Option<String> = row.as_ref().map(|r| r.get("id"));
+    let user_id: Option<String> = row.map(|(id, _)| id);
     let Some(user_id) = user_id.clone().filter(|_| password_ok) else {
         let _ = state.limits.login_per_account.check(&account_key);
         let _ = state.limits.login_per_ip.check(&ip_key);
@@ -315,52 +218,34 @@ pub async fn login(
         ));
     };
 
-    let mut tx = state.db.write().await?;
     // Rotate: a session presented at login (possibly planted) is discarded.
-    if let Some(old) = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
-    {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(crypto::sha256_hex(old.as_bytes()))
-            .execute(&mut *tx.tx)
-            .await?;
-    }
-    let (cookie, id_hash) = create_session(&mut tx.tx, &state, &user_id).await?;
+    let discarded =
+        cookie_value(&headers, SESSION_COOKIE).map(|old| crypto::sha256_hex(old.as_bytes()));
+    let (cookie, id_hash, expires_at) = new_session(&state);
     let actor = Actor {
         user_id: Some(user_id.clone()),
         ..anonymous(&client)
     };
-    audit::record(
-        &mut tx,
+    ferret_store::accounts::log_in(
+        &state.db,
+        &user_id,
+        discarded.as_deref(),
+        &ferret_store::accounts::NewSession {
+            id_hash: &id_hash,
+            expires_at,
+        },
         &actor,
-        None,
-        "login.success",
-        Some(&user_id),
-        json!({}),
     )
     .await?;
-    audit::record(
-        &mut tx,
-        &actor,
-        None,
-        "session.create",
-        Some(&user_id),
-        json!({}),
-    )
-    .await?;
-    tx.commit().await?;
     let mut response = session_response(
         &state,
         StatusCode::OK,
         &cookie,
         &id_hash,
-        json!({"id": user_id, "email": email}),
+        UserOut {
+            id: user_id,
+            email: email.clone(),
+        },
     );
     // Remember this browser for the account (see the ceiling above): a keyed hash of the
     // address, useless for anything else and for any other account.
@@ -395,20 +280,7 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 /// `POST /api/auth/logout`.
 pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
     let id_hash = caller.require_session()?.to_string();
-    let mut tx = state.db.write().await?;
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(&id_hash)
-        .execute(&mut *tx.tx)
-        .await?;
-    audit::record_and_commit(
-        tx,
-        &caller.actor(),
-        None,
-        "session.revoke",
-        Some(&caller.user_id),
-        json!({"reason": "logout"}),
-    )
-    .await?;
+    ferret_store::accounts::log_out(&state.db, &id_hash, &caller.user_id, &caller.actor()).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()
@@ -417,29 +289,78 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<
 }
 
 /// `GET /api/auth/session`: who is signed in, and the CSRF token for state changes.
-pub async fn session(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
-    let id_hash = caller.require_session()?;
-    Ok(Json(json!({
-        "user": {"id": caller.user_id, "email": caller.email},
-        "csrf_token": auth::csrf_token(&state, id_hash),
-    })))
+pub async fn session(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<SessionOut>> {
+    let csrf_token = auth::csrf_token(&state, caller.require_session()?);
+    Ok(Json(SessionOut {
+        user: UserOut {
+            id: caller.user_id,
+            email: caller.email,
+        },
+        csrf_token,
+    }))
 }
 
 /// `GET /api/me`: the caller, for sessions and tokens alike.
-pub async fn me(caller: Caller) -> Json<Value> {
-    let auth = match &caller.auth {
-        AuthKind::Session { .. } => json!({"kind": "session"}),
+pub async fn me(caller: Caller) -> Json<MeOut> {
+    let auth = match caller.auth {
+        AuthKind::Session { .. } => AuthOut::Session,
         AuthKind::Token {
             id,
             workspace_id,
             scopes,
             ..
-        } => json!({
-            "kind": "token", "token_id": id, "workspace_id": workspace_id,
-            "scopes": scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        }),
+        } => AuthOut::Token {
+            token_id: id,
+            workspace_id,
+            scopes: scopes.iter().map(|s| s.as_str()).collect(),
+        },
     };
-    Json(json!({"user": {"id": caller.user_id, "email": caller.email}, "auth": auth}))
+    Json(MeOut {
+        user: UserOut {
+            id: caller.user_id,
+            email: caller.email,
+        },
+        auth,
+    })
+}
+
+/// A short confirmation.
+#[derive(Serialize)]
+pub struct Message {
+    message: &'static str,
+}
+
+/// The signed-in account.
+#[derive(Serialize)]
+pub struct UserOut {
+    id: String,
+    email: String,
+}
+
+/// A session: who, and the CSRF token its state changes need.
+#[derive(Serialize)]
+pub struct SessionOut {
+    user: UserOut,
+    csrf_token: String,
+}
+
+/// How the caller authenticated.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum AuthOut {
+    Session,
+    Token {
+        token_id: String,
+        workspace_id: String,
+        scopes: Vec<&'static str>,
+    },
+}
+
+/// `GET /api/me`.
+#[derive(Serialize)]
+pub struct MeOut {
+    user: UserOut,
+    auth: AuthOut,
 }
 
 #[derive(Deserialize)]
@@ -449,11 +370,7 @@ pub struct PasswordChange {
 }
 
 async fn check_password(state: &AppState, user_id: &str, password: &str) -> ApiResult<bool> {
-    let stored: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(state.db.pool())
-        .await?
-        .get("password_hash");
+    let stored = ferret_store::accounts::password_hash(&state.db, user_id).await?;
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
         password.len() <= password::MAX_PASSWORD_BYTES && password::verify(&password, &stored)
@@ -477,24 +394,16 @@ pub async fn change_password(
     let hash = tokio::task::spawn_blocking(move || password::hash(&new_password))
         .await
         .map_err(|_| ApiError::internal())?;
-    let mut tx = state.db.write().await?;
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(&hash)
-        .bind(&caller.user_id)
-        .execute(&mut *tx.tx)
-        .await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(&caller.user_id)
-        .execute(&mut *tx.tx)
-        .await?;
-    let (cookie, id_hash) = create_session(&mut tx.tx, &state, &caller.user_id).await?;
-    audit::record_and_commit(
-        tx,
+    let (cookie, id_hash, expires_at) = new_session(&state);
+    ferret_store::accounts::change_password(
+        &state.db,
+        &caller.user_id,
+        &hash,
+        &ferret_store::accounts::NewSession {
+            id_hash: &id_hash,
+            expires_at,
+        },
         &caller.actor(),
-        None,
-        "password.change",
-        Some(&caller.user_id),
-        json!({"sessions_revoked": "all"}),
     )
     .await?;
     Ok(session_response(
@@ -502,7 +411,10 @@ pub async fn change_password(
         StatusCode::OK,
         &cookie,
         &id_hash,
-        json!({"id": caller.user_id, "email": caller.email}),
+        UserOut {
+            id: caller.user_id,
+            email: caller.email,
+        },
     ))
 }
 
@@ -523,49 +435,7 @@ pub async fn delete_account(
     if !check_password(&state, &caller.user_id, &body.password).await? {
         return Err(ApiError::forbidden("the password is wrong"));
     }
-    let mut tx = state.db.write().await?;
-    let owned = sqlx::query(
-        "SELECT w.id, w.name, w.personal_of, \
-           (SELECT COUNT(*) FROM memberships m2 WHERE m2.workspace_id = w.id) AS members, \
-           (SELECT COUNT(*) FROM memberships m3 WHERE m3.workspace_id = w.id AND m3.role = 'owner') AS owners \
-         FROM workspaces w JOIN memberships m ON m.workspace_id = w.id \
-         WHERE m.user_id = $1 AND m.role = 'owner'",
-    )
-    .bind(&caller.user_id)
-    .fetch_all(&mut *tx.tx)
-    .await?;
-    let mut doomed = Vec::new();
-    for row in &owned {
-        let id: String = row.get("id");
-        let personal: Option<String> = row.get("personal_of");
-        let members: i64 = row.get("members");
-        let owners: i64 = row.get("owners");
-        if personal.is_some() || members == 1 {
-            doomed.push(id);
-        } else if owners == 1 {
-            let name: String = row.get("name");
-            return Err(ApiError::conflict(format!(
-                "you are the last owner of workspace {name:?}: transfer ownership or delete it first"
-            )));
-        }
-    }
-    for id in &doomed {
-        ferret_store::workspaces::delete_rows(&mut tx.tx, id).await?;
-    }
-    sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(&caller.user_id)
-        .execute(&mut *tx.tx)
-        .await?;
-    audit::record_and_commit(
-        tx,
-        &caller.actor(),
-        None,
-        "account.delete",
-        Some(&caller.user_id),
-        json!({"workspaces_deleted": doomed}),
-    )
-    .await?;
-    state.db.purge_deleted().await?;
+    ferret_store::accounts::delete(&state.db, &caller.user_id, &caller.actor()).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()

@@ -100,8 +100,18 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// `GET /api/health`.
+#[derive(serde::Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+}
+
 async fn health() -> impl IntoResponse {
-    axum::Json(serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
+    axum::Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    })
 }
 
 async fn openapi() -> impl IntoResponse {
