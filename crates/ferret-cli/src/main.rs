@@ -564,13 +564,20 @@ fn run_rules_list(format: Format, config: Option<&Path>) -> Result<ExitCode> {
         _ => {
             let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2);
             let mut out = format!(
-                "{:<width$}  {:<8}  {:<10}  {:<16}  NAME\n",
-                "ID", "SEVERITY", "CONFIDENCE", "PROVIDER"
+                "{:<width$}  {:<8}  {:<8}  {:<10}  {:<16}  NAME\n",
+                "ID", "CATEGORY", "SEVERITY", "CONFIDENCE", "PROVIDER"
             );
             for r in &rules {
+                let category = match r.category {
+                    ferret_core::Category::Secret => "secret",
+                    ferret_core::Category::Config => "config",
+                    ferret_core::Category::Code => "code",
+                    ferret_core::Category::Dependency => "dependency",
+                };
                 out.push_str(&format!(
-                    "{:<width$}  {:<8}  {:<10}  {:<16}  {}\n",
+                    "{:<width$}  {:<8}  {:<8}  {:<10}  {:<16}  {}\n",
                     r.id,
+                    category,
                     r.severity.as_str(),
                     r.confidence.as_str(),
                     r.provider,

@@ -423,6 +423,14 @@ fn sarif_report_is_valid_for_github_code_scanning() {
         .unwrap()
         .contains("Remediation"));
     assert!(rules[0]["properties"]["security-severity"].is_string());
+    for rule in rules {
+        let (id, name) = (rule["id"].as_str().unwrap(), rule["name"].as_str().unwrap());
+        assert!(
+            !name.eq_ignore_ascii_case(id),
+            "SARIF rule name {name} differs from {id} only in case"
+        );
+        assert!(rule["helpUri"].as_str().unwrap().starts_with("https://"));
+    }
 
     // Microsoft's validator with GitHub's ingestion rules (installed by .ci/run).
     match std::env::var("FERRET_SARIF_VALIDATOR") {
@@ -467,6 +475,17 @@ fn rules_commands_list_show_and_reject_unknown_ids() {
     assert_eq!(out.status.code(), Some(0));
     let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(rules.as_array().unwrap().len() >= 150);
+    let human = stdout(&ferret(&["rules", "list"], dir.path()));
+    assert!(
+        human.starts_with("ID ") && human.contains(" CATEGORY "),
+        "{human}"
+    );
+    assert!(human
+        .lines()
+        .any(|l| l.starts_with("jwt ") && l.contains(" secret ")));
+    assert!(human
+        .lines()
+        .any(|l| l.starts_with("dockerfile-root-user ") && l.contains(" config ")));
 
     let show = ferret(&["rules", "show", "aws-access-key-id"], dir.path());
     assert_eq!(show.status.code(), Some(0));

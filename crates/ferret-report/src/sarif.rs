@@ -41,9 +41,12 @@ fn uri_path(path: &str) -> String {
     out
 }
 
-/// `UpperCamelCase` form of a rule id, used as the SARIF rule name.
+/// `UpperCamelCase` form of a rule id, used as the SARIF rule name. A one-word id (`jwt`)
+/// would give a name differing from the id only in case, which validators flag, so it gets a
+/// `Leak` suffix (`JwtLeak`).
 fn rule_name(id: &str) -> String {
-    id.split('-')
+    let name: String = id
+        .split('-')
         .map(|part| {
             let mut chars = part.chars();
             match chars.next() {
@@ -51,7 +54,20 @@ fn rule_name(id: &str) -> String {
                 None => String::new(),
             }
         })
-        .collect()
+        .collect();
+    if name.eq_ignore_ascii_case(id) {
+        format!("{name}Leak")
+    } else {
+        name
+    }
+}
+
+/// Where a rule is documented: the secret rule files, or the configuration check's module.
+fn help_uri(rule: &RuleInfo) -> String {
+    match rule.category {
+        ferret_core::Category::Secret => format!("{TOOL_URI}/tree/main/rules/secrets"),
+        _ => format!("{TOOL_URI}/tree/main/crates/ferret-engine/src/misconfig"),
+    }
 }
 
 fn sentence(text: &str) -> String {
@@ -86,6 +102,7 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
         "shortDescription": {"text": sentence(&rule.name)},
         "fullDescription": {"text": sentence(&rule.description)},
         "help": {"text": help_text, "markdown": help_markdown},
+        "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": level(rule.severity)},
         "properties": {
             "tags": ["security", format!("{:?}", rule.category).to_lowercase()],
