@@ -1012,3 +1012,28 @@ fn admin_create_user_bootstraps_the_first_owner() {
     let weak = create("second@corp.test", "short");
     assert_eq!(weak.status.code(), Some(2), "{}", stderr(&weak));
 }
+
+/// A file of a format the checks read that does not parse is reported as skipped, with the
+/// parser's reason — never dropped silently.
+#[test]
+fn unparsable_terraform_is_reported_as_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "infra/main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n",
+    );
+    write(dir.path(), "infra/ok.tf", "variable \"region\" {}\n");
+    let (report, code) = json_scan(dir.path(), &[]);
+    assert_eq!(code, 0);
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0]["path"], "infra/main.tf");
+    assert_eq!(skipped[0]["reason"], "unparsable");
+    assert!(skipped[0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("not valid Terraform"));
+    let human = ferret(&["scan", ".", "--no-progress"], dir.path());
+    assert!(stdout(&human).contains("1 skipped (does not parse as its format: 1)"));
+}

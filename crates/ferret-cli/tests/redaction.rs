@@ -245,6 +245,34 @@ fn no_output_and_no_stored_row_shows_a_piece_of_a_detected_secret() {
     all_bytes_under(&data, &mut files);
     files.push(("server.log".into(), std::fs::read(&log).unwrap()));
     for (path, bytes) in &files {
-        assert_no_leak(path, &String::from_utf8_lossy(bytes), &values);
+        let text = without_digests(&String::from_utf8_lossy(bytes), &values);
+        assert_no_leak(path, &text, &values);
     }
+}
+
+/// `text` with the digests the server stores blanked out: runs of 32 or more hex digits (SHA-256
+/// hashes of tokens and sessions, audit hashes and HMAC seals, also cut short in WAL pages) are
+/// hash outputs and can hold any 6-digit piece by chance. A run that contains a whole planted
+/// value is kept (that would be a copy of the secret).
+fn without_digests(text: &str, values: &[&str]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 32 && !values.iter().any(|v| run.contains(v)) {
+            out.push_str(&"#".repeat(run.len()));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_hexdigit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }

@@ -16,6 +16,9 @@ pub enum SkipReason {
     Symlink,
     /// A FIFO, socket or device.
     Special,
+    /// A file of a format an analyzer reads (Terraform, say) that does not parse as it: its
+    /// checks could not run. The detail says why.
+    Unparsable,
 }
 
 impl SkipReason {
@@ -26,6 +29,7 @@ impl SkipReason {
             SkipReason::Unreadable => "unreadable",
             SkipReason::Symlink => "symbolic link (not followed)",
             SkipReason::Special => "not a regular file (FIFO, socket or device)",
+            SkipReason::Unparsable => "does not parse as its format",
         }
     }
 }

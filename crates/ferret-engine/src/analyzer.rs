@@ -45,4 +45,11 @@ pub trait Analyzer: Send + Sync {
     }
     /// The rules this analyzer runs.
     fn rules(&self) -> Vec<RuleInfo>;
+    /// Why this analyzer could not read `file` although it is of a format it handles (a
+    /// Terraform file that is not valid HCL), if so. Tree scans report such files as skipped,
+    /// with the reason, instead of dropping them silently. None by default.
+    fn unreadable(&self, file: &SourceFile<'_>) -> Option<String> {
+        let _ = file;
+        None
+    }
 }

@@ -232,6 +232,7 @@ impl Scanner {
                 TreeEntry::File { path, .. } if path == crate::config::CONFIG_FILE_NAME => {}
                 TreeEntry::File { path, content } => {
                     let (findings, suppressed) = self.scan_file(path, &content);
+                    let unreadable = self.unreadable(path, &content);
                     scanned
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
@@ -241,6 +242,13 @@ impl Scanner {
                     report.bytes_scanned += content.len() as u64;
                     report.suppressed_inline += suppressed;
                     report.findings.extend(findings);
+                    if let Some(detail) = unreadable {
+                        report.skipped.push(SkippedFile {
+                            path: path.to_string(),
+                            reason: SkipReason::Unparsable,
+                            detail: Some(detail),
+                        });
+                    }
                 }
                 TreeEntry::Skipped(skipped) => {
                     report
@@ -279,6 +287,16 @@ impl Scanner {
         }
         findings.retain(|f| self.filter.reports(f));
         findings
+    }
+
+    /// The first analyzer's reason why it could not read a file of its format.
+    fn unreadable(&self, path: &str, content: &[u8]) -> Option<String> {
+        let file = SourceFile {
+            path,
+            content,
+            keyword_hits: None,
+        };
+        self.analyzers.iter().find_map(|a| a.unreadable(&file))
     }
 
     /// Adds an analyzer to the built-in ones (embedders' own checks, tests).

@@ -269,6 +269,14 @@ impl Analyzer for ConfigAnalyzer {
         app::run_all(file.path, file.content, file.keyword_hits, findings);
     }
 
+    fn unreadable(&self, file: &SourceFile<'_>) -> Option<String> {
+        if !terraform::is_terraform(file.path) {
+            return None;
+        }
+        terraform::parse_error(&String::from_utf8_lossy(file.content))
+            .map(|e| format!("not valid Terraform (HCL): {e}"))
+    }
+
     fn rules(&self) -> Vec<RuleInfo> {
         let docker = dockerfile::CHECKS.iter().map(|c| c.meta().info());
         let actions = github_actions::CHECKS.iter().map(|c| c.meta().info());

@@ -167,6 +167,20 @@ pub struct TerraformFile {
     lines: Vec<String>,
 }
 
+/// Why `text` is not valid HCL (first line of the parser's message), if it is not.
+pub fn parse_error(text: &str) -> Option<String> {
+    hcl_edit::parser::parse_body(text).err().map(|e| {
+        e.to_string()
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("parse error")
+            .chars()
+            .take(200)
+            .collect()
+    })
+}
+
 impl TerraformFile {
     /// Parses HCL; `None` when the file is not valid HCL (it is then skipped).
     pub fn parse(text: &str) -> Option<TerraformFile> {
