@@ -51,6 +51,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     // Ascending runs that people type for a made-up value (abcdefg…, a1b2c3…).
     "abcdefg",
     "a1b2c3",
+    "c3b2a1",
     "12345678",
     "0123456",
     "qwerty",
@@ -193,6 +194,18 @@ pub fn is_documentation_host(host: &[u8]) -> bool {
 /// Parts of a secret-like *name* that say the value is not itself a secret
 /// (`password_hash`, `token_url`, `secret_name`, `api_key_id`, ...).
 const NON_SECRET_NAME_PARTS: &[&str] = &[
+    // Keys that are not credentials: database, cache, map and sort keys, public halves.
+    "primary",
+    "foreign",
+    "partition",
+    "cache",
+    "lookup",
+    "public",
+    "pubkey",
+    "hotkey",
+    "shortcut",
+    "idempotency",
+    "dedup",
     "hash",
     "digest",
     "checksum",
