@@ -1037,3 +1037,31 @@ fn unparsable_terraform_is_reported_as_skipped() {
     let human = ferret(&["scan", ".", "--no-progress"], dir.path());
     assert!(stdout(&human).contains("1 skipped (does not parse as its format: 1)"));
 }
+
+/// A tree nested deeper than the walk enters is reported with the real path of the directory
+/// it did not enter; what lies above the limit is scanned.
+#[test]
+fn directories_nested_too_deep_are_reported_not_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut deep = dir.path().to_path_buf();
+    for depth in 0..300 {
+        deep.push("d");
+        if depth == 100 {
+            std::fs::create_dir_all(&deep).unwrap();
+            std::fs::write(
+                deep.join("shallow.env"),
+                format!("TOKEN={}\n", github_token()),
+            )
+            .unwrap();
+        }
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("deep.env"), format!("TOKEN={}\n", slack_token())).unwrap();
+    let (report, _) = json_scan(dir.path(), &[]);
+    assert_eq!(rule_ids(&report), ["github-pat-classic"]);
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0]["reason"], "too_deep");
+    let path = skipped[0]["path"].as_str().unwrap();
+    assert_eq!(path, vec!["d"; 256].join("/"));
+}

@@ -19,6 +19,8 @@ pub enum SkipReason {
     /// A file of a format an analyzer reads (Terraform, say) that does not parse as it: its
     /// checks could not run. The detail says why.
     Unparsable,
+    /// A directory nested deeper than the walk enters.
+    TooDeep,
 }
 
 impl SkipReason {
@@ -30,6 +32,7 @@ impl SkipReason {
             SkipReason::Symlink => "symbolic link (not followed)",
             SkipReason::Special => "not a regular file (FIFO, socket or device)",
             SkipReason::Unparsable => "does not parse as its format",
+            SkipReason::TooDeep => "directory nested too deep (not entered)",
         }
     }
 }

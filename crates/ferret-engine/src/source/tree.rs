@@ -15,6 +15,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+/// Directories deeper than this below the root are not entered; each one is reported as skipped
+/// (`too_deep`) with its path. Real trees stay far below it; a hostile tree 10,000 levels deep
+/// would otherwise exceed the system's path length and make the walk quadratic.
+pub const MAX_DEPTH: usize = 256;
+
 /// The ignore file Ferret reads besides `.gitignore`.
 pub const IGNORE_FILE_NAME: &str = ".ferretignore";
 
@@ -123,6 +128,16 @@ impl TreeWalk<'_> {
                         detail: None,
                     }));
                     return WalkState::Continue;
+                }
+                if file_type.is_dir() && entry.depth() >= MAX_DEPTH {
+                    visit(TreeEntry::Skipped(SkippedFile {
+                        path,
+                        reason: SkipReason::TooDeep,
+                        detail: Some(format!(
+                            "more than {MAX_DEPTH} directories below the scanned root; not entered"
+                        )),
+                    }));
+                    return WalkState::Skip;
                 }
                 if !file_type.is_file() {
                     if !file_type.is_dir() {
