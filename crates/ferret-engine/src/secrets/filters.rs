@@ -45,7 +45,6 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "${",
     "{{",
     "}}",
-    "%(",
     "$(",
     "#{",
     // Ascending runs that people type for a made-up value (abcdefg…, a1b2c3…).
@@ -103,8 +102,19 @@ pub fn is_documented_example(secret: &[u8]) -> bool {
 fn has_format_placeholder(value: &str) -> bool {
     let bytes = value.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
-        if b == b'%' && matches!(bytes.get(i + 1), Some(b's' | b'd' | b'r' | b'(')) {
+        if b == b'%' && matches!(bytes.get(i + 1), Some(b's' | b'd' | b'r')) {
             return true;
+        }
+        // `%(name)s`: a name in the parentheses (a random `%(^+` in a Django key is not one).
+        if b == b'%' && bytes.get(i + 1) == Some(&b'(') {
+            let rest = &value[i + 2..];
+            if let Some(end) = rest.find(')') {
+                let name = &rest[..end];
+                if !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+                {
+                    return true;
+                }
+            }
         }
         if b == b'{' {
             if let Some(end) = value[i + 1..].find('}') {
@@ -701,6 +711,11 @@ mod tests {
         ));
         assert!(is_placeholder(b"{auth_token}'", false));
         assert!(is_placeholder(b"Bearer %s", false));
+        assert!(is_placeholder(b"token-%(user_id)s-value", false));
+        assert!(!is_placeholder(
+            b"django-insecure-_du9e^cmago!%(^+=gr@cu@v9-v7ulhbk2s3",
+            false
+        ));
         assert!(is_placeholder(b"abcdefg12346+FJQCK", false));
         assert!(is_placeholder(
             b"px-api-a1b2c3d4-e5f6-g7h8-i8j0-k0l3m3n4o0p5",
