@@ -1,4 +1,5 @@
-//! `/api/openapi.json` is valid JSON, served, and describes only routes that exist.
+//! `/api/openapi.json` is valid JSON, served, describes only routes that exist, and describes
+//! every route the router declares.
 
 mod common;
 
@@ -40,4 +41,57 @@ async fn every_documented_operation_exists() {
         }
     }
     assert!(operations >= 35, "{operations}");
+}
+
+/// The reverse: every route the router declares (read from `src/routes/mod.rs`) is described in
+/// the OpenAPI document, with each of its methods. A route added without its description fails
+/// here.
+#[test]
+fn every_route_is_documented() {
+    let source = include_str!("../src/routes/mod.rs");
+    let spec: serde_json::Value = serde_json::from_str(ferret_server::routes::OPENAPI).unwrap();
+    let body = &source[source.find("pub fn router").expect("router fn")..];
+    let body = &body[..body.find(".with_state(state)").expect("end of router")];
+    let ws = "/api/workspaces/{workspace}";
+    let mut checked = 0;
+    for segment in body.split(".route(").skip(1) {
+        let segment = segment.trim_start();
+        let path = if let Some(rest) = segment.strip_prefix("ws,") {
+            let _ = rest;
+            ws.to_string()
+        } else {
+            let start = segment.find('"').expect("a path literal") + 1;
+            let end = start + segment[start..].find('"').expect("closing quote");
+            segment[start..end]
+                .replace("{ws}", ws)
+                .replace("{{", "{")
+                .replace("}}", "}")
+        };
+        let methods: Vec<&str> = ["get", "post", "put", "patch", "delete"]
+            .into_iter()
+            .filter(|m| {
+                segment.match_indices(&format!("{m}(")).any(|(at, _)| {
+                    at == 0
+                        || !segment.as_bytes()[at - 1].is_ascii_alphanumeric()
+                            && segment.as_bytes()[at - 1] != b'_'
+                })
+            })
+            .collect();
+        assert!(!methods.is_empty(), "no method found for {path}");
+        let item = spec["paths"]
+            .get(&path)
+            .unwrap_or_else(|| panic!("{path} is routed but not in the OpenAPI document"));
+        for method in methods {
+            assert!(
+                item.get(method).is_some(),
+                "{} {path} is routed but not documented",
+                method.to_uppercase()
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 35,
+        "only {checked} operations found in the router"
+    );
 }
