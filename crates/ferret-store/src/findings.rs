@@ -259,9 +259,7 @@ pub async fn triage(
     .execute(&mut *tx.tx)
     .await?
     .rows_affected();
-    if n == 0 {
-        return Err(StoreError::NotFound("no such finding".into()));
-    }
+    crate::changed_one(n, "finding")?;
     crate::audit::record_and_commit(
         tx,
         actor,

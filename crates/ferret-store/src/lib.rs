@@ -47,6 +47,16 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
 }
 
+/// `Ok` when a statement aimed at one row of a workspace changed it; `NotFound("no such
+/// {what}")` when it changed none (wrong id, or a row of another workspace).
+pub(crate) fn changed_one(rows_affected: u64, what: &str) -> Result<(), StoreError> {
+    if rows_affected == 0 {
+        Err(StoreError::NotFound(format!("no such {what}")))
+    } else {
+        Ok(())
+    }
+}
+
 /// `count` numbered placeholders from `start`: `$N` for PostgreSQL, `?N` for SQLite (which
 /// resolves `$N` as a *named* parameter, by a linear search per occurrence — quadratic in
 /// statements with thousands of parameters).

@@ -234,9 +234,7 @@ pub async fn revoke_invitation(
     .execute(&mut *tx.tx)
     .await?
     .rows_affected();
-    if n == 0 {
-        return Err(StoreError::NotFound("no such invitation".into()));
-    }
+    crate::changed_one(n, "invitation")?;
     crate::audit::record_and_commit(
         tx,
         actor,

@@ -296,9 +296,7 @@ pub async fn replace_integration_url(
             .execute(&mut *tx.tx)
             .await?
             .rows_affected();
-    if updated == 0 {
-        return Err(StoreError::NotFound("no such integration".into()));
-    }
+    crate::changed_one(updated, "integration")?;
     crate::audit::record_and_commit(
         tx,
         actor,
@@ -325,9 +323,7 @@ pub async fn remove_integration(
         .execute(&mut *tx.tx)
         .await?
         .rows_affected();
-    if deleted == 0 {
-        return Err(StoreError::NotFound("no such integration".into()));
-    }
+    crate::changed_one(deleted, "integration")?;
     crate::audit::record_and_commit(
         tx,
         actor,
