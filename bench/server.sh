@@ -3,12 +3,15 @@
 #   1. uploads 10,000 findings in one request (all new), then the same 10,000 again (a rescan:
 #      all still open) — wall time of each;
 #   2. token-authenticated finding listing (50 per page) with wrk: requests/s, p50, p99;
-#   3. the server's peak resident memory.
+#   3. fairness: a 50,000-finding upload from one workspace while another keeps writing
+#      (bench/fairness.py): the other workspace's write latencies during the upload;
+#   4. the server's peak resident memory.
 # Usage: bash bench/server.sh [DATABASE_URL]   (default: SQLite in a temp dir; needs wrk, curl)
+#        FERRET_BIN=path/to/ferret bash bench/server.sh   (measure another build, e.g. an older one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build -q --release -p ferret-cli
-bin="${CARGO_TARGET_DIR:-target}/release/ferret"
+if [ -z "${FERRET_BIN:-}" ]; then cargo build -q --release -p ferret-cli; fi
+bin="${FERRET_BIN:-${CARGO_TARGET_DIR:-target}/release/ferret}"
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
@@ -50,4 +53,8 @@ wrk -t2 -c32 -d20s --latency -H "Authorization: Bearer $token" "$base/api/worksp
 echo "listing filtered: ?severity=critical&state=open&path=src/module1"
 wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $token" "$base/api/workspaces/$ws/findings?severity=critical&state=open&path=src/module1" \
   | grep -E "Requests/sec|^\s+50%|^\s+99%|Non-2xx"
+python3 scripts/onboard.py "$base" other@example.com > "$work/other.json"
+other_token="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$work/other.json")"
+echo "fairness: one workspace uploads 50,000 findings while another keeps uploading one"
+python3 bench/fairness.py "$base" "$token" "$other_token"
 echo "server peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MiB"}')"

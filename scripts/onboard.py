@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Creates an owner, a team workspace, a repository `app` and an all-scopes API token on a
 running Ferret server; prints {"workspace": …, "token": …} as JSON. Used by the API fuzz run and
-the server benchmark. Usage: onboard.py BASE_URL"""
+the server benchmarks. Usage: onboard.py BASE_URL [EMAIL]  (default owner@example.com)"""
 import http.cookiejar
 import json
 import sys
@@ -20,7 +20,7 @@ def call(method, path, body=None, csrf=None):
     return json.load(opener.open(req))
 
 
-creds = {"email": "owner@example.com", "password": "correct horse battery staple"}
+creds = {"email": sys.argv[2] if len(sys.argv) > 2 else "owner@example.com", "password": "correct horse battery staple"}
 call("POST", "/api/auth/signup", creds)
 csrf = call("POST", "/api/auth/login", creds)["csrf_token"]
 ws = call("POST", "/api/workspaces", {"name": "Team"}, csrf)["id"]

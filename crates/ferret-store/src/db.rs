@@ -13,6 +13,7 @@
 use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -30,6 +31,8 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     write_lock: Arc<Mutex<()>>,
+    /// How many callers are waiting for `write_lock` (long writers yield to them).
+    writers_waiting: Arc<AtomicUsize>,
     /// Seals audit entries written through this handle (set from the server key).
     audit_key: Option<Arc<crate::audit::AuditKey>>,
 }
@@ -59,6 +62,22 @@ fn disable_sqlite_memory_statistics() {
     });
 }
 
+/// Counts one waiting writer for as long as it lives (also when the wait is cancelled).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn count(counter: &'a AtomicUsize) -> Waiting<'a> {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Waiting(counter)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl WriteTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
@@ -70,6 +89,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_jobs.sql")),
     (3, include_str!("../migrations/0003_server_settings.sql")),
+    (4, include_str!("../migrations/0004_scan_ingest_steps.sql")),
 ];
 
 impl Db {
@@ -121,6 +141,7 @@ impl Db {
             pool,
             backend,
             write_lock: Arc::new(Mutex::new(())),
+            writers_waiting: Arc::new(AtomicUsize::new(0)),
             audit_key: None,
         };
         db.migrate().await?;
@@ -145,10 +166,19 @@ impl Db {
         self.backend
     }
 
+    /// Whether another caller is waiting to write (SQLite; always false on PostgreSQL, whose
+    /// writers do not wait for each other). A long writer commits and lets them in.
+    pub fn writers_waiting(&self) -> bool {
+        self.writers_waiting.load(Ordering::SeqCst) > 0
+    }
+
     /// Starts a write transaction (serialised with other writers on SQLite).
     pub async fn write(&self) -> Result<WriteTx, sqlx::Error> {
         let guard = match self.backend {
-            Backend::Sqlite => Some(Arc::clone(&self.write_lock).lock_owned().await),
+            Backend::Sqlite => {
+                let _waiting = Waiting::count(&self.writers_waiting);
+                Some(Arc::clone(&self.write_lock).lock_owned().await)
+            }
             Backend::Postgres => None,
         };
         let tx = self.pool.begin().await?;

@@ -131,7 +131,7 @@ pub struct ScanRecord {
     pub fixed: i64,
 }
 
-/// `workspace`'s scans, newest first, optionally of one repository (id or name).
+/// `workspace`'s stored scans (not those still being ingested or failed), newest first, optionally of one repository (id or name).
 pub async fn scans(
     db: &Db,
     workspace: &str,
@@ -141,7 +141,8 @@ pub async fn scans(
 ) -> Result<Vec<ScanRecord>, StoreError> {
     let base = "SELECT s.id, s.repository_id, r.name, s.branch, s.commit_sha, s.created_by, s.created_at, \
                 s.findings_total, s.findings_new, s.findings_fixed FROM scans s \
-                JOIN repositories r ON r.id = s.repository_id WHERE s.workspace_id = $1";
+                JOIN repositories r ON r.id = s.repository_id \
+                WHERE s.workspace_id = $1 AND s.status = 'complete'";
     let rows = match repository {
         Some(repo) => {
             sqlx::query(&format!(

@@ -2,6 +2,9 @@
 //! delays, dead jobs, crashed workers whose lease runs out, and concurrent workers that never
 //! take the same job.
 
+mod common;
+
+use common::{postgres, sqlite};
 use ferret_store::queue::{JobQueue, JobState, NewJob, SqlJobQueue};
 use ferret_store::{Db, StoreError};
 use serde_json::json;
@@ -30,43 +33,6 @@ const POSTGRES_CLOCK: Clock = Clock {
         POSTGRES_NOW.fetch_add(s, Ordering::SeqCst);
     },
 };
-
-async fn sqlite() -> (Db, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/ferret.db?mode=rwc", dir.path().display());
-    (Db::connect(&url, 4).await.unwrap(), dir)
-}
-
-/// A fresh schema in the test PostgreSQL database, or `None` when it is unreachable (unless
-/// `FERRET_REQUIRE_POSTGRES=1`).
-async fn postgres() -> Option<Db> {
-    let base = std::env::var("FERRET_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    sqlx::any::install_default_drivers();
-    let admin = match sqlx::AnyPool::connect(&base).await {
-        Ok(pool) => pool,
-        Err(e) => {
-            if std::env::var("FERRET_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                panic!("PostgreSQL required but unreachable at {base}: {e}");
-            }
-            eprintln!("skipping PostgreSQL test: {e}");
-            return None;
-        }
-    };
-    let schema = format!(
-        "ferret_q_{}_{}",
-        ferret_store::time::now(),
-        ferret_store::crypto::random_alnum(10).to_lowercase()
-    );
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-    Some(Db::connect(&url, 8).await.unwrap())
-}
 
 fn scan_job(repo: &str, attempts: u32) -> NewJob {
     NewJob {
