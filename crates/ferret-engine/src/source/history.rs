@@ -7,6 +7,7 @@
 //! trees, not commits times files. Blobs are then decompressed and scanned in parallel.
 
 pub use super::blob::HistoryBlob;
+use super::tree_reader::TreeReader;
 use ferret_core::Provenance;
 use gix::ObjectId;
 use std::collections::{HashMap, HashSet};
@@ -217,19 +218,24 @@ pub fn collect_blobs(
         .map(|(_, _, tree, provenance)| SelectedCommit { tree, provenance })
         .collect();
 
-    let mut seen_trees: HashSet<ObjectId> = HashSet::new();
-    let mut seen_blobs: HashSet<ObjectId> = HashSet::new();
+    let mut reader = TreeReader::new(repo);
+    let mut seen_trees = gix::hashtable::HashSet::default();
+    let mut seen_blobs = gix::hashtable::HashSet::default();
     let mut blobs = Vec::new();
     for commit in &commits {
-        walk_files(repo, commit.tree, Some(&mut seen_trees), &mut |path, id| {
-            if seen_blobs.insert(id) {
+        walk_files(
+            &mut reader,
+            commit.tree,
+            Some(&mut seen_trees),
+            &mut |id| seen_blobs.insert(id),
+            &mut |path, id| {
                 blobs.push(HistoryBlob {
                     id,
                     path,
                     provenance: Some(commit.provenance.clone()),
                 });
-            }
-        })?;
+            },
+        )?;
     }
     Ok(HistoryBlobs { commits, blobs })
 }
@@ -247,7 +253,7 @@ pub fn commits_containing(
     /// Deeper trees than this are refused rather than risking the stack on a crafted repository.
     const MAX_DEPTH: usize = 512;
     fn holdings(
-        repo: &gix::Repository,
+        reader: &mut TreeReader,
         tree_id: ObjectId,
         wanted: &HashSet<ObjectId>,
         memo: &mut HashMap<ObjectId, Holdings>,
@@ -262,26 +268,34 @@ pub fn commits_containing(
                 max: MAX_DEPTH,
             });
         }
-        let mut found = Vec::new();
-        for_each_entry(repo, tree_id, |name, id, is_tree| {
-            if is_tree {
-                for (blob, path) in holdings(repo, id, wanted, memo, depth + 1)?.iter() {
-                    found.push((*blob, format!("{name}/{path}")));
-                }
-            } else if wanted.contains(&id) {
-                found.push((id, name.into_owned()));
+        let mut entries = Vec::new();
+        let mut buf = Vec::new();
+        for_each_entry(reader, tree_id, &mut buf, |name, id, is_tree| {
+            if is_tree || wanted.contains(&id) {
+                entries.push((name.into_owned(), id, is_tree));
             }
             Ok(())
         })?;
+        let mut found = Vec::new();
+        for (name, id, is_tree) in entries {
+            if is_tree {
+                for (blob, path) in holdings(reader, id, wanted, memo, depth + 1)?.iter() {
+                    found.push((*blob, format!("{name}/{path}")));
+                }
+            } else {
+                found.push((id, name));
+            }
+        }
         let found = std::rc::Rc::new(found);
         memo.insert(tree_id, found.clone());
         Ok(found)
     }
 
+    let mut reader = TreeReader::new(repo);
     let mut memo = HashMap::new();
     let mut containing: HashMap<ObjectId, Vec<(usize, String)>> = HashMap::new();
     for (index, commit) in commits.iter().enumerate() {
-        for (blob, path) in holdings(repo, commit.tree, wanted, &mut memo, 0)?.iter() {
+        for (blob, path) in holdings(&mut reader, commit.tree, wanted, &mut memo, 0)?.iter() {
             containing
                 .entry(*blob)
                 .or_default()
@@ -291,32 +305,40 @@ pub fn commits_containing(
     Ok(containing)
 }
 
-/// Calls `visit(path, blob id)` for every file in a tree; symbolic links and submodules hold no
-/// file content and are skipped. Subtrees already in `seen_trees` (when given) are not walked
-/// again, and every walked tree is added to it.
+/// Calls `visit(path, blob id)` for every file in a tree that `wanted(blob id)` accepts (its
+/// path is built only then); symbolic links and submodules hold no file content and are
+/// skipped. Subtrees already in `seen_trees` (when given) are not walked again, and every walked
+/// tree is added to it.
 fn walk_files(
-    repo: &gix::Repository,
+    reader: &mut TreeReader,
     tree_id: ObjectId,
-    mut seen_trees: Option<&mut HashSet<ObjectId>>,
+    mut seen_trees: Option<&mut gix::hashtable::HashSet<ObjectId>>,
+    wanted: &mut dyn FnMut(ObjectId) -> bool,
     visit: &mut dyn FnMut(String, ObjectId),
 ) -> Result<(), HistoryError> {
-    let mut stack = vec![(tree_id, String::new())];
-    while let Some((tree_id, prefix)) = stack.pop() {
-        if let Some(seen) = seen_trees.as_deref_mut() {
-            if !seen.insert(tree_id) {
-                continue;
-            }
+    if let Some(seen) = seen_trees.as_deref_mut() {
+        if !seen.insert(tree_id) {
+            return Ok(());
         }
-        for_each_entry(repo, tree_id, |name, id, is_tree| {
-            let path = if prefix.is_empty() {
-                name.into_owned()
+    }
+    let mut stack = vec![(tree_id, String::new())];
+    let mut buf = Vec::new();
+    while let Some((tree_id, prefix)) = stack.pop() {
+        let path = |name: &str| {
+            if prefix.is_empty() {
+                name.to_string()
             } else {
                 format!("{prefix}/{name}")
-            };
+            }
+        };
+        for_each_entry(reader, tree_id, &mut buf, |name, id, is_tree| {
             if is_tree {
-                stack.push((id, path));
-            } else {
-                visit(path, id);
+                let new = seen_trees.as_deref_mut().is_none_or(|seen| seen.insert(id));
+                if new {
+                    stack.push((id, path(&name)));
+                }
+            } else if wanted(id) {
+                visit(path(&name), id);
             }
             Ok(())
         })?;
@@ -324,25 +346,27 @@ fn walk_files(
     Ok(())
 }
 
-/// Calls `visit(name, id, is_tree)` for every subtree and file directly in `tree_id`; symbolic
-/// links and submodules hold no content to scan and are left out.
+/// Calls `visit(name, id, is_tree)` for every subtree and file directly in `tree_id` (read into
+/// `buf`); symbolic links and submodules hold no content to scan and are left out.
 fn for_each_entry(
-    repo: &gix::Repository,
+    reader: &mut TreeReader,
     tree_id: ObjectId,
+    buf: &mut Vec<u8>,
     mut visit: impl FnMut(std::borrow::Cow<'_, str>, ObjectId, bool) -> Result<(), HistoryError>,
 ) -> Result<(), HistoryError> {
-    let tree = repo
-        .find_tree(tree_id)
+    reader
+        .read(&tree_id, buf)
         .map_err(|e| err(&format!("cannot read tree {tree_id}"), e))?;
-    let decoded = tree
-        .decode()
-        .map_err(|e| err(&format!("cannot decode tree {tree_id}"), e))?;
-    for entry in &decoded.entries {
+    for entry in gix::objs::TreeRefIter::from_bytes(buf, reader.object_hash()) {
+        let entry = entry.map_err(|e| err(&format!("cannot decode tree {tree_id}"), e))?;
         if entry.mode.is_commit() || entry.mode.is_link() {
             continue;
         }
-        let name = String::from_utf8_lossy(entry.filename);
-        visit(name, entry.oid.to_owned(), entry.mode.is_tree())?;
+        visit(
+            String::from_utf8_lossy(entry.filename),
+            entry.oid.to_owned(),
+            entry.mode.is_tree(),
+        )?;
     }
     Ok(())
 }
@@ -353,9 +377,15 @@ pub fn tree_files(
     tree_id: ObjectId,
 ) -> Result<HashMap<String, ObjectId>, HistoryError> {
     let mut files = HashMap::new();
-    walk_files(repo, tree_id, None, &mut |path, id| {
-        files.insert(path, id);
-    })?;
+    walk_files(
+        &mut TreeReader::new(repo),
+        tree_id,
+        None,
+        &mut |_| true,
+        &mut |path, id| {
+            files.insert(path, id);
+        },
+    )?;
     Ok(files)
 }
 

@@ -94,7 +94,7 @@ pub fn visit_packed_blobs<F>(
 }
 
 /// The pack index files of the repository's own object database, largest pack first.
-fn pack_indices(repo: &gix::Repository) -> Vec<PathBuf> {
+pub(super) fn pack_indices(repo: &gix::Repository) -> Vec<PathBuf> {
     let dir = repo.objects.store_ref().path().join("pack");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
@@ -115,29 +115,9 @@ fn pack_indices(repo: &gix::Repository) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::testing::git;
     use std::path::Path;
-    use std::process::Command;
     use std::sync::Mutex;
-
-    fn git(dir: &Path, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "A")
-            .env("GIT_AUTHOR_EMAIL", "a@example.com")
-            .env("GIT_COMMITTER_NAME", "A")
-            .env("GIT_COMMITTER_EMAIL", "a@example.com")
-            .output()
-            .expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
 
     /// A repository whose 30 versions of a 40 KB file are packed as deltas, plus one blob
     /// committed after packing (loose). Returns it with every blob of its history.
@@ -235,7 +215,7 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), 60, "no blob visited twice");
         for (id, content) in &seen {
-            let expected = Command::new("git")
+            let expected = std::process::Command::new("git")
                 .args(["cat-file", "blob", &id.to_string()])
                 .current_dir(dir.path())
                 .output()
