@@ -5,10 +5,12 @@
 # time, MB/s and peak memory. Everything lives in bench/work/. Needs python3, git, cargo (and npm
 # for the TypeScript corpus).
 #
-#   bash bench/history.sh [django|typescript] [--prepare-only]
+#   bash bench/history.sh [django|typescript|replay|/ABSOLUTE/PATH/TO/REPO] [--prepare-only]
 #
 # django:     80 Django wheels from PyPI, 4.2 to 5.2 (96 MB of unique blobs; a quick run).
 # typescript: 61 TypeScript packages from npm, 4.0 to 5.9 (multi-GB of unique blobs).
+# replay:     the 131 Django wheels 3.2 to 5.2 replayed hunk by hunk (bench/replay.py): 46,000
+#             small commits over a tree of 2,800 files, the commit-heavy shape.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$here/work"
@@ -41,17 +43,34 @@ build_history() {
 extract_django() { python3 -m zipfile -e wheels/[Dd]jango-"$1"-*.whl "$2"; }
 extract_typescript() { tar -xzf tarballs/typescript-"$1".tgz -C "$2" --strip-components=1; }
 
+# django_wheels REGEX: downloads the Django wheels whose versions match REGEX; prints the versions.
+django_wheels() {
+  local versions
+  versions=$(venv/bin/pip index versions django 2>/dev/null | sed -n 's/^Available versions: //p' | tr -d ' ' | tr ',' '\n' \
+    | grep -E "$1" | sort -V)
+  mkdir -p wheels
+  for v in $versions; do
+    ls wheels/[Dd]jango-"$v"-*.whl >/dev/null 2>&1 || venv/bin/pip download -q --no-deps --only-binary :all: -d wheels "django==$v" >/dev/null
+  done
+  echo $versions
+}
+
 case "$corpus" in
+  /*) repo="$corpus" ;;  # any repository already on disk, e.g. a clone of a real project
   django)
     repo="$work/django-history"
     if [ ! -f "$repo/.done" ]; then
-      versions=$(venv/bin/pip index versions django 2>/dev/null | sed -n 's/^Available versions: //p' | tr -d ' ' | tr ',' '\n' \
-        | grep -E '^(4\.2|5\.[012])(\.[0-9]+)?$' | sort -V)
-      mkdir -p wheels
-      for v in $versions; do
-        ls wheels/[Dd]jango-"$v"-*.whl >/dev/null 2>&1 || venv/bin/pip download -q --no-deps --only-binary :all: -d wheels "django==$v" >/dev/null
-      done
+      versions=$(django_wheels '^(4\.2|5\.[012])(\.[0-9]+)?$')
       build_history "$repo" Django extract_django $versions
+    fi
+    ;;
+  replay)
+    repo="$work/replay-history"
+    if [ ! -f "$repo/.done" ]; then
+      versions=$(django_wheels '^(3\.2|4\.[012]|5\.[012])(\.[0-9]+)?$')
+      rm -rf "$repo"
+      python3 "$here/replay.py" "$repo" $(for v in $versions; do ls wheels/[Dd]jango-"$v"-*.whl; done)
+      touch "$repo/.done"
     fi
     ;;
   typescript)
@@ -65,7 +84,7 @@ case "$corpus" in
       build_history "$repo" TypeScript extract_typescript $versions
     fi
     ;;
-  *) echo "usage: bash bench/history.sh [django|typescript]" >&2; exit 2 ;;
+  *) echo "usage: bash bench/history.sh [django|typescript|replay]" >&2; exit 2 ;;
 esac
 [ "${2:-}" = "--prepare-only" ] && exit 0
 
@@ -75,7 +94,7 @@ commits=$(git -C "$repo" rev-list --all | wc -l)
 blob_bytes=$(git -C "$repo" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' | awk '$1 == "blob" {s += $2} END {print s}')
 echo "repository: $commits commits, $((blob_bytes / 1000000)) MB of unique blobs; $(nproc) cores" >&2
 # Warm the page cache.
-cat "$repo"/.git/objects/pack/* >/dev/null
+cat "$repo"/.git/objects/pack/* "$repo"/objects/pack/* >/dev/null 2>&1 || true
 
 measure() { python3 "$here/measure.py" -- "$@"; }
 row() {
@@ -88,5 +107,7 @@ PY
 }
 echo "| scanner | wall (s) | MB/s (unique blob bytes) | peak RSS (MiB) |"
 echo "| --- | --- | --- | --- |"
-row "ferret $("$ferret" --version | cut -d' ' -f2)" "$(measure "$ferret" scan --history "$repo" --format json --no-progress --max-file-size 100000000 -o /dev/null)"
+version="$("$ferret" --version | cut -d' ' -f2)"
+row "ferret $version (all analyzers)" "$(measure "$ferret" scan --history "$repo" --format json --no-progress --max-file-size 100000000 -o /dev/null)"
+row "ferret $version (--select secrets)" "$(measure "$ferret" scan --history "$repo" --select secrets --format json --no-progress --max-file-size 100000000 -o /dev/null)"
 row "kingfisher $(venv/bin/kingfisher --version | cut -d' ' -f2)" "$(measure venv/bin/kingfisher scan "$repo" --git-history full --no-validate -j "$(nproc)" --format json --no-update-check)"

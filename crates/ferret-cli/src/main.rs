@@ -237,8 +237,19 @@ fn parse_confidence(text: &str) -> Result<Confidence, String> {
     text.parse::<Confidence>().map_err(|e| e.to_string())
 }
 
+/// Scans allocate and free many file-sized buffers; with transparent huge pages the allocator's
+/// freed memory stays resident in 2 MiB pieces (a history scan peaked at 291 MiB with them,
+/// 249 MiB without, at the same speed). Best effort: an older kernel keeps its default.
+fn without_huge_pages() {
+    #[cfg(target_os = "linux")]
+    let _ = nix::sys::prctl::set_thp_disable(true);
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Scan(_) | Command::Baseline(_)) {
+        without_huge_pages();
+    }
     let outcome = match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Baseline(BaselineCommand::Create {

@@ -250,15 +250,18 @@ fn no_output_and_no_stored_row_shows_a_piece_of_a_detected_secret() {
     }
 }
 
-/// `text` with the digests the server stores blanked out: runs of 32 or more hex digits (SHA-256
-/// hashes of tokens and sessions, audit hashes and HMAC seals, also cut short in WAL pages) are
-/// hash outputs and can hold any 6-digit piece by chance. A run that contains a whole planted
-/// value is kept (that would be a copy of the secret).
+/// `text` with the digests and clock readings the server stores blanked out: runs of 32 or more
+/// hex digits (SHA-256 hashes of tokens and sessions, audit hashes and HMAC seals, also cut short
+/// in WAL pages) are hash outputs, and the fractional seconds of a log line's time (`.892126Z`)
+/// are a clock reading; either can hold any 6-digit piece by chance. A run that contains a whole
+/// planted value is kept (that would be a copy of the secret).
 fn without_digests(text: &str, values: &[&str]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.len() >= 32 && !values.iter().any(|v| run.contains(v)) {
+    let flush = |run: &mut String, out: &mut String, next: Option<char>| {
+        let fraction =
+            out.ends_with('.') && next == Some('Z') && run.chars().all(|c| c.is_ascii_digit());
+        if (run.len() >= 32 || fraction) && !values.iter().any(|v| run.contains(v)) {
             out.push_str(&"#".repeat(run.len()));
         } else {
             out.push_str(run);
@@ -269,10 +272,10 @@ fn without_digests(text: &str, values: &[&str]) -> String {
         if c.is_ascii_hexdigit() {
             run.push(c);
         } else {
-            flush(&mut run, &mut out);
+            flush(&mut run, &mut out, Some(c));
             out.push(c);
         }
     }
-    flush(&mut run, &mut out);
+    flush(&mut run, &mut out, None);
     out
 }

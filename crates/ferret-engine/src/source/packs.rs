@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A pack is walked when at least this share (1/N) of its objects are wanted blobs; the rest of
 /// its objects (commits, trees, unwanted blobs) are decoded for nothing.
-const WANTED_SHARE_DIVISOR: u32 = 5;
+const WANTED_SHARE_DIVISOR: u32 = 10;
 /// Objects larger than this abort a pack walk (which decodes everything, whatever its size); the
 /// blobs it did not reach are then read one by one, where oversized blobs are skipped unread.
 const WALK_ALLOCATION_LIMIT: usize = 512 * 1024 * 1024;

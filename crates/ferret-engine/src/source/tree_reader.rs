@@ -18,7 +18,7 @@ use gix::odb::pack::cache::DecodeEntry;
 use gix::ObjectId;
 
 /// Decoded tree versions kept for the next lookups (LRU by bytes).
-const CACHE_BYTES: usize = 64 * 1024 * 1024;
+const CACHE_BYTES: usize = 16 * 1024 * 1024;
 /// Longer chains than this (git's default maximum is 50) are left to gix.
 const MAX_CHAIN: usize = 10_000;
 
