@@ -325,6 +325,98 @@ examples.negative = ["k = acme_short"]
     assert!(!listed.contains("slack-bot-token"));
 }
 
+/// Each analyzer's section: `[secrets]` (allow list, custom rules, paths whose secret findings
+/// are dropped — whose values stay masked in other findings) and `[iac]` (paths whose
+/// configuration findings are dropped); unknown keys in a section are errors naming the key.
+#[test]
+fn analyzer_sections_configure_each_analyzer() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".ferret.toml",
+        format!(
+            r#"
+[secrets]
+allow_values = ["{}"]
+exclude = ["fixtures/"]
+
+[[secrets.rule]]
+id = "acme-internal-token"
+name = "ACME internal token"
+provider = "ACME"
+severity = "critical"
+description = "Token for ACME's internal API."
+remediation = "Revoke it in the ACME admin console."
+keywords = ["acme_"]
+pattern = '''\b(?P<secret>acme_[a-z0-9]{{24}})\b'''
+examples.positive = ["k = acme_7fq2kr9xlw4mt8vb3nzp6syd"]
+examples.negative = ["k = acme_short"]
+
+[iac]
+exclude = ["examples/"]
+"#,
+            stripe_key()
+        ),
+    );
+    write(
+        dir.path(),
+        "app.env",
+        format!("P={}\nK=acme_9z8y7x6w5v4u3t2s1r0q9p8o\n", stripe_key()),
+    );
+    let dockerfile = format!(
+        "FROM alpine:3.20\nENV API_TOKEN={}\nCMD [\"sh\"]\n",
+        github_token()
+    );
+    write(dir.path(), "fixtures/Dockerfile", &dockerfile);
+    write(
+        dir.path(),
+        "examples/Dockerfile",
+        "FROM alpine:3.20\nCMD [\"sh\"]\n",
+    );
+    let (report, _) = json_scan(dir.path(), &[]);
+    let findings = report["findings"].as_array().unwrap();
+    let at = |path: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f["location"]["path"] == path)
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(at("app.env"), vec!["acme-internal-token"]);
+    let fixtures = at("fixtures/Dockerfile");
+    assert!(
+        fixtures.contains(&"dockerfile-root-user".to_string()),
+        "{fixtures:?}"
+    );
+    assert!(
+        fixtures.iter().all(|id| id.starts_with("dockerfile-")),
+        "{fixtures:?}"
+    );
+    assert!(at("examples/Dockerfile").is_empty(), "{findings:?}");
+    let text = report.to_string();
+    assert!(
+        !text.contains(&github_token()),
+        "an excluded secret leaked: {text}"
+    );
+
+    write(dir.path(), ".ferret.toml", "[secrets]\nallow_value = []\n");
+    let out = ferret(&["scan", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("allow_value"), "{}", stderr(&out));
+    write(
+        dir.path(),
+        ".ferret.toml",
+        "[secrets]\nallow_patterns = [\"(\"]\n",
+    );
+    let out = ferret(&["scan", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("[secrets] invalid allow_patterns"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn custom_rule_examples_are_checked_at_load() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,21 +1,32 @@
 //! Project configuration: `.ferret.toml` in the scanned root, or a file given with `--config`.
 //!
+//! The top level holds what applies to every analyzer; each analyzer has its own section,
+//! defined and validated in its module: `[secrets]` ([`SecretSettings`]) and `[iac]`, the
+//! configuration checks ([`IacSettings`]). (Three things were once all called "config": this is
+//! the *project settings* file; the checks of configuration files are *iac*; the server's
+//! settings are `ferret_server::config`.)
+//!
 //! ```toml
 //! disable = ["generic-password"]          # rule ids never run
-//! exclude = ["tests/fixtures/", "*.min.js"] # gitignore-syntax path excludes
-//! allow_values = ["my-public-demo-token"]  # exact secret values never reported
-//! allow_patterns = ['''^test_[a-z]+$''']  # regexes; a matching secret is not reported
+//! exclude = ["tests/fixtures/", "*.min.js"] # gitignore-syntax paths no analyzer reads
 //! max_file_size = 10485760                 # bytes; larger files are skipped (and reported)
 //!
 //! [severity]                               # per-rule severity overrides
 //! jwt = "low"
 //!
-//! [[rule]]                                 # custom rules, same format as rules/secrets/*.toml
-//! id = "acme-internal-token"
-//! ...
+//! [secrets]                                # see secrets::settings
+//! allow_values = ["my-public-demo-token"]
+//!
+//! [iac]                                    # see misconfig::settings
+//! exclude = ["examples/"]
 //! ```
+//!
+//! `allow_values`, `allow_patterns` and `[[rule]]` at the top level (earlier versions' places)
+//! still work and count as part of `[secrets]`.
 
 use crate::control_file::{self, Links};
+pub use crate::misconfig::settings::IacSettings;
+pub use crate::secrets::settings::SecretSettings;
 use crate::secrets::{SecretMatcher, SecretRuleSpec};
 use ferret_core::Severity;
 use serde::Deserialize;
@@ -34,15 +45,21 @@ pub struct Config {
     #[serde(default)]
     pub exclude: Vec<String>,
     #[serde(default)]
-    pub allow_values: Vec<String>,
-    #[serde(default)]
-    pub allow_patterns: Vec<String>,
-    #[serde(default)]
     pub max_file_size: Option<u64>,
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
+    /// `[secrets]`, with the top-level spellings merged in by [`Config::parse`].
+    #[serde(default)]
+    pub secrets: SecretSettings,
+    /// `[iac]`.
+    #[serde(default)]
+    pub iac: IacSettings,
+    #[serde(default, rename = "allow_values")]
+    top_level_allow_values: Vec<String>,
+    #[serde(default, rename = "allow_patterns")]
+    top_level_allow_patterns: Vec<String>,
     #[serde(default, rename = "rule")]
-    pub rules: Vec<SecretRuleSpec>,
+    top_level_rules: Vec<SecretRuleSpec>,
     /// Where the config came from (for error messages).
     #[serde(skip)]
     pub origin: Option<PathBuf>,
@@ -90,7 +107,7 @@ impl Config {
 
     /// Parses config text; the error is one line with the position, never the text itself.
     pub fn parse(text: &str) -> Result<Config, ConfigSyntaxError> {
-        toml::from_str(text).map_err(|e| {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let message = control_file::sanitize_message(e.message());
             let position = e.span().map(|span| {
                 let before = &text.as_bytes()[..span.start.min(text.len())];
@@ -104,7 +121,14 @@ impl Config {
                 (line, column)
             });
             ConfigSyntaxError { position, message }
-        })
+        })?;
+        config.secrets.merge(SecretSettings {
+            allow_values: std::mem::take(&mut config.top_level_allow_values),
+            allow_patterns: std::mem::take(&mut config.top_level_allow_patterns),
+            exclude: Vec::new(),
+            rules: std::mem::take(&mut config.top_level_rules),
+        });
+        Ok(config)
     }
 
     /// The config for scanning `root`: `explicit` if given, else `root/.ferret.toml` if present.
@@ -121,7 +145,8 @@ impl Config {
         }
     }
 
-    fn error(&self, problem: String) -> ConfigError {
+    /// An error about this file (it names the file).
+    pub(crate) fn error(&self, problem: String) -> ConfigError {
         ConfigError {
             file: self
                 .origin
@@ -140,7 +165,7 @@ impl Config {
         other_rules: &[String],
     ) -> Result<Vec<SecretRuleSpec>, ConfigError> {
         let mut specs = builtin;
-        for custom in &self.rules {
+        for custom in &self.secrets.rules {
             let single =
                 SecretMatcher::new(vec![custom.clone()]).map_err(|e| self.error(e.to_string()))?;
             if let Some(problem) = crate::examples::check_rule_examples(&single, custom) {
@@ -168,19 +193,11 @@ impl Config {
         Ok(specs)
     }
 
-    /// Compiled `allow_patterns`.
+    /// Compiled `[secrets] allow_patterns`.
     pub fn allow_regexes(&self) -> Result<Vec<regex::bytes::Regex>, ConfigError> {
-        self.allow_patterns
-            .iter()
-            .map(|p| {
-                regex::bytes::Regex::new(p).map_err(|e| {
-                    self.error(format!(
-                        "invalid allow_patterns regex '{p}': {}",
-                        e.to_string().lines().last().unwrap_or("").trim()
-                    ))
-                })
-            })
-            .collect()
+        self.secrets
+            .allow_regexes()
+            .map_err(|problem| self.error(format!("[secrets] {problem}")))
     }
 }
 
@@ -207,5 +224,29 @@ generic-password = "low"
         let err = Config::parse("disabel = []").unwrap_err().to_string();
         assert!(err.contains("disabel"), "{err}");
         assert!(!err.contains('\n'));
+    }
+
+    #[test]
+    fn top_level_secret_keys_join_the_secrets_section() {
+        let config = Config::parse(
+            r#"
+allow_values = ["top"]
+allow_patterns = ["^t"]
+[secrets]
+allow_values = ["section"]
+exclude = ["fixtures/"]
+[iac]
+exclude = ["examples/"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.secrets.allow_values, vec!["section", "top"]);
+        assert_eq!(config.secrets.allow_patterns, vec!["^t"]);
+        assert_eq!(config.secrets.exclude, vec!["fixtures/"]);
+        assert_eq!(config.iac.exclude, vec!["examples/"]);
+        let err = Config::parse("[iac]\ndisable = []")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("disable"), "{err}");
     }
 }

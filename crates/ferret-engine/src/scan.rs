@@ -80,6 +80,9 @@ pub struct Scanner {
     filter: RuleFilter,
     severity: std::collections::BTreeMap<String, ferret_core::Severity>,
     excludes: Option<Gitignore>,
+    /// Per category, paths whose findings of that category are dropped after masking (the
+    /// analyzers' own `exclude` keys, e.g. `[secrets] exclude`).
+    report_excludes: Vec<(ferret_core::Category, Gitignore)>,
     max_file_size: u64,
     threads: usize,
     all_provenance: bool,
@@ -114,31 +117,34 @@ impl Scanner {
             specs,
             |secrets| {
                 secrets
-                    .with_allowlist(config.allow_values.clone(), allow_regexes)
+                    .with_allowlist(config.secrets.allow_values.clone(), allow_regexes)
                     .show_secrets(settings.show_secrets)
             },
             config_runs,
         )?;
-        let excludes = if config.exclude.is_empty() {
-            None
+        let base = if root.is_dir() {
+            root
         } else {
-            let base = if root.is_dir() {
-                root
-            } else {
-                root.parent().unwrap_or(root)
-            };
-            let mut builder = GitignoreBuilder::new(base);
-            for pattern in &config.exclude {
-                builder.add_line(None, pattern).map_err(|e| ConfigError {
-                    file: config_name(config),
-                    problem: format!("invalid exclude pattern '{pattern}': {e}"),
-                })?;
-            }
-            Some(builder.build().map_err(|e| ConfigError {
-                file: config_name(config),
-                problem: format!("invalid exclude patterns: {e}"),
-            })?)
+            root.parent().unwrap_or(root)
         };
+        let excludes = path_patterns(config, base, "exclude", &config.exclude)?;
+        let mut report_excludes = Vec::new();
+        for (category, section, patterns) in [
+            (
+                ferret_core::Category::Secret,
+                "[secrets] exclude",
+                &config.secrets.exclude,
+            ),
+            (
+                ferret_core::Category::Config,
+                "[iac] exclude",
+                &config.iac.exclude,
+            ),
+        ] {
+            if let Some(patterns) = path_patterns(config, base, section, patterns)? {
+                report_excludes.push((category, patterns));
+            }
+        }
         let lists: Vec<_> = analyzers.iter().map(|a| a.keywords()).collect();
         let keywords = SharedKeywords::new(&lists)?;
         Ok(Scanner {
@@ -148,6 +154,7 @@ impl Scanner {
             filter: filter.clone(),
             severity: config.severity.clone(),
             excludes,
+            report_excludes,
             max_file_size: settings
                 .max_file_size
                 .or(config.max_file_size)
@@ -184,7 +191,7 @@ impl Scanner {
         // Masking comes before the filter: a finding that is not reported still hides its value
         // in the snippets of those that are.
         mask_across_findings(&mut findings);
-        findings.retain(|f| self.filter.reports(f));
+        findings.retain(|f| self.filter.reports(f) && !self.excluded_for(f));
         if findings.is_empty() || memchr::memmem::find(content, b"ferret:ignore").is_none() {
             return (findings, 0);
         }
@@ -285,8 +292,18 @@ impl Scanner {
                 finding.severity = *severity;
             }
         }
-        findings.retain(|f| self.filter.reports(f));
+        findings.retain(|f| self.filter.reports(f) && !self.excluded_for(f));
         findings
+    }
+
+    /// Whether the section of `finding`'s analyzer excludes its path.
+    fn excluded_for(&self, finding: &Finding) -> bool {
+        self.report_excludes.iter().any(|(category, patterns)| {
+            *category == finding.category
+                && patterns
+                    .matched_path_or_any_parents(Path::new(&finding.location.path), false)
+                    .is_ignore()
+        })
     }
 
     /// The first analyzer's reason why it could not read a file of its format.
@@ -511,6 +528,29 @@ fn mask_across_findings(findings: &mut [Finding]) {
 }
 
 /// Sorts findings and skipped files for output and records the duration.
+/// Compiles gitignore-syntax `patterns` (the `key` of `config`) relative to `base`; `None`
+/// when there are none.
+fn path_patterns(
+    config: &Config,
+    base: &Path,
+    key: &str,
+    patterns: &[String],
+) -> Result<Option<Gitignore>, ConfigError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GitignoreBuilder::new(base);
+    for pattern in patterns {
+        builder
+            .add_line(None, pattern)
+            .map_err(|e| config.error(format!("invalid {key} pattern '{pattern}': {e}")))?;
+    }
+    builder
+        .build()
+        .map(Some)
+        .map_err(|e| config.error(format!("invalid {key} patterns: {e}")))
+}
+
 fn finish(mut report: ScanReport, started: Instant) -> ScanReport {
     report.findings.sort_by(|a, b| {
         (
@@ -529,11 +569,4 @@ fn finish(mut report: ScanReport, started: Instant) -> ScanReport {
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.duration = started.elapsed();
     report
-}
-
-fn config_name(config: &Config) -> String {
-    config.origin.as_ref().map_or_else(
-        || crate::config::CONFIG_FILE_NAME.to_string(),
-        |p| p.display().to_string(),
-    )
 }

@@ -7,6 +7,7 @@ pub mod compose;
 pub mod dockerfile;
 pub mod github_actions;
 pub mod kubernetes;
+pub mod settings;
 pub mod terraform;
 pub mod yaml_lines;
 pub mod yaml_tree;

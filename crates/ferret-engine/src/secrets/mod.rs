@@ -11,6 +11,7 @@ mod analyzer;
 pub mod decode;
 pub mod filters;
 mod rule;
+pub mod settings;
 
 pub use analyzer::SecretAnalyzer;
 pub use rule::{parse_rule_file, Examples, RuleError, RuleFileError, SecretRule, SecretRuleSpec};
