@@ -7,7 +7,7 @@
 
 use anyhow::Context;
 use hmac::{Hmac, Mac};
-use rand::RngCore;
+use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -17,20 +17,13 @@ pub const API_TOKEN_PREFIX: &str = "ferret_pat_";
 /// Prefix of invitation tokens.
 pub const INVITE_TOKEN_PREFIX: &str = "ferret_inv_";
 
-const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
 /// `n` random alphanumeric characters (≈5.95 bits each) from the OS generator.
 pub fn random_alnum(n: usize) -> String {
-    let mut rng = rand::rngs::OsRng;
-    let mut out = String::with_capacity(n);
-    while out.len() < n {
-        let byte = (rng.next_u32() & 0xff) as u8;
-        // Rejection sampling keeps the distribution uniform (248 = 4 × 62).
-        if byte < 248 {
-            out.push(ALPHABET[(byte % 62) as usize] as char);
-        }
-    }
-    out
+    rand::rngs::OsRng
+        .sample_iter(rand::distributions::Alphanumeric)
+        .take(n)
+        .map(char::from)
+        .collect()
 }
 
 /// A new record id such as `ws_…`: 16 random characters after the type prefix.
