@@ -95,3 +95,34 @@ fn every_route_is_documented() {
         "only {checked} operations found in the router"
     );
 }
+
+/// The response check every test request goes through (see `common::openapi_check`) rejects
+/// an undocumented status …
+#[test]
+#[should_panic(expected = "status 418 is not documented")]
+fn the_response_check_rejects_an_undocumented_status() {
+    common::openapi_check::check(
+        "GET",
+        "/api/workspaces/ws_x/findings?page=2",
+        418,
+        &serde_json::json!({}),
+    );
+}
+
+/// … a body missing a documented field …
+#[test]
+#[should_panic(expected = "body.still_open is required but missing")]
+fn the_response_check_rejects_a_missing_field() {
+    let body = serde_json::json!({"scan_id": "s", "repository_id": "r", "branch": "main",
+        "findings": 1, "new": 1, "fixed": 0});
+    common::openapi_check::check("POST", "/api/scans", 201, &body);
+}
+
+/// … and a field of the wrong type or one the schema does not have.
+#[test]
+#[should_panic(expected = "body.items[0].personal should be boolean")]
+fn the_response_check_rejects_a_wrong_type() {
+    let body = serde_json::json!({"items": [{"id": "ws_1", "name": "Team", "personal": "no",
+        "role": "owner", "created_at": "2026-12-01T00:00:00Z"}]});
+    common::openapi_check::check("GET", "/api/workspaces", 200, &body);
+}

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod openapi_check;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::Router;
@@ -234,6 +236,7 @@ impl TestServer {
             serde_json::from_slice(&bytes)
                 .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
         };
+        openapi_check::check(method, path, status.as_u16(), &value);
         (status, value, headers)
     }
 
