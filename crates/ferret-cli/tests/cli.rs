@@ -399,22 +399,18 @@ exclude = ["examples/"]
         "an excluded secret leaked: {text}"
     );
 
-    write(dir.path(), ".ferret.toml", "[secrets]\nallow_value = []\n");
-    let out = ferret(&["scan", "."], dir.path());
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("allow_value"), "{}", stderr(&out));
-    write(
-        dir.path(),
-        ".ferret.toml",
-        "[secrets]\nallow_patterns = [\"(\"]\n",
-    );
-    let out = ferret(&["scan", "."], dir.path());
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("[secrets] invalid allow_patterns"),
-        "{}",
-        stderr(&out)
-    );
+    for (settings, error) in [
+        ("[secrets]\nallow_value = []\n", "allow_value"),
+        (
+            "[secrets]\nallow_patterns = [\"(\"]\n",
+            "[secrets] invalid allow_patterns",
+        ),
+    ] {
+        write(dir.path(), ".ferret.toml", settings);
+        let out = ferret(&["scan", "."], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{settings}");
+        assert!(stderr(&out).contains(error), "{}", stderr(&out));
+    }
 }
 
 #[test]

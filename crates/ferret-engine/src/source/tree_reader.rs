@@ -71,9 +71,10 @@ impl<'r> TreeReader<'r> {
         let found = self
             .bundles
             .iter()
-            .position(|b| b.index.lookup(id).is_some());
-        if let Some(at) = found {
-            if self.read_packed(at, id, out).is_some() {
+            .enumerate()
+            .find_map(|(at, b)| b.index.lookup(id).map(|entry| (at, entry)));
+        if let Some((at, entry)) = found {
+            if self.read_packed(at, entry, out).is_some() {
                 return Ok(());
             }
         }
@@ -83,12 +84,12 @@ impl<'r> TreeReader<'r> {
         Ok(())
     }
 
-    /// Decodes `id` from bundle `at` (see the module documentation); `None` on anything
-    /// unusual, which the caller leaves to gix.
-    fn read_packed(&mut self, at: usize, id: &ObjectId, out: &mut Vec<u8>) -> Option<()> {
+    /// Decodes index entry `index_entry` of bundle `at` (see the module documentation); `None`
+    /// on anything unusual, which the caller leaves to gix.
+    fn read_packed(&mut self, at: usize, index_entry: u32, out: &mut Vec<u8>) -> Option<()> {
         let bundle = &self.bundles[at];
         let pack_id = bundle.pack.id;
-        let mut offset = bundle.index.pack_offset_at_index(bundle.index.lookup(id)?);
+        let mut offset = bundle.index.pack_offset_at_index(index_entry);
         self.chain.clear();
         loop {
             let entry = bundle.pack.entry(offset).ok()?;
