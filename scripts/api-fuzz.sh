@@ -43,9 +43,10 @@ ws = json.load(open(f"{work}/onboard.json"))["workspace"]
 spec = json.load(urllib.request.urlopen(base + "/api/openapi.json"))
 # Pin {workspace} to the real one so requests reach the handlers, not only the 404 path.
 for item in spec["paths"].values():
-    for p in item.get("parameters", []):
-        if p["name"] == "workspace":
-            p["schema"] = {"type": "string", "enum": [ws]}
+    for operation in item.values():
+        for p in operation.get("parameters", []):
+            if p["name"] == "workspace":
+                p["schema"] = {"type": "string", "enum": [ws]}
 json.dump(spec, open(f"{work}/spec.json", "w"))
 PY
 token="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$work/onboard.json")"

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which analyzer family produced a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     Secret,
@@ -16,17 +17,23 @@ pub enum Category {
 /// A span in a file. Lines are 1-based; columns are 1-based counts of Unicode scalar values
 /// (characters), `end_column` exclusive, as SARIF's `unicodeCodePoints` column kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Location {
     /// Path relative to the scanned root, with `/` separators.
     pub path: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub start_line: u32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub start_column: u32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub end_line: u32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub end_column: u32,
 }
 
 /// Where in version-control history a finding was seen (filled by history sources).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Provenance {
     pub commit: String,
     #[serde(default)]

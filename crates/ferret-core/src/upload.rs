@@ -8,11 +8,14 @@ use serde::{Deserialize, Serialize};
 
 /// The body of an upload.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScanUpload {
     /// The repository's registered name (or id) in the workspace.
     pub repository: String,
     pub branch: String,
+    /// The commit scanned (hex).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-fA-F]{4,64}$"))]
     pub commit: Option<String>,
     pub findings: Vec<UploadedFinding>,
 }
@@ -20,6 +23,7 @@ pub struct ScanUpload {
 /// One finding as uploaded: the metadata of a [`Finding`], without the secret and without the
 /// remediation (the server takes that from its own catalog).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadedFinding {
     pub rule_id: String,
     pub category: Category,
@@ -28,7 +32,9 @@ pub struct UploadedFinding {
     #[serde(default)]
     pub title: String,
     pub location: Location,
+    /// A short, redacted line of evidence (the server cuts and redacts it again).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub snippet: String,
     pub fingerprint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,6 +59,7 @@ impl From<&Finding> for UploadedFinding {
 
 /// The server's answer to an accepted upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadSummary {
     pub scan_id: String,
     pub repository_id: String,

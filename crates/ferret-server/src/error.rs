@@ -16,6 +16,25 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
+/// The JSON body of every error response (the schema the API description names `ErrorReply`).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorReply {
+    #[schema(inline)]
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, in words safe to show, and the id to quote when reporting it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDetail {
+    /// A stable machine code: `bad_request`, `invalid`, `unauthorized`, `forbidden`,
+    /// `not_found`, `conflict`, `rate_limited`, `too_large`, …
+    pub code: String,
+    pub message: String,
+    pub request_id: String,
+}
+
 /// The error body, carried as a response extension until the middleware renders it.
 #[derive(Clone, Debug)]
 pub struct ErrorBody {

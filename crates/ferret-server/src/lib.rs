@@ -16,6 +16,7 @@ pub mod config;
 pub mod email;
 pub mod error;
 pub mod middleware;
+pub mod openapi;
 pub mod password;
 pub mod ratelimit;
 pub mod routes;

@@ -238,10 +238,15 @@ async fn render_error(response: &mut Response, request_id: &str) {
             (code, message)
         }
     };
-    let body = serde_json::json!({
-        "error": {"code": code, "message": message, "request_id": request_id}
-    });
-    *response.body_mut() = Body::from(body.to_string());
+    let body = crate::error::ErrorReply {
+        error: crate::error::ErrorDetail {
+            code: code.to_string(),
+            message,
+            request_id: request_id.to_string(),
+        },
+    };
+    let body = serde_json::to_string(&body).expect("an error body serializes");
+    *response.body_mut() = Body::from(body);
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

@@ -3,7 +3,7 @@
 use crate::audit::{self, Actor};
 use crate::auth::{self, AuthKind, Caller, ClientInfo, SESSION_COOKIE};
 use crate::crypto;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorReply};
 use crate::password;
 use crate::AppState;
 use axum::extract::State;
@@ -13,9 +13,12 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-#[derive(Deserialize)]
+/// An email address and a password.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Credentials {
+    #[schema(format = "email", max_length = 320)]
     pub email: String,
+    /// At sign-up: 12 to 1024 characters, not a commonly used password.
     pub password: String,
 }
 
@@ -33,7 +36,16 @@ fn anonymous(client: &ClientInfo) -> Actor {
     }
 }
 
-/// `POST /api/auth/signup`. Answers the same whether or not the email is already registered.
+/// Create an account.
+///
+/// Answers the same whether or not the email is already registered. On a server where sign-up
+/// is by invitation, only invited addresses may sign up.
+#[utoipa::path(post, path = "/api/auth/signup", tag = "auth", security(()),
+    request_body = Credentials,
+    responses(
+        (status = 201, description = "Account created, unless the email was already registered", body = Message),
+        (status = 403, description = "Sign-up is by invitation and this email has none", body = ErrorReply),
+    ))]
 pub async fn signup(
     State(state): State<AppState>,
     client: ClientInfo,
@@ -141,7 +153,15 @@ fn session_response(
     response
 }
 
-/// `POST /api/auth/login`.
+/// Sign in: starts a session (cookie) and returns its CSRF token.
+///
+/// Failed attempts slow down the address, the client and (for unknown browsers) the account.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", security(()),
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = SessionOut),
+        (status = 401, description = "Wrong email or password", body = ErrorReply),
+    ))]
 pub async fn login(
     State(state): State<AppState>,
     client: ClientInfo,
@@ -277,7 +297,9 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// `POST /api/auth/logout`.
+/// Sign out: ends the session and clears its cookie.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
+    responses((status = 204, description = "Signed out")))]
 pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
     let id_hash = caller.require_session()?.to_string();
     ferret_store::accounts::log_out(&state.db, &id_hash, &caller.user_id, &caller.actor()).await?;
@@ -288,7 +310,9 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<
     Ok(response)
 }
 
-/// `GET /api/auth/session`: who is signed in, and the CSRF token for state changes.
+/// Who is signed in, and the CSRF token for state changes.
+#[utoipa::path(get, path = "/api/auth/session", tag = "auth",
+    responses((status = 200, description = "The session", body = SessionOut)))]
 pub async fn session(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<SessionOut>> {
     let csrf_token = auth::csrf_token(&state, caller.require_session()?);
     Ok(Json(SessionOut {
@@ -300,7 +324,9 @@ pub async fn session(State(state): State<AppState>, caller: Caller) -> ApiResult
     }))
 }
 
-/// `GET /api/me`: the caller, for sessions and tokens alike.
+/// The caller, for sessions and tokens alike.
+#[utoipa::path(get, path = "/api/me", tag = "auth",
+    responses((status = 200, description = "The caller and how they authenticated", body = MeOut)))]
 pub async fn me(caller: Caller) -> Json<MeOut> {
     let auth = match caller.auth {
         AuthKind::Session { .. } => AuthOut::Session,
@@ -325,27 +351,30 @@ pub async fn me(caller: Caller) -> Json<MeOut> {
 }
 
 /// A short confirmation.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Message {
     message: &'static str,
 }
 
 /// The signed-in account.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UserOut {
     id: String,
     email: String,
 }
 
 /// A session: who, and the CSRF token its state changes need.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SessionOut {
     user: UserOut,
     csrf_token: String,
 }
 
 /// How the caller authenticated.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum AuthOut {
     Session,
@@ -357,13 +386,15 @@ pub enum AuthOut {
 }
 
 /// `GET /api/me`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MeOut {
     user: UserOut,
     auth: AuthOut,
 }
 
-#[derive(Deserialize)]
+/// The current password and the new one.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,
@@ -379,7 +410,13 @@ async fn check_password(state: &AppState, user_id: &str, password: &str) -> ApiR
     .map_err(|_| ApiError::internal())
 }
 
-/// `PUT /api/account/password`: every existing session ends; a new one is issued.
+/// Change the password: every existing session ends and a new one is issued.
+#[utoipa::path(put, path = "/api/account/password", tag = "account",
+    request_body = PasswordChange,
+    responses(
+        (status = 200, description = "Changed; the new session cookie is set", body = SessionOut),
+        (status = 403, description = "The current password is wrong", body = ErrorReply),
+    ))]
 pub async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
@@ -418,14 +455,24 @@ pub async fn change_password(
     ))
 }
 
-#[derive(Deserialize)]
+/// The password, to confirm.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct DeleteAccount {
     pub password: String,
 }
 
-/// `DELETE /api/account`: removes the user, their personal workspace and all its data, and team
-/// workspaces where they are the only member. Refused while they are the last owner of a team
-/// workspace that has other members.
+/// Delete the account.
+///
+/// Removes the user, their personal workspace and all its data, and team workspaces where they
+/// are the only member. Refused while they are the last owner of a team workspace that has
+/// other members.
+#[utoipa::path(delete, path = "/api/account", tag = "account",
+    request_body = DeleteAccount,
+    responses(
+        (status = 204, description = "Deleted; the session cookie is cleared"),
+        (status = 403, description = "The password is wrong", body = ErrorReply),
+        (status = 409, description = "The last owner of a team workspace with other members", body = ErrorReply),
+    ))]
 pub async fn delete_account(
     State(state): State<AppState>,
     caller: Caller,

@@ -9,7 +9,8 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only entries with a smaller sequence number (for paging backwards).
     pub before: Option<i64>,
@@ -17,7 +18,8 @@ pub struct AuditQuery {
 }
 
 /// One audit entry as the API returns it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EntryOut {
     seq: i64,
     at: String,
@@ -27,10 +29,15 @@ pub struct EntryOut {
     actor_token_id: Option<String>,
     ip: Option<String>,
     user_agent: Option<String>,
+    #[schema(value_type = Object)]
     details: Value,
     hash: String,
 }
 
+/// A workspace's audit entries, newest first (admins and owners).
+#[utoipa::path(get, path = "/api/workspaces/{workspace}/audit", tag = "audit",
+    params(super::WorkspaceParam, AuditQuery),
+    responses((status = 200, description = "Audit entries", body = super::repositories::Items<EntryOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,

@@ -4,6 +4,7 @@
 //! it (or someone marked it fixed), otherwise its triage — `open`, `false_positive`, or
 //! `accepted_risk` until the acceptance expires (then `open` again).
 
+use super::WorkspaceParam;
 use crate::auth::{Caller, Need};
 use crate::error::{ApiError, ApiResult};
 use crate::time::{parse_rfc3339, rfc3339};
@@ -15,7 +16,8 @@ use serde::{Deserialize, Serialize};
 
 const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FindingQuery {
     /// Comma-separated severities.
     pub severity: Option<String>,
@@ -33,7 +35,8 @@ pub struct FindingQuery {
 
 /// A finding as the API returns it (typed, so listing pages serialize without building a
 /// `serde_json::Value` tree per row).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FindingOut {
     id: String,
     repository_id: String,
@@ -57,7 +60,8 @@ pub struct FindingOut {
     last_scan_id: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 struct LocationOut {
     path: String,
     start_line: i64,
@@ -66,14 +70,16 @@ struct LocationOut {
     end_column: i64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 struct ProvenanceOut {
     commit: String,
     author: Option<String>,
     date: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 struct TriageOut {
     state: String,
     comment: Option<String>,
@@ -124,7 +130,8 @@ fn finding_out(state: &AppState, r: FindingRecord) -> FindingOut {
 }
 
 /// One page of findings.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FindingPage {
     items: Vec<FindingOut>,
     page: i64,
@@ -147,7 +154,10 @@ fn list_of(field: &str, text: &str, allowed: &[&str]) -> ApiResult<Vec<String>> 
     Ok(values)
 }
 
-/// `GET /api/workspaces/{workspace}/findings`.
+/// Findings, filtered and paginated, most severe first.
+#[utoipa::path(get, path = "/api/workspaces/{workspace}/findings", tag = "findings",
+    params(WorkspaceParam, FindingQuery),
+    responses((status = 200, description = "A page of findings", body = FindingPage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -196,7 +206,10 @@ async fn fetch(state: &AppState, ws: &str, id: &str) -> ApiResult<FindingOut> {
     Ok(finding_out(state, record))
 }
 
-/// `GET /api/workspaces/{workspace}/findings/{finding}`.
+/// One finding.
+#[utoipa::path(get, path = "/api/workspaces/{workspace}/findings/{finding}", tag = "findings",
+    params(WorkspaceParam, ("finding" = String, Path, description = "Finding id")),
+    responses((status = 200, description = "The finding", body = FindingOut)))]
 pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
@@ -206,7 +219,7 @@ pub async fn show(
     Ok(Json(fetch(&state, &ws, &id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Triage {
     pub state: String,
     #[serde(default)]
@@ -216,7 +229,10 @@ pub struct Triage {
     pub expires_at: Option<String>,
 }
 
-/// `PATCH /api/workspaces/{workspace}/findings/{finding}`: set the triage state and comment.
+/// Triage a finding: its state (an accepted risk with an expiry) and a comment.
+#[utoipa::path(patch, path = "/api/workspaces/{workspace}/findings/{finding}", tag = "findings",
+    params(WorkspaceParam, ("finding" = String, Path, description = "Finding id")), request_body = Triage,
+    responses((status = 200, description = "The finding as triaged", body = FindingOut)))]
 pub async fn triage(
     State(state): State<AppState>,
     caller: Caller,

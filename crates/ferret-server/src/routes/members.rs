@@ -6,9 +6,10 @@
 
 use super::repositories::Items;
 use super::workspaces::may_grant;
+use super::WorkspaceParam;
 use crate::auth::{Caller, Need, Role};
 use crate::crypto::{self, INVITE_TOKEN_PREFIX};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorReply};
 use crate::time::rfc3339;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -19,7 +20,8 @@ use ferret_store::members as store;
 use serde::{Deserialize, Serialize};
 
 /// A member as the API returns it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MemberOut {
     user_id: String,
     email: String,
@@ -27,7 +29,10 @@ pub struct MemberOut {
     joined_at: String,
 }
 
-/// `GET /api/workspaces/{workspace}/members`.
+/// A workspace's members and their roles.
+#[utoipa::path(get, path = "/api/workspaces/{workspace}/members", tag = "members",
+    params(WorkspaceParam),
+    responses((status = 200, description = "Members", body = Items<MemberOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -47,13 +52,14 @@ pub async fn list(
     Ok(Json(Items::new(items)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct RoleChange {
     pub role: String,
 }
 
 /// A member's new role.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RoleOut {
     user_id: String,
     role: &'static str,
@@ -63,7 +69,13 @@ fn parse_role(text: &str) -> ApiResult<Role> {
     Role::parse(text).ok_or_else(|| ApiError::invalid("role must be owner, admin or member"))
 }
 
-/// `PATCH /api/workspaces/{workspace}/members/{user}`.
+/// Change a member's role (admins; only owners grant or change the owner role).
+#[utoipa::path(patch, path = "/api/workspaces/{workspace}/members/{user}", tag = "members",
+    params(WorkspaceParam, ("user" = String, Path, description = "User id")), request_body = RoleChange,
+    responses(
+        (status = 200, description = "The new role", body = RoleOut),
+        (status = 409, description = "The change would leave no owner", body = ErrorReply),
+    ))]
 pub async fn change_role(
     State(state): State<AppState>,
     caller: Caller,
@@ -95,7 +107,13 @@ pub async fn change_role(
     }))
 }
 
-/// `DELETE /api/workspaces/{workspace}/members/{user}`: admins remove members; anyone may leave.
+/// Remove a member (admins), or leave (anyone).
+#[utoipa::path(delete, path = "/api/workspaces/{workspace}/members/{user}", tag = "members",
+    params(WorkspaceParam, ("user" = String, Path, description = "User id")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 409, description = "A personal workspace, or the last owner", body = ErrorReply),
+    ))]
 pub async fn remove(
     State(state): State<AppState>,
     caller: Caller,
@@ -134,14 +152,15 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewInvitation {
     pub email: String,
     pub role: String,
 }
 
 /// A new invitation: the only time its token is shown.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreatedInvitation {
     id: String,
     email: String,
@@ -150,7 +169,13 @@ pub struct CreatedInvitation {
     expires_at: String,
 }
 
-/// `POST /api/workspaces/{workspace}/invitations`: returns the invitation token once.
+/// Invite an email address with a role (admins); the invitation token is shown once.
+#[utoipa::path(post, path = "/api/workspaces/{workspace}/invitations", tag = "members",
+    params(WorkspaceParam), request_body = NewInvitation,
+    responses(
+        (status = 201, description = "Invited; `token` is shown only here", body = CreatedInvitation),
+        (status = 409, description = "A personal workspace, or already a member or invited", body = ErrorReply),
+    ))]
 pub async fn invite(
     State(state): State<AppState>,
     caller: Caller,
@@ -195,7 +220,8 @@ pub async fn invite(
 }
 
 /// A pending invitation as the API returns it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InvitationOut {
     id: String,
     email: String,
@@ -204,7 +230,10 @@ pub struct InvitationOut {
     expires_at: String,
 }
 
-/// `GET /api/workspaces/{workspace}/invitations`: pending invitations.
+/// Pending invitations (admins).
+#[utoipa::path(get, path = "/api/workspaces/{workspace}/invitations", tag = "members",
+    params(WorkspaceParam),
+    responses((status = 200, description = "Invitations", body = Items<InvitationOut>)))]
 pub async fn list_invitations(
     State(state): State<AppState>,
     caller: Caller,
@@ -225,7 +254,10 @@ pub async fn list_invitations(
     Ok(Json(Items::new(items)))
 }
 
-/// `DELETE /api/workspaces/{workspace}/invitations/{invitation}`.
+/// Revoke a pending invitation (admins).
+#[utoipa::path(delete, path = "/api/workspaces/{workspace}/invitations/{invitation}", tag = "members",
+    params(WorkspaceParam, ("invitation" = String, Path, description = "Invitation id")),
+    responses((status = 204, description = "Revoked")))]
 pub async fn revoke_invitation(
     State(state): State<AppState>,
     caller: Caller,
@@ -236,19 +268,26 @@ pub async fn revoke_invitation(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Accept {
     pub token: String,
 }
 
 /// The workspace joined.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Joined {
     workspace_id: String,
     role: String,
 }
 
-/// `POST /api/invitations/accept`: the signed-in user whose email was invited joins.
+/// Accept an invitation: the signed-in user whose email was invited joins the workspace.
+#[utoipa::path(post, path = "/api/invitations/accept", tag = "members",
+    request_body = Accept,
+    responses(
+        (status = 200, description = "Joined", body = Joined),
+        (status = 409, description = "Already a member", body = ErrorReply),
+    ))]
 pub async fn accept_invitation(
     State(state): State<AppState>,
     caller: Caller,

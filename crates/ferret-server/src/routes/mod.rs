@@ -1,4 +1,11 @@
-//! The HTTP API, one module per resource. `/api/openapi.json` describes every route.
+//! The HTTP API, one module per resource, and the list of routes.
+//!
+//! Each handler carries its OpenAPI description (`#[utoipa::path]`: method, path, parameters,
+//! body, responses); [`api`] registers handlers through `utoipa_axum::routes!`, which takes the
+//! path and method from that description. The router and the description therefore come from
+//! the same list: a route cannot be served without being documented, nor documented without
+//! being served. [`crate::openapi`] adds the conventions every operation shares and serves the
+//! result at `/api/openapi.json`.
 
 pub mod account;
 pub mod audit_log;
@@ -10,112 +17,93 @@ pub mod workspaces;
 
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::http::header;
-use axum::response::IntoResponse;
-use axum::routing::{delete, get, patch, post, put};
+use axum::Json;
 use axum::Router;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 /// Ordinary requests are small; only scan uploads may be large.
 const SMALL_BODY: usize = 64 * 1024;
 
-/// The OpenAPI 3 description of this API.
-pub const OPENAPI: &str = include_str!("../openapi.json");
-
-pub fn router(state: AppState) -> Router {
-    let upload_limit = DefaultBodyLimit::max(state.config.max_upload_bytes);
-    let ws = "/api/workspaces/{workspace}";
-    Router::new()
-        .route("/api/health", get(health))
-        .route("/api/openapi.json", get(openapi))
-        .route("/api/auth/signup", post(account::signup))
-        .route("/api/auth/login", post(account::login))
-        .route("/api/auth/logout", post(account::logout))
-        .route("/api/auth/session", get(account::session))
-        .route("/api/me", get(account::me))
-        .route("/api/account/password", put(account::change_password))
-        .route("/api/account", delete(account::delete_account))
-        .route("/api/invitations/accept", post(members::accept_invitation))
-        .route(
-            "/api/scans",
-            post(repositories::upload_with_token).layer(upload_limit),
-        )
-        .route(
-            "/api/workspaces",
-            get(workspaces::list).post(workspaces::create),
-        )
-        .route(
-            ws,
-            get(workspaces::show)
-                .patch(workspaces::update)
-                .delete(workspaces::remove),
-        )
-        .route(&format!("{ws}/transfer"), post(workspaces::transfer))
-        .route(&format!("{ws}/members"), get(members::list))
-        .route(
-            &format!("{ws}/members/{{user}}"),
-            patch(members::change_role).delete(members::remove),
-        )
-        .route(
-            &format!("{ws}/invitations"),
-            get(members::list_invitations).post(members::invite),
-        )
-        .route(
-            &format!("{ws}/invitations/{{invitation}}"),
-            delete(members::revoke_invitation),
-        )
-        .route(
-            &format!("{ws}/integrations"),
-            get(workspaces::list_integrations).post(workspaces::create_integration),
-        )
-        .route(
-            &format!("{ws}/integrations/{{integration}}"),
-            delete(workspaces::delete_integration).put(workspaces::replace_integration_url),
-        )
-        .route(
-            &format!("{ws}/tokens"),
-            get(tokens::list).post(tokens::create),
-        )
-        .route(&format!("{ws}/tokens/{{token}}"), delete(tokens::revoke))
-        .route(
-            &format!("{ws}/repositories"),
-            get(repositories::list).post(repositories::create),
-        )
-        .route(
-            &format!("{ws}/repositories/{{repository}}"),
-            delete(repositories::remove),
-        )
-        .route(
-            &format!("{ws}/scans"),
-            get(repositories::list_scans)
-                .post(repositories::upload)
-                .layer(upload_limit),
-        )
-        .route(&format!("{ws}/findings"), get(findings::list))
-        .route(
-            &format!("{ws}/findings/{{finding}}"),
-            get(findings::show).patch(findings::triage),
-        )
-        .route(&format!("{ws}/audit"), get(audit_log::list))
+/// Every route of the API with its description. `upload_limit` bounds scan uploads (bytes).
+pub fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
+    let upload_limit = DefaultBodyLimit::max(upload_limit);
+    OpenApiRouter::with_openapi(crate::openapi::base())
+        .routes(routes!(health))
+        .routes(routes!(crate::openapi::serve))
+        .routes(routes!(account::signup))
+        .routes(routes!(account::login))
+        .routes(routes!(account::logout))
+        .routes(routes!(account::session))
+        .routes(routes!(account::me))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::delete_account))
+        .routes(routes!(members::accept_invitation))
+        .routes(routes!(repositories::upload_with_token).layer(upload_limit))
+        .routes(routes!(workspaces::list, workspaces::create))
+        .routes(routes!(
+            workspaces::show,
+            workspaces::update,
+            workspaces::remove
+        ))
+        .routes(routes!(workspaces::transfer))
+        .routes(routes!(members::list))
+        .routes(routes!(members::change_role, members::remove))
+        .routes(routes!(members::list_invitations, members::invite))
+        .routes(routes!(members::revoke_invitation))
+        .routes(routes!(
+            workspaces::list_integrations,
+            workspaces::create_integration
+        ))
+        .routes(routes!(
+            workspaces::delete_integration,
+            workspaces::replace_integration_url
+        ))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(repositories::list, repositories::create))
+        .routes(routes!(repositories::remove))
+        .routes(routes!(repositories::list_scans))
+        .routes(routes!(repositories::upload).layer(upload_limit))
+        .routes(routes!(findings::list))
+        .routes(routes!(findings::show, findings::triage))
+        .routes(routes!(audit_log::list))
         .layer(DefaultBodyLimit::max(SMALL_BODY))
-        .with_state(state)
+}
+
+/// The API router, ready to serve.
+pub fn router(state: AppState) -> Router {
+    let (router, _) = api(state.config.max_upload_bytes).split_for_parts();
+    router.with_state(state)
 }
 
 /// `GET /api/health`.
-#[derive(serde::Serialize)]
-struct Health {
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Health {
+    /// Always `ok` when the server answers.
     status: &'static str,
     version: &'static str,
 }
 
-async fn health() -> impl IntoResponse {
-    axum::Json(Health {
+/// Liveness: the server answers, and with which version.
+#[utoipa::path(get, path = "/api/health", tag = "server", security(()),
+    responses((status = 200, description = "The server is up", body = Health)))]
+async fn health() -> Json<Health> {
+    Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
     })
 }
 
-async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+/// The `{workspace}` path parameter, as documented (handlers read it with `Path`).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct WorkspaceParam {
+    /// Workspace id (`ws_…`); a workspace the caller is not in answers 404.
+    #[param(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_]+$")]
+    workspace: String,
 }
 
 /// Page parameters shared by listings.

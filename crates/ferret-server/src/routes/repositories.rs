@@ -6,10 +6,11 @@
 //! *fixed*. A finding that reappears after being fixed is open again; a false positive or an
 //! accepted risk stays triaged.
 
+use super::WorkspaceParam;
 use crate::auth::{AuthKind, Caller, Need};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorReply};
 use crate::time::rfc3339;
-use crate::upload::{check_name, ScanUpload};
+use crate::upload::{check_name, ScanUpload, UploadSummary};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -19,7 +20,8 @@ use ferret_store::scans::NewScan;
 use serde::{Deserialize, Serialize};
 
 /// A repository as the API returns it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RepositoryOut {
     id: String,
     name: String,
@@ -39,7 +41,8 @@ impl From<ferret_store::repositories::Repository> for RepositoryOut {
 }
 
 /// A list of items (`{"items": [...]}`).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Items<T> {
     items: Vec<T>,
 }
@@ -50,7 +53,10 @@ impl<T> Items<T> {
     }
 }
 
-/// `GET /api/workspaces/{workspace}/repositories`.
+/// A workspace's repositories.
+#[utoipa::path(get, path = "/api/workspaces/{workspace}/repositories", tag = "repositories",
+    params(WorkspaceParam),
+    responses((status = 200, description = "Repositories", body = Items<RepositoryOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -65,14 +71,20 @@ pub async fn list(
     Ok(Json(Items { items }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewRepository {
     pub name: String,
     #[serde(default)]
     pub url: Option<String>,
 }
 
-/// `POST /api/workspaces/{workspace}/repositories`: admins and owners register repositories.
+/// Register a repository (admins and owners).
+#[utoipa::path(post, path = "/api/workspaces/{workspace}/repositories", tag = "repositories",
+    params(WorkspaceParam), request_body = NewRepository,
+    responses(
+        (status = 201, description = "Registered", body = RepositoryOut),
+        (status = 409, description = "The name is taken in this workspace", body = ErrorReply),
+    ))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -123,7 +135,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(RepositoryOut::from(repository))).into_response())
 }
 
-/// `DELETE /api/workspaces/{workspace}/repositories/{repository}`: removes its scans and findings.
+/// Remove a repository with its scans and findings (admins and owners).
+#[utoipa::path(delete, path = "/api/workspaces/{workspace}/repositories/{repository}", tag = "repositories",
+    params(WorkspaceParam, ("repository" = String, Path, description = "Repository id")),
+    responses((status = 204, description = "Removed")))]
 pub async fn remove(
     State(state): State<AppState>,
     caller: Caller,
@@ -134,7 +149,13 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /api/scans`: upload with an API token; the workspace is the token's.
+/// Upload a scan's findings with an API token (`ferret scan --upload`); the workspace is the token's.
+#[utoipa::path(post, path = "/api/scans", tag = "scans",
+    request_body = ScanUpload,
+    responses(
+        (status = 201, description = "Stored, redacted again by the server", body = UploadSummary),
+        (status = 409, description = "Another upload to this repository and branch is being stored", body = ErrorReply),
+    ))]
 pub async fn upload_with_token(
     State(state): State<AppState>,
     caller: Caller,
@@ -151,7 +172,13 @@ pub async fn upload_with_token(
     ingest(state, caller, ws, body).await
 }
 
-/// `POST /api/workspaces/{workspace}/scans`.
+/// Upload a scan's findings to this workspace.
+#[utoipa::path(post, path = "/api/workspaces/{workspace}/scans", tag = "scans",
+    params(WorkspaceParam), request_body = ScanUpload,
+    responses(
+        (status = 201, description = "Stored, redacted again by the server", body = UploadSummary),
+        (status = 409, description = "Another upload to this repository and branch is being stored", body = ErrorReply),
+    ))]
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
@@ -186,14 +213,18 @@ async fn ingest(
     Ok((StatusCode::CREATED, Json(summary)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ScanQuery {
     pub repository: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
 
-/// `GET /api/workspaces/{workspace}/scans`: newest first.
+/// Scans, newest first.
+#[utoipa::path(get, path = "/api/workspaces/{workspace}/scans", tag = "scans",
+    params(WorkspaceParam, ScanQuery),
+    responses((status = 200, description = "A page of scans", body = ScanPage)))]
 pub async fn list_scans(
     State(state): State<AppState>,
     caller: Caller,
@@ -232,7 +263,8 @@ pub async fn list_scans(
 }
 
 /// One uploaded scan as the API returns it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ScanOut {
     id: String,
     repository_id: String,
@@ -247,7 +279,8 @@ pub struct ScanOut {
 }
 
 /// One page of scans.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ScanPage {
     items: Vec<ScanOut>,
     page: i64,

@@ -1,5 +1,7 @@
 //! API tokens: per user and workspace, scoped, expiring, shown once, stored as a hash.
 
+use super::repositories::Items;
+use super::WorkspaceParam;
 use crate::auth::{Caller, Need, Role, Scope};
 use crate::crypto::{self, API_TOKEN_PREFIX};
 use crate::error::{ApiError, ApiResult};
@@ -12,7 +14,8 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 /// A token as listed (never its secret).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenOut {
     id: String,
     name: String,
@@ -25,7 +28,10 @@ pub struct TokenOut {
     revoked_at: Option<String>,
 }
 
-/// `GET /api/workspaces/{workspace}/tokens`: the caller's tokens; admins see everyone's.
+/// API tokens: the caller's own; admins see everyone's.
+#[utoipa::path(get, path = "/api/workspaces/{workspace}/tokens", tag = "tokens",
+    params(WorkspaceParam),
+    responses((status = 200, description = "Tokens (never their values)", body = Items<TokenOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -51,7 +57,7 @@ pub async fn list(
     Ok(Json(super::repositories::Items::new(items)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewToken {
     pub name: String,
     pub scopes: Vec<String>,
@@ -60,7 +66,8 @@ pub struct NewToken {
 }
 
 /// A new token: the only time its secret is shown.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreatedToken {
     id: String,
     name: String,
@@ -70,8 +77,12 @@ pub struct CreatedToken {
     expires_at: String,
 }
 
-/// `POST /api/workspaces/{workspace}/tokens`: needs a signed-in session; the token is in the
-/// response and nowhere else.
+/// Create an API token bound to this workspace (from a signed-in session).
+///
+/// The token's value is in this response and nowhere else; the server keeps only its hash.
+#[utoipa::path(post, path = "/api/workspaces/{workspace}/tokens", tag = "tokens",
+    params(WorkspaceParam), request_body = NewToken,
+    responses((status = 201, description = "Created; `token` is shown only here", body = CreatedToken)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -138,7 +149,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
-/// `DELETE /api/workspaces/{workspace}/tokens/{token}`: your own, or anyone's as an admin.
+/// Revoke a token: your own, or anyone's as an admin.
+#[utoipa::path(delete, path = "/api/workspaces/{workspace}/tokens/{token}", tag = "tokens",
+    params(WorkspaceParam, ("token" = String, Path, description = "Token id (not its value)")),
+    responses((status = 204, description = "Revoked")))]
 pub async fn revoke(
     State(state): State<AppState>,
     caller: Caller,

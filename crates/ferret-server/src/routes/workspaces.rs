@@ -1,8 +1,9 @@
 //! Workspaces (personal and team), their settings, ownership transfer and integrations.
 
 use super::repositories::Items;
+use super::WorkspaceParam;
 use crate::auth::{AuthKind, Caller, Need, Role};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorReply};
 use crate::time::rfc3339;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -24,7 +25,8 @@ pub fn check_display_name(field: &str, name: &str) -> ApiResult<String> {
 }
 
 /// A workspace as the caller sees it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct WorkspaceOut {
     id: String,
     name: String,
@@ -45,7 +47,9 @@ impl From<WorkspaceRecord> for WorkspaceOut {
     }
 }
 
-/// `GET /api/workspaces`: the caller's workspaces (a token sees only its own).
+/// The caller's workspaces (a token sees only its own).
+#[utoipa::path(get, path = "/api/workspaces", tag = "workspaces",
+    responses((status = 200, description = "Workspaces", body = Items<WorkspaceOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -63,12 +67,15 @@ pub async fn list(
     Ok(Json(Items::new(items)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewWorkspace {
     pub name: String,
 }
 
-/// `POST /api/workspaces`: a team workspace owned by the caller.
+/// Create a team workspace owned by the caller.
+#[utoipa::path(post, path = "/api/workspaces", tag = "workspaces",
+    request_body = NewWorkspace,
+    responses((status = 201, description = "Created", body = WorkspaceOut)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -80,7 +87,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(WorkspaceOut::from(workspace))).into_response())
 }
 
-/// `GET /api/workspaces/{workspace}`.
+/// One workspace, with the caller's role in it.
+#[utoipa::path(get, path = "/api/workspaces/{workspace}", tag = "workspaces",
+    params(WorkspaceParam),
+    responses((status = 200, description = "The workspace", body = WorkspaceOut)))]
 pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
@@ -91,12 +101,15 @@ pub async fn show(
     Ok(Json(workspace.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct WorkspaceSettings {
     pub name: String,
 }
 
-/// `PATCH /api/workspaces/{workspace}`: settings (admins and owners).
+/// Change a workspace's settings (admins and owners).
+#[utoipa::path(patch, path = "/api/workspaces/{workspace}", tag = "workspaces",
+    params(WorkspaceParam), request_body = WorkspaceSettings,
+    responses((status = 200, description = "The workspace as changed", body = WorkspaceOut)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -110,7 +123,15 @@ pub async fn update(
     Ok(Json(workspace.into()))
 }
 
-/// `DELETE /api/workspaces/{workspace}`: owners only; personal workspaces go with the account.
+/// Delete a team workspace and everything in it (owners only).
+///
+/// Personal workspaces go with their account.
+#[utoipa::path(delete, path = "/api/workspaces/{workspace}", tag = "workspaces",
+    params(WorkspaceParam),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "A personal workspace", body = ErrorReply),
+    ))]
 pub async fn remove(
     State(state): State<AppState>,
     caller: Caller,
@@ -126,13 +147,18 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Transfer {
     pub user_id: String,
 }
 
-/// `POST /api/workspaces/{workspace}/transfer`: the caller (an owner) hands ownership to another
-/// member and becomes an admin.
+/// Hand ownership to another member; the caller (an owner) becomes an admin.
+#[utoipa::path(post, path = "/api/workspaces/{workspace}/transfer", tag = "workspaces",
+    params(WorkspaceParam), request_body = Transfer,
+    responses(
+        (status = 204, description = "Transferred"),
+        (status = 409, description = "A personal workspace", body = ErrorReply),
+    ))]
 pub async fn transfer(
     State(state): State<AppState>,
     caller: Caller,
@@ -169,7 +195,8 @@ pub async fn transfer(
 
 /// An integration as the API returns it: the URL only says where it points (it is a
 /// credential, sealed at rest).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct IntegrationOut {
     id: String,
     kind: String,
@@ -191,7 +218,10 @@ fn integration_out(state: &AppState, r: IntegrationRecord) -> IntegrationOut {
     }
 }
 
-/// `GET /api/workspaces/{workspace}/integrations`.
+/// A workspace's integrations (their URLs masked).
+#[utoipa::path(get, path = "/api/workspaces/{workspace}/integrations", tag = "integrations",
+    params(WorkspaceParam),
+    responses((status = 200, description = "Integrations", body = Items<IntegrationOut>)))]
 pub async fn list_integrations(
     State(state): State<AppState>,
     caller: Caller,
@@ -206,14 +236,17 @@ pub async fn list_integrations(
     Ok(Json(Items::new(items)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewIntegration {
     pub kind: String,
     pub name: String,
     pub url: String,
 }
 
-/// `POST /api/workspaces/{workspace}/integrations`: admins and owners only.
+/// Add an integration (admins and owners); its URL is sealed at rest and never read back.
+#[utoipa::path(post, path = "/api/workspaces/{workspace}/integrations", tag = "integrations",
+    params(WorkspaceParam), request_body = NewIntegration,
+    responses((status = 201, description = "Added", body = IntegrationOut)))]
 pub async fn create_integration(
     State(state): State<AppState>,
     caller: Caller,
@@ -251,13 +284,16 @@ fn check_integration_url(url: &str) -> ApiResult<&str> {
     Ok(url)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReplaceIntegrationUrl {
     pub url: String,
 }
 
-/// `PUT /api/workspaces/{workspace}/integrations/{integration}`: admins replace the URL (it is
-/// never read back).
+/// Replace an integration's URL (admins and owners; it is never read back).
+#[utoipa::path(put, path = "/api/workspaces/{workspace}/integrations/{integration}", tag = "integrations",
+    params(WorkspaceParam, ("integration" = String, Path, description = "Integration id")),
+    request_body = ReplaceIntegrationUrl,
+    responses((status = 204, description = "Replaced")))]
 pub async fn replace_integration_url(
     State(state): State<AppState>,
     caller: Caller,
@@ -279,7 +315,10 @@ pub async fn seal_legacy_integrations(state: &AppState) -> Result<u64, ferret_st
     .await
 }
 
-/// `DELETE /api/workspaces/{workspace}/integrations/{integration}`: admins and owners only.
+/// Remove an integration (admins and owners).
+#[utoipa::path(delete, path = "/api/workspaces/{workspace}/integrations/{integration}", tag = "integrations",
+    params(WorkspaceParam, ("integration" = String, Path, description = "Integration id")),
+    responses((status = 204, description = "Removed")))]
 pub async fn delete_integration(
     State(state): State<AppState>,
     caller: Caller,
