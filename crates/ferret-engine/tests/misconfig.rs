@@ -1,10 +1,15 @@
-//! Configuration checks on fixtures, one pair of trees per format under `fixtures/<format>/`.
-//! Each check has its own snapshot, `snapshots/misconfig__<format>__<check-id>.snap` (insta):
-//! its findings on `risky/` as `path:line:column`, so changing one check touches one snapshot.
-//! Every check fires at least once on `risky/`, and `hardened/` — the case that must not fire,
-//! for every check of the format — has no configuration finding at all. Review changed
-//! snapshots with `cargo insta review`, or accept them with `INSTA_UPDATE=always cargo test -p
-//! ferret-engine --test misconfig` and read the diff.
+//! Configuration checks on fixtures.
+//!
+//! Each check has its own fixture, `fixtures/checks/<check-id>/`: `fires/` holds the case the
+//! check must report, and its findings there (`path:line:column`) are the check's snapshot,
+//! `snapshots/misconfig__<check-id>.snap` (insta); `quiet/` holds the near miss — the fixed
+//! form — on which it must not fire. Changing one check touches one fixture and one snapshot.
+//! Review changed snapshots with `cargo insta review`, or accept them with
+//! `INSTA_UPDATE=always cargo test -p ferret-engine --test misconfig` and read the diff.
+//!
+//! Beside them, one realistic pair of trees per format (`fixtures/<format>/risky` and
+//! `hardened`) checks the checks together: nothing fires on the hardened tree, and what fires
+//! on the risky one belongs to the format.
 
 use ferret_engine::{Config, ScanSettings, Scanner};
 use std::path::{Path, PathBuf};
@@ -13,10 +18,25 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// One scanner for every fixture (building the rule set is the slow part), running the
+/// configuration checks only.
+fn scanner() -> &'static Scanner {
+    static SCANNER: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+    SCANNER.get_or_init(|| {
+        let settings = ScanSettings {
+            filter: ferret_engine::selection::RuleFilter {
+                select: vec!["iac".into()],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        Scanner::new(&fixtures(), &Config::default(), &settings).unwrap()
+    })
+}
+
 /// `(rule id, path:line:column)` of every configuration finding under `dir`.
 fn config_findings(dir: &Path) -> Vec<(String, String)> {
-    let scanner = Scanner::new(dir, &Config::default(), &ScanSettings::default()).unwrap();
-    let report = scanner.scan_tree(dir, None).unwrap();
+    let report = scanner().scan_tree(dir, None).unwrap();
     report
         .findings
         .iter()
@@ -33,25 +53,58 @@ fn config_findings(dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Where `id` fires under `dir`.
+fn places_of(id: &str, dir: &Path) -> Vec<String> {
+    config_findings(dir)
+        .into_iter()
+        .filter(|(rule, _)| rule == id)
+        .map(|(_, place)| place)
+        .collect()
+}
+
+#[test]
+fn every_check_fires_on_its_fixture_and_not_on_its_near_miss() {
+    let catalog = ferret_engine::Catalog::builtin().unwrap();
+    let root = fixtures().join("checks");
+    let mut problems = Vec::new();
+    for check in catalog.checks() {
+        let id = check.id.as_str();
+        let dir = root.join(id);
+        if !dir.join("fires").is_dir() || !dir.join("quiet").is_dir() {
+            problems.push(format!("{id}: no fixtures/checks/{id}/fires and quiet"));
+            continue;
+        }
+        let fired = places_of(id, &dir.join("fires"));
+        if fired.is_empty() {
+            problems.push(format!("{id}: does not fire on fires/"));
+        }
+        let quiet = places_of(id, &dir.join("quiet"));
+        if !quiet.is_empty() {
+            problems.push(format!("{id}: fires on quiet/ at {}", quiet.join(", ")));
+        }
+        insta::assert_snapshot!(id.to_string(), fired.join("\n"));
+    }
+    // No fixture for a check that does not exist (a renamed check leaves none behind).
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !catalog.checks().iter().any(|c| c.id == name) {
+            problems.push(format!("fixtures/checks/{name}: no such check"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 fn check_format(format: &str, check_ids: &[&str]) {
     let risky = config_findings(&fixtures().join(format).join("risky"));
+    assert!(
+        !risky.is_empty(),
+        "nothing fires on the {format} risky tree"
+    );
     for (id, _) in &risky {
         assert!(
             check_ids.contains(&id.as_str()),
             "{id} fired on the {format} fixture but is not a {format} check"
         );
-    }
-    for id in check_ids {
-        let places: Vec<&str> = risky
-            .iter()
-            .filter(|(rule, _)| rule == id)
-            .map(|(_, place)| place.as_str())
-            .collect();
-        assert!(
-            !places.is_empty(),
-            "{id} never fires on the {format} fixture"
-        );
-        insta::assert_snapshot!(format!("{format}__{id}"), places.join("\n"));
     }
     assert_eq!(
         config_findings(&fixtures().join(format).join("hardened")),

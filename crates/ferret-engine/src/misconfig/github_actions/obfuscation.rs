@@ -2,7 +2,8 @@
 //!
 //! **What**: `uses:` paths with `.`/`..`/empty segments (`actions/checkout/./@v4`,
 //! `actions//checkout@v4`); expressions that index contexts with string literals
-//! (`github['event']['issue']['title']`), which slips past reviewers and simple scanners; and
+//! (`github['event']['issue']['title']`), which slips past reviewers and simple scanners (a
+//! single lookup by name such as `secrets['DEPLOY-KEY']` is the usual spelling, not reported); and
 //! expressions that are a constant (`${{ 'main' }}`).
 //! **Why**: these forms behave like their plain spelling but defeat review and pattern
 //! matching — in a workflow, a reason to look closely.
@@ -42,7 +43,17 @@ fn obfuscated_expression(expression: &str) -> bool {
         .trim_start_matches("${{")
         .trim_end_matches("}}")
         .trim();
-    let indexed = inner.contains("['")
+    // `secrets['NAME']` and the like — one literal index into a map of names the workflow
+    // defines — is the usual way to spell a name with dashes, not an attempt to hide anything.
+    let named_lookup = inner.matches("['").count() == 1
+        && inner.ends_with("']")
+        && [
+            "secrets", "vars", "env", "inputs", "matrix", "needs", "steps",
+        ]
+        .iter()
+        .any(|map| inner.split("['").next() == Some(*map));
+    let indexed = !named_lookup
+        && inner.contains("['")
         && inner.split("['").next().is_some_and(|head| {
             let head = head.trim();
             !head.is_empty()
@@ -113,5 +124,8 @@ mod tests {
         assert!(!obfuscated_expression("${{ github.event.issue.title }}"));
         assert!(!obfuscated_expression("${{ matrix.os == 'linux' }}"));
         assert!(!obfuscated_expression("${{ fromJSON('[1]') }}"));
+        assert!(!obfuscated_expression("${{ secrets['DEPLOY-KEY'] }}"));
+        assert!(obfuscated_expression("${{ secrets['A']['B'] }}"));
+        assert!(obfuscated_expression("${{ github['sha'] }}"));
     }
 }
