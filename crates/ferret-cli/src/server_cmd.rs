@@ -201,7 +201,7 @@ pub fn run_admin(command: AdminCommand) -> Result<ExitCode> {
             let written = runtime()?.block_on(async {
                 let state = ferret_server::AppState::open(config).await?;
                 let key = state.db.audit_key().context("no audit key")?.clone();
-                audit::checkpoint_now(&state.db, &key, &path).await
+                anyhow::Ok(audit::checkpoint_now(&state.db, &key, &path).await?)
             })?;
             match written {
                 Some(c) => println!(

@@ -109,19 +109,6 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(error: sqlx::Error) -> ApiError {
-        // PostgreSQL refuses NUL in text (SQLite stores it): bad input, not a server fault.
-        if let sqlx::Error::Database(db) = &error {
-            if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
-                return ApiError::bad_request("text must not contain NUL characters");
-            }
-        }
-        tracing::error!(%error, "database error");
-        ApiError::internal()
-    }
-}
-
 /// Store errors become HTTP statuses here, and only here.
 impl From<ferret_store::StoreError> for ApiError {
     fn from(error: ferret_store::StoreError) -> ApiError {
@@ -134,7 +121,14 @@ impl From<ferret_store::StoreError> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "conflict", &message)
             }
             StoreError::Invalid(message) => ApiError::bad_request(&message),
-            StoreError::Database(error) => ApiError::from(error),
+            StoreError::File(message) => {
+                tracing::error!(%message, "store file error");
+                ApiError::internal()
+            }
+            StoreError::Database(error) => {
+                tracing::error!(%error, "database error");
+                ApiError::internal()
+            }
         }
     }
 }

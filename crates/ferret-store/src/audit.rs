@@ -15,12 +15,13 @@
 //! each checkpoint, and says what it cannot prove (entries sealed before keyed chains existed,
 //! entries after the last checkpoint).
 
+use crate::StoreError;
 use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use sqlx::{Any, AnyConnection, Row};
+use sqlx::{AnyConnection, Row};
 use std::path::Path;
 
 /// The key that seals the chain and signs checkpoints: derived from the server key.
@@ -161,14 +162,15 @@ pub async fn checkpoint_now(
     db: &crate::db::Db,
     key: &AuditKey,
     path: &Path,
-) -> anyhow::Result<Option<Checkpoint>> {
+) -> Result<Option<Checkpoint>, StoreError> {
     let (seq, hash) = head(db).await?;
-    let last = read_checkpoints(path).map_err(anyhow::Error::msg)?.pop();
+    let last = read_checkpoints(path).map_err(StoreError::File)?.pop();
     if seq == 0 || last.is_some_and(|c| c.seq == seq && c.hash == hash) {
         return Ok(None);
     }
     let checkpoint = key.checkpoint(seq, &hash, crate::time::now());
-    append_checkpoint(path, &checkpoint)?;
+    append_checkpoint(path, &checkpoint)
+        .map_err(|e| StoreError::File(format!("{}: cannot append: {e}", path.display())))?;
     tracing::info!(
         target: "ferret::audit",
         seq = checkpoint.seq,
@@ -323,10 +325,10 @@ pub async fn record_now(
     action: &str,
     target: Option<&str>,
     details: Value,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     let mut tx = db.write().await?;
     record(&mut tx, actor, workspace_id, action, target, details).await?;
-    tx.commit().await
+    Ok(tx.commit().await?)
 }
 
 fn entry_from_row(row: &sqlx::any::AnyRow) -> Entry {
@@ -350,15 +352,13 @@ const SELECT_ENTRIES: &str = "SELECT seq, at, actor_user_id, actor_token_id, wor
      action, target, ip, user_agent, details, prev_hash, hash FROM audit_log";
 
 /// Entries of one workspace (or all when `None`), newest first, at most `limit`.
-pub async fn list<'e, E>(
-    executor: E,
+pub async fn list(
+    db: &crate::db::Db,
     workspace_id: Option<&str>,
     before_seq: Option<i64>,
     limit: i64,
-) -> Result<Vec<Entry>, sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = Any>,
-{
+) -> Result<Vec<Entry>, StoreError> {
+    let executor = db.pool();
     let before = before_seq.unwrap_or(i64::MAX);
     let rows = match workspace_id {
         Some(ws) => {
@@ -385,7 +385,7 @@ where
 }
 
 /// Every entry in chain order, read in pages.
-pub async fn all(db: &crate::db::Db) -> Result<Vec<Entry>, sqlx::Error> {
+pub async fn all(db: &crate::db::Db) -> Result<Vec<Entry>, StoreError> {
     let mut out = Vec::new();
     let mut after = 0i64;
     loop {
@@ -404,7 +404,7 @@ pub async fn all(db: &crate::db::Db) -> Result<Vec<Entry>, sqlx::Error> {
 }
 
 /// The chain head as stored.
-pub async fn head(db: &crate::db::Db) -> Result<(i64, String), sqlx::Error> {
+pub async fn head(db: &crate::db::Db) -> Result<(i64, String), StoreError> {
     let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
         .fetch_one(db.pool())
         .await?;

@@ -43,8 +43,24 @@ pub enum StoreError {
     /// The input breaks a rule the store enforces.
     #[error("{0}")]
     Invalid(String),
+    /// A file the store keeps beside the database (the audit checkpoints) could not be read or
+    /// written.
+    #[error("{0}")]
+    File(String),
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        // PostgreSQL refuses NUL in text (SQLite stores it): bad input, not a database fault.
+        if let sqlx::Error::Database(db) = &error {
+            if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
+                return StoreError::Invalid("text must not contain NUL characters".into());
+            }
+        }
+        StoreError::Database(error)
+    }
 }
 
 /// `Ok` when a statement aimed at one row of a workspace changed it; `NotFound("no such

@@ -46,7 +46,7 @@ pub async fn list(
 ) -> ApiResult<Json<super::repositories::Items<EntryOut>>> {
     caller.in_workspace(&state, &ws, Need::ADMIN).await?;
     let limit = query.limit.unwrap_or(100).clamp(1, 1000) as i64;
-    let entries = crate::audit::list(state.db.pool(), Some(&ws), query.before, limit).await?;
+    let entries = crate::audit::list(&state.db, Some(&ws), query.before, limit).await?;
     let items = entries
         .into_iter()
         .map(|e| EntryOut {
