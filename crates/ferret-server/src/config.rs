@@ -47,6 +47,93 @@ pub struct ServerConfig {
     pub login_ceiling_per_account: Rate,
     /// Who may create an account over the API.
     pub signup: Signup,
+    /// The GitHub App this server acts as (hosted scans).
+    pub github: GithubSettings,
+}
+
+/// A secret setting: never printed (`Debug` shows `[redacted]`), wiped from memory on drop.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Secret {
+        Secret(value)
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+/// The GitHub App settings (`[github]` in the config file, `FERRET_GITHUB_*` in the
+/// environment). Secrets come from files or the environment, never from the config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GithubSettings {
+    /// The REST API base: `https://api.github.com`, a GitHub Enterprise `https://HOST/api/v3`,
+    /// or a test server.
+    pub api_url: String,
+    pub app_id: Option<u64>,
+    pub client_id: Option<String>,
+    /// The App's URL name, for its installation page.
+    pub app_slug: Option<String>,
+    /// Signs webhook deliveries (`X-Hub-Signature-256`); without it `/webhooks/github` is off.
+    pub webhook_secret: Option<Secret>,
+    pub client_secret: Option<Secret>,
+    pub private_key_file: Option<PathBuf>,
+    /// Days a repository's data is kept after GitHub access to it ends (0-30; 0 = at once).
+    pub deletion_grace_days: i64,
+}
+
+/// Longest grace period before the data of a disconnected repository is deleted.
+pub const MAX_DELETION_GRACE_DAYS: i64 = 30;
+
+impl Default for GithubSettings {
+    fn default() -> GithubSettings {
+        GithubSettings {
+            api_url: "https://api.github.com".into(),
+            app_id: None,
+            client_id: None,
+            app_slug: None,
+            webhook_secret: None,
+            client_secret: None,
+            private_key_file: None,
+            deletion_grace_days: MAX_DELETION_GRACE_DAYS,
+        }
+    }
+}
+
+/// `[github]` in the config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GithubFile {
+    api_url: Option<String>,
+    app_id: Option<u64>,
+    client_id: Option<String>,
+    app_slug: Option<String>,
+    webhook_secret_file: Option<PathBuf>,
+    client_secret_file: Option<PathBuf>,
+    private_key_file: Option<PathBuf>,
+    deletion_grace_days: Option<i64>,
+}
+
+/// A secret read from a file (trailing newline dropped).
+fn read_secret(setting: &str, path: &std::path::Path) -> anyhow::Result<Secret> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{setting}: cannot read {}", path.display()))?;
+    let text = text.trim_end_matches(['\n', '\r']).to_string();
+    anyhow::ensure!(!text.is_empty(), "{setting}: {} is empty", path.display());
+    Ok(Secret(text))
 }
 
 /// Who may sign up over the API.
@@ -112,6 +199,7 @@ impl Default for ServerConfig {
                 burst: 50,
             },
             signup: Signup::Invite,
+            github: GithubSettings::default(),
         }
     }
 }
@@ -138,6 +226,16 @@ const ENV_NAMES: &[&str] = &[
     "RATE_LIMIT_PER_IP_PER_MINUTE",
     "RATE_LIMIT_PER_TOKEN_PER_MINUTE",
     "SIGNUP",
+    "GITHUB_API_URL",
+    "GITHUB_APP_ID",
+    "GITHUB_CLIENT_ID",
+    "GITHUB_APP_SLUG",
+    "GITHUB_WEBHOOK_SECRET",
+    "GITHUB_WEBHOOK_SECRET_FILE",
+    "GITHUB_CLIENT_SECRET",
+    "GITHUB_CLIENT_SECRET_FILE",
+    "GITHUB_PRIVATE_KEY_FILE",
+    "GITHUB_DELETION_GRACE_DAYS",
     // Read by the CLI and tests, not by the server.
     "TOKEN",
     "GIT_TOKEN",
@@ -175,6 +273,7 @@ struct FileConfig {
     rate_limit_per_ip_per_minute: Option<u32>,
     rate_limit_per_token_per_minute: Option<u32>,
     signup: Option<Signup>,
+    github: Option<GithubFile>,
 }
 
 impl ServerConfig {
@@ -185,7 +284,7 @@ impl ServerConfig {
         let file: FileConfig = toml::from_str(&text)
             .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))?;
         let mut config = ServerConfig::default();
-        config.apply(file);
+        config.apply(file)?;
         Ok(config)
     }
 
@@ -264,8 +363,28 @@ impl ServerConfig {
                 var("RATE_LIMIT_PER_TOKEN_PER_MINUTE"),
             )?,
             signup: parse("SIGNUP", var("SIGNUP"))?,
+            github: Some(GithubFile {
+                api_url: var("GITHUB_API_URL"),
+                app_id: parse("GITHUB_APP_ID", var("GITHUB_APP_ID"))?,
+                client_id: var("GITHUB_CLIENT_ID"),
+                app_slug: var("GITHUB_APP_SLUG"),
+                webhook_secret_file: var("GITHUB_WEBHOOK_SECRET_FILE").map(PathBuf::from),
+                client_secret_file: var("GITHUB_CLIENT_SECRET_FILE").map(PathBuf::from),
+                private_key_file: var("GITHUB_PRIVATE_KEY_FILE").map(PathBuf::from),
+                deletion_grace_days: parse(
+                    "GITHUB_DELETION_GRACE_DAYS",
+                    var("GITHUB_DELETION_GRACE_DAYS"),
+                )?,
+            }),
         };
-        self.apply(file);
+        self.apply(file)?;
+        // Secrets may also be given directly in the environment.
+        if let Some(value) = var("GITHUB_WEBHOOK_SECRET").filter(|v| !v.is_empty()) {
+            self.github.webhook_secret = Some(Secret(value));
+        }
+        if let Some(value) = var("GITHUB_CLIENT_SECRET").filter(|v| !v.is_empty()) {
+            self.github.client_secret = Some(Secret(value));
+        }
         let mut unknown: Vec<String> = vars
             .keys()
             .filter(|k| !ENV_NAMES.contains(&k.trim_start_matches("FERRET_")))
@@ -275,7 +394,7 @@ impl ServerConfig {
         Ok(unknown)
     }
 
-    fn apply(&mut self, file: FileConfig) {
+    fn apply(&mut self, file: FileConfig) -> anyhow::Result<()> {
         macro_rules! set {
             ($field:ident) => {
                 if let Some(v) = file.$field {
@@ -325,6 +444,48 @@ impl ServerConfig {
                 burst: (n / 10).max(10),
             };
         }
+        if let Some(github) = file.github {
+            self.apply_github(github)?;
+        }
+        Ok(())
+    }
+
+    fn apply_github(&mut self, file: GithubFile) -> anyhow::Result<()> {
+        let github = &mut self.github;
+        if let Some(url) = file.api_url {
+            let url = url.trim().trim_end_matches('/').to_string();
+            anyhow::ensure!(
+                url.starts_with("https://") || url.starts_with("http://"),
+                "github api_url must be an http(s) URL, not {url:?}"
+            );
+            github.api_url = url;
+        }
+        if file.app_id.is_some() {
+            github.app_id = file.app_id;
+        }
+        if file.client_id.is_some() {
+            github.client_id = file.client_id;
+        }
+        if file.app_slug.is_some() {
+            github.app_slug = file.app_slug;
+        }
+        if let Some(path) = file.webhook_secret_file {
+            github.webhook_secret = Some(read_secret("github webhook_secret_file", &path)?);
+        }
+        if let Some(path) = file.client_secret_file {
+            github.client_secret = Some(read_secret("github client_secret_file", &path)?);
+        }
+        if file.private_key_file.is_some() {
+            github.private_key_file = file.private_key_file;
+        }
+        if let Some(days) = file.deletion_grace_days {
+            anyhow::ensure!(
+                (0..=MAX_DELETION_GRACE_DAYS).contains(&days),
+                "github deletion_grace_days must be 0 to {MAX_DELETION_GRACE_DAYS}, not {days}"
+            );
+            github.deletion_grace_days = days;
+        }
+        Ok(())
     }
 
     /// The database URL in use: the configured one, or SQLite in the data directory.
@@ -377,6 +538,14 @@ mod tests {
             ("MAX_DB_CONNECTIONS", "4"),
             ("RATE_LIMIT_PER_IP_PER_MINUTE", "100"),
             ("RATE_LIMIT_PER_TOKEN_PER_MINUTE", "200"),
+            ("GITHUB_API_URL", "https://ghe.example/api/v3/"),
+            ("GITHUB_APP_ID", "12345"),
+            ("GITHUB_CLIENT_ID", "Iv1.abc"),
+            ("GITHUB_APP_SLUG", "ferret-scan"),
+            ("GITHUB_WEBHOOK_SECRET", "whsec-test"),
+            ("GITHUB_CLIENT_SECRET", "client-secret-test"),
+            ("GITHUB_PRIVATE_KEY_FILE", "/etc/ferret/app.pem"),
+            ("GITHUB_DELETION_GRACE_DAYS", "7"),
         ])
         .unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -397,6 +566,56 @@ mod tests {
         assert_eq!(c.max_db_connections, 4);
         assert_eq!(c.rate_per_ip.per_minute, 100);
         assert_eq!(c.rate_per_token.per_minute, 200);
+        let g = &c.github;
+        assert_eq!(g.api_url, "https://ghe.example/api/v3");
+        assert_eq!(
+            (g.app_id, g.client_id.as_deref()),
+            (Some(12345), Some("Iv1.abc"))
+        );
+        assert_eq!(g.app_slug.as_deref(), Some("ferret-scan"));
+        assert_eq!(
+            g.webhook_secret.as_ref().map(Secret::expose),
+            Some("whsec-test")
+        );
+        assert_eq!(
+            g.client_secret.as_ref().map(Secret::expose),
+            Some("client-secret-test")
+        );
+        assert_eq!(
+            g.private_key_file,
+            Some(PathBuf::from("/etc/ferret/app.pem"))
+        );
+        assert_eq!(g.deletion_grace_days, 7);
+    }
+
+    #[test]
+    fn github_secrets_come_from_files_and_never_print() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("webhook-secret");
+        std::fs::write(&secret, "It's a Secret to Everybody\n").unwrap();
+        let path = secret.display().to_string();
+        let (c, _) = with_env(&[("GITHUB_WEBHOOK_SECRET_FILE", &path)]).unwrap();
+        let stored = c.github.webhook_secret.as_ref().unwrap();
+        assert_eq!(stored.expose(), "It's a Secret to Everybody");
+        let printed = format!("{c:?}");
+        assert!(printed.contains("[redacted]") && !printed.contains("Everybody"));
+        // A secret file that cannot be read, or an out-of-range grace period, is an error.
+        let missing = dir.path().join("missing").display().to_string();
+        assert!(with_env(&[("GITHUB_WEBHOOK_SECRET_FILE", &missing)]).is_err());
+        assert!(with_env(&[("GITHUB_DELETION_GRACE_DAYS", "31")]).is_err());
+        assert!(with_env(&[("GITHUB_API_URL", "ftp://x")]).is_err());
+        // The config file takes file paths for secrets, not the secrets themselves.
+        let toml = dir.path().join("ferret.toml");
+        std::fs::write(&toml, "[github]\nwebhook_secret = \"inline\"\n").unwrap();
+        assert!(ServerConfig::from_file(&toml).is_err());
+        std::fs::write(
+            &toml,
+            format!("[github]\napp_id = 7\nwebhook_secret_file = {path:?}\n"),
+        )
+        .unwrap();
+        let c = ServerConfig::from_file(&toml).unwrap();
+        assert_eq!(c.github.app_id, Some(7));
+        assert!(c.github.webhook_secret.is_some());
     }
 
     #[test]

@@ -54,6 +54,9 @@ pub struct Limits {
     pub login_per_ip: RateLimiter,
     /// Keyed by account, all addresses together; known devices are exempt.
     pub login_ceiling: RateLimiter,
+    /// Refused webhook deliveries recorded in the audit log, per address (more are refused
+    /// but not recorded, so they cannot flood the log).
+    pub webhook_rejections: RateLimiter,
 }
 
 impl AppState {
@@ -90,6 +93,10 @@ impl AppState {
             login_per_account: RateLimiter::new(config.login_rate_per_account),
             login_per_ip: RateLimiter::new(config.login_rate_per_ip),
             login_ceiling: RateLimiter::new(config.login_ceiling_per_account),
+            webhook_rejections: RateLimiter::new(ratelimit::Rate {
+                per_minute: 10,
+                burst: 20,
+            }),
         };
         AppState {
             db,
@@ -121,6 +128,7 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!(address = %listener.local_addr()?, backend = ?state.db.backend(), "ferret server listening");
     tokio::spawn(checkpoint_audit_log(state.clone()));
+    tokio::spawn(purge_disconnected_repositories(state.clone()));
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -148,6 +156,33 @@ async fn checkpoint_audit_log(state: AppState) {
         ticker.tick().await;
         if let Err(e) = audit::checkpoint_now(&state.db, &key, &path).await {
             tracing::error!(error = %e, "cannot checkpoint the audit log");
+        }
+    }
+}
+
+/// How often repositories whose GitHub access ended are checked for the end of their grace
+/// period.
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes the data of repositories cut off from GitHub (uninstalled, removed, deleted) once
+/// their grace period is over; every hour, and at start.
+async fn purge_disconnected_repositories(state: AppState) {
+    let actor = audit::Actor {
+        user_id: None,
+        token_id: None,
+        ip: "server".into(),
+        user_agent: Some("ferret serve (retention)".into()),
+    };
+    let mut ticker = tokio::time::interval(PURGE_EVERY);
+    loop {
+        ticker.tick().await;
+        match ferret_store::github::purge_expired(&state.db, time::now(), &actor).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                repositories = n,
+                "purged repositories past their grace period"
+            ),
+            Err(e) => tracing::error!(error = %e, "cannot purge disconnected repositories"),
         }
     }
 }

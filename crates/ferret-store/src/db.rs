@@ -90,6 +90,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_jobs.sql")),
     (3, include_str!("../migrations/0003_server_settings.sql")),
     (4, include_str!("../migrations/0004_scan_ingest_steps.sql")),
+    (5, include_str!("../migrations/0005_github.sql")),
 ];
 
 impl Db {

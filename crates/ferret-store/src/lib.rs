@@ -21,6 +21,7 @@ pub mod audit;
 pub mod crypto;
 pub mod db;
 pub mod findings;
+pub mod github;
 pub mod members;
 pub mod queue;
 pub mod repositories;

@@ -27,6 +27,10 @@ pub struct NewJob {
     pub payload: serde_json::Value,
     /// How many times it may be tried in all (at least 1).
     pub max_attempts: u32,
+    /// What the job belongs to, as a path (`github-installation:42/repository:repo_x`):
+    /// [`JobQueue::cancel_subject`] cancels every unfinished job of a subject or of anything
+    /// under it at once.
+    pub subject: Option<String>,
 }
 
 /// A claimed job.
@@ -50,6 +54,8 @@ pub enum JobState {
     Done,
     /// Failed on every attempt.
     Dead,
+    /// Cancelled before it finished (its subject was disconnected); never runs again.
+    Cancelled,
 }
 
 impl JobState {
@@ -59,6 +65,7 @@ impl JobState {
             JobState::Running => "running",
             JobState::Done => "done",
             JobState::Dead => "dead",
+            JobState::Cancelled => "cancelled",
         }
     }
 
@@ -68,6 +75,7 @@ impl JobState {
             "running" => JobState::Running,
             "done" => JobState::Done,
             "dead" => JobState::Dead,
+            "cancelled" => JobState::Cancelled,
             other => return Err(StoreError::Invalid(format!("unknown job state '{other}'"))),
         })
     }
@@ -100,6 +108,10 @@ pub trait JobQueue: Send + Sync {
     ) -> Result<JobState, StoreError>;
     /// A job's current state.
     async fn state(&self, id: &str) -> Result<JobState, StoreError>;
+    /// Cancels every queued or running job whose subject is `subject` or lies under it
+    /// (`subject/…`); returns how many. A worker running one learns it at its next heartbeat
+    /// (a lost lease) and stops.
+    async fn cancel_subject(&self, subject: &str) -> Result<u64, StoreError>;
 }
 
 /// The job queue in the server's database.
@@ -150,7 +162,7 @@ impl JobQueue for SqlJobQueue {
         let mut tx = self.db.write().await?;
         sqlx::query(
             "INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_after, \
-             created_at) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6)",
+             created_at, subject) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, $7)",
         )
         .bind(&id)
         .bind(&job.kind)
@@ -158,6 +170,7 @@ impl JobQueue for SqlJobQueue {
         .bind(i64::from(job.max_attempts))
         .bind(now)
         .bind(now)
+        .bind(&job.subject)
         .execute(&mut *tx.tx)
         .await?;
         tx.commit().await?;
@@ -314,6 +327,26 @@ impl JobQueue for SqlJobQueue {
             Some((state,)) => JobState::parse(&state),
             None => Err(StoreError::NotFound(format!("no job {id}"))),
         }
+    }
+
+    async fn cancel_subject(&self, subject: &str) -> Result<u64, StoreError> {
+        let now = (self.clock)();
+        let mut tx = self.db.write().await?;
+        let cancelled = sqlx::query(
+            "UPDATE jobs SET state = 'cancelled', finished_at = $1, worker = NULL, \
+             lease_until = NULL, last_error = 'cancelled: access was withdrawn' \
+             WHERE (subject = $2 OR substr(subject, 1, length($3) + 1) = $4) \
+             AND state IN ('queued', 'running')",
+        )
+        .bind(now)
+        .bind(subject)
+        .bind(subject)
+        .bind(format!("{subject}/"))
+        .execute(&mut *tx.tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(cancelled)
     }
 }
 

@@ -93,16 +93,7 @@ pub async fn remove(db: &Db, workspace: &str, id: &str, actor: &Actor) -> Result
     if exists.is_none() {
         return Err(StoreError::NotFound("no such repository".into()));
     }
-    for table in ["findings", "scans"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE repository_id = $1"))
-            .bind(id)
-            .execute(&mut *tx.tx)
-            .await?;
-    }
-    sqlx::query("DELETE FROM repositories WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx.tx)
-        .await?;
+    delete_in(&mut tx, workspace, id).await?;
     crate::audit::record_and_commit(
         tx,
         actor,
@@ -113,6 +104,27 @@ pub async fn remove(db: &Db, workspace: &str, id: &str, actor: &Actor) -> Result
     )
     .await?;
     db.purge_deleted().await?;
+    Ok(())
+}
+
+/// Deletes a repository of `workspace` with its scans and findings, inside the caller's
+/// transaction.
+pub(crate) async fn delete_in(
+    tx: &mut crate::db::WriteTx,
+    workspace: &str,
+    id: &str,
+) -> Result<(), StoreError> {
+    for table in ["findings", "scans"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE repository_id = $1"))
+            .bind(id)
+            .execute(&mut *tx.tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM repositories WHERE id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(workspace)
+        .execute(&mut *tx.tx)
+        .await?;
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! The job queue on both backends: claims with leases, heartbeats, completion, retries with
-//! delays, dead jobs, crashed workers whose lease runs out, and concurrent workers that never
-//! take the same job.
+//! delays, dead jobs, crashed workers whose lease runs out, concurrent workers that never
+//! take the same job, and cancellation by subject.
 
 mod common;
 
@@ -39,6 +39,7 @@ fn scan_job(repo: &str, attempts: u32) -> NewJob {
         kind: "scan".into(),
         payload: json!({"repository": repo, "ref": "main"}),
         max_attempts: attempts,
+        subject: Some(format!("repository:{repo}")),
     }
 }
 
@@ -159,6 +160,53 @@ async fn concurrent_workers_never_share_a_job(db: Db) {
     claimed.sort();
     ids.sort();
     assert_eq!(claimed, ids, "every job claimed exactly once");
+}
+
+/// Cancelling a subject stops its queued and running jobs, and only its own: the running one's
+/// worker loses its lease, and nothing of the subject is claimed again.
+async fn cancelling_a_subject(db: Db) {
+    let queue = SqlJobQueue::new(db);
+    let running = queue.enqueue(scan_job("gone", 3)).await.unwrap();
+    let claimed = queue.claim("w1", &["scan"], LEASE).await.unwrap().unwrap();
+    assert_eq!(claimed.id, running);
+    let queued = queue.enqueue(scan_job("gone", 3)).await.unwrap();
+    let other = queue.enqueue(scan_job("kept", 3)).await.unwrap();
+    assert_eq!(queue.cancel_subject("repository:gone").await.unwrap(), 2);
+    for id in [&running, &queued] {
+        assert_eq!(queue.state(id).await.unwrap(), JobState::Cancelled);
+    }
+    assert!(matches!(
+        queue.heartbeat(&running, "w1", LEASE).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(queue.complete(&running, "w1").await.is_err());
+    let next = queue.claim("w2", &["scan"], LEASE).await.unwrap().unwrap();
+    assert_eq!(next.id, other);
+    assert!(queue.claim("w3", &["scan"], LEASE).await.unwrap().is_none());
+    assert_eq!(queue.cancel_subject("repository:gone").await.unwrap(), 0);
+    // A subject's children go with it; a subject that merely starts the same does not.
+    let mut nested = scan_job("x", 3);
+    nested.subject = Some("installation:1/repository:x".into());
+    let child = queue.enqueue(nested).await.unwrap();
+    let mut lookalike = scan_job("y", 3);
+    lookalike.subject = Some("installation:12/repository:y".into());
+    let unrelated = queue.enqueue(lookalike).await.unwrap();
+    assert_eq!(queue.cancel_subject("installation:1").await.unwrap(), 1);
+    assert_eq!(queue.state(&child).await.unwrap(), JobState::Cancelled);
+    assert_eq!(queue.state(&unrelated).await.unwrap(), JobState::Queued);
+}
+
+#[tokio::test]
+async fn cancelling_on_sqlite() {
+    let (db, _dir) = sqlite().await;
+    cancelling_a_subject(db).await;
+}
+
+#[tokio::test]
+async fn cancelling_on_postgres() {
+    if let Some(db) = postgres().await {
+        cancelling_a_subject(db).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,6 +10,7 @@
 pub mod account;
 pub mod audit_log;
 pub mod findings;
+pub mod github;
 pub mod members;
 pub mod repositories;
 pub mod tokens;
@@ -68,6 +69,7 @@ pub fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(findings::list))
         .routes(routes!(findings::show, findings::triage))
         .routes(routes!(audit_log::list))
+        .routes(routes!(github::receive).layer(DefaultBodyLimit::max(github::MAX_DELIVERY_BYTES)))
         .layer(DefaultBodyLimit::max(SMALL_BODY))
 }
 

@@ -58,8 +58,15 @@ pub fn test_config() -> ServerConfig {
     config.rate_per_token.per_minute = 0;
     // Scenarios sign up freely; the invitation-only default has its own test.
     config.signup = ferret_server::config::Signup::Open;
+    // GitHub's documented webhook test secret.
+    config.github.webhook_secret = Some(ferret_server::config::Secret::new(
+        WEBHOOK_SECRET.to_string(),
+    ));
     config
 }
+
+/// The webhook secret of [`test_config`].
+pub const WEBHOOK_SECRET: &str = "It's a Secret to Everybody";
 
 impl TestServer {
     pub async fn sqlite_with(config: ServerConfig) -> TestServer {
@@ -226,6 +233,35 @@ impl TestServer {
                 .extensions_mut()
                 .insert(axum::extract::ConnectInfo(peer));
         }
+        self.send(method, path, request).await
+    }
+
+    /// POSTs `body` as it is (a webhook delivery), with `headers`.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value, HeaderMap) {
+        let mut builder = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("user-agent", "GitHub-Hookshot/ferret-tests")
+            .header("content-type", "application/json");
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        let request = builder.body(Body::from(body.to_vec())).unwrap();
+        self.send("POST", path, request).await
+    }
+
+    /// Sends a request to the app and checks the answer against the API description.
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        request: Request<Body>,
+    ) -> (StatusCode, Value, HeaderMap) {
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
