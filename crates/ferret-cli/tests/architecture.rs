@@ -21,9 +21,12 @@ fn dependencies(krate: &str) -> BTreeSet<String> {
 }
 
 /// Every crate and the Ferret crates it may depend on (the table in docs/architecture.md).
-const LAYERS: [(&str, &[&str]); 8] = [
+const LAYERS: [(&str, &[&str]); 10] = [
     ("ferret-core", &[]),
     ("ferret-sandbox", &[]),
+    ("ferret-github", &[]),
+    // Test support only (a dev-dependency).
+    ("ferret-github-fake", &["ferret-core"]),
     ("ferret-engine", &["ferret-core"]),
     ("ferret-report", &["ferret-core"]),
     ("ferret-store", &["ferret-core"]),
@@ -40,6 +43,7 @@ const LAYERS: [(&str, &[&str]); 8] = [
         &[
             "ferret-core",
             "ferret-engine",
+            "ferret-github",
             "ferret-report",
             "ferret-runner",
             "ferret-sandbox",
@@ -87,6 +91,7 @@ fn anyhow_only_at_the_top() {
     for krate in [
         "ferret-core",
         "ferret-engine",
+        "ferret-github",
         "ferret-report",
         "ferret-sandbox",
         "ferret-runner",
