@@ -83,6 +83,8 @@ pub struct GithubSettings {
     /// The REST API base: `https://api.github.com`, a GitHub Enterprise `https://HOST/api/v3`,
     /// or a test server.
     pub api_url: String,
+    /// Where users sign in and install Apps: `https://github.com`, or `https://HOST`.
+    pub web_url: String,
     pub app_id: Option<u64>,
     pub client_id: Option<String>,
     /// The App's URL name, for its installation page.
@@ -102,6 +104,7 @@ impl Default for GithubSettings {
     fn default() -> GithubSettings {
         GithubSettings {
             api_url: "https://api.github.com".into(),
+            web_url: "https://github.com".into(),
             app_id: None,
             client_id: None,
             app_slug: None,
@@ -118,6 +121,7 @@ impl Default for GithubSettings {
 #[serde(deny_unknown_fields)]
 struct GithubFile {
     api_url: Option<String>,
+    web_url: Option<String>,
     app_id: Option<u64>,
     client_id: Option<String>,
     app_slug: Option<String>,
@@ -227,6 +231,7 @@ const ENV_NAMES: &[&str] = &[
     "RATE_LIMIT_PER_TOKEN_PER_MINUTE",
     "SIGNUP",
     "GITHUB_API_URL",
+    "GITHUB_WEB_URL",
     "GITHUB_APP_ID",
     "GITHUB_CLIENT_ID",
     "GITHUB_APP_SLUG",
@@ -365,6 +370,7 @@ impl ServerConfig {
             signup: parse("SIGNUP", var("SIGNUP"))?,
             github: Some(GithubFile {
                 api_url: var("GITHUB_API_URL"),
+                web_url: var("GITHUB_WEB_URL"),
                 app_id: parse("GITHUB_APP_ID", var("GITHUB_APP_ID"))?,
                 client_id: var("GITHUB_CLIENT_ID"),
                 app_slug: var("GITHUB_APP_SLUG"),
@@ -452,13 +458,18 @@ impl ServerConfig {
 
     fn apply_github(&mut self, file: GithubFile) -> anyhow::Result<()> {
         let github = &mut self.github;
-        if let Some(url) = file.api_url {
-            let url = url.trim().trim_end_matches('/').to_string();
-            anyhow::ensure!(
-                url.starts_with("https://") || url.starts_with("http://"),
-                "github api_url must be an http(s) URL, not {url:?}"
-            );
-            github.api_url = url;
+        for (name, value, field) in [
+            ("api_url", file.api_url, &mut github.api_url),
+            ("web_url", file.web_url, &mut github.web_url),
+        ] {
+            if let Some(url) = value {
+                let url = url.trim().trim_end_matches('/').to_string();
+                anyhow::ensure!(
+                    url.starts_with("https://") || url.starts_with("http://"),
+                    "github {name} must be an http(s) URL, not {url:?}"
+                );
+                *field = url;
+            }
         }
         if file.app_id.is_some() {
             github.app_id = file.app_id;

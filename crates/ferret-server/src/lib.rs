@@ -15,6 +15,7 @@ pub mod auth;
 pub mod config;
 pub mod email;
 pub mod error;
+pub mod github_app;
 pub mod middleware;
 pub mod openapi;
 pub mod password;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub key: ServerKey,
     pub limits: Arc<Limits>,
     pub redactor: Arc<upload::Redactor>,
+    /// The GitHub App, when one is configured.
+    pub github: Option<Arc<github_app::GithubApp>>,
 }
 
 /// The rate limiters of one server process.
@@ -63,6 +66,8 @@ impl AppState {
     /// Opens the database (applying migrations) and loads or creates the server key.
     pub async fn open(config: ServerConfig) -> anyhow::Result<AppState> {
         let url = config.database_url()?;
+        // A configured but unusable App key is an error at start, not at the first scan.
+        github_app::GithubApp::from_settings(&config.github)?;
         let key = match &config.key_file {
             Some(path) => ServerKey::load_or_create(path)?,
             None => {
@@ -86,6 +91,10 @@ impl AppState {
 
     /// Builds the state from parts (tests use an ephemeral key).
     pub fn with(db: Db, key: ServerKey, config: ServerConfig) -> AppState {
+        let github = github_app::GithubApp::from_settings(&config.github)
+            .ok()
+            .flatten()
+            .map(Arc::new);
         let db = db.with_audit_key(audit::AuditKey::from_server_key(&key));
         let limits = Limits {
             per_ip: RateLimiter::new(config.rate_per_ip),
@@ -104,6 +113,7 @@ impl AppState {
             key,
             limits: Arc::new(limits),
             redactor: Arc::new(upload::Redactor::new()),
+            github,
         }
     }
 }

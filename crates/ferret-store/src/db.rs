@@ -91,6 +91,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_server_settings.sql")),
     (4, include_str!("../migrations/0004_scan_ingest_steps.sql")),
     (5, include_str!("../migrations/0005_github.sql")),
+    (6, include_str!("../migrations/0006_github_connect.sql")),
 ];
 
 impl Db {

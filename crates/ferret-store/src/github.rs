@@ -500,3 +500,152 @@ pub async fn purge_expired(db: &Db, now: i64, actor: &Actor) -> Result<u64, Stor
     }
     Ok(rows.len() as u64)
 }
+
+/// A pending "Connect GitHub" request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectState {
+    pub workspace_id: String,
+    pub user_id: String,
+    /// The hash of the session that asked.
+    pub session_hash: String,
+}
+
+/// Records a connect request under the hash of its `state` (the state itself is only in the
+/// user's browser and GitHub's redirect).
+pub async fn create_connect_state(
+    db: &Db,
+    state_hash: &str,
+    state: &ConnectState,
+    expires_at: i64,
+) -> Result<(), StoreError> {
+    let mut tx = db.write().await?;
+    sqlx::query(
+        "INSERT INTO github_connect_states (state_hash, workspace_id, user_id, session_hash, \
+         expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(state_hash)
+    .bind(&state.workspace_id)
+    .bind(&state.user_id)
+    .bind(&state.session_hash)
+    .bind(expires_at)
+    .execute(&mut *tx.tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Takes a connect request: it is deleted whatever happens next (single use). `None` when
+/// unknown, used or expired.
+pub async fn take_connect_state(
+    db: &Db,
+    state_hash: &str,
+    now: i64,
+) -> Result<Option<ConnectState>, StoreError> {
+    let mut tx = db.write().await?;
+    let row = sqlx::query(
+        "SELECT workspace_id, user_id, session_hash, expires_at FROM github_connect_states \
+         WHERE state_hash = $1",
+    )
+    .bind(state_hash)
+    .fetch_optional(&mut *tx.tx)
+    .await?;
+    sqlx::query("DELETE FROM github_connect_states WHERE state_hash = $1 OR expires_at < $2")
+        .bind(state_hash)
+        .bind(now)
+        .execute(&mut *tx.tx)
+        .await?;
+    tx.commit().await?;
+    Ok(row
+        .filter(|r| r.get::<i64, _>("expires_at") >= now)
+        .map(|r| ConnectState {
+            workspace_id: r.get("workspace_id"),
+            user_id: r.get("user_id"),
+            session_hash: r.get("session_hash"),
+        }))
+}
+
+/// An installation connected to a workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub installation: Installation,
+    pub suspended: bool,
+    pub connected_by: Option<String>,
+    pub connected_at: i64,
+}
+
+/// The installations connected to `workspace`.
+pub async fn connections(db: &Db, workspace: &str) -> Result<Vec<Connection>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT i.installation_id, i.account_login, i.account_type, i.suspended_at, \
+         c.connected_by, c.connected_at FROM github_connections c \
+         JOIN github_installations i ON i.installation_id = c.installation_id \
+         WHERE c.workspace_id = $1 ORDER BY i.account_login",
+    )
+    .bind(workspace)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Connection {
+            installation: Installation {
+                installation_id: r.get("installation_id"),
+                account_login: r.get("account_login"),
+                account_type: r.get("account_type"),
+            },
+            suspended: r.get::<Option<i64>, _>("suspended_at").is_some(),
+            connected_by: r.get("connected_by"),
+            connected_at: r.get("connected_at"),
+        })
+        .collect())
+}
+
+/// Disconnects an installation from one workspace: that workspace's repositories of it are
+/// cut off at once and their data scheduled for deletion at `delete_after`; other workspaces
+/// keep their own connection. Returns the ids of the repositories cut off.
+pub async fn disconnect(
+    db: &Db,
+    workspace: &str,
+    installation_id: i64,
+    delete_after: i64,
+    actor: &Actor,
+) -> Result<Vec<String>, StoreError> {
+    let mut tx = db.write().await?;
+    let removed = sqlx::query(
+        "DELETE FROM github_connections WHERE workspace_id = $1 AND installation_id = $2",
+    )
+    .bind(workspace)
+    .bind(installation_id)
+    .execute(&mut *tx.tx)
+    .await?
+    .rows_affected();
+    crate::changed_one(removed, "installation in this workspace")?;
+    let repositories: Vec<String> = sqlx::query(
+        "SELECT id FROM repositories WHERE workspace_id = $1 AND github_installation_id = $2",
+    )
+    .bind(workspace)
+    .bind(installation_id)
+    .fetch_all(&mut *tx.tx)
+    .await?
+    .iter()
+    .map(|r| r.get("id"))
+    .collect();
+    sqlx::query(
+        "UPDATE repositories SET github_installation_id = NULL, delete_after = $1 \
+         WHERE workspace_id = $2 AND github_installation_id = $3",
+    )
+    .bind(delete_after)
+    .bind(workspace)
+    .bind(installation_id)
+    .execute(&mut *tx.tx)
+    .await?;
+    crate::audit::record_and_commit(
+        tx,
+        actor,
+        Some(workspace),
+        "github.disconnect",
+        Some(&installation_id.to_string()),
+        json!({"repositories": repositories.len(), "delete_after": delete_after}),
+    )
+    .await?;
+    Ok(repositories)
+}

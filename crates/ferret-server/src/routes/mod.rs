@@ -11,6 +11,7 @@ pub mod account;
 pub mod audit_log;
 pub mod findings;
 pub mod github;
+pub mod github_connect;
 pub mod members;
 pub mod repositories;
 pub mod tokens;
@@ -70,6 +71,11 @@ pub fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(findings::show, findings::triage))
         .routes(routes!(audit_log::list))
         .routes(routes!(github::receive).layer(DefaultBodyLimit::max(github::MAX_DELIVERY_BYTES)))
+        .routes(routes!(github_connect::start))
+        .routes(routes!(github_connect::setup))
+        .routes(routes!(github_connect::list))
+        .routes(routes!(github_connect::disconnect))
+        .routes(routes!(github_connect::add_repository))
         .layer(DefaultBodyLimit::max(SMALL_BODY))
 }
 
