@@ -48,6 +48,9 @@ enum Command {
     Rules(RulesCommand),
     /// Run the Ferret server (API for accounts, workspaces, tokens and uploaded findings).
     Serve(server_cmd::ServeArgs),
+    /// Run a hosted-scan worker: take scan jobs from the server's database (PostgreSQL, shared
+    /// by any number of workers) and scan them in the sandbox.
+    Worker(server_cmd::WorkerArgs),
     /// Server administration (audit log verification and export).
     #[command(subcommand)]
     Admin(server_cmd::AdminCommand),
@@ -267,6 +270,7 @@ fn main() -> ExitCode {
         }
         Command::Rules(RulesCommand::Show { id, config }) => run_rules_show(&id, config.as_deref()),
         Command::Serve(args) => server_cmd::run_serve(args),
+        Command::Worker(args) => server_cmd::run_worker(args),
         Command::Admin(command) => server_cmd::run_admin(command),
         Command::SandboxScan => run_sandbox_worker(),
     };
@@ -305,6 +309,8 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
             branch: common.branch.clone(),
             all_provenance: common.all_provenance,
             token_env: common.token_env.clone(),
+            // Read by the worker from `token_env` in the environment it inherits.
+            token: None,
             clone_timeout: common.clone_timeout,
             timeout: common.timeout,
             max_file_size: common.max_file_size,

@@ -31,6 +31,12 @@ pub struct ServeArgs {
     bind: Option<SocketAddr>,
 }
 
+#[derive(Args)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    source: ServerSource,
+}
+
 #[derive(Subcommand)]
 pub enum AdminCommand {
     /// The audit log.
@@ -103,6 +109,22 @@ pub fn run_serve(args: ServeArgs) -> Result<ExitCode> {
     }
     ferret_server::init_logging();
     runtime()?.block_on(ferret_server::serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_worker(args: WorkerArgs) -> Result<ExitCode> {
+    let config = config(&args.source)?;
+    ferret_server::init_logging();
+    let exe = std::env::current_exe().context("cannot find the ferret executable")?;
+    runtime()?.block_on(async {
+        let state = ferret_server::AppState::open(config).await?;
+        anyhow::ensure!(
+            state.github.is_some(),
+            "no GitHub App is configured ([github] app_id or client_id)"
+        );
+        ferret_server::worker::run(state, ferret_server::worker::WorkerSettings::new(exe)).await;
+        anyhow::Ok(())
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

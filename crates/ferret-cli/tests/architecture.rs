@@ -36,7 +36,13 @@ const LAYERS: [(&str, &[&str]); 10] = [
     ),
     (
         "ferret-server",
-        &["ferret-core", "ferret-engine", "ferret-store"],
+        &[
+            "ferret-core",
+            "ferret-engine",
+            "ferret-github",
+            "ferret-runner",
+            "ferret-store",
+        ],
     ),
     (
         "ferret-cli",

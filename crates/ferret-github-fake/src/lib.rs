@@ -75,6 +75,8 @@ struct World {
     tokens: HashMap<String, IssuedToken>,
     check_runs: Vec<Value>,
     calls: Vec<Call>,
+    /// Where bare repositories live, as `OWNER/NAME.git` (served over smart HTTP).
+    git_root: Option<std::path::PathBuf>,
     now_offset: i64,
     counter: u64,
 }
@@ -123,6 +125,7 @@ impl FakeGithub {
                 "/repos/{owner}/{repo}/check-runs/{id}",
                 patch(update_check_run),
             )
+            .route("/{owner}/{repo}/{*rest}", get(git_http).post(git_http))
             .with_state(world.clone());
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -193,6 +196,12 @@ impl FakeGithub {
                 .get(token)
                 .is_some_and(|t| t.expires_at > now && t.repository_ids.contains(&repository_id))
         })
+    }
+
+    /// Serves the bare repositories under `root` (`root/OWNER/NAME.git`) over git's smart
+    /// HTTP, to holders of a live installation token for the repository only.
+    pub fn serve_git_from(&self, root: &std::path::Path) {
+        self.with(|w| w.git_root = Some(root.to_path_buf()))
     }
 
     pub fn check_runs(&self) -> Vec<Value> {
@@ -522,6 +531,133 @@ async fn update_check_run(
         existing.extend(annotations);
     }
     Json(run.clone()).into_response()
+}
+
+/// The installation token in HTTP Basic credentials (`x-access-token:TOKEN`), as git sends it.
+fn basic_token(headers: &HeaderMap) -> Option<String> {
+    use base64::engine::general_purpose::STANDARD;
+    let encoded = headers
+        .get("authorization")?
+        .to_str()
+        .ok()?
+        .strip_prefix("Basic ")?;
+    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
+    decoded.split_once(':').map(|(_, token)| token.to_string())
+}
+
+/// git's smart HTTP (`git http-backend`), for `OWNER/NAME.git`, to a live installation token
+/// that covers the repository and may read contents.
+async fn git_http(
+    State(world): Shared,
+    Path((owner, repo, rest)): Path<(String, String, String)>,
+    method: axum::http::Method,
+    headers: HeaderMap,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(name) = repo.strip_suffix(".git") else {
+        return error(StatusCode::NOT_FOUND, "Not Found");
+    };
+    let full_name = format!("{owner}/{name}");
+    let path = format!("/{owner}/{repo}/{rest}");
+    let root = {
+        let mut w = world.lock().expect("fake world");
+        let now = now(&w);
+        let token = basic_token(&headers).and_then(|t| w.tokens.get(&t).cloned());
+        let allowed = token.is_some_and(|t| {
+            t.expires_at > now
+                && t.permissions.contains_key("contents")
+                && w.installations.get(&t.installation_id).is_some_and(|i| {
+                    i.repositories
+                        .iter()
+                        .any(|(id, n)| n == &full_name && t.repository_ids.contains(id))
+                })
+        });
+        if !allowed {
+            record(&mut w, method.as_str(), path, "invalid");
+            return (
+                StatusCode::UNAUTHORIZED,
+                [("www-authenticate", "Basic realm=\"GitHub\"")],
+                "Invalid username or token.",
+            )
+                .into_response();
+        }
+        record(&mut w, method.as_str(), path.clone(), "installation-token");
+        match &w.git_root {
+            Some(root) => root.clone(),
+            None => return error(StatusCode::NOT_FOUND, "Not Found"),
+        }
+    };
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let method = method.to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut child = std::process::Command::new("git")
+            .arg("http-backend")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("GIT_PROJECT_ROOT", &root)
+            .env("GIT_HTTP_EXPORT_ALL", "1")
+            .env("PATH_INFO", &path)
+            .env("QUERY_STRING", query.unwrap_or_default())
+            .env("REQUEST_METHOD", method)
+            .env("CONTENT_TYPE", content_type)
+            .env("CONTENT_LENGTH", body.len().to_string())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(&body)?;
+        }
+        child.wait_with_output()
+    })
+    .await;
+    let Ok(Ok(output)) = output else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "git http-backend failed");
+    };
+    cgi_response(&output.stdout)
+}
+
+/// Turns a CGI answer (headers, a blank line, the body) into an HTTP response.
+fn cgi_response(cgi: &[u8]) -> Response {
+    let split = cgi
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|at| (at, at + 4))
+        .or_else(|| {
+            cgi.windows(2)
+                .position(|w| w == b"\n\n")
+                .map(|at| (at, at + 2))
+        });
+    let Some((head_end, body_start)) = split else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "malformed CGI answer");
+    };
+    let head = String::from_utf8_lossy(&cgi[..head_end]);
+    let mut builder = axum::http::Response::builder().status(StatusCode::OK);
+    for line in head.lines() {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("status") {
+            let code = value
+                .split(' ')
+                .next()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(500);
+            builder = builder.status(code);
+        } else {
+            builder = builder.header(name.trim(), value);
+        }
+    }
+    builder
+        .body(axum::body::Body::from(cgi[body_start..].to_vec()))
+        .unwrap_or_else(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "bad CGI header"))
 }
 
 /// 36 random hex digits, for token values.

@@ -61,12 +61,31 @@ pub struct RemoteScan {
     pub all_provenance: bool,
     /// Environment variable holding a token for private repositories.
     pub token_env: String,
+    /// A token for the clone, handed to the worker in its environment (as `token_env`), never
+    /// on a command line. Hosted scans pass their installation token here.
+    pub token: Option<GitToken>,
     /// Seconds the clone may take (it is part of the whole scan's timeout too).
     pub clone_timeout: Option<u64>,
     /// Seconds the whole scan may take [default: [`DEFAULT_TIMEOUT_SECS`]].
     pub timeout: Option<u64>,
     pub max_file_size: Option<u64>,
     pub show_secrets: bool,
+}
+
+/// A token for git: printed as `[redacted]`, wiped from memory when dropped.
+#[derive(Clone)]
+pub struct GitToken(zeroize::Zeroizing<String>);
+
+impl GitToken {
+    pub fn new(value: &str) -> GitToken {
+        GitToken(zeroize::Zeroizing::new(value.to_string()))
+    }
+}
+
+impl std::fmt::Debug for GitToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
 }
 
 /// Why a remote scan failed. Messages are one line and never contain credentials.
@@ -143,6 +162,9 @@ pub fn scan(
     };
     let mut command = Command::new(worker_exe);
     command.arg(WORKER_SUBCOMMAND);
+    if let Some(token) = &request.token {
+        command.env(&worker_request.token_env, token.0.as_str());
+    }
     command.env(
         REQUEST_ENV,
         serde_json::to_string(&worker_request).map_err(RunnerError::BadRequest)?,

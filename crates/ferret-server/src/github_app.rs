@@ -91,6 +91,43 @@ impl GithubApp {
         })
     }
 
+    /// A scan job's token (blocking): narrowed to `repository_id`, with `contents: read` to
+    /// clone and `checks: write` to report.
+    pub fn job_token(
+        &self,
+        installation_id: i64,
+        repository_id: i64,
+    ) -> Result<ferret_github::Token, GithubError> {
+        let key = self
+            .key
+            .as_ref()
+            .ok_or_else(|| GithubError::Key("no private_key_file is configured".into()))?;
+        let token = self.client.installation_token(
+            key,
+            &self.issuer,
+            installation_id,
+            repository_id,
+            &[Permission::CONTENTS_READ, Permission::CHECKS_WRITE],
+            crate::time::now(),
+        )?;
+        Ok(token.token)
+    }
+
+    /// Where git clones `owner/name` from.
+    pub fn clone_url(&self, full_name: &str) -> String {
+        format!("{}/{full_name}.git", self.web_url)
+    }
+
+    /// Reports a check run with a job's token (blocking).
+    pub fn report_check_run(
+        &self,
+        token: &ferret_github::Token,
+        full_name: &str,
+        run: &ferret_github::CheckRun,
+    ) -> Result<i64, GithubError> {
+        self.client.create_check_run(token, full_name, run)
+    }
+
     /// Whether repository `repository_id` belongs to `installation_id`: GitHub mints a token
     /// narrowed to it only then. The token is dropped at once.
     pub async fn repository_in_installation(

@@ -24,6 +24,7 @@ pub mod routes;
 pub mod sealed;
 pub mod time;
 pub mod upload;
+pub mod worker;
 
 pub use config::ServerConfig;
 /// Storage lives in the `ferret-store` crate; these paths keep the server's modules short.
@@ -139,6 +140,13 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     tracing::info!(address = %listener.local_addr()?, backend = ?state.db.backend(), "ferret server listening");
     tokio::spawn(checkpoint_audit_log(state.clone()));
     tokio::spawn(purge_disconnected_repositories(state.clone()));
+    // A single-binary install (SQLite) scans in-process; with PostgreSQL, run `ferret worker`
+    // processes instead (any number, on any machines).
+    if state.db.backend() == db::Backend::Sqlite && state.github.is_some() {
+        if let Ok(exe) = std::env::current_exe() {
+            tokio::spawn(worker::run(state.clone(), worker::WorkerSettings::new(exe)));
+        }
+    }
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -271,3 +271,24 @@ pub async fn triage(
     .await?;
     Ok(())
 }
+
+/// The findings of `workspace` first seen in scan `scan_id` (what that scan introduced).
+pub async fn first_seen_in(
+    db: &Db,
+    workspace: &str,
+    scan_id: &str,
+    now: i64,
+) -> Result<Vec<FindingRecord>, StoreError> {
+    // The state expression reads the time from $1.
+    let sql = format!(
+        "{} WHERE r.workspace_id = $2 AND f.first_scan_id = $3 ORDER BY f.path, f.start_line",
+        select_sql()
+    );
+    let rows = sqlx::query(&sql)
+        .bind(now)
+        .bind(workspace)
+        .bind(scan_id)
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows.iter().map(record).collect())
+}

@@ -28,6 +28,11 @@ pub fn free_port() -> u16 {
 }
 
 pub fn start(data_dir: &Path, log: &Path) -> Server {
+    start_with(data_dir, log, &[])
+}
+
+/// [`start`] with extra environment variables (settings).
+pub fn start_with(data_dir: &Path, log: &Path, env: &[(&str, &str)]) -> Server {
     let port = free_port();
     let child = ferret()
         .args([
@@ -39,6 +44,7 @@ pub fn start(data_dir: &Path, log: &Path) -> Server {
         .arg(data_dir)
         .env("RUST_LOG", "debug")
         .env("FERRET_SIGNUP", "open")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()

@@ -1,0 +1,334 @@
+//! The hosted-scan worker: a thin loop over queue → GitHub token → sandboxed runner → store.
+//!
+//! One job: claim it with a lease; refuse to start when the installation is gone or suspended
+//! or the repository was cut off; mint an installation token narrowed to the job's repository
+//! (contents: read to clone, checks: write to report); run the sandboxed scan with the token
+//! handed to git in the sandbox's environment only, heartbeating meanwhile; store the findings
+//! through the same validation and redaction as CLI uploads; report a check run; complete.
+//! The token lives in memory for the job and is wiped when it ends. A worker that dies loses
+//! nothing: its lease runs out and another worker retries the job.
+
+use crate::error::ApiError;
+use crate::github_app::GithubApp;
+use crate::routes::github::SCAN_JOB;
+use crate::AppState;
+use ferret_core::upload::{ScanUpload, UploadedFinding};
+use ferret_core::Severity;
+use ferret_store::audit::Actor;
+use ferret_store::github as github_store;
+use ferret_store::queue::{Job, JobQueue, SqlJobQueue};
+use ferret_store::scans::NewScan;
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How a worker runs.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// Names this worker in leases.
+    pub id: String,
+    /// The executable whose sandbox subcommand scans (the `ferret` binary).
+    pub worker_exe: PathBuf,
+    pub lease: Duration,
+    /// Pause between polls of an empty queue.
+    pub poll: Duration,
+    /// Seconds one scan may take.
+    pub scan_timeout: u64,
+}
+
+impl WorkerSettings {
+    pub fn new(worker_exe: PathBuf) -> WorkerSettings {
+        WorkerSettings {
+            id: format!(
+                "worker-{}-{}",
+                std::process::id(),
+                crate::crypto::random_alnum(6)
+            ),
+            worker_exe,
+            lease: Duration::from_secs(120),
+            poll: Duration::from_secs(2),
+            scan_timeout: 1800,
+        }
+    }
+}
+
+/// What became of one job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Scanned and stored: the scan id and how many findings were new.
+    Done { job: String, scan: String, new: i64 },
+    /// Not run, or its result dropped: access was withdrawn.
+    Cancelled { job: String },
+    /// Failed; retried later while attempts remain.
+    Failed { job: String, error: String },
+}
+
+/// A hosted scan's payload (see `routes::github`).
+#[derive(Debug, Deserialize)]
+struct ScanJob {
+    workspace_id: String,
+    repository_id: String,
+    installation_id: i64,
+    github_repo_id: i64,
+    full_name: String,
+    branch: String,
+    commit: String,
+    trigger: String,
+}
+
+/// Runs jobs until the process ends.
+pub async fn run(state: AppState, settings: WorkerSettings) {
+    tracing::info!(worker = %settings.id, "scan worker started");
+    loop {
+        match work_once(&state, &settings).await {
+            Ok(Some(outcome)) => tracing::info!(?outcome, "job finished"),
+            Ok(None) => tokio::time::sleep(settings.poll).await,
+            Err(e) => {
+                tracing::error!(error = %e.message, "the job queue failed");
+                tokio::time::sleep(settings.poll).await;
+            }
+        }
+    }
+}
+
+/// Claims and runs one job; `None` when the queue has none ready.
+pub async fn work_once(
+    state: &AppState,
+    settings: &WorkerSettings,
+) -> Result<Option<Outcome>, ApiError> {
+    let queue = SqlJobQueue::new(state.db.clone());
+    let Some(job) = queue
+        .claim(&settings.id, &[SCAN_JOB], settings.lease)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let outcome = match run_job(state, settings, &queue, &job).await {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            let retry = Duration::from_secs(30 * u64::from(job.attempts));
+            let _ = queue.fail(&job.id, &settings.id, &error, retry).await;
+            Outcome::Failed {
+                job: job.id.clone(),
+                error,
+            }
+        }
+    };
+    Ok(Some(outcome))
+}
+
+async fn run_job(
+    state: &AppState,
+    settings: &WorkerSettings,
+    queue: &SqlJobQueue,
+    job: &Job,
+) -> Result<Outcome, String> {
+    let work: ScanJob = serde_json::from_value(job.payload.clone())
+        .map_err(|e| format!("malformed scan job: {e}"))?;
+    let cancelled = || Outcome::Cancelled {
+        job: job.id.clone(),
+    };
+    let subject = github_store::repository_subject(work.installation_id, &work.repository_id);
+    // Access withdrawn since the job was queued: it never starts.
+    let targets = github_store::scan_targets(&state.db, work.installation_id, work.github_repo_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !targets
+        .iter()
+        .any(|t| t.repository_id == work.repository_id)
+    {
+        let _ = queue.cancel_subject(&subject).await;
+        return Ok(cancelled());
+    }
+    let app = state
+        .github
+        .clone()
+        .ok_or("no GitHub App is configured on this server")?;
+    let started = std::time::Instant::now();
+    let scan = {
+        let app = app.clone();
+        let settings = settings.clone();
+        let (installation, repo, full_name, branch) = (
+            work.installation_id,
+            work.github_repo_id,
+            work.full_name.clone(),
+            work.branch.clone(),
+        );
+        tokio::task::spawn_blocking(move || {
+            scan_repository(&app, &settings, installation, repo, &full_name, &branch)
+        })
+    };
+    let report = heartbeat_while(queue, job, settings, scan).await?;
+    let Some((report, token)) = report else {
+        return Ok(cancelled());
+    };
+    // Still ours? (An uninstall may have cancelled the job while it ran.)
+    if queue
+        .heartbeat(&job.id, &settings.id, settings.lease)
+        .await
+        .is_err()
+    {
+        return Ok(cancelled());
+    }
+    let upload = ScanUpload {
+        repository: work.repository_id.clone(),
+        branch: work.branch.clone(),
+        commit: Some(work.commit.clone()),
+        findings: report.findings.iter().map(UploadedFinding::from).collect(),
+    };
+    let findings = state
+        .redactor
+        .clean(&upload, state.config.max_upload_findings)
+        .map_err(|e| e.message)?;
+    let actor = Actor {
+        user_id: None,
+        token_id: None,
+        ip: "worker".into(),
+        user_agent: Some(format!("ferret worker {} ({})", settings.id, work.trigger)),
+    };
+    let summary = ferret_store::scans::ingest(
+        &state.db,
+        &work.workspace_id,
+        NewScan {
+            repository: work.repository_id.clone(),
+            branch: work.branch.clone(),
+            commit: Some(work.commit.clone()),
+            findings,
+        },
+        &actor,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let new = ferret_store::findings::first_seen_in(
+        &state.db,
+        &work.workspace_id,
+        &summary.scan_id,
+        crate::time::now(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let check = check_run(&work, &new, started.elapsed());
+    {
+        let app = app.clone();
+        let full_name = work.full_name.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = app.report_check_run(&token, &full_name, &check);
+            drop(token);
+            result
+        })
+        .await
+        .map_err(|_| "the check-run report stopped".to_string())?
+        .map_err(|e| e.to_string())?;
+    }
+    queue
+        .complete(&job.id, &settings.id)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Outcome::Done {
+        job: job.id.clone(),
+        scan: summary.scan_id,
+        new: summary.new,
+    })
+}
+
+type ScanResult = Result<(ferret_core::ScanReport, ferret_github::Token), String>;
+
+/// Mints the job's token and runs the sandboxed scan (blocking).
+fn scan_repository(
+    app: &Arc<GithubApp>,
+    settings: &WorkerSettings,
+    installation: i64,
+    repository: i64,
+    full_name: &str,
+    branch: &str,
+) -> ScanResult {
+    let token = app
+        .job_token(installation, repository)
+        .map_err(|e| e.to_string())?;
+    let request = ferret_runner::RemoteScan {
+        url: app.clone_url(full_name),
+        reference: Some(branch.to_string()),
+        token: Some(ferret_runner::GitToken::new(token.expose())),
+        timeout: Some(settings.scan_timeout),
+        ..ferret_runner::RemoteScan::default()
+    };
+    let (report, _) =
+        ferret_runner::scan(&request, &settings.worker_exe).map_err(|e| e.to_string())?;
+    Ok((report, token))
+}
+
+/// Waits for `scan`, renewing the job's lease meanwhile. `None` when the lease was lost
+/// (the job was cancelled): the scan's result is then dropped.
+async fn heartbeat_while(
+    queue: &SqlJobQueue,
+    job: &Job,
+    settings: &WorkerSettings,
+    scan: tokio::task::JoinHandle<ScanResult>,
+) -> Result<Option<(ferret_core::ScanReport, ferret_github::Token)>, String> {
+    let mut scan = scan;
+    let mut ticker = tokio::time::interval(settings.lease / 3);
+    ticker.tick().await;
+    let mut lost = false;
+    loop {
+        tokio::select! {
+            finished = &mut scan => {
+                let result = finished.map_err(|_| "the scan stopped".to_string())?;
+                return if lost { Ok(None) } else { result.map(Some) };
+            }
+            _ = ticker.tick(), if !lost => {
+                lost = queue.heartbeat(&job.id, &settings.id, settings.lease).await.is_err();
+            }
+        }
+    }
+}
+
+/// The check run for a scan: failure when it introduced a high or critical finding.
+fn check_run(
+    work: &ScanJob,
+    new: &[ferret_store::findings::FindingRecord],
+    took: Duration,
+) -> ferret_github::CheckRun {
+    let serious = new
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.severity.parse::<Severity>(),
+                Ok(Severity::High | Severity::Critical)
+            )
+        })
+        .count();
+    let annotations = new
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "path": f.path,
+                "start_line": f.start_line,
+                "end_line": f.end_line.max(f.start_line),
+                "annotation_level": match f.severity.as_str() {
+                    "critical" | "high" => "failure",
+                    "medium" => "warning",
+                    _ => "notice",
+                },
+                "title": f.rule_id,
+                "message": format!("{}: {}", f.title, f.snippet),
+            })
+        })
+        .collect();
+    ferret_github::CheckRun {
+        name: "Ferret".into(),
+        head_sha: work.commit.clone(),
+        conclusion: if serious > 0 { "failure" } else { "success" }.into(),
+        title: match new.len() {
+            0 => "No new findings".into(),
+            n => format!("{n} new finding(s), {serious} high or critical"),
+        },
+        summary: format!(
+            "Ferret scanned `{}` at `{}` in {:.1} s.",
+            work.branch,
+            &work.commit[..work.commit.len().min(12)],
+            took.as_secs_f64()
+        ),
+        annotations,
+    }
+}
