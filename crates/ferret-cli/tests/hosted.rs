@@ -239,6 +239,50 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
         );
     }
 
+    // The job's status and result, through the API.
+    let jobs_url = format!("{url}/api/workspaces/{ws}/jobs");
+    let (status, jobs, _) = call(&jobs_url, "GET", &session, None);
+    assert_eq!(status, 200);
+    let job = &jobs["items"][0];
+    assert_eq!(job["status"], "succeeded", "{jobs}");
+    assert_eq!(job["trigger"], "push");
+    assert_eq!(job["commit"], commit.as_str());
+    assert_eq!(job["new"], 1);
+    assert!(job["scan_id"].is_string() && job["duration_secs"].is_i64());
+
+    // A manual scan of the default branch, from the API.
+    let repository_id = repository["id"].as_str().unwrap();
+    let (status, queued, _) = call(
+        &format!("{url}/api/workspaces/{ws}/repositories/{repository_id}/scan"),
+        "POST",
+        &session,
+        Some(json!({})),
+    );
+    assert_eq!(status, 202, "{queued}");
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let (_, jobs, _) = call(&jobs_url, "GET", &session, None);
+        let manual = jobs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["id"] == queued["job_id"])
+            .cloned()
+            .unwrap();
+        if manual["status"] == "succeeded" {
+            assert_eq!(manual["trigger"], "manual");
+            assert_eq!(manual["new"], 0, "the finding is still open, not new");
+            break;
+        }
+        assert!(
+            manual["status"] == "queued" || manual["status"] == "running",
+            "{manual}"
+        );
+        assert!(Instant::now() < deadline, "the manual scan did not finish");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let tokens = fake.issued_tokens();
+
     // Uninstalled in GitHub: later pushes start nothing, and the tokens are dead.
     let (status, _) = deliver(
         url,

@@ -73,7 +73,8 @@ struct ScanJob {
     github_repo_id: i64,
     full_name: String,
     branch: String,
-    commit: String,
+    /// Unknown for manual scans (the branch's head at clone time is scanned).
+    commit: Option<String>,
     trigger: String,
 }
 
@@ -174,7 +175,7 @@ async fn run_job(
     let upload = ScanUpload {
         repository: work.repository_id.clone(),
         branch: work.branch.clone(),
-        commit: Some(work.commit.clone()),
+        commit: work.commit.clone(),
         findings: report.findings.iter().map(UploadedFinding::from).collect(),
     };
     let findings = state
@@ -193,7 +194,7 @@ async fn run_job(
         NewScan {
             repository: work.repository_id.clone(),
             branch: work.branch.clone(),
-            commit: Some(work.commit.clone()),
+            commit: work.commit.clone(),
             findings,
         },
         &actor,
@@ -208,8 +209,23 @@ async fn run_job(
     )
     .await
     .map_err(|e| e.to_string())?;
-    let check = check_run(&work, &new, started.elapsed());
-    {
+    ferret_store::queue::set_result(
+        &state.db,
+        &job.id,
+        &settings.id,
+        &serde_json::json!({
+            "scan_id": summary.scan_id,
+            "findings": summary.findings,
+            "new": summary.new,
+            "still_open": summary.still_open,
+            "fixed": summary.fixed,
+        }),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    // A check run needs the commit; manual scans of a branch head have none to attach it to.
+    if let Some(commit) = &work.commit {
+        let check = check_run(&work, commit, &new, started.elapsed());
         let app = app.clone();
         let full_name = work.full_name.clone();
         tokio::task::spawn_blocking(move || {
@@ -286,6 +302,7 @@ async fn heartbeat_while(
 /// The check run for a scan: failure when it introduced a high or critical finding.
 fn check_run(
     work: &ScanJob,
+    commit: &str,
     new: &[ferret_store::findings::FindingRecord],
     took: Duration,
 ) -> ferret_github::CheckRun {
@@ -317,7 +334,7 @@ fn check_run(
         .collect();
     ferret_github::CheckRun {
         name: "Ferret".into(),
-        head_sha: work.commit.clone(),
+        head_sha: commit.to_string(),
         conclusion: if serious > 0 { "failure" } else { "success" }.into(),
         title: match new.len() {
             0 => "No new findings".into(),
@@ -326,7 +343,7 @@ fn check_run(
         summary: format!(
             "Ferret scanned `{}` at `{}` in {:.1} s.",
             work.branch,
-            &work.commit[..work.commit.len().min(12)],
+            &commit[..commit.len().min(12)],
             took.as_secs_f64()
         ),
         annotations,

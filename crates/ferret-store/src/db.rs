@@ -92,6 +92,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_scan_ingest_steps.sql")),
     (5, include_str!("../migrations/0005_github.sql")),
     (6, include_str!("../migrations/0006_github_connect.sql")),
+    (7, include_str!("../migrations/0007_job_results.sql")),
 ];
 
 impl Db {

@@ -649,3 +649,45 @@ pub async fn disconnect(
     .await?;
     Ok(repositories)
 }
+
+/// A workspace repository's GitHub side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GithubRepository {
+    pub installation_id: i64,
+    pub github_repo_id: i64,
+    /// `owner/name`.
+    pub full_name: String,
+    pub default_branch: Option<String>,
+}
+
+/// The GitHub side of repository `id` of `workspace`: `None` when it is not a GitHub
+/// repository or has been cut off.
+pub async fn github_repository(
+    db: &Db,
+    workspace: &str,
+    id: &str,
+) -> Result<Option<GithubRepository>, StoreError> {
+    let row = sqlx::query(
+        "SELECT github_installation_id, github_repo_id, name, default_branch FROM repositories \
+         WHERE workspace_id = $1 AND id = $2",
+    )
+    .bind(workspace)
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Err(StoreError::NotFound("no such repository".into()));
+    };
+    let (Some(installation_id), Some(github_repo_id)) = (
+        row.get::<Option<i64>, _>("github_installation_id"),
+        row.get::<Option<i64>, _>("github_repo_id"),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(GithubRepository {
+        installation_id,
+        github_repo_id,
+        full_name: row.get("name"),
+        default_branch: row.get("default_branch"),
+    }))
+}

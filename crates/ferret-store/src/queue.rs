@@ -31,6 +31,8 @@ pub struct NewJob {
     /// [`JobQueue::cancel_subject`] cancels every unfinished job of a subject or of anything
     /// under it at once.
     pub subject: Option<String>,
+    /// The workspace the job works for, if any (jobs are listed per workspace).
+    pub workspace: Option<String>,
 }
 
 /// A claimed job.
@@ -162,7 +164,7 @@ impl JobQueue for SqlJobQueue {
         let mut tx = self.db.write().await?;
         sqlx::query(
             "INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_after, \
-             created_at, subject) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, $7)",
+             created_at, subject, workspace_id) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, $7, $8)",
         )
         .bind(&id)
         .bind(&job.kind)
@@ -171,6 +173,7 @@ impl JobQueue for SqlJobQueue {
         .bind(now)
         .bind(now)
         .bind(&job.subject)
+        .bind(&job.workspace)
         .execute(&mut *tx.tx)
         .await?;
         tx.commit().await?;
@@ -224,11 +227,12 @@ impl JobQueue for SqlJobQueue {
         let lease_until = now + seconds(lease);
         let row: (String, String, i64, i64) = sqlx::query_as(
             "UPDATE jobs SET state = 'running', worker = $1, lease_until = $2, \
-             attempts = attempts + 1 WHERE id = $3 \
+             attempts = attempts + 1, started_at = $3 WHERE id = $4 \
              RETURNING kind, payload, attempts, max_attempts",
         )
         .bind(worker)
         .bind(lease_until)
+        .bind(now)
         .bind(&id)
         .fetch_one(&mut *tx.tx)
         .await?;
@@ -348,6 +352,82 @@ impl JobQueue for SqlJobQueue {
         tx.commit().await?;
         Ok(cancelled)
     }
+}
+
+/// Records what `worker`'s running job produced (shown in job listings).
+pub async fn set_result(
+    db: &Db,
+    id: &str,
+    worker: &str,
+    result: &serde_json::Value,
+) -> Result<(), StoreError> {
+    let mut tx = db.write().await?;
+    let updated = sqlx::query(
+        "UPDATE jobs SET result = $1 WHERE id = $2 AND worker = $3 AND state = 'running'",
+    )
+    .bind(result.to_string())
+    .bind(id)
+    .bind(worker)
+    .execute(&mut *tx.tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    if updated == 0 {
+        return Err(lost_lease(id));
+    }
+    Ok(())
+}
+
+/// A job as listed for a workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobRecord {
+    pub id: String,
+    pub kind: String,
+    pub state: JobState,
+    pub payload: serde_json::Value,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub result: Option<serde_json::Value>,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+}
+
+/// `workspace`'s jobs, newest first.
+pub async fn list_for_workspace(
+    db: &Db,
+    workspace: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<JobRecord>, StoreError> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT id, kind, state, payload, attempts, last_error, result, created_at, started_at, \
+         finished_at FROM jobs WHERE workspace_id = $1 \
+         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(workspace)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+            Ok(JobRecord {
+                id: r.get("id"),
+                kind: r.get("kind"),
+                state: JobState::parse(&r.get::<String, _>("state"))?,
+                payload: json(Some(r.get("payload"))).unwrap_or_default(),
+                attempts: u32::try_from(r.get::<i64, _>("attempts")).unwrap_or(0),
+                last_error: r.get("last_error"),
+                result: json(r.get("result")),
+                created_at: r.get("created_at"),
+                started_at: r.get("started_at"),
+                finished_at: r.get("finished_at"),
+            })
+        })
+        .collect()
 }
 
 impl std::fmt::Display for JobState {

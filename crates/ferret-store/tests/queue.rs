@@ -40,6 +40,7 @@ fn scan_job(repo: &str, attempts: u32) -> NewJob {
         payload: json!({"repository": repo, "ref": "main"}),
         max_attempts: attempts,
         subject: Some(format!("repository:{repo}")),
+        workspace: None,
     }
 }
 

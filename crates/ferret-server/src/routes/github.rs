@@ -390,20 +390,39 @@ impl Delivery<'_> {
         Ok(Some(jobs))
     }
 
-    /// Queues one hosted scan. The payload names the work, never a credential: the worker
-    /// mints an installation token for it when it runs.
     async fn enqueue(
         &self,
         installation_id: i64,
         target: &store::ScanTarget,
         work: Value,
     ) -> ApiResult<()> {
+        let repository = store::GithubRepository {
+            installation_id,
+            github_repo_id: self.payload["repository"]["id"].as_i64().unwrap_or(0),
+            full_name: text(&self.payload["repository"]["full_name"], 200),
+            default_branch: target.default_branch.clone(),
+        };
+        enqueue_scan(self.state, target, &repository, work).await?;
+        Ok(())
+    }
+}
+
+/// Queues one hosted scan of `target`; returns the job id. The payload names the work, never
+/// a credential: the worker mints an installation token for it when it runs.
+pub async fn enqueue_scan(
+    state: &AppState,
+    target: &store::ScanTarget,
+    repository: &store::GithubRepository,
+    work: Value,
+) -> ApiResult<String> {
+    {
+        let installation_id = repository.installation_id;
         let mut payload = json!({
             "workspace_id": target.workspace_id,
             "repository_id": target.repository_id,
             "installation_id": installation_id,
-            "github_repo_id": self.payload["repository"]["id"],
-            "full_name": text(&self.payload["repository"]["full_name"], 200),
+            "github_repo_id": repository.github_repo_id,
+            "full_name": repository.full_name,
         });
         if let (Some(payload), Some(work)) = (payload.as_object_mut(), work.as_object()) {
             payload.extend(work.clone());
@@ -416,9 +435,9 @@ impl Delivery<'_> {
                 installation_id,
                 &target.repository_id,
             )),
+            workspace: Some(target.workspace_id.clone()),
         };
-        self.queue().enqueue(job).await?;
-        Ok(())
+        Ok(SqlJobQueue::new(state.db.clone()).enqueue(job).await?)
     }
 }
 

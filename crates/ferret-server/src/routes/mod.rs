@@ -12,6 +12,7 @@ pub mod audit_log;
 pub mod findings;
 pub mod github;
 pub mod github_connect;
+pub mod jobs;
 pub mod members;
 pub mod repositories;
 pub mod tokens;
@@ -76,6 +77,8 @@ pub fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(github_connect::list))
         .routes(routes!(github_connect::disconnect))
         .routes(routes!(github_connect::add_repository))
+        .routes(routes!(jobs::list))
+        .routes(routes!(jobs::scan_now))
         .layer(DefaultBodyLimit::max(SMALL_BODY))
 }
 
