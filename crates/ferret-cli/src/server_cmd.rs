@@ -51,6 +51,35 @@ pub enum AdminCommand {
         #[arg(long)]
         email: String,
     },
+    /// The GitHub App's secrets, kept in the database encrypted under the master key.
+    #[command(subcommand)]
+    Github(GithubCommand),
+    /// Re-encrypt every stored secret under a new master key, all or nothing; then point
+    /// `master_key_file` (or FERRET_MASTER_KEY_FILE) at the new key.
+    RotateKey {
+        #[command(flatten)]
+        source: ServerSource,
+        /// The new master key: 64 hex digits or base64 of 32 bytes (`openssl rand -hex 32`).
+        #[arg(long, value_name = "FILE")]
+        new_key_file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum GithubCommand {
+    /// Encrypt the App's private key, webhook secret and client secret (AES-256-GCM under the
+    /// master key) into the database, so that every server and worker sharing it has them
+    /// without the files.
+    StoreSecrets {
+        #[command(flatten)]
+        source: ServerSource,
+        #[arg(long, value_name = "FILE")]
+        private_key_file: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        webhook_secret_file: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        client_secret_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -128,8 +157,109 @@ pub fn run_worker(args: WorkerArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Reads a secret file: its text without the trailing newline, never empty.
+fn read_secret_file(path: &std::path::Path) -> Result<zeroize::Zeroizing<String>> {
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+    );
+    let trimmed = zeroize::Zeroizing::new(text.trim_end_matches(['\n', '\r']).to_string());
+    anyhow::ensure!(!trimmed.is_empty(), "{} is empty", path.display());
+    Ok(trimmed)
+}
+
+fn store_secrets(
+    source: &ServerSource,
+    files: [(&'static str, &Option<PathBuf>); 3],
+) -> Result<ExitCode> {
+    use ferret_server::app_secrets;
+    let config = config(source)?;
+    let key = ferret_server::master_key(&config)?
+        .context("a master key is needed (master_key_file or FERRET_MASTER_KEY_FILE)")?;
+    let mut secrets = Vec::new();
+    for (name, path) in files {
+        let Some(path) = path else { continue };
+        let text = if name == app_secrets::GITHUB_PRIVATE_KEY {
+            let pem = zeroize::Zeroizing::new(
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?,
+            );
+            ferret_github::AppKey::from_pem(&pem)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            pem
+        } else {
+            read_secret_file(path)?
+        };
+        secrets.push((name, text));
+    }
+    anyhow::ensure!(
+        !secrets.is_empty(),
+        "name at least one secret file to store"
+    );
+    runtime()?.block_on(async {
+        let state = ferret_server::AppState::open(config).await?;
+        for (name, text) in &secrets {
+            app_secrets::put(
+                &state.db,
+                &key,
+                name,
+                text.as_bytes(),
+                ferret_server::time::now(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!(
+                "ferret: stored {name}, encrypted under master key {}",
+                key.id()
+            );
+        }
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rotate_key(source: &ServerSource, new_key_file: &std::path::Path) -> Result<ExitCode> {
+    use ferret_server::app_secrets::{self, MasterKey};
+    let config = config(source)?;
+    let old = ferret_server::master_key(&config)?
+        .context("the current master key is needed (master_key_file or FERRET_MASTER_KEY_FILE)")?;
+    let new = MasterKey::parse(&read_secret_file(new_key_file)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", new_key_file.display()))?;
+    let count = runtime()?.block_on(async {
+        let state = ferret_server::AppState::open(config).await?;
+        app_secrets::rotate(&state.db, &old, &new, ferret_server::time::now())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    })?;
+    eprintln!(
+        "ferret: re-encrypted {count} secret(s) under master key {} (was {}); point master_key_file at the new key",
+        new.id(),
+        old.id()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run_admin(command: AdminCommand) -> Result<ExitCode> {
+    use ferret_server::app_secrets::{
+        GITHUB_CLIENT_SECRET, GITHUB_PRIVATE_KEY, GITHUB_WEBHOOK_SECRET,
+    };
     match command {
+        AdminCommand::Github(GithubCommand::StoreSecrets {
+            source,
+            private_key_file,
+            webhook_secret_file,
+            client_secret_file,
+        }) => store_secrets(
+            &source,
+            [
+                (GITHUB_PRIVATE_KEY, &private_key_file),
+                (GITHUB_WEBHOOK_SECRET, &webhook_secret_file),
+                (GITHUB_CLIENT_SECRET, &client_secret_file),
+            ],
+        ),
+        AdminCommand::RotateKey {
+            source,
+            new_key_file,
+        } => rotate_key(&source, &new_key_file),
         AdminCommand::CreateUser { source, email } => {
             let mut password = String::new();
             std::io::stdin()

@@ -49,6 +49,9 @@ pub struct ServerConfig {
     pub signup: Signup,
     /// The GitHub App this server acts as (hosted scans).
     pub github: GithubSettings,
+    /// The master key (64 hex digits or base64 of 32 bytes) that encrypts the secrets the
+    /// server keeps in its database (`ferret admin github store-secrets`).
+    pub master_key: Option<Secret>,
 }
 
 /// A secret setting: never printed (`Debug` shows `[redacted]`), wiped from memory on drop.
@@ -93,6 +96,8 @@ pub struct GithubSettings {
     pub webhook_secret: Option<Secret>,
     pub client_secret: Option<Secret>,
     pub private_key_file: Option<PathBuf>,
+    /// The App's private key (PEM) when it comes from the database rather than a file.
+    pub private_key_pem: Option<Secret>,
     /// Days a repository's data is kept after GitHub access to it ends (0-30; 0 = at once).
     pub deletion_grace_days: i64,
 }
@@ -111,6 +116,7 @@ impl Default for GithubSettings {
             webhook_secret: None,
             client_secret: None,
             private_key_file: None,
+            private_key_pem: None,
             deletion_grace_days: MAX_DELETION_GRACE_DAYS,
         }
     }
@@ -204,6 +210,7 @@ impl Default for ServerConfig {
             },
             signup: Signup::Invite,
             github: GithubSettings::default(),
+            master_key: None,
         }
     }
 }
@@ -241,6 +248,8 @@ const ENV_NAMES: &[&str] = &[
     "GITHUB_CLIENT_SECRET_FILE",
     "GITHUB_PRIVATE_KEY_FILE",
     "GITHUB_DELETION_GRACE_DAYS",
+    "MASTER_KEY",
+    "MASTER_KEY_FILE",
     // Read by the CLI and tests, not by the server.
     "TOKEN",
     "GIT_TOKEN",
@@ -278,6 +287,7 @@ struct FileConfig {
     rate_limit_per_ip_per_minute: Option<u32>,
     rate_limit_per_token_per_minute: Option<u32>,
     signup: Option<Signup>,
+    master_key_file: Option<PathBuf>,
     github: Option<GithubFile>,
 }
 
@@ -368,6 +378,7 @@ impl ServerConfig {
                 var("RATE_LIMIT_PER_TOKEN_PER_MINUTE"),
             )?,
             signup: parse("SIGNUP", var("SIGNUP"))?,
+            master_key_file: var("MASTER_KEY_FILE").map(PathBuf::from),
             github: Some(GithubFile {
                 api_url: var("GITHUB_API_URL"),
                 web_url: var("GITHUB_WEB_URL"),
@@ -390,6 +401,9 @@ impl ServerConfig {
         }
         if let Some(value) = var("GITHUB_CLIENT_SECRET").filter(|v| !v.is_empty()) {
             self.github.client_secret = Some(Secret(value));
+        }
+        if let Some(value) = var("MASTER_KEY").filter(|v| !v.is_empty()) {
+            self.master_key = Some(Secret(value));
         }
         let mut unknown: Vec<String> = vars
             .keys()
@@ -449,6 +463,9 @@ impl ServerConfig {
                 per_minute: n,
                 burst: (n / 10).max(10),
             };
+        }
+        if let Some(path) = file.master_key_file {
+            self.master_key = Some(read_secret("master_key_file", &path)?);
         }
         if let Some(github) = file.github {
             self.apply_github(github)?;

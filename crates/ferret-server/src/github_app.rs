@@ -26,8 +26,12 @@ impl GithubApp {
             (None, Some(app_id)) => app_id.to_string(),
             (None, None) => return Ok(None),
         };
-        let key = match &settings.private_key_file {
-            Some(path) => {
+        let key = match (&settings.private_key_pem, &settings.private_key_file) {
+            (Some(pem), _) => Some(
+                AppKey::from_pem(pem.expose())
+                    .map_err(|e| anyhow::anyhow!("the stored GitHub App key: {e}"))?,
+            ),
+            (None, Some(path)) => {
                 let pem = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
                     anyhow::anyhow!("github private_key_file {}: {e}", path.display())
                 })?);
@@ -35,7 +39,7 @@ impl GithubApp {
                     anyhow::anyhow!("github private_key_file {}: {e}", path.display())
                 })?)
             }
-            None => None,
+            (None, None) => None,
         };
         Ok(Some(GithubApp {
             client: GithubClient::new(&settings.api_url, &settings.web_url),

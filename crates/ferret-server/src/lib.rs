@@ -28,7 +28,7 @@ pub mod worker;
 
 pub use config::ServerConfig;
 /// Storage lives in the `ferret-store` crate; these paths keep the server's modules short.
-pub use ferret_store::{audit, crypto, db};
+pub use ferret_store::{app_secrets, audit, crypto, db};
 
 use crate::crypto::ServerKey;
 use crate::db::Db;
@@ -67,8 +67,6 @@ impl AppState {
     /// Opens the database (applying migrations) and loads or creates the server key.
     pub async fn open(config: ServerConfig) -> anyhow::Result<AppState> {
         let url = config.database_url()?;
-        // A configured but unusable App key is an error at start, not at the first scan.
-        github_app::GithubApp::from_settings(&config.github)?;
         let key = match &config.key_file {
             Some(path) => ServerKey::load_or_create(path)?,
             None => {
@@ -80,6 +78,10 @@ impl AppState {
             }
         };
         let db = Db::connect(&url, config.max_db_connections).await?;
+        let mut config = config;
+        load_stored_secrets(&db, &mut config).await?;
+        // A configured but unusable App key is an error at start, not at the first scan.
+        github_app::GithubApp::from_settings(&config.github)?;
         db.bind_server_key(audit::AuditKey::from_server_key(&key).id())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -154,6 +156,61 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server failed")
+}
+
+/// The master key of `config`, parsed.
+pub fn master_key(
+    config: &ServerConfig,
+) -> anyhow::Result<Option<ferret_store::app_secrets::MasterKey>> {
+    config
+        .master_key
+        .as_ref()
+        .map(|key| {
+            ferret_store::app_secrets::MasterKey::parse(key.expose())
+                .map_err(|e| anyhow::anyhow!("master key: {e}"))
+        })
+        .transpose()
+}
+
+/// Fills GitHub secrets the settings do not give from the encrypted ones in the database.
+/// Secrets stored without a master key to open them are an error, not silently ignored.
+async fn load_stored_secrets(db: &Db, config: &mut ServerConfig) -> anyhow::Result<()> {
+    use ferret_store::app_secrets::{
+        self, GITHUB_CLIENT_SECRET, GITHUB_PRIVATE_KEY, GITHUB_WEBHOOK_SECRET,
+    };
+    let stored = app_secrets::list(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if stored.is_empty() {
+        return Ok(());
+    }
+    let Some(key) = master_key(config)? else {
+        anyhow::bail!(
+            "the database holds encrypted secrets ({}); give the master key (master_key_file or FERRET_MASTER_KEY_FILE)",
+            stored.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ")
+        );
+    };
+    let open = |bytes: zeroize::Zeroizing<Vec<u8>>| -> anyhow::Result<config::Secret> {
+        Ok(config::Secret::new(
+            String::from_utf8(bytes.to_vec()).context("a stored secret is not text")?,
+        ))
+    };
+    let github = &mut config.github;
+    for (name, slot) in [
+        (GITHUB_WEBHOOK_SECRET, &mut github.webhook_secret),
+        (GITHUB_CLIENT_SECRET, &mut github.client_secret),
+        (GITHUB_PRIVATE_KEY, &mut github.private_key_pem),
+    ] {
+        if slot.is_none() {
+            if let Some(bytes) = app_secrets::get(db, &key, name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            {
+                *slot = Some(open(bytes)?);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// How often the audit log's head is checkpointed outside the database.

@@ -93,6 +93,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_github.sql")),
     (6, include_str!("../migrations/0006_github_connect.sql")),
     (7, include_str!("../migrations/0007_job_results.sql")),
+    (8, include_str!("../migrations/0008_app_secrets.sql")),
 ];
 
 impl Db {

@@ -17,6 +17,7 @@
 //! locks) stay inside this crate.
 
 pub mod accounts;
+pub mod app_secrets;
 pub mod audit;
 pub mod crypto;
 pub mod db;
