@@ -306,6 +306,7 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
             url: root.to_string_lossy().into_owned(),
             reference: common.reference.clone(),
             history: common.history,
+            introduced_only: false,
             branch: common.branch.clone(),
             all_provenance: common.all_provenance,
             token_env: common.token_env.clone(),

@@ -281,6 +281,61 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
         assert!(Instant::now() < deadline, "the manual scan did not finish");
         std::thread::sleep(Duration::from_millis(250));
     }
+    // A pull request: only what its commits introduce is reported.
+    common::git(&work, &["checkout", "-q", "-b", "changes"]);
+    let stripe = common::stripe_key();
+    std::fs::write(work.join("payments.py"), format!("STRIPE = \"{stripe}\"\n")).unwrap();
+    common::git(&work, &["add", "."]);
+    common::git(&work, &["commit", "-q", "-m", "add payments"]);
+    let head = common::git(&work, &["rev-parse", "HEAD"]);
+    common::git(
+        &work,
+        &[
+            "push",
+            "-q",
+            git_root.join("octo-org/one.git").to_str().unwrap(),
+            "changes",
+        ],
+    );
+    let pull_request = json!({
+        "action": "opened", "number": 7,
+        "pull_request": {"number": 7, "state": "open",
+            "head": {"ref": "changes", "sha": head, "repo": {"id": REPO, "full_name": "octo-org/one"}},
+            "base": {"ref": "main", "sha": commit, "repo": {"id": REPO, "full_name": "octo-org/one"}}},
+        "repository": {"id": REPO, "name": "one", "full_name": "octo-org/one", "default_branch": "main"},
+        "installation": {"id": 42},
+        "sender": {"login": "octocat", "id": 583231, "type": "User"}
+    });
+    let (status, reply) = deliver(url, "pull_request", "pr-7", &pull_request);
+    assert_eq!((status, reply["jobs"].as_i64()), (202, Some(1)), "{reply}");
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let run = loop {
+        if let Some(run) = fake
+            .check_runs()
+            .into_iter()
+            .find(|r| r["head_sha"] == head.as_str())
+        {
+            break run;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no check run for the pull request; server log:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    assert_eq!(run["conclusion"], "failure");
+    let paths: Vec<&str> = run["output"]["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        !paths.is_empty() && paths.iter().all(|p| *p == "payments.py"),
+        "{paths:?}"
+    );
+    assert!(!run.to_string().contains(&stripe));
     let tokens = fake.issued_tokens();
 
     // Uninstalled in GitHub: later pushes start nothing, and the tokens are dead.

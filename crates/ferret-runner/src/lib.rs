@@ -56,6 +56,9 @@ pub struct RemoteScan {
     pub reference: Option<String>,
     /// Scan every commit instead of the tip.
     pub history: bool,
+    /// History scans of `base..head`: only what `head` adds to `base` (files `base` already
+    /// holds are not scanned) — a pull request's own changes.
+    pub introduced_only: bool,
     /// History scans: only commits reachable from this branch.
     pub branch: Option<String>,
     pub all_provenance: bool,
@@ -120,6 +123,8 @@ pub struct WorkerRequest {
     pub url: String,
     pub reference: Option<String>,
     pub history: bool,
+    #[serde(default)]
+    pub introduced_only: bool,
     pub branch: Option<String>,
     pub all_provenance: bool,
     pub token_env: String,
@@ -149,6 +154,7 @@ pub fn scan(
         url: url.clone(),
         reference: request.reference.clone(),
         history: request.history,
+        introduced_only: request.introduced_only,
         branch: request.branch.clone(),
         all_provenance: request.all_provenance,
         token_env: if request.token_env.is_empty() {
@@ -244,6 +250,15 @@ pub fn worker() -> Result<(ScanReport, bool), RunnerError> {
             .as_deref()
             .or(request.reference.as_deref())
             .map_or(CommitSelection::AllRefs, CommitSelection::parse);
+        let selection = match selection {
+            CommitSelection::Range { from, to } if request.introduced_only => {
+                CommitSelection::Introduced {
+                    base: from,
+                    head: to,
+                }
+            }
+            other => other,
+        };
         scanner.scan_history(&dest, &selection, None)?
     } else {
         scanner.scan_tree(&dest, None)?

@@ -75,6 +75,8 @@ struct ScanJob {
     branch: String,
     /// Unknown for manual scans (the branch's head at clone time is scanned).
     commit: Option<String>,
+    /// Pull requests: the base commit; the scan covers the commits between it and `commit`.
+    base: Option<String>,
     trigger: String,
 }
 
@@ -150,15 +152,19 @@ async fn run_job(
     let scan = {
         let app = app.clone();
         let settings = settings.clone();
-        let (installation, repo, full_name, branch) = (
-            work.installation_id,
-            work.github_repo_id,
-            work.full_name.clone(),
-            work.branch.clone(),
-        );
-        tokio::task::spawn_blocking(move || {
-            scan_repository(&app, &settings, installation, repo, &full_name, &branch)
-        })
+        let target = ScanWork {
+            installation: work.installation_id,
+            repository: work.github_repo_id,
+            full_name: work.full_name.clone(),
+            branch: work.branch.clone(),
+            // A pull request: only what its commits introduce.
+            range: work
+                .base
+                .as_ref()
+                .zip(work.commit.as_ref())
+                .map(|(base, head)| format!("{base}..{head}")),
+        };
+        tokio::task::spawn_blocking(move || scan_repository(&app, &settings, &target))
     };
     let report = heartbeat_while(queue, job, settings, scan).await?;
     let Some((report, token)) = report else {
@@ -201,10 +207,18 @@ async fn run_job(
     )
     .await
     .map_err(|e| e.to_string())?;
-    let new = ferret_store::findings::first_seen_in(
+    // A push reports what it newly brought to the branch; a pull request everything its
+    // commits introduce (on every update, until they are gone).
+    let which = if work.base.is_some() {
+        ferret_store::findings::OfScan::All
+    } else {
+        ferret_store::findings::OfScan::FirstSeen
+    };
+    let new = ferret_store::findings::of_scan(
         &state.db,
         &work.workspace_id,
         &summary.scan_id,
+        which,
         crate::time::now(),
     )
     .await
@@ -250,21 +264,35 @@ async fn run_job(
 
 type ScanResult = Result<(ferret_core::ScanReport, ferret_github::Token), String>;
 
+/// What one job scans.
+struct ScanWork {
+    installation: i64,
+    repository: i64,
+    full_name: String,
+    branch: String,
+    /// `base..head` for a pull request: its commits only.
+    range: Option<String>,
+}
+
 /// Mints the job's token and runs the sandboxed scan (blocking).
 fn scan_repository(
     app: &Arc<GithubApp>,
     settings: &WorkerSettings,
-    installation: i64,
-    repository: i64,
-    full_name: &str,
-    branch: &str,
+    target: &ScanWork,
 ) -> ScanResult {
     let token = app
-        .job_token(installation, repository)
+        .job_token(target.installation, target.repository)
         .map_err(|e| e.to_string())?;
     let request = ferret_runner::RemoteScan {
-        url: app.clone_url(full_name),
-        reference: Some(branch.to_string()),
+        url: app.clone_url(&target.full_name),
+        history: target.range.is_some(),
+        introduced_only: target.range.is_some(),
+        reference: Some(
+            target
+                .range
+                .clone()
+                .unwrap_or_else(|| target.branch.clone()),
+        ),
         token: Some(ferret_runner::GitToken::new(token.expose())),
         timeout: Some(settings.scan_timeout),
         ..ferret_runner::RemoteScan::default()

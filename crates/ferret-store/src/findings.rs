@@ -272,16 +272,30 @@ pub async fn triage(
     Ok(())
 }
 
-/// The findings of `workspace` first seen in scan `scan_id` (what that scan introduced).
-pub async fn first_seen_in(
+/// Which findings of a scan to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfScan {
+    /// Those first seen in it (what it introduced on its branch).
+    FirstSeen,
+    /// Every finding it reported.
+    All,
+}
+
+/// The findings of `workspace`'s scan `scan_id`, by path and line.
+pub async fn of_scan(
     db: &Db,
     workspace: &str,
     scan_id: &str,
+    which: OfScan,
     now: i64,
 ) -> Result<Vec<FindingRecord>, StoreError> {
+    let column = match which {
+        OfScan::FirstSeen => "f.first_scan_id",
+        OfScan::All => "f.last_scan_id",
+    };
     // The state expression reads the time from $1.
     let sql = format!(
-        "{} WHERE r.workspace_id = $2 AND f.first_scan_id = $3 ORDER BY f.path, f.start_line",
+        "{} WHERE r.workspace_id = $2 AND {column} = $3 ORDER BY f.path, f.start_line",
         select_sql()
     );
     let rows = sqlx::query(&sql)

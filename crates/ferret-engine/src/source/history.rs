@@ -24,6 +24,9 @@ pub enum CommitSelection {
     Revision(String),
     /// Commits reachable from `to` but not from `from` (`A..B`).
     Range { from: String, to: String },
+    /// What `head` adds to `base`: the commits of `base..head`, and of their files only those
+    /// that `base`'s tree does not already hold (a pull request's own changes).
+    Introduced { base: String, head: String },
 }
 
 impl CommitSelection {
@@ -174,11 +177,29 @@ pub fn collect_blobs(
         CommitSelection::Range { from, to } => {
             (vec![resolve(repo, to)?], vec![resolve(repo, from)?])
         }
+        CommitSelection::Introduced { base, head } => {
+            (vec![resolve(repo, head)?], vec![resolve(repo, base)?])
+        }
     };
     tips.sort();
     tips.dedup();
     if tips.is_empty() {
         return Ok(HistoryBlobs::default());
+    }
+    // `Introduced`: what the base's tree already holds is not introduced, so its blobs are
+    // marked seen before the walk.
+    let mut hidden_trees = Vec::new();
+    let introduced_only = matches!(selection, CommitSelection::Introduced { .. });
+    for id in hidden.iter().filter(|_| introduced_only) {
+        let commit = repo
+            .find_commit(*id)
+            .map_err(|e| err(&format!("cannot read commit {id}"), e))?;
+        hidden_trees.push(
+            commit
+                .tree_id()
+                .map_err(|e| err(&format!("cannot read commit {id}"), e))?
+                .detach(),
+        );
     }
 
     let walk = repo
@@ -222,6 +243,18 @@ pub fn collect_blobs(
     let mut seen_trees = gix::hashtable::HashSet::default();
     let mut seen_blobs = gix::hashtable::HashSet::default();
     let mut blobs = Vec::new();
+    for tree in hidden_trees {
+        walk_files(
+            &mut reader,
+            tree,
+            Some(&mut seen_trees),
+            &mut |id| {
+                seen_blobs.insert(id);
+                false
+            },
+            &mut |_, _| {},
+        )?;
+    }
     for commit in &commits {
         walk_files(
             &mut reader,
@@ -550,5 +583,43 @@ mod tests {
             CommitSelection::parse("main"),
             CommitSelection::Revision("main".into())
         );
+    }
+
+    /// `Introduced` holds what a branch adds to its base: files unchanged since the base are
+    /// not in it, files added or changed after it are (a pull request's own changes); a plain
+    /// range holds every file of its commits.
+    #[test]
+    fn introduced_holds_only_what_the_branch_adds() {
+        use crate::source::testing::git;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        std::fs::create_dir_all(root.join("lib")).unwrap();
+        std::fs::write(root.join("kept.txt"), "in the base\n").unwrap();
+        std::fs::write(root.join("lib/changed.txt"), "old\n").unwrap();
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", "base"]);
+        let base = git(root, &["rev-parse", "HEAD"]).trim().to_string();
+        git(root, &["checkout", "-q", "-b", "feature"]);
+        std::fs::write(root.join("lib/changed.txt"), "new\n").unwrap();
+        std::fs::write(root.join("added.txt"), "added\n").unwrap();
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", "feature"]);
+        let repo = gix::open(root).unwrap();
+        let introduced = CommitSelection::Introduced {
+            base: base.clone(),
+            head: "feature".into(),
+        };
+        let range = collect_blobs(&repo, &introduced).unwrap();
+        let mut paths: Vec<&str> = range.blobs.iter().map(|b| b.path.as_str()).collect();
+        paths.sort();
+        assert_eq!(paths, ["added.txt", "lib/changed.txt"]);
+        assert_eq!(range.commits.len(), 1);
+        let plain =
+            collect_blobs(&repo, &CommitSelection::parse(&format!("{base}..feature"))).unwrap();
+        assert_eq!(plain.blobs.len(), 3, "every file of the range's commit");
+        // The whole branch still holds everything.
+        let all = collect_blobs(&repo, &CommitSelection::parse("feature")).unwrap();
+        assert_eq!(all.blobs.len(), 4, "kept, old and new changed, added");
     }
 }
