@@ -151,7 +151,8 @@ pub fn run_worker(args: WorkerArgs) -> Result<ExitCode> {
             state.github.is_some(),
             "no GitHub App is configured ([github] app_id or client_id)"
         );
-        ferret_server::worker::run(state, ferret_server::worker::WorkerSettings::new(exe)).await;
+        let settings = ferret_server::worker::WorkerSettings::new(exe, &state.config);
+        ferret_server::worker::run(state, settings).await;
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)

@@ -52,6 +52,11 @@ pub struct ServerConfig {
     /// The master key (64 hex digits or base64 of 32 bytes) that encrypts the secrets the
     /// server keeps in its database (`ferret admin github store-secrets`).
     pub master_key: Option<Secret>,
+    /// Hosted scans of one workspace running at once, over all workers.
+    pub jobs_per_workspace: u32,
+    /// How long a worker's claim on a job lasts without a heartbeat: after a worker dies, its
+    /// job is retried this long after its last heartbeat.
+    pub worker_lease_secs: u64,
 }
 
 /// A secret setting: never printed (`Debug` shows `[redacted]`), wiped from memory on drop.
@@ -211,6 +216,8 @@ impl Default for ServerConfig {
             signup: Signup::Invite,
             github: GithubSettings::default(),
             master_key: None,
+            jobs_per_workspace: 2,
+            worker_lease_secs: 120,
         }
     }
 }
@@ -250,6 +257,8 @@ const ENV_NAMES: &[&str] = &[
     "GITHUB_DELETION_GRACE_DAYS",
     "MASTER_KEY",
     "MASTER_KEY_FILE",
+    "JOBS_PER_WORKSPACE",
+    "WORKER_LEASE_SECS",
     // Read by the CLI and tests, not by the server.
     "TOKEN",
     "GIT_TOKEN",
@@ -288,6 +297,8 @@ struct FileConfig {
     rate_limit_per_token_per_minute: Option<u32>,
     signup: Option<Signup>,
     master_key_file: Option<PathBuf>,
+    jobs_per_workspace: Option<u32>,
+    worker_lease_secs: Option<u64>,
     github: Option<GithubFile>,
 }
 
@@ -379,6 +390,8 @@ impl ServerConfig {
             )?,
             signup: parse("SIGNUP", var("SIGNUP"))?,
             master_key_file: var("MASTER_KEY_FILE").map(PathBuf::from),
+            jobs_per_workspace: parse("JOBS_PER_WORKSPACE", var("JOBS_PER_WORKSPACE"))?,
+            worker_lease_secs: parse("WORKER_LEASE_SECS", var("WORKER_LEASE_SECS"))?,
             github: Some(GithubFile {
                 api_url: var("GITHUB_API_URL"),
                 web_url: var("GITHUB_WEB_URL"),
@@ -435,6 +448,10 @@ impl ServerConfig {
         set!(request_timeout_secs);
         set!(max_db_connections);
         set!(signup);
+        set!(jobs_per_workspace);
+        set!(worker_lease_secs);
+        self.jobs_per_workspace = self.jobs_per_workspace.max(1);
+        self.worker_lease_secs = self.worker_lease_secs.clamp(3, 3600);
         if file.database_url.is_some() {
             self.database_url = file.database_url;
         }
@@ -574,6 +591,8 @@ mod tests {
             ("GITHUB_CLIENT_SECRET", "client-secret-test"),
             ("GITHUB_PRIVATE_KEY_FILE", "/etc/ferret/app.pem"),
             ("GITHUB_DELETION_GRACE_DAYS", "7"),
+            ("JOBS_PER_WORKSPACE", "4"),
+            ("WORKER_LEASE_SECS", "30"),
         ])
         .unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -614,6 +633,7 @@ mod tests {
             Some(PathBuf::from("/etc/ferret/app.pem"))
         );
         assert_eq!(g.deletion_grace_days, 7);
+        assert_eq!((c.jobs_per_workspace, c.worker_lease_secs), (4, 30));
     }
 
     #[test]

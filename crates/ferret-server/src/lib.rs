@@ -146,7 +146,8 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     // processes instead (any number, on any machines).
     if state.db.backend() == db::Backend::Sqlite && state.github.is_some() {
         if let Ok(exe) = std::env::current_exe() {
-            tokio::spawn(worker::run(state.clone(), worker::WorkerSettings::new(exe)));
+            let settings = worker::WorkerSettings::new(exe, &state.config);
+            tokio::spawn(worker::run(state.clone(), settings));
         }
     }
     axum::serve(

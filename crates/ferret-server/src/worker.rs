@@ -35,10 +35,12 @@ pub struct WorkerSettings {
     pub poll: Duration,
     /// Seconds one scan may take.
     pub scan_timeout: u64,
+    /// Jobs of one workspace running at once, over all workers.
+    pub per_workspace: u32,
 }
 
 impl WorkerSettings {
-    pub fn new(worker_exe: PathBuf) -> WorkerSettings {
+    pub fn new(worker_exe: PathBuf, config: &crate::ServerConfig) -> WorkerSettings {
         WorkerSettings {
             id: format!(
                 "worker-{}-{}",
@@ -46,9 +48,10 @@ impl WorkerSettings {
                 crate::crypto::random_alnum(6)
             ),
             worker_exe,
-            lease: Duration::from_secs(120),
-            poll: Duration::from_secs(2),
+            lease: Duration::from_secs(config.worker_lease_secs),
+            poll: Duration::from_secs(2).min(Duration::from_secs(config.worker_lease_secs) / 3),
             scan_timeout: 1800,
+            per_workspace: config.jobs_per_workspace,
         }
     }
 }
@@ -100,7 +103,7 @@ pub async fn work_once(
     state: &AppState,
     settings: &WorkerSettings,
 ) -> Result<Option<Outcome>, ApiError> {
-    let queue = SqlJobQueue::new(state.db.clone());
+    let queue = SqlJobQueue::new(state.db.clone()).with_workspace_limit(settings.per_workspace);
     let Some(job) = queue
         .claim(&settings.id, &[SCAN_JOB], settings.lease)
         .await?

@@ -122,6 +122,8 @@ pub struct SqlJobQueue {
     db: Db,
     /// The clock, in Unix seconds (replaceable in tests).
     clock: fn() -> i64,
+    /// Most jobs of one workspace running at once (`None`: no limit).
+    per_workspace: Option<u32>,
 }
 
 impl SqlJobQueue {
@@ -129,12 +131,24 @@ impl SqlJobQueue {
         SqlJobQueue {
             db,
             clock: crate::time::now,
+            per_workspace: None,
         }
     }
 
     /// A queue whose notion of "now" is `clock` (tests move time forward with it).
     pub fn with_clock(db: Db, clock: fn() -> i64) -> SqlJobQueue {
-        SqlJobQueue { db, clock }
+        SqlJobQueue {
+            clock,
+            ..SqlJobQueue::new(db)
+        }
+    }
+
+    /// Claims skip the jobs of a workspace that already has `limit` jobs running (live
+    /// leases), so one busy workspace cannot starve the others. With several workers on
+    /// PostgreSQL the limit can be overshot by claims made at the same instant.
+    pub fn with_workspace_limit(mut self, limit: u32) -> SqlJobQueue {
+        self.per_workspace = Some(limit.max(1));
+        self
     }
 }
 
@@ -211,9 +225,17 @@ impl JobQueue for SqlJobQueue {
             Backend::Postgres => "$1",
             Backend::Sqlite => "?1",
         };
+        let fair = match self.per_workspace {
+            Some(limit) => format!(
+                " AND (workspace_id IS NULL OR (SELECT COUNT(*) FROM jobs busy \
+                 WHERE busy.workspace_id = jobs.workspace_id AND busy.state = 'running' \
+                 AND busy.lease_until >= {p1}) < {limit})"
+            ),
+            None => String::new(),
+        };
         let sql = format!(
             "SELECT id FROM jobs WHERE kind IN ({kind_list}) AND \
-             ((state = 'queued' AND run_after <= {p1}) OR (state = 'running' AND lease_until < {p1})) \
+             ((state = 'queued' AND run_after <= {p1}) OR (state = 'running' AND lease_until < {p1})){fair} \
              ORDER BY run_after, created_at, id LIMIT 1{lock}"
         );
         let mut query = sqlx::query_as::<_, (String,)>(&sql).bind(now);

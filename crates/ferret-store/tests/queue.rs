@@ -197,6 +197,44 @@ async fn cancelling_a_subject(db: Db) {
     assert_eq!(queue.state(&unrelated).await.unwrap(), JobState::Queued);
 }
 
+/// With a limit of one running job per workspace, a busy workspace's queue waits while
+/// another workspace's job goes first.
+async fn workspaces_share_the_workers(db: Db) {
+    let queue = SqlJobQueue::new(db).with_workspace_limit(1);
+    let job = |ws: &str, repo: &str| {
+        let mut job = scan_job(repo, 3);
+        job.workspace = Some(ws.to_string());
+        job
+    };
+    let busy_1 = queue.enqueue(job("busy", "a")).await.unwrap();
+    let first = queue.claim("w1", &["scan"], LEASE).await.unwrap().unwrap();
+    assert_eq!(first.id, busy_1);
+    let busy_2 = queue.enqueue(job("busy", "b")).await.unwrap();
+    let quiet = queue.enqueue(job("quiet", "c")).await.unwrap();
+    let second = queue.claim("w2", &["scan"], LEASE).await.unwrap().unwrap();
+    assert_eq!(second.id, quiet, "the other workspace goes first");
+    assert!(
+        queue.claim("w3", &["scan"], LEASE).await.unwrap().is_none(),
+        "the busy workspace is at its limit"
+    );
+    queue.complete(&busy_1, "w1").await.unwrap();
+    let third = queue.claim("w3", &["scan"], LEASE).await.unwrap().unwrap();
+    assert_eq!(third.id, busy_2);
+}
+
+#[tokio::test]
+async fn workspace_limits_on_sqlite() {
+    let (db, _dir) = sqlite().await;
+    workspaces_share_the_workers(db).await;
+}
+
+#[tokio::test]
+async fn workspace_limits_on_postgres() {
+    if let Some(db) = postgres().await {
+        workspaces_share_the_workers(db).await;
+    }
+}
+
 #[tokio::test]
 async fn cancelling_on_sqlite() {
     let (db, _dir) = sqlite().await;
