@@ -54,8 +54,47 @@ fn push(commit: &str) -> Value {
     })
 }
 
-#[test]
-fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
+/// A running `ferret serve` connected to the fake GitHub: an owner's team workspace with
+/// installation 42 connected and octo-org/one (a pushed commit holding a GitHub token) added.
+struct Hosted {
+    scratch: tempfile::TempDir,
+    work: std::path::PathBuf,
+    git_root: std::path::PathBuf,
+    fake: FakeGithub,
+    server: Option<common::server::Server>,
+    data: std::path::PathBuf,
+    log: std::path::PathBuf,
+    env: Vec<(String, String)>,
+    session: [(String, String); 2],
+    ws: String,
+    repository: Value,
+    commit: String,
+    leaked: String,
+}
+
+impl Hosted {
+    fn url(&self) -> String {
+        self.server.as_ref().expect("running").url.clone()
+    }
+
+    fn session(&self) -> [(&str, &str); 2] {
+        [
+            (self.session[0].0.as_str(), self.session[0].1.as_str()),
+            (self.session[1].0.as_str(), self.session[1].1.as_str()),
+        ]
+    }
+}
+
+fn serve(
+    data: &std::path::Path,
+    log: &std::path::Path,
+    env: &[(String, String)],
+) -> common::server::Server {
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    start_with(data, log, &env)
+}
+
+fn hosted(extra_env: &[(&str, &str)]) -> Hosted {
     let scratch = tempfile::tempdir().unwrap();
     // The repository, with a leaked token, served over smart HTTP by the fake GitHub.
     let work = scratch.path().join("work");
@@ -95,21 +134,26 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
 
     let data = scratch.path().join("data");
     let log = scratch.path().join("server.log");
-    let server = start_with(
-        &data,
-        &log,
-        &[
-            ("FERRET_GITHUB_API_URL", &fake.url),
-            ("FERRET_GITHUB_WEB_URL", &fake.url),
-            ("FERRET_GITHUB_APP_ID", "5725"),
-            ("FERRET_GITHUB_CLIENT_ID", CLIENT_ID),
-            ("FERRET_GITHUB_CLIENT_SECRET", CLIENT_SECRET),
-            ("FERRET_GITHUB_APP_SLUG", "ferret-scan"),
-            ("FERRET_GITHUB_PRIVATE_KEY_FILE", pem.to_str().unwrap()),
-            ("FERRET_GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET),
-        ],
+    let mut env: Vec<(String, String)> = [
+        ("FERRET_GITHUB_API_URL", fake.url.as_str()),
+        ("FERRET_GITHUB_WEB_URL", fake.url.as_str()),
+        ("FERRET_GITHUB_APP_ID", "5725"),
+        ("FERRET_GITHUB_CLIENT_ID", CLIENT_ID),
+        ("FERRET_GITHUB_CLIENT_SECRET", CLIENT_SECRET),
+        ("FERRET_GITHUB_APP_SLUG", "ferret-scan"),
+        ("FERRET_GITHUB_PRIVATE_KEY_FILE", pem.to_str().unwrap()),
+        ("FERRET_GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    env.extend(
+        extra_env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
     );
-    let url = &server.url;
+    let server = serve(&data, &log, &env);
+    let url = &server.url.clone();
 
     // An owner with a team workspace connects installation 42 and adds octo-org/one.
     let creds = json!({"email": "owner@example.com", "password": "correct horse battery staple"});
@@ -127,6 +171,10 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
     let cookie = cookie.unwrap();
     let csrf = login["csrf_token"].as_str().unwrap().to_string();
     let session = [("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str())];
+    let session_owned = [
+        ("cookie".to_string(), cookie.clone()),
+        ("x-csrf-token".to_string(), csrf.clone()),
+    ];
     let (status, team, _) = call(
         &format!("{url}/api/workspaces"),
         "POST",
@@ -166,9 +214,44 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
         ),
     );
     assert_eq!(status, 201, "{repository}");
+    let server = Some(server);
+    Hosted {
+        scratch,
+        work,
+        git_root,
+        fake,
+        server,
+        data,
+        log,
+        env,
+        session: session_owned,
+        ws,
+        repository,
+        commit,
+        leaked,
+    }
+}
+
+#[test]
+fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
+    let h = hosted(&[]);
+    let Hosted {
+        fake,
+        data,
+        log,
+        ws,
+        repository,
+        commit,
+        leaked,
+        work,
+        git_root,
+        ..
+    } = &h;
+    let url = &h.url();
+    let session = h.session();
 
     // A push to main: the embedded worker scans it.
-    let (status, reply) = deliver(url, "push", "push-1", &push(&commit));
+    let (status, reply) = deliver(url, "push", "push-1", &push(commit));
     assert_eq!((status, reply["jobs"].as_i64()), (202, Some(1)), "{reply}");
     let deadline = Instant::now() + Duration::from_secs(90);
     let findings = loop {
@@ -184,7 +267,7 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
         assert!(
             Instant::now() < deadline,
             "no scan result; server log:\n{}",
-            std::fs::read_to_string(&log).unwrap_or_default()
+            std::fs::read_to_string(log).unwrap_or_default()
         );
         std::thread::sleep(Duration::from_millis(250));
     };
@@ -192,7 +275,10 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
     assert_eq!(finding["location"]["path"], "config.py");
     assert_eq!(finding["repository_id"], repository["id"]);
     assert!(
-        !finding["snippet"].as_str().unwrap().contains(&leaked),
+        !finding["snippet"]
+            .as_str()
+            .unwrap()
+            .contains(leaked.as_str()),
         "redacted"
     );
 
@@ -203,7 +289,7 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
     assert_eq!(runs[0]["conclusion"], "failure");
     let annotations = runs[0]["output"]["annotations"].as_array().unwrap();
     assert_eq!(annotations[0]["path"], "config.py");
-    assert!(!runs[0].to_string().contains(&leaked));
+    assert!(!runs[0].to_string().contains(leaked.as_str()));
 
     // The job's token: narrowed to the one repository, contents read and checks write; git
     // used it (as a header) and the check run was written with it.
@@ -220,11 +306,11 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
 
     // No token value, and not the repository's secret, in anything the server wrote.
     let mut written = Vec::new();
-    all_bytes_under(&data, &mut written);
-    written.push(("server.log".into(), std::fs::read(&log).unwrap()));
+    all_bytes_under(data, &mut written);
+    written.push(("server.log".into(), std::fs::read(log).unwrap()));
     for (path, bytes) in &written {
         assert!(
-            !contains(bytes, &leaked),
+            !contains(bytes, leaked),
             "{path} holds the repository's secret"
         );
         for (token, _) in &tokens {
@@ -282,14 +368,14 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
         std::thread::sleep(Duration::from_millis(250));
     }
     // A pull request: only what its commits introduce is reported.
-    common::git(&work, &["checkout", "-q", "-b", "changes"]);
+    common::git(work, &["checkout", "-q", "-b", "changes"]);
     let stripe = common::stripe_key();
     std::fs::write(work.join("payments.py"), format!("STRIPE = \"{stripe}\"\n")).unwrap();
-    common::git(&work, &["add", "."]);
-    common::git(&work, &["commit", "-q", "-m", "add payments"]);
-    let head = common::git(&work, &["rev-parse", "HEAD"]);
+    common::git(work, &["add", "."]);
+    common::git(work, &["commit", "-q", "-m", "add payments"]);
+    let head = common::git(work, &["rev-parse", "HEAD"]);
     common::git(
-        &work,
+        work,
         &[
             "push",
             "-q",
@@ -320,7 +406,7 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
         assert!(
             Instant::now() < deadline,
             "no check run for the pull request; server log:\n{}",
-            std::fs::read_to_string(&log).unwrap_or_default()
+            std::fs::read_to_string(log).unwrap_or_default()
         );
         std::thread::sleep(Duration::from_millis(250));
     };
@@ -358,4 +444,93 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
         &push("1111111111111111111111111111111111111111"),
     );
     assert_eq!(reply["jobs"].as_i64(), Some(0));
+}
+
+/// Pids of sandboxed scan workers started with `marker` in their environment.
+fn sandbox_workers(marker: &str) -> Vec<u32> {
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        if contains(&cmdline, "__sandbox-scan") && contains(&environ, marker) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+fn wait_for(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_worker_killed_mid_scan_leaves_nothing_behind_and_the_job_is_retried() {
+    let marker = "FERRET_TEST_HOLD_AFTER_CLONE_MS=20000";
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp_path = tmp.path().to_str().unwrap().to_string();
+    let mut h = hosted(&[
+        ("FERRET_WORKER_LEASE_SECS", "3"),
+        ("FERRET_TEST_HOLD_AFTER_CLONE_MS", "20000"),
+        ("TMPDIR", &tmp_path),
+    ]);
+    let (status, reply) = deliver(&h.url(), "push", "push-kill", &push(&h.commit));
+    assert_eq!((status, reply["jobs"].as_i64()), (202, Some(1)), "{reply}");
+    // The sandboxed worker has cloned and is holding the clone: kill -9 the whole server.
+    wait_for(Duration::from_secs(60), "the clone", || {
+        h.fake
+            .calls()
+            .iter()
+            .any(|c| c.path.ends_with("git-upload-pack") && c.method == "POST")
+            && !sandbox_workers(marker).is_empty()
+    });
+    h.server = None; // Drop sends SIGKILL.
+    wait_for(
+        Duration::from_secs(15),
+        "the sandbox to die with the server",
+        || sandbox_workers(marker).is_empty(),
+    );
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().collect();
+    assert!(left.is_empty(), "temporary files left behind: {left:?}");
+    assert!(
+        fake_findings_absent(&h),
+        "nothing was stored for the killed attempt"
+    );
+
+    // A new server (without the hold) retries the job once its lease has run out.
+    let env: Vec<(String, String)> = h
+        .env
+        .iter()
+        .filter(|(k, _)| k != "FERRET_TEST_HOLD_AFTER_CLONE_MS")
+        .cloned()
+        .collect();
+    let log = h.scratch.path().join("restarted.log");
+    h.server = Some(serve(&h.data, &log, &env));
+    let url = h.url();
+    let session = h.session();
+    let jobs_url = format!("{url}/api/workspaces/{}/jobs", h.ws);
+    let mut last = Value::Null;
+    wait_for(Duration::from_secs(90), "the retried job", || {
+        let (_, jobs, _) = call(&jobs_url, "GET", &session, None);
+        last = jobs["items"][0].clone();
+        last["status"] == "succeeded"
+    });
+    assert_eq!(last["attempts"], 2, "{last}");
+    assert_eq!(last["new"], 1);
+    assert_eq!(h.fake.check_runs().len(), 1, "reported once");
+}
+
+/// No finding was stored yet (read straight from the SQLite files while no server runs).
+fn fake_findings_absent(h: &Hosted) -> bool {
+    let mut written = Vec::new();
+    all_bytes_under(&h.data, &mut written);
+    written
+        .iter()
+        .all(|(_, bytes)| !contains(bytes, "config.py"))
 }
