@@ -534,3 +534,107 @@ fn fake_findings_absent(h: &Hosted) -> bool {
         .iter()
         .all(|(_, bytes)| !contains(bytes, "config.py"))
 }
+
+/// The canary: a repository whose every file holds a unique marker, scanned three times
+/// through the hosted path. No marker (the code) and no installation token reaches the
+/// database, the server's log, the worker's temporary space, or any process's command line.
+#[test]
+fn the_canary_leaves_no_code_and_no_token_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp_path = tmp.path().to_str().unwrap().to_string();
+    let h = hosted(&[("TMPDIR", &tmp_path)]);
+    let url = h.url();
+    let session = h.session();
+    // Every file gets its own marker, on lines of their own (away from any finding's line).
+    let nonce = format!("{:x}", std::process::id() as u64 * 7919 + 17);
+    let mut markers = Vec::new();
+    for (i, path) in [
+        "README.md",
+        "src/main.py",
+        "deploy/app.yml",
+        "docs/guide.txt",
+        "notes",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let marker = format!("CANARYCODE{nonce}X{i}");
+        let file = h.work.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, format!("first line\n{marker}\nlast line\n")).unwrap();
+        markers.push(marker);
+    }
+    common::git(&h.work, &["checkout", "-q", "main"]);
+    common::git(&h.work, &["add", "."]);
+    common::git(&h.work, &["commit", "-q", "-m", "canary"]);
+    let head = common::git(&h.work, &["rev-parse", "HEAD"]);
+    common::git(
+        &h.work,
+        &[
+            "push",
+            "-q",
+            h.git_root.join("octo-org/one.git").to_str().unwrap(),
+            "main",
+        ],
+    );
+
+    // Watch every process's command line while the scans run.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut seen = std::collections::BTreeSet::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+                    if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
+                        seen.insert(cmdline);
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            seen
+        })
+    };
+    let jobs_url = format!("{url}/api/workspaces/{}/jobs", h.ws);
+    for round in 0..3 {
+        let (status, _) = deliver(&url, "push", &format!("canary-{round}"), &push(&head));
+        assert_eq!(status, 202);
+        wait_for(Duration::from_secs(90), "the canary scan", || {
+            let (_, jobs, _) = call(&jobs_url, "GET", &session, None);
+            jobs["items"].as_array().is_some_and(|items| {
+                items.len() == round + 1 && items.iter().all(|j| j["status"] == "succeeded")
+            })
+        });
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let cmdlines = watcher.join().unwrap();
+    assert!(
+        cmdlines.iter().any(|c| contains(c, "__sandbox-scan")),
+        "the watcher saw the scans"
+    );
+
+    let tokens: Vec<String> = h.fake.issued_tokens().into_iter().map(|(t, _)| t).collect();
+    assert!(tokens.len() >= 4, "a token per scan");
+    let mut written = Vec::new();
+    all_bytes_under(&h.data, &mut written);
+    all_bytes_under(tmp.path(), &mut written);
+    written.push(("server.log".into(), std::fs::read(&h.log).unwrap()));
+    for (i, cmdline) in cmdlines.iter().enumerate() {
+        written.push((format!("a process's command line #{i}"), cmdline.clone()));
+    }
+    for (place, bytes) in &written {
+        for marker in &markers {
+            assert!(!contains(bytes, marker), "{place} holds code ({marker})");
+        }
+        for token in &tokens {
+            assert!(
+                !contains(bytes, token),
+                "{place} holds an installation token"
+            );
+        }
+        assert!(
+            !contains(bytes, &h.leaked),
+            "{place} holds the repository's secret"
+        );
+    }
+}
