@@ -1,8 +1,8 @@
 //! Server settings: defaults, then a TOML file (`--config`), then `FERRET_*` environment
 //! variables, then command-line flags (applied by the CLI).
 
+use crate::error::{ensure_config, ServerError};
 use crate::ratelimit::Rate;
-use anyhow::Context;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -143,11 +143,12 @@ struct GithubFile {
 }
 
 /// A secret read from a file (trailing newline dropped).
-fn read_secret(setting: &str, path: &std::path::Path) -> anyhow::Result<Secret> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{setting}: cannot read {}", path.display()))?;
+fn read_secret(setting: &str, path: &std::path::Path) -> Result<Secret, ServerError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ServerError::Config(format!("{setting}: cannot read {}: {e}", path.display()))
+    })?;
     let text = text.trim_end_matches(['\n', '\r']).to_string();
-    anyhow::ensure!(!text.is_empty(), "{setting}: {} is empty", path.display());
+    ensure_config!(!text.is_empty(), "{setting}: {} is empty", path.display());
     Ok(Secret(text))
 }
 
@@ -304,11 +305,11 @@ struct FileConfig {
 
 impl ServerConfig {
     /// Reads a TOML config file over the defaults.
-    pub fn from_file(path: &std::path::Path) -> anyhow::Result<ServerConfig> {
+    pub fn from_file(path: &std::path::Path) -> Result<ServerConfig, ServerError> {
         let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+            .map_err(|e| ServerError::Config(format!("cannot read {}: {e}", path.display())))?;
         let file: FileConfig = toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))?;
+            .map_err(|e| ServerError::Config(format!("{}: {}", path.display(), e.message())))?;
         let mut config = ServerConfig::default();
         config.apply(file)?;
         Ok(config)
@@ -317,7 +318,7 @@ impl ServerConfig {
     /// Applies `FERRET_*` environment variables (same names as the file keys, upper-cased).
     /// Every file key has one; booleans take `1/0/true/false/yes/no/on/off`. Returns warnings
     /// for `FERRET_*` variables that name no setting (usually typos).
-    pub fn apply_env(&mut self) -> anyhow::Result<Vec<String>> {
+    pub fn apply_env(&mut self) -> Result<Vec<String>, ServerError> {
         self.apply_vars(std::env::vars())
     }
 
@@ -325,7 +326,7 @@ impl ServerConfig {
     pub fn apply_vars(
         &mut self,
         vars: impl IntoIterator<Item = (String, String)>,
-    ) -> anyhow::Result<Vec<String>> {
+    ) -> Result<Vec<String>, ServerError> {
         let vars: std::collections::HashMap<String, String> = vars
             .into_iter()
             .filter(|(k, _)| k.starts_with("FERRET_"))
@@ -334,23 +335,23 @@ impl ServerConfig {
         fn parse<T: std::str::FromStr>(
             name: &str,
             value: Option<String>,
-        ) -> anyhow::Result<Option<T>> {
+        ) -> Result<Option<T>, ServerError> {
             value
                 .map(|v| {
-                    v.trim()
-                        .parse::<T>()
-                        .map_err(|_| anyhow::anyhow!("FERRET_{name} has an invalid value: {v:?}"))
+                    v.trim().parse::<T>().map_err(|_| {
+                        ServerError::Config(format!("FERRET_{name} has an invalid value: {v:?}"))
+                    })
                 })
                 .transpose()
         }
-        fn boolean(name: &str, value: Option<String>) -> anyhow::Result<Option<bool>> {
+        fn boolean(name: &str, value: Option<String>) -> Result<Option<bool>, ServerError> {
             value
                 .map(|v| match v.trim().to_ascii_lowercase().as_str() {
                     "1" | "true" | "yes" | "on" => Ok(true),
                     "0" | "false" | "no" | "off" => Ok(false),
-                    _ => Err(anyhow::anyhow!(
+                    _ => Err(ServerError::Config(format!(
                         "FERRET_{name} must be 1/0, true/false, yes/no or on/off, not {v:?}"
-                    )),
+                    ))),
                 })
                 .transpose()
         }
@@ -427,7 +428,7 @@ impl ServerConfig {
         Ok(unknown)
     }
 
-    fn apply(&mut self, file: FileConfig) -> anyhow::Result<()> {
+    fn apply(&mut self, file: FileConfig) -> Result<(), ServerError> {
         macro_rules! set {
             ($field:ident) => {
                 if let Some(v) = file.$field {
@@ -490,7 +491,7 @@ impl ServerConfig {
         Ok(())
     }
 
-    fn apply_github(&mut self, file: GithubFile) -> anyhow::Result<()> {
+    fn apply_github(&mut self, file: GithubFile) -> Result<(), ServerError> {
         let github = &mut self.github;
         for (name, value, field) in [
             ("api_url", file.api_url, &mut github.api_url),
@@ -498,7 +499,7 @@ impl ServerConfig {
         ] {
             if let Some(url) = value {
                 let url = url.trim().trim_end_matches('/').to_string();
-                anyhow::ensure!(
+                ensure_config!(
                     url.starts_with("https://") || url.starts_with("http://"),
                     "github {name} must be an http(s) URL, not {url:?}"
                 );
@@ -524,7 +525,7 @@ impl ServerConfig {
             github.private_key_file = file.private_key_file;
         }
         if let Some(days) = file.deletion_grace_days {
-            anyhow::ensure!(
+            ensure_config!(
                 (0..=MAX_DELETION_GRACE_DAYS).contains(&days),
                 "github deletion_grace_days must be 0 to {MAX_DELETION_GRACE_DAYS}, not {days}"
             );
@@ -534,14 +535,14 @@ impl ServerConfig {
     }
 
     /// The database URL in use: the configured one, or SQLite in the data directory.
-    pub fn database_url(&self) -> anyhow::Result<String> {
+    pub fn database_url(&self) -> Result<String, ServerError> {
         match &self.database_url {
             Some(url) => Ok(url.clone()),
             None => {
                 let path = self.data_dir.join("ferret.db");
-                let path = path
-                    .to_str()
-                    .context("the data directory path is not valid UTF-8")?;
+                let path = path.to_str().ok_or_else(|| {
+                    ServerError::Config("the data directory path is not valid UTF-8".into())
+                })?;
                 Ok(format!("sqlite://{path}?mode=rwc"))
             }
         }
@@ -552,7 +553,7 @@ impl ServerConfig {
 mod tests {
     use super::*;
 
-    fn with_env(vars: &[(&str, &str)]) -> anyhow::Result<(ServerConfig, Vec<String>)> {
+    fn with_env(vars: &[(&str, &str)]) -> Result<(ServerConfig, Vec<String>), ServerError> {
         let mut config = ServerConfig::default();
         let warnings = config.apply_vars(
             vars.iter()

@@ -121,7 +121,7 @@ impl From<ferret_store::StoreError> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "conflict", &message)
             }
             StoreError::Invalid(message) => ApiError::bad_request(&message),
-            StoreError::File(message) => {
+            StoreError::File(message) | StoreError::Connect(message) => {
                 tracing::error!(%message, "store file error");
                 ApiError::internal()
             }
@@ -133,11 +133,27 @@ impl From<ferret_store::StoreError> for ApiError {
     }
 }
 
-impl From<anyhow::Error> for ApiError {
-    fn from(error: anyhow::Error) -> ApiError {
-        tracing::error!(error = %format!("{error:#}"), "internal error");
-        ApiError::internal()
-    }
+/// Why the server cannot start, or a setting is unusable: one line for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// A setting is missing, malformed or out of range.
+    #[error("{0}")]
+    Config(String),
+    #[error(transparent)]
+    Store(#[from] ferret_store::StoreError),
+    /// Listening, serving or the data directory failed.
+    #[error("{0}")]
+    Io(String),
 }
+
+/// `Err(ServerError::Config(..))` unless `condition` holds.
+macro_rules! ensure_config {
+    ($condition:expr, $($message:tt)+) => {
+        if !$condition {
+            return Err($crate::error::ServerError::Config(format!($($message)+)));
+        }
+    };
+}
+pub(crate) use ensure_config;
 
 pub type ApiResult<T> = Result<T, ApiError>;

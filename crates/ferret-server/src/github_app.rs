@@ -20,7 +20,10 @@ pub struct GithubApp {
 impl GithubApp {
     /// `None` when no App is configured (no app id and no client id); an error when the
     /// private key file is set but unreadable or not an RSA key.
-    pub fn from_settings(settings: &GithubSettings) -> anyhow::Result<Option<GithubApp>> {
+    pub fn from_settings(
+        settings: &GithubSettings,
+    ) -> Result<Option<GithubApp>, crate::error::ServerError> {
+        use crate::error::ServerError;
         let issuer = match (&settings.client_id, settings.app_id) {
             (Some(client_id), _) => client_id.clone(),
             (None, Some(app_id)) => app_id.to_string(),
@@ -29,14 +32,14 @@ impl GithubApp {
         let key = match (&settings.private_key_pem, &settings.private_key_file) {
             (Some(pem), _) => Some(
                 AppKey::from_pem(pem.expose())
-                    .map_err(|e| anyhow::anyhow!("the stored GitHub App key: {e}"))?,
+                    .map_err(|e| ServerError::Config(format!("the stored GitHub App key: {e}")))?,
             ),
             (None, Some(path)) => {
                 let pem = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
-                    anyhow::anyhow!("github private_key_file {}: {e}", path.display())
+                    ServerError::Config(format!("github private_key_file {}: {e}", path.display()))
                 })?);
                 Some(AppKey::from_pem(&pem).map_err(|e| {
-                    anyhow::anyhow!("github private_key_file {}: {e}", path.display())
+                    ServerError::Config(format!("github private_key_file {}: {e}", path.display()))
                 })?)
             }
             (None, None) => None,

@@ -32,8 +32,8 @@ pub use ferret_store::{app_secrets, audit, crypto, db};
 
 use crate::crypto::ServerKey;
 use crate::db::Db;
+use crate::error::ServerError;
 use crate::ratelimit::RateLimiter;
-use anyhow::Context;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -65,13 +65,16 @@ pub struct Limits {
 
 impl AppState {
     /// Opens the database (applying migrations) and loads or creates the server key.
-    pub async fn open(config: ServerConfig) -> anyhow::Result<AppState> {
+    pub async fn open(config: ServerConfig) -> Result<AppState, ServerError> {
         let url = config.database_url()?;
         let key = match &config.key_file {
             Some(path) => ServerKey::load_or_create(path)?,
             None => {
-                std::fs::create_dir_all(&config.data_dir).with_context(|| {
-                    format!("cannot create data directory {}", config.data_dir.display())
+                std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+                    ServerError::Io(format!(
+                        "cannot create data directory {}: {e}",
+                        config.data_dir.display()
+                    ))
                 })?;
                 restrict_dir(&config.data_dir)?;
                 ServerKey::load_or_create(&config.data_dir.join("server.key"))?
@@ -83,12 +86,11 @@ impl AppState {
         // A configured but unusable App key is an error at start, not at the first scan.
         github_app::GithubApp::from_settings(&config.github)?;
         db.bind_server_key(audit::AuditKey::from_server_key(&key).id())
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .await?;
         let state = AppState::with(db, key, config);
         routes::workspaces::seal_legacy_integrations(&state)
             .await
-            .map_err(|e| anyhow::anyhow!("cannot seal integration URLs: {e}"))?;
+            .map_err(|e| ServerError::Io(format!("cannot seal integration URLs: {e}")))?;
         Ok(state)
     }
 
@@ -121,10 +123,14 @@ impl AppState {
     }
 }
 
-fn restrict_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+fn restrict_dir(dir: &std::path::Path) -> Result<(), ServerError> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-        .with_context(|| format!("cannot restrict permissions of {}", dir.display()))
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| {
+        ServerError::Io(format!(
+            "cannot restrict permissions of {}: {e}",
+            dir.display()
+        ))
+    })
 }
 
 /// The complete HTTP application: routes plus middleware.
@@ -133,13 +139,16 @@ pub fn app(state: AppState) -> axum::Router {
 }
 
 /// Runs the server until SIGINT/SIGTERM.
-pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
+pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
     let bind = config.bind;
     let state = AppState::open(config).await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
-        .with_context(|| format!("cannot listen on {bind}"))?;
-    tracing::info!(address = %listener.local_addr()?, backend = ?state.db.backend(), "ferret server listening");
+        .map_err(|e| ServerError::Io(format!("cannot listen on {bind}: {e}")))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| ServerError::Io(format!("cannot listen on {bind}: {e}")))?;
+    tracing::info!(address = %address, backend = ?state.db.backend(), "ferret server listening");
     tokio::spawn(checkpoint_audit_log(state.clone()));
     tokio::spawn(purge_disconnected_repositories(state.clone()));
     // A single-binary install (SQLite) scans in-process; with PostgreSQL, run `ferret worker`
@@ -156,44 +165,43 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
-    .context("server failed")
+    .map_err(|e| ServerError::Io(format!("server failed: {e}")))
 }
 
 /// The master key of `config`, parsed.
 pub fn master_key(
     config: &ServerConfig,
-) -> anyhow::Result<Option<ferret_store::app_secrets::MasterKey>> {
+) -> Result<Option<ferret_store::app_secrets::MasterKey>, ServerError> {
     config
         .master_key
         .as_ref()
         .map(|key| {
             ferret_store::app_secrets::MasterKey::parse(key.expose())
-                .map_err(|e| anyhow::anyhow!("master key: {e}"))
+                .map_err(|e| ServerError::Config(format!("master key: {e}")))
         })
         .transpose()
 }
 
 /// Fills GitHub secrets the settings do not give from the encrypted ones in the database.
 /// Secrets stored without a master key to open them are an error, not silently ignored.
-async fn load_stored_secrets(db: &Db, config: &mut ServerConfig) -> anyhow::Result<()> {
+async fn load_stored_secrets(db: &Db, config: &mut ServerConfig) -> Result<(), ServerError> {
     use ferret_store::app_secrets::{
         self, GITHUB_CLIENT_SECRET, GITHUB_PRIVATE_KEY, GITHUB_WEBHOOK_SECRET,
     };
-    let stored = app_secrets::list(db)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let stored = app_secrets::list(db).await?;
     if stored.is_empty() {
         return Ok(());
     }
     let Some(key) = master_key(config)? else {
-        anyhow::bail!(
+        return Err(ServerError::Config(format!(
             "the database holds encrypted secrets ({}); give the master key (master_key_file or FERRET_MASTER_KEY_FILE)",
             stored.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ")
-        );
+        )));
     };
-    let open = |bytes: zeroize::Zeroizing<Vec<u8>>| -> anyhow::Result<config::Secret> {
+    let open = |bytes: zeroize::Zeroizing<Vec<u8>>| -> Result<config::Secret, ServerError> {
         Ok(config::Secret::new(
-            String::from_utf8(bytes.to_vec()).context("a stored secret is not text")?,
+            String::from_utf8(bytes.to_vec())
+                .map_err(|_| ServerError::Config("a stored secret is not text".into()))?,
         ))
     };
     let github = &mut config.github;
@@ -203,10 +211,7 @@ async fn load_stored_secrets(db: &Db, config: &mut ServerConfig) -> anyhow::Resu
         (GITHUB_PRIVATE_KEY, &mut github.private_key_pem),
     ] {
         if slot.is_none() {
-            if let Some(bytes) = app_secrets::get(db, &key, name)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?
-            {
+            if let Some(bytes) = app_secrets::get(db, &key, name).await? {
                 *slot = Some(open(bytes)?);
             }
         }

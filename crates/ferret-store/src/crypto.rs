@@ -5,7 +5,7 @@
 //! hashes, and a leaked database cannot be replayed. Passwords are different (low entropy) and
 //! use argon2id (the server's `password` module).
 
-use anyhow::Context;
+use crate::StoreError;
 use hmac::{Hmac, Mac};
 use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
@@ -47,21 +47,31 @@ pub struct ServerKey([u8; 32]);
 
 impl ServerKey {
     /// Loads the key from `path`, creating it (mode 0600, never overwritten) if missing.
-    pub fn load_or_create(path: &Path) -> anyhow::Result<ServerKey> {
+    pub fn load_or_create(path: &Path) -> Result<ServerKey, StoreError> {
         use std::io::Write;
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let file_error = |what: &str, e: std::io::Error| {
+            StoreError::File(format!("{what} {}: {e}", path.display()))
+        };
         match std::fs::read_to_string(path) {
             Ok(text) => {
-                let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
-                anyhow::ensure!(
-                    mode & 0o077 == 0,
-                    "{} is readable by other users (mode {mode:o}); run chmod 600 on it",
-                    path.display()
-                );
+                let mode = std::fs::metadata(path)
+                    .map_err(|e| file_error("cannot read", e))?
+                    .permissions()
+                    .mode()
+                    & 0o777;
+                if mode & 0o077 != 0 {
+                    return Err(StoreError::File(format!(
+                        "{} is readable by other users (mode {mode:o}); run chmod 600 on it",
+                        path.display()
+                    )));
+                }
                 let bytes = hex::decode(text.trim())
                     .ok()
                     .filter(|b| b.len() == 32)
-                    .with_context(|| format!("{} is not a valid server key", path.display()))?;
+                    .ok_or_else(|| {
+                        StoreError::File(format!("{} is not a valid server key", path.display()))
+                    })?;
                 let mut key = [0u8; 32];
                 key.copy_from_slice(&bytes);
                 Ok(ServerKey(key))
@@ -74,12 +84,13 @@ impl ServerKey {
                     .create_new(true)
                     .mode(0o600)
                     .open(path)
-                    .with_context(|| format!("cannot create {}", path.display()))?;
-                file.write_all(hex::encode(key).as_bytes())?;
-                file.sync_all()?;
+                    .map_err(|e| file_error("cannot create", e))?;
+                file.write_all(hex::encode(key).as_bytes())
+                    .and_then(|()| file.sync_all())
+                    .map_err(|e| file_error("cannot write", e))?;
                 Ok(ServerKey(key))
             }
-            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+            Err(e) => Err(file_error("cannot read", e)),
         }
     }
 

@@ -10,7 +10,7 @@
 //! so that concurrent requests wait for each other instead of failing with "database is
 //! locked". PostgreSQL needs no such lock (many stateless servers can share one database).
 
-use anyhow::Context;
+use crate::StoreError;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -98,14 +98,16 @@ const MIGRATIONS: &[(i64, &str)] = &[
 
 impl Db {
     /// Connects to `url` (`sqlite://PATH` or `postgres://…`) and applies pending migrations.
-    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Db, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
         } else {
-            anyhow::bail!("unsupported database URL (expected sqlite://PATH or postgres://…)");
+            return Err(StoreError::Connect(
+                "unsupported database URL (expected sqlite://PATH or postgres://…)".into(),
+            ));
         };
         if backend == Backend::Sqlite {
             disable_sqlite_memory_statistics();
@@ -140,7 +142,7 @@ impl Db {
         let pool = options
             .connect(url)
             .await
-            .context("cannot connect to the database")?;
+            .map_err(|e| StoreError::Connect(format!("cannot connect to the database: {e}")))?;
         let db = Db {
             pool,
             backend,
@@ -193,7 +195,7 @@ impl Db {
         })
     }
 
-    async fn migrate(&self) -> anyhow::Result<()> {
+    async fn migrate(&self) -> Result<(), StoreError> {
         let mut conn = self.pool.acquire().await?;
         if self.backend == Backend::Postgres {
             // Many servers may start at once against one database: migrate one at a time.
@@ -222,9 +224,9 @@ impl Db {
                     .map(|l| format!("{l}\n"))
                     .collect();
                 for statement in code.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                    tx.execute(statement)
-                        .await
-                        .with_context(|| format!("migration {version} failed"))?;
+                    tx.execute(statement).await.map_err(|e| {
+                        StoreError::Connect(format!("migration {version} failed: {e}"))
+                    })?;
                 }
                 sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                     .bind(version)
@@ -233,7 +235,7 @@ impl Db {
                     .await?;
                 tx.commit().await?;
             }
-            anyhow::Ok(())
+            Ok::<(), StoreError>(())
         }
         .await;
         if self.backend == Backend::Postgres {
@@ -245,11 +247,11 @@ impl Db {
 
 /// Connects once to the PostgreSQL server at `url` and reports a failure with the host, port,
 /// database and reason (never the password).
-async fn check_postgres(url: &str) -> anyhow::Result<()> {
+async fn check_postgres(url: &str) -> Result<(), StoreError> {
     use sqlx::ConnectOptions;
     use std::str::FromStr;
     let options = sqlx::postgres::PgConnectOptions::from_str(url)
-        .map_err(|e| anyhow::anyhow!("invalid PostgreSQL URL: {e}"))?;
+        .map_err(|e| StoreError::Connect(format!("invalid PostgreSQL URL: {e}")))?;
     let place = format!(
         "PostgreSQL at {}:{} (database {:?})",
         options.get_host(),
@@ -267,9 +269,13 @@ async fn check_postgres(url: &str) -> anyhow::Result<()> {
                 sqlx::Error::Database(db) => db.message().to_string(),
                 other => other.to_string(),
             };
-            anyhow::bail!("cannot connect to {place}: {reason}")
+            Err(StoreError::Connect(format!(
+                "cannot connect to {place}: {reason}"
+            )))
         }
-        Err(_) => anyhow::bail!("cannot connect to {place}: no answer within 10 s"),
+        Err(_) => Err(StoreError::Connect(format!(
+            "cannot connect to {place}: no answer within 10 s"
+        ))),
     }
 }
 

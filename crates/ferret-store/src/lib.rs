@@ -45,10 +45,14 @@ pub enum StoreError {
     /// The input breaks a rule the store enforces.
     #[error("{0}")]
     Invalid(String),
-    /// A file the store keeps beside the database (the audit checkpoints) could not be read or
-    /// written.
+    /// A file the store keeps beside the database (the server key, the audit checkpoints)
+    /// could not be read or written, or is not what it should be.
     #[error("{0}")]
     File(String),
+    /// The database cannot be reached or opened (the message says where and why, never a
+    /// password).
+    #[error("{0}")]
+    Connect(String),
     #[error(transparent)]
     Database(sqlx::Error),
 }
