@@ -308,6 +308,22 @@ pub async fn repository_changed(
     Ok(())
 }
 
+/// Whether `installation_id` is connected to `workspace`.
+async fn is_connected(
+    tx: &mut crate::db::WriteTx,
+    workspace: &str,
+    installation_id: i64,
+) -> Result<bool, StoreError> {
+    Ok(sqlx::query(
+        "SELECT 1 FROM github_connections WHERE workspace_id = $1 AND installation_id = $2",
+    )
+    .bind(workspace)
+    .bind(installation_id)
+    .fetch_optional(&mut *tx.tx)
+    .await?
+    .is_some())
+}
+
 /// Links an installation to a workspace. The caller has proved that the user can access the
 /// installation (the connect flow); the store only records it.
 pub async fn connect(
@@ -326,14 +342,7 @@ pub async fn connect(
     if !known {
         return Err(StoreError::NotFound("no such installation".into()));
     }
-    let linked = sqlx::query(
-        "SELECT 1 FROM github_connections WHERE workspace_id = $1 AND installation_id = $2",
-    )
-    .bind(workspace)
-    .bind(installation_id)
-    .fetch_optional(&mut *tx.tx)
-    .await?
-    .is_some();
+    let linked = is_connected(&mut tx, workspace, installation_id).await?;
     if linked {
         return Ok(());
     }
@@ -379,14 +388,7 @@ pub async fn add_repository(
     actor: &Actor,
 ) -> Result<String, StoreError> {
     let mut tx = db.write().await?;
-    let connected = sqlx::query(
-        "SELECT 1 FROM github_connections WHERE workspace_id = $1 AND installation_id = $2",
-    )
-    .bind(workspace)
-    .bind(repository.installation_id)
-    .fetch_optional(&mut *tx.tx)
-    .await?
-    .is_some();
+    let connected = is_connected(&mut tx, workspace, repository.installation_id).await?;
     if !connected {
         return Err(StoreError::NotFound(
             "no such installation in this workspace".into(),
