@@ -367,6 +367,25 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
         assert!(Instant::now() < deadline, "the manual scan did not finish");
         std::thread::sleep(Duration::from_millis(250));
     }
+    // The workspace's policy decides the conclusion: `never` only reports.
+    let settings_url = format!("{url}/api/workspaces/{ws}");
+    let (status, _, _) = call(
+        &settings_url,
+        "PATCH",
+        &session,
+        Some(json!({"check_policy": "sometimes"})),
+    );
+    assert_eq!(status, 400);
+    let (status, updated, _) = call(
+        &settings_url,
+        "PATCH",
+        &session,
+        Some(json!({"check_policy": "never"})),
+    );
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["check_policy"], "never");
+    assert_eq!(updated["name"], "Team", "the name is kept");
+
     // A pull request: only what its commits introduce is reported.
     common::git(work, &["checkout", "-q", "-b", "changes"]);
     let stripe = common::stripe_key();
@@ -410,7 +429,7 @@ fn a_push_is_scanned_in_the_sandbox_and_reported_as_a_check_run() {
         );
         std::thread::sleep(Duration::from_millis(250));
     };
-    assert_eq!(run["conclusion"], "failure");
+    assert_eq!(run["conclusion"], "neutral", "the workspace's policy");
     let paths: Vec<&str> = run["output"]["annotations"]
         .as_array()
         .unwrap()

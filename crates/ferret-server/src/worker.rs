@@ -242,7 +242,10 @@ async fn run_job(
     .map_err(|e| e.to_string())?;
     // A check run needs the commit; manual scans of a branch head have none to attach it to.
     if let Some(commit) = &work.commit {
-        let check = check_run(&work, commit, &new, started.elapsed());
+        let policy = ferret_store::workspaces::check_policy(&state.db, &work.workspace_id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let check = check_run(&work, commit, &new, &policy, started.elapsed());
         let app = app.clone();
         let full_name = work.full_name.clone();
         tokio::task::spawn_blocking(move || {
@@ -330,11 +333,23 @@ async fn heartbeat_while(
     }
 }
 
-/// The check run for a scan: failure when it introduced a high or critical finding.
+/// A check run's conclusion under the workspace's policy: `high` fails on a new high or
+/// critical finding, `any` on any new finding, `never` only reports (neutral).
+fn conclusion(policy: &str, new: usize, serious: usize) -> &'static str {
+    match policy {
+        "any" if new > 0 => "failure",
+        "never" if new > 0 => "neutral",
+        "high" if serious > 0 => "failure",
+        _ => "success",
+    }
+}
+
+/// The check run for a scan, under the workspace's policy.
 fn check_run(
     work: &ScanJob,
     commit: &str,
     new: &[ferret_store::findings::FindingRecord],
+    policy: &str,
     took: Duration,
 ) -> ferret_github::CheckRun {
     let serious = new
@@ -366,7 +381,7 @@ fn check_run(
     ferret_github::CheckRun {
         name: "Ferret".into(),
         head_sha: commit.to_string(),
-        conclusion: if serious > 0 { "failure" } else { "success" }.into(),
+        conclusion: conclusion(policy, new.len(), serious).into(),
         title: match new.len() {
             0 => "No new findings".into(),
             n => format!("{n} new finding(s), {serious} high or critical"),
@@ -378,5 +393,20 @@ fn check_run(
             took.as_secs_f64()
         ),
         annotations,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::conclusion;
+
+    #[test]
+    fn conclusions_follow_the_policy() {
+        assert_eq!(conclusion("high", 3, 0), "success");
+        assert_eq!(conclusion("high", 3, 1), "failure");
+        assert_eq!(conclusion("any", 1, 0), "failure");
+        assert_eq!(conclusion("any", 0, 0), "success");
+        assert_eq!(conclusion("never", 5, 5), "neutral");
+        assert_eq!(conclusion("never", 0, 0), "success");
     }
 }

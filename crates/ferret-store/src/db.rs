@@ -94,6 +94,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_github_connect.sql")),
     (7, include_str!("../migrations/0007_job_results.sql")),
     (8, include_str!("../migrations/0008_app_secrets.sql")),
+    (9, include_str!("../migrations/0009_check_policy.sql")),
 ];
 
 impl Db {

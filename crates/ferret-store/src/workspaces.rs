@@ -14,9 +14,15 @@ pub struct WorkspaceRecord {
     /// The member's role.
     pub role: String,
     pub created_at: i64,
+    /// When hosted scans' check runs fail: `high`, `any` or `never` ([`CHECK_POLICIES`]).
+    pub check_policy: String,
 }
 
-const SELECT: &str = "SELECT w.id, w.name, w.personal_of, w.created_at, m.role FROM workspaces w \
+/// The check-run policies a workspace can have.
+pub const CHECK_POLICIES: [&str; 3] = ["high", "any", "never"];
+
+const SELECT: &str =
+    "SELECT w.id, w.name, w.personal_of, w.created_at, w.check_policy, m.role FROM workspaces w \
      JOIN memberships m ON m.workspace_id = w.id";
 
 fn record(r: &sqlx::any::AnyRow) -> WorkspaceRecord {
@@ -26,6 +32,7 @@ fn record(r: &sqlx::any::AnyRow) -> WorkspaceRecord {
         personal: r.get::<Option<String>, _>("personal_of").is_some(),
         role: r.get("role"),
         created_at: r.get("created_at"),
+        check_policy: r.get("check_policy"),
     }
 }
 
@@ -96,27 +103,53 @@ pub async fn create(
         personal: false,
         role: "owner".into(),
         created_at: now,
+        check_policy: "high".into(),
     })
 }
 
-/// Renames a workspace.
-pub async fn rename(db: &Db, workspace: &str, name: &str, actor: &Actor) -> Result<(), StoreError> {
+/// Changes a workspace's settings: its name and its check-run policy (each when given).
+pub async fn update_settings(
+    db: &Db,
+    workspace: &str,
+    name: Option<&str>,
+    check_policy: Option<&str>,
+    actor: &Actor,
+) -> Result<(), StoreError> {
+    if check_policy.is_some_and(|p| !CHECK_POLICIES.contains(&p)) {
+        return Err(StoreError::Invalid(format!(
+            "check_policy must be one of {}",
+            CHECK_POLICIES.join(", ")
+        )));
+    }
     let mut tx = db.write().await?;
-    sqlx::query("UPDATE workspaces SET name = $1 WHERE id = $2")
-        .bind(name)
-        .bind(workspace)
-        .execute(&mut *tx.tx)
-        .await?;
+    sqlx::query(
+        "UPDATE workspaces SET name = COALESCE($1, name), \
+         check_policy = COALESCE($2, check_policy) WHERE id = $3",
+    )
+    .bind(name)
+    .bind(check_policy)
+    .bind(workspace)
+    .execute(&mut *tx.tx)
+    .await?;
     crate::audit::record_and_commit(
         tx,
         actor,
         Some(workspace),
         "workspace.settings",
         Some(workspace),
-        json!({}),
+        json!({"name": name.is_some(), "check_policy": check_policy}),
     )
     .await?;
     Ok(())
+}
+
+/// A workspace's check-run policy (`high` when the workspace is unknown).
+pub async fn check_policy(db: &Db, workspace: &str) -> Result<String, StoreError> {
+    let row = sqlx::query("SELECT check_policy FROM workspaces WHERE id = $1")
+        .bind(workspace)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map_or_else(|| "high".to_string(), |r| r.get("check_policy")))
 }
 
 /// Whether a workspace is someone's personal one.

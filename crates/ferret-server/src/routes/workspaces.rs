@@ -33,6 +33,9 @@ pub struct WorkspaceOut {
     personal: bool,
     role: String,
     created_at: String,
+    /// When hosted scans' check runs fail: `high` (a new high or critical finding), `any`
+    /// (any new finding) or `never` (neutral).
+    check_policy: String,
 }
 
 impl From<WorkspaceRecord> for WorkspaceOut {
@@ -43,6 +46,7 @@ impl From<WorkspaceRecord> for WorkspaceOut {
             personal: w.personal,
             role: w.role,
             created_at: rfc3339(w.created_at),
+            check_policy: w.check_policy,
         }
     }
 }
@@ -101,9 +105,14 @@ pub async fn show(
     Ok(Json(workspace.into()))
 }
 
+/// Settings to change; those left out stay as they are.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct WorkspaceSettings {
-    pub name: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `high`, `any` or `never`.
+    #[serde(default)]
+    pub check_policy: Option<String>,
 }
 
 /// Change a workspace's settings (admins and owners).
@@ -117,8 +126,19 @@ pub async fn update(
     Json(body): Json<WorkspaceSettings>,
 ) -> ApiResult<Json<WorkspaceOut>> {
     caller.in_workspace(&state, &ws, Need::ADMIN).await?;
-    let name = check_display_name("name", &body.name)?;
-    store::rename(&state.db, &ws, &name, &caller.actor()).await?;
+    let name = body
+        .name
+        .as_deref()
+        .map(|name| check_display_name("name", name))
+        .transpose()?;
+    store::update_settings(
+        &state.db,
+        &ws,
+        name.as_deref(),
+        body.check_policy.as_deref(),
+        &caller.actor(),
+    )
+    .await?;
     let workspace = store::get_for_member(&state.db, &ws, &caller.user_id).await?;
     Ok(Json(workspace.into()))
 }
