@@ -12,6 +12,7 @@ use ferret_github_fake::{FakeGithub, FakeInstallation};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const CLIENT_ID: &str = "Iv1.8a61f9b3a7aba766";
@@ -656,4 +657,139 @@ fn the_canary_leaves_no_code_and_no_token_behind() {
             "{place} holds the repository's secret"
         );
     }
+}
+
+/// A fresh PostgreSQL schema for one test (dropped when the guard goes), or `None` when no
+/// server answers (a failure under `FERRET_REQUIRE_POSTGRES=1`).
+struct PgSchema {
+    base: String,
+    name: String,
+}
+
+impl PgSchema {
+    fn create() -> Option<PgSchema> {
+        let base = std::env::var("FERRET_TEST_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+        let name = format!("ferret_hosted_{}", std::process::id());
+        let created = Command::new("psql")
+            .args(["-q", &base, "-c", &format!("CREATE SCHEMA {name}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !created {
+            assert!(
+                std::env::var("FERRET_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                "PostgreSQL is required but not reachable at {base}"
+            );
+            return None;
+        }
+        Some(PgSchema { base, name })
+    }
+
+    fn url(&self) -> String {
+        format!("{}?options=-c%20search_path%3D{}", self.base, self.name)
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .args([
+                "-q",
+                &self.base,
+                "-c",
+                &format!("DROP SCHEMA {} CASCADE", self.name),
+            ])
+            .output();
+    }
+}
+
+/// Two `ferret worker` processes on one PostgreSQL share the queue: every push is scanned
+/// exactly once (one attempt each, one check run per commit).
+#[test]
+fn two_workers_on_postgres_never_run_a_job_twice() {
+    let Some(schema) = PgSchema::create() else {
+        return;
+    };
+    let url_env = schema.url();
+    let h = hosted(&[
+        ("FERRET_DATABASE_URL", &url_env),
+        ("FERRET_JOBS_PER_WORKSPACE", "4"),
+        // Each scan takes a moment, so that both workers get work.
+        ("FERRET_TEST_HOLD_AFTER_CLONE_MS", "2000"),
+    ]);
+    let mut workers: Vec<std::process::Child> = (0..2)
+        .map(|i| {
+            common::ferret()
+                .args(["worker", "--data-dir"])
+                .arg(&h.data)
+                .envs(h.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .env("RUST_LOG", "info")
+                .stdout(Stdio::null())
+                .stderr(
+                    std::fs::File::create(h.scratch.path().join(format!("worker{i}.log"))).unwrap(),
+                )
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    // Six commits, each pushed once.
+    let mut commits = Vec::new();
+    for i in 0..6 {
+        std::fs::write(h.work.join(format!("file{i}.txt")), format!("change {i}\n")).unwrap();
+        common::git(&h.work, &["add", "."]);
+        common::git(&h.work, &["commit", "-q", "-m", &format!("change {i}")]);
+        commits.push(common::git(&h.work, &["rev-parse", "HEAD"]));
+    }
+    common::git(
+        &h.work,
+        &[
+            "push",
+            "-q",
+            "-f",
+            h.git_root.join("octo-org/one.git").to_str().unwrap(),
+            "HEAD:main",
+        ],
+    );
+    let url = h.url();
+    for (i, commit) in commits.iter().enumerate() {
+        let (status, _) = deliver(&url, "push", &format!("two-workers-{i}"), &push(commit));
+        assert_eq!(status, 202);
+    }
+    let session = h.session();
+    let jobs_url = format!("{url}/api/workspaces/{}/jobs", h.ws);
+    let mut jobs = Value::Null;
+    wait_for(Duration::from_secs(120), "six scans", || {
+        jobs = call(&jobs_url, "GET", &session, None).1;
+        jobs["items"].as_array().is_some_and(|items| {
+            items.len() == 6 && items.iter().all(|j| j["status"] == "succeeded")
+        })
+    });
+    for worker in &mut workers {
+        let _ = worker.kill();
+        let _ = worker.wait();
+    }
+    for job in jobs["items"].as_array().unwrap() {
+        assert_eq!(job["attempts"], 1, "claimed once: {job}");
+    }
+    let mut reported: Vec<String> = h
+        .fake
+        .check_runs()
+        .iter()
+        .map(|r| r["head_sha"].as_str().unwrap().to_string())
+        .collect();
+    reported.sort();
+    let mut expected = commits.clone();
+    expected.sort();
+    assert_eq!(reported, expected, "one check run per commit");
+    // Both workers took part (six jobs, two workers, scans that take a moment each).
+    let logs: Vec<String> = (0..2)
+        .map(|i| {
+            std::fs::read_to_string(h.scratch.path().join(format!("worker{i}.log")))
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(
+        logs.iter().all(|log| log.contains("job finished")),
+        "{logs:?}"
+    );
 }
