@@ -659,6 +659,51 @@ fn the_canary_leaves_no_code_and_no_token_behind() {
     }
 }
 
+/// Makes `octo-org/NAME` (a copy of octo-org/one, GitHub id `github_id`) part of installation
+/// 42, with every id from 4202 up to it, and adds it to the workspace.
+fn add_repository(h: &Hosted, github_id: i64, name: &str) {
+    let bare = h.git_root.join(format!("octo-org/{name}.git"));
+    if !bare.exists() {
+        let one = h.git_root.join("octo-org/one.git");
+        common::git(
+            h.scratch.path(),
+            &[
+                "clone",
+                "-q",
+                "--bare",
+                one.to_str().unwrap(),
+                bare.to_str().unwrap(),
+            ],
+        );
+    }
+    let mut repositories = vec![(REPO, "octo-org/one".to_string())];
+    repositories.extend((4202..=github_id).map(|id| (id, format!("octo-org/r{id}"))));
+    h.fake.add_installation(FakeInstallation {
+        id: 42,
+        account_login: "octo-org".into(),
+        account_type: "Organization".into(),
+        repositories,
+        suspended: false,
+    });
+    let (status, body, _) = call(
+        &format!("{}/api/workspaces/{}/github/repositories", h.url(), h.ws),
+        "POST",
+        &h.session(),
+        Some(json!({"installation_id": 42, "github_repo_id": github_id,
+                    "full_name": format!("octo-org/{name}"), "default_branch": "main"})),
+    );
+    assert_eq!(status, 201, "{body}");
+}
+
+/// A push of `commit` to repository `github_id` (`octo-org/NAME`).
+fn push_to(commit: &str, github_id: i64, name: &str) -> Value {
+    let mut payload = push(commit);
+    payload["repository"]["id"] = github_id.into();
+    payload["repository"]["name"] = name.into();
+    payload["repository"]["full_name"] = format!("octo-org/{name}").into();
+    payload
+}
+
 /// A fresh PostgreSQL schema for one test (dropped when the guard goes), or `None` when no
 /// server answers (a failure under `FERRET_REQUIRE_POSTGRES=1`).
 struct PgSchema {
@@ -740,19 +785,23 @@ fn two_workers_on_postgres_never_run_a_job_twice() {
         common::git(&h.work, &["commit", "-q", "-m", &format!("change {i}")]);
         commits.push(common::git(&h.work, &["rev-parse", "HEAD"]));
     }
-    common::git(
-        &h.work,
-        &[
-            "push",
-            "-q",
-            "-f",
-            h.git_root.join("octo-org/one.git").to_str().unwrap(),
-            "HEAD:main",
-        ],
-    );
+    add_repository(&h, 4202, "r4202");
+    for name in ["one", "r4202"] {
+        let bare = h.git_root.join(format!("octo-org/{name}.git"));
+        common::git(
+            &h.work,
+            &["push", "-q", "-f", bare.to_str().unwrap(), "HEAD:main"],
+        );
+    }
     let url = h.url();
+    // Alternately to two repositories (jobs of one repository run one at a time).
     for (i, commit) in commits.iter().enumerate() {
-        let (status, _) = deliver(&url, "push", &format!("two-workers-{i}"), &push(commit));
+        let payload = if i % 2 == 0 {
+            push(commit)
+        } else {
+            push_to(commit, 4202, "r4202")
+        };
+        let (status, _) = deliver(&url, "push", &format!("two-workers-{i}"), &payload);
         assert_eq!(status, 202);
     }
     let session = h.session();
@@ -791,5 +840,163 @@ fn two_workers_on_postgres_never_run_a_job_twice() {
     assert!(
         logs.iter().all(|log| log.contains("job finished")),
         "{logs:?}"
+    );
+}
+
+/// The hosted-scan benchmark (`bash bench/hosted.sh`; ignored by the test suite): 200 queued
+/// scans of a small repository through the whole hosted path, with 1, 2 and 4 `ferret worker`
+/// processes on PostgreSQL. Prints jobs per minute, queue-to-done latency, worker peak RSS, and
+/// where each job's time went (token, sandboxed clone and scan, ingest, check run). Asserts
+/// only that every job succeeded.
+#[test]
+#[ignore]
+fn hosted_scan_benchmark() {
+    let jobs: usize = std::env::var("FERRET_BENCH_JOBS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let Some(schema) = PgSchema::create() else {
+        panic!("the benchmark needs PostgreSQL");
+    };
+    let url_env = schema.url();
+    let h = hosted(&[
+        ("FERRET_DATABASE_URL", &url_env),
+        ("FERRET_JOBS_PER_WORKSPACE", "8"),
+    ]);
+    let url = h.url();
+    let psql = |sql: &str| -> String {
+        let out = Command::new("psql")
+            .args([
+                "-qtA",
+                "-F",
+                "\t",
+                &schema.base,
+                "-c",
+                &format!("SET search_path TO {}; {sql}", schema.name),
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // Nine small repositories (copies of octo-org/one): jobs of one repository run one at a
+    // time, so the rounds spread over them.
+    let mut repositories = vec![(REPO, "one".to_string())];
+    for id in 4202..=4209 {
+        add_repository(&h, id, &format!("r{id}"));
+        repositories.push((id, format!("r{id}")));
+    }
+    println!(
+        "hosted-scan benchmark: {jobs} scans over {} small repositories (2 files each) per round",
+        repositories.len()
+    );
+    for workers in [1usize, 2, 4] {
+        psql("DELETE FROM jobs");
+        let started = Instant::now();
+        for i in 0..jobs {
+            let (id, name) = &repositories[i % repositories.len()];
+            let payload = push_to(&h.commit, *id, name);
+            let (status, _) = deliver(&url, "push", &format!("bench-{workers}-{i}"), &payload);
+            assert_eq!(status, 202);
+        }
+        let queued = started.elapsed();
+        let mut children: Vec<std::process::Child> = (0..workers)
+            .map(|_| {
+                common::ferret()
+                    .args(["worker", "--data-dir"])
+                    .arg(&h.data)
+                    .envs(h.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                    .env("RUST_LOG", "warn")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let begun = Instant::now();
+        let mut peak_kib = vec![0u64; workers];
+        loop {
+            for (i, child) in children.iter().enumerate() {
+                let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+                    .unwrap_or_default();
+                let hwm = status
+                    .lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                peak_kib[i] = peak_kib[i].max(hwm);
+            }
+            let done: usize =
+                psql("SELECT COUNT(*) FROM jobs WHERE state IN ('done', 'dead', 'cancelled')")
+                    .trim()
+                    .parse()
+                    .unwrap_or(0);
+            if done >= jobs {
+                break;
+            }
+            assert!(
+                begun.elapsed() < Duration::from_secs(1800),
+                "the round did not finish"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let wall = begun.elapsed();
+        for child in &mut children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let failed = psql("SELECT COUNT(*) FROM jobs WHERE state <> 'done'");
+        assert_eq!(failed.trim(), "0", "every job succeeded");
+        // Queue-to-done latency in whole seconds (the job table's resolution), and timings.
+        let rows = psql("SELECT finished_at - created_at, result FROM jobs");
+        let mut latency: Vec<i64> = Vec::new();
+        let mut timings: std::collections::BTreeMap<String, Vec<u64>> = Default::default();
+        for row in rows.lines().filter(|l| !l.is_empty()) {
+            let (secs, result) = row.split_once('\t').unwrap();
+            latency.push(secs.parse().unwrap());
+            let result: Value = serde_json::from_str(result).unwrap();
+            for (name, ms) in result["timings_ms"].as_object().unwrap() {
+                timings
+                    .entry(name.clone())
+                    .or_default()
+                    .push(ms.as_u64().unwrap());
+            }
+        }
+        latency.sort();
+        let pct = |v: &[i64], p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize];
+        let mean = |v: &[u64]| v.iter().sum::<u64>() as f64 / v.len() as f64;
+        let parts: Vec<String> = timings
+            .iter()
+            .map(|(k, v)| format!("{k} {:.0} ms", mean(v)))
+            .collect();
+        println!(
+            "{workers} worker(s): {:.0} jobs/min (enqueue {:.1} s, drain {:.1} s); queue-to-done p50 {} s, p99 {} s; worker peak RSS {} MiB; per job (mean): {}",
+            jobs as f64 / wall.as_secs_f64() * 60.0,
+            queued.as_secs_f64(),
+            wall.as_secs_f64(),
+            pct(&latency, 0.5),
+            pct(&latency, 0.99),
+            peak_kib.iter().max().unwrap() / 1024,
+            parts.join(", ")
+        );
+    }
+    // The same repository scanned directly, for the scan's own share of the sandbox time.
+    let direct = Instant::now();
+    let out = common::ferret()
+        .args([
+            "scan",
+            "--no-progress",
+            "--format",
+            "json",
+            "-o",
+            "/dev/null",
+        ])
+        .arg(&h.work)
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some());
+    println!(
+        "the same files scanned directly (no clone, no sandbox): {:.0} ms",
+        direct.elapsed().as_secs_f64() * 1000.0
     );
 }

@@ -170,9 +170,11 @@ async fn run_job(
         tokio::task::spawn_blocking(move || scan_repository(&app, &settings, &target))
     };
     let report = heartbeat_while(queue, job, settings, scan).await?;
-    let Some((report, token)) = report else {
+    let Some((report, token, token_time)) = report else {
         return Ok(cancelled());
     };
+    let sandbox_time = started.elapsed().saturating_sub(token_time);
+    let ingest_started = std::time::Instant::now();
     // Still ours? (An uninstall may have cancelled the job while it ran.)
     if queue
         .heartbeat(&job.id, &settings.id, settings.lease)
@@ -226,20 +228,8 @@ async fn run_job(
     )
     .await
     .map_err(|e| e.to_string())?;
-    ferret_store::queue::set_result(
-        &state.db,
-        &job.id,
-        &settings.id,
-        &serde_json::json!({
-            "scan_id": summary.scan_id,
-            "findings": summary.findings,
-            "new": summary.new,
-            "still_open": summary.still_open,
-            "fixed": summary.fixed,
-        }),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let ingest_time = ingest_started.elapsed();
+    let report_started = std::time::Instant::now();
     // A check run needs the commit; manual scans of a branch head have none to attach it to.
     if let Some(commit) = &work.commit {
         let policy = ferret_store::workspaces::check_policy(&state.db, &work.workspace_id)
@@ -257,6 +247,29 @@ async fn run_job(
         .map_err(|_| "the check-run report stopped".to_string())?
         .map_err(|e| e.to_string())?;
     }
+    let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+    ferret_store::queue::set_result(
+        &state.db,
+        &job.id,
+        &settings.id,
+        &serde_json::json!({
+            "scan_id": summary.scan_id,
+            "findings": summary.findings,
+            "new": summary.new,
+            "still_open": summary.still_open,
+            "fixed": summary.fixed,
+            // Where the job's time went: minting the token, the sandboxed clone and scan,
+            // redaction and storage, the check run.
+            "timings_ms": {
+                "token": ms(token_time),
+                "sandbox": ms(sandbox_time),
+                "ingest": ms(ingest_time),
+                "report": ms(report_started.elapsed()),
+            },
+        }),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     queue
         .complete(&job.id, &settings.id)
         .await
@@ -268,7 +281,8 @@ async fn run_job(
     })
 }
 
-type ScanResult = Result<(ferret_core::ScanReport, ferret_github::Token), String>;
+/// The report, the job's token (for the check run) and how long minting it took.
+type ScanResult = Result<(ferret_core::ScanReport, ferret_github::Token, Duration), String>;
 
 /// What one job scans.
 struct ScanWork {
@@ -286,9 +300,11 @@ fn scan_repository(
     settings: &WorkerSettings,
     target: &ScanWork,
 ) -> ScanResult {
+    let minting = std::time::Instant::now();
     let token = app
         .job_token(target.installation, target.repository)
         .map_err(|e| e.to_string())?;
+    let token_time = minting.elapsed();
     let request = ferret_runner::RemoteScan {
         url: app.clone_url(&target.full_name),
         history: target.range.is_some(),
@@ -305,7 +321,7 @@ fn scan_repository(
     };
     let (report, _) =
         ferret_runner::scan(&request, &settings.worker_exe).map_err(|e| e.to_string())?;
-    Ok((report, token))
+    Ok((report, token, token_time))
 }
 
 /// Waits for `scan`, renewing the job's lease meanwhile. `None` when the lease was lost
@@ -315,7 +331,7 @@ async fn heartbeat_while(
     job: &Job,
     settings: &WorkerSettings,
     scan: tokio::task::JoinHandle<ScanResult>,
-) -> Result<Option<(ferret_core::ScanReport, ferret_github::Token)>, String> {
+) -> Result<Option<(ferret_core::ScanReport, ferret_github::Token, Duration)>, String> {
     let mut scan = scan;
     let mut ticker = tokio::time::interval(settings.lease / 3);
     ticker.tick().await;

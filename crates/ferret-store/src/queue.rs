@@ -83,7 +83,8 @@ impl JobState {
     }
 }
 
-/// A queue of background jobs with leases and retries.
+/// A queue of background jobs with leases and retries. Jobs of the same subject never run at
+/// the same time.
 #[async_trait::async_trait]
 pub trait JobQueue: Send + Sync {
     /// Adds a job, ready now; returns its id.
@@ -233,9 +234,16 @@ impl JobQueue for SqlJobQueue {
             ),
             None => String::new(),
         };
+        // Jobs of one subject (one repository) run one at a time: two scans of the same
+        // branch would only race to store their results.
+        let one_per_subject = format!(
+            " AND (subject IS NULL OR NOT EXISTS (SELECT 1 FROM jobs same \
+             WHERE same.subject = jobs.subject AND same.id <> jobs.id \
+             AND same.state = 'running' AND same.lease_until >= {p1}))"
+        );
         let sql = format!(
             "SELECT id FROM jobs WHERE kind IN ({kind_list}) AND \
-             ((state = 'queued' AND run_after <= {p1}) OR (state = 'running' AND lease_until < {p1})){fair} \
+             ((state = 'queued' AND run_after <= {p1}) OR (state = 'running' AND lease_until < {p1})){fair}{one_per_subject} \
              ORDER BY run_after, created_at, id LIMIT 1{lock}"
         );
         let mut query = sqlx::query_as::<_, (String,)>(&sql).bind(now);

@@ -222,6 +222,35 @@ async fn workspaces_share_the_workers(db: Db) {
     assert_eq!(third.id, busy_2);
 }
 
+/// Two jobs of one subject (one repository) never run at once; other subjects are not held.
+async fn one_job_per_subject_at_a_time(db: Db) {
+    let queue = SqlJobQueue::new(db);
+    let first = queue.enqueue(scan_job("same", 3)).await.unwrap();
+    let claimed = queue.claim("w1", &["scan"], LEASE).await.unwrap().unwrap();
+    assert_eq!(claimed.id, first);
+    let second = queue.enqueue(scan_job("same", 3)).await.unwrap();
+    let other = queue.enqueue(scan_job("other", 3)).await.unwrap();
+    let next = queue.claim("w2", &["scan"], LEASE).await.unwrap().unwrap();
+    assert_eq!(next.id, other, "the other repository's job goes first");
+    assert!(queue.claim("w3", &["scan"], LEASE).await.unwrap().is_none());
+    queue.complete(&first, "w1").await.unwrap();
+    let last = queue.claim("w3", &["scan"], LEASE).await.unwrap().unwrap();
+    assert_eq!(last.id, second);
+}
+
+#[tokio::test]
+async fn one_per_subject_on_sqlite() {
+    let (db, _dir) = sqlite().await;
+    one_job_per_subject_at_a_time(db).await;
+}
+
+#[tokio::test]
+async fn one_per_subject_on_postgres() {
+    if let Some(db) = postgres().await {
+        one_job_per_subject_at_a_time(db).await;
+    }
+}
+
 #[tokio::test]
 async fn workspace_limits_on_sqlite() {
     let (db, _dir) = sqlite().await;
