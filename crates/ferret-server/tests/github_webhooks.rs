@@ -1,5 +1,6 @@
-//! `POST /webhooks/github` on both backends, with payloads shaped like GitHub's documented
-//! examples (`tests/fixtures/github/`): signatures checked before anything else, refusals
+//! `POST /webhooks/github` on both backends, with GitHub's documented example payloads
+//! (`tests/fixtures/github/docs_*.json`, trimmed) and payloads shaped like them
+//! (`tests/fixtures/github/`): signatures checked before anything else, refusals
 //! recorded, replays ignored, pushes and pull requests queueing scans only for workspaces that
 //! connected the installation, and uninstalls, suspensions and removed repositories cutting
 //! access at once.
@@ -409,7 +410,33 @@ async fn suspension_and_removed_repositories_stop_new_scans(s: TestServer) {
     assert_eq!(reply["jobs"].as_i64(), Some(0));
 }
 
+/// GitHub's own documented examples (from its webhook documentation, trimmed to the fields
+/// that matter and kept with their quirks: integer and string timestamps side by side): an
+/// installation by a user account is recorded, and the documented push — a tag deleted, sent
+/// as a repository webhook without an installation — is accepted and starts nothing.
+async fn githubs_documented_examples_are_understood(s: TestServer) {
+    let (status, reply) = deliver(
+        &s,
+        "installation",
+        "docs-installation",
+        &fixture("docs_installation_created"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{reply}");
+    let installation = github_store::installation(&s.state.db, 957387)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(installation.account_login, "Codertocat");
+    assert_eq!(installation.account_type, "User");
+    let (status, reply) = deliver(&s, "push", "docs-push", &fixture("docs_push_tag_deleted")).await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(reply["jobs"], 0);
+    assert!(job_states(&s).await.is_empty());
+}
+
 backends!(
+    githubs_documented_examples_are_understood,
     refused_deliveries_are_recorded_and_change_nothing,
     a_replayed_delivery_is_a_no_op,
     pushes_and_pull_requests_queue_scans_for_connected_workspaces_only,

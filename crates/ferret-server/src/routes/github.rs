@@ -323,7 +323,10 @@ impl Delivery<'_> {
     /// A push to a repository's default branch queues a scan of its new head in every
     /// workspace tracking it.
     async fn push(&self) -> ApiResult<Option<usize>> {
-        let id = self.installation_id()?;
+        // A push reported outside an App installation (a repository webhook): nothing to scan.
+        let Some(id) = self.payload["installation"]["id"].as_i64() else {
+            return Ok(None);
+        };
         let repository = &self.payload["repository"];
         let (Some(repo_id), Some(git_ref), Some(after)) = (
             repository["id"].as_i64(),
