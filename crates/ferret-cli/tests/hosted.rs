@@ -1000,3 +1000,52 @@ fn hosted_scan_benchmark() {
         direct.elapsed().as_secs_f64() * 1000.0
     );
 }
+
+/// Uninstalled while a sandboxed scan holds the clone: the job is cancelled, its result is
+/// dropped (no finding, no check run), the sandboxed process is gone once the scan ends, and
+/// the installation's tokens are refused afterwards.
+#[test]
+fn an_uninstall_mid_scan_cancels_the_job_and_keeps_nothing() {
+    let marker = "FERRET_TEST_HOLD_AFTER_CLONE_MS=3000";
+    let h = hosted(&[("FERRET_TEST_HOLD_AFTER_CLONE_MS", "3000")]);
+    let url = h.url();
+    let (status, _) = deliver(&url, "push", "mid-scan", &push(&h.commit));
+    assert_eq!(status, 202);
+    wait_for(Duration::from_secs(60), "the clone", || {
+        h.fake
+            .calls()
+            .iter()
+            .any(|c| c.path.ends_with("git-upload-pack") && c.method == "POST")
+            && !sandbox_workers(marker).is_empty()
+    });
+    // Uninstalled in GitHub while the scan runs.
+    let (status, _) = deliver(
+        &url,
+        "installation",
+        "mid-scan-uninstall",
+        &json!({"action": "deleted", "installation": {"id": 42, "account": {"login": "octo-org", "type": "Organization"}},
+                "sender": {"login": "octocat", "id": 583231, "type": "User"}}),
+    );
+    assert_eq!(status, 202);
+    h.fake.uninstall(42);
+    let session = h.session();
+    let jobs_url = format!("{url}/api/workspaces/{}/jobs", h.ws);
+    wait_for(Duration::from_secs(30), "the scan to end", || {
+        sandbox_workers(marker).is_empty()
+    });
+    // Give the worker a moment to drop the result.
+    std::thread::sleep(Duration::from_millis(500));
+    let (_, jobs, _) = call(&jobs_url, "GET", &session, None);
+    assert_eq!(jobs["items"][0]["status"], "cancelled", "{jobs}");
+    let (_, findings, _) = call(
+        &format!("{url}/api/workspaces/{}/findings", h.ws),
+        "GET",
+        &session,
+        None,
+    );
+    assert_eq!(findings["total"], 0, "the cancelled scan stored nothing");
+    assert!(h.fake.check_runs().is_empty(), "and reported nothing");
+    for (token, _) in h.fake.issued_tokens() {
+        assert!(!h.fake.token_allows(&token, REPO));
+    }
+}
