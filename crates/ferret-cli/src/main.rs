@@ -312,6 +312,7 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
             token_env: common.token_env.clone(),
             // Read by the worker from `token_env` in the environment it inherits.
             token: None,
+            cancel: None,
             clone_timeout: common.clone_timeout,
             timeout: common.timeout,
             max_file_size: common.max_file_size,

@@ -73,6 +73,8 @@ pub struct RemoteScan {
     pub timeout: Option<u64>,
     pub max_file_size: Option<u64>,
     pub show_secrets: bool,
+    /// Set to stop the scan at once (the sandbox is killed, the clone goes with it).
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// A token for git: printed as `[redacted]`, wiped from memory when dropped.
@@ -96,6 +98,8 @@ impl std::fmt::Debug for GitToken {
 pub enum RunnerError {
     #[error(transparent)]
     Sandbox(#[from] ferret_sandbox::SandboxError),
+    #[error("the scan was cancelled (the clone was removed)")]
+    Cancelled,
     #[error("{url}: scan timed out after {seconds} s (the clone was removed)")]
     TimedOut { url: String, seconds: u64 },
     /// The worker failed; its last line of error output.
@@ -183,12 +187,16 @@ pub fn scan(
     let options = ferret_sandbox::Options {
         timeout: Some(Duration::from_secs(timeout)),
         address_space_bytes: Some(WORKER_ADDRESS_SPACE),
+        cancel: request.cancel.clone(),
         ..ferret_sandbox::Options::default()
     };
     let outcome = ferret_sandbox::run(command, &options)?;
     let notes = RunNotes {
         weak_isolation: outcome.isolation == ferret_sandbox::Isolation::TempDir,
     };
+    if outcome.cancelled {
+        return Err(RunnerError::Cancelled);
+    }
     if outcome.timed_out {
         return Err(RunnerError::TimedOut {
             url,

@@ -70,6 +70,8 @@ pub struct Options {
     pub address_space_bytes: Option<u64>,
     /// Use the temporary-directory fallback even where namespaces work.
     pub force_tempdir: bool,
+    /// Set by the caller to stop the run early (the child is killed, like at a timeout).
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for Options {
@@ -83,6 +85,7 @@ impl Default for Options {
             open_files: Some(4096),
             address_space_bytes: None,
             force_tempdir: false,
+            cancel: None,
         }
     }
 }
@@ -95,6 +98,8 @@ pub struct Outcome {
     pub stderr: Vec<u8>,
     pub isolation: Isolation,
     pub timed_out: bool,
+    /// It was killed because the caller cancelled the run.
+    pub cancelled: bool,
 }
 
 impl Outcome {
@@ -105,6 +110,7 @@ impl Outcome {
             stderr: finished.stderr,
             isolation,
             timed_out: finished.timed_out,
+            cancelled: finished.cancelled,
         }
     }
 }
@@ -154,7 +160,7 @@ pub fn run(command: Command, options: &Options) -> Result<Outcome, SandboxError>
         unsafe {
             namespaced.pre_exec(move || setup.apply());
         }
-        let result = run_with_timeout(namespaced, options.timeout);
+        let result = run_until(namespaced, options.timeout, options.cancel.as_deref());
         drop(pinned);
         match result {
             Ok(finished) => return Ok(Outcome::new(finished, Isolation::Namespaces)),
@@ -175,7 +181,7 @@ pub fn run(command: Command, options: &Options) -> Result<Outcome, SandboxError>
             Ok(())
         });
     }
-    let result = run_with_timeout(fallback, options.timeout);
+    let result = run_until(fallback, options.timeout, options.cancel.as_deref());
     let _ = std::fs::remove_dir_all(&dir);
     Ok(Outcome::new(result?, Isolation::TempDir))
 }
@@ -279,14 +285,25 @@ pub struct Finished {
     pub stderr: Vec<u8>,
     /// It was killed because it ran past its timeout.
     pub timed_out: bool,
+    /// It was killed because the caller cancelled it.
+    pub cancelled: bool,
 }
 
 /// Runs `command` with its stdin closed, collects its output and kills it once `timeout` has
 /// passed. The sandbox waits for its process this way; callers running a helper inside a
 /// sandbox (git, say) use it too, so there is one timeout mechanism.
 pub fn run_with_timeout(
+    command: Command,
+    timeout: Option<Duration>,
+) -> Result<Finished, SandboxError> {
+    run_until(command, timeout, None)
+}
+
+/// [`run_with_timeout`], also killing the process as soon as `cancel` is set.
+pub fn run_until(
     mut command: Command,
     timeout: Option<Duration>,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<Finished, SandboxError> {
     command
         .stdin(Stdio::null())
@@ -307,12 +324,18 @@ pub fn run_with_timeout(
     });
     let started = Instant::now();
     let mut timed_out = false;
+    let mut cancelled = false;
     let status = loop {
         if let Some(status) = child.try_wait().map_err(SandboxError::Wait)? {
             break status;
         }
         if timeout.is_some_and(|limit| started.elapsed() >= limit) {
             timed_out = true;
+            let _ = child.kill();
+            break child.wait().map_err(SandboxError::Wait)?;
+        }
+        if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+            cancelled = true;
             let _ = child.kill();
             break child.wait().map_err(SandboxError::Wait)?;
         }
@@ -325,6 +348,7 @@ pub fn run_with_timeout(
         stdout,
         stderr,
         timed_out,
+        cancelled,
     })
 }
 

@@ -152,6 +152,7 @@ async fn run_job(
         .clone()
         .ok_or("no GitHub App is configured on this server")?;
     let started = std::time::Instant::now();
+    let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let scan = {
         let app = app.clone();
         let settings = settings.clone();
@@ -166,10 +167,11 @@ async fn run_job(
                 .as_ref()
                 .zip(work.commit.as_ref())
                 .map(|(base, head)| format!("{base}..{head}")),
+            cancel: cancel.clone(),
         };
         tokio::task::spawn_blocking(move || scan_repository(&app, &settings, &target))
     };
-    let report = heartbeat_while(queue, job, settings, scan).await?;
+    let report = heartbeat_while(queue, job, settings, scan, &cancel).await?;
     let Some((report, token, token_time)) = report else {
         return Ok(cancelled());
     };
@@ -292,6 +294,8 @@ struct ScanWork {
     branch: String,
     /// `base..head` for a pull request: its commits only.
     range: Option<String>,
+    /// Set when the job is cancelled: the sandbox is killed at once.
+    cancel: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Mints the job's token and runs the sandboxed scan (blocking).
@@ -317,6 +321,7 @@ fn scan_repository(
         ),
         token: Some(ferret_runner::GitToken::new(token.expose())),
         timeout: Some(settings.scan_timeout),
+        cancel: Some(target.cancel.clone()),
         ..ferret_runner::RemoteScan::default()
     };
     let (report, _) =
@@ -325,15 +330,17 @@ fn scan_repository(
 }
 
 /// Waits for `scan`, renewing the job's lease meanwhile. `None` when the lease was lost
-/// (the job was cancelled): the scan's result is then dropped.
+/// (the job was cancelled): the sandbox is then killed through `cancel` and nothing is kept.
 async fn heartbeat_while(
     queue: &SqlJobQueue,
     job: &Job,
     settings: &WorkerSettings,
     scan: tokio::task::JoinHandle<ScanResult>,
+    cancel: &std::sync::atomic::AtomicBool,
 ) -> Result<Option<(ferret_core::ScanReport, ferret_github::Token, Duration)>, String> {
     let mut scan = scan;
-    let mut ticker = tokio::time::interval(settings.lease / 3);
+    // Often enough that a cancelled job's sandbox is stopped within seconds.
+    let mut ticker = tokio::time::interval((settings.lease / 3).min(Duration::from_secs(5)));
     ticker.tick().await;
     let mut lost = false;
     loop {
@@ -344,6 +351,9 @@ async fn heartbeat_while(
             }
             _ = ticker.tick(), if !lost => {
                 lost = queue.heartbeat(&job.id, &settings.id, settings.lease).await.is_err();
+                if lost {
+                    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
             }
         }
     }
