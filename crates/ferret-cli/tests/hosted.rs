@@ -849,7 +849,7 @@ fn two_workers_on_postgres_never_run_a_job_twice() {
 /// where each job's time went (token, sandboxed clone and scan, ingest, check run). Asserts
 /// only that every job succeeded.
 #[test]
-#[ignore]
+#[ignore = "a benchmark, run by bench/hosted.sh"]
 fn hosted_scan_benchmark() {
     let jobs: usize = std::env::var("FERRET_BENCH_JOBS")
         .ok()
