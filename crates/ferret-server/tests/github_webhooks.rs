@@ -105,6 +105,14 @@ async fn job_states(s: &TestServer) -> Vec<(String, String)> {
     rows
 }
 
+/// Whether every queued scan was cancelled.
+async fn all_cancelled(s: &TestServer) -> bool {
+    job_states(s)
+        .await
+        .iter()
+        .all(|(_, state)| state == "cancelled")
+}
+
 async fn refused_deliveries_are_recorded_and_change_nothing(s: TestServer) {
     let payload = fixture("installation_created");
     let body = payload.to_string();
@@ -315,10 +323,7 @@ async fn uninstalling_cancels_jobs_and_schedules_the_data_for_deletion(s: TestSe
     .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     // Every job of the installation is cancelled; the running one's worker loses its lease.
-    assert!(job_states(&s)
-        .await
-        .iter()
-        .all(|(_, state)| state == "cancelled"));
+    assert!(all_cancelled(&s).await);
     assert_eq!(queue.state(&running.id).await.unwrap(), JobState::Cancelled);
     assert!(queue.heartbeat(&running.id, "w1", lease).await.is_err());
     // No reference to the installation is left; the repository is cut off and kept only for
@@ -377,10 +382,7 @@ async fn suspension_and_removed_repositories_stop_new_scans(s: TestServer) {
     )
     .await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    assert!(job_states(&s)
-        .await
-        .iter()
-        .all(|(_, state)| state == "cancelled"));
+    assert!(all_cancelled(&s).await);
     let mut push = fixture("push");
     push["after"] = "3333333333333333333333333333333333333333".into();
     let (_, reply) = deliver(&s, "push", "p2", &push).await;
@@ -401,10 +403,7 @@ async fn suspension_and_removed_repositories_stop_new_scans(s: TestServer) {
             .0,
         StatusCode::ACCEPTED
     );
-    assert!(job_states(&s)
-        .await
-        .iter()
-        .all(|(_, state)| state == "cancelled"));
+    assert!(all_cancelled(&s).await);
     push["after"] = "4444444444444444444444444444444444444444".into();
     let (_, reply) = deliver(&s, "push", "p4", &push).await;
     assert_eq!(reply["jobs"].as_i64(), Some(0));
