@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::{ferret, git, github_token};
+use common::{ferret, git, github_token, pseudo_random_text, sandbox_mounts, shmem_kib};
 
 /// A `git daemon` exporting every repository under its base directory.
 struct Daemon {
@@ -75,21 +75,6 @@ fn publish(daemon: &Daemon, name: &str, fill: impl FnOnce(&Path)) -> String {
 fn commit(dir: &Path, message: &str) {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", message]);
-}
-
-/// Processes whose mount table shows a workspace of the sandbox started by `pid`.
-fn sandbox_mounts(pid: u32) -> Vec<String> {
-    let needle = format!("{}{pid} ", ferret_sandbox::MOUNT_SOURCE_PREFIX);
-    let mut holders = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let mountinfo = entry.path().join("mountinfo");
-        if let Ok(text) = std::fs::read_to_string(&mountinfo) {
-            if text.contains(&needle) {
-                holders.push(entry.file_name().to_string_lossy().into_owned());
-            }
-        }
-    }
-    holders
 }
 
 fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
@@ -228,19 +213,15 @@ fn the_worker_runs_with_a_memory_limit() {
 fn sigkill_of_the_scanner_leaves_no_workspace_behind() {
     let daemon = daemon();
     let url = publish(&daemon, "big", |dir| {
-        // Pseudo-random content, so the clone's pack does not compress away.
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for i in 0..4000 {
             let sub = dir.join(format!("pkg{}", i % 40));
             std::fs::create_dir_all(&sub).unwrap();
-            let mut text = String::with_capacity(2400);
-            while text.len() < 2400 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(&format!("{state:016x}"));
-            }
-            std::fs::write(sub.join(format!("file{i}.txt")), text).unwrap();
+            std::fs::write(
+                sub.join(format!("file{i}.txt")),
+                pseudo_random_text(2400, &mut state),
+            )
+            .unwrap();
         }
         commit(dir, "many files");
     });
@@ -333,16 +314,6 @@ fn sigkill_of_the_scanner_leaves_no_workspace_behind() {
         released,
         "shared memory not released: during {shmem_during} KiB, after {shmem_after} KiB"
     );
-}
-
-/// `Shmem` from /proc/meminfo (tmpfs pages count there), in KiB.
-fn shmem_kib() -> u64 {
-    std::fs::read_to_string("/proc/meminfo")
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("Shmem:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap()
 }
 
 /// Reads a child's standard error to the end and waits for it.

@@ -1,9 +1,12 @@
 //! `POST /webhooks/github` on both backends, with GitHub's documented example payloads
-//! (`tests/fixtures/github/docs_*.json`, trimmed) and payloads shaped like them
-//! (`tests/fixtures/github/`): signatures checked before anything else, refusals
-//! recorded, replays ignored, pushes and pull requests queueing scans only for workspaces that
-//! connected the installation, and uninstalls, suspensions and removed repositories cutting
-//! access at once.
+//! (`tests/fixtures/github/docs_*.json`, trimmed to the fields that matter): signatures checked
+//! before anything else, refusals recorded, replays ignored, pushes and pull requests queueing
+//! scans only for workspaces that connected the installation, and uninstalls, suspensions and
+//! removed repositories cutting access at once.
+//!
+//! Where the documentation has no example of a delivery (a push to a branch, a suspension), or
+//! its example belongs to another account, the helpers below start from a documented example
+//! and change only the fields the documentation describes for that case, each one named.
 
 mod common;
 
@@ -13,18 +16,68 @@ use ferret_server::audit::Actor;
 use ferret_store::github::{self as github_store, NewGithubRepository};
 use ferret_store::queue::{JobQueue, JobState, SqlJobQueue};
 use hmac::{Hmac, Mac};
-use serde_json::Value;
+use serde_json::{json, Value};
 use sha2::Sha256;
 
-const INSTALLATION: i64 = 2311213;
-const REPO: i64 = 1296269;
+/// Codertocat's installation of the App and its repository, from GitHub's documented
+/// `installation.created` example.
+const INSTALLATION: i64 = 957387;
+const REPO: i64 = 186853002;
+const FULL_NAME: &str = "Codertocat/Hello-World";
+const DEFAULT_BRANCH: &str = "master";
+/// The head a push in these tests brings.
+const HEAD: &str = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
 
-fn fixture(name: &str) -> Value {
+/// One of GitHub's documented example payloads, `tests/fixtures/github/docs_{name}.json`.
+fn docs(name: &str) -> Value {
     let path = format!(
-        "{}/tests/fixtures/github/{name}.json",
+        "{}/tests/fixtures/github/docs_{name}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// A repository event as a GitHub App receives it: GitHub adds the `installation` the
+/// delivery is for (the documented examples were taken from repository webhooks, without it).
+fn for_app(mut payload: Value) -> Value {
+    payload["installation"] =
+        json!({"id": INSTALLATION, "node_id": "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uOTU3Mzg3"});
+    payload
+}
+
+/// A documented installation event of another account (octocat's installation 2 and its
+/// repository 1296269), with the installation and repository ids of Codertocat's.
+fn for_our_installation(mut payload: Value) -> Value {
+    payload["installation"]["id"] = INSTALLATION.into();
+    for list in ["repositories", "repositories_removed"] {
+        for repository in payload[list].as_array_mut().into_iter().flatten() {
+            repository["id"] = REPO.into();
+            repository["full_name"] = FULL_NAME.into();
+        }
+    }
+    payload
+}
+
+/// A push of `after` to the default branch. GitHub documents only a deleted tag, so this is
+/// that example with the fields the push documentation gives a branch push: the branch's
+/// `ref`, the new head as `after` and `head_commit`, and `deleted` false.
+fn push(after: &str) -> Value {
+    let mut push = for_app(docs("push_tag_deleted"));
+    push["ref"] = format!("refs/heads/{DEFAULT_BRANCH}").into();
+    push["after"] = after.into();
+    push["deleted"] = false.into();
+    push["head_commit"] = json!({"id": after, "message": "Update README.md", "distinct": true});
+    push
+}
+
+/// The documented `installation.created` example as a `suspend` (or `unsuspend`) delivery,
+/// which carries the same installation object plus who suspended it and when.
+fn suspension(action: &str) -> Value {
+    let mut payload = docs("installation_created");
+    payload["action"] = action.into();
+    payload["installation"]["suspended_by"] = payload["sender"].clone();
+    payload["installation"]["suspended_at"] = "2026-12-01T10:00:00Z".into();
+    payload
 }
 
 fn sign(body: &[u8]) -> String {
@@ -68,7 +121,7 @@ fn operator() -> Actor {
 /// An installation known from its `created` delivery, connected to `workspace`, with
 /// octo-org/Hello-World added there; returns the Ferret repository id.
 async fn connected(s: &TestServer, workspace: &str) -> String {
-    let created = fixture("installation_created");
+    let created = docs("installation_created");
     let delivery = format!("created-{workspace}");
     assert_eq!(
         deliver(s, "installation", &delivery, &created).await.0,
@@ -85,8 +138,8 @@ async fn connected(s: &TestServer, workspace: &str) -> String {
         &NewGithubRepository {
             installation_id: INSTALLATION,
             github_repo_id: REPO,
-            full_name: "octo-org/Hello-World",
-            default_branch: "main",
+            full_name: FULL_NAME,
+            default_branch: DEFAULT_BRANCH,
         },
         now,
         &operator(),
@@ -114,7 +167,7 @@ async fn all_cancelled(s: &TestServer) -> bool {
 }
 
 async fn refused_deliveries_are_recorded_and_change_nothing(s: TestServer) {
-    let payload = fixture("installation_created");
+    let payload = docs("installation_created");
     let body = payload.to_string();
     let wrong = {
         let mut mac = Hmac::<Sha256>::new_from_slice(b"another secret").unwrap();
@@ -201,7 +254,7 @@ async fn a_replayed_delivery_is_a_no_op(s: TestServer) {
         s.team(&owner, "Team").await
     };
     connected(&s, &team).await;
-    let push = fixture("push");
+    let push = push(HEAD);
     let (status, reply) = deliver(&s, "push", "push-1", &push).await;
     assert_eq!(
         (status, reply["jobs"].as_i64()),
@@ -220,7 +273,7 @@ async fn pushes_and_pull_requests_queue_scans_for_connected_workspaces_only(s: T
     let repository = connected(&s, &team).await;
 
     // A push to the default branch: one scan, in the connected workspace only.
-    let push = fixture("push");
+    let push = push(HEAD);
     let (status, reply) = deliver(&s, "push", "p-main", &push).await;
     assert_eq!(
         (status, reply["jobs"].as_i64()),
@@ -232,10 +285,7 @@ async fn pushes_and_pull_requests_queue_scans_for_connected_workspaces_only(s: T
     assert_eq!(payload["workspace_id"], team.as_str());
     assert_eq!(payload["repository_id"], repository.as_str());
     assert_eq!(payload["installation_id"], INSTALLATION);
-    assert_eq!(
-        payload["commit"],
-        "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c"
-    );
+    assert_eq!(payload["commit"], HEAD);
     assert_eq!(payload["trigger"], "push");
     assert_eq!(jobs[0].1, "queued");
     assert!(
@@ -261,8 +311,13 @@ async fn pushes_and_pull_requests_queue_scans_for_connected_workspaces_only(s: T
     }
 
     // A pull request opened: a scan of its head against its base.
-    let (status, reply) =
-        deliver(&s, "pull_request", "pr-2", &fixture("pull_request_opened")).await;
+    let (status, reply) = deliver(
+        &s,
+        "pull_request",
+        "pr-2",
+        &for_app(docs("pull_request_opened")),
+    )
+    .await;
     assert_eq!(
         (status, reply["jobs"].as_i64()),
         (StatusCode::ACCEPTED, Some(1))
@@ -280,7 +335,7 @@ async fn pushes_and_pull_requests_queue_scans_for_connected_workspaces_only(s: T
     );
     assert_eq!(payload["base"], "f95f852bd8fca8fcc58a9a2d6c842781e32a215e");
     // Closing it queues nothing.
-    let mut closed = fixture("pull_request_opened");
+    let mut closed = for_app(docs("pull_request_opened"));
     closed["action"] = "closed".into();
     let (status, reply) = deliver(&s, "pull_request", "pr-2-closed", &closed).await;
     assert_eq!(
@@ -295,7 +350,7 @@ async fn uninstalling_cancels_jobs_and_schedules_the_data_for_deletion(s: TestSe
     let team = s.team(&owner, "Team").await;
     let repository = connected(&s, &team).await;
     assert_eq!(
-        deliver(&s, "push", "p1", &fixture("push")).await.0,
+        deliver(&s, "push", "p1", &push(HEAD)).await.0,
         StatusCode::ACCEPTED
     );
     // A worker has started the scan.
@@ -306,8 +361,7 @@ async fn uninstalling_cancels_jobs_and_schedules_the_data_for_deletion(s: TestSe
         .await
         .unwrap()
         .unwrap();
-    let mut second = fixture("push");
-    second["after"] = "1111111111111111111111111111111111111111".into();
+    let second = push("1111111111111111111111111111111111111111");
     assert_eq!(
         deliver(&s, "push", "p2", &second).await.0,
         StatusCode::ACCEPTED
@@ -318,7 +372,7 @@ async fn uninstalling_cancels_jobs_and_schedules_the_data_for_deletion(s: TestSe
         &s,
         "installation",
         "uninstall",
-        &fixture("installation_deleted"),
+        &for_our_installation(docs("installation_deleted")),
     )
     .await;
     assert_eq!(status, StatusCode::ACCEPTED);
@@ -344,8 +398,7 @@ async fn uninstalling_cancels_jobs_and_schedules_the_data_for_deletion(s: TestSe
     let delete_after = delete_after.unwrap();
     assert!((before + 30 * 86_400..=before + 30 * 86_400 + 60).contains(&delete_after));
     // Later pushes start nothing.
-    let mut third = fixture("push");
-    third["after"] = "2222222222222222222222222222222222222222".into();
+    let third = push("2222222222222222222222222222222222222222");
     let (_, reply) = deliver(&s, "push", "p3", &third).await;
     assert_eq!(reply["jobs"].as_i64(), Some(0));
     // When the grace period is over, the repository and its data go.
@@ -371,32 +424,25 @@ async fn suspension_and_removed_repositories_stop_new_scans(s: TestServer) {
     let team = s.team(&owner, "Team").await;
     connected(&s, &team).await;
     assert_eq!(
-        deliver(&s, "push", "p1", &fixture("push")).await.0,
+        deliver(&s, "push", "p1", &push(HEAD)).await.0,
         StatusCode::ACCEPTED
     );
-    let (status, _) = deliver(
-        &s,
-        "installation",
-        "suspend",
-        &fixture("installation_suspend"),
-    )
-    .await;
+    let (status, _) = deliver(&s, "installation", "suspend", &suspension("suspend")).await;
     assert_eq!(status, StatusCode::ACCEPTED);
     assert!(all_cancelled(&s).await);
-    let mut push = fixture("push");
-    push["after"] = "3333333333333333333333333333333333333333".into();
-    let (_, reply) = deliver(&s, "push", "p2", &push).await;
+    let mut later = push("3333333333333333333333333333333333333333");
+    let (_, reply) = deliver(&s, "push", "p2", &later).await;
     assert_eq!(reply["jobs"].as_i64(), Some(0), "suspended: no scans");
-    let mut unsuspend = fixture("installation_suspend");
-    unsuspend["action"] = "unsuspend".into();
     assert_eq!(
-        deliver(&s, "installation", "unsuspend", &unsuspend).await.0,
+        deliver(&s, "installation", "unsuspend", &suspension("unsuspend"))
+            .await
+            .0,
         StatusCode::ACCEPTED
     );
-    let (_, reply) = deliver(&s, "push", "p3", &push).await;
+    let (_, reply) = deliver(&s, "push", "p3", &later).await;
     assert_eq!(reply["jobs"].as_i64(), Some(1), "resumed");
     // The repository is removed from the installation: its job stops, no more scans.
-    let removed = fixture("installation_repositories_removed");
+    let removed = for_our_installation(docs("installation_repositories_removed"));
     assert_eq!(
         deliver(&s, "installation_repositories", "rm", &removed)
             .await
@@ -404,8 +450,8 @@ async fn suspension_and_removed_repositories_stop_new_scans(s: TestServer) {
         StatusCode::ACCEPTED
     );
     assert!(all_cancelled(&s).await);
-    push["after"] = "4444444444444444444444444444444444444444".into();
-    let (_, reply) = deliver(&s, "push", "p4", &push).await;
+    later = push("4444444444444444444444444444444444444444");
+    let (_, reply) = deliver(&s, "push", "p4", &later).await;
     assert_eq!(reply["jobs"].as_i64(), Some(0));
 }
 
@@ -418,7 +464,7 @@ async fn githubs_documented_examples_are_understood(s: TestServer) {
         &s,
         "installation",
         "docs-installation",
-        &fixture("docs_installation_created"),
+        &docs("installation_created"),
     )
     .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{reply}");
@@ -428,7 +474,7 @@ async fn githubs_documented_examples_are_understood(s: TestServer) {
         .unwrap();
     assert_eq!(installation.account_login, "Codertocat");
     assert_eq!(installation.account_type, "User");
-    let (status, reply) = deliver(&s, "push", "docs-push", &fixture("docs_push_tag_deleted")).await;
+    let (status, reply) = deliver(&s, "push", "docs-push", &docs("push_tag_deleted")).await;
     assert_eq!(status, StatusCode::OK, "{reply}");
     assert_eq!(reply["jobs"], 0);
     assert!(job_states(&s).await.is_empty());
@@ -449,7 +495,7 @@ async fn off_without_a_webhook_secret() {
     let mut config = common::test_config();
     config.github.webhook_secret = None;
     let s = TestServer::sqlite_with(config).await;
-    let body = fixture("push").to_string();
+    let body = push(HEAD).to_string();
     let signature = sign(body.as_bytes());
     let (status, _, _) = s
         .post_raw(

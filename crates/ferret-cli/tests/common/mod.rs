@@ -53,3 +53,44 @@ pub fn git_at(dir: &Path, args: &[&str], date: &str) -> String {
 pub fn git(dir: &Path, args: &[&str]) -> String {
     git_at(dir, args, "2024-01-01T00:00:00Z")
 }
+
+/// Processes whose mount table shows a workspace of the sandbox started by `pid`.
+pub fn sandbox_mounts(pid: u32) -> Vec<String> {
+    let needle = format!("{}{pid} ", ferret_sandbox::MOUNT_SOURCE_PREFIX);
+    let mut holders = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let mountinfo = entry.path().join("mountinfo");
+        if let Ok(text) = std::fs::read_to_string(&mountinfo) {
+            if text.contains(&needle) {
+                holders.push(entry.file_name().to_string_lossy().into_owned());
+            }
+        }
+    }
+    holders
+}
+
+/// `Shmem` from /proc/meminfo (tmpfs pages count there), in KiB.
+pub fn shmem_kib() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Shmem:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// At least `len` characters of pseudo-random hex (xorshift from `state`), so a clone's pack
+/// does not compress away; lines of 64 characters.
+pub fn pseudo_random_text(len: usize, state: &mut u64) -> String {
+    let mut text = String::with_capacity(len + 80);
+    while text.len() < len {
+        for _ in 0..4 {
+            *state ^= *state << 13;
+            *state ^= *state >> 7;
+            *state ^= *state << 17;
+            text.push_str(&format!("{:016x}", *state));
+        }
+        text.push('\n');
+    }
+    text
+}

@@ -12,6 +12,13 @@ pub struct Server {
     pub url: String,
 }
 
+impl Server {
+    /// The server process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
