@@ -13,6 +13,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod dashboard;
 pub mod email;
 pub mod error;
 pub mod github_app;

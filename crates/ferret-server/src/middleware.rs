@@ -211,6 +211,15 @@ async fn render_error(response: &mut Response, request_id: &str) {
     if !status.is_client_error() && !status.is_server_error() {
         return;
     }
+    // Dashboard pages render their own errors as HTML.
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_page {
+        return;
+    }
     let (code, message) = match response.extensions_mut().remove::<ErrorBody>() {
         Some(body) => (body.code, body.message),
         None if status.is_server_error() => ("internal", "internal error".to_string()),
@@ -259,11 +268,15 @@ fn secure_headers(response: &mut Response, state: &AppState, request_id: &str) {
     let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
-    set(
-        headers,
-        "content-security-policy",
-        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-    );
+    // Dashboard pages set their own (scripts and styles from this server); everything else
+    // may load nothing.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(
+            headers,
+            "content-security-policy",
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        );
+    }
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "x-frame-options", "DENY");
     set(headers, "referrer-policy", "no-referrer");

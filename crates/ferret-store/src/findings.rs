@@ -29,8 +29,43 @@ pub struct FindingFilter {
     /// Repository id or name.
     pub repository: Option<String>,
     pub branch: Option<String>,
+    pub sort: FindingSort,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// The order of a findings listing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FindingSort {
+    /// Most severe first (the default).
+    #[default]
+    Severity,
+    /// Most recently first seen first.
+    Newest,
+    /// By repository, path and line.
+    Path,
+}
+
+impl FindingSort {
+    pub const NAMES: [&str; 3] = ["severity", "newest", "path"];
+
+    pub fn parse(text: &str) -> Option<FindingSort> {
+        match text {
+            "severity" => Some(FindingSort::Severity),
+            "newest" => Some(FindingSort::Newest),
+            "path" => Some(FindingSort::Path),
+            _ => None,
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            // Follows the (workspace, severity, id) index, so a page reads only its own rows.
+            FindingSort::Severity => "f.severity_rank DESC, f.id DESC",
+            FindingSort::Newest => "f.first_seen_at DESC, f.id DESC",
+            FindingSort::Path => "r.name, f.path, f.start_line, f.id",
+        }
+    }
 }
 
 /// A stored finding with its derived state; timestamps are Unix seconds.
@@ -173,10 +208,9 @@ pub async fn list(
     let limit = next(&mut binds, Bind::Int(filter.limit));
     let skip = next(&mut binds, Bind::Int(filter.offset));
     let sql = format!(
-        // Most severe first; the order follows the (workspace, severity, id) index, so a page
-        // reads only its own rows.
-        "{}{sql_filter} ORDER BY f.severity_rank DESC, f.id DESC LIMIT {limit} OFFSET {skip}",
-        select_sql()
+        "{}{sql_filter} ORDER BY {} LIMIT {limit} OFFSET {skip}",
+        select_sql(),
+        filter.sort.order_by()
     );
     let count_sql = format!("SELECT COUNT(*) AS n FROM findings f{sql_filter}");
     let mut q = sqlx::query(&sql);
@@ -305,4 +339,145 @@ pub async fn of_scan(
         .fetch_all(db.pool())
         .await?;
     Ok(rows.iter().map(record).collect())
+}
+
+/// What a workspace's overview shows: open findings over time by severity, new and fixed per
+/// week, the noisiest rules and repositories.
+#[derive(Debug, Clone, Default)]
+pub struct Overview {
+    /// Week starts (Unix seconds, oldest first).
+    pub weeks: Vec<i64>,
+    /// Per severity rank (critical first: ranks 4..=0), findings open at the end of each week.
+    pub open_by_severity: Vec<(i64, Vec<i64>)>,
+    /// Findings first seen in each week.
+    pub new_per_week: Vec<i64>,
+    /// Findings last seen in each week that are gone from their branch now.
+    pub fixed_per_week: Vec<i64>,
+    /// (rule id, open findings), most first.
+    pub noisiest_rules: Vec<(String, i64)>,
+    /// (repository name, open findings), most first.
+    pub noisiest_repositories: Vec<(String, i64)>,
+    /// Open findings now, by severity rank (critical first).
+    pub open_now: Vec<(i64, i64)>,
+}
+
+const WEEK: i64 = 7 * 86_400;
+
+/// The overview of `workspace` over the `weeks` weeks up to `now`. A finding counts as open
+/// from its first sighting until its last one when it is gone from its branch, or until now
+/// when it is still there and not triaged away (false positive, accepted risk, fixed).
+pub async fn overview(
+    db: &Db,
+    workspace: &str,
+    weeks: usize,
+    now: i64,
+) -> Result<Overview, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT f.severity_rank, f.first_seen_at, f.last_seen_at, f.present, {STATE_SQL} AS state,          f.rule_id, r.name AS repository FROM findings f JOIN repositories r ON r.id = f.repository_id          WHERE f.workspace_id = $2"
+    ))
+    .bind(now)
+    .bind(workspace)
+    .fetch_all(db.pool())
+    .await?;
+    let first_week = now - now.rem_euclid(WEEK) - (weeks as i64 - 1) * WEEK;
+    let week_starts: Vec<i64> = (0..weeks as i64).map(|i| first_week + i * WEEK).collect();
+    let week_of = |t: i64| -> Option<usize> {
+        (t >= first_week).then(|| (((t - first_week) / WEEK) as usize).min(weeks - 1))
+    };
+    let ranks = [4i64, 3, 2, 1, 0];
+    let mut open = vec![vec![0i64; weeks]; ranks.len()];
+    let mut new_per_week = vec![0i64; weeks];
+    let mut fixed_per_week = vec![0i64; weeks];
+    let mut rules: std::collections::HashMap<String, i64> = Default::default();
+    let mut repositories: std::collections::HashMap<String, i64> = Default::default();
+    let mut open_now = [0i64; 5];
+    for row in &rows {
+        let rank: i64 = row.get("severity_rank");
+        let first: i64 = row.get("first_seen_at");
+        let last: i64 = row.get("last_seen_at");
+        let present: i64 = row.get("present");
+        let state: String = row.get("state");
+        let slot = ranks
+            .iter()
+            .position(|r| *r == rank)
+            .unwrap_or(ranks.len() - 1);
+        if let Some(week) = week_of(first) {
+            new_per_week[week] += 1;
+        }
+        if present == 0 {
+            if let Some(week) = week_of(last) {
+                fixed_per_week[week] += 1;
+            }
+        }
+        let is_open = state == "open";
+        // Open until: its last sighting when gone, now when still open, and when triaged
+        // away, its last sighting as well (the triage time is not kept per week).
+        let until = if is_open { now } else { last };
+        for (week, start) in week_starts.iter().enumerate() {
+            let end = start + WEEK;
+            if first < end && until >= end.min(now) {
+                open[slot][week] += 1;
+            }
+        }
+        if is_open {
+            open_now[slot] += 1;
+            *rules.entry(row.get("rule_id")).or_default() += 1;
+            *repositories.entry(row.get("repository")).or_default() += 1;
+        }
+    }
+    let top = |map: std::collections::HashMap<String, i64>| {
+        let mut list: Vec<(String, i64)> = map.into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        list.truncate(5);
+        list
+    };
+    Ok(Overview {
+        weeks: week_starts,
+        open_by_severity: ranks.iter().copied().zip(open).collect(),
+        new_per_week,
+        fixed_per_week,
+        noisiest_rules: top(rules),
+        noisiest_repositories: top(repositories),
+        open_now: ranks.iter().copied().zip(open_now).collect(),
+    })
+}
+
+/// One triage decision on a finding, from the audit log.
+#[derive(Debug, Clone)]
+pub struct TriageEvent {
+    pub at: i64,
+    pub state: String,
+    /// The email of who decided (None when their account is gone).
+    pub by: Option<String>,
+}
+
+/// The triage decisions on finding `id` of `workspace`, oldest first.
+pub async fn triage_history(
+    db: &Db,
+    workspace: &str,
+    id: &str,
+) -> Result<Vec<TriageEvent>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT a.at, a.details, u.email FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
+         WHERE a.workspace_id = $1 AND a.action = 'finding.triage' AND a.target = $2 ORDER BY a.seq",
+    )
+    .bind(workspace)
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let details: String = r.get("details");
+            let state = serde_json::from_str::<serde_json::Value>(&details)
+                .ok()
+                .and_then(|d| d["state"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            TriageEvent {
+                at: r.get("at"),
+                state,
+                by: r.get("email"),
+            }
+        })
+        .collect())
 }

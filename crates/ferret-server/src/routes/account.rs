@@ -286,7 +286,7 @@ fn known_device_value(state: &AppState, email: &str) -> String {
     state.key.mac(format!("known-device:{email}").as_bytes())
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

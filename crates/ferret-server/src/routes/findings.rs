@@ -11,7 +11,7 @@ use crate::time::{parse_rfc3339, rfc3339};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use ferret_store::findings::{FindingFilter, FindingRecord, TriageChange, STATES};
+use ferret_store::findings::{FindingFilter, FindingRecord, FindingSort, TriageChange, STATES};
 use serde::{Deserialize, Serialize};
 
 const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
@@ -29,6 +29,9 @@ pub struct FindingQuery {
     /// Repository id or name.
     pub repository: Option<String>,
     pub branch: Option<String>,
+    /// `severity` (most severe first, the default), `newest` (most recently first seen
+    /// first) or `path` (by repository, path and line).
+    pub sort: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
@@ -38,54 +41,54 @@ pub struct FindingQuery {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindingOut {
-    id: String,
-    repository_id: String,
-    repository: String,
-    branch: String,
-    rule_id: String,
-    category: String,
-    severity: String,
-    confidence: String,
-    title: String,
-    location: LocationOut,
-    snippet: String,
-    fingerprint: String,
-    remediation: Option<String>,
-    provenance: Option<ProvenanceOut>,
-    state: String,
-    triage: TriageOut,
-    first_seen_at: String,
-    last_seen_at: String,
-    first_scan_id: String,
-    last_scan_id: String,
+    pub id: String,
+    pub repository_id: String,
+    pub repository: String,
+    pub branch: String,
+    pub rule_id: String,
+    pub category: String,
+    pub severity: String,
+    pub confidence: String,
+    pub title: String,
+    pub location: LocationOut,
+    pub snippet: String,
+    pub fingerprint: String,
+    pub remediation: Option<String>,
+    pub provenance: Option<ProvenanceOut>,
+    pub state: String,
+    pub triage: TriageOut,
+    pub first_seen_at: String,
+    pub last_seen_at: String,
+    pub first_scan_id: String,
+    pub last_scan_id: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct LocationOut {
-    path: String,
-    start_line: i64,
-    start_column: i64,
-    end_line: i64,
-    end_column: i64,
+pub struct LocationOut {
+    pub path: String,
+    pub start_line: i64,
+    pub start_column: i64,
+    pub end_line: i64,
+    pub end_column: i64,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ProvenanceOut {
-    commit: String,
-    author: Option<String>,
-    date: Option<String>,
+pub struct ProvenanceOut {
+    pub commit: String,
+    pub author: Option<String>,
+    pub date: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TriageOut {
-    state: String,
-    comment: Option<String>,
-    expires_at: Option<String>,
-    by: Option<String>,
-    at: Option<String>,
+pub struct TriageOut {
+    pub state: String,
+    pub comment: Option<String>,
+    pub expires_at: Option<String>,
+    pub by: Option<String>,
+    pub at: Option<String>,
 }
 
 fn finding_out(state: &AppState, r: FindingRecord) -> FindingOut {
@@ -133,10 +136,10 @@ fn finding_out(state: &AppState, r: FindingRecord) -> FindingOut {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindingPage {
-    items: Vec<FindingOut>,
-    page: i64,
-    per_page: i64,
-    total: i64,
+    pub items: Vec<FindingOut>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
 }
 
 fn list_of(field: &str, text: &str, allowed: &[&str]) -> ApiResult<Vec<String>> {
@@ -178,7 +181,17 @@ pub async fn list(
         Some(text) => list_of("state", text, &STATES)?,
         None => Vec::new(),
     };
+    let sort = match query.sort.as_deref() {
+        None => FindingSort::Severity,
+        Some(text) => FindingSort::parse(text).ok_or_else(|| {
+            ApiError::invalid(format!(
+                "sort must be one of {}",
+                FindingSort::NAMES.join(", ")
+            ))
+        })?,
+    };
     let filter = FindingFilter {
+        sort,
         severity_ranks,
         states,
         rule: query.rule,
@@ -281,4 +294,38 @@ pub async fn triage(
     };
     ferret_store::findings::triage(&state.db, &ws, &id, &change, &caller.actor(), now).await?;
     Ok(Json(fetch(&state, &ws, &id).await?))
+}
+
+/// One triage decision.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TriageEventOut {
+    pub at: String,
+    pub state: String,
+    /// Who decided (their email; absent when the account is gone).
+    pub by: Option<String>,
+}
+
+/// A finding's triage history, oldest first.
+#[utoipa::path(get, path = "/api/workspaces/{workspace}/findings/{finding}/history", tag = "findings",
+    params(WorkspaceParam, ("finding" = String, Path, description = "Finding id")),
+    responses((status = 200, description = "Triage decisions", body = super::repositories::Items<TriageEventOut>)))]
+pub async fn history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((ws, id)): Path<(String, String)>,
+) -> ApiResult<Json<super::repositories::Items<TriageEventOut>>> {
+    caller.in_workspace(&state, &ws, Need::READ).await?;
+    // The finding must exist in this workspace (404 otherwise, like `show`).
+    fetch(&state, &ws, &id).await?;
+    let items = ferret_store::findings::triage_history(&state.db, &ws, &id)
+        .await?
+        .into_iter()
+        .map(|e| TriageEventOut {
+            at: rfc3339(e.at),
+            state: e.state,
+            by: e.by,
+        })
+        .collect();
+    Ok(Json(super::repositories::Items::new(items)))
 }

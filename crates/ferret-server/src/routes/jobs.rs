@@ -18,35 +18,35 @@ use serde_json::Value;
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobOut {
-    id: String,
+    pub id: String,
     /// `queued`, `running`, `succeeded`, `failed` (every attempt failed) or `cancelled`.
-    status: &'static str,
+    pub status: &'static str,
     /// `push`, `pull_request` or `manual`.
-    trigger: Option<String>,
-    repository_id: Option<String>,
-    branch: Option<String>,
-    commit: Option<String>,
-    attempts: u32,
+    pub trigger: Option<String>,
+    pub repository_id: Option<String>,
+    pub branch: Option<String>,
+    pub commit: Option<String>,
+    pub attempts: u32,
     /// Why the last attempt failed (one line, never a credential).
-    error: Option<String>,
-    created_at: String,
-    started_at: Option<String>,
-    finished_at: Option<String>,
+    pub error: Option<String>,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
     /// Seconds from the last start to the end.
-    duration_secs: Option<i64>,
-    scan_id: Option<String>,
-    findings: Option<i64>,
-    new: Option<i64>,
-    fixed: Option<i64>,
+    pub duration_secs: Option<i64>,
+    pub scan_id: Option<String>,
+    pub findings: Option<i64>,
+    pub new: Option<i64>,
+    pub fixed: Option<i64>,
 }
 
 /// A page of jobs.
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobPage {
-    items: Vec<JobOut>,
-    page: i64,
-    per_page: i64,
+    pub items: Vec<JobOut>,
+    pub page: i64,
+    pub per_page: i64,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -23,10 +23,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberOut {
-    user_id: String,
-    email: String,
-    role: String,
-    joined_at: String,
+    pub user_id: String,
+    pub email: String,
+    pub role: String,
+    pub joined_at: String,
 }
 
 /// A workspace's members and their roles.
@@ -162,11 +162,11 @@ pub struct NewInvitation {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatedInvitation {
-    id: String,
-    email: String,
-    role: String,
-    token: String,
-    expires_at: String,
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub token: String,
+    pub expires_at: String,
 }
 
 /// Invite an email address with a role (admins); the invitation token is shown once.
@@ -182,13 +182,24 @@ pub async fn invite(
     Path(ws): Path<String>,
     Json(body): Json<NewInvitation>,
 ) -> ApiResult<Response> {
-    let my_role = caller.in_workspace(&state, &ws, Need::ADMIN).await?;
+    let created = create_invitation(&state, &caller, &ws, &body).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+/// [`invite`]'s operation, for the dashboard's form.
+pub async fn create_invitation(
+    state: &AppState,
+    caller: &Caller,
+    ws: &str,
+    body: &NewInvitation,
+) -> ApiResult<CreatedInvitation> {
+    let my_role = caller.in_workspace(state, ws, Need::ADMIN).await?;
     let email = super::account::normalize_email(&body.email)?;
     let role = parse_role(&body.role)?;
     if !may_grant(my_role, role) {
         return Err(ApiError::forbidden("only owners invite owners"));
     }
-    if ferret_store::workspaces::is_personal(&state.db, &ws).await? {
+    if ferret_store::workspaces::is_personal(&state.db, ws).await? {
         return Err(ApiError::conflict(
             "personal workspaces have no other members; create a team workspace",
         ));
@@ -198,7 +209,7 @@ pub async fn invite(
     let expires_at = crate::time::now() + state.config.invitation_days * 86_400;
     let invitation = store::invite(
         &state.db,
-        &ws,
+        ws,
         &store::NewInvitation {
             email: &email,
             role: role.as_str(),
@@ -216,18 +227,18 @@ pub async fn invite(
         token,
         expires_at: rfc3339(expires_at),
     };
-    Ok((StatusCode::CREATED, Json(created)).into_response())
+    Ok(created)
 }
 
 /// A pending invitation as the API returns it.
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvitationOut {
-    id: String,
-    email: String,
-    role: String,
-    created_at: String,
-    expires_at: String,
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub created_at: String,
+    pub expires_at: String,
 }
 
 /// Pending invitations (admins).
@@ -277,8 +288,8 @@ pub struct Accept {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Joined {
-    workspace_id: String,
-    role: String,
+    pub workspace_id: String,
+    pub role: String,
 }
 
 /// Accept an invitation: the signed-in user whose email was invited joins the workspace.

@@ -14,6 +14,7 @@ pub mod github;
 pub mod github_connect;
 pub mod jobs;
 pub mod members;
+pub mod overview;
 pub mod repositories;
 pub mod tokens;
 pub mod workspaces;
@@ -69,8 +70,12 @@ pub fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(repositories::list_scans))
         .routes(routes!(repositories::upload).layer(upload_limit))
         .routes(routes!(findings::list))
+        .routes(routes!(overview::overview))
         .routes(routes!(findings::show, findings::triage))
+        .routes(routes!(findings::history))
         .routes(routes!(audit_log::list))
+        .routes(routes!(audit_log::verify))
+        .routes(routes!(audit_log::export))
         .routes(routes!(github::receive).layer(DefaultBodyLimit::max(github::MAX_DELIVERY_BYTES)))
         .routes(routes!(github_connect::start))
         .routes(routes!(github_connect::setup))
@@ -85,7 +90,7 @@ pub fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
 /// The API router, ready to serve.
 pub fn router(state: AppState) -> Router {
     let (router, _) = api(state.config.max_upload_bytes).split_for_parts();
-    router.with_state(state)
+    crate::dashboard::with_pages(router).with_state(state)
 }
 
 /// `GET /api/health`.

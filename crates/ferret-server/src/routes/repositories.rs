@@ -23,10 +23,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RepositoryOut {
-    id: String,
-    name: String,
-    url: Option<String>,
-    created_at: String,
+    pub id: String,
+    pub name: String,
+    pub url: Option<String>,
+    pub created_at: String,
 }
 
 impl From<ferret_store::repositories::Repository> for RepositoryOut {
@@ -44,7 +44,7 @@ impl From<ferret_store::repositories::Repository> for RepositoryOut {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Items<T> {
-    items: Vec<T>,
+    pub items: Vec<T>,
 }
 
 impl<T> Items<T> {
@@ -266,23 +266,23 @@ pub async fn list_scans(
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScanOut {
-    id: String,
-    repository_id: String,
-    repository: String,
-    branch: String,
-    commit: Option<String>,
-    created_by: Option<String>,
-    created_at: String,
-    findings: i64,
-    new: i64,
-    fixed: i64,
+    pub id: String,
+    pub repository_id: String,
+    pub repository: String,
+    pub branch: String,
+    pub commit: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: String,
+    pub findings: i64,
+    pub new: i64,
+    pub fixed: i64,
 }
 
 /// One page of scans.
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScanPage {
-    items: Vec<ScanOut>,
-    page: i64,
-    per_page: i64,
+    pub items: Vec<ScanOut>,
+    pub page: i64,
+    pub per_page: i64,
 }

@@ -17,15 +17,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenOut {
-    id: String,
-    name: String,
-    user_id: String,
-    user_email: String,
-    scopes: Vec<String>,
-    created_at: String,
-    expires_at: String,
-    last_used_at: Option<String>,
-    revoked_at: Option<String>,
+    pub id: String,
+    pub name: String,
+    pub user_id: String,
+    pub user_email: String,
+    pub scopes: Vec<String>,
+    pub created_at: String,
+    pub expires_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
 }
 
 /// API tokens: the caller's own; admins see everyone's.
@@ -69,12 +69,12 @@ pub struct NewToken {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatedToken {
-    id: String,
-    name: String,
-    token: String,
-    scopes: Vec<&'static str>,
-    created_at: String,
-    expires_at: String,
+    pub id: String,
+    pub name: String,
+    pub token: String,
+    pub scopes: Vec<&'static str>,
+    pub created_at: String,
+    pub expires_at: String,
 }
 
 /// Create an API token bound to this workspace (from a signed-in session).
@@ -89,7 +89,18 @@ pub async fn create(
     Path(ws): Path<String>,
     Json(body): Json<NewToken>,
 ) -> ApiResult<Response> {
-    let role = caller.in_workspace(&state, &ws, Need::READ).await?;
+    let created = create_token(&state, &caller, &ws, &body).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+/// [`create`]'s operation, for the dashboard's form.
+pub async fn create_token(
+    state: &AppState,
+    caller: &Caller,
+    ws: &str,
+    body: &NewToken,
+) -> ApiResult<CreatedToken> {
+    let role = caller.in_workspace(state, ws, Need::READ).await?;
     caller.require_session()?;
     let name = super::workspaces::check_display_name("name", &body.name)?;
     if body.scopes.is_empty() || body.scopes.len() > Scope::ALL.len() {
@@ -126,7 +137,7 @@ pub async fn create(
     let token_hash = crypto::sha256_hex(token.as_bytes());
     let id = ferret_store::tokens::create(
         &state.db,
-        &ws,
+        ws,
         &ferret_store::tokens::NewToken {
             user_id: &caller.user_id,
             name: &name,
@@ -146,7 +157,7 @@ pub async fn create(
         created_at: rfc3339(now),
         expires_at: rfc3339(expires_at),
     };
-    Ok((StatusCode::CREATED, Json(created)).into_response())
+    Ok(created)
 }
 
 /// Revoke a token: your own, or anyone's as an admin.

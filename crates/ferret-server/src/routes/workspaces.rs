@@ -28,14 +28,14 @@ pub fn check_display_name(field: &str, name: &str) -> ApiResult<String> {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspaceOut {
-    id: String,
-    name: String,
-    personal: bool,
-    role: String,
-    created_at: String,
+    pub id: String,
+    pub name: String,
+    pub personal: bool,
+    pub role: String,
+    pub created_at: String,
     /// When hosted scans' check runs fail: `high` (a new high or critical finding), `any`
     /// (any new finding) or `never` (neutral).
-    check_policy: String,
+    pub check_policy: String,
 }
 
 impl From<WorkspaceRecord> for WorkspaceOut {
@@ -85,10 +85,20 @@ pub async fn create(
     caller: Caller,
     Json(body): Json<NewWorkspace>,
 ) -> ApiResult<Response> {
+    let created = create_workspace(&state, &caller, &body).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+/// [`create`]'s operation, for the dashboard's form.
+pub async fn create_workspace(
+    state: &AppState,
+    caller: &Caller,
+    body: &NewWorkspace,
+) -> ApiResult<WorkspaceOut> {
     caller.require_session()?;
     let name = check_display_name("name", &body.name)?;
     let workspace = store::create(&state.db, &name, &caller.user_id, &caller.actor()).await?;
-    Ok((StatusCode::CREATED, Json(WorkspaceOut::from(workspace))).into_response())
+    Ok(WorkspaceOut::from(workspace))
 }
 
 /// One workspace, with the caller's role in it.

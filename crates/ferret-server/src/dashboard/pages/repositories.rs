@@ -1,0 +1,255 @@
+//! Repositories and scans: uploaded scans and hosted scan jobs (live while any runs), "Scan
+//! now" for connected GitHub repositories (members too) and "Connect GitHub" (owners and
+//! admins; the API refuses everyone else).
+
+use crate::dashboard::form::{FormPost, Viewer};
+use crate::dashboard::layout::{self, csrf, when, Context, Section};
+use crate::dashboard::pages::auth::Nothing;
+use crate::dashboard::{see_other, Page, PageError, PageResult};
+use crate::error::ApiError;
+use crate::routes::{github_connect, jobs, repositories};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    done: Option<String>,
+}
+
+/// `GET /w/{ws}/repositories`.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(ws): Path<String>,
+    Query(done): Query<Done>,
+) -> PageResult {
+    let cx = Context::load(&state, viewer, Some(&ws)).await?;
+    let caller = || cx.viewer.caller.clone();
+    let repos = repositories::list(State(state.clone()), caller(), Path(ws.clone()))
+        .await?
+        .0
+        .items;
+    let scans = repositories::list_scans(
+        State(state.clone()),
+        caller(),
+        Path(ws.clone()),
+        Query(repositories::ScanQuery {
+            repository: None,
+            page: Some(1),
+            per_page: Some(20),
+        }),
+    )
+    .await?
+    .0
+    .items;
+    let jobs = jobs::list(
+        State(state.clone()),
+        caller(),
+        Path(ws.clone()),
+        Query(jobs::JobQuery {
+            page: Some(1),
+            per_page: Some(20),
+        }),
+    )
+    .await?
+    .0
+    .items;
+    let github = state.github.is_some();
+    let running = jobs
+        .iter()
+        .any(|j| j.status == "queued" || j.status == "running");
+    let body = html! {
+        (layout::notice(done.done.as_deref()))
+        @if github && cx.is_admin() {
+            form.panel method="post" action=(cx.at("/github/connect")) {
+                (csrf(&cx.viewer))
+                p { "Connect a GitHub organisation or account: Ferret then scans its repositories on every push and pull request, in a sandbox that keeps no code." }
+                button type="submit" { "Connect GitHub" }
+            }
+        }
+        @if cx.is_admin() {
+            form.filters.panel method="post" action=(cx.at("/repositories")) aria-label="Add a repository" {
+                (csrf(&cx.viewer))
+                label { "Repository name" input name="name" required maxlength="200" placeholder="payments-api"; }
+                label { "URL (optional)" input type="url" name="url" maxlength="2048" placeholder="https://github.com/acme/payments-api"; }
+                button type="submit" { "Add repository" }
+            }
+        }
+        section.panel aria-labelledby="repos" {
+            h2 #repos { "Repositories" }
+            @if repos.is_empty() {
+                (super::overview::first_scan_hint(&super::overview::server_url(&state, &headers), &cx))
+            } @else {
+                div.table-wrap { table {
+                    thead { tr { th scope="col" { "Name" } th scope="col" { "Added" } th scope="col" { span.visually-hidden { "Actions" } } } }
+                    tbody {
+                        @for r in &repos {
+                            tr {
+                                td { a href={ (cx.at("/findings")) "?repository=" (crate::dashboard::encode_query(&r.name)) } { (r.name) } }
+                                td { (when(&r.created_at)) }
+                                td {
+                                    @if github {
+                                        form.inline method="post" action=(cx.at(&format!("/repositories/{}/scan", r.id))) {
+                                            (csrf(&cx.viewer))
+                                            button.secondary type="submit" aria-label={ "Scan " (r.name) " now" } { "Scan now" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+        @if !jobs.is_empty() {
+            section.panel aria-labelledby="jobs" data-refresh-seconds=[running.then_some("5")] {
+                h2 #jobs { "Hosted scans" @if running { " (updating while scans run)" } }
+                div.table-wrap { table {
+                    thead { tr {
+                        th scope="col" { "Status" } th scope="col" { "Trigger" } th scope="col" { "Branch" }
+                        th scope="col" class="optional" { "Commit" } th scope="col" { "Queued" }
+                        th scope="col" class="optional" { "Duration" } th scope="col" { "Findings (new / fixed)" }
+                    } }
+                    tbody {
+                        @for j in &jobs {
+                            tr {
+                                td { (j.status) @if let Some(e) = &j.error { br; span.muted { (e) } } }
+                                td { (j.trigger.as_deref().unwrap_or("")) }
+                                td { (j.branch.as_deref().unwrap_or("")) }
+                                td.optional { code { (j.commit.as_deref().map(|c| c.get(..12).unwrap_or(c)).unwrap_or("")) } }
+                                td { (when(&j.created_at)) }
+                                td.optional { @if let Some(d) = j.duration_secs { (d) " s" } }
+                                td { @if let Some(n) = j.findings { (n) " (" (j.new.unwrap_or(0)) " / " (j.fixed.unwrap_or(0)) ")" } }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+        section.panel aria-labelledby="scans" {
+            h2 #scans { "Uploaded scans" }
+            @if scans.is_empty() {
+                p.muted { "No scan uploaded yet." }
+            } @else {
+                div.table-wrap { table {
+                    thead { tr {
+                        th scope="col" { "When" } th scope="col" { "Repository" } th scope="col" { "Branch" }
+                        th scope="col" class="optional" { "Commit" } th scope="col" { "Findings" } th scope="col" { "New" } th scope="col" { "Fixed" }
+                    } }
+                    tbody {
+                        @for s in &scans {
+                            tr {
+                                td { (when(&s.created_at)) }
+                                td { (s.repository) }
+                                td { (s.branch) }
+                                td.optional { code { (s.commit.as_deref().map(|c| c.get(..12).unwrap_or(c)).unwrap_or("")) } }
+                                td { (s.findings) } td { (s.new) } td { (s.fixed) }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+    };
+    let mut response = Page::ok(layout::page(
+        "Repositories & scans",
+        &cx,
+        Section::Repositories,
+        body,
+    ))
+    .into_response();
+    // "Connect GitHub" posts here and is sent on to GitHub: the form may go there too.
+    if github {
+        let origin = github_origin(&state.config.github.web_url);
+        if let Ok(csp) = axum::http::HeaderValue::from_str(&crate::dashboard::CSP.replace(
+            "form-action 'self'",
+            &format!("form-action 'self' {origin}"),
+        )) {
+            response
+                .headers_mut()
+                .insert(axum::http::header::CONTENT_SECURITY_POLICY, csp);
+        }
+    }
+    Ok(response)
+}
+
+/// Reads the JSON body of an API answer built as a plain response.
+async fn json_body(response: Response) -> PageResult<serde_json::Value> {
+    let bytes = axum::body::to_bytes(response.into_body(), 1024 * 1024)
+        .await
+        .map_err(|_| PageError::Api(ApiError::internal()))?;
+    serde_json::from_slice(&bytes).map_err(|_| PageError::Api(ApiError::internal()))
+}
+
+/// `POST /w/{ws}/repositories/{id}/scan`.
+pub async fn scan_now(
+    State(state): State<AppState>,
+    Path((ws, id)): Path<(String, String)>,
+    FormPost { viewer, .. }: FormPost<Nothing>,
+) -> PageResult {
+    jobs::scan_now(State(state), viewer.caller, Path((ws.clone(), id))).await?;
+    Ok(see_other(&format!("/w/{ws}/repositories?done=queued")))
+}
+
+/// `POST /w/{ws}/github/connect`: on to GitHub's installation page.
+pub async fn connect_github(
+    State(state): State<AppState>,
+    Path(ws): Path<String>,
+    FormPost { viewer, .. }: FormPost<Nothing>,
+) -> PageResult {
+    let started = github_connect::start(State(state), viewer.caller, Path(ws)).await?;
+    let body = json_body(started).await?;
+    let url = body["install_url"]
+        .as_str()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .ok_or_else(|| PageError::Api(ApiError::internal()))?;
+    Ok(axum::response::Redirect::to(url).into_response())
+}
+
+/// `scheme://host[:port]` of a URL (for the CSP), or `'none'` for anything odd.
+fn github_origin(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "'none'".into();
+    };
+    let host = rest.split('/').next().unwrap_or("");
+    if !matches!(scheme, "https" | "http")
+        || host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+    {
+        return "'none'".into();
+    }
+    format!("{scheme}://{host}")
+}
+
+#[derive(serde::Deserialize)]
+pub struct RepositoryForm {
+    name: String,
+    #[serde(default)]
+    url: String,
+}
+
+/// `POST /w/{ws}/repositories` (owners and admins).
+pub async fn create(
+    State(state): State<AppState>,
+    Path(ws): Path<String>,
+    FormPost { viewer, form }: FormPost<RepositoryForm>,
+) -> PageResult {
+    let url = form.url.trim();
+    repositories::create(
+        State(state),
+        viewer.caller,
+        Path(ws.clone()),
+        axum::Json(repositories::NewRepository {
+            name: form.name.trim().to_string(),
+            url: (!url.is_empty()).then(|| url.to_string()),
+        }),
+    )
+    .await?;
+    Ok(see_other(&format!("/w/{ws}/repositories?done=added")))
+}
