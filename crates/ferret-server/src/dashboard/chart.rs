@@ -9,6 +9,8 @@ const HEIGHT: f64 = 220.0;
 const LEFT: f64 = 40.0;
 const BOTTOM: f64 = 24.0;
 const TOP: f64 = 10.0;
+/// Room right of the plot for the last label.
+const RIGHT: f64 = 28.0;
 
 /// One line of a line chart.
 pub struct Series<'a> {
@@ -33,7 +35,7 @@ fn scale_max(values: impl Iterator<Item = i64>) -> i64 {
 }
 
 fn x_at(i: usize, n: usize) -> f64 {
-    let plot = WIDTH - LEFT - 10.0;
+    let plot = WIDTH - LEFT - RIGHT;
     if n <= 1 {
         LEFT + plot / 2.0
     } else {
@@ -48,7 +50,7 @@ fn y_at(value: i64, max: i64) -> f64 {
 
 fn axes(max: i64, labels: &[String], n: usize) -> Markup {
     html! {
-        line.axis x1=(LEFT) y1=(HEIGHT - BOTTOM) x2=(WIDTH - 10.0) y2=(HEIGHT - BOTTOM) {}
+        line.axis x1=(LEFT) y1=(HEIGHT - BOTTOM) x2=(WIDTH - RIGHT) y2=(HEIGHT - BOTTOM) {}
         line.axis x1=(LEFT) y1=(TOP) x2=(LEFT) y2=(HEIGHT - BOTTOM) {}
         text x=(LEFT - 6.0) y=(TOP + 4.0) text-anchor="end" { (max) }
         text x=(LEFT - 6.0) y=(HEIGHT - BOTTOM) text-anchor="end" { "0" }
@@ -90,12 +92,12 @@ pub fn lines(title: &str, labels: &[String], series: &[Series]) -> Markup {
 pub fn bars(title: &str, labels: &[String], series: &[Series]) -> Markup {
     let n = labels.len().max(1);
     let max = scale_max(series.iter().flat_map(|s| s.values.iter().copied()));
-    let slot = (WIDTH - LEFT - 10.0) / n as f64;
+    let slot = (WIDTH - LEFT - RIGHT) / n as f64;
     let bar = (slot * 0.8 / series.len().max(1) as f64).max(1.0);
     html! {
         figure.chart {
             svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label=(title) {
-                line.axis x1=(LEFT) y1=(HEIGHT - BOTTOM) x2=(WIDTH - 10.0) y2=(HEIGHT - BOTTOM) {}
+                line.axis x1=(LEFT) y1=(HEIGHT - BOTTOM) x2=(WIDTH - RIGHT) y2=(HEIGHT - BOTTOM) {}
                 text x=(LEFT - 6.0) y=(TOP + 4.0) text-anchor="end" { (max) }
                 text x=(LEFT - 6.0) y=(HEIGHT - BOTTOM) text-anchor="end" { "0" }
                 @for (i, label) in labels.iter().enumerate() {
@@ -163,7 +165,7 @@ mod tests {
         )
         .into_string();
         assert!(
-            svg.contains(r#"points="40.0,196.0 335.0,103.0 630.0,10.0""#),
+            svg.contains(r#"points="40.0,196.0 326.0,103.0 612.0,10.0""#),
             "{svg}"
         );
         assert!(

@@ -89,7 +89,7 @@ fn select(name: &str, label: &str, current: &str, options: &[(&str, &str)]) -> M
         label {
             (label)
             select name=(name) {
-                option value="" selected[current.is_empty()] { "Any" }
+                @if name != "sort" { option value="" selected[current.is_empty()] { "Any" } }
                 @for (value, text) in options {
                     option value=(value) selected[current == *value] { (text) }
                 }
