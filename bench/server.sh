@@ -5,7 +5,9 @@
 #   2. token-authenticated finding listing (50 per page) with wrk: requests/s, p50, p99;
 #   3. fairness: a 50,000-finding upload from one workspace while another keeps writing
 #      (bench/fairness.py): the other workspace's write latencies during the upload;
-#   4. the server's peak resident memory.
+#   4. the dashboard's findings page (HTML, 50 of the 10,000 findings, session cookie) with
+#      wrk: requests/s, p50, p99 — the server's time per page;
+#   5. the server's peak resident memory.
 # Usage: bash bench/server.sh [DATABASE_URL]   (default: SQLite in a temp dir; needs wrk, curl)
 #        FERRET_BIN=path/to/ferret bash bench/server.sh   (measure another build, e.g. an older one)
 set -euo pipefail
@@ -52,6 +54,13 @@ wrk -t2 -c32 -d20s --latency -H "Authorization: Bearer $token" "$base/api/worksp
   | grep -E "Requests/sec|^\s+50%|^\s+99%|requests in|Non-2xx"
 echo "listing filtered: ?severity=critical&state=open&path=src/module1"
 wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $token" "$base/api/workspaces/$ws/findings?severity=critical&state=open&path=src/module1" \
+  | grep -E "Requests/sec|^\s+50%|^\s+99%|Non-2xx"
+session="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["session"])' "$work/onboard.json")"
+echo "dashboard: GET /w/$ws/findings (HTML, 50 per page, session cookie), wrk -t1 -c1 -d10s (one at a time: the time per page)"
+wrk -t1 -c1 -d10s --latency -H "Cookie: $session" "$base/w/$ws/findings" \
+  | grep -E "Requests/sec|^\s+50%|^\s+99%|Non-2xx"
+echo "dashboard filtered and sorted: ?severity=critical&sort=path&page=20"
+wrk -t1 -c1 -d10s --latency -H "Cookie: $session" "$base/w/$ws/findings?severity=critical&sort=path&page=20" \
   | grep -E "Requests/sec|^\s+50%|^\s+99%|Non-2xx"
 python3 scripts/onboard.py "$base" other@example.com > "$work/other.json"
 other_token="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$work/other.json")"

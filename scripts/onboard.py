@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Creates an owner, a team workspace, a repository `app` and an all-scopes API token on a
-running Ferret server; prints {"workspace": …, "token": …} as JSON. Used by the API fuzz run and
+running Ferret server; prints {"workspace": …, "token": …, "session": …} as JSON (`session`: the
+owner's session cookie, `ferret_session=…`, for the dashboard's pages). Used by the API fuzz run and
 the server benchmarks. Usage: onboard.py BASE_URL [EMAIL]  (default owner@example.com)"""
 import http.cookiejar
 import json
@@ -8,7 +9,8 @@ import sys
 import urllib.request
 
 base = sys.argv[1]
-opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+jar = http.cookiejar.CookieJar()
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
 
 def call(method, path, body=None, csrf=None):
@@ -27,4 +29,5 @@ ws = call("POST", "/api/workspaces", {"name": "Team"}, csrf)["id"]
 call("POST", f"/api/workspaces/{ws}/repositories", {"name": "app"}, csrf)
 scopes = ["admin", "findings:read", "findings:write", "scans:write"]
 token = call("POST", f"/api/workspaces/{ws}/tokens", {"name": "bench", "scopes": scopes}, csrf)["token"]
-print(json.dumps({"workspace": ws, "token": token}))
+session = next(f"{c.name}={c.value}" for c in jar if c.name == "ferret_session")
+print(json.dumps({"workspace": ws, "token": token, "session": session}))
