@@ -439,7 +439,72 @@ async fn assets_have_hashed_names_and_long_lifetimes(s: TestServer) {
     }
 }
 
+async fn sessions_are_listed_and_revoked(s: TestServer) {
+    let laptop = s.signup("user@example.com").await;
+    let phone = s
+        .login("user@example.com", "correct horse battery staple")
+        .await;
+    let (laptop_cookie, _) = session(&laptop);
+    let (phone_cookie, _) = session(&phone);
+    let page = browse(&s, "GET", "/account", Some(&laptop_cookie), &[]).await;
+    assert_safe_page(&page, "account");
+    assert_eq!(
+        page.body.matches("/revoke\"").count(),
+        2,
+        "two sessions listed"
+    );
+    assert!(page.body.contains("(this one)"));
+    assert!(
+        page.body.contains("ferret-tests/1.0"),
+        "the browser that signed in"
+    );
+    // Sign out everywhere else, from the laptop: the phone's cookie opens nothing now.
+    let csrf = page.field("csrf_token");
+    let done = browse(
+        &s,
+        "POST",
+        "/account/sessions/revoke-others",
+        Some(&laptop_cookie),
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let phone_page = browse(&s, "GET", "/account", Some(&phone_cookie), &[]).await;
+    assert_eq!(phone_page.status, StatusCode::SEE_OTHER);
+    assert!(phone_page.location().starts_with("/login"));
+    let page = browse(&s, "GET", "/account", Some(&laptop_cookie), &[]).await;
+    assert_eq!(page.body.matches("/revoke\"").count(), 1);
+    // Another account's session id is not found, and the API lists only the caller's own.
+    let other = s.signup("other@example.com").await;
+    let (_, mine, _) = s
+        .call("GET", "/api/account/sessions", &laptop.session, None)
+        .await;
+    let my_id = mine["items"][0]["id"].as_str().unwrap().to_string();
+    let (status, _, _) = s
+        .call(
+            "DELETE",
+            &format!("/api/account/sessions/{my_id}"),
+            &other.session,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Revoking the current session signs out.
+    let done = browse(
+        &s,
+        "POST",
+        &format!("/account/sessions/{my_id}/revoke"),
+        Some(&laptop_cookie),
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(done.location(), "/login");
+    let after = browse(&s, "GET", "/account", Some(&laptop_cookie), &[]).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+}
+
 backends!(
+    sessions_are_listed_and_revoked,
     signed_out_pages_go_to_the_login_page,
     every_page_renders_safely_for_an_owner,
     forms_need_the_sessions_csrf_token,

@@ -158,15 +158,18 @@ async fn insert_session(
     tx: &mut WriteTx,
     user_id: &str,
     session: &NewSession<'_>,
+    actor: &Actor,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $3, $4)",
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6)",
     )
     .bind(session.id_hash)
     .bind(user_id)
     .bind(crate::time::now())
     .bind(session.expires_at)
+    .bind(&actor.ip)
+    .bind(&actor.user_agent)
     .execute(&mut *tx.tx)
     .await?;
     Ok(())
@@ -188,7 +191,7 @@ pub async fn log_in(
             .execute(&mut *tx.tx)
             .await?;
     }
-    insert_session(&mut tx, user_id, session).await?;
+    insert_session(&mut tx, user_id, session, actor).await?;
     for action in ["login.success", "session.create"] {
         crate::audit::record(&mut tx, actor, None, action, Some(user_id), json!({})).await?;
     }
@@ -238,7 +241,7 @@ pub async fn change_password(
         .bind(user_id)
         .execute(&mut *tx.tx)
         .await?;
-    insert_session(&mut tx, user_id, session).await?;
+    insert_session(&mut tx, user_id, session, actor).await?;
     crate::audit::record_and_commit(
         tx,
         actor,
@@ -414,4 +417,115 @@ pub async fn member_role(
             .await?
             .map(|r| r.get("role")),
     )
+}
+
+/// A signed-in session as its owner sees it: `id` is derived from the stored hash (the hash is
+/// never shown), `current` marks the session asking.
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    pub id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub current: bool,
+}
+
+/// The public id of a session: 16 hex characters of a hash of its stored hash.
+pub fn session_public_id(id_hash: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(format!("session-id:{id_hash}").as_bytes()))[..16].to_string()
+}
+
+/// `user_id`'s sessions that have not expired at `now`, newest first.
+pub async fn active_sessions(
+    db: &Db,
+    user_id: &str,
+    current_hash: &str,
+    now: i64,
+) -> Result<Vec<ActiveSession>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id_hash, created_at, last_seen_at, expires_at, ip, user_agent FROM sessions \
+         WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let id_hash: String = r.get("id_hash");
+            ActiveSession {
+                id: session_public_id(&id_hash),
+                current: id_hash == current_hash,
+                created_at: r.get("created_at"),
+                last_seen_at: r.get("last_seen_at"),
+                expires_at: r.get("expires_at"),
+                ip: r.get("ip"),
+                user_agent: r.get("user_agent"),
+            }
+        })
+        .collect())
+}
+
+/// Which of a user's sessions to end.
+#[derive(Debug, Clone, Copy)]
+pub enum Revoke<'a> {
+    /// The one with this public id.
+    One(&'a str),
+    /// Every one but the session whose stored hash is given.
+    AllBut(&'a str),
+}
+
+/// Ends sessions of `user_id`, with an audit entry; returns how many ended. Ending one that
+/// does not exist (or is another user's) is `NotFound`.
+pub async fn revoke_sessions(
+    db: &Db,
+    user_id: &str,
+    which: Revoke<'_>,
+    actor: &Actor,
+) -> Result<usize, StoreError> {
+    let mut tx = db.write().await?;
+    let hashes: Vec<String> = sqlx::query("SELECT id_hash FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(&mut *tx.tx)
+        .await?
+        .iter()
+        .map(|r| r.get("id_hash"))
+        .collect();
+    let ending: Vec<&String> = match which {
+        Revoke::One(id) => hashes
+            .iter()
+            .filter(|h| session_public_id(h) == id)
+            .collect(),
+        Revoke::AllBut(keep) => hashes.iter().filter(|h| h.as_str() != keep).collect(),
+    };
+    if ending.is_empty() {
+        if let Revoke::One(_) = which {
+            return Err(StoreError::NotFound("no such session".into()));
+        }
+    }
+    for hash in &ending {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1 AND user_id = $2")
+            .bind(hash.as_str())
+            .bind(user_id)
+            .execute(&mut *tx.tx)
+            .await?;
+    }
+    let reason = match which {
+        Revoke::One(_) => "revoked",
+        Revoke::AllBut(_) => "revoked-others",
+    };
+    crate::audit::record_and_commit(
+        tx,
+        actor,
+        None,
+        "session.revoke",
+        Some(user_id),
+        json!({"reason": reason, "sessions": ending.len()}),
+    )
+    .await?;
+    Ok(ending.len())
 }

@@ -95,6 +95,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/0007_job_results.sql")),
     (8, include_str!("../migrations/0008_app_secrets.sql")),
     (9, include_str!("../migrations/0009_check_policy.sql")),
+    (10, include_str!("../migrations/0010_session_client.sql")),
 ];
 
 impl Db {

@@ -274,6 +274,9 @@ pub fn notice(done: Option<&str>) -> Markup {
         Some("password") => "Password changed.",
         Some("created") => "Team workspace created.",
         Some("joined") => "You joined the workspace.",
+        Some("connected") => {
+            "GitHub connected: add its repositories to scan them on every push and pull request."
+        }
         Some("queued") => "Scan queued: it appears below and updates while it runs.",
         Some("token") => "Token created.",
         Some("added") => "Repository added: upload scans of it with the command below.",

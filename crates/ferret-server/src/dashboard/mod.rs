@@ -42,6 +42,14 @@ pub fn with_pages(api: Router<AppState>) -> Router<AppState> {
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
         .route("/account/delete", post(account::delete))
+        .route(
+            "/account/sessions/{id}/revoke",
+            post(account::revoke_session),
+        )
+        .route(
+            "/account/sessions/revoke-others",
+            post(account::revoke_other_sessions),
+        )
         .route("/teams", post(overview::create_team))
         .route(
             "/invitations/accept",
@@ -60,6 +68,7 @@ pub fn with_pages(api: Router<AppState>) -> Router<AppState> {
             post(repositories::scan_now),
         )
         .route("/w/{ws}/github/connect", post(repositories::connect_github))
+        .route("/github/setup", get(repositories::github_setup))
         .route("/w/{ws}/members", get(members::page))
         .route("/w/{ws}/members/invite", post(members::invite))
         .route("/w/{ws}/members/{user}/role", post(members::change_role))

@@ -489,3 +489,93 @@ pub async fn delete_account(
         .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
     Ok(response)
 }
+
+/// A signed-in session (a browser) of the caller.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionInfo {
+    /// Names the session for revocation (not its cookie, nor anything that opens it).
+    pub id: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub expires_at: String,
+    /// The address and browser it was started from.
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The session making this request.
+    pub current: bool,
+}
+
+/// Your active sessions, newest first.
+#[utoipa::path(get, path = "/api/account/sessions", tag = "account",
+    responses((status = 200, description = "Sessions", body = super::repositories::Items<SessionInfo>)))]
+pub async fn sessions(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<super::repositories::Items<SessionInfo>>> {
+    let current = caller.require_session()?;
+    let items = ferret_store::accounts::active_sessions(
+        &state.db,
+        &caller.user_id,
+        current,
+        crate::time::now(),
+    )
+    .await?
+    .into_iter()
+    .map(|s| SessionInfo {
+        id: s.id,
+        created_at: crate::time::rfc3339(s.created_at),
+        last_seen_at: crate::time::rfc3339(s.last_seen_at),
+        expires_at: crate::time::rfc3339(s.expires_at),
+        ip: s.ip,
+        user_agent: s.user_agent,
+        current: s.current,
+    })
+    .collect();
+    Ok(Json(super::repositories::Items::new(items)))
+}
+
+/// End one of your sessions (ending the current one signs you out).
+#[utoipa::path(delete, path = "/api/account/sessions/{session}", tag = "account",
+    params(("session" = String, Path, description = "Session id, from the list")),
+    responses((status = 204, description = "Ended")))]
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult<StatusCode> {
+    caller.require_session()?;
+    ferret_store::accounts::revoke_sessions(
+        &state.db,
+        &caller.user_id,
+        ferret_store::accounts::Revoke::One(&id),
+        &caller.actor(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// How many sessions ended.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Revoked {
+    pub sessions: usize,
+}
+
+/// Sign out everywhere else: end every session but this one.
+#[utoipa::path(post, path = "/api/account/sessions/revoke-others", tag = "account",
+    responses((status = 200, description = "Ended", body = Revoked)))]
+pub async fn revoke_other_sessions(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Revoked>> {
+    let current = caller.require_session()?;
+    let sessions = ferret_store::accounts::revoke_sessions(
+        &state.db,
+        &caller.user_id,
+        ferret_store::accounts::Revoke::AllBut(current),
+        &caller.actor(),
+    )
+    .await?;
+    Ok(Json(Revoked { sessions }))
+}

@@ -101,9 +101,9 @@ pub struct SetupQuery {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Connected {
-    workspace_id: String,
-    installation_id: i64,
-    account: String,
+    pub workspace_id: String,
+    pub installation_id: i64,
+    pub account: String,
 }
 
 /// Finish connecting: GitHub's redirect after the installation.

@@ -1,7 +1,7 @@
 //! The account page: change the password (every other session ends), delete the account.
 
 use crate::dashboard::form::{FormPost, Viewer};
-use crate::dashboard::layout::{self, csrf, Context, Section};
+use crate::dashboard::layout::{self, csrf, when, Context, Section};
 use crate::dashboard::{see_other, Page, PageResult};
 use crate::routes::account::{self as api, DeleteAccount, PasswordChange};
 use crate::AppState;
@@ -24,9 +24,42 @@ pub async fn page(
     Query(done): Query<Done>,
 ) -> PageResult {
     let cx = Context::load(&state, viewer, None).await?;
+    let sessions = api::sessions(State(state.clone()), cx.viewer.caller.clone())
+        .await?
+        .0
+        .items;
     let body = html! {
         (layout::notice(done.done.as_deref()))
         p { "Signed in as " strong { (cx.viewer.caller.email) } "." }
+        section.panel aria-labelledby="sessions" {
+            h2 #sessions { "Active sessions" }
+            div.table-wrap { table {
+                thead { tr { th scope="col" { "Browser" } th scope="col" { "Address" } th scope="col" class="optional" { "Signed in" }
+                    th scope="col" { "Last active" } th scope="col" { span.visually-hidden { "Actions" } } } }
+                tbody {
+                    @for s in &sessions {
+                        tr {
+                            td { (s.user_agent.as_deref().unwrap_or("unknown")) @if s.current { " " strong { "(this one)" } } }
+                            td { (s.ip.as_deref().unwrap_or("")) }
+                            td.optional { (when(&s.created_at)) }
+                            td { (when(&s.last_seen_at)) }
+                            td {
+                                form.inline method="post" action={ "/account/sessions/" (s.id) "/revoke" } {
+                                    (csrf(&cx.viewer))
+                                    button.secondary type="submit" { @if s.current { "Sign out" } @else { "Revoke" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            } }
+            @if sessions.len() > 1 {
+                form method="post" action="/account/sessions/revoke-others" {
+                    (csrf(&cx.viewer))
+                    button type="submit" { "Sign out everywhere else" }
+                }
+            }
+        }
         section.panel aria-labelledby="password" {
             h2 #password { "Change password" }
             form.stack method="post" action="/account/password" {
@@ -104,4 +137,30 @@ pub async fn delete(
             .append(header::SET_COOKIE, cookie.clone());
     }
     Ok(response.into_response())
+}
+
+/// `POST /account/sessions/{id}/revoke` (the current one: signs out).
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    FormPost { viewer, .. }: FormPost<super::auth::Nothing>,
+) -> PageResult {
+    let current = viewer
+        .caller
+        .require_session()
+        .map(ferret_store::accounts::session_public_id)?;
+    api::revoke_session(State(state), viewer.caller, axum::extract::Path(id.clone())).await?;
+    if id == current {
+        return Ok(see_other("/login"));
+    }
+    Ok(see_other("/account?done=revoked"))
+}
+
+/// `POST /account/sessions/revoke-others`.
+pub async fn revoke_other_sessions(
+    State(state): State<AppState>,
+    FormPost { viewer, .. }: FormPost<super::auth::Nothing>,
+) -> PageResult {
+    let _ = api::revoke_other_sessions(State(state), viewer.caller).await?;
+    Ok(see_other("/account?done=revoked"))
 }

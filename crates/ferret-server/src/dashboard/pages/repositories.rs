@@ -253,3 +253,19 @@ pub async fn create(
     .await?;
     Ok(see_other(&format!("/w/{ws}/repositories?done=added")))
 }
+
+/// `GET /github/setup`: GitHub's redirect after an installation, for people in the dashboard
+/// (the App's *Setup URL*): the API's checks, then back to the workspace's repositories.
+pub async fn github_setup(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    query: Query<github_connect::SetupQuery>,
+) -> PageResult {
+    let connected = github_connect::setup(State(state), viewer.caller, query)
+        .await?
+        .0;
+    Ok(see_other(&format!(
+        "/w/{}/repositories?done=connected",
+        connected.workspace_id
+    )))
+}
