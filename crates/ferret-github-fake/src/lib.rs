@@ -120,6 +120,7 @@ impl FakeGithub {
             .route("/app/installations/{id}/access_tokens", post(access_token))
             .route("/login/oauth/access_token", post(oauth_token))
             .route("/user/installations", get(user_installations))
+            .route("/installation/repositories", get(installation_repositories))
             .route("/repos/{owner}/{repo}/check-runs", post(create_check_run))
             .route(
                 "/repos/{owner}/{repo}/check-runs/{id}",
@@ -408,6 +409,15 @@ struct PageQuery {
     page: Option<usize>,
 }
 
+impl PageQuery {
+    /// The items of the requested page (GitHub's defaults: 30 per page, at most 100).
+    fn page_of<'a, T>(&self, items: &'a [T]) -> impl Iterator<Item = &'a T> {
+        let per_page = self.per_page.unwrap_or(30).clamp(1, 100);
+        let page = self.page.unwrap_or(1).max(1);
+        items.iter().skip((page - 1) * per_page).take(per_page)
+    }
+}
+
 async fn user_installations(
     State(world): Shared,
     headers: HeaderMap,
@@ -423,12 +433,8 @@ async fn user_installations(
     let mut ids = w.access.get(&login).cloned().unwrap_or_default();
     ids.retain(|id| w.installations.contains_key(id));
     ids.sort();
-    let per_page = query.per_page.unwrap_or(30).clamp(1, 100);
-    let page = query.page.unwrap_or(1).max(1);
-    let listed: Vec<Value> = ids
-        .iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
+    let listed: Vec<Value> = query
+        .page_of(&ids)
         .filter_map(|id| w.installations.get(id))
         .map(|i| {
             json!({"id": i.id, "account": {"login": i.account_login, "type": i.account_type},
@@ -436,6 +442,48 @@ async fn user_installations(
         })
         .collect();
     Json(json!({"total_count": ids.len(), "installations": listed})).into_response()
+}
+
+/// `GET /installation/repositories`: the repositories an installation token covers, paged as
+/// GitHub does (`total_count`, `repositories` with `id`, `name`, `full_name`, `private`,
+/// `default_branch`, `owner`).
+async fn installation_repositories(
+    State(world): Shared,
+    headers: HeaderMap,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let mut w = world.lock().expect("fake world");
+    let path = "/installation/repositories".to_string();
+    let now = now(&w);
+    let token = bearer(&headers)
+        .and_then(|t| w.tokens.get(&t).cloned())
+        .filter(|t| t.expires_at > now);
+    let Some(token) = token else {
+        record(&mut w, "GET", path, "invalid");
+        return error(StatusCode::UNAUTHORIZED, "Bad credentials");
+    };
+    record(&mut w, "GET", path, "installation-token");
+    let Some(installation) = w.installations.get(&token.installation_id) else {
+        return error(StatusCode::NOT_FOUND, "Not Found");
+    };
+    let covered: Vec<&(i64, String)> = installation
+        .repositories
+        .iter()
+        .filter(|(id, _)| token.repository_ids.contains(id))
+        .collect();
+    let listed: Vec<Value> = query
+        .page_of(&covered)
+        .map(|(id, full_name)| {
+            let (owner, name) = full_name.split_once('/').unwrap_or(("", full_name));
+            json!({"id": id, "name": name, "full_name": full_name, "private": true,
+                   "default_branch": "main", "owner": {"login": owner}})
+        })
+        .collect();
+    Json(
+        json!({"total_count": covered.len(), "repository_selection": "selected",
+                "repositories": listed}),
+    )
+    .into_response()
 }
 
 /// The installation token in `headers`, if it is live, covers `owner/repo` and may write

@@ -22,6 +22,21 @@ impl Permission {
         name: "checks",
         access: "write",
     };
+    /// Enough to list an installation's repositories.
+    pub const METADATA_READ: Permission = Permission {
+        name: "metadata",
+        access: "read",
+    };
+}
+
+/// A repository an installation can access.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallationRepository {
+    pub id: i64,
+    /// `owner/name`.
+    pub full_name: String,
+    pub default_branch: Option<String>,
+    pub private: bool,
 }
 
 /// A short-lived installation token (GitHub: one hour), narrowed to one repository.
@@ -91,13 +106,54 @@ impl GithubClient {
         permissions: &[Permission],
         now: i64,
     ) -> Result<InstallationToken, GithubError> {
+        self.token(
+            key,
+            issuer,
+            installation_id,
+            Some(repository_id),
+            permissions,
+            now,
+        )
+    }
+
+    /// An installation token with only `metadata: read`, for every repository of the
+    /// installation: enough to list them, nothing more.
+    pub fn listing_token(
+        &self,
+        key: &AppKey,
+        issuer: &str,
+        installation_id: i64,
+        now: i64,
+    ) -> Result<InstallationToken, GithubError> {
+        self.token(
+            key,
+            issuer,
+            installation_id,
+            None,
+            &[Permission::METADATA_READ],
+            now,
+        )
+    }
+
+    fn token(
+        &self,
+        key: &AppKey,
+        issuer: &str,
+        installation_id: i64,
+        repository_id: Option<i64>,
+        permissions: &[Permission],
+        now: i64,
+    ) -> Result<InstallationToken, GithubError> {
         const CALL: &str = "an installation token";
         let jwt = Token::new(key.jwt(issuer, now)?);
         let permissions: serde_json::Map<String, Value> = permissions
             .iter()
             .map(|p| (p.name.to_string(), Value::from(p.access)))
             .collect();
-        let body = json!({"repository_ids": [repository_id], "permissions": permissions});
+        let body = match repository_id {
+            Some(id) => json!({"repository_ids": [id], "permissions": permissions}),
+            None => json!({"permissions": permissions}),
+        };
         let url = format!(
             "{}/app/installations/{installation_id}/access_tokens",
             self.api_url
@@ -145,35 +201,71 @@ impl GithubClient {
         Ok(Token::new(token.to_string()))
     }
 
-    /// The installations of this App that the user behind `user_token` can access
-    /// (`GET /user/installations`, every page).
-    pub fn user_installations(&self, user_token: &Token) -> Result<Vec<Installation>, GithubError> {
-        const CALL: &str = "the user's installations";
-        let mut installations = Vec::new();
+    /// Every item of a paged GitHub listing (`{"total_count": n, KEY: [...]}`) at `path`,
+    /// 100 per page, each read by `item` (an item without an `id` is an unexpected answer).
+    fn every_page<T>(
+        &self,
+        call: &'static str,
+        path: &str,
+        key: &str,
+        token: &Token,
+        item: impl Fn(&Value, i64) -> T,
+    ) -> Result<Vec<T>, GithubError> {
+        let mut items = Vec::new();
         for page in 1..=100 {
-            let url = format!(
-                "{}/user/installations?per_page=100&page={page}",
-                self.api_url
-            );
-            let answer = self.send(CALL, self.api(self.agent.get(&url), user_token), None)?;
-            let listed = answer["installations"]
+            let url = format!("{}{path}?per_page=100&page={page}", self.api_url);
+            let answer = self.send(call, self.api(self.agent.get(&url), token), None)?;
+            let listed = answer[key]
                 .as_array()
-                .ok_or_else(|| unexpected(CALL, "no installations list"))?;
-            for item in listed {
-                installations.push(Installation {
-                    id: item["id"]
-                        .as_i64()
-                        .ok_or_else(|| unexpected(CALL, "no id"))?,
-                    account_login: item["account"]["login"].as_str().unwrap_or("").into(),
-                    account_type: item["account"]["type"].as_str().unwrap_or("").into(),
-                });
+                .ok_or_else(|| unexpected(call, "no list"))?;
+            for value in listed {
+                let id = value["id"]
+                    .as_i64()
+                    .ok_or_else(|| unexpected(call, "no id"))?;
+                items.push(item(value, id));
             }
             let total = answer["total_count"].as_u64().unwrap_or(0) as usize;
-            if listed.is_empty() || installations.len() >= total {
+            if listed.is_empty() || items.len() >= total {
                 break;
             }
         }
-        Ok(installations)
+        Ok(items)
+    }
+
+    /// The installations of this App that the user behind `user_token` can access
+    /// (`GET /user/installations`, every page).
+    pub fn user_installations(&self, user_token: &Token) -> Result<Vec<Installation>, GithubError> {
+        self.every_page(
+            "the user's installations",
+            "/user/installations",
+            "installations",
+            user_token,
+            |item, id| Installation {
+                id,
+                account_login: item["account"]["login"].as_str().unwrap_or("").into(),
+                account_type: item["account"]["type"].as_str().unwrap_or("").into(),
+            },
+        )
+    }
+
+    /// The repositories an installation token can access (`GET /installation/repositories`,
+    /// every page).
+    pub fn installation_repositories(
+        &self,
+        token: &Token,
+    ) -> Result<Vec<InstallationRepository>, GithubError> {
+        self.every_page(
+            "the installation's repositories",
+            "/installation/repositories",
+            "repositories",
+            token,
+            |item, id| InstallationRepository {
+                id,
+                full_name: item["full_name"].as_str().unwrap_or("").into(),
+                default_branch: item["default_branch"].as_str().map(str::to_string),
+                private: item["private"].as_bool().unwrap_or(true),
+            },
+        )
     }
 
     /// Reports a completed check run on a commit of `full_name` (`owner/repo`); annotations

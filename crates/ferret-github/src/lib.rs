@@ -14,7 +14,9 @@ mod app_key;
 mod client;
 
 pub use app_key::AppKey;
-pub use client::{CheckRun, GithubClient, Installation, InstallationToken, Permission};
+pub use client::{
+    CheckRun, GithubClient, Installation, InstallationRepository, InstallationToken, Permission,
+};
 
 /// A credential: never printed, wiped from memory when dropped.
 #[derive(Clone)]

@@ -171,4 +171,29 @@ impl GithubApp {
             })
         })
     }
+
+    /// The repositories an installation can access, listed with a token that may only read
+    /// metadata and is dropped at once.
+    pub async fn installation_repositories(
+        self: &Arc<Self>,
+        installation_id: i64,
+    ) -> Result<Vec<ferret_github::InstallationRepository>, GithubError> {
+        let app = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let Some(key) = &app.key else {
+                return Err(GithubError::Key("no private_key_file is configured".into()));
+            };
+            let token =
+                app.client
+                    .listing_token(key, &app.issuer, installation_id, crate::time::now())?;
+            app.client.installation_repositories(&token.token)
+        })
+        .await
+        .unwrap_or_else(|_| {
+            Err(GithubError::Transport {
+                call: "the installation's repositories",
+                message: "the listing stopped".into(),
+            })
+        })
+    }
 }

@@ -247,7 +247,8 @@ async fn checkpoint_audit_log(state: AppState) {
 const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Deletes the data of repositories cut off from GitHub (uninstalled, removed, deleted) once
-/// their grace period is over; every hour, and at start.
+/// their grace period is over, and history past each workspace's retention; every hour, and at
+/// start.
 async fn purge_disconnected_repositories(state: AppState) {
     let actor = audit::Actor {
         user_id: None,
@@ -265,6 +266,16 @@ async fn purge_disconnected_repositories(state: AppState) {
                 "purged repositories past their grace period"
             ),
             Err(e) => tracing::error!(error = %e, "cannot purge disconnected repositories"),
+        }
+        // Each workspace's own retention of scans and fixed findings.
+        match ferret_store::workspaces::purge_history(&state.db, time::now(), &actor).await {
+            Ok(p) if p == ferret_store::workspaces::Purged::default() => {}
+            Ok(p) => tracing::info!(
+                scans = p.scans,
+                findings = p.findings,
+                "purged history past workspaces' retention"
+            ),
+            Err(e) => tracing::error!(error = %e, "cannot apply workspaces' retention"),
         }
     }
 }

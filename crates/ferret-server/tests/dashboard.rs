@@ -200,6 +200,39 @@ async fn every_page_renders_safely_for_an_owner(s: TestServer) {
     assert!(overview.body.contains("<svg"), "a chart");
     assert!(overview.body.contains("<polyline class=\"s-high\""));
     assert!(overview.body.contains("generic-secret-assignment"));
+    // Settings: a retention period chosen in the form is the workspace's.
+    let settings = browse(&s, "GET", &format!("/w/{ws}/settings"), Some(&cookie), &[]).await;
+    let csrf = settings.field("csrf_token");
+    let saved = browse(
+        &s,
+        "POST",
+        &format!("/w/{ws}/settings"),
+        Some(&cookie),
+        &[
+            ("csrf_token", &csrf),
+            ("name", "Renamed"),
+            ("check_policy", "any"),
+            ("retention_days", "365"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let (_, workspace, _) = s
+        .call(
+            "GET",
+            &format!("/api/workspaces/{ws}"),
+            &owner.session,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            &workspace["name"],
+            &workspace["check_policy"],
+            &workspace["retention_days"]
+        ),
+        (&json!("Renamed"), &json!("any"), &json!(365))
+    );
     // Filters narrow the list.
     let none = browse(
         &s,

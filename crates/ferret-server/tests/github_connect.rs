@@ -104,6 +104,23 @@ async fn connections(s: &TestServer, user: &User, ws: &str) -> Vec<i64> {
         .collect()
 }
 
+/// A dashboard page as `user`'s browser gets it.
+async fn dashboard_page(s: &TestServer, user: &User, path: &str) -> (StatusCode, String) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let Auth::Session { cookie, .. } = &user.session else {
+        unreachable!("test users sign in")
+    };
+    let request = axum::http::Request::get(path)
+        .header("cookie", format!("ferret_session={cookie}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = s.app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
 async fn connect_flow(postgres: bool) {
     let Some(Setup { s, fake, .. }) = setup(postgres).await else {
         return;
@@ -170,6 +187,41 @@ async fn connect_flow(postgres: bool) {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
+    // The installation's repositories as GitHub lists them, to choose from (admins only).
+    let listing = format!("/api/workspaces/{team}/github/installations/42/repositories");
+    let (status, body, _) = s.call("GET", &listing, &owner.session, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let listed: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["full_name"].as_str().unwrap())
+        .collect();
+    assert!(listed.contains(&"octo-org/one"), "{body}");
+    assert!(!listed.contains(&"other-org/one"), "{body}");
+    let (status, _, _) = s.call("GET", &listing, &member.session, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = s
+        .call(
+            "GET",
+            &format!("/api/workspaces/{team}/github/installations/43/repositories"),
+            &owner.session,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not connected here");
+    // The dashboard shows the connected account and, to owners, the repositories to add.
+    let (status, page) = dashboard_page(&s, &owner, &format!("/w/{team}/repositories")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Connected GitHub accounts") && page.contains("octo-org"));
+    let (status, page) =
+        dashboard_page(&s, &owner, &format!("/w/{team}/github/installations/42")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("octo-org/one") && page.contains("/github/repositories\""));
+    let (status, _) =
+        dashboard_page(&s, &member, &format!("/w/{team}/github/installations/42")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
     // Repositories: only those GitHub confirms are in the installation.
     let add = |repo: i64, name: &str| {
         json!({"installation_id": 42, "github_repo_id": repo, "full_name": name,
@@ -204,11 +256,13 @@ async fn connect_flow(postgres: bool) {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    // The tokens minted for the checks were narrowed to the one repository.
-    assert!(fake
-        .issued_tokens()
-        .iter()
-        .all(|(_, t)| t.repository_ids.len() == 1 && t.permissions.len() == 1));
+    // The tokens minted for the checks were narrowed to the one repository; the listing's
+    // could read metadata and nothing else.
+    assert!(fake.issued_tokens().iter().all(|(_, t)| {
+        let metadata_only = t.permissions.len() == 1
+            && t.permissions.get("metadata").map(String::as_str) == Some("read");
+        metadata_only || (t.repository_ids.len() == 1 && t.permissions.len() == 1)
+    }));
 
     // Disconnecting cuts the repository off and schedules its data for deletion.
     let (status, _, _) = s

@@ -96,6 +96,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/0008_app_secrets.sql")),
     (9, include_str!("../migrations/0009_check_policy.sql")),
     (10, include_str!("../migrations/0010_session_client.sql")),
+    (11, include_str!("../migrations/0011_retention.sql")),
 ];
 
 impl Db {

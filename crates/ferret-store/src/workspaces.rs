@@ -16,13 +16,18 @@ pub struct WorkspaceRecord {
     pub created_at: i64,
     /// When hosted scans' check runs fail: `high`, `any` or `never` ([`CHECK_POLICIES`]).
     pub check_policy: String,
+    /// Days of history kept (0: for ever); see [`purge_history`].
+    pub retention_days: i64,
 }
+
+/// The longest retention a workspace may set (ten years); 0 keeps everything.
+pub const MAX_RETENTION_DAYS: i64 = 3650;
 
 /// The check-run policies a workspace can have.
 pub const CHECK_POLICIES: [&str; 3] = ["high", "any", "never"];
 
 const SELECT: &str =
-    "SELECT w.id, w.name, w.personal_of, w.created_at, w.check_policy, m.role FROM workspaces w \
+    "SELECT w.id, w.name, w.personal_of, w.created_at, w.check_policy, w.retention_days, m.role FROM workspaces w \
      JOIN memberships m ON m.workspace_id = w.id";
 
 fn record(r: &sqlx::any::AnyRow) -> WorkspaceRecord {
@@ -33,6 +38,7 @@ fn record(r: &sqlx::any::AnyRow) -> WorkspaceRecord {
         role: r.get("role"),
         created_at: r.get("created_at"),
         check_policy: r.get("check_policy"),
+        retention_days: r.get("retention_days"),
     }
 }
 
@@ -104,30 +110,53 @@ pub async fn create(
         role: "owner".into(),
         created_at: now,
         check_policy: "high".into(),
+        retention_days: 0,
     })
 }
 
-/// Changes a workspace's settings: its name and its check-run policy (each when given).
+/// A change of a workspace's settings; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SettingsChange<'a> {
+    pub name: Option<&'a str>,
+    /// One of [`CHECK_POLICIES`].
+    pub check_policy: Option<&'a str>,
+    /// 0 (for ever) to [`MAX_RETENTION_DAYS`].
+    pub retention_days: Option<i64>,
+}
+
+/// Changes a workspace's settings (each when given).
 pub async fn update_settings(
     db: &Db,
     workspace: &str,
-    name: Option<&str>,
-    check_policy: Option<&str>,
+    change: &SettingsChange<'_>,
     actor: &Actor,
 ) -> Result<(), StoreError> {
-    if check_policy.is_some_and(|p| !CHECK_POLICIES.contains(&p)) {
+    if change
+        .check_policy
+        .is_some_and(|p| !CHECK_POLICIES.contains(&p))
+    {
         return Err(StoreError::Invalid(format!(
             "check_policy must be one of {}",
             CHECK_POLICIES.join(", ")
         )));
     }
+    if change
+        .retention_days
+        .is_some_and(|d| !(0..=MAX_RETENTION_DAYS).contains(&d))
+    {
+        return Err(StoreError::Invalid(format!(
+            "retention_days must be 0 (keep everything) to {MAX_RETENTION_DAYS}"
+        )));
+    }
     let mut tx = db.write().await?;
     sqlx::query(
         "UPDATE workspaces SET name = COALESCE($1, name), \
-         check_policy = COALESCE($2, check_policy) WHERE id = $3",
+         check_policy = COALESCE($2, check_policy), \
+         retention_days = COALESCE($3, retention_days) WHERE id = $4",
     )
-    .bind(name)
-    .bind(check_policy)
+    .bind(change.name)
+    .bind(change.check_policy)
+    .bind(change.retention_days)
     .bind(workspace)
     .execute(&mut *tx.tx)
     .await?;
@@ -137,10 +166,71 @@ pub async fn update_settings(
         Some(workspace),
         "workspace.settings",
         Some(workspace),
-        json!({"name": name.is_some(), "check_policy": check_policy}),
+        json!({"name": change.name.is_some(), "check_policy": change.check_policy,
+               "retention_days": change.retention_days}),
     )
     .await?;
     Ok(())
+}
+
+/// What a retention pass deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub scans: u64,
+    pub findings: u64,
+}
+
+/// Applies every workspace's retention at `now`: findings fixed (gone from their branch) and
+/// last seen before the cutoff are deleted, then scans older than the cutoff that no stored
+/// finding still names as its first or last scan. One audit entry per workspace that lost
+/// anything.
+pub async fn purge_history(db: &Db, now: i64, actor: &Actor) -> Result<Purged, StoreError> {
+    let workspaces: Vec<(String, i64)> =
+        sqlx::query("SELECT id, retention_days FROM workspaces WHERE retention_days > 0")
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|r| (r.get("id"), r.get("retention_days")))
+            .collect();
+    let mut total = Purged::default();
+    for (workspace, days) in workspaces {
+        let cutoff = now - days * 86_400;
+        let mut tx = db.write().await?;
+        let findings = sqlx::query(
+            "DELETE FROM findings WHERE workspace_id = $1 AND present = 0 AND last_seen_at < $2",
+        )
+        .bind(&workspace)
+        .bind(cutoff)
+        .execute(&mut *tx.tx)
+        .await?
+        .rows_affected();
+        let scans = sqlx::query(
+            "DELETE FROM scans WHERE workspace_id = $1 AND created_at < $2 \
+             AND id NOT IN (SELECT first_scan_id FROM findings WHERE workspace_id = $1) \
+             AND id NOT IN (SELECT last_scan_id FROM findings WHERE workspace_id = $1)",
+        )
+        .bind(&workspace)
+        .bind(cutoff)
+        .execute(&mut *tx.tx)
+        .await?
+        .rows_affected();
+        if findings == 0 && scans == 0 {
+            tx.commit().await?;
+            continue;
+        }
+        crate::audit::record_and_commit(
+            tx,
+            actor,
+            Some(&workspace),
+            "retention.purge",
+            Some(&workspace),
+            json!({"retention_days": days, "findings": findings, "scans": scans}),
+        )
+        .await?;
+        total.scans += scans;
+        total.findings += findings;
+    }
+    Ok(total)
 }
 
 /// A workspace's check-run policy (`high` when the workspace is unknown).

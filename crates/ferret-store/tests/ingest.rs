@@ -229,6 +229,129 @@ async fn one_ingest_per_branch(db: Db) {
     assert!(listed.iter().all(|s| s.id != live));
 }
 
+async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap()
+}
+
+/// A workspace's retention deletes findings fixed longer ago than its period and the scans no
+/// stored finding names any more; open findings and other workspaces' history stay.
+async fn retention_deletes_old_history(db: Db) {
+    let kept = team(&db, "Kept").await;
+    let trimmed = team(&db, "Trimmed").await;
+    for t in [&kept, &trimmed] {
+        // main: 10 findings, then a rescan with 5 (5 fixed); old: 4 findings, then none.
+        for (branch, ids) in [
+            ("main", 0..10),
+            ("main", 0..5),
+            ("old", 100..104),
+            ("old", 0..0),
+        ] {
+            scans::ingest(&db, &t.workspace, upload(branch, ids), &t.actor)
+                .await
+                .unwrap();
+        }
+    }
+    // All of it 100 days old.
+    let long_ago = ferret_store::time::now() - 100 * 86_400;
+    sqlx::query("UPDATE scans SET created_at = $1")
+        .bind(long_ago)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE findings SET first_seen_at = $1, last_seen_at = $1")
+        .bind(long_ago)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    for bad in [-1, workspaces::MAX_RETENTION_DAYS + 1] {
+        let change = workspaces::SettingsChange {
+            retention_days: Some(bad),
+            ..Default::default()
+        };
+        assert!(matches!(
+            workspaces::update_settings(&db, &trimmed.workspace, &change, &trimmed.actor).await,
+            Err(StoreError::Invalid(_))
+        ));
+    }
+    let change = workspaces::SettingsChange {
+        retention_days: Some(30),
+        ..Default::default()
+    };
+    workspaces::update_settings(&db, &trimmed.workspace, &change, &trimmed.actor)
+        .await
+        .unwrap();
+    let purged = workspaces::purge_history(&db, ferret_store::time::now(), &trimmed.actor)
+        .await
+        .unwrap();
+    // 5 fixed on main + 4 fixed on old; the two scans of `old` (nothing names them now).
+    assert_eq!(
+        purged,
+        workspaces::Purged {
+            findings: 9,
+            scans: 2
+        }
+    );
+    let ws = |t: &Team| format!("'{}'", t.workspace);
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM findings WHERE workspace_id = {}",
+                ws(&trimmed)
+            )
+        )
+        .await,
+        5,
+        "open findings are kept however old"
+    );
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM scans WHERE workspace_id = {}",
+                ws(&trimmed)
+            )
+        )
+        .await,
+        2,
+        "the scans that first and last saw the open findings stay"
+    );
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM findings WHERE workspace_id = {}",
+                ws(&kept)
+            )
+        )
+        .await,
+        14,
+        "a workspace without retention keeps everything"
+    );
+    assert_eq!(
+        count(&db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'retention.purge' AND workspace_id = {}", ws(&trimmed))).await,
+        1
+    );
+    // Nothing more to do on the next pass.
+    let again = workspaces::purge_history(&db, ferret_store::time::now(), &trimmed.actor)
+        .await
+        .unwrap();
+    assert_eq!(again, workspaces::Purged::default());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_on_sqlite() {
+    let (db, _dir) = sqlite().await;
+    retention_deletes_old_history(db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_on_postgres() {
+    if let Some(db) = postgres().await {
+        retention_deletes_old_history(db).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rescan_on_sqlite() {
     let (db, _dir) = sqlite().await;

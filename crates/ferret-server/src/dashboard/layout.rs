@@ -120,6 +120,7 @@ fn clone_workspace(w: &WorkspaceOut) -> WorkspaceOut {
         role: w.role.clone(),
         created_at: w.created_at.clone(),
         check_policy: w.check_policy.clone(),
+        retention_days: w.retention_days,
     }
 }
 

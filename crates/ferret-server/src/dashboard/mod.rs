@@ -69,6 +69,18 @@ pub fn with_pages(api: Router<AppState>) -> Router<AppState> {
         )
         .route("/w/{ws}/github/connect", post(repositories::connect_github))
         .route("/github/setup", get(repositories::github_setup))
+        .route(
+            "/w/{ws}/github/installations/{id}",
+            get(repositories::installation_page),
+        )
+        .route(
+            "/w/{ws}/github/installations/{id}/disconnect",
+            post(repositories::disconnect_github),
+        )
+        .route(
+            "/w/{ws}/github/repositories",
+            post(repositories::add_github_repository),
+        )
         .route("/w/{ws}/members", get(members::page))
         .route("/w/{ws}/members/invite", post(members::invite))
         .route("/w/{ws}/members/{user}/role", post(members::change_role))

@@ -195,12 +195,12 @@ pub async fn setup(
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InstallationOut {
-    installation_id: i64,
-    account: String,
-    account_type: String,
-    suspended: bool,
-    connected_by: Option<String>,
-    connected_at: String,
+    pub installation_id: i64,
+    pub account: String,
+    pub account_type: String,
+    pub suspended: bool,
+    pub connected_by: Option<String>,
+    pub connected_at: String,
 }
 
 /// The GitHub installations connected to the workspace.
@@ -223,6 +223,58 @@ pub async fn list(
             suspended: c.suspended,
             connected_by: c.connected_by,
             connected_at: rfc3339(c.connected_at),
+        })
+        .collect();
+    Ok(Json(Items::new(items)))
+}
+
+/// A repository an installation can access, as GitHub lists it.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AvailableRepository {
+    /// GitHub's repository id.
+    pub github_repo_id: i64,
+    /// `owner/name`.
+    pub full_name: String,
+    pub default_branch: Option<String>,
+    pub private: bool,
+}
+
+/// The repositories a connected installation can access (owners and admins), to choose which
+/// to scan. Listed by GitHub with a token that may only read metadata, dropped at once.
+#[utoipa::path(get, path = "/api/workspaces/{workspace}/github/installations/{installation}/repositories", tag = "github",
+    params(WorkspaceParam, ("installation" = i64, Path, description = "GitHub's installation id")),
+    responses(
+        (status = 200, description = "Repositories", body = Items<AvailableRepository>),
+        (status = 409, description = "No GitHub App is configured, or GitHub could not list them", body = ErrorReply),
+    ))]
+pub async fn available_repositories(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((ws, installation)): Path<(String, i64)>,
+) -> ApiResult<Json<Items<AvailableRepository>>> {
+    caller.in_workspace(&state, &ws, Need::ADMIN).await?;
+    let github = app(&state)?.clone();
+    let connected = store::connections(&state.db, &ws)
+        .await?
+        .iter()
+        .any(|c| c.installation.installation_id == installation);
+    if !connected {
+        return Err(ApiError::not_found());
+    }
+    let items = github
+        .installation_repositories(installation)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "listing an installation's repositories failed");
+            ApiError::conflict("GitHub could not list the installation's repositories")
+        })?
+        .into_iter()
+        .map(|r| AvailableRepository {
+            github_repo_id: r.id,
+            full_name: r.full_name,
+            default_branch: r.default_branch,
+            private: r.private,
         })
         .collect();
     Ok(Json(Items::new(items)))

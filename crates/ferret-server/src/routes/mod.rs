@@ -85,6 +85,7 @@ pub fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(github_connect::list))
         .routes(routes!(github_connect::disconnect))
         .routes(routes!(github_connect::add_repository))
+        .routes(routes!(github_connect::available_repositories))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::scan_now))
         .layer(DefaultBodyLimit::max(SMALL_BODY))

@@ -36,6 +36,8 @@ pub struct WorkspaceOut {
     /// When hosted scans' check runs fail: `high` (a new high or critical finding), `any`
     /// (any new finding) or `never` (neutral).
     pub check_policy: String,
+    /// Days of history kept (0: everything).
+    pub retention_days: i64,
 }
 
 impl From<WorkspaceRecord> for WorkspaceOut {
@@ -47,6 +49,7 @@ impl From<WorkspaceRecord> for WorkspaceOut {
             role: w.role,
             created_at: rfc3339(w.created_at),
             check_policy: w.check_policy,
+            retention_days: w.retention_days,
         }
     }
 }
@@ -123,6 +126,11 @@ pub struct WorkspaceSettings {
     /// `high`, `any` or `never`.
     #[serde(default)]
     pub check_policy: Option<String>,
+    /// Days of history kept: older scans, and findings fixed longer ago, are deleted (hourly).
+    /// 0 keeps everything (the default); at most 3650.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 3650)]
+    pub retention_days: Option<i64>,
 }
 
 /// Change a workspace's settings (admins and owners).
@@ -144,8 +152,11 @@ pub async fn update(
     store::update_settings(
         &state.db,
         &ws,
-        name.as_deref(),
-        body.check_policy.as_deref(),
+        &store::SettingsChange {
+            name: name.as_deref(),
+            check_policy: body.check_policy.as_deref(),
+            retention_days: body.retention_days,
+        },
         &caller.actor(),
     )
     .await?;

@@ -223,6 +223,18 @@ pub async fn settings_page(
                     }
                 }
             }
+            label {
+                "Keep history for"
+                select name="retention_days" aria-describedby="retention-help" {
+                    @for (days, text) in RETENTION_CHOICES {
+                        option value=(days) selected[w.retention_days == days] { (text) }
+                    }
+                    @if !RETENTION_CHOICES.iter().any(|(d, _)| *d == w.retention_days) {
+                        option value=(w.retention_days) selected { (w.retention_days) " days" }
+                    }
+                }
+            }
+            p #retention-help .muted { "Scans older than this, and findings fixed longer ago, are deleted every hour. Open findings are always kept." }
             button type="submit" { "Save settings" }
         }
     };
@@ -235,10 +247,20 @@ pub async fn settings_page(
     .into_response())
 }
 
+/// The retention periods offered (days; 0 keeps everything).
+const RETENTION_CHOICES: [(i64, &str); 5] = [
+    (0, "ever (keep everything)"),
+    (90, "90 days"),
+    (180, "180 days"),
+    (365, "1 year"),
+    (730, "2 years"),
+];
+
 #[derive(Deserialize)]
 pub struct SettingsForm {
     name: Option<String>,
     check_policy: Option<String>,
+    retention_days: Option<String>,
 }
 
 /// `POST /w/{ws}/settings`.
@@ -254,6 +276,12 @@ pub async fn settings(
         Json(WorkspaceSettings {
             name: form.name,
             check_policy: form.check_policy,
+            retention_days: match form.retention_days.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(days) => Some(days.parse().map_err(|_| {
+                    crate::error::ApiError::invalid("retention_days must be a number of days")
+                })?),
+            },
         }),
     )
     .await?;

@@ -59,6 +59,14 @@ pub async fn page(
     .0
     .items;
     let github = state.github.is_some();
+    let installations = if github {
+        github_connect::list(State(state.clone()), caller(), Path(ws.clone()))
+            .await?
+            .0
+            .items
+    } else {
+        Vec::new()
+    };
     let running = jobs
         .iter()
         .any(|j| j.status == "queued" || j.status == "running");
@@ -77,6 +85,27 @@ pub async fn page(
                 label { "Repository name" input name="name" required maxlength="200" placeholder="payments-api"; }
                 label { "URL (optional)" input type="url" name="url" maxlength="2048" placeholder="https://github.com/acme/payments-api"; }
                 button type="submit" { "Add repository" }
+            }
+        }
+        @if !installations.is_empty() {
+            section.panel aria-labelledby="installations" {
+                h2 #installations { "Connected GitHub accounts" }
+                ul {
+                    @for i in &installations {
+                        li {
+                            (i.account) " (" (i.account_type) ")" @if i.suspended { " — suspended on GitHub" }
+                            @if cx.is_admin() {
+                                " · " a href=(cx.at(&format!("/github/installations/{}", i.installation_id))) { "Choose repositories" }
+                                " "
+                                form.inline method="post" action=(cx.at(&format!("/github/installations/{}/disconnect", i.installation_id)))
+                                    data-confirm={ "Disconnect " (i.account) "? Its repositories stop being scanned here." } {
+                                    (csrf(&cx.viewer))
+                                    button.secondary type="submit" { "Disconnect" }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         section.panel aria-labelledby="repos" {
@@ -268,4 +297,119 @@ pub async fn github_setup(
         "/w/{}/repositories?done=connected",
         connected.workspace_id
     )))
+}
+
+/// `GET /w/{ws}/github/installations/{id}`: the installation's repositories, to add (admins).
+pub async fn installation_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((ws, installation)): Path<(String, i64)>,
+) -> PageResult {
+    let cx = Context::load(&state, viewer, Some(&ws)).await?;
+    let available = github_connect::available_repositories(
+        State(state.clone()),
+        cx.viewer.caller.clone(),
+        Path((ws.clone(), installation)),
+    )
+    .await?
+    .0
+    .items;
+    let added: Vec<String> = repositories::list(
+        State(state.clone()),
+        cx.viewer.caller.clone(),
+        Path(ws.clone()),
+    )
+    .await?
+    .0
+    .items
+    .into_iter()
+    .map(|r| r.name)
+    .collect();
+    let body = html! {
+        p { "Ferret scans an added repository on every push to its default branch and every pull request, and on “Scan now”." }
+        @if available.is_empty() {
+            p.muted { "This installation gives Ferret no repository: choose some in the App's settings on GitHub." }
+        } @else {
+            div.table-wrap { table {
+                thead { tr { th scope="col" { "Repository" } th scope="col" { "Default branch" } th scope="col" { span.visually-hidden { "Actions" } } } }
+                tbody {
+                    @for r in &available {
+                        tr {
+                            td { (r.full_name) @if r.private { " " span.muted { "(private)" } } }
+                            td { (r.default_branch.as_deref().unwrap_or("")) }
+                            td {
+                                @if added.contains(&r.full_name) {
+                                    "added"
+                                } @else {
+                                    form.inline method="post" action=(cx.at("/github/repositories")) {
+                                        (csrf(&cx.viewer))
+                                        input type="hidden" name="installation_id" value=(installation);
+                                        input type="hidden" name="github_repo_id" value=(r.github_repo_id);
+                                        input type="hidden" name="full_name" value=(r.full_name);
+                                        input type="hidden" name="default_branch" value=(r.default_branch.as_deref().unwrap_or("main"));
+                                        button type="submit" aria-label={ "Add " (r.full_name) } { "Add" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            } }
+        }
+        p { a href=(cx.at("/repositories")) { "← Repositories & scans" } }
+    };
+    Ok(Page::ok(layout::page(
+        "Choose repositories",
+        &cx,
+        Section::Repositories,
+        body,
+    ))
+    .into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct GithubRepositoryForm {
+    installation_id: i64,
+    github_repo_id: i64,
+    full_name: String,
+    default_branch: String,
+}
+
+/// `POST /w/{ws}/github/repositories`: add one (the API asks GitHub that it belongs).
+pub async fn add_github_repository(
+    State(state): State<AppState>,
+    Path(ws): Path<String>,
+    FormPost { viewer, form }: FormPost<GithubRepositoryForm>,
+) -> PageResult {
+    github_connect::add_repository(
+        State(state),
+        viewer.caller,
+        Path(ws.clone()),
+        axum::Json(github_connect::NewGithubRepositoryIn {
+            installation_id: form.installation_id,
+            github_repo_id: form.github_repo_id,
+            full_name: form.full_name,
+            default_branch: form.default_branch,
+        }),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/w/{ws}/github/installations/{}",
+        form.installation_id
+    )))
+}
+
+/// `POST /w/{ws}/github/installations/{id}/disconnect`.
+pub async fn disconnect_github(
+    State(state): State<AppState>,
+    Path((ws, installation)): Path<(String, i64)>,
+    FormPost { viewer, .. }: FormPost<Nothing>,
+) -> PageResult {
+    github_connect::disconnect(
+        State(state),
+        viewer.caller,
+        Path((ws.clone(), installation)),
+    )
+    .await?;
+    Ok(see_other(&format!("/w/{ws}/repositories?done=removed")))
 }
