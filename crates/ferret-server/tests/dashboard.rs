@@ -536,7 +536,56 @@ async fn sessions_are_listed_and_revoked(s: TestServer) {
     assert_eq!(after.status, StatusCode::SEE_OTHER);
 }
 
+async fn a_finding_links_to_its_file_at_the_scanned_commit(s: TestServer) {
+    let owner = s.signup("owner@example.com").await;
+    let ws = s.team(&owner, "Team").await;
+    s.repository(&owner, &ws, "acme/payments").await;
+    let token = s.token(&owner, &ws, &["scans:write"]).await;
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    let upload = json!({"repository": "acme/payments", "branch": "main", "commit": commit,
+        "findings": [finding("generic-secret-assignment", "fingerprint-link", "src/a b\"<x>.py", 7, "high")]});
+    let (status, body, _) = s
+        .call("POST", "/api/scans", &Auth::Token(token), Some(upload))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, list, _) = s
+        .call(
+            "GET",
+            &format!("/api/workspaces/{ws}/findings?path_contains=b%22%3C"),
+            &owner.session,
+            None,
+        )
+        .await;
+    assert_eq!(list["total"], 1, "found by a piece of its path: {list}");
+    let id = list["items"][0]["id"].as_str().unwrap();
+    let (cookie, _) = session(&owner);
+    let detail = browse(
+        &s,
+        "GET",
+        &format!("/w/{ws}/findings/{id}"),
+        Some(&cookie),
+        &[],
+    )
+    .await;
+    assert_safe_page(&detail, "finding");
+    let link = format!(
+        "href=\"https://github.com/acme/payments/blob/{commit}/src/a%20b%22%3Cx%3E.py#L7\""
+    );
+    assert!(detail.body.contains(&link), "{}", detail.body);
+    // The API names the scanned commit too.
+    let (_, list, _) = s
+        .call(
+            "GET",
+            &format!("/api/workspaces/{ws}/findings"),
+            &owner.session,
+            None,
+        )
+        .await;
+    assert!(list["items"][0]["last_scan_commit"] == commit);
+}
+
 backends!(
+    a_finding_links_to_its_file_at_the_scanned_commit,
     sessions_are_listed_and_revoked,
     signed_out_pages_go_to_the_login_page,
     every_page_renders_safely_for_an_owner,

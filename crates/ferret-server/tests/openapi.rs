@@ -154,6 +154,7 @@ fn the_response_check_rejects_a_missing_field() {
 #[should_panic(expected = "body.items[0].personal should be boolean")]
 fn the_response_check_rejects_a_wrong_type() {
     let body = serde_json::json!({"items": [{"id": "ws_1", "name": "Team", "personal": "no",
-        "role": "owner", "created_at": "2026-12-01T00:00:00Z", "check_policy": "high"}]});
+        "role": "owner", "created_at": "2026-12-01T00:00:00Z", "check_policy": "high",
+        "retention_days": 0}]});
     common::openapi_check::check("GET", "/api/workspaces", 200, &body);
 }

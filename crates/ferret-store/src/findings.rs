@@ -26,6 +26,8 @@ pub struct FindingFilter {
     pub states: Vec<String>,
     pub rule: Option<String>,
     pub path_prefix: Option<String>,
+    /// Text anywhere in the path.
+    pub path_contains: Option<String>,
     /// Repository id or name.
     pub repository: Option<String>,
     pub branch: Option<String>,
@@ -101,6 +103,8 @@ pub struct FindingRecord {
     pub triaged_at: Option<i64>,
     /// The derived state at the time of the query.
     pub state: String,
+    /// The commit of the scan that last reported the finding, when the upload named one.
+    pub last_scan_commit: Option<String>,
 }
 
 fn select_sql() -> String {
@@ -109,7 +113,8 @@ fn select_sql() -> String {
          f.severity, f.confidence, f.title, f.path, f.start_line, f.start_column, f.end_line, f.end_column, \
          f.snippet, f.commit_sha, f.author, f.committed_at, f.first_scan_id, f.last_scan_id, f.first_seen_at, \
          f.last_seen_at, f.triage, f.triage_comment, f.triage_expires_at, f.triaged_by, f.triaged_at, \
-         {STATE_SQL} AS state FROM findings f JOIN repositories r ON r.id = f.repository_id"
+         {STATE_SQL} AS state, ls.commit_sha AS last_scan_commit FROM findings f \
+         JOIN repositories r ON r.id = f.repository_id LEFT JOIN scans ls ON ls.id = f.last_scan_id"
     )
 }
 
@@ -144,6 +149,7 @@ fn record(r: &sqlx::any::AnyRow) -> FindingRecord {
         triaged_by: r.get("triaged_by"),
         triaged_at: r.get("triaged_at"),
         state: r.get("state"),
+        last_scan_commit: r.get("last_scan_commit"),
     }
 }
 
@@ -187,12 +193,17 @@ pub async fn list(
         let p = next(&mut binds, Bind::Text(rule.clone()));
         sql_filter.push_str(&format!(" AND f.rule_id = {p}"));
     }
-    if let Some(prefix) = &filter.path_prefix {
-        let escaped = prefix
-            .replace('\\', "\\\\")
+    let like_escaped = |text: &str| {
+        text.replace('\\', "\\\\")
             .replace('%', "\\%")
-            .replace('_', "\\_");
-        let p = next(&mut binds, Bind::Text(format!("{escaped}%")));
+            .replace('_', "\\_")
+    };
+    if let Some(prefix) = &filter.path_prefix {
+        let p = next(&mut binds, Bind::Text(format!("{}%", like_escaped(prefix))));
+        sql_filter.push_str(&format!(" AND f.path LIKE {p} ESCAPE '\\'"));
+    }
+    if let Some(part) = &filter.path_contains {
+        let p = next(&mut binds, Bind::Text(format!("%{}%", like_escaped(part))));
         sql_filter.push_str(&format!(" AND f.path LIKE {p} ESCAPE '\\'"));
     }
     if let Some(repo) = &filter.repository {

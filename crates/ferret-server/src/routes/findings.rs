@@ -24,6 +24,8 @@ pub struct FindingQuery {
     pub rule: Option<String>,
     /// Path prefix.
     pub path: Option<String>,
+    /// Text anywhere in the path.
+    pub path_contains: Option<String>,
     /// Comma-separated states.
     pub state: Option<String>,
     /// Repository id or name.
@@ -61,6 +63,8 @@ pub struct FindingOut {
     pub last_seen_at: String,
     pub first_scan_id: String,
     pub last_scan_id: String,
+    /// The commit of the scan that last reported it, when known.
+    pub last_scan_commit: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -129,6 +133,7 @@ fn finding_out(state: &AppState, r: FindingRecord) -> FindingOut {
         last_seen_at: rfc3339(r.last_seen_at),
         first_scan_id: r.first_scan_id,
         last_scan_id: r.last_scan_id,
+        last_scan_commit: r.last_scan_commit,
     }
 }
 
@@ -196,6 +201,7 @@ pub async fn list(
         states,
         rule: query.rule,
         path_prefix: query.path,
+        path_contains: query.path_contains,
         repository: query.repository,
         branch: query.branch,
         limit: per_page,

@@ -53,7 +53,8 @@ impl Filters {
         FindingQuery {
             severity: some(&self.severity),
             rule: some(&self.rule),
-            path: some(&self.path),
+            path: None,
+            path_contains: some(&self.path),
             state: some(&self.state),
             repository: some(&self.repository),
             branch: some(&self.branch),
@@ -131,7 +132,7 @@ pub async fn list(
             label { "Rule" input name="rule" value=(filters.rule) maxlength="200"; }
             label { "Repository" input name="repository" value=(filters.repository) maxlength="200"; }
             label { "Branch" input name="branch" value=(filters.branch) maxlength="255"; }
-            label { "Path starts with" input name="path" value=(filters.path) maxlength="1000"; }
+            label { "Path contains" input name="path" value=(filters.path) maxlength="1000"; }
             (select("sort", "Sort", &filters.sort, &sort_options))
             button type="submit" { "Apply" }
             @if filtered { a href=(cx.at("/findings")) { "Clear filters" } }
@@ -192,7 +193,11 @@ fn state_label(state: &str) -> &'static str {
 /// A link to the file at the finding's commit, for repositories named like GitHub's
 /// `owner/name` (hosted scans) — only ever an https link to github.com.
 fn file_link(f: &FindingOut) -> Option<String> {
-    let commit = f.provenance.as_ref().map(|p| p.commit.as_str())?;
+    let commit = f
+        .provenance
+        .as_ref()
+        .map(|p| p.commit.as_str())
+        .or(f.last_scan_commit.as_deref())?;
     let valid_name = |part: &str| {
         !part.is_empty()
             && part != "."
@@ -254,6 +259,8 @@ pub async fn show(
                     @if let Some(p) = &f.provenance {
                         dt { "Commit" } dd { code { (p.commit) } }
                         @if let Some(author) = &p.author { dt { "Author" } dd { (author) } }
+                    } @else if let Some(commit) = &f.last_scan_commit {
+                        dt { "Last scanned at" } dd { code { (commit) } }
                     }
                     dt { "Fingerprint" } dd { code { (f.fingerprint) } }
                     dt { "First seen" } dd { (when(&f.first_seen_at)) }
