@@ -253,9 +253,11 @@ fn no_output_and_no_stored_row_shows_a_piece_of_a_detected_secret() {
 /// `text` with the digests and clock readings the server stores blanked out: runs of 32 or more
 /// hex digits (SHA-256 hashes of tokens and sessions, audit hashes and HMAC seals, also cut short
 /// in WAL pages) are hash outputs, and the fractional seconds of a log line's time (`.892126Z`)
-/// are a clock reading; either can hold any 6-digit piece by chance. A run that contains a whole
+/// and the durations of its debug lines (`elapsed=219.497µs elapsed_secs=0.000219497`) are clock
+/// readings; any of them can hold any 6-digit piece by chance. A run that contains a whole
 /// planted value is kept (that would be a copy of the secret).
 fn without_digests(text: &str, values: &[&str]) -> String {
+    let text = without_durations(text);
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String, next: Option<char>| {
@@ -278,4 +280,37 @@ fn without_digests(text: &str, values: &[&str]) -> String {
     }
     flush(&mut run, &mut out, None);
     out
+}
+
+/// `text` with the values of `elapsed=` and `elapsed_secs=` (durations in debug log lines)
+/// blanked out.
+fn without_durations(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("elapsed") {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let Some(eq) = from.find('=').filter(|eq| *eq <= "elapsed_secs".len()) else {
+            out.push_str("elapsed");
+            rest = &from["elapsed".len()..];
+            continue;
+        };
+        out.push_str(&from[..=eq]);
+        let value = &from[eq + 1..];
+        let end = value
+            .find(|c: char| !(c.is_ascii_alphanumeric() || ".-+µ".contains(c)))
+            .unwrap_or(value.len());
+        out.push_str(&"#".repeat(value[..end].chars().count()));
+        rest = &value[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn durations_in_log_lines_are_clock_readings() {
+    assert_eq!(
+        without_durations("x elapsed=219.497µs elapsed_secs=0.000219497 y elapsedness"),
+        "x elapsed=######### elapsed_secs=########### y elapsedness"
+    );
 }

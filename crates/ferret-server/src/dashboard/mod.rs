@@ -113,6 +113,16 @@ impl Page {
             markup,
         }
     }
+
+    /// A page showing a secret once (a new token, an invitation link): never stored by the
+    /// browser or a proxy.
+    pub fn secret(markup: Markup) -> Response {
+        let mut response = Page::ok(markup).into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
 }
 
 impl IntoResponse for Page {

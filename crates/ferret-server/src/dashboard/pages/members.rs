@@ -116,6 +116,28 @@ fn members_page(
     }
 }
 
+/// The workspace's members, and its pending invitations when the viewer is an admin (the
+/// API refuses members the invitations).
+async fn members_and_invitations(
+    state: &AppState,
+    cx: &Context,
+) -> PageResult<(Vec<api::MemberOut>, Vec<api::InvitationOut>)> {
+    let ws = || Path(cx.ws().to_string());
+    let members = api::list(State(state.clone()), cx.viewer.caller.clone(), ws())
+        .await?
+        .0
+        .items;
+    let invitations = if cx.is_admin() {
+        api::list_invitations(State(state.clone()), cx.viewer.caller.clone(), ws())
+            .await?
+            .0
+            .items
+    } else {
+        Vec::new()
+    };
+    Ok((members, invitations))
+}
+
 /// `GET /w/{ws}/members`.
 pub async fn page(
     State(state): State<AppState>,
@@ -124,26 +146,7 @@ pub async fn page(
     Query(done): Query<Done>,
 ) -> PageResult {
     let cx = Context::load(&state, viewer, Some(&ws)).await?;
-    let members = api::list(
-        State(state.clone()),
-        cx.viewer.caller.clone(),
-        Path(ws.clone()),
-    )
-    .await?
-    .0
-    .items;
-    let invitations = if cx.is_admin() {
-        api::list_invitations(
-            State(state.clone()),
-            cx.viewer.caller.clone(),
-            Path(ws.clone()),
-        )
-        .await?
-        .0
-        .items
-    } else {
-        Vec::new()
-    };
+    let (members, invitations) = members_and_invitations(&state, &cx).await?;
     let body = members_page(&cx, &members, &invitations, None, done.done.as_deref());
     Ok(Page::ok(layout::page("Members", &cx, Section::Members, body)).into_response())
 }
@@ -172,22 +175,7 @@ pub async fn invite(
     )
     .await?;
     let cx = Context::load(&state, viewer, Some(&ws)).await?;
-    let members = api::list(
-        State(state.clone()),
-        cx.viewer.caller.clone(),
-        Path(ws.clone()),
-    )
-    .await?
-    .0
-    .items;
-    let invitations = api::list_invitations(
-        State(state.clone()),
-        cx.viewer.caller.clone(),
-        Path(ws.clone()),
-    )
-    .await?
-    .0
-    .items;
+    let (members, invitations) = members_and_invitations(&state, &cx).await?;
     let link = format!(
         "{}/invitations/accept?token={}",
         super::overview::server_url(&state, &headers),
@@ -200,14 +188,12 @@ pub async fn invite(
         Some((&created.email, &link)),
         Some("invited"),
     );
-    let mut response =
-        Page::ok(layout::page("Members", &cx, Section::Members, body)).into_response();
-    // The link holds a secret: never cached.
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
+    Ok(Page::secret(layout::page(
+        "Members",
+        &cx,
+        Section::Members,
+        body,
+    )))
 }
 
 #[derive(Deserialize)]
@@ -272,18 +258,12 @@ pub async fn accept_page(
             button type="submit" { "Accept invitation" }
         }
     };
-    let mut response = Page::ok(layout::page(
+    Ok(Page::secret(layout::page(
         "Join a workspace",
         &cx,
         Section::Account,
         body,
-    ))
-    .into_response();
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
+    )))
 }
 
 #[derive(Deserialize)]

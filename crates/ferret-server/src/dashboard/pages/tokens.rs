@@ -167,13 +167,12 @@ pub async fn create(
     .await?;
     let cx = Context::load(&state, viewer, Some(&ws)).await?;
     let body = render(&state, &cx, Some(&created), Some("token")).await?;
-    let mut response =
-        Page::ok(layout::page("API tokens", &cx, Section::Tokens, body)).into_response();
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
+    Ok(Page::secret(layout::page(
+        "API tokens",
+        &cx,
+        Section::Tokens,
+        body,
+    )))
 }
 
 /// `POST /w/{ws}/tokens/{id}/revoke`.
