@@ -289,3 +289,66 @@ fn analyzers_alone_agree_with_the_shared_keyword_pass() {
         "{files} files, {findings} findings"
     );
 }
+
+/// Configuration findings show what the reader must see: references and keywords under
+/// secret-looking names stay readable; a credential a check finds is hidden in its snippet and
+/// in every other snippet of the file.
+#[test]
+fn snippets_hide_credentials_not_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: pull_request_target\n\
+         jobs:\n\
+         \x20 call:\n\
+         \x20   uses: org/repo/.github/workflows/reusable.yml@main\n\
+         \x20   secrets: inherit\n\
+         \x20 build:\n\
+         \x20   runs-on: ubuntu-latest\n\
+         \x20   container:\n\
+         \x20     image: registry.example.com/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n\
+         \x20     credentials:\n\
+         \x20       username: deploy\n\
+         \x20       password: Pr0d-Regi5try-Pa55\n\
+         \x20   steps:\n\
+         \x20     - uses: some/action@v1\n\
+         \x20       with:\n\
+         \x20         github_token: ${{ secrets.GITHUB_TOKEN }}\n\
+         \x20     - run: echo ${{ github.event.pull_request.title }} Pr0d-Regi5try-Pa55\n",
+    )
+    .unwrap();
+    let report = scanner().scan_tree(dir.path(), None).unwrap();
+    let snippet = |rule: &str| -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == rule)
+            .map(|f| f.snippet.clone())
+            .collect()
+    };
+    assert_eq!(snippet("gha-secrets-inherit"), ["secrets: inherit"]);
+    assert!(
+        snippet("gha-unpinned-action")
+            .iter()
+            .any(|s| s == "- uses: some/action@v1"),
+        "{:?}",
+        snippet("gha-unpinned-action")
+    );
+    for f in &report.findings {
+        assert!(
+            !f.snippet.contains("Pr0d-Regi5try-Pa55"),
+            "{}: {}",
+            f.rule_id,
+            f.snippet
+        );
+    }
+    let injection = snippet("gha-template-injection");
+    assert!(
+        injection
+            .iter()
+            .any(|s| s.contains("github.event.pull_request.title")),
+        "{injection:?}"
+    );
+}

@@ -103,6 +103,24 @@ impl CheckMeta {
         self.section("Fix")
     }
 
+    /// A finding of a check that reports a hard-coded credential: `value`, the credential, is
+    /// hidden in this snippet and in every other snippet of the file.
+    pub fn credential_finding(
+        &self,
+        path: &str,
+        line: u32,
+        column: u32,
+        text: &str,
+        evidence: &str,
+        value: &str,
+    ) -> Finding {
+        let mut finding = self.finding(path, line, column, text, evidence);
+        if value.chars().count() >= 4 {
+            finding.masked_values.push(value.to_string());
+        }
+        finding
+    }
+
     /// A finding of this check on one line of `path`; `evidence` identifies it for the
     /// fingerprint (the offending instruction, not its line number).
     pub fn finding(
@@ -166,8 +184,12 @@ pub fn literal(value: &str) -> bool {
     value.len() >= 4 && !value.contains('$') && !value.contains("{{") && value != "null"
 }
 
-/// Hides values of `NAME=value` pairs whose name looks secret, so configuration snippets never
-/// carry credentials.
+/// Hides the value of a `NAME=value` (or `name: value`) pair whose name looks secret when that
+/// value is a literal that can be a credential, so configuration snippets never carry one. What
+/// the reader must see stays: references (`${{ secrets.DEPLOY_KEY }}`, `$DB_PASSWORD`,
+/// `${TOKEN}`), empty values and keywords (`secrets: inherit`, `token: true`, `null`) are not
+/// credentials. Values a check or the secret rules detected are masked in every snippet of the
+/// file besides (see `Finding::masked_values`).
 pub fn redact_values(text: &str) -> String {
     let lower = text.to_ascii_lowercase();
     let secretish = [
@@ -186,11 +208,32 @@ pub fn redact_values(text: &str) -> String {
     match text.find('=').or_else(|| text.find(' ')) {
         Some(at) if at + 1 < text.len() => {
             let (head, tail) = text.split_at(at + 1);
+            if !could_be_a_credential(tail) {
+                return text.to_string();
+            }
             let kept: String = tail.chars().take(2).collect();
             format!("{head}{kept}*****")
         }
         _ => text.to_string(),
     }
+}
+
+/// Whether the value part of a secret-named pair can hold a credential.
+fn could_be_a_credential(value: &str) -> bool {
+    const KEYWORDS: [&str; 12] = [
+        "inherit", "true", "false", "null", "none", "nil", "yes", "no", "on", "off", "required",
+        "optional",
+    ];
+    let value = value
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'' || c == ',');
+    let lower = value.to_ascii_lowercase();
+    !(value.is_empty()
+        || value == "~"
+        || value.starts_with('$')
+        || value.contains("${")
+        || value.contains("{{")
+        || KEYWORDS.contains(&lower.as_str()))
 }
 
 fn is_yaml(path: &str) -> bool {
@@ -292,5 +335,33 @@ impl Analyzer for ConfigAnalyzer {
             .chain(terraform)
             .chain(app)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_values;
+
+    #[test]
+    fn literal_values_under_secret_names_are_hidden_references_and_keywords_are_not() {
+        for hidden in [
+            "PASSWORD=hunter2hunter2",
+            "db_password: 'Sup3r-Secret'",
+            "API_TOKEN abcdef0123456789",
+        ] {
+            assert!(redact_values(hidden).ends_with("*****"), "{hidden}");
+        }
+        for shown in [
+            "secrets: inherit",
+            "github_token: ${{ secrets.GITHUB_TOKEN }}",
+            "PASSWORD=$DB_PASSWORD",
+            "token: ${TOKEN}",
+            "enable_token: true",
+            "password: ~",
+            "secret: \"\"",
+            "runs-on: ubuntu-latest",
+        ] {
+            assert_eq!(redact_values(shown), shown);
+        }
     }
 }

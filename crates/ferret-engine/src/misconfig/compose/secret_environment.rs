@@ -34,8 +34,14 @@ impl super::Check<Manifest> for SecretEnvironment {
                 let name = name.trim();
                 let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
                 if super::secret_name(name) && super::literal(value) && !name.contains(' ') {
-                    let mut finding =
-                        META.finding(path, line.number, column_of(line, name), &line.text, name);
+                    let mut finding = META.credential_finding(
+                        path,
+                        line.number,
+                        column_of(line, name),
+                        &line.text,
+                        name,
+                        value,
+                    );
                     finding.snippet = format!("{name}: *****");
                     findings.push(finding);
                 }

@@ -36,12 +36,13 @@ impl Check<Dockerfile> for SecretInEnv {
                 let secretish = crate::misconfig::secret_name(&name);
                 let literal = !value.is_empty() && !value.starts_with('$') && value.len() >= 4;
                 if secretish && literal {
-                    findings.push(META.finding(
+                    findings.push(META.credential_finding(
                         path,
                         instruction.line,
                         instruction.column,
                         &instruction.text,
                         &name,
+                        &value,
                     ));
                 }
             }

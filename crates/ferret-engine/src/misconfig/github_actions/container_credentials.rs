@@ -44,11 +44,12 @@ impl Check<Workflow> for ContainerCredentials {
                 if let Some(value) = super::key_value(&line.text, "password") {
                     let value = value.trim_matches(|c| c == '"' || c == '\'');
                     if !value.is_empty() && !value.contains("${{") {
-                        let mut finding = META.finding(
+                        let mut finding = META.credential_finding(
                             path,
                             line.number,
                             column_of(line, "password"),
                             &line.text,
+                            value,
                             value,
                         );
                         finding.snippet = "password: *****".to_string();

@@ -40,12 +40,13 @@ impl super::Check<Manifest> for SecretEnvLiteral {
             ) {
                 let value = value.trim_matches(|c| c == '"' || c == '\'');
                 if super::literal(value) {
-                    let mut finding = META.finding(
+                    let mut finding = META.credential_finding(
                         path,
                         line.number,
                         column_of(line, "value"),
                         &line.text,
                         name,
+                        value,
                     );
                     finding.snippet = format!("{name}: *****");
                     findings.push(finding);
