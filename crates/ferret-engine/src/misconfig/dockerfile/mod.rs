@@ -204,6 +204,63 @@ pub fn shell_commands(script: &str) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// The `NAME=value` pairs of an `ENV` or `ARG` instruction, values unquoted: `A=1 B="x y"`,
+/// the legacy `ENV NAME value with spaces`, and `ARG NAME` (an empty value).
+pub fn assignments(args: &str) -> Vec<(String, String)> {
+    let words = quoted_words(args);
+    let Some(first) = words.first() else {
+        return Vec::new();
+    };
+    if !first.contains('=') {
+        // `ENV NAME value…` (legacy form) or `ARG NAME`.
+        let value = words[1..].join(" ");
+        return vec![(first.clone(), value)];
+    }
+    words
+        .iter()
+        .filter_map(|w| w.split_once('='))
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Splits on whitespace outside quotes and drops the quotes: `A="x y" B='z'` → `A=x y`, `B=z`.
+fn quoted_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut started = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                started = true;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (_, '\\') => {
+                if let Some(next) = chars.next() {
+                    current.push(next);
+                }
+                started = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if started {
+                    words.push(std::mem::take(&mut current));
+                    started = false;
+                }
+            }
+            (_, c) => {
+                current.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(current);
+    }
+    words
+}
+
 /// The program name of a simple command, skipping `VAR=value` prefixes and `sudo`/`env`.
 pub fn program(command: &str) -> &str {
     command
@@ -216,6 +273,23 @@ pub fn program(command: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn env_and_arg_forms() {
+        let pairs = |args: &str| -> Vec<(String, String)> { assignments(args) };
+        let owned = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            pairs("A=1 B=\"x y\" C='z'"),
+            owned(&[("A", "1"), ("B", "x y"), ("C", "z")])
+        );
+        assert_eq!(pairs("NAME some value"), owned(&[("NAME", "some value")]));
+        assert_eq!(pairs("VERSION"), owned(&[("VERSION", "")]));
+        assert_eq!(pairs("PATH=/a\\ b:/c"), owned(&[("PATH", "/a b:/c")]));
+    }
 
     #[test]
     fn parses_stages_continuations_and_heredocs() {

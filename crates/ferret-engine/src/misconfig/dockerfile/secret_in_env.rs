@@ -32,7 +32,7 @@ impl Check<Dockerfile> for SecretInEnv {
             .iter()
             .filter(|i| i.keyword == "ENV" || i.keyword == "ARG")
         {
-            for (name, value) in assignments(&instruction.args) {
+            for (name, value) in super::assignments(&instruction.args) {
                 let secretish = crate::misconfig::secret_name(&name);
                 let literal = !value.is_empty() && !value.starts_with('$') && value.len() >= 4;
                 if secretish && literal {
@@ -48,23 +48,4 @@ impl Check<Dockerfile> for SecretInEnv {
             }
         }
     }
-}
-
-/// `NAME=value` pairs of an ENV/ARG instruction (also the legacy `ENV NAME value` form).
-fn assignments(args: &str) -> Vec<(String, String)> {
-    let words: Vec<&str> = args.split_whitespace().collect();
-    if words.len() >= 2 && !words[0].contains('=') {
-        let value = words[1..].join(" ");
-        return vec![(words[0].to_string(), value.trim_matches('"').to_string())];
-    }
-    words
-        .iter()
-        .filter_map(|w| w.split_once('='))
-        .map(|(n, v)| {
-            (
-                n.to_string(),
-                v.trim_matches('"').trim_matches('\'').to_string(),
-            )
-        })
-        .collect()
 }
