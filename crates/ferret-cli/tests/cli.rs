@@ -1039,6 +1039,8 @@ fn readme_demo_and_rule_count_stay_true() {
         [
             "app-debug-enabled",
             "aws-secret-access-key",
+            "dockerfile-missing-healthcheck",
+            "dockerfile-pip-cache",
             "dockerfile-root-user",
             "gha-default-permissions",
             "gha-template-injection",
@@ -1046,7 +1048,7 @@ fn readme_demo_and_rule_count_stay_true() {
         ]
     );
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    assert!(readme.contains("ferret scan examples/demo                  # 6 findings"));
+    assert!(readme.contains("ferret scan examples/demo                  # 8 findings"));
     let stated: usize = readme
         .split(" rules under [`rules/secrets/`]")
         .next()

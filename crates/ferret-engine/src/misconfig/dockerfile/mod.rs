@@ -2,9 +2,14 @@
 //! one module each.
 
 mod add_url;
+mod apt_recommends;
+mod apt_without_yes;
 mod chpasswd;
+mod consecutive_run;
 mod curl_pipe_shell;
+mod missing_healthcheck;
 mod missing_pipefail;
+mod pip_cache;
 mod root_user;
 mod secret_in_env;
 mod signature_bypass;
@@ -12,6 +17,7 @@ mod ssh_port;
 mod sudo;
 mod tls_disabled;
 mod unpinned_base;
+mod unpinned_packages;
 
 pub use super::Check;
 
@@ -28,6 +34,12 @@ pub static CHECKS: &[&dyn Check<Dockerfile>] = &[
     &ssh_port::SshPort,
     &chpasswd::Chpasswd,
     &missing_pipefail::MissingPipefail,
+    &unpinned_packages::UnpinnedPackages,
+    &apt_recommends::AptRecommends,
+    &apt_without_yes::AptWithoutYes,
+    &pip_cache::PipCache,
+    &consecutive_run::ConsecutiveRun,
+    &missing_healthcheck::MissingHealthcheck,
 ];
 
 /// Whether `path` names a Dockerfile (`Dockerfile`, `Dockerfile.prod`, `app.dockerfile`,
@@ -259,6 +271,58 @@ fn quoted_words(text: &str) -> Vec<String> {
         words.push(current);
     }
     words
+}
+
+/// The program of a simple command and its arguments (quotes dropped), skipping `VAR=value`
+/// prefixes, `env` and `sudo`: `sudo apt-get install -y git` → (`apt-get`, [`install`, `-y`,
+/// `git`]).
+pub fn command_words(command: &str) -> (String, Vec<String>) {
+    let words = quoted_words(command);
+    let mut rest = words
+        .into_iter()
+        .skip_while(|w| w.contains('=') || w == "env" || w == "sudo");
+    let program = rest
+        .next()
+        .map(|w| w.rsplit('/').next().unwrap_or(&w).to_string())
+        .unwrap_or_default();
+    (program, rest.collect())
+}
+
+/// The `RUN` commands of a Dockerfile that run `program` with `subcommand` (e.g. `apt-get
+/// install`, `pip install`), with their instruction and arguments after the subcommand.
+pub fn runs_of<'a>(
+    file: &'a Dockerfile,
+    programs: &'a [&'a str],
+    subcommand: &'a str,
+) -> impl Iterator<Item = (&'a Instruction, String, Vec<String>)> + 'a {
+    file.instructions
+        .iter()
+        .filter(|i| i.keyword == "RUN")
+        .flat_map(move |instruction| {
+            shell_commands(&instruction.args)
+                .into_iter()
+                .filter_map(move |(command, _)| {
+                    let (program, args) = command_words(&command);
+                    if !programs.contains(&program.as_str()) {
+                        return None;
+                    }
+                    // `python -m pip install`: the module is the program.
+                    let args = match args.as_slice() {
+                        [m, module, rest @ ..] if m == "-m" => {
+                            if !programs.contains(&module.as_str()) {
+                                return None;
+                            }
+                            rest.to_vec()
+                        }
+                        _ => args,
+                    };
+                    let at = args.iter().position(|a| a == subcommand)?;
+                    // Options before the subcommand belong to the program (`apt-get -y install`).
+                    let mut all = args[..at].to_vec();
+                    all.extend_from_slice(&args[at + 1..]);
+                    Some((instruction, program, all))
+                })
+        })
 }
 
 /// The program name of a simple command, skipping `VAR=value` prefixes and `sudo`/`env`.
