@@ -30,11 +30,12 @@ impl Check<Dockerfile> for RootUser {
         let Some(stage) = file.stages.last() else {
             return;
         };
-        // `FROM scratch` images have no users at all; nothing runs as root by choice.
-        if stage.image == "scratch" {
+        let last_user = file.final_stage().filter(|i| i.keyword == "USER").last();
+        // A `FROM scratch` image has no users unless one is named: only an explicit
+        // `USER root` is a choice to report there.
+        if stage.image == "scratch" && last_user.is_none() {
             return;
         }
-        let last_user = file.final_stage().filter(|i| i.keyword == "USER").last();
         match last_user {
             Some(user) => {
                 let name = user.args.split(':').next().unwrap_or("").trim();
