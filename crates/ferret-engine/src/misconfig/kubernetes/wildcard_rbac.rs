@@ -1,9 +1,11 @@
 //! `k8s-wildcard-rbac`: an RBAC rule uses wildcards.
 //!
-//! **What**: `verbs: ["*"]` or `resources: ["*"]`.
-//! **Why**: wildcards grant everything, including future resource types and secrets.
+//! **What**: `verbs: ["*"]`, `resources: ["*"]` or `apiGroups: ["*"]` in a Role or ClusterRole
+//! rule.
+//! **Why**: wildcards grant everything, including future resource types and secrets; an
+//! `apiGroups` wildcard reaches every API group, custom resources included.
 //! **Example**: `verbs: ["*"]`.
-//! **Fix**: enumerate verbs and resources.
+//! **Fix**: enumerate API groups, verbs and resources.
 
 use super::Manifest;
 use crate::misconfig::yaml_lines::column_of;
@@ -27,7 +29,7 @@ impl super::Check<Manifest> for WildcardRbac {
     }
 
     fn run(&self, path: &str, manifest: &Manifest, findings: &mut Vec<Finding>) {
-        for key in ["verbs", "resources"] {
+        for key in ["apiGroups", "verbs", "resources"] {
             for line in manifest.flagged(key, |v| {
                 v.contains("\"*\"") || v.contains("'*'") || v == "[*]"
             }) {
