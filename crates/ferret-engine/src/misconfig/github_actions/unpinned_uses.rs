@@ -31,13 +31,8 @@ impl Check<Workflow> for UnpinnedUses {
     }
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
-        for line in &workflow.lines {
-            // `uses: x` and the JSON spelling `"uses": "x",`.
-            let Some(value) =
-                key_value(&line.text, "uses").or_else(|| key_value(&line.text, "\"uses\""))
-            else {
-                continue;
-            };
+        let mut seen = std::collections::BTreeSet::new();
+        for (number, value) in uses_references(workflow) {
             let reference = value
                 .split('#')
                 .next()
@@ -46,6 +41,10 @@ impl Check<Workflow> for UnpinnedUses {
                 .trim_end_matches(',')
                 .trim_matches(|c| c == '"' || c == '\'');
             if reference.is_empty() || reference.starts_with("./") || reference.contains("${{") {
+                continue;
+            }
+            // An alias expands a step where it is used; report each reference once.
+            if !seen.insert((number, reference.to_string())) {
                 continue;
             }
             let mut first_party = false;
@@ -59,11 +58,11 @@ impl Check<Workflow> for UnpinnedUses {
                 !sha
             };
             if unpinned {
-                let column = line
-                    .text
+                let text = workflow.line_text(number);
+                let column = text
                     .find(reference)
-                    .map_or(1, |at| line.text[..at].chars().count() as u32 + 1);
-                let mut finding = META.finding(path, line.number, column, &line.text, reference);
+                    .map_or(1, |at| text[..at].chars().count() as u32 + 1);
+                let mut finding = META.finding(path, number, column, text, reference);
                 if first_party {
                     finding.severity = Severity::Low;
                 }
@@ -112,4 +111,30 @@ fn unpinned_image(image: &str) -> Option<bool> {
         Some((_, tag)) => tag == "latest",
         None => true,
     })
+}
+
+/// Every `uses:` reference with the line of its key. From the parsed document when it parses —
+/// steps (block and flow mappings, `uses: |` block scalars) and reusable-workflow jobs — else
+/// line by line (`uses: x` and the JSON spelling `"uses": "x",`).
+fn uses_references(workflow: &Workflow) -> Vec<(u32, String)> {
+    if workflow.root.is_some() {
+        let steps = workflow.steps();
+        let step_nodes = steps.iter().map(|step| step.node);
+        let jobs = workflow.jobs();
+        let job_nodes = jobs.iter().map(|(_, job)| *job);
+        return step_nodes
+            .chain(job_nodes)
+            .filter_map(|node| node.entry("uses"))
+            .filter_map(|(key, value)| value.as_str().map(|v| (key.pos.line, v.to_string())))
+            .collect();
+    }
+    workflow
+        .lines
+        .iter()
+        .filter_map(|line| {
+            key_value(&line.text, "uses")
+                .or_else(|| key_value(&line.text, "\"uses\""))
+                .map(|value| (line.number, value.to_string()))
+        })
+        .collect()
 }
