@@ -12,6 +12,7 @@ mod default_permissions;
 mod github_env;
 mod insecure_commands;
 mod obfuscation;
+mod read_all_permissions;
 mod secrets_inherit;
 mod self_hosted_pr;
 mod template_injection;
@@ -29,6 +30,7 @@ pub static CHECKS: &[&dyn Check<Workflow>] = &[
     &unpinned_uses::UnpinnedUses,
     &dangerous_trigger::DangerousTrigger,
     &write_all_permissions::WriteAllPermissions,
+    &read_all_permissions::ReadAllPermissions,
     &secrets_inherit::SecretsInherit,
     &insecure_commands::InsecureCommands,
     &self_hosted_pr::SelfHostedPr,
