@@ -352,3 +352,25 @@ fn snippets_hide_credentials_not_references() {
         "{injection:?}"
     );
 }
+
+/// OpenShift's DeploymentConfig and a ReplicationController are workloads like a Deployment:
+/// their pod templates, init containers included, are checked.
+#[test]
+fn openshift_and_replication_controller_pod_templates_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = "  template:\n    spec:\n      initContainers:\n        - name: init\n          image: busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n          securityContext:\n            privileged: true\n";
+    for (file, api, kind) in [
+        ("dc.yaml", "apps.openshift.io/v1", "DeploymentConfig"),
+        ("rc.yaml", "v1", "ReplicationController"),
+    ] {
+        std::fs::write(
+            dir.path().join(file),
+            format!("apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: web\nspec:\n{template}"),
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        places_of("k8s-privileged", dir.path()),
+        ["dc.yaml:12:13", "rc.yaml:12:13"]
+    );
+}

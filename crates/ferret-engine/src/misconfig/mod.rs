@@ -256,6 +256,8 @@ fn is_kubernetes_manifest(content: &[u8]) -> bool {
         "Job",
         "CronJob",
         "ReplicaSet",
+        "ReplicationController",
+        "DeploymentConfig",
         "Role",
         "ClusterRole",
     ];

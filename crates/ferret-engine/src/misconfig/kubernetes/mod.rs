@@ -75,7 +75,8 @@ impl<'a> PodSpec<'a> {
 }
 
 /// Every pod template in the manifest's documents (Pod, Deployment, StatefulSet, DaemonSet,
-/// ReplicaSet, Job, CronJob; `List` items too).
+/// ReplicaSet, ReplicationController, Job, CronJob, OpenShift's DeploymentConfig; `List` items
+/// too).
 pub fn pod_specs(manifest: &Manifest) -> Vec<PodSpec<'_>> {
     fn visit<'a>(doc: &'a Node, out: &mut Vec<PodSpec<'a>>) {
         let kind = doc.get("kind").and_then(Node::as_str).unwrap_or("");
@@ -85,9 +86,13 @@ pub fn pod_specs(manifest: &Manifest) -> Vec<PodSpec<'_>> {
             .unwrap_or("?");
         let spec = match kind {
             "Pod" => doc.get("spec"),
-            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => {
-                doc.path(&["spec", "template", "spec"])
-            }
+            "Deployment"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "ReplicaSet"
+            | "ReplicationController"
+            | "Job"
+            | "DeploymentConfig" => doc.path(&["spec", "template", "spec"]),
             "CronJob" => doc.path(&["spec", "jobTemplate", "spec", "template", "spec"]),
             "List" => {
                 for item in doc.get("items").map(Node::items).unwrap_or(&[]) {
