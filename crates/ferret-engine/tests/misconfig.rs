@@ -374,3 +374,24 @@ fn openshift_and_replication_controller_pod_templates_are_checked() {
         ["dc.yaml:12:13", "rc.yaml:12:13"]
     );
 }
+
+/// A Terraform block that does not parse costs only itself: the rest of the file is checked,
+/// and the file is listed with the parser's reason.
+#[test]
+fn a_broken_terraform_block_loses_only_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_s3_bucket_versioning\" \"v\" {\n  bucket = \"logs\"\n  versioning_configuration {\n    status = \"Enabled\"}\n}\n\n\
+         resource \"aws_db_instance\" \"db\" {\n  publicly_accessible = true\n}\n",
+    )
+    .unwrap();
+    assert_eq!(places_of("tf-aws-rds-public", dir.path()), ["main.tf:8:3"]);
+    let report = scanner().scan_tree(dir.path(), None).unwrap();
+    assert_eq!(report.skipped.len(), 1);
+    assert!(report.skipped[0]
+        .detail
+        .as_deref()
+        .unwrap_or("")
+        .contains("the blocks that parse were checked"));
+}

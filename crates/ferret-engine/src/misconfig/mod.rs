@@ -319,8 +319,16 @@ impl Analyzer for ConfigAnalyzer {
         if !terraform::is_terraform(file.path) {
             return None;
         }
-        terraform::parse_error(&String::from_utf8_lossy(file.content))
-            .map(|e| format!("not valid Terraform (HCL): {e}"))
+        // The blocks that parse are still checked (see `TerraformFile::parse`): the file is
+        // listed with the parser's reason either way, so nothing is left out silently.
+        let text = String::from_utf8_lossy(file.content);
+        let error = terraform::parse_error(&text)?;
+        Some(match terraform::TerraformFile::parse(&text) {
+            Some(_) => {
+                format!("not valid Terraform (HCL): {error}; the blocks that parse were checked")
+            }
+            None => format!("not valid Terraform (HCL): {error}"),
+        })
     }
 
     fn rules(&self) -> Vec<RuleInfo> {

@@ -167,6 +167,114 @@ pub struct TerraformFile {
     lines: Vec<String>,
 }
 
+/// The top-level statements of HCL `text` as byte ranges: a block up to its matching `}`, an
+/// attribute up to the end of its line — skipping strings, comments and heredocs.
+fn top_level_statements(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut statements = Vec::new();
+    let (mut depth, mut start, mut i) = (0usize, None::<usize>, 0usize);
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |end| i + 2 + end + 2);
+                continue;
+            }
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                // A heredoc: `<<EOF` or `<<-EOF` up to a line holding only the marker.
+                let rest = &text[i + 2..];
+                let rest = rest.strip_prefix('-').unwrap_or(rest);
+                let marker: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !marker.is_empty() {
+                    let body = text[i..].find('\n').map_or(bytes.len(), |n| i + n + 1);
+                    let mut at = body;
+                    let mut end = bytes.len();
+                    for line in text[body..].split_inclusive('\n') {
+                        at += line.len();
+                        if line.trim() == marker {
+                            end = at;
+                            break;
+                        }
+                    }
+                    if start.is_none() {
+                        start = Some(i);
+                    }
+                    i = end;
+                    continue;
+                }
+            }
+            b'{' => {
+                if start.is_none() {
+                    start = Some(i);
+                }
+                depth += 1;
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    if let Some(s) = start.take() {
+                        statements.push(s..i + 1);
+                    }
+                }
+            }
+            b'\n' if depth == 0 => {
+                if let Some(s) = start.take() {
+                    statements.push(s..i);
+                }
+            }
+            c if !c.is_ascii_whitespace() && start.is_none() => start = Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    if let Some(s) = start {
+        statements.push(s..bytes.len());
+    }
+    statements
+}
+
+/// `text` with every top-level statement that does not parse on its own blanked out (newlines
+/// kept, so every other statement keeps its line and column); `None` when none parses.
+fn without_broken_blocks(text: &str) -> Option<String> {
+    let mut out: Vec<u8> = text.as_bytes().to_vec();
+    let mut kept = 0;
+    for range in top_level_statements(text) {
+        if hcl_edit::parser::parse_body(&text[range.clone()]).is_ok() {
+            kept += 1;
+        } else {
+            for byte in &mut out[range] {
+                if *byte != b'\n' {
+                    *byte = b' ';
+                }
+            }
+        }
+    }
+    (kept > 0).then(|| String::from_utf8_lossy(&out).into_owned())
+}
+
 /// Why `text` is not valid HCL (first line of the parser's message), if it is not.
 pub fn parse_error(text: &str) -> Option<String> {
     hcl_edit::parser::parse_body(text).err().map(|e| {
@@ -182,9 +290,14 @@ pub fn parse_error(text: &str) -> Option<String> {
 }
 
 impl TerraformFile {
-    /// Parses HCL; `None` when the file is not valid HCL (it is then skipped).
+    /// Parses HCL. A top-level block that is not valid HCL is left out and the rest of the file
+    /// is still read (Terraform would refuse the file; a reviewer still wants the other
+    /// blocks checked). `None` when nothing parses.
     pub fn parse(text: &str) -> Option<TerraformFile> {
-        let body = hcl_edit::parser::parse_body(text).ok()?;
+        let body = match hcl_edit::parser::parse_body(text) {
+            Ok(body) => body,
+            Err(_) => hcl_edit::parser::parse_body(&without_broken_blocks(text)?).ok()?,
+        };
         let index = LineIndex::new(text);
         let blocks = body
             .iter()
@@ -436,6 +549,20 @@ mod tests {
             Some(true)
         );
         assert!(TerraformFile::parse("resource {").is_none());
+        // One broken block loses only itself: the others keep their positions.
+        let file = TerraformFile::parse(
+            "resource \"aws_s3_bucket\" \"a\" {\n  acl = \"public-read\"\n}\n\nresource \"aws_s3_bucket_versioning\" \"v\" {\n  versioning_configuration {\n    status = \"Enabled\"}\n}\n\n# a \"}\" in a comment\nresource \"aws_db_instance\" \"db\" {\n  publicly_accessible = true\n  tags = { note = \"}{\" }\n  user_data = <<-EOT\n    {unbalanced\n  EOT\n}\n",
+        )
+        .unwrap();
+        let kinds: Vec<&str> = file.blocks.iter().map(|b| b.labels[0].as_str()).collect();
+        assert_eq!(kinds, ["aws_s3_bucket", "aws_db_instance"]);
+        assert_eq!(
+            file.blocks[1].pos,
+            Pos {
+                line: 11,
+                column: 1
+            }
+        );
     }
 
     #[test]
