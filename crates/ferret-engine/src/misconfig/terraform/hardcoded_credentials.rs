@@ -4,7 +4,9 @@
 //! `secret_key`, `token`, `password`, `client_secret`, inline `credentials` JSON); literal
 //! values of secret-named arguments anywhere (`password = "…"`, a Lambda `environment {
 //! variables = { DB_PASSWORD = "…" } }`, ECS `{ name = "API_TOKEN", value = "…" }`); defaults of
-//! secret-named variables; `NAME=value` secret assignments inside `user_data`.
+//! secret-named variables; `NAME=value` secret assignments inside `user_data`. Not idempotency
+//! tokens (`creation_token`) or condition keys such as GitHub's OIDC claims
+//! (`token.actions.githubusercontent.com:sub`).
 //! **Why**: the value lands in version control, in every clone and CI log, and in the state
 //! file; it cannot be rotated without a commit, and everyone with read access holds it.
 //! **Example**: `provider "aws" { secret_key = "wJalr…" }`.
@@ -53,10 +55,19 @@ fn secret_key(key: &str) -> bool {
         "_mode",
         "_required",
     ];
+    // Idempotency tokens name a request, not a secret (EFS `creation_token`).
+    const NOT_SECRETS: [&str; 3] = [
+        "creation_token",
+        "client_request_token",
+        "idempotency_token",
+    ];
+    let lower = key.to_ascii_lowercase();
     secret_name(key)
-        && !SETTINGS
-            .iter()
-            .any(|s| key.to_ascii_lowercase().ends_with(s))
+        && !SETTINGS.iter().any(|s| lower.ends_with(s))
+        && !NOT_SECRETS.contains(&lower.as_str())
+        // A condition key such as GitHub's OIDC claim `token.actions.githubusercontent.com:sub`
+        // is not an argument name.
+        && !key.contains(['.', ':'])
 }
 
 fn secret_literal(value: &Value) -> bool {
