@@ -18,6 +18,7 @@ mod sudo;
 mod tls_disabled;
 mod unpinned_base;
 mod unpinned_packages;
+mod wget_progress;
 
 pub use super::Check;
 
@@ -40,6 +41,7 @@ pub static CHECKS: &[&dyn Check<Dockerfile>] = &[
     &pip_cache::PipCache,
     &consecutive_run::ConsecutiveRun,
     &missing_healthcheck::MissingHealthcheck,
+    &wget_progress::WgetProgress,
 ];
 
 /// Whether `path` names a Dockerfile (`Dockerfile`, `Dockerfile.prod`, `app.dockerfile`,
