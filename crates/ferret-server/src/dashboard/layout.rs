@@ -262,6 +262,12 @@ pub fn severity(name: &str) -> Markup {
     html! { span class={ "sev sev-" (class) } { (name) } }
 }
 
+/// The `?done=…` of a page a form sent the browser back to (see [`notice`]).
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    pub done: Option<String>,
+}
+
 /// A fixed notice after a form was handled (`?done=…`): only known words are shown, so a link
 /// cannot put words of its own on the page.
 pub fn notice(done: Option<&str>) -> Markup {

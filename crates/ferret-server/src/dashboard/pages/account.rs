@@ -1,7 +1,7 @@
 //! The account page: change the password (every other session ends), delete the account.
 
 use crate::dashboard::form::{FormPost, Viewer};
-use crate::dashboard::layout::{self, csrf, when, Context, Section};
+use crate::dashboard::layout::{self, csrf, when, Context, Done, Section};
 use crate::dashboard::{see_other, Page, PageResult};
 use crate::routes::account::{self as api, DeleteAccount, PasswordChange};
 use crate::AppState;
@@ -11,11 +11,6 @@ use axum::response::IntoResponse;
 use axum::Json;
 use maud::html;
 use serde::Deserialize;
-
-#[derive(Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
-}
 
 /// `GET /account`.
 pub async fn page(

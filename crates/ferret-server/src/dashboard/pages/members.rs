@@ -4,7 +4,7 @@
 
 use crate::auth::Role;
 use crate::dashboard::form::{FormPost, Viewer};
-use crate::dashboard::layout::{self, csrf, when, Context, Section};
+use crate::dashboard::layout::{self, csrf, when, Context, Done, Section};
 use crate::dashboard::pages::auth::Nothing;
 use crate::dashboard::{see_other, Page, PageResult};
 use crate::routes::members::{self as api, Accept, NewInvitation, RoleChange};
@@ -15,11 +15,6 @@ use axum::response::IntoResponse;
 use axum::Json;
 use maud::html;
 use serde::Deserialize;
-
-#[derive(Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
-}
 
 const ROLES: [&str; 3] = ["member", "admin", "owner"];
 

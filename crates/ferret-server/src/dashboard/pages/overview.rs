@@ -3,7 +3,7 @@
 
 use crate::dashboard::chart::{self, Series};
 use crate::dashboard::form::{FormPost, Viewer};
-use crate::dashboard::layout::{self, csrf, Context, Section};
+use crate::dashboard::layout::{self, csrf, Context, Done, Section};
 use crate::dashboard::{encode_query, see_other, Page, PageError, PageResult};
 use crate::routes::overview::{self, OverviewQuery};
 use crate::routes::workspaces::{self, NewWorkspace, WorkspaceSettings};
@@ -25,11 +25,6 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
         .or(cx.workspaces.first())
         .ok_or_else(|| PageError::Api(crate::error::ApiError::not_found()))?;
     Ok(see_other(&format!("/w/{}", first.id)))
-}
-
-#[derive(Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
 }
 
 /// `GET /w/{ws}`: the overview.

@@ -3,7 +3,7 @@
 //! admins; the API refuses everyone else).
 
 use crate::dashboard::form::{FormPost, Viewer};
-use crate::dashboard::layout::{self, csrf, when, Context, Section};
+use crate::dashboard::layout::{self, csrf, when, Context, Done, Section};
 use crate::dashboard::pages::auth::Nothing;
 use crate::dashboard::{see_other, Page, PageError, PageResult};
 use crate::error::ApiError;
@@ -13,11 +13,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::html;
-
-#[derive(serde::Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
-}
 
 /// `GET /w/{ws}/repositories`.
 pub async fn page(

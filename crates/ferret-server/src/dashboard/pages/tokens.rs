@@ -3,7 +3,7 @@
 
 use crate::auth::Scope;
 use crate::dashboard::form::{FormPost, Viewer};
-use crate::dashboard::layout::{self, csrf, when, Context, Section};
+use crate::dashboard::layout::{self, csrf, when, Context, Done, Section};
 use crate::dashboard::pages::auth::Nothing;
 use crate::dashboard::{see_other, Page, PageResult};
 use crate::routes::tokens::{self as api, CreatedToken, NewToken};
@@ -12,11 +12,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use maud::{html, Markup};
 use serde::Deserialize;
-
-#[derive(Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
-}
 
 async fn render(
     state: &AppState,
