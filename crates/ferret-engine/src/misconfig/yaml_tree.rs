@@ -31,6 +31,23 @@ pub enum Value {
     Map(Vec<(Node, Node)>),
 }
 
+/// Why a YAML stream could not be read as a tree.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum YamlError {
+    /// The parser's own message on invalid YAML.
+    #[error("{0}")]
+    Syntax(String),
+    /// An alias names an anchor that was never defined.
+    #[error("unknown alias")]
+    UnknownAlias,
+    /// Expanding aliases would build more than [`MAX_NODES`] nodes.
+    #[error("YAML document too large (alias expansion)")]
+    TooLarge,
+    /// The parser closed a collection it never opened.
+    #[error("unbalanced YAML events")]
+    Unbalanced,
+}
+
 /// Most nodes one file may expand to (aliases included).
 const MAX_NODES: usize = 1_000_000;
 
@@ -86,10 +103,10 @@ impl Node {
 }
 
 /// Parses every document of a YAML stream; `Err` with the parser's message on invalid YAML.
-pub fn parse(text: &str) -> Result<Vec<Node>, String> {
+pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     let mut builder = Builder::default();
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| e.to_string())?;
+        let (event, span) = event.map_err(|e| YamlError::Syntax(e.to_string()))?;
         let pos = Pos {
             line: span.start.line() as u32,
             column: span.start.col() as u32 + 1,
@@ -127,7 +144,7 @@ fn size(node: &Node) -> usize {
 }
 
 impl Builder {
-    fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<(), String> {
+    fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<(), YamlError> {
         match event {
             Event::Scalar(text, _, anchor, _) => {
                 let node = Node {
@@ -137,11 +154,11 @@ impl Builder {
                 self.finish(node, anchor)
             }
             Event::Alias(anchor) => {
-                let anchored = self.anchors.get(&anchor).ok_or("unknown alias")?;
+                let anchored = self.anchors.get(&anchor).ok_or(YamlError::UnknownAlias)?;
                 // Count before copying, so an exploding alias is refused before it is built.
                 self.nodes += size(anchored);
                 if self.nodes > MAX_NODES {
-                    return Err("YAML document too large (alias expansion)".into());
+                    return Err(YamlError::TooLarge);
                 }
                 let mut node = anchored.clone();
                 node.pos = pos;
@@ -171,7 +188,7 @@ impl Builder {
                         },
                         anchor,
                     ),
-                    None => return Err("unbalanced YAML events".into()),
+                    None => return Err(YamlError::Unbalanced),
                 };
                 self.finish(node, anchor)
             }
@@ -180,10 +197,10 @@ impl Builder {
     }
 
     /// Places a completed node in its parent (or as a document root).
-    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), String> {
+    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            return Err("YAML document too large (alias expansion)".into());
+            return Err(YamlError::TooLarge);
         }
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
@@ -239,7 +256,7 @@ mod tests {
 
     #[test]
     fn invalid_and_exploding_yaml_is_refused() {
-        assert!(parse("a: [1, 2\n").is_err());
+        assert!(matches!(parse("a: [1, 2\n"), Err(YamlError::Syntax(_))));
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..9 {
             let prev = (b'a' + i) as char;
@@ -248,6 +265,6 @@ mod tests {
                 "{next}: &{next} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));
         }
-        assert!(parse(&bomb).unwrap_err().contains("too large"));
+        assert_eq!(parse(&bomb), Err(YamlError::TooLarge));
     }
 }
