@@ -515,17 +515,47 @@ pub fn wordiness(value: &str) -> f64 {
             i += 1;
         }
         // `Key`, `word`: a capital and two lower-case letters, or three lower-case ones, with a
-        // vowel among them (random runs such as `fgq` or `zhy` rarely have one).
-        let lower = i - lower_start;
-        let voiced = b[lower_start..i].iter().any(|c| b"aeiou".contains(c));
-        if voiced && (lower >= 3 || (lower == 2 && lower_start > start)) {
-            in_words += i - start;
+        // vowel among them (random runs such as `fgq` or `zhy` rarely have one). Words seldom
+        // hold four consonants in a row; random runs often do (`lbsqwbn`), so a run is cut at
+        // such clusters and only its word-like pieces count.
+        for (n, piece) in word_pieces(&b[lower_start..i]).into_iter().enumerate() {
+            let lower = piece.len();
+            let capital = n == 0 && lower_start > start;
+            let voiced = piece.iter().any(|c| b"aeiou".contains(c));
+            if voiced && (lower >= 3 || (lower == 2 && capital)) {
+                in_words += lower + usize::from(capital);
+            }
         }
         if i == start {
             i += 1;
         }
     }
     in_words as f64 / b.len().max(1) as f64
+}
+
+/// A lower-case run cut at clusters of four or more consonants (`y` counts as a vowel), which
+/// are left out: `ameolbsqwbnak` gives `ameo` and `ak`.
+fn word_pieces(run: &[u8]) -> Vec<&[u8]> {
+    let consonant = |c: &u8| !b"aeiouy".contains(c);
+    let mut pieces = Vec::new();
+    let mut piece_start = 0;
+    let mut i = 0;
+    while i < run.len() {
+        if consonant(&run[i]) {
+            let cluster_start = i;
+            while i < run.len() && consonant(&run[i]) {
+                i += 1;
+            }
+            if i - cluster_start >= 4 {
+                pieces.push(&run[piece_start..cluster_start]);
+                piece_start = i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    pieces.push(&run[piece_start..]);
+    pieces
 }
 
 /// The words of a name, lower-cased: split at `_ - .` and at camel-case humps.
@@ -563,6 +593,13 @@ fn name_has_part(name: &str, words: &[String], part: &str) -> bool {
     }
 }
 
+/// Whether `part` (separators ignored) begins at one of the name's words: `next_token` in
+/// `NextToken` and `x_next_token`, but not `task_token` in `meistertask_token`.
+fn starts_a_word(words: &[String], part: &str) -> bool {
+    let part: String = part.chars().filter(char::is_ascii_alphanumeric).collect();
+    (0..words.len()).any(|i| words[i..].concat().starts_with(&part))
+}
+
 /// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
 pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else {
@@ -588,7 +625,9 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if NON_SECRET_NAME_PARTS
         .iter()
         .any(|part| name_has_part(&name, &words, part))
-        || PROTOCOL_TOKEN_NAMES.iter().any(|part| name.contains(part))
+        || PROTOCOL_TOKEN_NAMES
+            .iter()
+            .any(|part| starts_a_word(&words, part))
         // Schema and type names (`AWS::IAM::AccessKey`): the value is a hash or a type.
         || name.contains("::")
     {
@@ -734,6 +773,11 @@ mod tests {
         assert!(wordiness("DpAfgqBSWaeuqYi9hOSfeLrjOzhyIXKf") < 0.5);
         assert!(wordiness("CLOUD_PLATFORM_VALUE_ALIBABA_CLOUD_OPENSHIFT") > 0.8);
         assert!(wordiness("PULONG64") > 0.5);
+        // Random runs of one case: consonant clusters are not words.
+        assert!(wordiness("f6ameo8gaperc4j4g4tg9lbsqwbnak3c") < 0.5);
+        assert!(wordiness("2temab2qpfioneggb01j2dhfllqgiu") < 0.75);
+        assert!(wordiness("ec2instancemetadata") > 0.75);
+        assert!(wordiness("userprofilesettings") > 0.75);
     }
 
     #[test]
@@ -751,6 +795,18 @@ mod tests {
         assert!(follows_hash_label(b"v1.0 h1:"));
         assert!(!follows_hash_label(b"AWS_SECRET_KEY="));
         assert!(!follows_hash_label(b"token: "));
+    }
+
+    #[test]
+    fn protocol_token_names_start_a_word() {
+        let words = name_words("meistertask_token");
+        assert!(!starts_a_word(&words, "task_token"));
+        assert!(starts_a_word(
+            &name_words("StepFunctionTaskToken"),
+            "task_token"
+        ));
+        assert!(starts_a_word(&name_words("x-csrf-token"), "csrf"));
+        assert!(starts_a_word(&name_words("NEXTTOKEN"), "next_token"));
     }
 
     #[test]
