@@ -307,6 +307,7 @@ fn looks_like_reference(value: &str) -> bool {
         "secret(",
         "vault:",
         "arn:",
+        "amzn1.",
         "ssm:",
         "sm://",
         "secretsmanager",
@@ -356,7 +357,9 @@ fn looks_like_reference(value: &str) -> bool {
     if REFERENCE_MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }
-    // A dotted identifier chain: `foo.bar.baz`.
+    // A dotted identifier chain: `foo.bar.baz`, `settings.SECRET_KEY`, `x25519.X25519PrivateKey`.
+    // Its parts are words or short; a token's dot-separated segments
+    // (`rh83qVzJzCOvCOhriyaTA2VP.LdWOFn1sw…`) are not.
     let dotted = value.contains('.')
         && value.split('.').all(|part| {
             !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
@@ -365,6 +368,7 @@ fn looks_like_reference(value: &str) -> bool {
             part.bytes()
                 .next()
                 .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+                && (part.len() < 16 || wordiness(part) >= 0.5)
         });
     dotted
 }
@@ -610,6 +614,10 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         return false;
     }
     let words = name_words(name);
+    let environment_style = name.contains('_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
     let name = name.to_ascii_lowercase();
     // A file name or path as the key (`"src/token.rs": "<sha256>"` in checksum manifests).
     let file_like = name.contains('/')
@@ -636,8 +644,12 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if value.len() < 8 || looks_like_reference(value) || looks_like_timestamp(value) {
         return false;
     }
-    // A UUID under a token name that is not a credential's is a protocol id (`LockToken`).
-    if looks_like_uuid(value) && !CREDENTIAL_TOKEN_NAMES.iter().any(|c| name.contains(c)) {
+    // A UUID under a token name that is not a credential's is a protocol id (`LockToken`);
+    // under an environment-style name (`NPM_TOKEN`, `HEROKU_API_KEY`) it is a credential.
+    if looks_like_uuid(value)
+        && !environment_style
+        && !CREDENTIAL_TOKEN_NAMES.iter().any(|c| name.contains(c))
+    {
         return false;
     }
     // Code: private identifiers, conditionals, comparisons, chained assignments.
@@ -850,6 +862,24 @@ mod tests {
             b"PHY_Beacon_RSSI_SLID_WIN_MAX"
         ));
         assert!(generic_value_is_plausible("token", b"q8X_Lm2pZ-r7Tw4kV9yB"));
+        // Dot-separated token segments are not an identifier chain.
+        assert!(generic_value_is_plausible(
+            "edenai_token",
+            b"rh83qVzJzCOvCOhriyaTA2VPQeiloqUCgpY8.LdWOFn1swiWcakqgLrUSDhRhZgLuzl5pBJXHwzqyjvK4"
+        ));
+        assert!(!generic_value_is_plausible(
+            "token",
+            b"config.auth.accessToken"
+        ));
+        // A UUID: a credential under an environment name, a protocol id under a CamelCase one.
+        assert!(generic_value_is_plausible(
+            "NPM_TOKEN",
+            b"007e64c7-635d-4d54-8295-f364cd8e0e0f"
+        ));
+        assert!(!generic_value_is_plausible(
+            "LockToken",
+            b"007e64c7-635d-4d54-8295-f364cd8e0e0f"
+        ));
         assert!(generic_value_is_plausible("DB_PASSWORD", b"#ZMmI67Cyq6uR"));
         assert!(generic_value_is_plausible("DB_PASSWORD", b"!k9Xq2vLm8pR"));
         assert!(!generic_value_is_plausible("password", b"!GetAttribute"));
