@@ -3,14 +3,19 @@
 
 mod capabilities_not_dropped;
 mod dangerous_capabilities;
+mod default_namespace;
 mod docker_socket;
 mod host_namespaces;
+mod image_digest_missing;
 mod image_not_pinned;
 mod privilege_escalation;
 mod privileged;
+mod probes_missing;
 mod resource_limits_missing;
+mod resource_requests_missing;
 mod run_as_non_root_missing;
 mod run_as_root;
+mod seccomp_profile_missing;
 mod secret_env_literal;
 mod token_automount;
 mod token_automount_default;
@@ -38,6 +43,11 @@ pub static CHECKS: &[&dyn Check<Manifest>] = &[
     &writable_root_filesystem::WritableRootFilesystem,
     &capabilities_not_dropped::CapabilitiesNotDropped,
     &token_automount_default::TokenAutomountDefault,
+    &seccomp_profile_missing::SeccompProfileMissing,
+    &image_digest_missing::ImageDigestMissing,
+    &probes_missing::ProbesMissing,
+    &resource_requests_missing::ResourceRequestsMissing,
+    &default_namespace::DefaultNamespace,
 ];
 
 use super::yaml_tree::Node;
@@ -46,6 +56,10 @@ use super::yaml_tree::Node;
 pub struct PodSpec<'a> {
     /// `Deployment/web`.
     pub workload: String,
+    /// The workload's kind: `Deployment`, `CronJob`, `Pod`, ...
+    pub kind: &'a str,
+    /// The pod's `metadata` (a Pod's own, or its template's), for annotations.
+    pub metadata: Option<&'a Node>,
     /// The pod `spec` mapping.
     pub spec: &'a Node,
 }
@@ -58,6 +72,19 @@ impl<'a> PodSpec<'a> {
             .into_iter()
             .filter_map(move |key| spec.get(key))
             .flat_map(|list| list.items().iter())
+    }
+
+    /// Containers only: the long-running ones that probes are for.
+    pub fn main_containers(&self) -> &'a [Node] {
+        self.spec.get("containers").map(Node::items).unwrap_or(&[])
+    }
+
+    /// A `securityContext` setting as it applies to `container`: the container's own, else the
+    /// pod's (Kubernetes lets the container override the pod).
+    pub fn security_setting(&self, container: &'a Node, key: &str) -> Option<&'a Node> {
+        container
+            .path(&["securityContext", key])
+            .or_else(|| self.spec.path(&["securityContext", key]))
     }
 
     /// A container's name, for fingerprints.
@@ -84,16 +111,16 @@ pub fn pod_specs(manifest: &Manifest) -> Vec<PodSpec<'_>> {
             .path(&["metadata", "name"])
             .and_then(Node::as_str)
             .unwrap_or("?");
-        let spec = match kind {
-            "Pod" => doc.get("spec"),
+        let template = match kind {
+            "Pod" => Some(doc),
             "Deployment"
             | "StatefulSet"
             | "DaemonSet"
             | "ReplicaSet"
             | "ReplicationController"
             | "Job"
-            | "DeploymentConfig" => doc.path(&["spec", "template", "spec"]),
-            "CronJob" => doc.path(&["spec", "jobTemplate", "spec", "template", "spec"]),
+            | "DeploymentConfig" => doc.path(&["spec", "template"]),
+            "CronJob" => doc.path(&["spec", "jobTemplate", "spec", "template"]),
             "List" => {
                 for item in doc.get("items").map(Node::items).unwrap_or(&[]) {
                     visit(item, out);
@@ -102,9 +129,11 @@ pub fn pod_specs(manifest: &Manifest) -> Vec<PodSpec<'_>> {
             }
             _ => None,
         };
-        if let Some(spec) = spec {
+        if let Some(spec) = template.and_then(|t| t.get("spec")) {
             out.push(PodSpec {
                 workload: format!("{kind}/{name}"),
+                kind,
+                metadata: template.and_then(|t| t.get("metadata")),
                 spec,
             });
         }

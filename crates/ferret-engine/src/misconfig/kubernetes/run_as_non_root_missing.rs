@@ -32,15 +32,10 @@ impl super::Check<Manifest> for RunAsNonRootMissing {
 
     fn run(&self, path: &str, manifest: &Manifest, findings: &mut Vec<Finding>) {
         for pod in pod_specs(manifest) {
-            let pod_context = pod.spec.get("securityContext");
             for container in pod.containers() {
-                let context = container.get("securityContext");
-                let setting = |key: &str| {
-                    context
-                        .and_then(|c| c.get(key))
-                        .or_else(|| pod_context.and_then(|c| c.get(key)))
-                };
-                if setting("runAsNonRoot").is_some() || setting("runAsUser").is_some() {
+                if pod.security_setting(container, "runAsNonRoot").is_some()
+                    || pod.security_setting(container, "runAsUser").is_some()
+                {
                     continue;
                 }
                 let pos = PodSpec::container_pos(container);
