@@ -4,11 +4,15 @@
 //! **Why**: root in the container is one kernel bug from root on the node.
 //! **Example**: `runAsUser: 0`.
 //! **Fix**: `runAsNonRoot: true`, `runAsUser: 10001`.
+//!
+//! A pod-level setting that every container of the pod overrides with its own applies to no
+//! process and is not reported.
 
-use super::Manifest;
+use super::{pod_specs, Manifest};
 use crate::misconfig::yaml_lines::column_of;
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
+use std::collections::HashSet;
 
 pub struct RunAsRoot;
 
@@ -27,7 +31,12 @@ impl super::Check<Manifest> for RunAsRoot {
     }
 
     fn run(&self, path: &str, manifest: &Manifest, findings: &mut Vec<Finding>) {
-        for line in manifest.flagged("runAsUser", |v| v == "0") {
+        let overridden = overridden_pod_settings(manifest);
+        let applies = |number: &u32| !overridden.contains(number);
+        for line in manifest
+            .flagged("runAsUser", |v| v == "0")
+            .filter(|l| applies(&l.number))
+        {
             findings.push(META.finding(
                 path,
                 line.number,
@@ -36,7 +45,10 @@ impl super::Check<Manifest> for RunAsRoot {
                 "runAsUser: 0",
             ));
         }
-        for line in manifest.flagged("runAsNonRoot", |v| v == "false") {
+        for line in manifest
+            .flagged("runAsNonRoot", |v| v == "false")
+            .filter(|l| applies(&l.number))
+        {
             findings.push(META.finding(
                 path,
                 line.number,
@@ -46,4 +58,24 @@ impl super::Check<Manifest> for RunAsRoot {
             ));
         }
     }
+}
+
+/// Lines of pod-level `runAsUser` / `runAsNonRoot` settings that every container overrides.
+fn overridden_pod_settings(manifest: &Manifest) -> HashSet<u32> {
+    let mut lines = HashSet::new();
+    for pod in pod_specs(manifest) {
+        for key in ["runAsUser", "runAsNonRoot"] {
+            let Some((setting, _)) = pod.spec.get("securityContext").and_then(|c| c.entry(key))
+            else {
+                continue;
+            };
+            let mut containers = pod.containers().peekable();
+            if containers.peek().is_some()
+                && containers.all(|c| c.path(&["securityContext", key]).is_some())
+            {
+                lines.insert(setting.pos.line);
+            }
+        }
+    }
+    lines
 }
