@@ -395,3 +395,28 @@ fn a_broken_terraform_block_loses_only_itself() {
         .unwrap_or("")
         .contains("the blocks that parse were checked"));
 }
+
+/// A Kubernetes document that does not parse costs only itself: the checks that need the YAML
+/// tree still run on the other documents, and the file is listed with the parser's reason.
+#[test]
+fn a_broken_kubernetes_document_loses_only_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: shop\nspec:\n  containers:\n    - name: a\n      image: acme/a:1.0\n\
+         ---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: broken\ndata: {}\n",
+    )
+    .unwrap();
+    assert_eq!(
+        places_of("k8s-run-as-non-root-missing", dir.path()),
+        ["app.yaml:8:7"]
+    );
+    let report = scanner().scan_tree(dir.path(), None).unwrap();
+    assert_eq!(report.skipped.len(), 1);
+    let detail = report.skipped[0].detail.as_deref().unwrap_or("");
+    assert!(
+        detail.contains("not valid YAML")
+            && detail.contains("the documents that parse were checked (1)"),
+        "{detail}"
+    );
+}

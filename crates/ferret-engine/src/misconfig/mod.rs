@@ -316,6 +316,17 @@ impl Analyzer for ConfigAnalyzer {
     }
 
     fn unreadable(&self, file: &SourceFile<'_>) -> Option<String> {
+        if is_yaml(file.path) && is_kubernetes_manifest(file.content) {
+            // Line checks ran on the whole file and tree checks on the documents that parse.
+            let text = String::from_utf8_lossy(file.content);
+            let (documents, error) = yaml_tree::parse_lenient(&text);
+            return error.map(|error| match documents.len() {
+                0 => format!("not valid YAML: {error}; only line checks were run"),
+                n => {
+                    format!("not valid YAML: {error}; the documents that parse were checked ({n})")
+                }
+            });
+        }
         if !terraform::is_terraform(file.path) {
             return None;
         }

@@ -46,7 +46,8 @@ pub fn values<'a>(
 }
 
 /// A YAML file as lines, for the line-oriented checks (docker-compose, Kubernetes), and as
-/// positioned documents for checks about missing keys (empty when the YAML is invalid).
+/// positioned documents for checks about missing keys (the documents that parse, when some of
+/// the stream is invalid).
 pub struct Manifest {
     pub lines: Vec<Line>,
     pub documents: Vec<super::yaml_tree::Node>,
@@ -56,7 +57,7 @@ impl Manifest {
     pub fn parse(text: &str) -> Manifest {
         Manifest {
             lines: lines(text),
-            documents: super::yaml_tree::parse(text).unwrap_or_default(),
+            documents: super::yaml_tree::parse_lenient(text).0,
         }
     }
 

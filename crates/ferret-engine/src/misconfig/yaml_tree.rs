@@ -102,6 +102,34 @@ impl Node {
     }
 }
 
+/// Parses a YAML stream, keeping what can be read: when the stream as a whole is invalid,
+/// each `---`-separated document is parsed on its own (at its own lines, so positions stay
+/// true) and the ones that parse are returned, with the first error.
+pub fn parse_lenient(text: &str) -> (Vec<Node>, Option<YamlError>) {
+    let error = match parse(text) {
+        Ok(documents) => return (documents, None),
+        Err(error) => error,
+    };
+    let mut documents = Vec::new();
+    let mut padded = String::new();
+    let mut chunk_start = 0;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    for end in 1..=lines.len() {
+        let at_separator = lines.get(end).is_some_and(|l| l.starts_with("---"));
+        if end < lines.len() && !at_separator {
+            continue;
+        }
+        padded.clear();
+        padded.extend(std::iter::repeat_n('\n', chunk_start));
+        padded.extend(lines[chunk_start..end].iter().copied());
+        if let Ok(parsed) = parse(&padded) {
+            documents.extend(parsed);
+        }
+        chunk_start = end;
+    }
+    (documents, Some(error))
+}
+
 /// Parses every document of a YAML stream; `Err` with the parser's message on invalid YAML.
 pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     let mut builder = Builder::default();
@@ -252,6 +280,20 @@ mod tests {
         assert_eq!(root.path(&["use", "k"]).and_then(Node::as_str), Some("v"));
         assert_eq!(root.path(&["use", "own"]).and_then(Node::as_i64), Some(2));
         assert_eq!(docs[1].get("second").and_then(Node::as_str), Some("doc"));
+    }
+
+    #[test]
+    fn a_broken_document_loses_only_itself() {
+        let text =
+            "kind: Pod\nspec: {a: 1}\n---\nkind: Broken\nspec: [1, 2\n---\nkind: Job\nspec: {}\n";
+        let (documents, error) = parse_lenient(text);
+        assert!(matches!(error, Some(YamlError::Syntax(_))));
+        let kinds: Vec<(Option<&str>, u32)> = documents
+            .iter()
+            .map(|d| (d.get("kind").and_then(Node::as_str), d.pos.line))
+            .collect();
+        assert_eq!(kinds, [(Some("Pod"), 1), (Some("Job"), 7)]);
+        assert_eq!(parse_lenient("a: 1\n").1, None);
     }
 
     #[test]
