@@ -16,7 +16,10 @@ mod read_all_permissions;
 mod secrets_inherit;
 mod self_hosted_pr;
 mod template_injection;
+mod trusted_publishing;
 mod unpinned_uses;
+mod unsound_condition;
+mod unsound_contains;
 mod write_all_permissions;
 
 pub use super::yaml_lines::{column_of, key_value, Line};
@@ -41,6 +44,9 @@ pub static CHECKS: &[&dyn Check<Workflow>] = &[
     &github_env::GithubEnv,
     &obfuscation::Obfuscation,
     &default_permissions::DefaultPermissions,
+    &unsound_condition::UnsoundCondition,
+    &unsound_contains::UnsoundContains,
+    &trusted_publishing::TrustedPublishing,
 ];
 
 /// Events whose workflows run with a write token and secrets on data an outsider controls.

@@ -14,12 +14,16 @@ mod gcs_public;
 mod hardcoded_credentials;
 mod iam_wildcard;
 mod imdsv1;
+mod kms_rotation_disabled;
 mod open_security_group;
 mod rds_public;
 mod rds_unencrypted;
+mod s3_access_logging_missing;
 mod s3_public_access_block;
 mod s3_public_acl;
 mod s3_unencrypted;
+mod s3_versioning_missing;
+mod security_group_description_missing;
 
 use super::CheckMeta;
 use ferret_core::Finding;
@@ -46,6 +50,10 @@ pub static CHECKS: &[&dyn Check<TerraformFile>] = &[
     &hardcoded_credentials::HardcodedCredentials,
     &gcs_public::GcsPublic,
     &azure_storage_public::AzureStoragePublic,
+    &s3_versioning_missing::S3VersioningMissing,
+    &s3_access_logging_missing::S3AccessLoggingMissing,
+    &kms_rotation_disabled::KmsRotationDisabled,
+    &security_group_description_missing::SecurityGroupDescriptionMissing,
 ];
 
 /// Terraform source files.
