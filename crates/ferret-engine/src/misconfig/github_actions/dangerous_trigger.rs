@@ -1,9 +1,11 @@
 //! `gha-dangerous-trigger`: privileged triggers run on behalf of outsiders.
 //!
-//! **What**: a workflow on `pull_request_target` or `workflow_run`: critical when it checks out
-//! the pull request's head (`ref: ${{ github.event.pull_request.head.sha }}`, `head.ref`,
-//! `github.head_ref`, `refs/pull/…`), reported at that line; otherwise medium, at the trigger —
-//! the trigger itself is the risk to review, as zizmor's `dangerous-triggers` reports it.
+//! **What**: a workflow on `pull_request_target`, `workflow_run` or `issue_comment`, each
+//! reported at the trigger (medium) — the trigger itself is the risk to review, as zizmor's
+//! `dangerous-triggers` reports it (a workflow whose one job is one `actions/labeler` step is
+//! the documented safe use of `pull_request_target` and is not reported); and, critical, the
+//! line where such a workflow checks out the pull request's head (`ref:
+//! ${{ github.event.pull_request.head.sha }}`, `head.ref`, `github.head_ref`, `refs/pull/…`).
 //! **Why**: these triggers run with a write token and secrets, even for forks; building or running
 //! the contributor's code there hands it both ("pwn request"), and any later step that reads
 //! pull-request data can be steered by it.
@@ -42,13 +44,15 @@ impl Check<Workflow> for DangerousTrigger {
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
         let triggers = workflow.triggers();
-        if !triggers
+        let present: Vec<&str> = DANGEROUS
             .iter()
-            .any(|t| t == "pull_request_target" || t == "workflow_run")
-        {
+            .copied()
+            .filter(|d| triggers.iter().any(|t| t == d))
+            .filter(|d| !(*d == "pull_request_target" && only_labels(workflow)))
+            .collect();
+        if present.is_empty() {
             return;
         }
-        let before = findings.len();
         for (line, value) in workflow.values("ref") {
             let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
             if let Some(head) = PR_HEAD.iter().find(|h| compact.contains(**h)) {
@@ -61,28 +65,38 @@ impl Check<Workflow> for DangerousTrigger {
                 ));
             }
         }
-        if findings.len() > before {
-            return;
-        }
-        // No checkout of the pull request's code: the trigger itself, at medium.
-        if let Some((line, trigger)) = trigger_line(workflow) {
-            let mut finding = META.finding(
-                path,
-                line.number,
-                column_of(line, trigger),
-                &line.text,
-                trigger,
-            );
-            finding.severity = Severity::Medium;
-            findings.push(finding);
+        for trigger in present {
+            if let Some(line) = trigger_line(workflow, trigger) {
+                let mut finding = META.finding(
+                    path,
+                    line.number,
+                    column_of(line, trigger),
+                    &line.text,
+                    trigger,
+                );
+                finding.severity = Severity::Medium;
+                findings.push(finding);
+            }
         }
     }
 }
 
-/// The line naming the first privileged trigger under `on:`.
-fn trigger_line(
-    workflow: &Workflow,
-) -> Option<(&crate::misconfig::yaml_lines::Line, &'static str)> {
+/// The triggers reported, in the order zizmor documents them.
+const DANGEROUS: &[&str] = &["pull_request_target", "workflow_run", "issue_comment"];
+
+/// A workflow of one job with one step, `actions/labeler`: the safe, documented use of
+/// `pull_request_target`.
+fn only_labels(workflow: &Workflow) -> bool {
+    let jobs = workflow.jobs();
+    let steps = workflow.steps();
+    jobs.len() == 1 && steps.len() == 1 && steps[0].uses_action("actions/labeler")
+}
+
+/// The line naming `trigger` under `on:`.
+fn trigger_line<'a>(
+    workflow: &'a Workflow,
+    trigger: &str,
+) -> Option<&'a crate::misconfig::yaml_lines::Line> {
     let mut inside = false;
     for line in &workflow.lines {
         let text = line.text.trim();
@@ -94,16 +108,11 @@ fn trigger_line(
                 .iter()
                 .any(|k| text.starts_with(k));
         }
-        if !inside {
-            continue;
-        }
-        for trigger in ["pull_request_target", "workflow_run"] {
-            let named = text
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .any(|word| word == trigger);
-            if named {
-                return Some((line, trigger));
-            }
+        let named = text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|word| word == trigger);
+        if inside && named {
+            return Some(line);
         }
     }
     None
