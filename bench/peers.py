@@ -208,8 +208,10 @@ def compare(peer_findings, mapping, ours):
         if check not in mapping:
             continue
         wanted = mapping[check]
+        # checkov gives workflow-level findings the range [0, 1]: the whole file.
+        whole_file = spans == [(0, 1)]
         hits = [(rule, line) for rule, line, _ in by_file.get(path, [])
-                if rule in wanted and any(lo <= line <= hi for lo, hi in spans)]
+                if rule in wanted and (whole_file or any(lo <= line <= hi for lo, hi in spans))]
         covered.update((path, rule, line) for rule, line in hits)
         if not hits:
             missed.append((check, path, spans))

@@ -1,13 +1,15 @@
 //! `dockerfile-consecutive-run`: consecutive `RUN` instructions that could be one.
 //!
-//! **What**: a `RUN` directly after another `RUN` in the same stage (hadolint DL3059). Reported
-//! once per run of them, at the second.
+//! **What**: a single-command `RUN` directly after another single-command `RUN` in the same
+//! stage (hadolint DL3059), reported at each one after the first. A `RUN` that chains commands
+//! (`&&`, `;`, `||`, a pipe, a heredoc) or mounts a cache or secret marks a layer boundary
+//! someone chose, and is left alone.
 //! **Why**: each `RUN` is a layer: files one step deletes still ship in the layer before it,
 //! and many small layers make images bigger and pulls slower.
 //! **Example**: `RUN apt-get update` followed by `RUN apt-get install -y curl`.
 //! **Fix**: join them with `&&` (and a `\` line continuation) into one `RUN`.
 
-use super::{Check, Dockerfile};
+use super::{Check, Dockerfile, Instruction};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -28,18 +30,55 @@ impl Check<Dockerfile> for ConsecutiveRun {
     }
 
     fn run(&self, path: &str, file: &Dockerfile, findings: &mut Vec<Finding>) {
-        let mut in_run = false;
         for pair in file.instructions.windows(2) {
             let (before, this) = (&pair[0], &pair[1]);
-            let consecutive = before.keyword == "RUN"
-                && this.keyword == "RUN"
-                && before.stage == this.stage
-                // A cache or secret mount is a reason to keep a step apart.
-                && !this.args.trim_start().starts_with("--mount");
-            if consecutive && !in_run {
+            if before.stage == this.stage && single_command(before) && single_command(this) {
                 findings.push(META.finding(path, this.line, this.column, &this.text, &this.args));
             }
-            in_run = consecutive;
         }
+    }
+}
+
+/// A `RUN` of one plain command: no chaining, pipe, heredoc or mount.
+fn single_command(instruction: &Instruction) -> bool {
+    let args = instruction.args.trim_start();
+    instruction.keyword == "RUN"
+        && !args.starts_with("--mount")
+        && !args.contains('\n')
+        && !chains(args)
+}
+
+/// Whether a shell command line has `&&`, `||`, `;` or `|` outside quotes.
+fn chains(command: &str) -> bool {
+    let mut quote = None;
+    let mut escaped = false;
+    let mut chars = command.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            _ if escaped => escaped = false,
+            (_, '\\') => escaped = true,
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '|' | ';') => return true,
+            // `&&`; a lone `&` is a redirection (`2>&1`) or a background job.
+            (None, '&') if chars.peek() == Some(&'&') => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chains;
+
+    #[test]
+    fn operators_inside_quotes_do_not_chain() {
+        assert!(chains("apt-get update && apt-get install -y curl"));
+        assert!(chains("curl -s https://x | sh"));
+        assert!(!chains(
+            r##"sed -i 's#ErrorLog /x#ErrorLog "|/bin/cat 1>\&2"#' /etc/a.conf"##
+        ));
+        assert!(!chains("make build 2>&1"));
     }
 }

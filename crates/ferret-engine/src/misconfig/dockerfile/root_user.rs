@@ -5,6 +5,9 @@
 //! in the container, one kernel or runtime bug away from the host.
 //! **Example**: `FROM node:22` … `CMD ["node", "server.js"]` with no `USER`.
 //! **Fix**: create an unprivileged user and switch to it: `RUN useradd -r app` then `USER app`.
+//!
+//! A `FROM scratch` image without `USER` runs its binary as UID 0 too; a numeric
+//! `USER 65532:65532` works there without an `/etc/passwd`.
 
 use super::{Check, Dockerfile};
 use crate::misconfig::CheckMeta;
@@ -31,11 +34,6 @@ impl Check<Dockerfile> for RootUser {
             return;
         };
         let last_user = file.final_stage().filter(|i| i.keyword == "USER").last();
-        // A `FROM scratch` image has no users unless one is named: only an explicit
-        // `USER root` is a choice to report there.
-        if stage.image == "scratch" && last_user.is_none() {
-            return;
-        }
         match last_user {
             Some(user) => {
                 let name = user.args.split(':').next().unwrap_or("").trim();

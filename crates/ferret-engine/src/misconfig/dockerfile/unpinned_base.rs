@@ -5,10 +5,14 @@
 //! breaking upstream image flows straight into your release.
 //! **Example**: `FROM python:latest`.
 //! **Fix**: pin a version tag and, better, a digest: `FROM python:3.12-slim@sha256:…`.
+//!
+//! `FROM $BASE_IMAGE` is read with the defaults of the `ARG`s declared before the first
+//! `FROM` (`ARG BASE_IMAGE=$REGISTRY/base`); an image that stays unknown is not reported.
 
-use super::{Check, Dockerfile};
+use super::{assignments, Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
+use std::collections::HashMap;
 
 pub struct UnpinnedBase;
 
@@ -32,13 +36,13 @@ impl Check<Dockerfile> for UnpinnedBase {
             .iter()
             .filter_map(|s| s.alias.as_deref())
             .collect();
+        let defaults = global_arg_defaults(file);
         for stage in &file.stages {
-            let image = stage.image.as_str();
-            if image == "scratch"
-                || image.contains('@')
-                || image.contains('$')
-                || aliases.contains(&image)
-            {
+            let Some(image) = substitute(&stage.image, &defaults) else {
+                continue;
+            };
+            let image = image.as_str();
+            if image == "scratch" || image.contains('@') || aliases.contains(&image) {
                 continue;
             }
             let name = image.rsplit('/').next().unwrap_or(image);
@@ -48,8 +52,72 @@ impl Check<Dockerfile> for UnpinnedBase {
             };
             if unpinned {
                 let from = &file.instructions[stage.from];
-                findings.push(META.finding(path, from.line, from.column, &from.text, image));
+                findings.push(META.finding(path, from.line, from.column, &from.text, &stage.image));
             }
         }
+    }
+}
+
+/// Defaults of the `ARG`s before the first `FROM`, the only ones a `FROM` line can use, each
+/// resolved against the ones before it.
+fn global_arg_defaults(file: &Dockerfile) -> HashMap<String, String> {
+    let mut defaults = HashMap::new();
+    for instruction in file.instructions.iter().take_while(|i| i.keyword != "FROM") {
+        if instruction.keyword != "ARG" {
+            continue;
+        }
+        // `ARG NAME` without a default leaves the name unknown.
+        for (name, value) in assignments(&instruction.args) {
+            if value.is_empty() {
+                defaults.remove(&name);
+            } else if let Some(value) = substitute(&value, &defaults) {
+                defaults.insert(name, value);
+            }
+        }
+    }
+    defaults
+}
+
+/// `text` with `$NAME` / `${NAME}` replaced by their defaults; `None` when one has none.
+fn substitute(text: &str, defaults: &HashMap<String, String>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, tail) = match after.strip_prefix('{') {
+            Some(braced) => {
+                let end = braced.find('}')?;
+                (&braced[..end], &braced[end + 1..])
+            }
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], &after[end..])
+            }
+        };
+        out.push_str(defaults.get(name)?);
+        rest = tail;
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_lines_are_read_with_global_arg_defaults() {
+        let file = Dockerfile::parse(
+            "ARG REGISTRY=quay.io\nARG BASE=${REGISTRY}/jupyter/foundation\nARG TAG\nFROM $BASE\nFROM $BASE:$TAG\n",
+        );
+        let defaults = global_arg_defaults(&file);
+        assert_eq!(
+            substitute(&file.stages[0].image, &defaults).as_deref(),
+            Some("quay.io/jupyter/foundation")
+        );
+        assert_eq!(substitute(&file.stages[1].image, &defaults), None);
     }
 }

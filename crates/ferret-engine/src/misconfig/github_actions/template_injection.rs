@@ -11,13 +11,16 @@
 //!
 //! Values of unknown origin — `env.*` (low), step/job outputs and inputs (informational, low
 //! confidence) — are reported too: they are attacker data whenever an earlier step put it there.
+//! So is `matrix.*` (medium, medium confidence) where the job's matrix is not written out in the
+//! workflow: `matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}`, or a matrix key whose values
+//! are expressions.
 //!
 //! Severity follows the triggers: critical in workflows on privileged events
 //! (`pull_request_target`, `workflow_run`, `issue_comment`, `issues`, discussions, reviews),
 //! medium when only `pull_request`/`push`-style events run it (forks get a read-only token and
 //! no secrets there), high otherwise.
 
-use super::{Check, Workflow};
+use super::{Check, Node, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -160,6 +163,46 @@ fn severity_for(workflow: &Workflow) -> Severity {
     }
 }
 
+/// For each job, its first line and whether a `matrix.<key>` there may hold outside data.
+struct Matrices<'a> {
+    jobs: Vec<(u32, Option<&'a Node>)>,
+}
+
+impl<'a> Matrices<'a> {
+    fn of(workflow: &'a Workflow) -> Matrices<'a> {
+        let mut jobs: Vec<(u32, Option<&Node>)> = workflow
+            .jobs()
+            .into_iter()
+            .map(|(key, job)| (key.pos.line, job.path(&["strategy", "matrix"])))
+            .collect();
+        jobs.sort_by_key(|(line, _)| *line);
+        Matrices { jobs }
+    }
+
+    /// Whether `matrix.<key>` expanded at `line` comes from a matrix not written out.
+    fn dynamic(&self, line: u32, key: &str) -> bool {
+        let Some((_, Some(matrix))) = self.jobs.iter().rev().find(|(start, _)| *start <= line)
+        else {
+            return false;
+        };
+        let expression = |node: &Node| node.as_str().is_some_and(|v| v.contains("${{"));
+        if expression(matrix) {
+            return true;
+        }
+        let from_include = matrix
+            .get("include")
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|entry| entry.get(key));
+        let values = matrix.get(key).into_iter().chain(from_include);
+        values
+            .flat_map(|v| std::iter::once(v).chain(v.items()))
+            .any(expression)
+            || matrix.get("include").is_some_and(expression)
+    }
+}
+
 impl Check<Workflow> for TemplateInjection {
     fn meta(&self) -> &'static CheckMeta {
         &META
@@ -168,6 +211,7 @@ impl Check<Workflow> for TemplateInjection {
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
         let severity = severity_for(workflow);
         let static_env = static_env(workflow);
+        let matrices = Matrices::of(workflow);
         let mut indirect_line = None;
         for code in &workflow.code {
             let text = &code.line.text;
@@ -184,6 +228,17 @@ impl Check<Workflow> for TemplateInjection {
                         META.finding(path, code.line.number, column, expression, context);
                     finding.snippet = text.trim().chars().take(160).collect();
                     finding.severity = severity;
+                    findings.push(finding);
+                } else if normalized
+                    .strip_prefix("${{matrix.")
+                    .and_then(|rest| rest.strip_suffix("}}"))
+                    .is_some_and(|key| matrices.dynamic(code.line.number, key))
+                {
+                    let mut finding =
+                        META.finding(path, code.line.number, column, expression, &normalized);
+                    finding.snippet = text.trim().chars().take(160).collect();
+                    finding.severity = Severity::Medium;
+                    finding.confidence = Confidence::Medium;
                     findings.push(finding);
                 } else if let (Some(lower), false) = (
                     indirect(&normalized, &static_env),

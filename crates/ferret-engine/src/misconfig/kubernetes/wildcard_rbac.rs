@@ -8,7 +8,7 @@
 //! **Fix**: enumerate API groups, verbs and resources.
 
 use super::Manifest;
-use crate::misconfig::yaml_lines::column_of;
+use crate::misconfig::yaml_tree::Node;
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -29,17 +29,26 @@ impl super::Check<Manifest> for WildcardRbac {
     }
 
     fn run(&self, path: &str, manifest: &Manifest, findings: &mut Vec<Finding>) {
-        for key in ["apiGroups", "verbs", "resources"] {
-            for line in manifest.flagged(key, |v| {
-                v.contains("\"*\"") || v.contains("'*'") || v == "[*]"
-            }) {
-                findings.push(META.finding(
-                    path,
-                    line.number,
-                    column_of(line, key),
-                    &line.text,
-                    key,
-                ));
+        for doc in &manifest.documents {
+            let rules = doc.get("rules").map(Node::items).unwrap_or(&[]);
+            for rule in rules {
+                for key in ["apiGroups", "verbs", "resources"] {
+                    let Some((name, list)) = rule.entry(key) else {
+                        continue;
+                    };
+                    // `["*"]` on the key's line, or `- '*'` items below it.
+                    let wildcard = list.items().iter().any(|item| item.as_str() == Some("*"))
+                        || list.as_str() == Some("*");
+                    if wildcard {
+                        findings.push(META.finding(
+                            path,
+                            name.pos.line,
+                            name.pos.column,
+                            super::line_text(manifest, name.pos.line),
+                            key,
+                        ));
+                    }
+                }
             }
         }
     }

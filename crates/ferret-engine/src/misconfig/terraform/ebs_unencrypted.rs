@@ -1,8 +1,10 @@
-//! `tf-aws-ebs-unencrypted`: an EBS volume or launch configuration disk is not encrypted.
+//! `tf-aws-ebs-unencrypted`: an EBS volume or instance disk is not encrypted.
 //!
-//! **What**: an `aws_ebs_volume` without `encrypted = true`; a `root_block_device` or
-//! `ebs_block_device` of an `aws_launch_configuration` without it; any block device of an
-//! `aws_instance` or launch template `ebs` block with `encrypted = false`.
+//! **What**: an `aws_ebs_volume` without `encrypted = true`; an `aws_instance` or
+//! `aws_launch_configuration` whose `root_block_device` or `ebs_block_device` lacks it —
+//! including one with no `root_block_device` at all, whose root disk AWS then creates
+//! unencrypted; a launch template `ebs` block with `encrypted = false`. Nothing is reported when
+//! the same file turns on `aws_ebs_encryption_by_default`.
 //! **Why**: snapshots and detached volumes of unencrypted disks can be copied and read by
 //! anyone who gets access to them, and audits require encryption at rest.
 //! **Example**: `resource "aws_ebs_volume" "data" { size = 100 }`.
@@ -57,20 +59,20 @@ impl Check<TerraformFile> for EbsUnencrypted {
         for volume in file.resources("aws_ebs_volume") {
             report(file, path, volume, volume, !by_default, findings);
         }
-        for config in file.resources("aws_launch_configuration") {
-            for disk in config
-                .nested("root_block_device")
-                .chain(config.nested("ebs_block_device"))
-            {
-                report(file, path, config, disk, !by_default, findings);
+        let machines = file
+            .resources("aws_launch_configuration")
+            .chain(file.resources("aws_instance"));
+        for machine in machines {
+            // No root disk block: the root volume is created unencrypted.
+            if !by_default && machine.nested("root_block_device").next().is_none() {
+                let evidence = format!("{}:root_block_device:absent", machine.address());
+                findings.push(file.finding(&META, path, machine.pos, &evidence));
             }
-        }
-        for instance in file.resources("aws_instance") {
-            for disk in instance
+            for disk in machine
                 .nested("root_block_device")
-                .chain(instance.nested("ebs_block_device"))
+                .chain(machine.nested("ebs_block_device"))
             {
-                report(file, path, instance, disk, false, findings);
+                report(file, path, machine, disk, !by_default, findings);
             }
         }
         for template in file.resources("aws_launch_template") {
