@@ -174,9 +174,17 @@ pub fn secret_name(name: &str) -> bool {
     ]
     .iter()
     .any(|s| upper.contains(s))
-        && !["_FILE", "_PATH", "_URL", "_NAME", "_ID"]
-            .iter()
-            .any(|s| upper.ends_with(s))
+        && ![
+            "_FILE",
+            "_FILENAME",
+            "_PATH",
+            "_DIR",
+            "_URL",
+            "_NAME",
+            "_ID",
+        ]
+        .iter()
+        .any(|s| upper.ends_with(s))
 }
 
 /// A literal value (not a reference such as `${VAR}` or `$(VAR)`, not empty) of some length.

@@ -9,7 +9,7 @@
 //! **Example**: `RUN apt-get update` followed by `RUN apt-get install -y curl`.
 //! **Fix**: join them with `&&` (and a `\` line continuation) into one `RUN`.
 
-use super::{Check, Dockerfile, Instruction};
+use super::{shell_commands, Check, Dockerfile, Instruction};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -45,40 +45,22 @@ fn single_command(instruction: &Instruction) -> bool {
     instruction.keyword == "RUN"
         && !args.starts_with("--mount")
         && !args.contains('\n')
-        && !chains(args)
-}
-
-/// Whether a shell command line has `&&`, `||`, `;` or `|` outside quotes.
-fn chains(command: &str) -> bool {
-    let mut quote = None;
-    let mut escaped = false;
-    let mut chars = command.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            _ if escaped => escaped = false,
-            (_, '\\') => escaped = true,
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '|' | ';') => return true,
-            // `&&`; a lone `&` is a redirection (`2>&1`) or a background job.
-            (None, '&') if chars.peek() == Some(&'&') => return true,
-            _ => {}
-        }
-    }
-    false
+        && shell_commands(args).len() <= 1
 }
 
 #[cfg(test)]
 mod tests {
-    use super::chains;
+    use super::shell_commands;
 
     #[test]
-    fn operators_inside_quotes_do_not_chain() {
-        assert!(chains("apt-get update && apt-get install -y curl"));
-        assert!(chains("curl -s https://x | sh"));
-        assert!(!chains(
-            r##"sed -i 's#ErrorLog /x#ErrorLog "|/bin/cat 1>\&2"#' /etc/a.conf"##
-        ));
-        assert!(!chains("make build 2>&1"));
+    fn operators_inside_quotes_do_not_split_commands() {
+        assert_eq!(
+            shell_commands("apt-get update && apt-get install -y curl").len(),
+            2
+        );
+        assert!(shell_commands("curl -s https://x | sh")[0].1);
+        let sed = r##"sed -i 's#ErrorLog /x#ErrorLog "|/bin/cat 1>\&2"#' /etc/a.conf"##;
+        assert_eq!(shell_commands(sed).len(), 1);
+        assert_eq!(shell_commands("echo \"a; b\" && make 2>&1").len(), 2);
     }
 }

@@ -184,29 +184,42 @@ fn heredoc_delimiters(args: &str) -> Vec<String> {
     out
 }
 
-/// Splits shell text into simple commands at `&&`, `||`, `;`, newlines and pipes, keeping
-/// the pipe information: returns (command, piped into the next one).
+/// Splits shell text into simple commands at `&&`, `||`, `;`, newlines and pipes outside
+/// quotes, keeping the pipe information: returns (command, piped into the next one).
 pub fn shell_commands(script: &str) -> Vec<(String, bool)> {
     let mut commands = Vec::new();
     let mut current = String::new();
     let chars: Vec<char> = script.chars().collect();
+    let mut quote: Option<char> = None;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
-        match (c, next) {
-            ('&', Some('&')) | ('|', Some('|')) => {
+        match (quote, c, next) {
+            // A backslash keeps the next character (outside single quotes).
+            (q, '\\', Some(n)) if q != Some('\'') => {
+                current.push(c);
+                current.push(n);
+                i += 2;
+                continue;
+            }
+            (None, '"' | '\'', _) => {
+                quote = Some(c);
+                current.push(c);
+            }
+            (Some(q), c, _) if c == q => {
+                quote = None;
+                current.push(c);
+            }
+            (Some(_), c, _) => current.push(c),
+            (None, '&', Some('&')) | (None, '|', Some('|')) => {
                 commands.push((std::mem::take(&mut current), false));
                 i += 2;
                 continue;
             }
-            ('|', _) => {
-                commands.push((std::mem::take(&mut current), true));
-            }
-            (';', _) | ('\n', _) => {
-                commands.push((std::mem::take(&mut current), false));
-            }
-            _ => current.push(c),
+            (None, '|', _) => commands.push((std::mem::take(&mut current), true)),
+            (None, ';' | '\n', _) => commands.push((std::mem::take(&mut current), false)),
+            (None, c, _) => current.push(c),
         }
         i += 1;
     }

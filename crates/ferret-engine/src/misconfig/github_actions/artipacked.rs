@@ -8,6 +8,9 @@
 //! **Example**: `- uses: actions/checkout@v4` followed by `upload-artifact` with `path: .`.
 //! **Fix**: `with: { persist-credentials: false }` on checkout, and pass a token explicitly
 //! to the one step that needs to push.
+//!
+//! An explicit `persist-credentials: true` (the job pushes with it) is reported only when the
+//! job also uploads artifacts.
 
 use super::{Check, Workflow};
 use crate::misconfig::CheckMeta;
@@ -35,14 +38,15 @@ impl Check<Workflow> for Artipacked {
             if !step.uses_action("actions/checkout") {
                 continue;
             }
-            let persisted =
-                step.input("persist-credentials").and_then(|v| v.as_bool()) != Some(false);
-            if !persisted {
-                continue;
-            }
+            let setting = step.input("persist-credentials").and_then(|v| v.as_bool());
             let uploads = steps
                 .iter()
                 .any(|s| s.job == step.job && s.uses_action("actions/upload-artifact"));
+            // `false` stores nothing; an explicit `true` is a choice (a later `git push`),
+            // reported only where an artifact upload could carry the credential away.
+            if setting == Some(false) || (setting == Some(true) && !uploads) {
+                continue;
+            }
             let pos = step.pos();
             let text = workflow.line_text(pos.line);
             let mut finding = META.finding(

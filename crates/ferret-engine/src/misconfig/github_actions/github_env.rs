@@ -1,9 +1,9 @@
 //! `gha-github-env`: untrusted data written to `GITHUB_ENV` or `GITHUB_PATH`.
 //!
 //! **What**: a `run:` line that appends to `$GITHUB_ENV` / `$GITHUB_PATH` and either expands an
-//! attacker-controlled expression, or sits in a workflow on a privileged trigger
-//! (`pull_request_target`, `workflow_run`, `issue_comment`, …) where the written data comes
-//! from outside.
+//! attacker-controlled expression, or sits in a workflow on `pull_request_target` or
+//! `workflow_run`, which run with privileges next to a pull request's code and artifacts (data
+//! of other events reaches the line through expressions, which the first case covers).
 //! **Why**: every later step runs with those variables: `LD_PRELOAD`, `NODE_OPTIONS`,
 //! `BASH_ENV` or a poisoned `PATH` turn a written value into code execution with the
 //! workflow's token and secrets.
@@ -33,7 +33,10 @@ impl Check<Workflow> for GithubEnv {
     }
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
-        let privileged = workflow.privileged();
+        let privileged = workflow
+            .triggers()
+            .iter()
+            .any(|t| t == "pull_request_target" || t == "workflow_run");
         for code in workflow.code.iter().filter(|c| c.key == "run") {
             let text = &code.line.text;
             let Some(at) = text.find("GITHUB_ENV").or_else(|| text.find("GITHUB_PATH")) else {

@@ -199,6 +199,15 @@ impl Workflow {
         triggers
     }
 
+    /// Whether a `permissions:` at `line` is the workflow-level block and every job sets its
+    /// own, so it applies to no job.
+    pub fn permissions_overridden(&self, line: &Line) -> bool {
+        let jobs = self.jobs();
+        line.indent == 0
+            && !jobs.is_empty()
+            && jobs.iter().all(|(_, job)| job.get("permissions").is_some())
+    }
+
     /// Non-comment lines with their values for `key`.
     pub fn values<'a>(&'a self, key: &'a str) -> impl Iterator<Item = (&'a Line, &'a str)> + 'a {
         super::yaml_lines::values(&self.lines, key)

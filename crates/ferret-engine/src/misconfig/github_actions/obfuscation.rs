@@ -27,7 +27,7 @@ static META: CheckMeta = CheckMeta {
 
 fn obfuscated_uses(value: &str) -> bool {
     let target = value.trim().trim_matches(|c| c == '"' || c == '\'');
-    if target.starts_with("docker://") || target.starts_with("./") {
+    if target.starts_with("docker://") || target.starts_with("./") || target.starts_with("$/") {
         return false;
     }
     let path = target.split('@').next().unwrap_or(target);

@@ -6,6 +6,9 @@
 //! artifacts) — so a compromised step can read more than it should.
 //! **Example**: `permissions: read-all`.
 //! **Fix**: name the scopes the job reads: `permissions: { contents: read }`.
+//!
+//! A workflow-level setting that every job overrides with its own `permissions:` applies to
+//! no job and is not reported.
 
 use super::{column_of, Check, Workflow};
 use crate::misconfig::CheckMeta;
@@ -29,7 +32,9 @@ impl Check<Workflow> for ReadAllPermissions {
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
         for (line, value) in workflow.values("permissions") {
-            if value.trim_matches(|c| c == '"' || c == '\'') == "read-all" {
+            if value.trim_matches(|c| c == '"' || c == '\'') == "read-all"
+                && !workflow.permissions_overridden(line)
+            {
                 findings.push(META.finding(
                     path,
                     line.number,

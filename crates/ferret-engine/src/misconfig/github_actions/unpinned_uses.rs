@@ -9,6 +9,9 @@
 //! **Example**: `uses: some-org/deploy-action@v2`.
 //! **Fix**: pin the full commit SHA and keep the tag as a comment:
 //! `uses: some-org/deploy-action@8f4b7f84864484a7bf31766abe9204da3cbe65b3 # v2.1.0`.
+//!
+//! Local references (`./path`, and GitHub's self-repository form `$/path`) are this
+//! repository's own code at the same commit and are not reported.
 
 use super::{key_value, Check, Workflow};
 use crate::misconfig::CheckMeta;
@@ -40,7 +43,9 @@ impl Check<Workflow> for UnpinnedUses {
                 .trim()
                 .trim_end_matches(',')
                 .trim_matches(|c| c == '"' || c == '\'');
-            if reference.is_empty() || reference.starts_with("./") || reference.contains("${{") {
+            // `./path` and GitHub's self-repository `$/path` run code from this repository.
+            let local = reference.starts_with("./") || reference.starts_with("$/");
+            if reference.is_empty() || local || reference.contains("${{") {
                 continue;
             }
             // An alias expands a step where it is used; report each reference once.

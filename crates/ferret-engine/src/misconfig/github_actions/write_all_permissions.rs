@@ -5,6 +5,9 @@
 //! releases, and change settings with the job's `GITHUB_TOKEN`.
 //! **Example**: `permissions: write-all`.
 //! **Fix**: grant only what each job needs: `permissions: { contents: read }`, plus specific writes.
+//!
+//! A workflow-level setting that every job overrides with its own `permissions:` applies to
+//! no job and is not reported.
 
 use super::{column_of, Check, Workflow};
 use crate::misconfig::CheckMeta;
@@ -28,7 +31,9 @@ impl Check<Workflow> for WriteAllPermissions {
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
         for (line, value) in workflow.values("permissions") {
-            if value.trim_matches(|c| c == '"' || c == '\'') == "write-all" {
+            if value.trim_matches(|c| c == '"' || c == '\'') == "write-all"
+                && !workflow.permissions_overridden(line)
+            {
                 findings.push(META.finding(
                     path,
                     line.number,

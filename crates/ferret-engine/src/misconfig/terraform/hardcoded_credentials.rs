@@ -17,6 +17,7 @@
 
 use super::{Attr, Block, Check, Pos, TerraformFile, Value};
 use crate::misconfig::{literal, secret_name, CheckMeta};
+use crate::secrets::filters::is_placeholder;
 use ferret_core::{Confidence, Finding, Severity};
 
 pub struct HardcodedCredentials;
@@ -70,10 +71,21 @@ fn secret_key(key: &str) -> bool {
         && !key.contains(['.', ':'])
 }
 
+/// A literal that can be a credential: not a keyword, placeholder (`none`, `changeme`, …),
+/// ARN or file name (`private_key.pem`).
 fn secret_literal(value: &Value) -> bool {
-    value
-        .as_str()
-        .is_some_and(|v| literal(v) && v != "true" && v != "false" && !v.starts_with("arn:"))
+    const KEYWORDS: [&str; 6] = ["true", "false", "none", "nil", "undefined", "disabled"];
+    const FILES: [&str; 8] = [
+        ".pem", ".key", ".json", ".txt", ".crt", ".p12", ".pfx", ".ppk",
+    ];
+    value.as_str().is_some_and(|v| {
+        let lower = v.to_ascii_lowercase();
+        literal(v)
+            && !KEYWORDS.contains(&lower.as_str())
+            && !is_placeholder(v.as_bytes(), false)
+            && !FILES.iter().any(|ext| lower.ends_with(ext))
+            && !v.starts_with("arn:")
+    })
 }
 
 struct Reporter<'a> {

@@ -169,6 +169,21 @@ impl Block {
     }
 }
 
+/// Whether `target` (a companion's `bucket` or a logging `target_bucket`) names `bucket`: by
+/// address (`aws_s3_bucket.logs.id`, `aws_s3_bucket.logs[0].id`) or by literal bucket name.
+pub fn names_bucket(target: &Value, bucket: &Block) -> bool {
+    let address = bucket.address();
+    match target {
+        Value::Expr(e) => {
+            e == &address
+                || e.starts_with(&format!("{address}."))
+                || e.starts_with(&format!("{address}["))
+        }
+        Value::Str(s) => Some(s.as_str()) == bucket.value("bucket").and_then(Value::as_str),
+        _ => false,
+    }
+}
+
 /// One parsed `.tf` file.
 pub struct TerraformFile {
     pub blocks: Vec<Block>,
@@ -337,10 +352,18 @@ impl TerraformFile {
     /// Which `aws_s3_bucket`s of this file have a companion resource of `kind` (a public-access
     /// block, an encryption configuration) whose `bucket` names them — by address
     /// (`aws_s3_bucket.logs.id`) or by literal bucket name. `None` when some companion's `bucket`
-    /// is an expression this file cannot resolve: it may cover any bucket.
+    /// is an expression this file cannot resolve: it may cover any bucket. A companion created
+    /// only under a condition (`count = var.versioning ? 1 : 0`, `for_each = var.rules`) covers
+    /// nothing for sure — the module's default may leave it out — and does not count.
     pub fn buckets_covered_by(&self, kind: &str) -> Option<Vec<bool>> {
+        let conditional = |b: &Block| {
+            ["count", "for_each"]
+                .iter()
+                .any(|k| matches!(b.value(k), Some(Value::Expr(_))))
+        };
         let targets: Vec<&Value> = self
             .resources(kind)
+            .filter(|b| !conditional(b))
             .filter_map(|b| b.value("bucket"))
             .collect();
         let unresolved = targets.iter().any(|t| match t {
@@ -353,15 +376,7 @@ impl TerraformFile {
         }
         Some(
             self.resources("aws_s3_bucket")
-                .map(|bucket| {
-                    let address = bucket.address();
-                    let name = bucket.value("bucket").and_then(Value::as_str);
-                    targets.iter().any(|t| match t {
-                        Value::Expr(e) => e == &address || e.starts_with(&format!("{address}.")),
-                        Value::Str(s) => Some(s.as_str()) == name,
-                        _ => false,
-                    })
-                })
+                .map(|bucket| targets.iter().any(|t| names_bucket(t, bucket)))
                 .collect(),
         )
     }

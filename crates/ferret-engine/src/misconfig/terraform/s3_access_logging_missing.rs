@@ -10,7 +10,7 @@
 //! **Fix**: `resource "aws_s3_bucket_logging" "data" { bucket = aws_s3_bucket.data.id
 //! target_bucket = aws_s3_bucket.logs.id target_prefix = "data/" }`.
 
-use super::{Check, TerraformFile, Value};
+use super::{names_bucket, Check, TerraformFile, Value};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -24,15 +24,6 @@ static META: CheckMeta = CheckMeta {
     severity: Severity::Low,
     confidence: Confidence::Medium,
 };
-
-/// Whether `target` (a `target_bucket` value) names `bucket`.
-fn names(target: &Value, address: &str, name: Option<&str>) -> bool {
-    match target {
-        Value::Expr(e) => e == address || e.starts_with(&format!("{address}.")),
-        Value::Str(s) => Some(s.as_str()) == name,
-        _ => false,
-    }
-}
 
 impl Check<TerraformFile> for S3AccessLoggingMissing {
     fn meta(&self) -> &'static CheckMeta {
@@ -53,13 +44,11 @@ impl Check<TerraformFile> for S3AccessLoggingMissing {
             )
             .collect();
         for (bucket, covered) in file.resources("aws_s3_bucket").zip(covered) {
-            let address = bucket.address();
-            let name = bucket.value("bucket").and_then(Value::as_str);
-            let is_target = targets.iter().any(|t| names(t, &address, name));
+            let is_target = targets.iter().any(|t| names_bucket(t, bucket));
             if covered || is_target || bucket.nested("logging").next().is_some() {
                 continue;
             }
-            let evidence = format!("{address}:no-logging");
+            let evidence = format!("{}:no-logging", bucket.address());
             findings.push(file.finding(&META, path, bucket.pos, &evidence));
         }
     }

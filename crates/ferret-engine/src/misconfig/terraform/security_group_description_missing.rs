@@ -2,7 +2,8 @@
 //!
 //! **What**: an `aws_security_group` without `description`, or a rule without one: inline
 //! `ingress` / `egress` blocks, `aws_security_group_rule`,
-//! `aws_vpc_security_group_ingress_rule` / `_egress_rule`.
+//! `aws_vpc_security_group_ingress_rule` / `_egress_rule`; a `dynamic "ingress"` block's
+//! `content` counts as a rule.
 //! **Why**: an opening nobody can explain is one nobody dares to close; reviews and incident
 //! response depend on knowing why a port is open and for whom (Terraform's default group
 //! description, "Managed by Terraform", says nothing).
@@ -35,9 +36,20 @@ impl Check<TerraformFile> for SecurityGroupDescriptionMissing {
                 let evidence = format!("{}:no-description", group.address());
                 findings.push(file.finding(&META, path, group.pos, &evidence));
             }
+            // `dynamic "ingress" { content { … } }` writes its rules from a template.
+            let dynamic = group
+                .nested("dynamic")
+                .filter(|d| {
+                    matches!(
+                        d.labels.first().map(String::as_str),
+                        Some("ingress" | "egress")
+                    )
+                })
+                .flat_map(|d| d.nested("content"));
             for (n, rule) in group
                 .nested("ingress")
                 .chain(group.nested("egress"))
+                .chain(dynamic)
                 .enumerate()
             {
                 if rule.attr("description").is_none() {
