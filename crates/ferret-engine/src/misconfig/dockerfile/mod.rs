@@ -18,6 +18,7 @@ mod sudo;
 mod tls_disabled;
 mod unpinned_base;
 mod unpinned_packages;
+mod user_not_numeric;
 mod wget_progress;
 
 pub use super::Check;
@@ -42,6 +43,7 @@ pub static CHECKS: &[&dyn Check<Dockerfile>] = &[
     &consecutive_run::ConsecutiveRun,
     &missing_healthcheck::MissingHealthcheck,
     &wget_progress::WgetProgress,
+    &user_not_numeric::UserNotNumeric,
 ];
 
 /// Whether `path` names a Dockerfile (`Dockerfile`, `Dockerfile.prod`, `app.dockerfile`,
