@@ -168,6 +168,10 @@ impl Config {
         for custom in &self.secrets.rules {
             let single =
                 SecretMatcher::new(vec![custom.clone()]).map_err(|e| self.error(e.to_string()))?;
+            // Built now, so a pattern too large to build is an error here, not a silent no-op.
+            single
+                .check_rules()
+                .map_err(|e| self.error(e.to_string()))?;
             if let Some(problem) = crate::examples::check_rule_examples(&single, custom) {
                 return Err(self.error(format!("rule '{}': {problem}", custom.id)));
             }

@@ -92,6 +92,12 @@ pub enum AnalyzerError {
 
 impl SecretMatcher {
     /// Compiles `specs` into an analyzer. Rule ids must be unique.
+    /// Builds every rule's regexes now (they are otherwise built on first use) and reports the
+    /// first that cannot be built.
+    pub fn check_rules(&self) -> Result<(), RuleError> {
+        self.rules.iter().try_for_each(SecretRule::check)
+    }
+
     pub fn new(specs: Vec<SecretRuleSpec>) -> Result<SecretMatcher, AnalyzerError> {
         let mut seen = std::collections::HashSet::new();
         let mut rules = Vec::with_capacity(specs.len());
@@ -291,7 +297,7 @@ impl SecretMatcher {
         };
         let (before, after) = if rule.spec.multiline {
             (0, 0)
-        } else if rule.context.is_some() || rule.spec.paired_with.is_some() {
+        } else if rule.has_context || rule.spec.paired_with.is_some() {
             (reach, reach)
         } else {
             (0, 0)
@@ -323,14 +329,18 @@ impl SecretMatcher {
         out: &mut Vec<Candidate>,
     ) {
         let rule = &self.rules[rule_index];
+        // Rules are checked when loaded; a pattern too large to build cannot match anything.
+        let Ok(compiled) = rule.compiled() else {
+            return;
+        };
         let haystack = &content[window.clone()];
-        for caps in rule.regex.captures_iter(haystack) {
+        for caps in compiled.regex.captures_iter(haystack) {
             // The `secret` group, else the first other group that took part, else the match.
             let group = caps
-                .get(rule.secret_group)
+                .get(compiled.secret_group)
                 .or_else(|| {
                     (1..caps.len())
-                        .filter(|&i| i != rule.name_group)
+                        .filter(|&i| i != compiled.name_group)
                         .find_map(|i| caps.get(i))
                 })
                 .or_else(|| caps.get(0));
@@ -414,7 +424,10 @@ impl SecretMatcher {
                 return Reject;
             }
         }
-        if rule.allow.iter().any(|allow| allow.is_match(value)) {
+        let Ok(compiled) = rule.compiled() else {
+            return Reject;
+        };
+        if compiled.allow.iter().any(|allow| allow.is_match(value)) {
             return Reject;
         }
         if rule.spec.generic {
@@ -436,7 +449,7 @@ impl SecretMatcher {
                 return Reject;
             }
         }
-        if let Some(context) = &rule.context {
+        if let Some(context) = &compiled.context {
             let lines = rule.context_lines;
             let from = lines_back(
                 content,

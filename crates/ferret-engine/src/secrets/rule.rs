@@ -40,6 +40,7 @@
 use ferret_core::{Confidence, Severity};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// A rule file: a list of `[[rule]]` tables.
 #[derive(Debug, Deserialize)]
@@ -116,7 +117,7 @@ fn default_confidence() -> Confidence {
 }
 
 /// A rule that could not be compiled.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("rule '{id}': {problem}")]
 pub struct RuleError {
     pub id: String,
@@ -127,12 +128,22 @@ pub struct RuleError {
 #[derive(Debug)]
 pub struct SecretRule {
     pub spec: SecretRuleSpec,
+    pub(crate) context_lines: u32,
+    /// Whether the rule needs a `context` match near the secret.
+    pub(crate) has_context: bool,
+    /// The regexes, built the first time a keyword of the rule is seen: a scan that never
+    /// meets a rule's keywords (most rules, on most files) never pays for compiling it.
+    compiled: OnceLock<Result<Compiled, RuleError>>,
+}
+
+/// A rule's compiled regexes.
+#[derive(Debug)]
+pub(crate) struct Compiled {
     pub(crate) regex: Regex,
     pub(crate) secret_group: usize,
     /// Index of the `name` group (generic rules), `usize::MAX` when absent.
     pub(crate) name_group: usize,
     pub(crate) context: Option<Regex>,
-    pub(crate) context_lines: u32,
     pub(crate) allow: Vec<Regex>,
 }
 
@@ -153,6 +164,20 @@ fn assignment_pattern(value: &str) -> String {
 fn keyword_context(keywords: &[String]) -> String {
     let words: Vec<String> = keywords.iter().map(|k| regex::escape(k)).collect();
     format!("(?i){}", words.join("|"))
+}
+
+/// Checks a pattern's syntax without building it (cheap; the build happens on first use).
+fn check_syntax(id: &str, what: &str, pattern: &str) -> Result<(), RuleError> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map(drop)
+        .map_err(|e| RuleError {
+            id: id.to_string(),
+            problem: format!("invalid {what} regex: {}", first_line(&e.to_string())),
+        })
 }
 
 fn compile(id: &str, what: &str, pattern: &str) -> Result<Regex, RuleError> {
@@ -223,11 +248,56 @@ impl SecretRule {
             }
             (None, false) => {}
         }
+        check_syntax(&spec.id, "pattern", &spec.pattern)?;
+        if let Some(context) = &spec.context {
+            check_syntax(&spec.id, "context", context)?;
+        }
+        for allow in &spec.allow {
+            check_syntax(&spec.id, "allow", allow)?;
+        }
+        if let Some(entropy) = spec.min_entropy {
+            if !(0.0..=8.0).contains(&entropy) {
+                return Err(err("min_entropy must be between 0 and 8".into()));
+            }
+        }
+        Ok(SecretRule {
+            context_lines: spec.context_lines.unwrap_or(DEFAULT_CONTEXT_LINES),
+            has_context: spec.context.is_some(),
+            spec,
+            compiled: OnceLock::new(),
+        })
+    }
+
+    /// The rule's regexes, built on first use. An error is one the syntax check cannot see
+    /// (a pattern over the size limit); [`SecretRule::check`] reports it up front where that
+    /// matters (rules from `.ferret.toml`, the built-in rules' test).
+    pub(crate) fn compiled(&self) -> Result<&Compiled, &RuleError> {
+        self.compiled
+            .get_or_init(|| Compiled::build(&self.spec))
+            .as_ref()
+    }
+
+    /// Builds the regexes now and reports any problem.
+    pub fn check(&self) -> Result<(), RuleError> {
+        self.compiled().map(drop).map_err(Clone::clone)
+    }
+
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+}
+
+impl Compiled {
+    fn build(spec: &SecretRuleSpec) -> Result<Compiled, RuleError> {
         let regex = compile(&spec.id, "pattern", &spec.pattern)?;
         let secret_group = regex
             .capture_names()
             .position(|name| name == Some("secret"))
             .unwrap_or(if regex.captures_len() > 1 { 1 } else { 0 });
+        let name_group = regex
+            .capture_names()
+            .position(|name| name == Some("name"))
+            .unwrap_or(usize::MAX);
         let context = spec
             .context
             .as_deref()
@@ -238,28 +308,13 @@ impl SecretRule {
             .iter()
             .map(|a| compile(&spec.id, "allow", a))
             .collect::<Result<Vec<_>, _>>()?;
-        if let Some(entropy) = spec.min_entropy {
-            if !(0.0..=8.0).contains(&entropy) {
-                return Err(err("min_entropy must be between 0 and 8".into()));
-            }
-        }
-        let name_group = regex
-            .capture_names()
-            .position(|name| name == Some("name"))
-            .unwrap_or(usize::MAX);
-        Ok(SecretRule {
-            name_group,
-            context_lines: spec.context_lines.unwrap_or(DEFAULT_CONTEXT_LINES),
-            spec,
+        Ok(Compiled {
             regex,
             secret_group,
+            name_group,
             context,
             allow,
         })
-    }
-
-    pub fn id(&self) -> &str {
-        &self.spec.id
     }
 }
 
