@@ -22,6 +22,7 @@ mod user_not_numeric;
 mod wget_progress;
 
 pub use super::Check;
+use std::collections::HashMap;
 
 /// Every Dockerfile check.
 pub static CHECKS: &[&dyn Check<Dockerfile>] = &[
@@ -231,6 +232,32 @@ pub fn shell_commands(script: &str) -> Vec<(String, bool)> {
         .map(|(c, piped)| (c.trim().to_string(), piped))
         .filter(|(c, _)| !c.is_empty())
         .collect()
+}
+
+/// `text` with `$NAME` / `${NAME}` replaced by their defaults; `None` when one has none.
+pub fn substitute(text: &str, defaults: &HashMap<String, String>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, tail) = match after.strip_prefix('{') {
+            Some(braced) => {
+                let end = braced.find('}')?;
+                (&braced[..end], &braced[end + 1..])
+            }
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], &after[end..])
+            }
+        };
+        out.push_str(defaults.get(name)?);
+        rest = tail;
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// The `NAME=value` pairs of an `ENV` or `ARG` instruction, values unquoted: `A=1 B="x y"`,

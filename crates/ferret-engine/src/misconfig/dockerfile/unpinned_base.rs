@@ -9,7 +9,7 @@
 //! `FROM $BASE_IMAGE` is read with the defaults of the `ARG`s declared before the first
 //! `FROM` (`ARG BASE_IMAGE=$REGISTRY/base`); an image that stays unknown is not reported.
 
-use super::{assignments, Check, Dockerfile};
+use super::{assignments, substitute, Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 use std::collections::HashMap;
@@ -76,32 +76,6 @@ fn global_arg_defaults(file: &Dockerfile) -> HashMap<String, String> {
         }
     }
     defaults
-}
-
-/// `text` with `$NAME` / `${NAME}` replaced by their defaults; `None` when one has none.
-fn substitute(text: &str, defaults: &HashMap<String, String>) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let (name, tail) = match after.strip_prefix('{') {
-            Some(braced) => {
-                let end = braced.find('}')?;
-                (&braced[..end], &braced[end + 1..])
-            }
-            None => {
-                let end = after
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(after.len());
-                (&after[..end], &after[end..])
-            }
-        };
-        out.push_str(defaults.get(name)?);
-        rest = tail;
-    }
-    out.push_str(rest);
-    Some(out)
 }
 
 #[cfg(test)]

@@ -8,10 +8,13 @@
 //! controllers read the number, not the name.
 //! **Example**: `USER app`.
 //! **Fix**: `USER 10001:10001` (create the user with that id, `useradd -u 10001 app`).
+//!
+//! A variable is read through the `ARG` and `ENV` defaults before it (`ARG NB_UID=1000`).
 
-use super::{Check, Dockerfile};
+use super::{assignments, substitute, Check, Dockerfile};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
+use std::collections::HashMap;
 
 pub struct UserNotNumeric;
 
@@ -30,10 +33,32 @@ impl Check<Dockerfile> for UserNotNumeric {
     }
 
     fn run(&self, path: &str, file: &Dockerfile, findings: &mut Vec<Finding>) {
-        for user in file.instructions.iter().filter(|i| i.keyword == "USER") {
-            let name = user.args.split(':').next().unwrap_or("").trim();
-            if !name.is_empty() && !name.bytes().all(|b| b.is_ascii_digit()) {
-                findings.push(META.finding(path, user.line, user.column, &user.text, name));
+        // `ARG`/`ENV` defaults seen so far: `USER ${NB_UID}` after `ARG NB_UID=1000` is numeric.
+        let mut defaults = HashMap::new();
+        for instruction in &file.instructions {
+            match instruction.keyword.as_str() {
+                "ARG" | "ENV" => {
+                    for (name, value) in assignments(&instruction.args) {
+                        match substitute(&value, &defaults).filter(|v| !v.is_empty()) {
+                            Some(value) => defaults.insert(name, value),
+                            None => defaults.remove(&name),
+                        };
+                    }
+                }
+                "USER" => {
+                    let user = instruction.args.split(':').next().unwrap_or("").trim();
+                    let resolved = substitute(user, &defaults).unwrap_or_else(|| user.to_string());
+                    if !user.is_empty() && !resolved.bytes().all(|b| b.is_ascii_digit()) {
+                        findings.push(META.finding(
+                            path,
+                            instruction.line,
+                            instruction.column,
+                            &instruction.text,
+                            user,
+                        ));
+                    }
+                }
+                _ => {}
             }
         }
     }
