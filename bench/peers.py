@@ -48,6 +48,8 @@ ZIZMOR = {
     "unsound-condition": ["gha-unsound-condition"],
     "unsound-contains": ["gha-unsound-contains"],
     "use-trusted-publishing": ["gha-use-trusted-publishing"],
+    "adhoc-packages": ["gha-adhoc-packages"],
+    "self-repository": ["gha-self-repository-reference"],
 }
 CHECKOV = {
     # Dockerfile

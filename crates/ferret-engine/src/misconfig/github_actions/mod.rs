@@ -3,6 +3,7 @@
 //! lines and columns, the positioned YAML tree for structure (jobs, steps, `with:` inputs,
 //! settings that are missing), and the checks, one module each.
 
+mod adhoc_packages;
 mod artipacked;
 mod bot_condition;
 mod cache_poisoning;
@@ -15,6 +16,7 @@ mod obfuscation;
 mod read_all_permissions;
 mod secrets_inherit;
 mod self_hosted_pr;
+mod self_repository;
 mod template_injection;
 mod trusted_publishing;
 mod unpinned_uses;
@@ -47,6 +49,8 @@ pub static CHECKS: &[&dyn Check<Workflow>] = &[
     &unsound_condition::UnsoundCondition,
     &unsound_contains::UnsoundContains,
     &trusted_publishing::TrustedPublishing,
+    &adhoc_packages::AdhocPackages,
+    &self_repository::SelfRepository,
 ];
 
 /// Events whose workflows run with a write token and secrets on data an outsider controls.
