@@ -50,6 +50,7 @@ ZIZMOR = {
     "use-trusted-publishing": ["gha-use-trusted-publishing"],
     "adhoc-packages": ["gha-adhoc-packages"],
     "self-repository": ["gha-self-repository-reference"],
+    "archived-uses": ["gha-archived-action"],
 }
 CHECKOV = {
     # Dockerfile

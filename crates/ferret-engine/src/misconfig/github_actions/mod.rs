@@ -4,6 +4,7 @@
 //! settings that are missing), and the checks, one module each.
 
 mod adhoc_packages;
+mod archived_action;
 mod artipacked;
 mod bot_condition;
 mod cache_poisoning;
@@ -51,6 +52,7 @@ pub static CHECKS: &[&dyn Check<Workflow>] = &[
     &trusted_publishing::TrustedPublishing,
     &adhoc_packages::AdhocPackages,
     &self_repository::SelfRepository,
+    &archived_action::ArchivedAction,
 ];
 
 /// Events whose workflows run with a write token and secrets on data an outsider controls.
