@@ -51,6 +51,7 @@ ZIZMOR = {
     "adhoc-packages": ["gha-adhoc-packages"],
     "self-repository": ["gha-self-repository-reference"],
     "archived-uses": ["gha-archived-action"],
+    "github-app": ["gha-github-app-token"],
 }
 CHECKOV = {
     # Dockerfile

@@ -11,6 +11,7 @@ mod cache_poisoning;
 mod container_credentials;
 mod dangerous_trigger;
 mod default_permissions;
+mod github_app_token;
 mod github_env;
 mod insecure_commands;
 mod obfuscation;
@@ -53,6 +54,7 @@ pub static CHECKS: &[&dyn Check<Workflow>] = &[
     &adhoc_packages::AdhocPackages,
     &self_repository::SelfRepository,
     &archived_action::ArchivedAction,
+    &github_app_token::GithubAppToken,
 ];
 
 /// Events whose workflows run with a write token and secrets on data an outsider controls.
