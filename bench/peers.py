@@ -52,12 +52,16 @@ ZIZMOR = {
     "self-repository": ["gha-self-repository-reference"],
     "archived-uses": ["gha-archived-action"],
     "github-app": ["gha-github-app-token"],
+    "unpinned-tools": ["gha-unpinned-tool"],
+    "overprovisioned-secrets": ["gha-secrets-exposure"],
+    "unredacted-secrets": ["gha-secrets-exposure"],
 }
 CHECKOV = {
     # Dockerfile
     "CKV_DOCKER_1": ["dockerfile-ssh-exposed"],
     "CKV_DOCKER_2": ["dockerfile-missing-healthcheck"],
     "CKV_DOCKER_3": ["dockerfile-root-user"],
+    "CKV_DOCKER_4": ["dockerfile-add-instead-of-copy", "dockerfile-add-url"],
     "CKV_DOCKER_7": ["dockerfile-unpinned-base-image"],
     "CKV_DOCKER_8": ["dockerfile-root-user"],
     "CKV2_DOCKER_1": ["dockerfile-sudo"],
@@ -113,6 +117,8 @@ CHECKOV = {
     "CKV_AWS_251": ["tf-aws-cloudtrail-logging-disabled"],
     "CKV2_AWS_6": ["tf-aws-s3-public-access-block"],
     "CKV_GCP_28": ["tf-gcp-gcs-public"],
+    "CKV_TF_1": ["tf-module-source-unpinned"],
+    "CKV_TF_2": ["tf-module-source-unpinned"],
     "CKV_AZURE_34": ["tf-azure-storage-public"],
     "CKV_AZURE_190": ["tf-azure-storage-public"],
 }
@@ -130,6 +136,7 @@ HADOLINT = {
     "DL3047": ["dockerfile-wget-progress"],
     "DL3059": ["dockerfile-consecutive-run"],
     "DL3066": ["dockerfile-user-not-numeric"],
+    "DL3020": ["dockerfile-add-instead-of-copy"],
     "DL4006": ["dockerfile-pipe-without-pipefail"],
 }
 

@@ -1,6 +1,7 @@
 //! Dockerfile parsing (continuations, heredocs, multi-stage builds) and the Dockerfile checks,
 //! one module each.
 
+mod add_instead_of_copy;
 mod add_url;
 mod apt_recommends;
 mod apt_without_yes;
@@ -45,6 +46,7 @@ pub static CHECKS: &[&dyn Check<Dockerfile>] = &[
     &missing_healthcheck::MissingHealthcheck,
     &wget_progress::WgetProgress,
     &user_not_numeric::UserNotNumeric,
+    &add_instead_of_copy::AddInsteadOfCopy,
 ];
 
 /// Whether `path` names a Dockerfile (`Dockerfile`, `Dockerfile.prod`, `app.dockerfile`,

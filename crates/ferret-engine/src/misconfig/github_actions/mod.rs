@@ -16,11 +16,13 @@ mod github_env;
 mod insecure_commands;
 mod obfuscation;
 mod read_all_permissions;
+mod secrets_exposure;
 mod secrets_inherit;
 mod self_hosted_pr;
 mod self_repository;
 mod template_injection;
 mod trusted_publishing;
+mod unpinned_tool;
 mod unpinned_uses;
 mod unsound_condition;
 mod unsound_contains;
@@ -55,6 +57,8 @@ pub static CHECKS: &[&dyn Check<Workflow>] = &[
     &self_repository::SelfRepository,
     &archived_action::ArchivedAction,
     &github_app_token::GithubAppToken,
+    &unpinned_tool::UnpinnedTool,
+    &secrets_exposure::SecretsExposure,
 ];
 
 /// Events whose workflows run with a write token and secrets on data an outsider controls.

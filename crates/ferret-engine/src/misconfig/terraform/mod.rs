@@ -15,6 +15,7 @@ mod hardcoded_credentials;
 mod iam_wildcard;
 mod imdsv1;
 mod kms_rotation_disabled;
+mod module_source_unpinned;
 mod open_security_group;
 mod rds_public;
 mod rds_unencrypted;
@@ -54,6 +55,7 @@ pub static CHECKS: &[&dyn Check<TerraformFile>] = &[
     &s3_access_logging_missing::S3AccessLoggingMissing,
     &kms_rotation_disabled::KmsRotationDisabled,
     &security_group_description_missing::SecurityGroupDescriptionMissing,
+    &module_source_unpinned::ModuleSourceUnpinned,
 ];
 
 /// Terraform source files.
