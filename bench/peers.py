@@ -55,6 +55,7 @@ ZIZMOR = {
     "unpinned-tools": ["gha-unpinned-tool"],
     "overprovisioned-secrets": ["gha-secrets-exposure"],
     "unredacted-secrets": ["gha-secrets-exposure"],
+    "dependabot-cooldown": ["gha-dependabot-cooldown"],
 }
 CHECKOV = {
     # Dockerfile

@@ -5,7 +5,7 @@
 #
 # Each GIT_DIR is a repository (bare or not), for example one brought here with the search
 # tool's `fetch` (/work/.mirror/OWNER+NAME/repo). From each one's HEAD the workflows, composite
-# actions, Dockerfiles, Terraform files and Kubernetes manifests are copied, at their own paths,
+# actions, Dependabot configuration, Dockerfiles, Terraform files and Kubernetes manifests are copied, at their own paths,
 # into /var/tmp/ferret-bench/peers/files/NAME (outside the checkout: the tools honour an
 # enclosing .gitignore). Then bench/peers.py runs the release build of Ferret and the peers
 # (from PyPI) over them and prints the tables; see its docstring for how findings are matched.
@@ -24,11 +24,11 @@ for git_dir in "$@"; do
   echo "$name $(git --git-dir="$git_dir" rev-parse --short HEAD)"
 done
 cd "$work/checkout"
-find . -type f \( -path '*/.github/workflows/*' -o -name action.yml -o -name 'Dockerfile*' \
+find . -type f \( -path '*/.github/workflows/*' -o -name action.yml -o -name 'dependabot.y*ml' -o -name 'Dockerfile*' \
   -o -name '*.dockerfile' -o -name '*.tf' -o -name '*.yaml' -o -name '*.yml' \) -print0 |
   while IFS= read -r -d '' file; do
     case "$file" in
-      */.github/workflows/*.yml|*/.github/workflows/*.yaml|*/action.yml|*/Dockerfile|*/Dockerfile.*|*.dockerfile|*.tf) ;;
+      */.github/workflows/*.yml|*/.github/workflows/*.yaml|*/action.yml|*/.github/dependabot.y*ml|*/Dockerfile|*/Dockerfile.*|*.dockerfile|*.tf) ;;
       *.yml|*.yaml)
         grep -qE '^kind: *(Pod|Deployment|StatefulSet|DaemonSet|Job|CronJob|ReplicaSet|ReplicationController|Role|ClusterRole)\b' "$file" || continue ;;
       *) continue ;;

@@ -11,6 +11,7 @@ mod cache_poisoning;
 mod container_credentials;
 mod dangerous_trigger;
 mod default_permissions;
+mod dependabot_cooldown;
 mod github_app_token;
 mod github_env;
 mod insecure_commands;
@@ -59,6 +60,7 @@ pub static CHECKS: &[&dyn Check<Workflow>] = &[
     &github_app_token::GithubAppToken,
     &unpinned_tool::UnpinnedTool,
     &secrets_exposure::SecretsExposure,
+    &dependabot_cooldown::DependabotCooldown,
 ];
 
 /// Events whose workflows run with a write token and secrets on data an outsider controls.
@@ -73,11 +75,14 @@ pub const PRIVILEGED_TRIGGERS: &[&str] = &[
     "pull_request_review_comment",
 ];
 
-/// Whether `path` is a workflow or an action definition.
+/// Whether `path` is a workflow, an action definition or Dependabot's configuration.
 pub fn is_workflow(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
-    (yaml && path.contains(".github/workflows/")) || name == "action.yml" || name == "action.yaml"
+    (yaml && path.contains(".github/workflows/"))
+        || name == "action.yml"
+        || name == "action.yaml"
+        || dependabot_cooldown::is_dependabot(path)
 }
 
 /// Code that runs: a `run:` or `script:` value, line by line.
