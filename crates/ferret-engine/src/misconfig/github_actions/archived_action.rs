@@ -11,7 +11,7 @@
 //! `softprops/action-gh-release`, `ruby/setup-ruby`, `docker/setup-buildx-action`, …), pinned to a
 //! commit.
 
-use super::{Check, Node, Workflow};
+use super::{Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -68,10 +68,7 @@ impl Check<Workflow> for ArchivedAction {
     }
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
-        let jobs = workflow.jobs().into_iter().map(|(_, job)| job);
-        let steps = workflow.steps().into_iter().map(|s| s.node);
-        let owners: Vec<&Node> = jobs.chain(steps).collect();
-        for owner in owners {
+        for owner in workflow.jobs_and_steps() {
             let Some((key, value)) = owner.entry("uses") else {
                 continue;
             };

@@ -151,6 +151,13 @@ impl Workflow {
         }
     }
 
+    /// Every job and every step: the places a `uses:` or an `if:` can stand.
+    pub fn jobs_and_steps(&self) -> Vec<&Node> {
+        let jobs = self.jobs().into_iter().map(|(_, job)| job);
+        let steps = self.steps().into_iter().map(|s| s.node);
+        jobs.chain(steps).collect()
+    }
+
     /// Every step of every job, and of a composite action's `runs.steps`.
     pub fn steps(&self) -> Vec<Step<'_>> {
         let mut steps = Vec::new();
@@ -223,6 +230,18 @@ impl Workflow {
         line.indent == 0
             && !jobs.is_empty()
             && jobs.iter().all(|(_, job)| job.get("permissions").is_some())
+    }
+
+    /// Lines that set `permissions: <shorthand>` (`read-all`, `write-all`) where it applies to
+    /// some job.
+    pub fn permissions_shorthand<'a>(
+        &'a self,
+        shorthand: &'a str,
+    ) -> impl Iterator<Item = &'a Line> + 'a {
+        self.values("permissions")
+            .filter(move |(_, value)| value.trim_matches(|c| c == '"' || c == '\'') == shorthand)
+            .map(|(line, _)| line)
+            .filter(|line| !self.permissions_overridden(line))
     }
 
     /// Non-comment lines with their values for `key`.

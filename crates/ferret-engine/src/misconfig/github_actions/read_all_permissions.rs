@@ -31,18 +31,14 @@ impl Check<Workflow> for ReadAllPermissions {
     }
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
-        for (line, value) in workflow.values("permissions") {
-            if value.trim_matches(|c| c == '"' || c == '\'') == "read-all"
-                && !workflow.permissions_overridden(line)
-            {
-                findings.push(META.finding(
-                    path,
-                    line.number,
-                    column_of(line, "permissions"),
-                    &line.text,
-                    "read-all",
-                ));
-            }
+        for line in workflow.permissions_shorthand("read-all") {
+            findings.push(META.finding(
+                path,
+                line.number,
+                column_of(line, "permissions"),
+                &line.text,
+                "read-all",
+            ));
         }
     }
 }

@@ -9,7 +9,7 @@
 //! **Example**: `- uses: ./.github/actions/setup`.
 //! **Fix**: `- uses: $/.github/actions/setup` (and `uses: $/.github/workflows/x.yml` for jobs).
 
-use super::{Check, Node, Workflow};
+use super::{Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -30,10 +30,7 @@ impl Check<Workflow> for SelfRepository {
     }
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
-        let jobs = workflow.jobs().into_iter().map(|(_, job)| job);
-        let steps = workflow.steps().into_iter().map(|s| s.node);
-        let owners: Vec<&Node> = jobs.chain(steps).collect();
-        for owner in owners {
+        for owner in workflow.jobs_and_steps() {
             let Some((key, value)) = owner.entry("uses") else {
                 continue;
             };

@@ -9,7 +9,7 @@
 //! **Fix**: write the condition bare (`if: github.ref == 'refs/heads/main'`), or as a single
 //! `${{ … }}` on one line (`>-` folds without the newline).
 
-use super::{Check, Node, Workflow};
+use super::{Check, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -41,10 +41,7 @@ impl Check<Workflow> for UnsoundCondition {
     }
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
-        let jobs = workflow.jobs().into_iter().map(|(_, job)| job);
-        let steps = workflow.steps().into_iter().map(|s| s.node);
-        let owners: Vec<&Node> = jobs.chain(steps).collect();
-        for owner in owners {
+        for owner in workflow.jobs_and_steps() {
             let Some((key, value)) = owner.entry("if") else {
                 continue;
             };

@@ -30,18 +30,14 @@ impl Check<Workflow> for WriteAllPermissions {
     }
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
-        for (line, value) in workflow.values("permissions") {
-            if value.trim_matches(|c| c == '"' || c == '\'') == "write-all"
-                && !workflow.permissions_overridden(line)
-            {
-                findings.push(META.finding(
-                    path,
-                    line.number,
-                    column_of(line, "permissions"),
-                    &line.text,
-                    "write-all",
-                ));
-            }
+        for line in workflow.permissions_shorthand("write-all") {
+            findings.push(META.finding(
+                path,
+                line.number,
+                column_of(line, "permissions"),
+                &line.text,
+                "write-all",
+            ));
         }
     }
 }

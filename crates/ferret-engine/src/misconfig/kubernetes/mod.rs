@@ -92,6 +92,14 @@ impl<'a> PodSpec<'a> {
         container.get("name").and_then(Node::as_str).unwrap_or("?")
     }
 
+    /// Where to report a container's resource settings: its `resources:` key, else its name.
+    pub fn resources_pos(container: &Node) -> super::yaml_tree::Pos {
+        container
+            .entry("resources")
+            .map(|(k, _)| k.pos)
+            .unwrap_or_else(|| Self::container_pos(container))
+    }
+
     /// Where to report something missing from a container: its `name:` key, or the container.
     pub fn container_pos(container: &Node) -> super::yaml_tree::Pos {
         container

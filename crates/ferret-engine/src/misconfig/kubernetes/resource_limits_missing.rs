@@ -38,10 +38,7 @@ impl super::Check<Manifest> for ResourceLimitsMissing {
                 if missing.is_empty() {
                     continue;
                 }
-                let pos = container
-                    .entry("resources")
-                    .map(|(k, _)| k.pos)
-                    .unwrap_or_else(|| PodSpec::container_pos(container));
+                let pos = PodSpec::resources_pos(container);
                 let name = PodSpec::container_name(container);
                 findings.push(META.finding(
                     path,
