@@ -88,6 +88,7 @@ CHECKOV = {
     "CKV_K8S_37": ["k8s-capabilities-not-dropped"],
     "CKV_K8S_38": ["k8s-service-account-token-default", "k8s-service-account-token-automount"],
     "CKV_K8S_39": ["k8s-dangerous-capabilities"],
+    "CKV_K8S_40": ["k8s-low-uid"],
     "CKV_K8S_43": ["k8s-image-digest-missing", "k8s-image-not-pinned"],
     "CKV_K8S_49": ["k8s-wildcard-rbac"],
     # GitHub Actions

@@ -8,6 +8,7 @@ mod docker_socket;
 mod host_namespaces;
 mod image_digest_missing;
 mod image_not_pinned;
+mod low_uid;
 mod privilege_escalation;
 mod privileged;
 mod probes_missing;
@@ -48,6 +49,7 @@ pub static CHECKS: &[&dyn Check<Manifest>] = &[
     &probes_missing::ProbesMissing,
     &resource_requests_missing::ResourceRequestsMissing,
     &default_namespace::DefaultNamespace,
+    &low_uid::LowUid,
 ];
 
 use super::yaml_tree::Node;
