@@ -7,6 +7,7 @@
 //! for a missing companion resource (a public-access block for a bucket, say) only look in the
 //! same file, and give the benefit of the doubt to references they cannot resolve.
 
+mod azure_public_network_access;
 mod azure_storage_public;
 mod cloudtrail;
 mod ebs_unencrypted;
@@ -56,6 +57,7 @@ pub static CHECKS: &[&dyn Check<TerraformFile>] = &[
     &kms_rotation_disabled::KmsRotationDisabled,
     &security_group_description_missing::SecurityGroupDescriptionMissing,
     &module_source_unpinned::ModuleSourceUnpinned,
+    &azure_public_network_access::AzurePublicNetworkAccess,
 ];
 
 /// Terraform source files.
