@@ -85,11 +85,11 @@ pub fn is_workflow(path: &str) -> bool {
         || dependabot_cooldown::is_dependabot(path)
 }
 
-/// Code that runs: a `run:` or `script:` value, line by line.
+/// Code that runs: a `run:`, `script:`, `inlineScript:` or `cmd:` value, line by line.
 #[derive(Debug, Clone)]
 pub struct CodeLine {
     pub line: Line,
-    /// The key that introduced it (`run` or `script`).
+    /// The key that introduced it (`run`, `script`, `inlineScript`, `cmd`).
     pub key: &'static str,
 }
 
@@ -255,7 +255,10 @@ impl Workflow {
         let mut i = 0;
         while i < lines.len() {
             let line = &lines[i];
-            let key = ["run", "script"]
+            // `run:` (steps, and inputs of docker-run actions), `script:` (github-script and
+            // SSH actions), and action inputs that are executed as code: `inlineScript:`
+            // (azure/cli, azure/powershell) and `cmd:` (mikefarah/yq).
+            let key = ["run", "script", "inlineScript", "cmd"]
                 .into_iter()
                 .find(|k| key_value(&line.text, k).is_some());
             let Some(key) = key else {
