@@ -68,20 +68,14 @@ impl Check<Workflow> for ArchivedAction {
     }
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
-        for owner in workflow.jobs_and_steps() {
-            let Some((key, value)) = owner.entry("uses") else {
-                continue;
-            };
-            let Some(uses) = value.as_str() else {
-                continue;
-            };
+        for (pos, uses) in workflow.uses_references() {
             if repository(uses).is_some_and(|r| ARCHIVED.contains(&r.as_str())) {
                 findings.push(META.finding(
                     path,
-                    key.pos.line,
-                    key.pos.column,
-                    workflow.line_text(key.pos.line),
-                    uses.trim(),
+                    pos.line,
+                    pos.column,
+                    workflow.line_text(pos.line),
+                    uses,
                 ));
             }
         }

@@ -158,6 +158,15 @@ impl Workflow {
         jobs.chain(steps).collect()
     }
 
+    /// Every `uses:` of a job or step: the key's position and the trimmed reference.
+    pub fn uses_references(&self) -> Vec<(Pos, &str)> {
+        self.jobs_and_steps()
+            .into_iter()
+            .filter_map(|owner| owner.entry("uses"))
+            .filter_map(|(key, value)| Some((key.pos, value.as_str()?.trim())))
+            .collect()
+    }
+
     /// Every step of every job, and of a composite action's `runs.steps`.
     pub fn steps(&self) -> Vec<Step<'_>> {
         let mut steps = Vec::new();

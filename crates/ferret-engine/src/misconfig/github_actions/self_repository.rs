@@ -30,20 +30,16 @@ impl Check<Workflow> for SelfRepository {
     }
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
-        for owner in workflow.jobs_and_steps() {
-            let Some((key, value)) = owner.entry("uses") else {
-                continue;
-            };
-            let Some(target) = value.as_str().filter(|u| u.trim().starts_with("./")) else {
-                continue;
-            };
-            findings.push(META.finding(
-                path,
-                key.pos.line,
-                key.pos.column,
-                workflow.line_text(key.pos.line),
-                target.trim(),
-            ));
+        for (pos, target) in workflow.uses_references() {
+            if target.starts_with("./") {
+                findings.push(META.finding(
+                    path,
+                    pos.line,
+                    pos.column,
+                    workflow.line_text(pos.line),
+                    target,
+                ));
+            }
         }
     }
 }

@@ -42,14 +42,8 @@ impl super::Check<Manifest> for CapabilitiesNotDropped {
                 let pos = drop
                     .map(|(k, _)| k.pos)
                     .unwrap_or_else(|| PodSpec::container_pos(container));
-                let name = PodSpec::container_name(container);
-                findings.push(META.finding(
-                    path,
-                    pos.line,
-                    pos.column,
-                    super::line_text(manifest, pos.line),
-                    &format!("{}:{name}:drop-all", pod.workload),
-                ));
+                findings
+                    .push(pod.container_finding(&META, path, manifest, container, pos, "drop-all"));
             }
         }
     }

@@ -44,14 +44,8 @@ impl super::Check<Manifest> for LowUid {
                     (Some(node), Some(_)) => (node.pos, Confidence::Medium),
                     (None, _) => (PodSpec::container_pos(container), Confidence::Low),
                 };
-                let name = PodSpec::container_name(container);
-                let mut finding = META.finding(
-                    path,
-                    pos.line,
-                    pos.column,
-                    super::line_text(manifest, pos.line),
-                    &format!("{}:{name}:uid", pod.workload),
-                );
+                let mut finding =
+                    pod.container_finding(&META, path, manifest, container, pos, "uid");
                 finding.confidence = confidence;
                 findings.push(finding);
             }

@@ -53,6 +53,8 @@ pub static CHECKS: &[&dyn Check<Manifest>] = &[
 ];
 
 use super::yaml_tree::Node;
+use super::CheckMeta;
+use ferret_core::Finding;
 
 /// A pod template found in a workload document.
 pub struct PodSpec<'a> {
@@ -92,6 +94,26 @@ impl<'a> PodSpec<'a> {
     /// A container's name, for fingerprints.
     pub fn container_name(container: &Node) -> &str {
         container.get("name").and_then(Node::as_str).unwrap_or("?")
+    }
+
+    /// A finding about `container` at `pos`, fingerprinted by workload, container and `what`.
+    pub fn container_finding(
+        &self,
+        meta: &CheckMeta,
+        path: &str,
+        manifest: &Manifest,
+        container: &Node,
+        pos: super::yaml_tree::Pos,
+        what: &str,
+    ) -> Finding {
+        let name = Self::container_name(container);
+        meta.finding(
+            path,
+            pos.line,
+            pos.column,
+            line_text(manifest, pos.line),
+            &format!("{}:{name}:{what}", self.workload),
+        )
     }
 
     /// Where to report a container's resource settings: its `resources:` key, else its name.

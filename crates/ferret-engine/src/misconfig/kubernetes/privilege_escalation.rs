@@ -47,13 +47,13 @@ impl super::Check<Manifest> for PrivilegeEscalation {
                     continue;
                 }
                 let pos = PodSpec::container_pos(container);
-                let name = PodSpec::container_name(container);
-                let mut finding = META.finding(
+                let mut finding = pod.container_finding(
+                    &META,
                     path,
-                    pos.line,
-                    pos.column,
-                    super::line_text(manifest, pos.line),
-                    &format!("{}:{name}:allowPrivilegeEscalation-default", pod.workload),
+                    manifest,
+                    container,
+                    pos,
+                    "allowPrivilegeEscalation-default",
                 );
                 finding.severity = Severity::Low;
                 findings.push(finding);

@@ -49,14 +49,8 @@ impl super::Check<Manifest> for ProbesMissing {
                     continue;
                 }
                 let pos = PodSpec::container_pos(container);
-                let name = PodSpec::container_name(container);
-                findings.push(META.finding(
-                    path,
-                    pos.line,
-                    pos.column,
-                    super::line_text(manifest, pos.line),
-                    &format!("{}:{name}:{}", pod.workload, missing.join(",")),
-                ));
+                let what = missing.join(",");
+                findings.push(pod.container_finding(&META, path, manifest, container, pos, &what));
             }
         }
     }

@@ -39,14 +39,8 @@ impl super::Check<Manifest> for ResourceLimitsMissing {
                     continue;
                 }
                 let pos = PodSpec::resources_pos(container);
-                let name = PodSpec::container_name(container);
-                findings.push(META.finding(
-                    path,
-                    pos.line,
-                    pos.column,
-                    super::line_text(manifest, pos.line),
-                    &format!("{}:{name}:limits:{}", pod.workload, missing.join(",")),
-                ));
+                let what = format!("limits:{}", missing.join(","));
+                findings.push(pod.container_finding(&META, path, manifest, container, pos, &what));
             }
         }
     }

@@ -42,14 +42,8 @@ impl super::Check<Manifest> for ResourceRequestsMissing {
                     continue;
                 }
                 let pos = PodSpec::resources_pos(container);
-                let name = PodSpec::container_name(container);
-                findings.push(META.finding(
-                    path,
-                    pos.line,
-                    pos.column,
-                    super::line_text(manifest, pos.line),
-                    &format!("{}:{name}:requests:{}", pod.workload, missing.join(",")),
-                ));
+                let what = format!("requests:{}", missing.join(","));
+                findings.push(pod.container_finding(&META, path, manifest, container, pos, &what));
             }
         }
     }

@@ -39,13 +39,13 @@ impl super::Check<Manifest> for RunAsNonRootMissing {
                     continue;
                 }
                 let pos = PodSpec::container_pos(container);
-                let name = PodSpec::container_name(container);
-                findings.push(META.finding(
+                findings.push(pod.container_finding(
+                    &META,
                     path,
-                    pos.line,
-                    pos.column,
-                    super::line_text(manifest, pos.line),
-                    &format!("{}:{name}:run-as-non-root", pod.workload),
+                    manifest,
+                    container,
+                    pos,
+                    "run-as-non-root",
                 ));
             }
         }

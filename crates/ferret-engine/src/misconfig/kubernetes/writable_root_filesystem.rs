@@ -39,13 +39,13 @@ impl super::Check<Manifest> for WritableRootFilesystem {
                 let pos = setting
                     .map(|(k, _)| k.pos)
                     .unwrap_or_else(|| PodSpec::container_pos(container));
-                let name = PodSpec::container_name(container);
-                findings.push(META.finding(
+                findings.push(pod.container_finding(
+                    &META,
                     path,
-                    pos.line,
-                    pos.column,
-                    super::line_text(manifest, pos.line),
-                    &format!("{}:{name}:read-only-root", pod.workload),
+                    manifest,
+                    container,
+                    pos,
+                    "read-only-root",
                 ));
             }
         }
