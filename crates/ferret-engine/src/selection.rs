@@ -4,6 +4,9 @@
 //! A selector is an analyzer name (`secrets`, `config`), a rule id, or a rule-id prefix ending in
 //! `*` (`aws-*`, `gha-*`). `select` empty means everything; `ignore` wins over `select`. A
 //! selector that matches no rule is an error (it is usually a typo).
+//!
+//! Pedantic checks (style and hygiene audits, like zizmor's `pedantic` persona) are opt-in: they
+//! run only when a selector names them by id or is `pedantic`.
 
 use crate::analyzer::RuleInfo;
 use ferret_core::{Category, Confidence, Finding, Severity};
@@ -27,6 +30,9 @@ fn analyzer_category(selector: &str) -> Option<Category> {
 }
 
 fn matches(selector: &str, id: &str, category: Category) -> bool {
+    if selector == "pedantic" {
+        return crate::misconfig::PEDANTIC.contains(&id);
+    }
     if let Some(wanted) = analyzer_category(selector) {
         return wanted == category;
     }
@@ -54,6 +60,11 @@ impl RuleFilter {
 
     /// Whether the rule runs at all.
     pub fn runs(&self, id: &str, category: Category) -> bool {
+        if crate::misconfig::PEDANTIC.contains(&id)
+            && !self.select.iter().any(|s| s == id || s == "pedantic")
+        {
+            return false;
+        }
         (self.select.is_empty() || self.select.iter().any(|s| matches(s, id, category)))
             && !self.ignore.iter().any(|s| matches(s, id, category))
     }
@@ -116,5 +127,25 @@ mod tests {
             ..RuleFilter::default()
         };
         assert_eq!(typo.validate(&rules).unwrap_err().0, "secretz");
+    }
+
+    #[test]
+    fn pedantic_checks_run_only_when_named() {
+        let id = "gha-anonymous-definition";
+        assert!(crate::misconfig::PEDANTIC.contains(&id));
+        assert!(!RuleFilter::default().runs(id, Category::Config));
+        let prefix = RuleFilter {
+            select: vec!["gha-*".into()],
+            ..RuleFilter::default()
+        };
+        assert!(!prefix.runs(id, Category::Config));
+        for selector in [id, "pedantic"] {
+            let named = RuleFilter {
+                select: vec![selector.into()],
+                ..RuleFilter::default()
+            };
+            assert!(named.runs(id, Category::Config), "{selector}");
+            assert!(!named.runs("gha-template-injection", Category::Config));
+        }
     }
 }

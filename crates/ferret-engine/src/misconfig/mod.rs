@@ -20,6 +20,15 @@ use ferret_core::{fingerprint, Category, Confidence, Finding, Location, Severity
 /// checks implement it — `Check<Dockerfile>`, `Check<Workflow>`, `Check<TerraformFile>`,
 /// `Check<Manifest>` (Kubernetes and compose), `Check<AppFile>` — and each format keeps a
 /// `CHECKS` list of them. A check's module doc (What / Why / Example / Fix) is its documentation.
+/// Checks that run only when selected by id or with `--select pedantic` (see
+/// [`crate::selection`]): hygiene audits most users do not want by default.
+pub const PEDANTIC: &[&str] = &[
+    "gha-anonymous-definition",
+    "gha-concurrency-limits",
+    "gha-secrets-outside-environment",
+    "gha-undocumented-permissions",
+];
+
 pub trait Check<F: ?Sized>: Sync {
     /// Id, title, severity and the texts `ferret rules show` prints.
     fn meta(&self) -> &'static CheckMeta;

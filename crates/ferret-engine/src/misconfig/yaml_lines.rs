@@ -25,8 +25,14 @@ pub fn lines(text: &str) -> Vec<Line> {
 /// `key: value` on a line, allowing a leading `- ` list marker: returns the raw value.
 pub fn key_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     let trimmed = text.trim_start().trim_start_matches("- ").trim_start();
-    let rest = trimmed.strip_prefix(key)?.strip_prefix(':')?;
-    Some(rest.trim())
+    let rest = trimmed.strip_prefix(key)?.strip_prefix(':')?.trim();
+    // `run: &script |`: the anchor names the value and is not part of it.
+    Some(match rest.strip_prefix('&') {
+        Some(anchored) => anchored
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, value)| value.trim_start()),
+        None => rest,
+    })
 }
 
 /// Non-comment lines holding `key`, with the value stripped of a trailing comment and quotes.

@@ -171,6 +171,19 @@ fn size(node: &Node) -> usize {
     }
 }
 
+/// Moves a node and everything under it to `pos`.
+fn relocate(node: &mut Node, pos: Pos) {
+    node.pos = pos;
+    match &mut node.value {
+        Value::Scalar(_) => {}
+        Value::Seq(items) => items.iter_mut().for_each(|item| relocate(item, pos)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            relocate(k, pos);
+            relocate(v, pos);
+        }),
+    }
+}
+
 impl Builder {
     fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<(), YamlError> {
         match event {
@@ -188,8 +201,10 @@ impl Builder {
                 if self.nodes > MAX_NODES {
                     return Err(YamlError::TooLarge);
                 }
+                // An alias stands for the anchored node where it is used: every node of the copy
+                // takes the alias's position, so a finding inside it is reported at the use site.
                 let mut node = anchored.clone();
-                node.pos = pos;
+                relocate(&mut node, pos);
                 self.finish(node, 0)
             }
             Event::SequenceStart(anchor, _) => {
@@ -279,6 +294,8 @@ mod tests {
         );
         assert_eq!(root.path(&["use", "k"]).and_then(Node::as_str), Some("v"));
         assert_eq!(root.path(&["use", "own"]).and_then(Node::as_i64), Some(2));
+        // Merged and aliased nodes are placed where the alias is used.
+        assert_eq!(root.path(&["use", "k"]).map(|n| n.pos.line), Some(8));
         assert_eq!(docs[1].get("second").and_then(Node::as_str), Some("doc"));
     }
 

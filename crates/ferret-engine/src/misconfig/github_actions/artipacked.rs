@@ -38,7 +38,7 @@ impl Check<Workflow> for Artipacked {
             if !step.uses_action("actions/checkout") {
                 continue;
             }
-            let setting = step.input("persist-credentials").and_then(|v| v.as_bool());
+            let setting = step.input_bool("persist-credentials");
             let uploads = steps
                 .iter()
                 .any(|s| s.job == step.job && s.uses_action("actions/upload-artifact"));

@@ -64,18 +64,18 @@ fn publishes(step: &Step<'_>) -> bool {
 
 /// An input set to a true value (`true`, a cache kind such as `npm`).
 fn enabled(step: &Step<'_>, input: &str) -> bool {
-    step.input(input)
-        .is_some_and(|v| v.as_bool() != Some(false) && v.as_str().is_some_and(|s| !s.is_empty()))
+    step.input_text(input)
+        .is_some_and(|v| !v.is_empty() && step.input_bool(input) != Some(false))
 }
 
 /// An input set to `false` (so a default-on cache is off).
 fn off(step: &Step<'_>, input: &str) -> bool {
-    step.input(input).and_then(Node::as_bool) == Some(false)
+    step.input_bool(input) == Some(false)
 }
 
 /// An input set to `true`.
 fn on(step: &Step<'_>, input: &str) -> bool {
-    step.input(input).and_then(Node::as_bool) == Some(true)
+    step.input_bool(input) == Some(true)
 }
 
 /// The major version of `owner/action@vN`, if written that way (`None` for a SHA pin).
@@ -106,7 +106,7 @@ fn restores_cache(step: &Step<'_>) -> bool {
         || (uses("PyO3/maturin-action") && on(step, "sccache"))
         // setup-uv: `enable-cache: true` always; below v10 its default (`auto`) caches too.
         || (uses("astral-sh/setup-uv")
-            && (step.input("enable-cache").and_then(Node::as_str) == Some("true")
+            && (step.input_text("enable-cache").as_deref() == Some("true")
                 || (below(10) && !off(step, "enable-cache"))))
         // Cache by default unless told otherwise.
         || (["actions-rust-lang/setup-rust-toolchain", "jdx/mise-action"]

@@ -4,14 +4,17 @@
 //! settings that are missing), and the checks, one module each.
 
 mod adhoc_packages;
+mod anonymous_definition;
 mod archived_action;
 mod artipacked;
 mod bot_condition;
 mod cache_poisoning;
+mod concurrency_limits;
 mod container_credentials;
 mod dangerous_trigger;
 mod default_permissions;
 mod dependabot_cooldown;
+mod expression;
 mod github_app_token;
 mod github_env;
 mod insecure_commands;
@@ -19,14 +22,19 @@ mod obfuscation;
 mod read_all_permissions;
 mod secrets_exposure;
 mod secrets_inherit;
+mod secrets_outside_environment;
 mod self_hosted_pr;
 mod self_repository;
+mod superfluous_action;
 mod template_injection;
 mod trusted_publishing;
+mod typosquatted_action;
+mod undocumented_permissions;
 mod unpinned_tool;
 mod unpinned_uses;
 mod unsound_condition;
 mod unsound_contains;
+mod workflow_write_permission;
 mod write_all_permissions;
 
 pub use super::yaml_lines::{column_of, key_value, Line};
@@ -61,6 +69,13 @@ pub static CHECKS: &[&dyn Check<Workflow>] = &[
     &unpinned_tool::UnpinnedTool,
     &secrets_exposure::SecretsExposure,
     &dependabot_cooldown::DependabotCooldown,
+    &workflow_write_permission::WorkflowWritePermission,
+    &typosquatted_action::TyposquattedAction,
+    &superfluous_action::SuperfluousAction,
+    &concurrency_limits::ConcurrencyLimits,
+    &anonymous_definition::AnonymousDefinition,
+    &undocumented_permissions::UndocumentedPermissions,
+    &secrets_outside_environment::SecretsOutsideEnvironment,
 ];
 
 /// Events whose workflows run with a write token and secrets on data an outsider controls.
@@ -115,6 +130,28 @@ impl<'a> Step<'a> {
     /// An input under `with:`.
     pub fn input(&self, key: &str) -> Option<&'a Node> {
         self.node.path(&["with", key])
+    }
+    /// An input's value with constant expressions folded: `${{ false }}` reads as `false`,
+    /// `${{ format('{0}', 'x') }}` as `x`. `None` when absent or not a scalar.
+    pub fn input_text(&self, key: &str) -> Option<String> {
+        let raw = self.input(key)?.as_str()?;
+        let whole = raw
+            .trim()
+            .strip_prefix("${{")
+            .and_then(|rest| rest.strip_suffix("}}"))
+            .filter(|inner| !inner.contains("${{"));
+        match whole.and_then(expression::parse).as_ref().map(expression::fold) {
+            Some(Some(constant)) => Some(constant.text()),
+            _ => Some(raw.to_string()),
+        }
+    }
+    /// An input read as a boolean (`true`/`false` in any YAML spelling, or folded).
+    pub fn input_bool(&self, key: &str) -> Option<bool> {
+        match self.input_text(key)?.as_str() {
+            "true" | "True" | "TRUE" => Some(true),
+            "false" | "False" | "FALSE" => Some(false),
+            _ => None,
+        }
     }
     /// Where to report the step: its `uses:` key, else the step.
     pub fn pos(&self) -> Pos {

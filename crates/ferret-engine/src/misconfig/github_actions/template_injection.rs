@@ -20,7 +20,7 @@
 //! medium when only `pull_request`/`push`-style events run it (forks get a read-only token and
 //! no secrets there), high otherwise.
 
-use super::{Check, Node, Workflow};
+use super::{expression, Check, Node, Workflow};
 use crate::misconfig::CheckMeta;
 use ferret_core::{Confidence, Finding, Severity};
 
@@ -69,51 +69,61 @@ fn normalize(expression: &str) -> String {
     compact.replace("['", ".").replace("']", "")
 }
 
+/// Every `${{ … }}` in `text`: its byte range and the context paths whose text it can yield.
+/// Constant expressions (`${{ format('{0}', 'x') }}`) and booleans (`contains(…)`,
+/// comparisons) yield none; an expression the parser does not read is taken whole.
+fn expansions(text: &str) -> Vec<(usize, usize, Vec<String>)> {
+    expression::fenced(text)
+        .into_iter()
+        .map(|(start, end, inner)| {
+            let sources = match expression::parse(inner) {
+                Some(expr) if expression::fold(&expr).is_some() => Vec::new(),
+                Some(expr) => expression::text_sources(&expr)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                None => normalize(inner)
+                    .split(|c: char| !(c.is_alphanumeric() || "._-*".contains(c)))
+                    .filter(|word| word.contains('.'))
+                    .map(str::to_string)
+                    .collect(),
+            };
+            (start, end, sources)
+        })
+        .collect()
+}
+
+/// The attacker-controlled context `source` reads, if any: the path itself or a field under it
+/// (`github.event.commits.*.message` is under `github.event.commits`).
+fn controlled(source: &str) -> Option<&'static str> {
+    CONTROLLED.iter().copied().find(|c| {
+        source
+            .strip_prefix(c)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    })
+}
+
 /// The first attacker-controlled context expanded by a `${{ }}` in `text`.
 pub fn controlled_context(text: &str) -> Option<&'static str> {
-    let mut from = 0;
-    while let Some(start) = text[from..].find("${{").map(|s| s + from) {
-        let end = text[start..]
-            .find("}}")
-            .map_or(text.len(), |e| start + e + 2);
-        let normalized = normalize(&text[start..end]);
-        if let Some(context) = CONTROLLED.iter().find(|c| normalized.contains(**c)) {
-            return Some(context);
-        }
-        from = end;
-    }
-    None
+    expansions(text)
+        .iter()
+        .flat_map(|(_, _, sources)| sources)
+        .find_map(|source| controlled(source))
 }
 
 /// Values the workflow passes on without knowing their origin: environment variables (low),
 /// step and job outputs and inputs (informational). They carry attacker data whenever an
 /// earlier step put it there, which the expression alone does not show.
-fn indirect(normalized: &str, static_env: &[String]) -> Option<Severity> {
-    let inner = normalized.trim_start_matches("${{").trim_end_matches("}}");
-    if inner
-        .strip_prefix("env.")
-        .is_some_and(|name| static_env.iter().any(|s| s == name))
-    {
-        return None;
+fn indirect(source: &str, static_env: &[String]) -> Option<Severity> {
+    if let Some(name) = source.strip_prefix("env.") {
+        return (!static_env.iter().any(|s| s == name)).then_some(Severity::Low);
     }
-    // A comparison or function yields a boolean or a fixed shape, not attacker text.
-    if ["==", "!=", "&&", "||", "(", "<", ">"]
-        .iter()
-        .any(|op| inner.contains(op))
-    {
-        return None;
-    }
-    if inner.starts_with("env.") {
-        Some(Severity::Low)
-    } else if (inner.starts_with("steps.") && inner.contains(".outputs."))
-        || (inner.starts_with("needs.") && inner.contains(".outputs."))
-        || inner.starts_with("inputs.")
-        || inner.starts_with("github.event.inputs.")
-    {
-        Some(Severity::Info)
-    } else {
-        None
-    }
+    let output = |scope: &str| source.starts_with(scope) && source.contains(".outputs.");
+    (output("steps.")
+        || output("needs.")
+        || source.starts_with("inputs.")
+        || source.starts_with("github.event.inputs."))
+    .then_some(Severity::Info)
 }
 
 /// Environment variables the workflow itself sets to a literal (in a workflow, job or step
@@ -215,46 +225,33 @@ impl Check<Workflow> for TemplateInjection {
         let mut indirect_line = None;
         for code in &workflow.code {
             let text = &code.line.text;
-            let mut from = 0;
-            while let Some(start) = text[from..].find("${{").map(|s| s + from) {
-                let end = text[start..]
-                    .find("}}")
-                    .map_or(text.len(), |e| start + e + 2);
+            for (start, end, sources) in expansions(text) {
                 let expression = &text[start..end];
-                let normalized = normalize(expression);
                 let column = text[..start].chars().count() as u32 + 1;
-                if let Some(context) = CONTROLLED.iter().find(|c| normalized.contains(**c)) {
-                    let mut finding =
-                        META.finding(path, code.line.number, column, expression, context);
+                let mut report = |label: &str, severity, confidence| {
+                    let mut finding = META.finding(path, code.line.number, column, expression, label);
                     finding.snippet = text.trim().chars().take(160).collect();
                     finding.severity = severity;
+                    finding.confidence = confidence;
                     findings.push(finding);
-                } else if normalized
-                    .strip_prefix("${{matrix.")
-                    .and_then(|rest| rest.strip_suffix("}}"))
-                    .is_some_and(|key| matrices.dynamic(code.line.number, key))
-                {
-                    let mut finding =
-                        META.finding(path, code.line.number, column, expression, &normalized);
-                    finding.snippet = text.trim().chars().take(160).collect();
-                    finding.severity = Severity::Medium;
-                    finding.confidence = Confidence::Medium;
-                    findings.push(finding);
+                };
+                if let Some(context) = sources.iter().find_map(|s| controlled(s)) {
+                    report(context, severity, Confidence::High);
+                } else if sources.iter().any(|s| {
+                    s.strip_prefix("matrix.")
+                        .is_some_and(|key| matrices.dynamic(code.line.number, key))
+                }) {
+                    report(&normalize(expression), Severity::Medium, Confidence::Medium);
                 } else if let (Some(lower), false) = (
-                    indirect(&normalized, &static_env),
+                    sources.iter().find_map(|s| indirect(s, &static_env)),
                     // One low-signal finding per line is enough to look at it.
                     indirect_line == Some(code.line.number),
                 ) {
                     indirect_line = Some(code.line.number);
-                    let mut finding =
-                        META.finding(path, code.line.number, column, expression, &normalized);
-                    finding.snippet = text.trim().chars().take(160).collect();
-                    finding.severity = lower;
-                    finding.confidence = Confidence::Low;
-                    findings.push(finding);
+                    report(&normalize(expression), lower, Confidence::Low);
                 }
-                from = end;
             }
         }
     }
 }
+
