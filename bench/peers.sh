@@ -30,7 +30,7 @@ find . -type f \( -path '*/.github/workflows/*' -o -name action.yml -o -name 'de
     case "$file" in
       */.github/workflows/*.yml|*/.github/workflows/*.yaml|*/action.yml|*/.github/dependabot.y*ml|*/Dockerfile|*/Dockerfile.*|*.dockerfile|*.tf) ;;
       *.yml|*.yaml)
-        grep -qE '^kind: *(Pod|Deployment|StatefulSet|DaemonSet|Job|CronJob|ReplicaSet|ReplicationController|Role|ClusterRole)\b' "$file" || continue ;;
+        grep -qE '^kind: *(Pod|Deployment|StatefulSet|DaemonSet|Job|CronJob|ReplicaSet|ReplicationController|Role|ClusterRole|NetworkPolicy)\b' "$file" || continue ;;
       *) continue ;;
     esac
     mkdir -p "$work/files/$(dirname "$file")"

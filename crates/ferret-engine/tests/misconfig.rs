@@ -184,9 +184,11 @@ fn compose_checks() {
 
 #[test]
 fn kubernetes_checks() {
+    let project = &ferret_engine::misconfig::kubernetes::network_policy_missing::META;
     let ids: Vec<&str> = ferret_engine::misconfig::kubernetes::CHECKS
         .iter()
         .map(|c| c.meta().id)
+        .chain([project.id])
         .collect();
     check_format("kubernetes", &ids);
 }

@@ -12,7 +12,7 @@ pub mod terraform;
 pub mod yaml_lines;
 pub mod yaml_tree;
 
-use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
+use crate::analyzer::{Analyzer, Project, RuleInfo, SourceFile};
 use crate::keywords::Keyword;
 use ferret_core::{fingerprint, Category, Confidence, Finding, Location, Severity};
 
@@ -277,6 +277,7 @@ fn is_kubernetes_manifest(content: &[u8]) -> bool {
         "DeploymentConfig",
         "Role",
         "ClusterRole",
+        "NetworkPolicy",
     ];
     let text = String::from_utf8_lossy(content);
     text.lines().any(|l| l.starts_with("apiVersion:"))
@@ -332,6 +333,27 @@ impl Analyzer for ConfigAnalyzer {
         app::run_all(file.path, file.content, file.keyword_hits, findings);
     }
 
+    /// Checks that need several files: Kubernetes pods against the NetworkPolicies of every
+    /// scanned manifest.
+    fn analyze_project(&self, project: &Project<'_>, findings: &mut Vec<Finding>) {
+        /// Manifests larger than this are not read again for the project phase.
+        const MAX_MANIFEST: u64 = 8 << 20;
+        let mut manifests = Vec::new();
+        for path in project.files.iter().filter(|p| is_yaml(p)) {
+            let full = project.root.join(path);
+            let small = std::fs::symlink_metadata(&full)
+                .is_ok_and(|m| m.is_file() && m.len() <= MAX_MANIFEST);
+            let Some(content) = small.then(|| std::fs::read(&full).ok()).flatten() else {
+                continue;
+            };
+            if is_kubernetes_manifest(&content) {
+                let parsed = kubernetes::Manifest::parse(&String::from_utf8_lossy(&content));
+                manifests.push((path.clone(), parsed));
+            }
+        }
+        kubernetes::network_policy_missing::run(&manifests, findings);
+    }
+
     fn unreadable(&self, file: &SourceFile<'_>) -> Option<String> {
         if is_yaml(file.path) && is_kubernetes_manifest(file.content) {
             // Line checks ran on the whole file and tree checks on the documents that parse.
@@ -366,12 +388,14 @@ impl Analyzer for ConfigAnalyzer {
         let kubernetes = kubernetes::CHECKS.iter().map(|c| c.meta().info());
         let terraform = terraform::CHECKS.iter().map(|c| c.meta().info());
         let app = app::CHECKS.iter().map(|c| c.meta().info());
+        let project = std::iter::once(kubernetes::network_policy_missing::META.info());
         docker
             .chain(actions)
             .chain(compose)
             .chain(kubernetes)
             .chain(terraform)
             .chain(app)
+            .chain(project)
             .collect()
     }
 }

@@ -9,6 +9,7 @@ mod host_namespaces;
 mod image_digest_missing;
 mod image_not_pinned;
 mod low_uid;
+pub mod network_policy_missing;
 mod privilege_escalation;
 mod privileged;
 mod probes_missing;
@@ -66,6 +67,8 @@ pub struct PodSpec<'a> {
     pub metadata: Option<&'a Node>,
     /// The pod `spec` mapping.
     pub spec: &'a Node,
+    /// The workload's `metadata.namespace` (or its template's), when written.
+    pub namespace: Option<&'a str>,
 }
 
 impl<'a> PodSpec<'a> {
@@ -162,11 +165,14 @@ pub fn pod_specs(manifest: &Manifest) -> Vec<PodSpec<'_>> {
             _ => None,
         };
         if let Some(spec) = template.and_then(|t| t.get("spec")) {
+            let metadata = template.and_then(|t| t.get("metadata"));
+            let namespace = |m: Option<&'a Node>| m?.get("namespace")?.as_str();
             out.push(PodSpec {
                 workload: format!("{kind}/{name}"),
                 kind,
-                metadata: template.and_then(|t| t.get("metadata")),
+                metadata,
                 spec,
+                namespace: namespace(doc.get("metadata")).or_else(|| namespace(metadata)),
             });
         }
     }

@@ -21,10 +21,14 @@ mod open_security_group;
 mod rds_public;
 mod rds_unencrypted;
 mod s3_access_logging_missing;
+mod s3_lifecycle_missing;
 mod s3_public_access_block;
 mod s3_public_acl;
+mod s3_replication_missing;
 mod s3_unencrypted;
 mod s3_versioning_missing;
+mod search_domain_logging_missing;
+mod search_domain_unencrypted;
 mod security_group_description_missing;
 
 use super::CheckMeta;
@@ -58,6 +62,10 @@ pub static CHECKS: &[&dyn Check<TerraformFile>] = &[
     &security_group_description_missing::SecurityGroupDescriptionMissing,
     &module_source_unpinned::ModuleSourceUnpinned,
     &azure_public_network_access::AzurePublicNetworkAccess,
+    &s3_lifecycle_missing::S3LifecycleMissing,
+    &s3_replication_missing::S3ReplicationMissing,
+    &search_domain_unencrypted::SearchDomainUnencrypted,
+    &search_domain_logging_missing::SearchDomainLoggingMissing,
 ];
 
 /// Terraform source files.
