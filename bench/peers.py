@@ -35,6 +35,7 @@ ZIZMOR = {
         "gha-write-all-permissions",
         "gha-read-all-permissions",
         "gha-default-permissions",
+        "gha-workflow-write-permission",
     ],
     "secrets-inherit": ["gha-secrets-inherit"],
     "insecure-commands": ["gha-insecure-commands"],
@@ -56,6 +57,8 @@ ZIZMOR = {
     "overprovisioned-secrets": ["gha-secrets-exposure"],
     "unredacted-secrets": ["gha-secrets-exposure"],
     "dependabot-cooldown": ["gha-dependabot-cooldown"],
+    "superfluous-actions": ["gha-superfluous-action"],
+    "typosquat-uses": ["gha-typosquatted-action"],
 }
 CHECKOV = {
     # Dockerfile
@@ -91,10 +94,16 @@ CHECKOV = {
     "CKV_K8S_40": ["k8s-low-uid"],
     "CKV_K8S_43": ["k8s-image-digest-missing", "k8s-image-not-pinned"],
     "CKV_K8S_49": ["k8s-wildcard-rbac"],
+    "CKV2_K8S_6": ["k8s-network-policy-missing"],
     # GitHub Actions
     "CKV2_GHA_1": ["gha-default-permissions", "gha-write-all-permissions"],
     # Terraform
     "CKV_AWS_3": ["tf-aws-ebs-unencrypted"],
+    "CKV_AWS_5": ["tf-aws-search-domain-unencrypted"],
+    "CKV_AWS_6": ["tf-aws-search-domain-unencrypted"],
+    "CKV_AWS_84": ["tf-aws-search-domain-logging-missing"],
+    "CKV_AWS_144": ["tf-aws-s3-replication-missing"],
+    "CKV2_AWS_61": ["tf-aws-s3-lifecycle-missing"],
     "CKV_AWS_7": ["tf-aws-kms-rotation-disabled"],
     "CKV_AWS_8": ["tf-aws-ebs-unencrypted"],
     "CKV_AWS_16": ["tf-aws-rds-unencrypted"],
