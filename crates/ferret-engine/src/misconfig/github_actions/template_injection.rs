@@ -9,7 +9,9 @@
 //! **Fix**: pass the value through an environment variable and quote it:
 //! `env: TITLE: ${{ github.event.pull_request.title }}` then `run: echo "$TITLE"`.
 //!
-//! Values of unknown origin — `env.*` (low), step/job outputs and inputs (informational, low
+//! An environment variable the workflow sets from such a context (`env: { TITLE: ${{
+//! github.event.issue.title }} }`) is the same injection when expanded with `${{ env.TITLE }}`.
+//! Values of unknown origin — other `env.*` (low), step/job outputs and inputs (informational, low
 //! confidence) — are reported too: they are attacker data whenever an earlier step put it there.
 //! So is `matrix.*` (medium, medium confidence) where the job's matrix is not written out in the
 //! workflow: `matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}`, or a matrix key whose values
@@ -126,9 +128,8 @@ fn indirect(source: &str, static_env: &[String]) -> Option<Severity> {
     .then_some(Severity::Info)
 }
 
-/// Environment variables the workflow itself sets to a literal (in a workflow, job or step
-/// `env:`), which hold no outside data.
-fn static_env(workflow: &Workflow) -> Vec<String> {
+/// The `env:` entries of the workflow, its jobs and its steps.
+fn env_entries(workflow: &Workflow) -> Vec<(&str, &str)> {
     let mut blocks = Vec::new();
     if let Some(root) = &workflow.root {
         blocks.extend(root.get("env"));
@@ -139,17 +140,36 @@ fn static_env(workflow: &Workflow) -> Vec<String> {
     for step in workflow.steps() {
         blocks.extend(step.node.get("env"));
     }
-    let mut names = Vec::new();
+    let mut entries = Vec::new();
     for block in blocks {
-        if let crate::misconfig::yaml_tree::Value::Map(entries) = &block.value {
-            for (key, value) in entries {
-                if value.as_str().is_some_and(|v| !v.contains("${{")) {
-                    names.extend(key.as_str().map(str::to_string));
-                }
-            }
+        if let crate::misconfig::yaml_tree::Value::Map(map) = &block.value {
+            entries.extend(
+                map.iter()
+                    .filter_map(|(key, value)| Some((key.as_str()?, value.as_str()?))),
+            );
         }
     }
-    names
+    entries
+}
+
+/// Environment variables the workflow itself sets to a literal (in a workflow, job or step
+/// `env:`), which hold no outside data.
+fn static_env(workflow: &Workflow) -> Vec<String> {
+    env_entries(workflow)
+        .into_iter()
+        .filter(|(_, value)| !value.contains("${{"))
+        .map(|(name, _)| name.to_string())
+        .collect()
+}
+
+/// Environment variables set from an attacker-controlled context (`TITLE: ${{
+/// github.event.issue.title }}`), with that context: `${{ env.TITLE }}` in a script is the same
+/// injection as the context itself.
+fn controlled_env(workflow: &Workflow) -> Vec<(String, &'static str)> {
+    env_entries(workflow)
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_string(), controlled_context(value)?)))
+        .collect()
 }
 
 /// Severity by trigger: privileged events (write token and secrets on outsiders' data) are
@@ -221,6 +241,14 @@ impl Check<Workflow> for TemplateInjection {
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
         let severity = severity_for(workflow);
         let static_env = static_env(workflow);
+        let controlled_env = controlled_env(workflow);
+        let through_env = |source: &str| {
+            let name = source.strip_prefix("env.")?;
+            controlled_env
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, context)| *context)
+        };
         let matrices = Matrices::of(workflow);
         let mut indirect_line = None;
         for code in &workflow.code {
@@ -235,7 +263,10 @@ impl Check<Workflow> for TemplateInjection {
                     finding.confidence = confidence;
                     findings.push(finding);
                 };
-                if let Some(context) = sources.iter().find_map(|s| controlled(s)) {
+                let context = sources
+                    .iter()
+                    .find_map(|s| controlled(s).or_else(|| through_env(s)));
+                if let Some(context) = context {
                     report(context, severity, Confidence::High);
                 } else if sources.iter().any(|s| {
                     s.strip_prefix("matrix.")
