@@ -140,7 +140,11 @@ impl<'a> Step<'a> {
             .strip_prefix("${{")
             .and_then(|rest| rest.strip_suffix("}}"))
             .filter(|inner| !inner.contains("${{"));
-        match whole.and_then(expression::parse).as_ref().map(expression::fold) {
+        match whole
+            .and_then(expression::parse)
+            .as_ref()
+            .map(expression::fold)
+        {
             Some(Some(constant)) => Some(constant.text()),
             _ => Some(raw.to_string()),
         }

@@ -34,8 +34,14 @@ const SUPERFLUOUS: &[(&str, &str)] = &[
     ("elgohr/Github-Release-Action", "gh release"),
     ("svenstaro/upload-release-action", "gh release upload"),
     ("dacbd/create-issue-action", "gh issue create"),
-    ("actions-ecosystem/action-add-labels", "gh issue edit --add-label"),
-    ("actions-ecosystem/action-remove-labels", "gh issue edit --remove-label"),
+    (
+        "actions-ecosystem/action-add-labels",
+        "gh issue edit --add-label",
+    ),
+    (
+        "actions-ecosystem/action-remove-labels",
+        "gh issue edit --remove-label",
+    ),
     ("addnab/docker-run-action", "docker run"),
     ("sergeysova/jq-action", "jq"),
     ("dtolnay/rust-toolchain", "rustup"),
@@ -48,8 +54,7 @@ impl Check<Workflow> for SuperfluousAction {
 
     fn run(&self, path: &str, workflow: &Workflow, findings: &mut Vec<Finding>) {
         for step in workflow.steps() {
-            let Some((action, tool)) = SUPERFLUOUS.iter().find(|(a, _)| step.uses_action(a))
-            else {
+            let Some((action, tool)) = SUPERFLUOUS.iter().find(|(a, _)| step.uses_action(a)) else {
                 continue;
             };
             let pos = step.pos();

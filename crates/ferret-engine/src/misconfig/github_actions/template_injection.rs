@@ -257,7 +257,8 @@ impl Check<Workflow> for TemplateInjection {
                 let expression = &text[start..end];
                 let column = text[..start].chars().count() as u32 + 1;
                 let mut report = |label: &str, severity, confidence| {
-                    let mut finding = META.finding(path, code.line.number, column, expression, label);
+                    let mut finding =
+                        META.finding(path, code.line.number, column, expression, label);
                     finding.snippet = text.trim().chars().take(160).collect();
                     finding.severity = severity;
                     finding.confidence = confidence;
@@ -285,4 +286,3 @@ impl Check<Workflow> for TemplateInjection {
         }
     }
 }
-

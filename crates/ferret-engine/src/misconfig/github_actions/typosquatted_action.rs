@@ -113,9 +113,10 @@ fn imitated(reference: &str) -> Option<&'static str> {
         return None;
     }
     let owner = slug.split('/').next()?;
-    POPULAR.iter().copied().find(|popular| {
-        popular.split('/').next() != Some(owner) && one_typo(&slug, popular)
-    })
+    POPULAR
+        .iter()
+        .copied()
+        .find(|popular| popular.split('/').next() != Some(owner) && one_typo(&slug, popular))
 }
 
 impl Check<Workflow> for TyposquattedAction {
@@ -157,7 +158,10 @@ mod tests {
             Some("aws-actions/configure-aws-credentials")
         );
         assert_eq!(imitated("docker/rnetadata-action@v5"), None);
-        assert_eq!(imitated("dockr/metadata-action@v5"), Some("docker/metadata-action"));
+        assert_eq!(
+            imitated("dockr/metadata-action@v5"),
+            Some("docker/metadata-action")
+        );
         assert_eq!(imitated("actions/checkout@v4"), None);
         assert_eq!(imitated("actions/chekout@v4"), None);
         assert_eq!(imitated("github/codeql-action/init@v3"), None);

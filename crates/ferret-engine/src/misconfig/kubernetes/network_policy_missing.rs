@@ -54,7 +54,10 @@ fn selects(selector: Option<&Node>, labels: &[(&str, &str)]) -> bool {
     let by_labels = string_map(selector.get("matchLabels"))
         .iter()
         .all(|(key, value)| label(key) == Some(value));
-    let expressions = selector.get("matchExpressions").map(Node::items).unwrap_or(&[]);
+    let expressions = selector
+        .get("matchExpressions")
+        .map(Node::items)
+        .unwrap_or(&[]);
     let by_expressions = expressions.iter().all(|expression| {
         let key = expression.get("key").and_then(Node::as_str).unwrap_or("");
         let values: Vec<&str> = expression

@@ -31,8 +31,7 @@ impl Check<TerraformFile> for S3LifecycleMissing {
     }
 
     fn run(&self, path: &str, file: &TerraformFile, findings: &mut Vec<Finding>) {
-        let Some(covered) = file.buckets_covered_by("aws_s3_bucket_lifecycle_configuration")
-        else {
+        let Some(covered) = file.buckets_covered_by("aws_s3_bucket_lifecycle_configuration") else {
             return;
         };
         for (bucket, covered) in file.resources("aws_s3_bucket").zip(covered) {

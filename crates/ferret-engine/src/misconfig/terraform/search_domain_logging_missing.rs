@@ -35,13 +35,16 @@ impl Check<TerraformFile> for SearchDomainLoggingMissing {
 
     fn run(&self, path: &str, file: &TerraformFile, findings: &mut Vec<Finding>) {
         for domain in search_domains(file) {
-            let dynamic = domain
-                .nested("dynamic")
-                .any(|d| d.labels.first().is_some_and(|l| l == "log_publishing_options"));
+            let dynamic = domain.nested("dynamic").any(|d| {
+                d.labels
+                    .first()
+                    .is_some_and(|l| l == "log_publishing_options")
+            });
             // `enabled` defaults to true inside the block.
-            let logged = domain
-                .nested("log_publishing_options")
-                .any(|b| b.value("enabled").is_none_or(|v| v.as_bool() != Some(false)));
+            let logged = domain.nested("log_publishing_options").any(|b| {
+                b.value("enabled")
+                    .is_none_or(|v| v.as_bool() != Some(false))
+            });
             if dynamic || logged {
                 continue;
             }

@@ -40,9 +40,10 @@ pub fn enables(domain: &Block, setting: &str) -> bool {
         .nested("dynamic")
         .any(|d| d.labels.first().is_some_and(|l| l == setting));
     dynamic
-        || domain
-            .nested(setting)
-            .any(|b| b.value("enabled").is_some_and(|v| v.as_bool() != Some(false)))
+        || domain.nested(setting).any(|b| {
+            b.value("enabled")
+                .is_some_and(|v| v.as_bool() != Some(false))
+        })
 }
 
 impl Check<TerraformFile> for SearchDomainUnencrypted {
