@@ -58,6 +58,15 @@ pub struct CommitOccurrence {
     pub path: String,
 }
 
+/// One step of a data flow (code analysis): where attacker data is, and what it is there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlowStep {
+    pub location: Location,
+    /// `source: Flask request data`, `sink`, …
+    pub message: String,
+}
+
 /// One problem found in one place.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
@@ -82,6 +91,9 @@ pub struct Finding {
     /// for (`ferret scan --history --all-provenance`).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub occurrences: Vec<CommitOccurrence>,
+    /// For tainted data flows: the source, then the sink (SARIF `codeFlows`).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub flow: Vec<FlowStep>,
     /// Identity of the rule and matched value alone (no path): used in memory to tell whether
     /// a secret already existed elsewhere (diff scans). Never serialized.
     #[serde(skip)]

@@ -17,7 +17,9 @@ pub mod terminal;
 pub mod time;
 pub mod upload;
 
-pub use finding::{short_commit, Category, CommitOccurrence, Finding, Location, Provenance};
+pub use finding::{
+    short_commit, Category, CommitOccurrence, Finding, FlowStep, Location, Provenance,
+};
 pub use fingerprint::fingerprint;
 pub use redact::{mask_values, redact_secret, redacted_snippet, ValueMask};
 pub use report::{RuleInfo, ScanReport, SkipReason, SkippedFile};

@@ -98,6 +98,7 @@ mod tests {
             secret: Some("ghp_R8x2Lq9vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8U".into()),
             provenance: None,
             occurrences: Vec::new(),
+            flow: Vec::new(),
             value_fingerprint: String::new(),
             masked_values: Vec::new(),
         };

@@ -38,6 +38,7 @@ impl Analyzer for MissingLockfile {
                     secret: None,
                     provenance: None,
                     occurrences: Vec::new(),
+                    flow: Vec::new(),
                     value_fingerprint: String::new(),
                     masked_values: Vec::new(),
                 });

@@ -88,6 +88,7 @@ mod tests {
             secret: None,
             provenance: None,
             occurrences: Vec::new(),
+            flow: Vec::new(),
             value_fingerprint: String::new(),
             masked_values: Vec::new(),
         }

@@ -160,6 +160,7 @@ impl CheckMeta {
             secret: None,
             provenance: None,
             occurrences: Vec::new(),
+            flow: Vec::new(),
             value_fingerprint: fingerprint(self.id, "", evidence.as_bytes()),
             masked_values: Vec::new(),
         }

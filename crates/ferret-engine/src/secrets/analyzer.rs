@@ -177,6 +177,7 @@ impl Analyzer for SecretAnalyzer {
                 }),
                 provenance: None,
                 occurrences: Vec::new(),
+                flow: Vec::new(),
                 value_fingerprint: fingerprint(&spec.id, "", value),
                 masked_values,
             });

@@ -1,0 +1,347 @@
+//! Ferret's code analyzer: insecure code patterns and tainted data flows in Python,
+//! JavaScript/TypeScript, Go and Java.
+//!
+//! - Rules are data (`rules/code/<language>/*.yml`, see [`rule`]): ast-grep rules (patterns with
+//!   metavariables, `inside` / `has` / `not` / `follows`, constraints) plus Ferret's metadata,
+//!   import resolution ([`imports`]) and, for injection classes, a taint sink ([`taint`]).
+//! - Each file is parsed once with tree-sitter; one walk over its syntax tree offers every node
+//!   to the rules whose pattern can start at that node's kind.
+//! - A finding is metadata like every other Ferret finding (rule, place, redacted snippet,
+//!   fingerprint), with the source → sink flow for taint rules.
+
+pub mod imports;
+pub mod language;
+pub mod rule;
+pub mod taint;
+
+use ast_grep_core::matcher::MatcherExt;
+use ast_grep_core::tree_sitter::{LanguageExt, StrDoc};
+use ast_grep_language::SupportLang;
+use ferret_core::{fingerprint, Category, Finding, FlowStep, Location};
+use imports::Imports;
+use language::Language;
+use rule::{parse_rule_file, resolves, CodeRule, CodeRuleError};
+use std::collections::HashMap;
+use taint::{TaintContext, TaintModel, TaintModelSpec};
+
+pub use rule::CodeRuleSpec;
+
+/// A syntax-tree node of a parsed file.
+pub type SgNode<'r> = ast_grep_core::Node<'r, StrDoc<SupportLang>>;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_code_rules.rs"));
+}
+
+/// The rule files compiled into the binary: `(path under rules/code, YAML text)`.
+pub fn builtin_rule_files() -> &'static [(&'static str, &'static str)] {
+    builtin::BUILTIN_CODE_RULE_FILES
+}
+
+/// Files larger than this are not parsed (minified bundles, generated code).
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+
+/// For one grammar: which rules may match a node of each kind.
+#[derive(Default)]
+struct KindIndex {
+    by_kind: HashMap<u16, Vec<usize>>,
+    any_kind: Vec<usize>,
+}
+
+/// Every code rule and taint model, compiled and indexed.
+pub struct CodeAnalyzer {
+    rules: Vec<CodeRule>,
+    models: Vec<TaintModel>,
+    index: Vec<KindIndex>,
+}
+
+impl CodeAnalyzer {
+    /// The built-in rules and taint models.
+    pub fn builtin() -> Result<CodeAnalyzer, CodeRuleError> {
+        let mut rules = Vec::new();
+        let mut models = Vec::new();
+        for (path, text) in builtin_rule_files() {
+            let file = format!("rules/code/{path}");
+            if path.ends_with("/taint.yml") {
+                let spec: TaintModelSpec =
+                    ast_grep_config::from_str(text).map_err(|e| CodeRuleError::Format {
+                        file: file.clone(),
+                        message: e.to_string(),
+                    })?;
+                models.push(TaintModel::compile(spec, &file)?);
+                continue;
+            }
+            for spec in parse_rule_file(&file, text)? {
+                if rules.iter().any(|r: &CodeRule| r.spec.id == spec.id) {
+                    return Err(CodeRuleError::Rule {
+                        file,
+                        id: spec.id,
+                        message: "id used twice".into(),
+                    });
+                }
+                rules.push(CodeRule::compile(spec, &file)?);
+            }
+        }
+        Ok(CodeAnalyzer::new(rules, models))
+    }
+
+    fn new(rules: Vec<CodeRule>, models: Vec<TaintModel>) -> CodeAnalyzer {
+        let mut index: Vec<KindIndex> =
+            Language::ALL.iter().map(|_| KindIndex::default()).collect();
+        for (i, rule) in rules.iter().enumerate() {
+            for language in rule.spec.language.grammars() {
+                let slot = &mut index[language.index()];
+                match rule.compiled.kinds(*language) {
+                    Some(kinds) => {
+                        for kind in kinds {
+                            slot.by_kind.entry(kind).or_default().push(i);
+                        }
+                    }
+                    None => slot.any_kind.push(i),
+                }
+            }
+        }
+        CodeAnalyzer {
+            rules,
+            models,
+            index,
+        }
+    }
+
+    /// The rules, in load order.
+    pub fn rules(&self) -> &[CodeRule] {
+        &self.rules
+    }
+
+    /// Whether `path` is a file this analyzer reads.
+    pub fn handles(path: &str) -> bool {
+        Language::of_path(path).is_some()
+    }
+
+    /// The findings of every rule in one file. Files in unsupported languages, larger than
+    /// [`MAX_FILE_BYTES`] or not UTF-8 give none.
+    pub fn analyze(&self, path: &str, content: &[u8]) -> Vec<Finding> {
+        let Some(language) = Language::of_path(path) else {
+            return Vec::new();
+        };
+        if content.len() > MAX_FILE_BYTES {
+            return Vec::new();
+        }
+        let Ok(text) = std::str::from_utf8(content) else {
+            return Vec::new();
+        };
+        self.analyze_text(path, text, language, None)
+    }
+
+    /// Runs the rules (all, or only `only`) on `text` parsed as `language`.
+    fn analyze_text(
+        &self,
+        path: &str,
+        text: &str,
+        language: Language,
+        only: Option<usize>,
+    ) -> Vec<Finding> {
+        let root = language.ast_grep().ast_grep(text);
+        let root_node = root.root();
+        let index = &self.index[language.index()];
+        if index.by_kind.is_empty() && index.any_kind.is_empty() {
+            return Vec::new();
+        }
+        let imports = Imports::of(&root_node, language);
+        let model = self
+            .models
+            .iter()
+            .find(|m| m.language.grammars().contains(&language));
+        let mut taint: Option<TaintContext> = None;
+        let lines: Vec<&str> = text.lines().collect();
+        let mut findings = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for node in root_node.dfs() {
+            let kind = node.kind_id();
+            let candidates = index
+                .by_kind
+                .get(&kind)
+                .into_iter()
+                .flatten()
+                .chain(&index.any_kind);
+            for &i in candidates {
+                if only.is_some_and(|o| o != i) {
+                    continue;
+                }
+                let rule = &self.rules[i];
+                let mut hit = None;
+                for matcher in rule.compiled.for_language(language) {
+                    let Some(matched) = matcher.match_node(node.clone()) else {
+                        continue;
+                    };
+                    if !resolves(&rule.spec.resolve, &matched, &imports) {
+                        continue;
+                    }
+                    let Some(sink) = &rule.spec.taint else {
+                        hit = Some(None);
+                        break;
+                    };
+                    let Some(model) = model else { break };
+                    let context = taint.get_or_insert_with(|| {
+                        TaintContext::of(&root_node, language, model, &imports)
+                    });
+                    let origin = rule::metavariable(&matched, &sink.sink)
+                        .iter()
+                        .find_map(|argument| context.tainted(argument, &sink.class));
+                    if origin.is_some() {
+                        hit = Some(origin);
+                        break;
+                    }
+                }
+                let Some(origin) = hit else { continue };
+                let start = node.start_pos();
+                if !seen.insert((i, start.line())) {
+                    continue;
+                }
+                findings.push(self.finding(rule, path, &node, &lines, origin));
+            }
+        }
+        findings
+    }
+
+    fn finding(
+        &self,
+        rule: &CodeRule,
+        path: &str,
+        node: &SgNode<'_>,
+        lines: &[&str],
+        origin: Option<taint::Origin>,
+    ) -> Finding {
+        let spec = &rule.spec;
+        let (start, end) = (node.start_pos(), node.end_pos());
+        let location = |line: usize, column: usize, end_line: usize, end_column: usize| Location {
+            path: path.to_string(),
+            start_line: line as u32 + 1,
+            start_column: column as u32 + 1,
+            end_line: end_line as u32 + 1,
+            end_column: end_column as u32 + 1,
+        };
+        let here = location(
+            start.line(),
+            start.column(node),
+            end.line(),
+            end.column(node),
+        );
+        let line = lines.get(start.line()).copied().unwrap_or("").trim();
+        let mut snippet: String = line.chars().take(160).collect();
+        if spec.redact {
+            snippet = redact_string_literals(&snippet);
+        }
+        // Identity: the rule, the file and the matched code with whitespace collapsed, so a
+        // finding keeps its fingerprint when lines move.
+        let matched: String = node.text().split_whitespace().collect::<Vec<_>>().join(" ");
+        let flow = match origin {
+            Some(origin) => vec![
+                FlowStep {
+                    location: location(origin.line, origin.column, origin.line, origin.column + 1),
+                    message: format!("source: {}", origin.label),
+                },
+                FlowStep {
+                    location: here.clone(),
+                    message: format!("sink: {}", spec.title),
+                },
+            ],
+            None => Vec::new(),
+        };
+        Finding {
+            rule_id: spec.id.clone(),
+            category: Category::Code,
+            severity: spec.severity,
+            confidence: spec.confidence,
+            title: spec.title.clone(),
+            location: here,
+            snippet,
+            remediation: spec.remediation.clone(),
+            fingerprint: fingerprint(&spec.id, path, matched.as_bytes()),
+            secret: None,
+            provenance: None,
+            occurrences: Vec::new(),
+            flow,
+            value_fingerprint: String::new(),
+            masked_values: Vec::new(),
+        }
+    }
+
+    /// Runs a rule's examples: every `match` snippet must give a finding of the rule and no
+    /// `no_match` snippet may. Returns the first failure, described in one line.
+    pub fn check_examples(&self, index: usize) -> Option<String> {
+        let rule = self.rules.get(index)?;
+        let spec = &rule.spec;
+        for language in spec.language.grammars() {
+            let path = match language {
+                Language::Tsx => "example.tsx",
+                Language::TypeScript => "example.ts",
+                _ => spec.language.example_path(),
+            };
+            for example in &spec.examples.matching {
+                if self
+                    .analyze_text(path, example, *language, Some(index))
+                    .is_empty()
+                {
+                    return Some(format!(
+                        "{}: not matched ({language:?}): {example:?}",
+                        spec.id
+                    ));
+                }
+            }
+            for example in &spec.examples.no_match {
+                if !self
+                    .analyze_text(path, example, *language, Some(index))
+                    .is_empty()
+                {
+                    return Some(format!("{}: matched ({language:?}): {example:?}", spec.id));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Replaces the inside of every quoted string literal with `*****` (hard-coded credentials in
+/// snippets).
+pub fn redact_string_literals(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut quote: Option<char> = None;
+    let mut masked = false;
+    for c in line.chars() {
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            Some(_) => {
+                if !masked {
+                    out.push_str("*****");
+                    masked = true;
+                }
+            }
+            None => {
+                if matches!(c, '"' | '\'' | '`') {
+                    quote = Some(c);
+                    masked = false;
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_literals_are_masked() {
+        assert_eq!(
+            redact_string_literals(r#"password = "hunter2" + 'x'"#),
+            r#"password = "*****" + '*****'"#
+        );
+        assert_eq!(redact_string_literals("x = ''"), "x = ''");
+    }
+}

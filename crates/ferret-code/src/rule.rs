@@ -1,0 +1,383 @@
+//! Code rules as data: the YAML format under `rules/code/<language>/`, one rule per document
+//! (`---` separates the rules of a small group), and its compiled form.
+//!
+//! ```yaml
+//! id: py-subprocess-shell
+//! title: Shell command built at run time
+//! language: python            # python | javascript (also TypeScript/TSX) | typescript | go | java
+//! severity: high              # critical | high | medium | low | info
+//! confidence: high            # high | medium | low
+//! cwe: CWE-78
+//! owasp: "A03:2021 Injection"
+//! message: what is wrong, in one sentence
+//! remediation: how to fix it
+//! rule:                       # an ast-grep rule: pattern, kind, regex, inside, has, not, all, any, …
+//!   pattern: $F($$$, shell=True, $$$)
+//! constraints: {}             # optional, ast-grep metavariable constraints
+//! resolve:                    # optional: metavariable → the qualified names it must resolve to
+//!   F: [subprocess.run, subprocess.call, subprocess.Popen]   # (through imports; `x.*` = any member)
+//! taint:                      # optional: report only when attacker data reaches this argument
+//!   sink: CMD
+//!   class: command            # which sanitizers clear the data (see the taint model)
+//! redact: false               # mask string literals in the snippet (hard-coded credentials)
+//! examples:
+//!   match: [ "subprocess.run(cmd, shell=True)" ]
+//!   no_match: [ "subprocess.run(['ls', path])" ]
+//! ```
+
+use crate::imports::Imports;
+use crate::language::{Language, RuleLanguage};
+use crate::SgNode;
+use ast_grep_config::{DeserializeEnv, RuleCore, SerializableRule};
+use ast_grep_core::tree_sitter::StrDoc;
+use ast_grep_core::NodeMatch;
+use ast_grep_language::SupportLang;
+use ferret_core::{Confidence, Severity};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// A rule file that cannot be used, with the file and rule it is in.
+#[derive(Debug, thiserror::Error)]
+pub enum CodeRuleError {
+    #[error("{file}: not a valid rule: {message}")]
+    Format { file: String, message: String },
+    #[error("{file}: rule {id}: {message}")]
+    Rule {
+        file: String,
+        id: String,
+        message: String,
+    },
+}
+
+/// Examples a rule must and must not match; run as tests.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(rename = "match", default)]
+    pub matching: Vec<String>,
+    #[serde(default)]
+    pub no_match: Vec<String>,
+}
+
+/// Where attacker data must arrive for a taint rule to report.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaintSink {
+    /// The metavariable (without `$`) holding the dangerous argument.
+    pub sink: String,
+    /// The sink class (`sql`, `command`, `path`, …): sanitizers of this class clear the data.
+    pub class: String,
+}
+
+/// A rule as written.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRuleSpec {
+    pub id: String,
+    pub title: String,
+    pub language: RuleLanguage,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub cwe: String,
+    pub owasp: String,
+    pub message: String,
+    pub remediation: String,
+    pub rule: SerializableRule,
+    #[serde(default)]
+    pub constraints: Option<HashMap<String, SerializableRule>>,
+    #[serde(default)]
+    pub utils: Option<HashMap<String, SerializableRule>>,
+    #[serde(default)]
+    pub resolve: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub taint: Option<TaintSink>,
+    #[serde(default)]
+    pub redact: bool,
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+/// A rule compiled for each grammar of its family: one matcher per top-level alternative.
+///
+/// ast-grep's `any` stops at the first alternative whose shape matches, even when that
+/// alternative then fails a constraint or (for Ferret) a resolve or taint check, and a later one
+/// would pass. So a rule's top-level `any` — and each spelling of a pattern with optional `$$$`
+/// arguments ([`ellipsis_variants`]) — is compiled as its own matcher, tried in order.
+pub struct Compiled {
+    matchers: Vec<Vec<RuleCore>>,
+}
+
+impl Compiled {
+    /// Compiles an ast-grep rule (with constraints and utils) for every grammar of `family`.
+    pub fn new(
+        family: RuleLanguage,
+        rule: &SerializableRule,
+        constraints: &Option<HashMap<String, SerializableRule>>,
+        utils: &Option<HashMap<String, SerializableRule>>,
+    ) -> Result<Compiled, String> {
+        let mut matchers: Vec<Vec<RuleCore>> = Language::ALL.iter().map(|_| Vec::new()).collect();
+        for language in family.grammars() {
+            let adapt = |rule: &SerializableRule| adapt_patterns(*language, rule);
+            let adapt_all = |rules: &Option<HashMap<String, SerializableRule>>| {
+                rules
+                    .as_ref()
+                    .map(|map| {
+                        map.iter()
+                            .map(|(k, r)| Ok((k.clone(), adapt(r)?)))
+                            .collect::<Result<HashMap<_, _>, String>>()
+                    })
+                    .transpose()
+            };
+            let (constraints, utils) = (adapt_all(constraints)?, adapt_all(utils)?);
+            for alternative in alternatives(rule)? {
+                let compile = |constraints: Option<HashMap<String, SerializableRule>>| {
+                    let core = ast_grep_config::SerializableRuleCore {
+                        rule: adapt(&alternative)?,
+                        constraints,
+                        utils: utils.clone(),
+                        transform: None,
+                    };
+                    let env = DeserializeEnv::new(language.ast_grep());
+                    core.get_matcher(env).map_err(|e| e.to_string())
+                };
+                // Each alternative gets the constraints on the metavariables it binds.
+                let defined: Vec<String> = compile(None)?
+                    .defined_vars()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                let own = constraints.as_ref().map(|map| {
+                    map.iter()
+                        .filter(|(name, _)| defined.contains(name))
+                        .map(|(name, rule)| (name.clone(), rule.clone()))
+                        .collect::<HashMap<_, _>>()
+                });
+                matchers[language.index()].push(compile(own)?);
+            }
+        }
+        Ok(Compiled { matchers })
+    }
+
+    /// The matchers for `language` (empty when the rule does not run on it), in order.
+    pub fn for_language(&self, language: Language) -> &[RuleCore] {
+        self.matchers
+            .get(language.index())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The node kinds (tree-sitter kind ids) a match can start at, for `language`; `None` when
+    /// any node may match.
+    pub fn kinds(&self, language: Language) -> Option<Vec<u16>> {
+        use ast_grep_core::Matcher;
+        let mut all = Vec::new();
+        for matcher in self.for_language(language) {
+            let kinds = matcher.potential_kinds()?;
+            all.extend(kinds.iter().filter_map(|k| u16::try_from(k).ok()));
+        }
+        all.sort_unstable();
+        all.dedup();
+        Some(all)
+    }
+}
+
+/// The top-level alternatives of a rule: the items of a rule that is only `any: [...]`, and each
+/// spelling of a rule that is only `pattern: "…"`; otherwise the rule itself.
+fn alternatives(rule: &SerializableRule) -> Result<Vec<SerializableRule>, String> {
+    let value = serde_json::to_value(rule).map_err(|e| e.to_string())?;
+    let items = match &value {
+        serde_json::Value::Object(map) if map.len() == 1 => match map.iter().next() {
+            Some((key, serde_json::Value::Array(items))) if key == "any" => items.clone(),
+            _ => vec![value.clone()],
+        },
+        _ => vec![value.clone()],
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match &item {
+            serde_json::Value::Object(map) if map.len() == 1 => {
+                if let Some(serde_json::Value::String(pattern)) = map.get("pattern") {
+                    for variant in ellipsis_variants(pattern) {
+                        out.push(serde_json::json!({ "pattern": variant }));
+                    }
+                    continue;
+                }
+                out.push(item.clone());
+            }
+            _ => out.push(item.clone()),
+        }
+    }
+    out.into_iter()
+        .map(|v| serde_json::from_value(v).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// The spellings of a pattern with each trailing `, $$$` (and leading `$$$, `) present or
+/// removed: ast-grep's `$$$` after a comma does not match an empty argument list, so
+/// `f($A, $$$)` would miss `f(x)`.
+fn ellipsis_variants(pattern: &str) -> Vec<String> {
+    let mut variants = vec![pattern.to_string()];
+    static OPTIONAL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r",\s*\$\$\$[A-Z_]*\s*([)\]}])|([(\[{])\s*\$\$\$[A-Z_]*\s*,\s*")
+            .expect("constant regex")
+    });
+    let optional = &*OPTIONAL;
+    for _ in 0..4 {
+        let mut next = Vec::new();
+        for variant in &variants {
+            for found in optional.captures_iter(variant) {
+                let whole = found.get(0).map_or(0..0, |m| m.range());
+                let keep = found.get(1).or(found.get(2)).map_or("", |m| m.as_str());
+                let shorter = format!("{}{keep}{}", &variant[..whole.start], &variant[whole.end..]);
+                if !variants.contains(&shorter) && !next.contains(&shorter) {
+                    next.push(shorter);
+                }
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        variants.extend(next);
+    }
+    variants
+}
+
+/// Rewrites patterns so they match what their authors mean:
+/// - every pattern also in its spellings without optional `$$$` arguments
+///   ([`ellipsis_variants`]);
+/// - in Go, `pkg.Name(x)` alone reads as a type conversion, so a call pattern (`db.Query($Q)`)
+///   is parsed inside a function body and the call selected (`{context: "func _() { … }",
+///   selector: call_expression}`).
+fn adapt_patterns(language: Language, rule: &SerializableRule) -> Result<SerializableRule, String> {
+    fn one(language: Language, pattern: &str) -> serde_json::Value {
+        if language == Language::Go && pattern.trim_end().ends_with(')') {
+            let context = format!("func _() {{\n{pattern}\n}}");
+            serde_json::json!({"pattern": {"context": context, "selector": "call_expression"}})
+        } else {
+            serde_json::json!({ "pattern": pattern })
+        }
+    }
+    fn visit(language: Language, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                map.values_mut().for_each(|v| visit(language, v));
+                if let Some(serde_json::Value::String(pattern)) = map.get("pattern").cloned() {
+                    let variants = ellipsis_variants(&pattern);
+                    if variants.len() == 1 && language != Language::Go {
+                        return;
+                    }
+                    map.remove("pattern");
+                    let choices: Vec<serde_json::Value> =
+                        variants.iter().map(|v| one(language, v)).collect();
+                    let all = map
+                        .entry("all")
+                        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+                    if let serde_json::Value::Array(all) = all {
+                        all.push(serde_json::json!({ "any": choices }));
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| visit(language, v)),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(rule).map_err(|e| e.to_string())?;
+    visit(language, &mut value);
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+/// Whether every `resolve` entry holds for a match: the metavariable's text, resolved through the
+/// file's imports, is one of the names (`x.*` allows any member of `x`).
+pub fn resolves(
+    resolve: &BTreeMap<String, Vec<String>>,
+    matched: &NodeMatch<'_, StrDoc<SupportLang>>,
+    imports: &Imports,
+) -> bool {
+    resolve.iter().all(|(variable, names)| {
+        let Some(node) = matched.get_env().get_match(variable) else {
+            return false;
+        };
+        let resolved = imports.resolve(&node.text());
+        names.iter().any(|name| match name.strip_suffix(".*") {
+            Some(prefix) => resolved
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('.')),
+            None => resolved == *name,
+        })
+    })
+}
+
+/// A usable rule: the spec and its matchers.
+pub struct CodeRule {
+    pub spec: CodeRuleSpec,
+    pub compiled: Compiled,
+}
+
+/// The node an ast-grep match stands for and the text of a metavariable, for callers.
+pub fn metavariable<'r>(
+    matched: &NodeMatch<'r, StrDoc<SupportLang>>,
+    name: &str,
+) -> Vec<SgNode<'r>> {
+    let env = matched.get_env();
+    match env.get_match(name) {
+        Some(node) => vec![node.clone()],
+        None => env.get_multiple_matches(name),
+    }
+}
+
+impl CodeRule {
+    /// Checks and compiles a rule read from `file`.
+    pub fn compile(spec: CodeRuleSpec, file: &str) -> Result<CodeRule, CodeRuleError> {
+        let fail = |message: String| CodeRuleError::Rule {
+            file: file.to_string(),
+            id: spec.id.clone(),
+            message,
+        };
+        let valid_id = !spec.id.is_empty()
+            && spec
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid_id {
+            return Err(fail("ids are lowercase letters, digits and '-'".into()));
+        }
+        if !spec.cwe.starts_with("CWE-") {
+            return Err(fail(format!(
+                "cwe must look like CWE-79, not {:?}",
+                spec.cwe
+            )));
+        }
+        if spec.examples.matching.is_empty() || spec.examples.no_match.is_empty() {
+            return Err(fail(
+                "every rule needs examples that must match and examples that must not".into(),
+            ));
+        }
+        let compiled = Compiled::new(spec.language, &spec.rule, &spec.constraints, &spec.utils)
+            .map_err(fail)?;
+        Ok(CodeRule { spec, compiled })
+    }
+}
+
+/// Parses a rule file: one rule per YAML document.
+pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<CodeRuleSpec>, CodeRuleError> {
+    ast_grep_config::from_multiple::<CodeRuleSpec>(text).map_err(|e| CodeRuleError::Format {
+        file: file.to_string(),
+        message: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ellipsis_variants;
+
+    #[test]
+    fn optional_ellipses_are_spelled_out() {
+        assert_eq!(
+            ellipsis_variants("$F($CMD, shell=True, $$$)"),
+            ["$F($CMD, shell=True, $$$)", "$F($CMD, shell=True)"]
+        );
+        let both = ellipsis_variants("$F($$$, verify=False, $$$)");
+        assert!(both.contains(&"$F(verify=False)".to_string()), "{both:?}");
+        assert_eq!(both.len(), 4);
+        assert_eq!(ellipsis_variants("eval($CODE)"), ["eval($CODE)"]);
+    }
+}

@@ -1,0 +1,452 @@
+//! Intraprocedural taint: does attacker data reach a sink argument inside one function?
+//!
+//! Each language family has a taint model (`rules/code/<language>/taint.yml`): **sources**,
+//! ast-grep rules for expressions that hold request data (`request.args`, `req.query`,
+//! `r.FormValue(…)`) or for parameters that do (a FastAPI route's arguments, a Spring
+//! `@RequestParam`), and **sanitizers**, expressions that make data safe for some sink classes
+//! (`shlex.quote` for commands, `int(…)` for everything).
+//!
+//! A taint rule's sink matches first (the ordinary single pass); only then is the file's
+//! taint context computed, once: where the sources and sanitizers are. The function around the
+//! sink is walked in source order — assignments, augmented assignments, destructuring and
+//! `for` loops move taint to the names they bind, a clean assignment clears a name — and the
+//! sink argument is tainted when it contains a source or a tainted name outside a sanitizer of
+//! the sink's class. Propagation goes through concatenation, f-strings and template literals,
+//! `format`, collection literals and method calls on tainted values, because each of those
+//! has the tainted part inside it.
+//!
+//! The walk is over one function; calls to other functions in the same file are the next step
+//! (a per-function summary: which parameters reach the return value), which this layout
+//! leaves room for: [`TaintContext::function_of`] already finds a node's function.
+
+use crate::imports::Imports;
+use crate::language::{Language, RuleLanguage};
+use crate::rule::{resolves, CodeRuleError, Compiled};
+use crate::SgNode;
+use ast_grep_config::SerializableRule;
+use ast_grep_core::matcher::MatcherExt;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+/// A source as written in a taint model.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    pub id: String,
+    /// What the data is, for the finding's flow (`Flask request data`).
+    pub label: String,
+    pub rule: SerializableRule,
+    #[serde(default)]
+    pub constraints: Option<HashMap<String, SerializableRule>>,
+    #[serde(default)]
+    pub resolve: BTreeMap<String, Vec<String>>,
+    /// The rule matches a function or a parameter: the parameter names it declares hold
+    /// attacker data inside that function.
+    #[serde(default)]
+    pub parameters: bool,
+}
+
+/// A sanitizer as written in a taint model.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SanitizerSpec {
+    pub id: String,
+    /// Sink classes it makes data safe for; `all` for every class.
+    pub classes: Vec<String>,
+    pub rule: SerializableRule,
+    #[serde(default)]
+    pub constraints: Option<HashMap<String, SerializableRule>>,
+    #[serde(default)]
+    pub resolve: BTreeMap<String, Vec<String>>,
+}
+
+/// A taint model file.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaintModelSpec {
+    pub language: RuleLanguage,
+    #[serde(default)]
+    pub sources: Vec<SourceSpec>,
+    #[serde(default)]
+    pub sanitizers: Vec<SanitizerSpec>,
+}
+
+struct Source {
+    spec: SourceSpec,
+    compiled: Compiled,
+}
+
+struct Sanitizer {
+    spec: SanitizerSpec,
+    compiled: Compiled,
+}
+
+/// The compiled sources and sanitizers of one language family.
+pub struct TaintModel {
+    pub language: RuleLanguage,
+    sources: Vec<Source>,
+    sanitizers: Vec<Sanitizer>,
+}
+
+impl TaintModel {
+    pub fn compile(spec: TaintModelSpec, file: &str) -> Result<TaintModel, CodeRuleError> {
+        let fail = |id: &str, message: String| CodeRuleError::Rule {
+            file: file.to_string(),
+            id: id.to_string(),
+            message,
+        };
+        let mut sources = Vec::new();
+        for source in spec.sources {
+            let compiled = Compiled::new(spec.language, &source.rule, &source.constraints, &None)
+                .map_err(|m| fail(&source.id, m))?;
+            sources.push(Source {
+                spec: source,
+                compiled,
+            });
+        }
+        let mut sanitizers = Vec::new();
+        for sanitizer in spec.sanitizers {
+            let compiled = Compiled::new(
+                spec.language,
+                &sanitizer.rule,
+                &sanitizer.constraints,
+                &None,
+            )
+            .map_err(|m| fail(&sanitizer.id, m))?;
+            sanitizers.push(Sanitizer {
+                spec: sanitizer,
+                compiled,
+            });
+        }
+        Ok(TaintModel {
+            language: spec.language,
+            sources,
+            sanitizers,
+        })
+    }
+}
+
+/// Where attacker data came from: a 0-based line and column and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub line: usize,
+    pub column: usize,
+    pub label: String,
+}
+
+/// The sources and sanitizers found in one file.
+pub struct TaintContext {
+    language: Language,
+    /// Expression sources: byte range and origin.
+    sources: Vec<(Range<usize>, Origin)>,
+    /// Parameter sources: the function's byte range, the names and their origin.
+    parameters: Vec<(Range<usize>, Vec<String>, Origin)>,
+    /// Sanitizer calls: byte range and the classes they clear.
+    sanitizers: Vec<(Range<usize>, Vec<String>)>,
+}
+
+/// Node kinds that start a function body, per family.
+fn function_kinds(family: RuleLanguage) -> &'static [&'static str] {
+    match family {
+        RuleLanguage::Python => &["function_definition", "lambda"],
+        RuleLanguage::JavaScript | RuleLanguage::TypeScript => &[
+            "function_declaration",
+            "function_expression",
+            "function",
+            "arrow_function",
+            "method_definition",
+            "generator_function_declaration",
+        ],
+        RuleLanguage::Go => &["function_declaration", "method_declaration", "func_literal"],
+        RuleLanguage::Java => &[
+            "method_declaration",
+            "constructor_declaration",
+            "lambda_expression",
+        ],
+    }
+}
+
+/// Node kinds that name a variable where it is read.
+const IDENTIFIERS: &[&str] = &["identifier", "shorthand_property_identifier"];
+
+/// The identifiers a binding target declares (`x`, `a, b`, `{a, b: c}`, `[x, y]`).
+fn bound_names(target: &SgNode<'_>, names: &mut Vec<String>) {
+    match target.kind().as_ref() {
+        "identifier" | "shorthand_property_identifier_pattern" => {
+            names.push(target.text().to_string());
+        }
+        // `{key: value}` binds the value side; `obj.attr = …` and `a[i] = …` taint `obj`/`a`.
+        "pair_pattern" => {
+            if let Some(value) = target.field("value") {
+                bound_names(&value, names);
+            }
+        }
+        "attribute"
+        | "member_expression"
+        | "subscript"
+        | "subscript_expression"
+        | "selector_expression"
+        | "index_expression"
+        | "field_access"
+        | "array_access" => {
+            if let Some(object) = target
+                .field("object")
+                .or_else(|| target.field("value"))
+                .or_else(|| target.field("operand"))
+                .or_else(|| target.field("array"))
+                .or_else(|| target.named_children().next())
+            {
+                bound_names(&object, names);
+            }
+        }
+        _ => {
+            for child in target.named_children() {
+                bound_names(&child, names);
+            }
+        }
+    }
+}
+
+/// The names a function's parameters declare.
+fn parameter_names(function: &SgNode<'_>) -> Vec<String> {
+    let mut names = Vec::new();
+    let Some(parameters) = function
+        .field("parameters")
+        .or_else(|| function.field("parameter"))
+    else {
+        return names;
+    };
+    for parameter in parameters.named_children() {
+        let target = parameter
+            .field("name")
+            .or_else(|| parameter.field("pattern"))
+            .or_else(|| parameter.field("left"))
+            .unwrap_or(parameter.clone());
+        bound_names(&target, &mut names);
+    }
+    names.retain(|n| n != "self" && n != "cls");
+    names
+}
+
+/// An assignment-like node: the target it binds and the value it reads, and whether the old
+/// value flows on (`+=`).
+fn assignment<'r>(node: &SgNode<'r>) -> Option<(SgNode<'r>, SgNode<'r>, bool)> {
+    let field_pair = |target: &str, value: &str| Some((node.field(target)?, node.field(value)?));
+    let (target, value) = match node.kind().as_ref() {
+        // Python `x = v`, JS/Java `x = v`, Go `x = v` / `x := v`.
+        "assignment"
+        | "assignment_expression"
+        | "assignment_statement"
+        | "short_var_declaration" => field_pair("left", "right")?,
+        "augmented_assignment" | "augmented_assignment_expression" => {
+            let (target, value) = field_pair("left", "right")?;
+            return Some((target, value, true));
+        }
+        // JS/Java `let x = v`, Go `var x = v`.
+        "variable_declarator" | "var_spec" => field_pair("name", "value")?,
+        // Python `for x in v`, JS `for (const x of v)`.
+        "for_statement" | "for_in_statement" => field_pair("left", "right")?,
+        // Java `for (T x : v)`.
+        "enhanced_for_statement" => field_pair("name", "value")?,
+        // Go `for k, v := range x`.
+        "range_clause" => field_pair("left", "right")?,
+        _ => return None,
+    };
+    Some((target, value, false))
+}
+
+impl TaintContext {
+    /// Finds the sources and sanitizers of `model` in a parsed file.
+    pub fn of(
+        root: &SgNode<'_>,
+        language: Language,
+        model: &TaintModel,
+        imports: &Imports,
+    ) -> Self {
+        let mut context = TaintContext {
+            language,
+            sources: Vec::new(),
+            parameters: Vec::new(),
+            sanitizers: Vec::new(),
+        };
+        let origin = |node: &SgNode<'_>, label: &str| Origin {
+            line: node.start_pos().line(),
+            column: node.start_pos().column(node),
+            label: label.to_string(),
+        };
+        for node in root.dfs() {
+            for source in &model.sources {
+                let matched = source
+                    .compiled
+                    .for_language(language)
+                    .iter()
+                    .filter_map(|matcher| matcher.match_node(node.clone()))
+                    .any(|matched| resolves(&source.spec.resolve, &matched, imports));
+                if !matched {
+                    continue;
+                }
+                let at = origin(&node, &source.spec.label);
+                if !source.spec.parameters {
+                    context.sources.push((node.range(), at));
+                } else if function_kinds(language.family()).contains(&node.kind().as_ref()) {
+                    context
+                        .parameters
+                        .push((node.range(), parameter_names(&node), at));
+                } else if let Some(function) = context.function_of(&node) {
+                    let mut names = Vec::new();
+                    let target = node.field("name").unwrap_or(node.clone());
+                    bound_names(&target, &mut names);
+                    context.parameters.push((function.range(), names, at));
+                }
+            }
+            for sanitizer in &model.sanitizers {
+                let matched = sanitizer
+                    .compiled
+                    .for_language(language)
+                    .iter()
+                    .filter_map(|matcher| matcher.match_node(node.clone()))
+                    .any(|matched| resolves(&sanitizer.spec.resolve, &matched, imports));
+                if matched {
+                    context
+                        .sanitizers
+                        .push((node.range(), sanitizer.spec.classes.clone()));
+                }
+            }
+        }
+        context
+    }
+
+    /// The innermost function around `node`.
+    pub fn function_of<'r>(&self, node: &SgNode<'r>) -> Option<SgNode<'r>> {
+        let kinds = function_kinds(self.language.family());
+        node.ancestors()
+            .find(|a| kinds.contains(&a.kind().as_ref()))
+    }
+
+    fn sanitized(&self, range: &Range<usize>, class: &str) -> bool {
+        self.sanitizers.iter().any(|(at, classes)| {
+            at.start <= range.start
+                && range.end <= at.end
+                && classes.iter().any(|c| c == class || c == "all")
+        })
+    }
+
+    fn source_at(&self, range: &Range<usize>) -> Option<&Origin> {
+        self.sources
+            .iter()
+            .find(|(at, _)| at == range)
+            .map(|(_, origin)| origin)
+    }
+
+    /// Where the attacker data in `node` (a sink argument) comes from, if any reaches it.
+    pub fn tainted(&self, node: &SgNode<'_>, class: &str) -> Option<Origin> {
+        let function = self.function_of(node);
+        let scope = match &function {
+            Some(function) => function.clone(),
+            None => node.ancestors().last()?,
+        };
+        let mut state: HashMap<String, Origin> = HashMap::new();
+        if let Some(function) = &function {
+            for (range, names, origin) in &self.parameters {
+                if *range == function.range() {
+                    for name in names {
+                        state.insert(name.clone(), origin.clone());
+                    }
+                }
+            }
+        }
+        let before = node.range().start;
+        self.walk(&scope, before, class, &mut state, true);
+        self.expression(node, class, &state)
+    }
+
+    /// Applies the assignments under `node` that start before `before`, in source order, not
+    /// entering nested functions.
+    fn walk(
+        &self,
+        node: &SgNode<'_>,
+        before: usize,
+        class: &str,
+        state: &mut HashMap<String, Origin>,
+        top: bool,
+    ) {
+        if node.range().start >= before {
+            return;
+        }
+        let kinds = function_kinds(self.language.family());
+        if !top && kinds.contains(&node.kind().as_ref()) {
+            return;
+        }
+        if let Some((target, value, keeps)) = assignment(node) {
+            // The value is read before the target is bound (`x = x + 1` reads the old `x`).
+            for child in value.children() {
+                self.walk(&child, before, class, state, false);
+            }
+            let taint = self.expression(&value, class, state);
+            let mut names = Vec::new();
+            bound_names(&target, &mut names);
+            let member = matches!(
+                target.kind().as_ref(),
+                "attribute"
+                    | "member_expression"
+                    | "subscript"
+                    | "subscript_expression"
+                    | "selector_expression"
+                    | "index_expression"
+                    | "field_access"
+                    | "array_access"
+            );
+            for name in names {
+                match &taint {
+                    Some(origin) => {
+                        state.insert(name, origin.clone());
+                    }
+                    // `x.a = clean` does not clean `x`; `x += clean` keeps `x`'s taint.
+                    None if !keeps && !member => {
+                        state.remove(&name);
+                    }
+                    None => {}
+                }
+            }
+            return;
+        }
+        for child in node.children() {
+            self.walk(&child, before, class, state, false);
+        }
+    }
+
+    /// Whether the value of `node` carries attacker data, with its origin.
+    fn expression(
+        &self,
+        node: &SgNode<'_>,
+        class: &str,
+        state: &HashMap<String, Origin>,
+    ) -> Option<Origin> {
+        let range = node.range();
+        if self.sanitized(&range, class) {
+            return None;
+        }
+        if let Some(origin) = self.source_at(&range) {
+            return Some(origin.clone());
+        }
+        let kind = node.kind();
+        if IDENTIFIERS.contains(&kind.as_ref()) {
+            return state.get(node.text().as_ref()).cloned();
+        }
+        // A nested function is not its value's data; a comparison or `not` yields a boolean.
+        if function_kinds(self.language.family()).contains(&kind.as_ref())
+            || matches!(kind.as_ref(), "comparison_operator" | "not_operator")
+        {
+            return None;
+        }
+        // Keyword argument names (`f(name=x)`) and object keys are labels, not reads.
+        if kind == "keyword_argument" || kind == "pair" {
+            return node
+                .field("value")
+                .and_then(|v| self.expression(&v, class, state));
+        }
+        node.named_children()
+            .find_map(|child| self.expression(&child, class, state))
+    }
+}
