@@ -618,9 +618,13 @@ fn run_rules_show(id: &str, config: Option<&Path>) -> Result<ExitCode> {
         .ok_or_else(|| anyhow!("unknown rule id '{id}' (see `ferret rules list`)"))?;
     let out = match entry {
         ferret_engine::registry::RuleEntry::Check(check) => format!(
-            "{}\n  {}\n\ncategory:    config ({})\nseverity:    {}\nconfidence:  {}\n\n{}\n",
+            "{}\n  {}\n\ncategory:    {} ({})\nseverity:    {}\nconfidence:  {}\n\n{}\n",
             check.id,
             check.name,
+            match check.category {
+                ferret_core::Category::Code => "code",
+                _ => "config",
+            },
             check.provider,
             check.severity,
             check.confidence,

@@ -21,13 +21,14 @@ fn dependencies(krate: &str) -> BTreeSet<String> {
 }
 
 /// Every crate and the Ferret crates it may depend on (the table in docs/architecture.md).
-const LAYERS: [(&str, &[&str]); 10] = [
+const LAYERS: [(&str, &[&str]); 11] = [
     ("ferret-core", &[]),
     ("ferret-sandbox", &[]),
     ("ferret-github", &[]),
     // Test support only (a dev-dependency).
     ("ferret-github-fake", &["ferret-core"]),
-    ("ferret-engine", &["ferret-core"]),
+    ("ferret-code", &["ferret-core"]),
+    ("ferret-engine", &["ferret-core", "ferret-code"]),
     ("ferret-report", &["ferret-core"]),
     ("ferret-store", &["ferret-core"]),
     (

@@ -82,6 +82,20 @@ impl CodeAnalyzer {
                 rules.push(CodeRule::compile(spec, &file)?);
             }
         }
+        for rule in &rules {
+            if let Some(unknown) = rule
+                .spec
+                .supersedes
+                .iter()
+                .find(|id| !rules.iter().any(|r| r.spec.id == **id))
+            {
+                return Err(CodeRuleError::Rule {
+                    file: "rules/code".into(),
+                    id: rule.spec.id.clone(),
+                    message: format!("supersedes unknown rule {unknown}"),
+                });
+            }
+        }
         Ok(CodeAnalyzer::new(rules, models))
     }
 
@@ -201,6 +215,22 @@ impl CodeAnalyzer {
                 findings.push(self.finding(rule, path, &node, &lines, origin));
             }
         }
+        // A rule's finding hides those of the rules it supersedes on the same line.
+        let superseded: Vec<(String, u32)> = findings
+            .iter()
+            .filter_map(|f| Some((self.rules.iter().find(|r| r.spec.id == f.rule_id)?, f)))
+            .flat_map(|(rule, f)| {
+                rule.spec
+                    .supersedes
+                    .iter()
+                    .map(move |id| (id.clone(), f.location.start_line))
+            })
+            .collect();
+        findings.retain(|f| {
+            !superseded
+                .iter()
+                .any(|(id, line)| *id == f.rule_id && *line == f.location.start_line)
+        });
         findings
     }
 

@@ -20,6 +20,7 @@
 //!   sink: CMD
 //!   class: command            # which sanitizers clear the data (see the taint model)
 //! redact: false               # mask string literals in the snippet (hard-coded credentials)
+//! supersedes: [py-subprocess-shell-true]   # rules not reported on a line where this one is
 //! examples:
 //!   match: [ "subprocess.run(cmd, shell=True)" ]
 //!   no_match: [ "subprocess.run(['ls', path])" ]
@@ -93,6 +94,10 @@ pub struct CodeRuleSpec {
     pub taint: Option<TaintSink>,
     #[serde(default)]
     pub redact: bool,
+    /// Rules this one makes redundant where both fire on the same line (a tainted-flow rule
+    /// over its pattern-only sibling).
+    #[serde(default)]
+    pub supersedes: Vec<String>,
     #[serde(default)]
     pub examples: Examples,
 }

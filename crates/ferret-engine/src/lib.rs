@@ -20,6 +20,7 @@
 
 pub mod analyzer;
 pub mod baseline;
+pub mod code;
 pub mod config;
 pub mod control_file;
 pub mod examples;

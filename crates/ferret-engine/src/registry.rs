@@ -9,6 +9,7 @@
 //! [`Catalog::analyzers`] (the instance that runs).
 
 use crate::analyzer::{Analyzer, RuleInfo};
+use crate::code::{code_analyzer, code_rule_info, CodeRulesAnalyzer};
 use crate::config::Config;
 use crate::misconfig::ConfigAnalyzer;
 use crate::scan::ScanError;
@@ -32,9 +33,12 @@ pub enum RuleEntry<'a> {
 impl Catalog {
     /// The built-in rules, unconfigured.
     pub fn builtin() -> Result<Catalog, ScanError> {
+        let mut checks = ConfigAnalyzer.rules();
+        let code = code_analyzer().map_err(ScanError::CodeRules)?;
+        checks.extend(code.rules().iter().map(|rule| code_rule_info(&rule.spec)));
         Ok(Catalog {
             secret_rules: builtin_rule_specs()?,
-            checks: ConfigAnalyzer.rules(),
+            checks,
         })
     }
 
@@ -58,12 +62,12 @@ impl Catalog {
         &self.secret_rules
     }
 
-    /// The configuration checks' metadata.
+    /// The configuration checks' and code rules' metadata.
     pub fn checks(&self) -> &[RuleInfo] {
         &self.checks
     }
 
-    /// Every rule's metadata: secret rules, then configuration checks.
+    /// Every rule's metadata: secret rules, then configuration checks, then code rules.
     pub fn rules(&self) -> Vec<RuleInfo> {
         let mut rules: Vec<RuleInfo> = self.secret_rules.iter().map(secret_rule_info).collect();
         rules.extend(self.checks.iter().cloned());
@@ -85,19 +89,25 @@ impl Catalog {
     }
 
     /// The analyzers that run this catalog: the secret analyzer over `secret_rules` (a subset
-    /// of [`Catalog::secret_rules`] the caller selected) and, when `checks` is set, the
-    /// configuration checks.
+    /// of [`Catalog::secret_rules`] the caller selected), the configuration checks when
+    /// `checks` is set and the code rules when `code` is.
     pub fn analyzers(
         &self,
         secret_rules: Vec<SecretRuleSpec>,
         secrets: impl FnOnce(SecretAnalyzer) -> SecretAnalyzer,
         checks: bool,
+        code: bool,
     ) -> Result<Vec<Box<dyn Analyzer>>, ScanError> {
         let matcher = SecretMatcher::new(secret_rules)?;
         let mut analyzers: Vec<Box<dyn Analyzer>> =
             vec![Box::new(secrets(SecretAnalyzer::new(matcher)))];
         if checks {
             analyzers.push(Box::new(ConfigAnalyzer));
+        }
+        if code {
+            analyzers.push(Box::new(
+                CodeRulesAnalyzer::new().map_err(ScanError::CodeRules)?,
+            ));
         }
         Ok(analyzers)
     }

@@ -67,6 +67,8 @@ pub enum ScanError {
     History(#[from] history::HistoryError),
     #[error(transparent)]
     Selection(#[from] crate::selection::UnknownSelector),
+    #[error("code rules: {0}")]
+    CodeRules(String),
 }
 
 /// Analyzers plus the settings to run them over sources.
@@ -101,15 +103,19 @@ impl Scanner {
         if !filter.is_empty() {
             filter.validate(&catalog.rules())?;
         }
-        let config_runs = catalog
-            .checks()
-            .iter()
-            .any(|check| filter.runs(&check.id, ferret_core::Category::Config));
+        let runs = |category| {
+            catalog
+                .checks()
+                .iter()
+                .any(|check| check.category == category && filter.runs(&check.id, category))
+        };
+        let config_runs = runs(ferret_core::Category::Config);
+        let code_runs = runs(ferret_core::Category::Code);
         let mut specs = catalog.secret_rules().to_vec();
         // Secret rules that are not selected are not even compiled — unless configuration
-        // checks run, whose snippets every secret value must still be masked in (their own
-        // findings are then dropped by the filter).
-        if !config_runs {
+        // checks or code rules run, whose snippets every secret value must still be masked in
+        // (their own findings are then dropped by the filter).
+        if !config_runs && !code_runs {
             specs.retain(|s| filter.runs(&s.id, ferret_core::Category::Secret));
         }
         let allow_regexes = config.allow_regexes()?;
@@ -121,6 +127,7 @@ impl Scanner {
                     .show_secrets(settings.show_secrets)
             },
             config_runs,
+            code_runs,
         )?;
         let base = if root.is_dir() {
             root

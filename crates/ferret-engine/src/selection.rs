@@ -25,6 +25,7 @@ fn analyzer_category(selector: &str) -> Option<Category> {
     match selector {
         "secrets" | "secret" => Some(Category::Secret),
         "config" | "iac" | "misconfig" => Some(Category::Config),
+        "code" | "sast" => Some(Category::Code),
         _ => None,
     }
 }
@@ -44,7 +45,7 @@ fn matches(selector: &str, id: &str, category: Category) -> bool {
 
 /// A `--select` / `--ignore` selector that names no rule.
 #[derive(Debug, thiserror::Error)]
-#[error("'{0}' names no rule (use an analyzer — secrets, config — a rule id from `ferret rules list`, or a prefix ending in *)")]
+#[error("'{0}' names no rule (use an analyzer — secrets, config, code — a rule id from `ferret rules list`, or a prefix ending in *)")]
 pub struct UnknownSelector(pub String);
 
 impl RuleFilter {

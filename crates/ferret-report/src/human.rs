@@ -125,6 +125,15 @@ fn render_finding(out: &mut String, style: &Style, finding: &Finding) {
             );
         }
     }
+    for step in &finding.flow {
+        let _ = writeln!(
+            out,
+            "            {} line {}: {}",
+            style.paint("2", "flow:"),
+            step.location.start_line,
+            escape(&step.message)
+        );
+    }
     let _ = writeln!(
         out,
         "            {} {}",

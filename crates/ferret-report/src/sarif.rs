@@ -148,7 +148,7 @@ fn result(finding: &Finding, rule_index: usize) -> Value {
     if !finding.occurrences.is_empty() {
         properties["occurrences"] = json!(finding.occurrences);
     }
-    json!({
+    let mut result = json!({
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": level(finding.severity),
@@ -161,7 +161,30 @@ fn result(finding: &Finding, rule_index: usize) -> Value {
         }],
         "partialFingerprints": {"ferretFingerprint/v1": finding.fingerprint},
         "properties": properties,
-    })
+    });
+    if !finding.flow.is_empty() {
+        // A tainted data flow: one thread from the source to the sink.
+        let locations: Vec<Value> = finding
+            .flow
+            .iter()
+            .map(|step| {
+                json!({
+                    "location": {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri_path(&step.location.path), "uriBaseId": "%SRCROOT%"},
+                            "region": {
+                                "startLine": step.location.start_line,
+                                "startColumn": step.location.start_column,
+                            },
+                        },
+                        "message": {"text": step.message},
+                    }
+                })
+            })
+            .collect();
+        result["codeFlows"] = json!([{"threadFlows": [{"locations": locations}]}]);
+    }
+    result
 }
 
 /// Renders the report as SARIF 2.1.0. `rules` is the metadata of every rule that ran; only
