@@ -25,6 +25,8 @@ pub enum RuleLanguage {
     JavaScript,
     /// TypeScript and TSX only (type annotations in the pattern).
     TypeScript,
+    /// JavaScript and TSX: the grammars with JSX (React components).
+    Jsx,
     Go,
     Java,
 }
@@ -38,6 +40,7 @@ impl RuleLanguage {
                 &[Language::JavaScript, Language::TypeScript, Language::Tsx]
             }
             RuleLanguage::TypeScript => &[Language::TypeScript, Language::Tsx],
+            RuleLanguage::Jsx => &[Language::JavaScript, Language::Tsx],
             RuleLanguage::Go => &[Language::Go],
             RuleLanguage::Java => &[Language::Java],
         }
@@ -49,6 +52,7 @@ impl RuleLanguage {
             RuleLanguage::Python => "python",
             RuleLanguage::JavaScript => "javascript",
             RuleLanguage::TypeScript => "typescript",
+            RuleLanguage::Jsx => "jsx",
             RuleLanguage::Go => "go",
             RuleLanguage::Java => "java",
         }
@@ -60,6 +64,7 @@ impl RuleLanguage {
             RuleLanguage::Python => "example.py",
             RuleLanguage::JavaScript => "example.js",
             RuleLanguage::TypeScript => "example.ts",
+            RuleLanguage::Jsx => "example.jsx",
             RuleLanguage::Go => "example.go",
             RuleLanguage::Java => "Example.java",
         }

@@ -291,15 +291,17 @@ fn adapt_patterns(language: Language, rule: &SerializableRule) -> Result<Seriali
 }
 
 /// Whether every `resolve` entry holds for a match: the metavariable's text, resolved through the
-/// file's imports, is one of the names (`x.*` allows any member of `x`).
+/// file's imports, is one of the names (`x.*` allows any member of `x`). Entries for
+/// metavariables the match does not bind (another alternative's) hold.
 pub fn resolves(
     resolve: &BTreeMap<String, Vec<String>>,
     matched: &NodeMatch<'_, StrDoc<SupportLang>>,
     imports: &Imports,
 ) -> bool {
     resolve.iter().all(|(variable, names)| {
+        // A metavariable this alternative of the rule does not bind constrains nothing.
         let Some(node) = matched.get_env().get_match(variable) else {
-            return false;
+            return true;
         };
         let resolved = imports.resolve(&node.text());
         names.iter().any(|name| match name.strip_suffix(".*") {

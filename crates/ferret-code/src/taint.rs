@@ -150,7 +150,7 @@ pub struct TaintContext {
 fn function_kinds(family: RuleLanguage) -> &'static [&'static str] {
     match family {
         RuleLanguage::Python => &["function_definition", "lambda"],
-        RuleLanguage::JavaScript | RuleLanguage::TypeScript => &[
+        RuleLanguage::JavaScript | RuleLanguage::TypeScript | RuleLanguage::Jsx => &[
             "function_declaration",
             "function_expression",
             "function",

@@ -26,6 +26,7 @@ pub fn code_rule_info(spec: &CodeRuleSpec) -> RuleInfo {
     let language = match spec.language.name() {
         "python" => "Python",
         "javascript" => "JavaScript/TS",
+        "jsx" => "JSX/TSX",
         "typescript" => "TypeScript",
         "go" => "Go",
         _ => "Java",
