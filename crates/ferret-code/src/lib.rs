@@ -48,11 +48,133 @@ struct KindIndex {
     any_kind: Vec<usize>,
 }
 
+/// What one alternative of a rule needs in a file's text to possibly match there: every word
+/// of `all`, and one word of each group of `any` (ids into [`Prefilter::words`]).
+#[derive(Default)]
+struct Needs {
+    all: Vec<usize>,
+    any: Vec<Vec<usize>>,
+}
+
+/// A word prefilter, so a rule only runs on files that contain the words its matches must
+/// contain: one Aho-Corasick pass per file finds which of all the rules' words are present.
+struct Prefilter {
+    words: Vec<String>,
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// Per rule, per top-level alternative.
+    needs: Vec<Vec<Needs>>,
+}
+
+impl Prefilter {
+    fn new(rules: &[CodeRule], models: &[TaintModel]) -> Prefilter {
+        let mut words: Vec<String> = Vec::new();
+        let id = |word: &str, words: &mut Vec<String>| match words.iter().position(|w| w == word) {
+            Some(i) => i,
+            None => {
+                words.push(word.to_string());
+                words.len() - 1
+            }
+        };
+        let mut needs = Vec::new();
+        for rule in rules {
+            let spec = &rule.spec;
+            let mut per_alternative = Vec::new();
+            for pattern in rule.compiled.patterns() {
+                let mut need = Needs::default();
+                if let Some(pattern) = pattern {
+                    for word in rule::pattern_words(pattern) {
+                        need.all.push(id(&word, &mut words));
+                    }
+                }
+                for (variable, names) in &spec.resolve {
+                    let bound = pattern.as_ref().is_none_or(|p| binds(p, variable));
+                    if !bound {
+                        continue;
+                    }
+                    // A resolved name's last segment is in the file (as a call or an import).
+                    let group = names
+                        .iter()
+                        .map(|name| {
+                            let name = name.trim_end_matches(".*");
+                            let last = name.rsplit(['.', '/']).next().unwrap_or(name);
+                            id(last, &mut words)
+                        })
+                        .collect();
+                    need.any.push(group);
+                }
+                if !spec.requires.is_empty() {
+                    let group = spec.requires.iter().map(|w| id(w, &mut words)).collect();
+                    need.any.push(group);
+                }
+                // A taint rule needs a source: one of its language's source words.
+                let model = models.iter().find(|m| {
+                    m.language
+                        .grammars()
+                        .iter()
+                        .any(|g| spec.language.grammars().contains(g))
+                });
+                if let (Some(_), Some(model)) = (&spec.taint, model) {
+                    if !model.requires.is_empty() {
+                        let group = model.requires.iter().map(|w| id(w, &mut words)).collect();
+                        need.any.push(group);
+                    }
+                }
+                per_alternative.push(need);
+            }
+            needs.push(per_alternative);
+        }
+        let automaton = aho_corasick::AhoCorasick::new(&words).ok();
+        Prefilter {
+            words,
+            automaton,
+            needs,
+        }
+    }
+
+    /// For each rule, which of its alternatives may match in `text`.
+    fn active(&self, text: &str) -> Vec<Vec<bool>> {
+        let mut present = vec![self.automaton.is_none(); self.words.len()];
+        if let Some(automaton) = &self.automaton {
+            for found in automaton.find_overlapping_iter(text) {
+                present[found.pattern().as_usize()] = true;
+            }
+        }
+        self.needs
+            .iter()
+            .map(|alternatives| {
+                alternatives
+                    .iter()
+                    .map(|need| {
+                        need.all.iter().all(|w| present[*w])
+                            && need
+                                .any
+                                .iter()
+                                .all(|group| group.iter().any(|w| present[*w]))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Whether `pattern` uses the metavariable `$variable` (not merely a longer one such as
+/// `$FEATURE` for `$F`).
+fn binds(pattern: &str, variable: &str) -> bool {
+    let needle = format!("${variable}");
+    pattern.match_indices(&needle).any(|(at, _)| {
+        pattern[at + needle.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+    })
+}
+
 /// Every code rule and taint model, compiled and indexed.
 pub struct CodeAnalyzer {
     rules: Vec<CodeRule>,
     models: Vec<TaintModel>,
     index: Vec<KindIndex>,
+    prefilter: Prefilter,
 }
 
 impl CodeAnalyzer {
@@ -115,10 +237,12 @@ impl CodeAnalyzer {
                 }
             }
         }
+        let prefilter = Prefilter::new(&rules, &models);
         CodeAnalyzer {
             rules,
             models,
             index,
+            prefilter,
         }
     }
 
@@ -144,7 +268,21 @@ impl CodeAnalyzer {
         let Ok(text) = std::str::from_utf8(content) else {
             return Vec::new();
         };
-        self.analyze_text(path, text, language, None)
+        if minified(path, text) {
+            return Vec::new();
+        }
+        let mut findings = self.analyze_text(path, text, language, None);
+        // `# nosec` (bandit, gosec) and `nosemgrep` comments on the line silence code findings,
+        // so code already reviewed for those tools needs no second annotation.
+        let lines: Vec<&str> = text.lines().collect();
+        findings.retain(|f| {
+            let line = lines
+                .get(f.location.start_line as usize - 1)
+                .copied()
+                .unwrap_or("");
+            !(line.contains("nosec") || line.contains("nosemgrep"))
+        });
+        findings
     }
 
     /// Runs the rules (all, or only `only`) on `text` parsed as `language`.
@@ -155,12 +293,18 @@ impl CodeAnalyzer {
         language: Language,
         only: Option<usize>,
     ) -> Vec<Finding> {
-        let root = language.ast_grep().ast_grep(text);
-        let root_node = root.root();
         let index = &self.index[language.index()];
-        if index.by_kind.is_empty() && index.any_kind.is_empty() {
+        let active = self.prefilter.active(text);
+        let runs = |i: usize| {
+            only.is_none_or(|o| o == i)
+                && self.rules[i].spec.language.grammars().contains(&language)
+                && active[i].iter().any(|a| *a)
+        };
+        if !(0..self.rules.len()).any(runs) {
             return Vec::new();
         }
+        let root = language.ast_grep().ast_grep(text);
+        let root_node = root.root();
         let imports = Imports::of(&root_node, language);
         let model = self
             .models
@@ -184,7 +328,8 @@ impl CodeAnalyzer {
                 }
                 let rule = &self.rules[i];
                 let mut hit = None;
-                for matcher in rule.compiled.for_language(language) {
+                let alternatives = rule.compiled.for_language(language).iter();
+                for (matcher, _) in alternatives.zip(&active[i]).filter(|(_, on)| **on) {
                     let Some(matched) = matcher.match_node(node.clone()) else {
                         continue;
                     };
@@ -330,6 +475,12 @@ impl CodeAnalyzer {
         }
         None
     }
+}
+
+/// Minified or generated bundles (`*.min.js`, or a line over 5,000 bytes): not code anyone
+/// reviews, and a finding there cannot be acted on.
+fn minified(path: &str, text: &str) -> bool {
+    path.ends_with(".min.js") || text.lines().any(|line| line.len() > 5_000)
 }
 
 /// Replaces the inside of every quoted string literal with `*****` (hard-coded credentials in

@@ -21,6 +21,7 @@
 //!   class: command            # which sanitizers clear the data (see the taint model)
 //! redact: false               # mask string literals in the snippet (hard-coded credentials)
 //! supersedes: [py-subprocess-shell-true]   # rules not reported on a line where this one is
+//! requires: [csrf_exempt]     # prefilter: a word a file must contain (for structural rules)
 //! examples:
 //!   match: [ "subprocess.run(cmd, shell=True)" ]
 //!   no_match: [ "subprocess.run(['ls', path])" ]
@@ -94,6 +95,10 @@ pub struct CodeRuleSpec {
     pub taint: Option<TaintSink>,
     #[serde(default)]
     pub redact: bool,
+    /// Words of which at least one must be in a file for the rule to run there (a prefilter for
+    /// structural rules; pattern rules get theirs from the pattern and `resolve`).
+    #[serde(default)]
+    pub requires: Vec<String>,
     /// Rules this one makes redundant where both fire on the same line (a tainted-flow rule
     /// over its pattern-only sibling).
     #[serde(default)]
@@ -110,6 +115,8 @@ pub struct CodeRuleSpec {
 /// arguments ([`ellipsis_variants`]) — is compiled as its own matcher, tried in order.
 pub struct Compiled {
     matchers: Vec<Vec<RuleCore>>,
+    /// Each alternative's pattern text, when it is a plain pattern (for the word prefilter).
+    patterns: Vec<Option<String>>,
 }
 
 impl Compiled {
@@ -121,6 +128,16 @@ impl Compiled {
         utils: &Option<HashMap<String, SerializableRule>>,
     ) -> Result<Compiled, String> {
         let mut matchers: Vec<Vec<RuleCore>> = Language::ALL.iter().map(|_| Vec::new()).collect();
+        let patterns = alternatives(rule)?
+            .iter()
+            .map(|alternative| match serde_json::to_value(alternative) {
+                Ok(serde_json::Value::Object(map)) if map.len() == 1 => map
+                    .get("pattern")
+                    .and_then(|p| p.as_str())
+                    .map(str::to_string),
+                _ => None,
+            })
+            .collect();
         for language in family.grammars() {
             let adapt = |rule: &SerializableRule| adapt_patterns(*language, rule);
             let adapt_all = |rules: &Option<HashMap<String, SerializableRule>>| {
@@ -160,7 +177,12 @@ impl Compiled {
                 matchers[language.index()].push(compile(own)?);
             }
         }
-        Ok(Compiled { matchers })
+        Ok(Compiled { matchers, patterns })
+    }
+
+    /// Each top-level alternative's pattern text (`None` for structural rules), in order.
+    pub fn patterns(&self) -> &[Option<String>] {
+        &self.patterns
     }
 
     /// The matchers for `language` (empty when the rule does not run on it), in order.
@@ -183,6 +205,36 @@ impl Compiled {
         all.dedup();
         Some(all)
     }
+}
+
+/// The words a pattern's matches must contain (identifiers outside metavariables):
+/// `$DB.execute($Q)` needs `execute`.
+pub fn pattern_words(pattern: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut chars = pattern.char_indices().peekable();
+    let mut previous = ' ';
+    while let Some((start, c)) = chars.next() {
+        if c.is_ascii_alphabetic() || c == '_' {
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, n)) = chars.peek() {
+                if n.is_ascii_alphanumeric() || n == '_' {
+                    end = i + n.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let word = &pattern[start..end];
+            let inside_string = pattern[..start].matches(['"', '\'']).count() % 2 == 1;
+            if previous != '$' && word.len() >= 2 && !inside_string {
+                words.push(word.to_string());
+            }
+            previous = ' ';
+        } else {
+            previous = c;
+        }
+    }
+    words
 }
 
 /// The top-level alternatives of a rule: the items of a rule that is only `any: [...]`, and each
@@ -375,6 +427,26 @@ pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<CodeRuleSpec>, Code
 #[cfg(test)]
 mod tests {
     use super::ellipsis_variants;
+
+    #[test]
+    fn pattern_words_skip_metavariables_and_strings() {
+        assert_eq!(
+            super::pattern_words("$DB.execute($QUERY, $$$)"),
+            ["execute"]
+        );
+        assert_eq!(
+            super::pattern_words("$F($$$, verify=False, $$$)"),
+            ["verify", "False"]
+        );
+        assert_eq!(
+            super::pattern_words("$W.postMessage($MSG, \"*\")"),
+            ["postMessage"]
+        );
+        assert_eq!(
+            super::pattern_words("$JWT.verify($$$, { algorithms: [\"none\"] })"),
+            ["verify", "algorithms"]
+        );
+    }
 
     #[test]
     fn optional_ellipses_are_spelled_out() {

@@ -66,6 +66,10 @@ pub struct SanitizerSpec {
 #[serde(deny_unknown_fields)]
 pub struct TaintModelSpec {
     pub language: RuleLanguage,
+    /// Words of which one is in every file where a source can match (a prefilter: taint rules
+    /// do not run on files without any).
+    #[serde(default)]
+    pub requires: Vec<String>,
     #[serde(default)]
     pub sources: Vec<SourceSpec>,
     #[serde(default)]
@@ -85,6 +89,7 @@ struct Sanitizer {
 /// The compiled sources and sanitizers of one language family.
 pub struct TaintModel {
     pub language: RuleLanguage,
+    pub requires: Vec<String>,
     sources: Vec<Source>,
     sanitizers: Vec<Sanitizer>,
 }
@@ -121,6 +126,7 @@ impl TaintModel {
         }
         Ok(TaintModel {
             language: spec.language,
+            requires: spec.requires,
             sources,
             sanitizers,
         })
