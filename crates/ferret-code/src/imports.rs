@@ -177,6 +177,11 @@ impl Imports {
         self.bind(&local, qualified);
     }
 
+    /// Whether `name` is bound by an import (a module or an imported function, not data).
+    pub fn binds(&self, name: &str) -> bool {
+        self.names.contains_key(name)
+    }
+
     /// The qualified name `expression` stands for: its first segment rewritten through the
     /// imports (`sp.run` → `subprocess.run`), whitespace removed, and an inline
     /// `require("m")` read as `m`. Unchanged when its head is not imported.

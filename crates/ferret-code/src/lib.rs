@@ -113,7 +113,8 @@ impl Prefilter {
                         .iter()
                         .any(|g| spec.language.grammars().contains(g))
                 });
-                if let (Some(_), Some(model)) = (&spec.taint, model) {
+                let needs_source = spec.taint.as_ref().is_some_and(|t| !t.any_origin);
+                if let (true, Some(model)) = (needs_source, model) {
                     if !model.requires.is_empty() {
                         let group = model.requires.iter().map(|w| id(w, &mut words)).collect();
                         need.any.push(group);
@@ -344,9 +345,12 @@ impl CodeAnalyzer {
                     let context = taint.get_or_insert_with(|| {
                         TaintContext::of(&root_node, language, model, &imports)
                     });
-                    let origin = rule::metavariable(&matched, &sink.sink)
-                        .iter()
-                        .find_map(|argument| context.tainted(argument, &sink.class));
+                    let origin =
+                        rule::metavariable(&matched, &sink.sink)
+                            .iter()
+                            .find_map(|argument| {
+                                context.tainted(argument, &sink.class, sink.any_origin)
+                            });
                     if origin.is_some() {
                         hit = Some(origin);
                         break;

@@ -69,6 +69,10 @@ pub struct TaintSink {
     pub sink: String,
     /// The sink class (`sql`, `command`, `path`, …): sanitizers of this class clear the data.
     pub class: String,
+    /// Report any value not known to be constant or sanitized (parameters, globals), not only
+    /// request data: for pattern rules about non-constant SQL or shell text.
+    #[serde(default)]
+    pub any_origin: bool,
 }
 
 /// A rule as written.

@@ -150,6 +150,8 @@ pub struct TaintContext {
     parameters: Vec<(Range<usize>, Vec<String>, Origin)>,
     /// Sanitizer calls: byte range and the classes they clear.
     sanitizers: Vec<(Range<usize>, Vec<String>)>,
+    /// Names bound by imports: modules and functions, never data.
+    imports: Imports,
 }
 
 /// Node kinds that start a function body, per family.
@@ -171,6 +173,21 @@ fn function_kinds(family: RuleLanguage) -> &'static [&'static str] {
             "lambda_expression",
         ],
     }
+}
+
+/// What the walk knows about names: attacker data (`Some`) or a known clean value (`None`);
+/// a name it has not seen is clean, or with `any_origin` of unknown origin.
+struct State {
+    names: HashMap<String, Option<Origin>>,
+    any_origin: bool,
+}
+
+/// `TABLE`, `MAX_ROWS`: names written as constants.
+fn constant_name(name: &str) -> bool {
+    name.len() > 1
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// Node kinds that name a variable where it is read.
@@ -275,6 +292,7 @@ impl TaintContext {
             sources: Vec::new(),
             parameters: Vec::new(),
             sanitizers: Vec::new(),
+            imports: imports.clone(),
         };
         let origin = |node: &SgNode<'_>, label: &str| Origin {
             line: node.start_pos().line(),
@@ -346,48 +364,56 @@ impl TaintContext {
     }
 
     /// Where the attacker data in `node` (a sink argument) comes from, if any reaches it.
-    pub fn tainted(&self, node: &SgNode<'_>, class: &str) -> Option<Origin> {
+    /// With `any_origin`, every value not known to be constant or sanitized counts (a
+    /// parameter, a global, a call's result from such values): the mode of the pattern rules
+    /// that report non-constant SQL or shell text, so a sanitized or numeric value does not
+    /// trigger them.
+    pub fn tainted(&self, node: &SgNode<'_>, class: &str, any_origin: bool) -> Option<Origin> {
         let function = self.function_of(node);
-        let scope = match &function {
-            Some(function) => function.clone(),
-            None => node.ancestors().last()?,
+        let root = node.ancestors().last()?;
+        let mut state = State {
+            names: HashMap::new(),
+            any_origin,
         };
-        let mut state: HashMap<String, Origin> = HashMap::new();
+        let before = node.range().start;
+        // Module-level constants first (`TABLE = "users"`), then the function's own flow.
+        self.walk(&root, before, class, &mut state, true, false);
         if let Some(function) = &function {
             for (range, names, origin) in &self.parameters {
                 if *range == function.range() {
                     for name in names {
-                        state.insert(name.clone(), origin.clone());
+                        state.names.insert(name.clone(), Some(origin.clone()));
                     }
                 }
             }
+            self.walk(function, before, class, &mut state, true, true);
         }
-        let before = node.range().start;
-        self.walk(&scope, before, class, &mut state, true);
         self.expression(node, class, &state)
     }
 
-    /// Applies the assignments under `node` that start before `before`, in source order, not
-    /// entering nested functions.
+    /// Applies the assignments under `node` that start before `before`, in source order. At
+    /// the top of a function (`enter_functions`) it walks that function's body; at the module
+    /// level it does not enter any function.
     fn walk(
         &self,
         node: &SgNode<'_>,
         before: usize,
         class: &str,
-        state: &mut HashMap<String, Origin>,
+        state: &mut State,
         top: bool,
+        enter_functions: bool,
     ) {
         if node.range().start >= before {
             return;
         }
         let kinds = function_kinds(self.language.family());
-        if !top && kinds.contains(&node.kind().as_ref()) {
+        if kinds.contains(&node.kind().as_ref()) && !(top && enter_functions) {
             return;
         }
         if let Some((target, value, keeps)) = assignment(node) {
             // The value is read before the target is bound (`x = x + 1` reads the old `x`).
             for child in value.children() {
-                self.walk(&child, before, class, state, false);
+                self.walk(&child, before, class, state, false, false);
             }
             let taint = self.expression(&value, class, state);
             let mut names = Vec::new();
@@ -406,11 +432,11 @@ impl TaintContext {
             for name in names {
                 match &taint {
                     Some(origin) => {
-                        state.insert(name, origin.clone());
+                        state.names.insert(name, Some(origin.clone()));
                     }
                     // `x.a = clean` does not clean `x`; `x += clean` keeps `x`'s taint.
                     None if !keeps && !member => {
-                        state.remove(&name);
+                        state.names.insert(name, None);
                     }
                     None => {}
                 }
@@ -418,17 +444,12 @@ impl TaintContext {
             return;
         }
         for child in node.children() {
-            self.walk(&child, before, class, state, false);
+            self.walk(&child, before, class, state, false, false);
         }
     }
 
     /// Whether the value of `node` carries attacker data, with its origin.
-    fn expression(
-        &self,
-        node: &SgNode<'_>,
-        class: &str,
-        state: &HashMap<String, Origin>,
-    ) -> Option<Origin> {
+    fn expression(&self, node: &SgNode<'_>, class: &str, state: &State) -> Option<Origin> {
         let range = node.range();
         if self.sanitized(&range, class) {
             return None;
@@ -438,7 +459,19 @@ impl TaintContext {
         }
         let kind = node.kind();
         if IDENTIFIERS.contains(&kind.as_ref()) {
-            return state.get(node.text().as_ref()).cloned();
+            let name = node.text();
+            return match state.names.get(name.as_ref()) {
+                Some(known) => known.clone(),
+                // A value of unknown origin, unless it is named like a constant.
+                None if state.any_origin && !constant_name(&name) && !self.imports.binds(&name) => {
+                    Some(Origin {
+                        line: node.start_pos().line(),
+                        column: node.start_pos().column(node),
+                        label: format!("`{name}`, a value of unknown origin"),
+                    })
+                }
+                None => None,
+            };
         }
         // A nested function is not its value's data; a comparison or `not` yields a boolean.
         if function_kinds(self.language.family()).contains(&kind.as_ref())
@@ -451,6 +484,17 @@ impl TaintContext {
             return node
                 .field("value")
                 .and_then(|v| self.expression(&v, class, state));
+        }
+        // A call's result carries its arguments' data and, for a method, its object's; a plain
+        // function's name is not data.
+        if matches!(kind.as_ref(), "call" | "call_expression") {
+            let function = node.field("function");
+            let arguments = node.field("arguments");
+            let from_function = function
+                .filter(|f| !IDENTIFIERS.contains(&f.kind().as_ref()))
+                .and_then(|f| self.expression(&f, class, state));
+            return from_function
+                .or_else(|| arguments.and_then(|a| self.expression(&a, class, state)));
         }
         node.named_children()
             .find_map(|child| self.expression(&child, class, state))
