@@ -170,11 +170,28 @@ fn binds(pattern: &str, variable: &str) -> bool {
     })
 }
 
+/// The name a call node calls (`query` for `db.query(x)`), for the call-name prefilter.
+fn called_name<'t>(node: &'t SgNode<'_>) -> Option<String> {
+    if !matches!(
+        node.kind().as_ref(),
+        "call" | "call_expression" | "method_invocation"
+    ) {
+        return None;
+    }
+    let callee = node.field("function").or_else(|| node.field("name"))?;
+    let text = callee.text();
+    let last = text.rsplit('.').next()?.trim();
+    Some(last.to_string())
+}
+
 /// Every code rule and taint model, compiled and indexed.
 pub struct CodeAnalyzer {
     rules: Vec<CodeRule>,
+    /// Per rule, each alternative's literal callee name (see [`rule::callee_name`]).
+    callees: Vec<Vec<Option<String>>>,
     models: Vec<TaintModel>,
-    index: Vec<KindIndex>,
+    /// Per grammar, built the first time a file of that grammar is analysed.
+    index: Vec<std::sync::OnceLock<KindIndex>>,
     prefilter: Prefilter,
 }
 
@@ -223,12 +240,26 @@ impl CodeAnalyzer {
     }
 
     fn new(rules: Vec<CodeRule>, models: Vec<TaintModel>) -> CodeAnalyzer {
-        let mut index: Vec<KindIndex> =
-            Language::ALL.iter().map(|_| KindIndex::default()).collect();
-        for (i, rule) in rules.iter().enumerate() {
-            for language in rule.spec.language.grammars() {
-                let slot = &mut index[language.index()];
-                match rule.compiled.kinds(*language) {
+        let prefilter = Prefilter::new(&rules, &models);
+        let callees = rules.iter().map(|r| r.compiled.callees()).collect();
+        CodeAnalyzer {
+            index: Language::ALL.iter().map(|_| Default::default()).collect(),
+            rules,
+            callees,
+            models,
+            prefilter,
+        }
+    }
+
+    /// Which rules may match a node of each kind, for one grammar (compiling its matchers).
+    fn index(&self, language: Language) -> &KindIndex {
+        self.index[language.index()].get_or_init(|| {
+            let mut slot = KindIndex::default();
+            for (i, rule) in self.rules.iter().enumerate() {
+                if !rule.spec.language.grammars().contains(&language) {
+                    continue;
+                }
+                match rule.compiled.kinds(language) {
                     Some(kinds) => {
                         for kind in kinds {
                             slot.by_kind.entry(kind).or_default().push(i);
@@ -237,14 +268,30 @@ impl CodeAnalyzer {
                     None => slot.any_kind.push(i),
                 }
             }
+            slot
+        })
+    }
+
+    /// Builds every matcher of every rule and taint model now (they are otherwise built per
+    /// grammar on first use), reporting the first that fails.
+    pub fn check(&self) -> Result<(), CodeRuleError> {
+        for rule in &self.rules {
+            rule.compiled
+                .check()
+                .map_err(|message| CodeRuleError::Rule {
+                    file: "rules/code".into(),
+                    id: rule.spec.id.clone(),
+                    message,
+                })?;
         }
-        let prefilter = Prefilter::new(&rules, &models);
-        CodeAnalyzer {
-            rules,
-            models,
-            index,
-            prefilter,
+        for model in &self.models {
+            model.check().map_err(|message| CodeRuleError::Rule {
+                file: format!("rules/code/{}/taint.yml", model.language.name()),
+                id: "taint model".into(),
+                message,
+            })?;
         }
+        Ok(())
     }
 
     /// The rules, in load order.
@@ -294,7 +341,6 @@ impl CodeAnalyzer {
         language: Language,
         only: Option<usize>,
     ) -> Vec<Finding> {
-        let index = &self.index[language.index()];
         let active = self.prefilter.active(text);
         let runs = |i: usize| {
             only.is_none_or(|o| o == i)
@@ -304,6 +350,7 @@ impl CodeAnalyzer {
         if !(0..self.rules.len()).any(runs) {
             return Vec::new();
         }
+        let index = self.index(language);
         let root = language.ast_grep().ast_grep(text);
         let root_node = root.root();
         let imports = Imports::of(&root_node, language);
@@ -317,6 +364,7 @@ impl CodeAnalyzer {
         let mut seen = std::collections::HashSet::new();
         for node in root_node.dfs() {
             let kind = node.kind_id();
+            let called = called_name(&node);
             let candidates = index
                 .by_kind
                 .get(&kind)
@@ -329,8 +377,18 @@ impl CodeAnalyzer {
                 }
                 let rule = &self.rules[i];
                 let mut hit = None;
-                let alternatives = rule.compiled.for_language(language).iter();
-                for (matcher, _) in alternatives.zip(&active[i]).filter(|(_, on)| **on) {
+                let alternatives = rule
+                    .compiled
+                    .for_language(language)
+                    .iter()
+                    .zip(&active[i])
+                    .zip(&self.callees[i]);
+                for ((matcher, _), _) in alternatives.filter(|((_, on), callee)| {
+                    **on && match (callee, &called) {
+                        (Some(wanted), Some(name)) => wanted == name,
+                        _ => true,
+                    }
+                }) {
                     let Some(matched) = matcher.match_node(node.clone()) else {
                         continue;
                     };

@@ -36,7 +36,8 @@ use ast_grep_core::NodeMatch;
 use ast_grep_language::SupportLang;
 use ferret_core::{Confidence, Severity};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// A rule file that cannot be used, with the file and rule it is in.
 #[derive(Debug, thiserror::Error)]
@@ -118,21 +119,37 @@ pub struct CodeRuleSpec {
 /// would pass. So a rule's top-level `any` — and each spelling of a pattern with optional `$$$`
 /// arguments ([`ellipsis_variants`]) — is compiled as its own matcher, tried in order.
 pub struct Compiled {
-    matchers: Vec<Vec<RuleCore>>,
+    family: RuleLanguage,
+    alternatives: Vec<SerializableRule>,
+    constraints: Option<HashMap<String, SerializableRule>>,
+    utils: Option<HashMap<String, SerializableRule>>,
     /// Each alternative's pattern text, when it is a plain pattern (for the word prefilter).
     patterns: Vec<Option<String>>,
+    /// Per grammar, compiled the first time a file of that grammar needs it (a scan without Java
+    /// files never compiles a Java rule), with the node kinds the matchers can start at.
+    matchers: Vec<OnceLock<Grammar>>,
+}
+
+/// One rule's matchers for one grammar.
+#[derive(Default)]
+struct Grammar {
+    matchers: Vec<RuleCore>,
+    /// `None`: some alternative may match a node of any kind.
+    kinds: Option<HashSet<u16>>,
+    error: Option<String>,
 }
 
 impl Compiled {
-    /// Compiles an ast-grep rule (with constraints and utils) for every grammar of `family`.
+    /// Reads an ast-grep rule (with constraints and utils) for the grammars of `family`; the
+    /// matchers are built on first use ([`Compiled::check`] builds them all now).
     pub fn new(
         family: RuleLanguage,
         rule: &SerializableRule,
         constraints: &Option<HashMap<String, SerializableRule>>,
         utils: &Option<HashMap<String, SerializableRule>>,
     ) -> Result<Compiled, String> {
-        let mut matchers: Vec<Vec<RuleCore>> = Language::ALL.iter().map(|_| Vec::new()).collect();
-        let patterns = alternatives(rule)?
+        let alternatives = alternatives(rule)?;
+        let patterns = alternatives
             .iter()
             .map(|alternative| match serde_json::to_value(alternative) {
                 Ok(serde_json::Value::Object(map)) if map.len() == 1 => map
@@ -142,46 +159,91 @@ impl Compiled {
                 _ => None,
             })
             .collect();
-        for language in family.grammars() {
-            let adapt = |rule: &SerializableRule| adapt_patterns(*language, rule);
-            let adapt_all = |rules: &Option<HashMap<String, SerializableRule>>| {
-                rules
-                    .as_ref()
-                    .map(|map| {
-                        map.iter()
-                            .map(|(k, r)| Ok((k.clone(), adapt(r)?)))
-                            .collect::<Result<HashMap<_, _>, String>>()
-                    })
-                    .transpose()
-            };
-            let (constraints, utils) = (adapt_all(constraints)?, adapt_all(utils)?);
-            for alternative in alternatives(rule)? {
-                let compile = |constraints: Option<HashMap<String, SerializableRule>>| {
-                    let core = ast_grep_config::SerializableRuleCore {
-                        rule: adapt(&alternative)?,
-                        constraints,
-                        utils: utils.clone(),
-                        transform: None,
-                    };
-                    let env = DeserializeEnv::new(language.ast_grep());
-                    core.get_matcher(env).map_err(|e| e.to_string())
-                };
-                // Each alternative gets the constraints on the metavariables it binds.
-                let defined: Vec<String> = compile(None)?
-                    .defined_vars()
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
-                let own = constraints.as_ref().map(|map| {
-                    map.iter()
-                        .filter(|(name, _)| defined.contains(name))
-                        .map(|(name, rule)| (name.clone(), rule.clone()))
-                        .collect::<HashMap<_, _>>()
-                });
-                matchers[language.index()].push(compile(own)?);
+        Ok(Compiled {
+            family,
+            alternatives,
+            constraints: constraints.clone(),
+            utils: utils.clone(),
+            patterns,
+            matchers: Language::ALL.iter().map(|_| OnceLock::new()).collect(),
+        })
+    }
+
+    /// Builds the matchers of every grammar, reporting the first that fails.
+    pub fn check(&self) -> Result<(), String> {
+        for language in self.family.grammars() {
+            if let Some(error) = &self.grammar(*language).error {
+                return Err(error.clone());
             }
         }
-        Ok(Compiled { matchers, patterns })
+        Ok(())
+    }
+
+    fn grammar(&self, language: Language) -> &Grammar {
+        self.matchers[language.index()].get_or_init(|| {
+            if !self.family.grammars().contains(&language) {
+                return Grammar::default();
+            }
+            match self.compile(language) {
+                Ok(matchers) => {
+                    use ast_grep_core::Matcher;
+                    let mut kinds = Some(HashSet::new());
+                    for matcher in &matchers {
+                        match (matcher.potential_kinds(), kinds.as_mut()) {
+                            (Some(bits), Some(set)) => {
+                                set.extend(bits.iter().filter_map(|k| u16::try_from(k).ok()))
+                            }
+                            _ => kinds = None,
+                        }
+                    }
+                    Grammar {
+                        matchers,
+                        kinds,
+                        error: None,
+                    }
+                }
+                Err(error) => Grammar {
+                    error: Some(error),
+                    ..Grammar::default()
+                },
+            }
+        })
+    }
+
+    fn compile(&self, language: Language) -> Result<Vec<RuleCore>, String> {
+        let adapt = |rule: &SerializableRule| adapt_patterns(language, rule);
+        let adapt_all = |rules: &Option<HashMap<String, SerializableRule>>| {
+            rules
+                .as_ref()
+                .map(|map| {
+                    map.iter()
+                        .map(|(k, r)| Ok((k.clone(), adapt(r)?)))
+                        .collect::<Result<HashMap<_, _>, String>>()
+                })
+                .transpose()
+        };
+        let (constraints, utils) = (adapt_all(&self.constraints)?, adapt_all(&self.utils)?);
+        let mut matchers = Vec::new();
+        for alternative in &self.alternatives {
+            let rule = adapt(alternative)?;
+            // Each alternative gets the constraints on the metavariables it binds.
+            let text = serde_json::to_string(&rule).map_err(|e| e.to_string())?;
+            let own = constraints.as_ref().map(|map| {
+                map.iter()
+                    .filter(|(name, _)| mentions(&text, name))
+                    .map(|(name, rule)| (name.clone(), rule.clone()))
+                    .collect::<HashMap<_, _>>()
+            });
+            let core = ast_grep_config::SerializableRuleCore {
+                rule,
+                constraints: own,
+                utils: utils.clone(),
+                transform: None,
+            };
+            let env = DeserializeEnv::new(language.ast_grep());
+            matchers.push(core.get_matcher(env).map_err(|e| e.to_string())?);
+        }
+        Ok(matchers)
     }
 
     /// Each top-level alternative's pattern text (`None` for structural rules), in order.
@@ -189,26 +251,85 @@ impl Compiled {
         &self.patterns
     }
 
+    /// Each top-level alternative's literal callee name, when it is a call pattern: `query`
+    /// for `$DB.query($Q)`, `eval` for `eval($CODE)`, `None` for `$F($X)` or a non-call.
+    pub fn callees(&self) -> Vec<Option<String>> {
+        self.patterns
+            .iter()
+            .map(|p| p.as_deref().and_then(callee_name))
+            .collect()
+    }
+
     /// The matchers for `language` (empty when the rule does not run on it), in order.
     pub fn for_language(&self, language: Language) -> &[RuleCore] {
-        self.matchers
-            .get(language.index())
-            .map_or(&[], Vec::as_slice)
+        &self.grammar(language).matchers
     }
 
     /// The node kinds (tree-sitter kind ids) a match can start at, for `language`; `None` when
     /// any node may match.
     pub fn kinds(&self, language: Language) -> Option<Vec<u16>> {
-        use ast_grep_core::Matcher;
-        let mut all = Vec::new();
-        for matcher in self.for_language(language) {
-            let kinds = matcher.potential_kinds()?;
-            all.extend(kinds.iter().filter_map(|k| u16::try_from(k).ok()));
-        }
-        all.sort_unstable();
-        all.dedup();
-        Some(all)
+        let mut kinds: Vec<u16> = self
+            .grammar(language)
+            .kinds
+            .as_ref()?
+            .iter()
+            .copied()
+            .collect();
+        kinds.sort_unstable();
+        Some(kinds)
     }
+
+    /// Whether a node of `kind` may start a match in `language`.
+    pub fn admits(&self, language: Language, kind: u16) -> bool {
+        self.grammar(language)
+            .kinds
+            .as_ref()
+            .is_none_or(|kinds| kinds.contains(&kind))
+    }
+}
+
+/// Whether a rule's text uses the metavariable `name` (`$NAME` or `$$$NAME`, not `$NAMES`).
+fn mentions(text: &str, name: &str) -> bool {
+    let needle = format!("${name}");
+    text.match_indices(&needle).any(|(at, _)| {
+        text[at + needle.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+    })
+}
+
+/// The literal name a call pattern calls: the last segment of a dotted callee made only of
+/// names and metavariables (`$DB.query(` → `query`); `None` when it is a metavariable or the
+/// pattern is not a plain call.
+pub fn callee_name(pattern: &str) -> Option<String> {
+    let pattern = pattern.trim();
+    if !pattern.ends_with(')') || pattern.starts_with("new ") {
+        return None;
+    }
+    // The `(` that opens the final argument list: the outermost call's arguments.
+    let mut depth = 0usize;
+    let mut open = None;
+    for (at, c) in pattern.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    open = Some(at);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let callee = pattern[..open?].trim_end();
+    let last = callee.rsplit('.').next()?;
+    let plain = !last.is_empty()
+        && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !last.starts_with(|c: char| c.is_ascii_digit());
+    // `$F(` binds any callee; `x = f(` is not a call at the top.
+    (plain && (callee.contains('.') || callee == last)).then(|| last.to_string())
 }
 
 /// The words a pattern's matches must contain (identifiers outside metavariables):
@@ -416,6 +537,7 @@ impl CodeRule {
         }
         let compiled = Compiled::new(spec.language, &spec.rule, &spec.constraints, &spec.utils)
             .map_err(fail)?;
+
         Ok(CodeRule { spec, compiled })
     }
 }
@@ -431,6 +553,27 @@ pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<CodeRuleSpec>, Code
 #[cfg(test)]
 mod tests {
     use super::ellipsis_variants;
+
+    #[test]
+    fn call_patterns_name_their_callee() {
+        assert_eq!(
+            super::callee_name("$DB.query($Q, $$$)").as_deref(),
+            Some("query")
+        );
+        assert_eq!(super::callee_name("eval($CODE)").as_deref(), Some("eval"));
+        assert_eq!(super::callee_name("$F($CMD)"), None);
+        assert_eq!(super::callee_name("$X.$M($A)"), None);
+        assert_eq!(super::callee_name("new Function($CODE)"), None);
+        assert_eq!(super::callee_name("$EL.innerHTML = f($X)"), None);
+        assert_eq!(
+            super::callee_name("$C.createHash($A).update($D)").as_deref(),
+            Some("update")
+        );
+        assert_eq!(
+            super::callee_name("$RESP.getWriter().println($HTML)").as_deref(),
+            Some("println")
+        );
+    }
 
     #[test]
     fn pattern_words_skip_metavariables_and_strings() {

@@ -95,6 +95,16 @@ pub struct TaintModel {
 }
 
 impl TaintModel {
+    /// Builds every source's and sanitizer's matchers, reporting the first that fails.
+    pub fn check(&self) -> Result<(), String> {
+        let sources = self.sources.iter().map(|s| (&s.spec.id, &s.compiled));
+        let sanitizers = self.sanitizers.iter().map(|s| (&s.spec.id, &s.compiled));
+        for (id, compiled) in sources.chain(sanitizers) {
+            compiled.check().map_err(|e| format!("{id}: {e}"))?;
+        }
+        Ok(())
+    }
+
     pub fn compile(spec: TaintModelSpec, file: &str) -> Result<TaintModel, CodeRuleError> {
         let fail = |id: &str, message: String| CodeRuleError::Rule {
             file: file.to_string(),
@@ -152,6 +162,8 @@ pub struct TaintContext {
     sanitizers: Vec<(Range<usize>, Vec<String>)>,
     /// Names bound by imports: modules and functions, never data.
     imports: Imports,
+    /// What the module level binds, per (sink class, any-origin mode): computed once per file.
+    module: std::cell::RefCell<HashMap<(String, bool), HashMap<String, Option<Origin>>>>,
 }
 
 /// Node kinds that start a function body, per family.
@@ -293,6 +305,7 @@ impl TaintContext {
             parameters: Vec::new(),
             sanitizers: Vec::new(),
             imports: imports.clone(),
+            module: Default::default(),
         };
         let origin = |node: &SgNode<'_>, label: &str| Origin {
             line: node.start_pos().line(),
@@ -300,7 +313,11 @@ impl TaintContext {
             label: label.to_string(),
         };
         for node in root.dfs() {
+            let kind = node.kind_id();
             for source in &model.sources {
+                if !source.compiled.admits(language, kind) {
+                    continue;
+                }
                 let matched = source
                     .compiled
                     .for_language(language)
@@ -325,6 +342,9 @@ impl TaintContext {
                 }
             }
             for sanitizer in &model.sanitizers {
+                if !sanitizer.compiled.admits(language, kind) {
+                    continue;
+                }
                 let matched = sanitizer
                     .compiled
                     .for_language(language)
@@ -371,13 +391,24 @@ impl TaintContext {
     pub fn tainted(&self, node: &SgNode<'_>, class: &str, any_origin: bool) -> Option<Origin> {
         let function = self.function_of(node);
         let root = node.ancestors().last()?;
-        let mut state = State {
-            names: HashMap::new(),
-            any_origin,
+        // Module-level bindings (`TABLE = "users"`), once per file and sink class: the whole
+        // module outside functions, then the function's own flow up to the sink.
+        let key = (class.to_string(), any_origin);
+        let cached = self.module.borrow().get(&key).cloned();
+        let names = match cached {
+            Some(names) => names,
+            None => {
+                let mut module = State {
+                    names: HashMap::new(),
+                    any_origin,
+                };
+                self.walk(&root, usize::MAX, class, &mut module, true, false);
+                self.module.borrow_mut().insert(key, module.names.clone());
+                module.names
+            }
         };
+        let mut state = State { names, any_origin };
         let before = node.range().start;
-        // Module-level constants first (`TABLE = "users"`), then the function's own flow.
-        self.walk(&root, before, class, &mut state, true, false);
         if let Some(function) = &function {
             for (range, names, origin) in &self.parameters {
                 if *range == function.range() {
