@@ -171,7 +171,7 @@ fn binds(pattern: &str, variable: &str) -> bool {
 }
 
 /// The name a call node calls (`query` for `db.query(x)`), for the call-name prefilter.
-fn called_name<'t>(node: &'t SgNode<'_>) -> Option<String> {
+fn called_name(node: &SgNode<'_>) -> Option<String> {
     if !matches!(
         node.kind().as_ref(),
         "call" | "call_expression" | "method_invocation"

@@ -163,7 +163,7 @@ pub struct TaintContext {
     /// Names bound by imports: modules and functions, never data.
     imports: Imports,
     /// What the module level binds, per (sink class, any-origin mode): computed once per file.
-    module: std::cell::RefCell<HashMap<(String, bool), HashMap<String, Option<Origin>>>>,
+    module: std::cell::RefCell<HashMap<(String, bool), Bindings>>,
 }
 
 /// Node kinds that start a function body, per family.
@@ -187,10 +187,13 @@ fn function_kinds(family: RuleLanguage) -> &'static [&'static str] {
     }
 }
 
+/// Names and what they hold: attacker data (`Some`) or a known clean value (`None`).
+type Bindings = HashMap<String, Option<Origin>>;
+
 /// What the walk knows about names: attacker data (`Some`) or a known clean value (`None`);
 /// a name it has not seen is clean, or with `any_origin` of unknown origin.
 struct State {
-    names: HashMap<String, Option<Origin>>,
+    names: Bindings,
     any_origin: bool,
 }
 
