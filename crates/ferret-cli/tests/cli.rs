@@ -1065,6 +1065,16 @@ fn readme_demo_and_rule_count_stay_true() {
         .filter(|r| r["category"] == "secret")
         .count();
     assert_eq!(stated, secret_rules, "README's rule count");
+    let code_rules = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["category"] == "code")
+        .count();
+    assert!(
+        readme.contains(&format!("**{code_rules} code rules**")),
+        "README's code rule count (there are {code_rules})"
+    );
 }
 
 /// `ferret admin create-user` makes the first owner of an invitation-only server.

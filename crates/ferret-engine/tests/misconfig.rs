@@ -266,6 +266,7 @@ fn analyzers_alone_agree_with_the_shared_keyword_pass() {
     let alone: Vec<Box<dyn Analyzer>> = vec![
         Box::new(SecretAnalyzer::new(SecretMatcher::builtin().unwrap())),
         Box::new(ConfigAnalyzer),
+        Box::new(ferret_engine::code::CodeRulesAnalyzer::new().unwrap()),
     ];
     let key = |f: &ferret_core::Finding| {
         format!(
