@@ -310,15 +310,12 @@ impl CodeAnalyzer {
         let Some(language) = Language::of_path(path) else {
             return Vec::new();
         };
-        if content.len() > MAX_FILE_BYTES {
+        if skip_reason(path, content).is_some() {
             return Vec::new();
         }
         let Ok(text) = std::str::from_utf8(content) else {
             return Vec::new();
         };
-        if minified(path, text) {
-            return Vec::new();
-        }
         let mut findings = self.analyze_text(path, text, language, None);
         // `# nosec` (bandit, gosec) and `nosemgrep` comments on the line silence code findings,
         // so code already reviewed for those tools needs no second annotation.
@@ -539,10 +536,39 @@ impl CodeAnalyzer {
     }
 }
 
-/// Minified or generated bundles (`*.min.js`, or a line over 5,000 bytes): not code anyone
-/// reviews, and a finding there cannot be acted on.
-fn minified(path: &str, text: &str) -> bool {
-    path.ends_with(".min.js") || text.lines().any(|line| line.len() > 5_000)
+/// Deepest bracket nesting a file may have; real code stays far below it, and deeper syntax
+/// trees would exhaust the stack of the recursive matchers.
+pub const MAX_NESTING: usize = 500;
+
+/// Why a source file of a supported language is not analysed, if it is not: too large,
+/// minified or generated (`*.min.js`, a line over 5,000 bytes: not code anyone reviews), nested
+/// deeper than [`MAX_NESTING`] brackets (hostile or generated), or not UTF-8.
+pub fn skip_reason(path: &str, content: &[u8]) -> Option<&'static str> {
+    if content.len() > MAX_FILE_BYTES {
+        return Some("larger than 1 MiB: not analysed for insecure code");
+    }
+    let Ok(text) = std::str::from_utf8(content) else {
+        return Some("not UTF-8: not analysed for insecure code");
+    };
+    if path.ends_with(".min.js") || text.lines().any(|line| line.len() > 5_000) {
+        return Some("minified or generated: not analysed for insecure code");
+    }
+    let mut depth = 0usize;
+    for byte in content {
+        match byte {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(
+                        "nested more than 500 brackets deep: not analysed for insecure code",
+                    );
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Replaces the inside of every quoted string literal with `*****` (hard-coded credentials in
@@ -578,6 +604,18 @@ pub fn redact_string_literals(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_minified_and_large_files_are_skipped_with_a_reason() {
+        let deep = format!("eval({}x{})", "(\n".repeat(600), ")\n".repeat(600));
+        assert!(skip_reason("a.py", deep.as_bytes()).is_some_and(|r| r.contains("nested")));
+        let flat = format!("eval({}x{})", "(\n".repeat(50), ")\n".repeat(50));
+        assert_eq!(skip_reason("a.py", flat.as_bytes()), None);
+        assert!(skip_reason("app.min.js", b"x").is_some());
+        assert!(skip_reason("a.py", &[0xff, 0xfe]).is_some());
+        let analyzer = CodeAnalyzer::builtin().expect("rules load");
+        assert!(analyzer.analyze("a.py", deep.as_bytes()).is_empty());
+    }
 
     #[test]
     fn string_literals_are_masked() {

@@ -83,6 +83,17 @@ impl Analyzer for CodeRulesAnalyzer {
         findings.extend(self.analyzer.analyze(file.path, file.content));
     }
 
+    fn unreadable(&self, file: &SourceFile<'_>) -> Option<String> {
+        if !CodeAnalyzer::handles(file.path) || is_test_path(file.path) {
+            return None;
+        }
+        // Minified bundles are left out by policy, not for being unreadable; a file nested too
+        // deep to analyse safely is listed as skipped, with the reason.
+        ferret_code::skip_reason(file.path, file.content)
+            .filter(|reason| reason.contains("nested"))
+            .map(str::to_string)
+    }
+
     fn rules(&self) -> Vec<RuleInfo> {
         self.analyzer
             .rules()
