@@ -279,6 +279,23 @@ impl Compiled {
         Some(kinds)
     }
 
+    /// Whether `node` matches some alternative whose metavariables also pass `resolve`.
+    pub fn matches(
+        &self,
+        language: Language,
+        node: &SgNode<'_>,
+        resolve: &BTreeMap<String, Vec<String>>,
+        imports: &Imports,
+    ) -> bool {
+        use ast_grep_core::matcher::MatcherExt;
+        self.admits(language, node.kind_id())
+            && self
+                .for_language(language)
+                .iter()
+                .filter_map(|matcher| matcher.match_node(node.clone()))
+                .any(|matched| resolves(resolve, &matched, imports))
+    }
+
     /// Whether a node of `kind` may start a match in `language`.
     pub fn admits(&self, language: Language, kind: u16) -> bool {
         self.grammar(language)

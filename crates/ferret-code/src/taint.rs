@@ -21,10 +21,9 @@
 
 use crate::imports::Imports;
 use crate::language::{Language, RuleLanguage};
-use crate::rule::{resolves, CodeRuleError, Compiled};
+use crate::rule::{CodeRuleError, Compiled};
 use crate::SgNode;
 use ast_grep_config::SerializableRule;
-use ast_grep_core::matcher::MatcherExt;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -316,18 +315,12 @@ impl TaintContext {
             label: label.to_string(),
         };
         for node in root.dfs() {
-            let kind = node.kind_id();
             for source in &model.sources {
-                if !source.compiled.admits(language, kind) {
-                    continue;
-                }
-                let matched = source
+                let spec = &source.spec;
+                if !source
                     .compiled
-                    .for_language(language)
-                    .iter()
-                    .filter_map(|matcher| matcher.match_node(node.clone()))
-                    .any(|matched| resolves(&source.spec.resolve, &matched, imports));
-                if !matched {
+                    .matches(language, &node, &spec.resolve, imports)
+                {
                     continue;
                 }
                 let at = origin(&node, &source.spec.label);
@@ -345,15 +338,10 @@ impl TaintContext {
                 }
             }
             for sanitizer in &model.sanitizers {
-                if !sanitizer.compiled.admits(language, kind) {
-                    continue;
-                }
-                let matched = sanitizer
-                    .compiled
-                    .for_language(language)
-                    .iter()
-                    .filter_map(|matcher| matcher.match_node(node.clone()))
-                    .any(|matched| resolves(&sanitizer.spec.resolve, &matched, imports));
+                let matched =
+                    sanitizer
+                        .compiled
+                        .matches(language, &node, &sanitizer.spec.resolve, imports);
                 if matched {
                     context
                         .sanitizers
