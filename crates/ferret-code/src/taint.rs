@@ -207,6 +207,19 @@ fn constant_name(name: &str) -> bool {
 /// Node kinds that name a variable where it is read.
 const IDENTIFIERS: &[&str] = &["identifier", "shorthand_property_identifier"];
 
+/// Member and index accesses (`obj.attr`, `a[i]`) in each grammar: assigning to one writes into
+/// the object, which keeps what it held.
+const MEMBER_ACCESS: &[&str] = &[
+    "attribute",
+    "member_expression",
+    "subscript",
+    "subscript_expression",
+    "selector_expression",
+    "index_expression",
+    "field_access",
+    "array_access",
+];
+
 /// The identifiers a binding target declares (`x`, `a, b`, `{a, b: c}`, `[x, y]`).
 fn bound_names(target: &SgNode<'_>, names: &mut Vec<String>) {
     match target.kind().as_ref() {
@@ -219,14 +232,7 @@ fn bound_names(target: &SgNode<'_>, names: &mut Vec<String>) {
                 bound_names(&value, names);
             }
         }
-        "attribute"
-        | "member_expression"
-        | "subscript"
-        | "subscript_expression"
-        | "selector_expression"
-        | "index_expression"
-        | "field_access"
-        | "array_access" => {
+        kind if MEMBER_ACCESS.contains(&kind) => {
             if let Some(object) = target
                 .field("object")
                 .or_else(|| target.field("value"))
@@ -440,17 +446,7 @@ impl TaintContext {
             let taint = self.expression(&value, class, state);
             let mut names = Vec::new();
             bound_names(&target, &mut names);
-            let member = matches!(
-                target.kind().as_ref(),
-                "attribute"
-                    | "member_expression"
-                    | "subscript"
-                    | "subscript_expression"
-                    | "selector_expression"
-                    | "index_expression"
-                    | "field_access"
-                    | "array_access"
-            );
+            let member = MEMBER_ACCESS.contains(&target.kind().as_ref());
             for name in names {
                 match &taint {
                     Some(origin) => {
