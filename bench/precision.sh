@@ -60,7 +60,7 @@ corpus_path() {
 }
 
 (cd "$here/.." && cargo build -q --release -p ferret-cli)
-ferret="$here/../target/release/ferret"
+ferret="${CARGO_TARGET_DIR:-$here/../target}/release/ferret"
 
 printf '| corpus | size (MB) | tool | findings | per GB |\n| --- | --- | --- | --- | --- |\n'
 for corpus in "${@:-python node cargo}"; do

@@ -10,7 +10,10 @@ A peer's negative example means "this rule must not match", not "this text holds
 Parker lists a Slack bot token as a negative of its Slack webhook rule, and a new-format Vault
 token as a negative of its old-format rule. A negative that shares a run of 16 or more token
 characters with any peer's positive example is another credential by the peers' own labels; it is
-counted apart ("credentials of another kind") and not as a false alarm. Positives typed by hand
+counted apart ("credentials of another kind") and not as a false alarm; so is a negative whose
+assigned or quoted value (six characters or more, not only letters) is the value of a positive example, as when a
+peer lists `password = "super$ecret"` as a positive and `password = 'super$ecret'` as a negative
+of a rule that only reads double quotes. Positives typed by hand
 (ascending runs such as `abcdef` or `123456`, long repeats, `xxxx`) are placeholders in real code
 and Ferret drops them on purpose; recall is also given on the realistic rest.
 
@@ -51,10 +54,20 @@ def examples(rule_dir):
 MADE_UP = re.compile(r"abcdef|bcdefg|123456|234567|345678|456789|(.)\1{5}|xxxx", re.I)
 
 TOKEN_RUN = re.compile(r"[A-Za-z0-9_+/.~-]{16,}")
+# Values assigned (`= v`, `: v`, `=> v`) or quoted, six characters or more and not only letters: a
+# short password such as `super$ecret` that a peer lists as a positive in one quoting and as a
+# negative in another.
+ASSIGNED = re.compile(r"""(?:=>?|:)[ \t]*["']?([^\s"'`;,]{6,})|["']([^\s"'`]{6,})["']""")
 
 
 def runs(text):
     return set(TOKEN_RUN.findall(text))
+
+
+def values(text):
+    found = {a or b for a, b in ASSIGNED.findall(text)}
+    # Names and words (`password`, `clientSecret`) are quoted keys, not values.
+    return {v for v in found if not v.isalpha()}
 
 
 def main():
@@ -69,11 +82,14 @@ def main():
                 (pathlib.Path(tmp) / name).write_text(text + "\n")
                 cases.append((peer, rid, kind, name, text))
         positive_runs = set()
+        positive_values = set()
         for _, _, kind, _, text in cases:
             if kind == "positive":
                 positive_runs |= runs(text)
+                positive_values |= values(text)
         for i, (peer, rid, kind, name, text) in enumerate(cases):
-            if kind == "negative" and runs(text) & positive_runs:
+            if kind == "negative" and (runs(text) & positive_runs
+                                       or values(text) & positive_values):
                 cases[i] = (peer, rid, "other credential", name, text)
         out = subprocess.run(
             [ferret, "scan", tmp, "--select", "secrets", "--format", "json", "--no-progress",

@@ -604,20 +604,14 @@ fn starts_a_word(words: &[String], part: &str) -> bool {
     (0..words.len()).any(|i| words[i..].concat().starts_with(&part))
 }
 
-/// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
-pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
-    let Ok(value) = std::str::from_utf8(value) else {
-        return false;
-    };
+/// Whether `name` (the variable a generic rule's value is assigned to) can name a secret:
+/// not an id, a hash, a URL, a length, a file, a protocol token or a schema type.
+fn name_can_hold_a_secret(name: &str) -> bool {
     // `CredentialId`, `KeyID`: identifiers, named in camel case.
     if name.ends_with("Id") || name.ends_with("ID") || name.ends_with("Ids") {
         return false;
     }
     let words = name_words(name);
-    let environment_style = name.contains('_')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
     let name = name.to_ascii_lowercase();
     // A file name or path as the key (`"src/token.rs": "<sha256>"` in checksum manifests).
     let file_like = name.contains('/')
@@ -627,20 +621,35 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         ]
         .iter()
         .any(|ext| name.ends_with(ext));
-    if file_like {
-        return false;
-    }
-    if NON_SECRET_NAME_PARTS
-        .iter()
-        .any(|part| name_has_part(&name, &words, part))
+    !(file_like
+        || NON_SECRET_NAME_PARTS
+            .iter()
+            .any(|part| name_has_part(&name, &words, part))
         || PROTOCOL_TOKEN_NAMES
             .iter()
             .any(|part| starts_a_word(&words, part))
         // Schema and type names (`AWS::IAM::AccessKey`): the value is a hash or a type.
-        || name.contains("::")
-    {
+        || name.contains("::"))
+}
+
+/// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
+pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
+    let Ok(value) = std::str::from_utf8(value) else {
+        return false;
+    };
+    if !name_can_hold_a_secret(name) {
         return false;
     }
+    // A VAPID application server key is the public half (`DEFAULT_VAPID_KEY = 'BDOU…'`).
+    let lower_name = name.to_ascii_lowercase();
+    if lower_name.contains("vapid") && !lower_name.contains("private") {
+        return false;
+    }
+    let environment_style = name.contains('_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    let name = name.to_ascii_lowercase();
     if value.len() < 8 || looks_like_reference(value) || looks_like_timestamp(value) {
         return false;
     }
@@ -719,9 +728,198 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     classes >= 2 && entropy >= needed
 }
 
+/// Values that stand in for a password rather than being one: dictionary placeholders, type
+/// and schema words, literals of programming languages.
+const PASSWORD_STAND_INS: &[&str] = &[
+    "password",
+    "passwd",
+    "passwort",
+    "pass",
+    "pwd",
+    "secret",
+    "changeme",
+    "admin",
+    "root",
+    "test",
+    "guest",
+    "user",
+    "username",
+    "none",
+    "null",
+    "nil",
+    "true",
+    "false",
+    "undefined",
+    "string",
+    "str",
+    "text",
+    "hidden",
+    "required",
+    "optional",
+    "empty",
+    "default",
+    "unknown",
+    "tiger",
+    "letmein",
+    "hunter2",
+    "p@ssw0rd",
+    "pa55word",
+    "foobar",
+    "sample",
+    "dummy",
+    "fake",
+    "mask",
+    "masked",
+    "blank",
+    "unset",
+    "invalid",
+    "wrong",
+    "incorrect",
+];
+
+/// Whether a value assigned to a password name (`password = "super$ecret"`,
+/// `REACT_APP_AUTH_PASSWORD=whiteduke`) is a hard-coded password. Unlike keys, passwords are
+/// often words, so a word is accepted; what is rejected is what stands in for a password (the
+/// dictionary placeholders, `********`), labels and translations (`"password": "Passwort"`),
+/// code (`password = user_password`, `getPassword()`), paths and references. An unquoted value
+/// is only taken under an environment-style name (`DB_PASSWORD=…` in `.env` files) or when it
+/// holds a symbol, since elsewhere it is usually a variable (`this.password = arg2`); a value `compared` with the
+/// name (`==`, `!=`) only with a digit or symbol, since a word there is usually a setting.
+pub fn password_value_is_plausible(name: &str, value: &[u8], quoted: bool, compared: bool) -> bool {
+    let Ok(value) = std::str::from_utf8(value) else {
+        return false;
+    };
+    if !name_can_hold_a_secret(name) {
+        return false;
+    }
+    let lower_name = name.to_ascii_lowercase();
+    // Prompts, messages and form fields about a password, not the password.
+    const LABEL_NAME_PARTS: &[&str] = &[
+        "prompt",
+        "message",
+        "msg",
+        "text",
+        "title",
+        "error",
+        "label",
+        "description",
+        "help",
+        "confirm",
+        "forgot",
+        "policy",
+        "question",
+        "tooltip",
+        "button",
+        "column",
+    ];
+    if LABEL_NAME_PARTS
+        .iter()
+        .any(|part| lower_name.contains(part))
+    {
+        return false;
+    }
+    let lower = value.to_ascii_lowercase();
+    let alphanumeric: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    if value.len() < 4
+        || value.len() > 64
+        || !value.is_ascii()
+        || looks_like_reference(value)
+        || looks_like_timestamp(value)
+        || has_format_placeholder(value)
+        || PASSWORD_STAND_INS.contains(&lower.as_str())
+        || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())
+        || value
+            .bytes()
+            .all(|b| b == b'*' || b == b'x' || b == b'X' || b == b'.')
+    {
+        return false;
+    }
+    let has_digit = value.bytes().any(|b| b.is_ascii_digit());
+    let has_symbol = value
+        .bytes()
+        .any(|b| !b.is_ascii_alphanumeric() && b != b'_');
+    // `your_password`, `db_password`, `thisismypassword`: a description of the value.
+    if !has_digit
+        && ["password", "passwd", "secret"]
+            .iter()
+            .any(|w| lower.contains(w))
+    {
+        return false;
+    }
+    // A label or translation: `Password`, `Passwort`, `Mot_de_passe`.
+    let first_upper = value.bytes().next().is_some_and(|b| b.is_ascii_uppercase());
+    if first_upper
+        && !has_digit
+        && !has_symbol
+        && value[1..].bytes().all(|b| !b.is_ascii_uppercase())
+    {
+        return false;
+    }
+    // Code: calls, members, paths, file names, selectors, numbers alone; the gap between two
+    // strings (`"Password:",rememberMeLabel:"`).
+    if value.contains(['(', ')', '/', '\\', '[', ']'])
+        || value.starts_with([',', ';', ':'])
+        || value.ends_with(':')
+        // Anonymous FTP's conventional password is an e-mail address or a name and `@`.
+        || value.ends_with('@')
+        || ["==", "!=", "=>", "&&", "||", "?."].iter().any(|op| value.contains(op))
+        // Numeric literals: `STENCIL_PASS_DEPTH_PASS: 0x8896`.
+        || (value.starts_with("0x") && value[2..].bytes().all(|b| b.is_ascii_hexdigit()))
+        || (value.contains('.') && looks_like_identifier(value))
+        || value.bytes().all(|b| b.is_ascii_digit())
+        || (value.starts_with('#') && value[1..].bytes().all(|b| b.is_ascii_alphabetic() || b == b'-'))
+    {
+        return false;
+    }
+    // `update_password == "always"`: a comparison with a word is a setting, not a password.
+    if compared && !(has_digit || has_symbol) {
+        return false;
+    }
+    if quoted {
+        return true;
+    }
+    let environment_style = name.contains('_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    // Elsewhere an unquoted word or `arg2` is a variable; a symbol makes it a literal.
+    environment_style || (has_symbol && !looks_like_identifier(value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hard_coded_passwords_are_told_from_stand_ins_labels_and_code() {
+        let judge = |name: &str, value: &str, quoted: bool, compared: bool| {
+            password_value_is_plausible(name, value.as_bytes(), quoted, compared)
+        };
+        assert!(judge("password", "super$ecret", true, false));
+        assert!(judge("REACT_APP_AUTH_PASSWORD", "whiteduke", false, false));
+        assert!(judge("password", "team10", true, true));
+        assert!(judge("db.pass", "k3ttle!drum", false, false));
+        // Stand-ins, labels, descriptions and code.
+        for (name, value, quoted) in [
+            ("password", "changeme", true),
+            ("password", "Passwort", true),
+            ("password", "your_password", true),
+            ("password", "********", true),
+            ("password", "user_password", false),
+            ("password", "getPassword()", true),
+            ("password", "Lösenord", true),
+            ("password", "${DB_PASSWORD}", true),
+            ("password_prompt", "Enter4it", true),
+            ("password", "busybox@", true),
+        ] {
+            assert!(!judge(name, value, quoted, false), "{name} = {value}");
+        }
+        // A comparison with a plain word is a setting.
+        assert!(!judge("update_password", "always", true, true));
+        assert!(!judge("password", "arg2", false, false));
+        assert!(!judge("STENCIL_PASS_DEPTH_PASS", "0x8896", false, false));
+        assert!(!judge("pass", "d===t?a:b", true, false));
+    }
 
     #[test]
     fn entropy_of_uniform_and_random_strings() {

@@ -431,7 +431,19 @@ impl SecretMatcher {
             return Reject;
         }
         if rule.spec.generic {
-            if !filters::generic_value_is_plausible(name.unwrap_or(""), value) {
+            let name = name.unwrap_or("");
+            let plausible = if rule.spec.weak_values {
+                let quoted = secret.start > 0 && b"\"'`".contains(&content[secret.start - 1]);
+                let before = &content[secret.start.saturating_sub(8)..secret.start];
+                let binder = before.trim_ascii_end();
+                let binder = binder.strip_suffix(b"\"").unwrap_or(binder);
+                let binder = binder.strip_suffix(b"'").unwrap_or(binder).trim_ascii_end();
+                let compared = binder.ends_with(b"==") || binder.ends_with(b"!=");
+                filters::password_value_is_plausible(name, value, quoted, compared)
+            } else {
+                filters::generic_value_is_plausible(name, value)
+            };
+            if !plausible {
                 return Reject;
             }
             // `key: # a comment`: a `#` after white space opens a comment, not a value.

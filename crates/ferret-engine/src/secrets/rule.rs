@@ -22,6 +22,7 @@
 //! context_lines = 4                 # lines before and after the secret searched for `context`
 //! multiline = false                 # the pattern may span many lines (private keys)
 //! generic = false                   # a generic rule loses to every provider rule on overlap
+//! weak_values = false               # generic password rule: words are passwords too
 //! priority = 0                      # among provider rules on the same span, highest wins
 //! allow = ['''(?i)dummy''']         # the secret matching any of these is not reported
 //! repeats_ok = false                # skip the "long run of one character" placeholder check
@@ -95,6 +96,10 @@ pub struct SecretRuleSpec {
     pub multiline: bool,
     #[serde(default)]
     pub generic: bool,
+    /// For a generic rule about passwords: the value may be a word (`super$ecret`,
+    /// `whiteduke`); it is judged as a hard-coded password rather than as a random key.
+    #[serde(default)]
+    pub weak_values: bool,
     #[serde(default)]
     pub priority: i32,
     #[serde(default)]
