@@ -785,7 +785,13 @@ const PASSWORD_STAND_INS: &[&str] = &[
 /// is only taken under an environment-style name (`DB_PASSWORD=…` in `.env` files) or when it
 /// holds a symbol, since elsewhere it is usually a variable (`this.password = arg2`); a value `compared` with the
 /// name (`==`, `!=`) only with a digit or symbol, since a word there is usually a setting.
-pub fn password_value_is_plausible(name: &str, value: &[u8], quoted: bool, compared: bool) -> bool {
+pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSetting) -> bool {
+    let PasswordSetting {
+        quoted,
+        compared,
+        after_colon,
+        ends_line,
+    } = setting;
     let Ok(value) = std::str::from_utf8(value) else {
         return false;
     };
@@ -878,12 +884,34 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], quoted: bool, compa
     if quoted {
         return true;
     }
+    // `password: *mut u16,`, `IS_PASSWORD: InputScope = …`: an unquoted value after a colon is
+    // a YAML value only when it ends the line; elsewhere it is a type.
+    if (after_colon && !ends_line) || value.starts_with(['*', '&']) {
+        return false;
+    }
     let environment_style = name.contains('_')
         && name
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
     // Elsewhere an unquoted word or `arg2` is a variable; a symbol makes it a literal.
-    environment_style || (has_symbol && !looks_like_identifier(value))
+    let code_name = value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && (looks_like_identifier(value) || value.bytes().any(|b| b.is_ascii_uppercase()));
+    (environment_style && !code_name) || (has_symbol && !looks_like_identifier(value))
+}
+
+/// How a value matched by a password rule stands in its line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PasswordSetting {
+    /// In quotes: a string literal.
+    pub quoted: bool,
+    /// Compared with the name (`==`, `!=`) rather than assigned.
+    pub compared: bool,
+    /// After `name:` (YAML, a type annotation, an object key).
+    pub after_colon: bool,
+    /// Nothing but a comment follows the value on its line.
+    pub ends_line: bool,
 }
 
 #[cfg(test)]
@@ -893,8 +921,44 @@ mod tests {
     #[test]
     fn hard_coded_passwords_are_told_from_stand_ins_labels_and_code() {
         let judge = |name: &str, value: &str, quoted: bool, compared: bool| {
-            password_value_is_plausible(name, value.as_bytes(), quoted, compared)
+            let setting = PasswordSetting {
+                quoted,
+                compared,
+                after_colon: false,
+                ends_line: true,
+            };
+            password_value_is_plausible(name, value.as_bytes(), setting)
         };
+        let annotation = PasswordSetting {
+            after_colon: true,
+            ..PasswordSetting::default()
+        };
+        assert!(!password_value_is_plausible(
+            "pszpassword",
+            b"*mut",
+            annotation
+        ));
+        assert!(!password_value_is_plausible(
+            "IS_PASSWORD",
+            b"InputScope",
+            annotation
+        ));
+        assert!(!judge(
+            "LOGON_USED_LM_PASSWORD",
+            "MSV_SUB_AUTHENTICATION",
+            false,
+            false
+        ));
+        let yaml = PasswordSetting {
+            after_colon: true,
+            ends_line: true,
+            ..PasswordSetting::default()
+        };
+        assert!(password_value_is_plausible(
+            "password",
+            b"k3ttle!drum",
+            yaml
+        ));
         assert!(judge("password", "super$ecret", true, false));
         assert!(judge("REACT_APP_AUTH_PASSWORD", "whiteduke", false, false));
         assert!(judge("password", "team10", true, true));

@@ -433,13 +433,8 @@ impl SecretMatcher {
         if rule.spec.generic {
             let name = name.unwrap_or("");
             let plausible = if rule.spec.weak_values {
-                let quoted = secret.start > 0 && b"\"'`".contains(&content[secret.start - 1]);
-                let before = &content[secret.start.saturating_sub(8)..secret.start];
-                let binder = before.trim_ascii_end();
-                let binder = binder.strip_suffix(b"\"").unwrap_or(binder);
-                let binder = binder.strip_suffix(b"'").unwrap_or(binder).trim_ascii_end();
-                let compared = binder.ends_with(b"==") || binder.ends_with(b"!=");
-                filters::password_value_is_plausible(name, value, quoted, compared)
+                let setting = password_setting(content, &secret);
+                filters::password_value_is_plausible(name, value, setting)
             } else {
                 filters::generic_value_is_plausible(name, value)
             };
@@ -512,6 +507,29 @@ impl SecretMatcher {
         }
         kept.sort_by_key(|m| (m.secret.start, m.rule));
         kept
+    }
+}
+
+/// How a value matched by a password rule stands in its line (see
+/// [`filters::PasswordSetting`]).
+fn password_setting(content: &[u8], secret: &Range<usize>) -> filters::PasswordSetting {
+    let quoted = secret.start > 0 && b"\"'`".contains(&content[secret.start - 1]);
+    let before = &content[secret.start.saturating_sub(8)..secret.start];
+    let binder = before.trim_ascii_end();
+    let binder = binder.strip_suffix(b"\"").unwrap_or(binder);
+    let binder = binder.strip_suffix(b"'").unwrap_or(binder).trim_ascii_end();
+    let line_end = memchr(b'\n', &content[secret.end..]).map_or(content.len(), |p| secret.end + p);
+    let rest = content[secret.end..line_end].trim_ascii();
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let rest = rest.trim_ascii_start();
+    filters::PasswordSetting {
+        quoted,
+        compared: binder.ends_with(b"==") || binder.ends_with(b"!="),
+        after_colon: binder.ends_with(b":") && !binder.ends_with(b":="),
+        ends_line: rest.is_empty() || rest.starts_with(b"#") || rest.starts_with(b"//"),
     }
 }
 
