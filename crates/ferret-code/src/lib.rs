@@ -20,8 +20,9 @@ use ast_grep_language::SupportLang;
 use ferret_core::{fingerprint, Category, Finding, FlowStep, Location};
 use imports::Imports;
 use language::Language;
+use language::RuleLanguage;
 use rule::{parse_rule_file, resolves, CodeRule, CodeRuleError};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use taint::{TaintContext, TaintModel, TaintModelSpec};
 
 pub use rule::CodeRuleSpec;
@@ -59,7 +60,9 @@ struct Needs {
 /// A word prefilter, so a rule only runs on files that contain the words its matches must
 /// contain: one Aho-Corasick pass per file finds which of all the rules' words are present.
 struct Prefilter {
-    words: Vec<String>,
+    /// Each word, and whether it must stand as a whole token (an identifier of a pattern or
+    /// a resolved name, not a substring of a longer one: `get` is not in `getattr`).
+    words: Vec<(String, bool)>,
     automaton: Option<aho_corasick::AhoCorasick>,
     /// Per rule, per top-level alternative.
     needs: Vec<Vec<Needs>>,
@@ -67,12 +70,26 @@ struct Prefilter {
 
 impl Prefilter {
     fn new(rules: &[CodeRule], models: &[TaintModel]) -> Prefilter {
-        let mut words: Vec<String> = Vec::new();
-        let id = |word: &str, words: &mut Vec<String>| match words.iter().position(|w| w == word) {
-            Some(i) => i,
-            None => {
-                words.push(word.to_string());
-                words.len() - 1
+        let mut words: Vec<(String, bool)> = Vec::new();
+        let token = |word: &str, words: &mut Vec<(String, bool)>| {
+            let key = (word.to_string(), true);
+            match words.iter().position(|w| *w == key) {
+                Some(i) => i,
+                None => {
+                    words.push(key);
+                    words.len() - 1
+                }
+            }
+        };
+        // `requires:` lists are substrings (`req.` as in `req.GET`, `_bp.` in `users_bp.`).
+        let id = |word: &str, words: &mut Vec<(String, bool)>| {
+            let key = (word.to_string(), false);
+            match words.iter().position(|w| *w == key) {
+                Some(i) => i,
+                None => {
+                    words.push(key);
+                    words.len() - 1
+                }
             }
         };
         let mut needs = Vec::new();
@@ -83,7 +100,7 @@ impl Prefilter {
                 let mut need = Needs::default();
                 if let Some(pattern) = pattern {
                     for word in rule::pattern_words(pattern) {
-                        need.all.push(id(&word, &mut words));
+                        need.all.push(token(&word, &mut words));
                     }
                 }
                 for (variable, names) in &spec.resolve {
@@ -97,7 +114,7 @@ impl Prefilter {
                         .map(|name| {
                             let name = name.trim_end_matches(".*");
                             let last = name.rsplit(['.', '/']).next().unwrap_or(name);
-                            id(last, &mut words)
+                            token(last, &mut words)
                         })
                         .collect();
                     need.any.push(group);
@@ -124,7 +141,7 @@ impl Prefilter {
             }
             needs.push(per_alternative);
         }
-        let automaton = aho_corasick::AhoCorasick::new(&words).ok();
+        let automaton = aho_corasick::AhoCorasick::new(words.iter().map(|(w, _)| w)).ok();
         Prefilter {
             words,
             automaton,
@@ -136,8 +153,16 @@ impl Prefilter {
     fn active(&self, text: &str) -> Vec<Vec<bool>> {
         let mut present = vec![self.automaton.is_none(); self.words.len()];
         if let Some(automaton) = &self.automaton {
+            let bytes = text.as_bytes();
+            let part_of_a_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
             for found in automaton.find_overlapping_iter(text) {
-                present[found.pattern().as_usize()] = true;
+                let word = found.pattern().as_usize();
+                let whole = !self.words[word].1
+                    || !(found.start() > 0 && part_of_a_name(bytes[found.start() - 1])
+                        || bytes.get(found.end()).is_some_and(|&b| part_of_a_name(b)));
+                if whole {
+                    present[word] = true;
+                }
             }
         }
         self.needs
@@ -170,8 +195,9 @@ fn binds(pattern: &str, variable: &str) -> bool {
     })
 }
 
-/// The name a call node calls (`query` for `db.query(x)`), for the call-name prefilter.
-fn called_name(node: &SgNode<'_>) -> Option<String> {
+/// What a call node calls: its callee's text (`db.query` for `db.query(x)`), for the
+/// call-name prefilter.
+fn callee_of<'r>(node: &SgNode<'r>) -> Option<std::borrow::Cow<'r, str>> {
     if !matches!(
         node.kind().as_ref(),
         "call" | "call_expression" | "method_invocation"
@@ -179,16 +205,52 @@ fn called_name(node: &SgNode<'_>) -> Option<String> {
         return None;
     }
     let callee = node.field("function").or_else(|| node.field("name"))?;
-    let text = callee.text();
-    let last = text.rsplit('.').next()?.trim();
-    Some(last.to_string())
+    Some(callee.text())
+}
+
+/// Which call nodes a top-level alternative can match, known before matching it.
+enum CalleeFilter {
+    /// Any node (not a call pattern, or a callee the filter cannot read).
+    Any,
+    /// Calls whose callee ends in this name (`query` for `$DB.query($Q)`).
+    Name(String),
+    /// Calls whose whole callee is a metavariable that `resolve:` restricts
+    /// (`$F($CMD)` with `F: [subprocess.run, os.system]`): the callee, resolved through the
+    /// imports, must be one of these names.
+    Resolved(Vec<String>),
+}
+
+impl CalleeFilter {
+    fn of(pattern: Option<&str>, resolve: &BTreeMap<String, Vec<String>>, java: bool) -> Self {
+        let Some(pattern) = pattern else {
+            return CalleeFilter::Any;
+        };
+        if let Some(name) = rule::callee_name(pattern) {
+            return CalleeFilter::Name(name);
+        }
+        // Java's method calls hold the callee's object and name apart.
+        match rule::callee_variable(pattern).and_then(|v| resolve.get(&v)) {
+            Some(names) if !java => CalleeFilter::Resolved(names.clone()),
+            _ => CalleeFilter::Any,
+        }
+    }
+
+    /// Whether the call `callee` (its text, and the same resolved through the imports) may
+    /// match.
+    fn admits(&self, callee: &str, resolved: &dyn Fn() -> String) -> bool {
+        match self {
+            CalleeFilter::Any => true,
+            CalleeFilter::Name(name) => callee.rsplit('.').next().map(str::trim) == Some(name),
+            CalleeFilter::Resolved(names) => rule::resolved_is_one_of(&resolved(), names),
+        }
+    }
 }
 
 /// Every code rule and taint model, compiled and indexed.
 pub struct CodeAnalyzer {
     rules: Vec<CodeRule>,
-    /// Per rule, each alternative's literal callee name (see [`rule::callee_name`]).
-    callees: Vec<Vec<Option<String>>>,
+    /// Per rule, which calls each alternative can match.
+    callees: Vec<Vec<CalleeFilter>>,
     models: Vec<TaintModel>,
     /// Per grammar, built the first time a file of that grammar is analysed.
     index: Vec<std::sync::OnceLock<KindIndex>>,
@@ -241,7 +303,17 @@ impl CodeAnalyzer {
 
     fn new(rules: Vec<CodeRule>, models: Vec<TaintModel>) -> CodeAnalyzer {
         let prefilter = Prefilter::new(&rules, &models);
-        let callees = rules.iter().map(|r| r.compiled.callees()).collect();
+        let callees = rules
+            .iter()
+            .map(|r| {
+                let java = r.spec.language == RuleLanguage::Java;
+                r.compiled
+                    .patterns()
+                    .iter()
+                    .map(|p| CalleeFilter::of(p.as_deref(), &r.spec.resolve, java))
+                    .collect()
+            })
+            .collect();
         CodeAnalyzer {
             index: Language::ALL.iter().map(|_| Default::default()).collect(),
             rules,
@@ -361,7 +433,13 @@ impl CodeAnalyzer {
         let mut seen = std::collections::HashSet::new();
         for node in root_node.dfs() {
             let kind = node.kind_id();
-            let called = called_name(&node);
+            let callee = callee_of(&node);
+            let resolved = std::cell::OnceCell::new();
+            let resolve_callee = || {
+                resolved
+                    .get_or_init(|| imports.resolve(callee.as_deref().unwrap_or("")))
+                    .clone()
+            };
             let candidates = index
                 .by_kind
                 .get(&kind)
@@ -380,11 +458,10 @@ impl CodeAnalyzer {
                     .iter()
                     .zip(&active[i])
                     .zip(&self.callees[i]);
-                for ((matcher, _), _) in alternatives.filter(|((_, on), callee)| {
-                    **on && match (callee, &called) {
-                        (Some(wanted), Some(name)) => wanted == name,
-                        _ => true,
-                    }
+                for ((matcher, _), _) in alternatives.filter(|((_, on), filter)| {
+                    **on && callee
+                        .as_deref()
+                        .is_none_or(|callee| filter.admits(callee, &resolve_callee))
                 }) {
                     let Some(matched) = matcher.match_node(node.clone()) else {
                         continue;
@@ -397,9 +474,8 @@ impl CodeAnalyzer {
                         break;
                     };
                     let Some(model) = model else { break };
-                    let context = taint.get_or_insert_with(|| {
-                        TaintContext::of(&root_node, language, model, &imports)
-                    });
+                    let context =
+                        taint.get_or_insert_with(|| TaintContext::of(language, model, &imports));
                     let origin =
                         rule::metavariable(&matched, &sink.sink)
                             .iter()

@@ -251,15 +251,6 @@ impl Compiled {
         &self.patterns
     }
 
-    /// Each top-level alternative's literal callee name, when it is a call pattern: `query`
-    /// for `$DB.query($Q)`, `eval` for `eval($CODE)`, `None` for `$F($X)` or a non-call.
-    pub fn callees(&self) -> Vec<Option<String>> {
-        self.patterns
-            .iter()
-            .map(|p| p.as_deref().and_then(callee_name))
-            .collect()
-    }
-
     /// The matchers for `language` (empty when the rule does not run on it), in order.
     pub fn for_language(&self, language: Language) -> &[RuleCore] {
         &self.grammar(language).matchers
@@ -320,6 +311,27 @@ fn mentions(text: &str, name: &str) -> bool {
 /// names and metavariables (`$DB.query(` → `query`); `None` when it is a metavariable or the
 /// pattern is not a plain call.
 pub fn callee_name(pattern: &str) -> Option<String> {
+    let callee = callee_text(pattern)?;
+    let last = callee.rsplit('.').next()?;
+    let plain = !last.is_empty()
+        && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !last.starts_with(|c: char| c.is_ascii_digit());
+    // `$F(` binds any callee; `x = f(` is not a call at the top.
+    (plain && (callee.contains('.') || callee == last)).then(|| last.to_string())
+}
+
+/// The metavariable a call pattern's whole callee is (`F` for `$F($CMD, $$$)`), if it is one.
+pub fn callee_variable(pattern: &str) -> Option<String> {
+    let name = callee_text(pattern)?.strip_prefix('$')?;
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    plain.then(|| name.to_string())
+}
+
+/// What stands before a call pattern's final argument list (`$DB.query` in `$DB.query($Q)`).
+fn callee_text(pattern: &str) -> Option<&str> {
     let pattern = pattern.trim();
     if !pattern.ends_with(')') || pattern.starts_with("new ") {
         return None;
@@ -340,13 +352,7 @@ pub fn callee_name(pattern: &str) -> Option<String> {
             _ => {}
         }
     }
-    let callee = pattern[..open?].trim_end();
-    let last = callee.rsplit('.').next()?;
-    let plain = !last.is_empty()
-        && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !last.starts_with(|c: char| c.is_ascii_digit());
-    // `$F(` binds any callee; `x = f(` is not a call at the top.
-    (plain && (callee.contains('.') || callee == last)).then(|| last.to_string())
+    Some(pattern[..open?].trim_end())
 }
 
 /// The words a pattern's matches must contain (identifiers outside metavariables):
@@ -497,13 +503,18 @@ pub fn resolves(
         let Some(node) = matched.get_env().get_match(variable) else {
             return true;
         };
-        let resolved = imports.resolve(&node.text());
-        names.iter().any(|name| match name.strip_suffix(".*") {
-            Some(prefix) => resolved
-                .strip_prefix(prefix)
-                .is_some_and(|rest| rest.starts_with('.')),
-            None => resolved == *name,
-        })
+        resolved_is_one_of(&imports.resolve(&node.text()), names)
+    })
+}
+
+/// Whether a resolved name (`subprocess.run`) is one of `names`, where `m.*` stands for any
+/// member of `m`.
+pub fn resolved_is_one_of(resolved: &str, names: &[String]) -> bool {
+    names.iter().any(|name| match name.strip_suffix(".*") {
+        Some(prefix) => resolved
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('.')),
+        None => resolved == *name,
     })
 }
 

@@ -6,9 +6,9 @@
 //! `@RequestParam`), and **sanitizers**, expressions that make data safe for some sink classes
 //! (`shlex.quote` for commands, `int(…)` for everything).
 //!
-//! A taint rule's sink matches first (the ordinary single pass); only then is the file's
-//! taint context computed, once: where the sources and sanitizers are. The function around the
-//! sink is walked in source order — assignments, augmented assignments, destructuring and
+//! A taint rule's sink matches first (the ordinary single pass); only then are the sources and
+//! sanitizers searched, in the scopes the check reads (the module level and the function around
+//! the sink), each scope once per file. The function around the sink is walked in source order — assignments, augmented assignments, destructuring and
 //! `for` loops move taint to the names they bind, a clean assignment clears a name — and the
 //! sink argument is tainted when it contains a source or a tainted name outside a sanitizer of
 //! the sink's class. Propagation goes through concatenation, f-strings and template literals,
@@ -150,15 +150,26 @@ pub struct Origin {
     pub label: String,
 }
 
-/// The sources and sanitizers found in one file.
-pub struct TaintContext {
-    language: Language,
+/// The sources and sanitizers found so far in one file's scopes.
+#[derive(Default)]
+struct Found {
     /// Expression sources: byte range and origin.
     sources: Vec<(Range<usize>, Origin)>,
     /// Parameter sources: the function's byte range, the names and their origin.
     parameters: Vec<(Range<usize>, Vec<String>, Origin)>,
     /// Sanitizer calls: byte range and the classes they clear.
     sanitizers: Vec<(Range<usize>, Vec<String>)>,
+    /// Scopes (the module level, functions) already searched, by byte range.
+    scanned: Vec<Range<usize>>,
+}
+
+/// Taint in one parsed file. Sources and sanitizers are searched per scope, the first time a
+/// sink in that scope is checked: the module level (outside every function) and the function
+/// around the sink, which is all the walk reads.
+pub struct TaintContext<'m> {
+    language: Language,
+    model: &'m TaintModel,
+    found: std::cell::RefCell<Found>,
     /// Names bound by imports: modules and functions, never data.
     imports: Imports,
     /// What the module level binds, per (sink class, any-origin mode): computed once per file.
@@ -299,63 +310,81 @@ fn assignment<'r>(node: &SgNode<'r>) -> Option<(SgNode<'r>, SgNode<'r>, bool)> {
     Some((target, value, false))
 }
 
-impl TaintContext {
-    /// Finds the sources and sanitizers of `model` in a parsed file.
-    pub fn of(
-        root: &SgNode<'_>,
-        language: Language,
-        model: &TaintModel,
-        imports: &Imports,
-    ) -> Self {
-        let mut context = TaintContext {
+impl<'m> TaintContext<'m> {
+    /// The taint context of a parsed file for `model`; nothing is searched yet.
+    pub fn of(language: Language, model: &'m TaintModel, imports: &Imports) -> Self {
+        TaintContext {
             language,
-            sources: Vec::new(),
-            parameters: Vec::new(),
-            sanitizers: Vec::new(),
+            model,
+            found: Default::default(),
             imports: imports.clone(),
             module: Default::default(),
-        };
+        }
+    }
+
+    /// Finds the sources and sanitizers in `scope` (a function, or the root for the module
+    /// level) once, without entering the functions nested in it.
+    fn scan(&self, scope: &SgNode<'_>) {
+        let range = scope.range();
+        if self.found.borrow().scanned.contains(&range) {
+            return;
+        }
+        let kinds = function_kinds(self.language.family());
+        let mut found = Found::default();
         let origin = |node: &SgNode<'_>, label: &str| Origin {
             line: node.start_pos().line(),
             column: node.start_pos().column(node),
             label: label.to_string(),
         };
-        for node in root.dfs() {
-            for source in &model.sources {
+        let mut stack = vec![scope.clone()];
+        while let Some(node) = stack.pop() {
+            let is_scope = node.range() == range;
+            if !is_scope && kinds.contains(&node.kind().as_ref()) {
+                continue;
+            }
+            for source in &self.model.sources {
                 let spec = &source.spec;
                 if !source
                     .compiled
-                    .matches(language, &node, &spec.resolve, imports)
+                    .matches(self.language, &node, &spec.resolve, &self.imports)
                 {
                     continue;
                 }
-                let at = origin(&node, &source.spec.label);
-                if !source.spec.parameters {
-                    context.sources.push((node.range(), at));
-                } else if function_kinds(language.family()).contains(&node.kind().as_ref()) {
-                    context
+                let at = origin(&node, &spec.label);
+                if !spec.parameters {
+                    found.sources.push((node.range(), at));
+                } else if kinds.contains(&node.kind().as_ref()) {
+                    found
                         .parameters
                         .push((node.range(), parameter_names(&node), at));
-                } else if let Some(function) = context.function_of(&node) {
+                } else if let Some(function) = self.function_of(&node) {
                     let mut names = Vec::new();
                     let target = node.field("name").unwrap_or(node.clone());
                     bound_names(&target, &mut names);
-                    context.parameters.push((function.range(), names, at));
+                    found.parameters.push((function.range(), names, at));
                 }
             }
-            for sanitizer in &model.sanitizers {
-                let matched =
-                    sanitizer
-                        .compiled
-                        .matches(language, &node, &sanitizer.spec.resolve, imports);
+            for sanitizer in &self.model.sanitizers {
+                let matched = sanitizer.compiled.matches(
+                    self.language,
+                    &node,
+                    &sanitizer.spec.resolve,
+                    &self.imports,
+                );
                 if matched {
-                    context
+                    found
                         .sanitizers
                         .push((node.range(), sanitizer.spec.classes.clone()));
                 }
             }
+            let children: Vec<SgNode<'_>> = node.children().collect();
+            stack.extend(children.into_iter().rev());
         }
-        context
+        let mut all = self.found.borrow_mut();
+        all.scanned.push(range);
+        all.sources.append(&mut found.sources);
+        all.parameters.append(&mut found.parameters);
+        all.sanitizers.append(&mut found.sanitizers);
     }
 
     /// The innermost function around `node`.
@@ -366,18 +395,20 @@ impl TaintContext {
     }
 
     fn sanitized(&self, range: &Range<usize>, class: &str) -> bool {
-        self.sanitizers.iter().any(|(at, classes)| {
+        self.found.borrow().sanitizers.iter().any(|(at, classes)| {
             at.start <= range.start
                 && range.end <= at.end
                 && classes.iter().any(|c| c == class || c == "all")
         })
     }
 
-    fn source_at(&self, range: &Range<usize>) -> Option<&Origin> {
-        self.sources
+    fn source_at(&self, range: &Range<usize>) -> Option<Origin> {
+        self.found
+            .borrow()
+            .sources
             .iter()
             .find(|(at, _)| at == range)
-            .map(|(_, origin)| origin)
+            .map(|(_, origin)| origin.clone())
     }
 
     /// Where the attacker data in `node` (a sink argument) comes from, if any reaches it.
@@ -388,6 +419,10 @@ impl TaintContext {
     pub fn tainted(&self, node: &SgNode<'_>, class: &str, any_origin: bool) -> Option<Origin> {
         let function = self.function_of(node);
         let root = node.ancestors().last()?;
+        self.scan(&root);
+        if let Some(function) = &function {
+            self.scan(function);
+        }
         // Module-level bindings (`TABLE = "users"`), once per file and sink class: the whole
         // module outside functions, then the function's own flow up to the sink.
         let key = (class.to_string(), any_origin);
@@ -407,7 +442,7 @@ impl TaintContext {
         let mut state = State { names, any_origin };
         let before = node.range().start;
         if let Some(function) = &function {
-            for (range, names, origin) in &self.parameters {
+            for (range, names, origin) in &self.found.borrow().parameters {
                 if *range == function.range() {
                     for name in names {
                         state.names.insert(name.clone(), Some(origin.clone()));
@@ -473,7 +508,7 @@ impl TaintContext {
             return None;
         }
         if let Some(origin) = self.source_at(&range) {
-            return Some(origin.clone());
+            return Some(origin);
         }
         let kind = node.kind();
         if IDENTIFIERS.contains(&kind.as_ref()) {
