@@ -22,7 +22,7 @@ use imports::Imports;
 use language::Language;
 use language::RuleLanguage;
 use rule::{parse_rule_file, resolves, CodeRule, CodeRuleError};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use taint::{TaintContext, TaintModel, TaintModelSpec};
 
 pub use rule::CodeRuleSpec;
@@ -214,6 +214,9 @@ enum CalleeFilter {
     Any,
     /// Calls whose callee ends in this name (`query` for `$DB.query($Q)`).
     Name(String),
+    /// Calls whose callee ends in a metavariable with a `regex` constraint
+    /// (`$FS.$OP($PATH)` with `OP: {regex: ^(readFile|open)$}`): its last segment must match.
+    Regex(regex::Regex),
     /// Calls whose whole callee is a metavariable that `resolve:` restricts
     /// (`$F($CMD)` with `F: [subprocess.run, os.system]`): the callee, resolved through the
     /// imports, must be one of these names.
@@ -221,7 +224,7 @@ enum CalleeFilter {
 }
 
 impl CalleeFilter {
-    fn of(pattern: Option<&str>, resolve: &BTreeMap<String, Vec<String>>, java: bool) -> Self {
+    fn of(pattern: Option<&str>, spec: &rule::CodeRuleSpec) -> Self {
         let Some(pattern) = pattern else {
             return CalleeFilter::Any;
         };
@@ -229,9 +232,18 @@ impl CalleeFilter {
             return CalleeFilter::Name(name);
         }
         // Java's method calls hold the callee's object and name apart.
-        match rule::callee_variable(pattern).and_then(|v| resolve.get(&v)) {
-            Some(names) if !java => CalleeFilter::Resolved(names.clone()),
-            _ => CalleeFilter::Any,
+        let java = spec.language == RuleLanguage::Java;
+        if let Some(names) = rule::callee_variable(pattern).and_then(|v| spec.resolve.get(&v)) {
+            if !java {
+                return CalleeFilter::Resolved(names.clone());
+            }
+        }
+        let constraint = rule::callee_last_variable(pattern)
+            .and_then(|v| spec.constraints.as_ref()?.get(&v))
+            .and_then(|rule| Option::<String>::from(rule.regex.clone()));
+        match constraint.and_then(|r| regex::Regex::new(&r).ok()) {
+            Some(regex) => CalleeFilter::Regex(regex),
+            None => CalleeFilter::Any,
         }
     }
 
@@ -241,6 +253,10 @@ impl CalleeFilter {
         match self {
             CalleeFilter::Any => true,
             CalleeFilter::Name(name) => callee.rsplit('.').next().map(str::trim) == Some(name),
+            CalleeFilter::Regex(regex) => callee
+                .rsplit('.')
+                .next()
+                .is_some_and(|last| regex.is_match(last.trim())),
             CalleeFilter::Resolved(names) => rule::resolved_is_one_of(&resolved(), names),
         }
     }
@@ -306,11 +322,10 @@ impl CodeAnalyzer {
         let callees = rules
             .iter()
             .map(|r| {
-                let java = r.spec.language == RuleLanguage::Java;
                 r.compiled
                     .patterns()
                     .iter()
-                    .map(|p| CalleeFilter::of(p.as_deref(), &r.spec.resolve, java))
+                    .map(|p| CalleeFilter::of(p.as_deref(), &r.spec))
                     .collect()
             })
             .collect();

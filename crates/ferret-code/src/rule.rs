@@ -322,7 +322,17 @@ pub fn callee_name(pattern: &str) -> Option<String> {
 
 /// The metavariable a call pattern's whole callee is (`F` for `$F($CMD, $$$)`), if it is one.
 pub fn callee_variable(pattern: &str) -> Option<String> {
-    let name = callee_text(pattern)?.strip_prefix('$')?;
+    metavariable_name(callee_text(pattern)?)
+}
+
+/// The metavariable a call pattern's callee ends in (`OP` for `$FS.$OP($PATH)`), if any.
+pub fn callee_last_variable(pattern: &str) -> Option<String> {
+    metavariable_name(callee_text(pattern)?.rsplit('.').next()?)
+}
+
+/// `NAME` for the text `$NAME`.
+fn metavariable_name(text: &str) -> Option<String> {
+    let name = text.strip_prefix('$')?;
     let plain = !name.is_empty()
         && name
             .chars()
