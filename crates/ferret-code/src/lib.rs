@@ -50,11 +50,12 @@ struct KindIndex {
 }
 
 /// What one alternative of a rule needs in a file's text to possibly match there: every word
-/// of `all`, and one word of each group of `any` (ids into [`Prefilter::words`]).
+/// of `all`, and for each group of `any` one of its word sets in full (ids into
+/// [`Prefilter::words`]).
 #[derive(Default)]
 struct Needs {
     all: Vec<usize>,
-    any: Vec<Vec<usize>>,
+    any: Vec<Vec<Vec<usize>>>,
 }
 
 /// A word prefilter, so a rule only runs on files that contain the words its matches must
@@ -108,19 +109,32 @@ impl Prefilter {
                     if !bound {
                         continue;
                     }
-                    // A resolved name's last segment is in the file (as a call or an import).
+                    // A resolved name's last segment is in the file (as a call or an import),
+                    // and so is its head (`pickle` for `pickle.loads`): resolution only rewrites
+                    // a callee's head through an import, which names it. Java is left to the
+                    // last segment: `java.lang` is imported without being named.
+                    let java = spec.language == RuleLanguage::Java;
                     let group = names
                         .iter()
                         .map(|name| {
                             let name = name.trim_end_matches(".*");
                             let last = name.rsplit(['.', '/']).next().unwrap_or(name);
-                            token(last, &mut words)
+                            let head = name.split('.').next().unwrap_or(name);
+                            let mut set = vec![token(last, &mut words)];
+                            if !java && head != last {
+                                set.push(token(head, &mut words));
+                            }
+                            set
                         })
                         .collect();
                     need.any.push(group);
                 }
                 if !spec.requires.is_empty() {
-                    let group = spec.requires.iter().map(|w| id(w, &mut words)).collect();
+                    let group = spec
+                        .requires
+                        .iter()
+                        .map(|w| vec![id(w, &mut words)])
+                        .collect();
                     need.any.push(group);
                 }
                 // A taint rule needs a source: one of its language's source words.
@@ -133,7 +147,11 @@ impl Prefilter {
                 let needs_source = spec.taint.as_ref().is_some_and(|t| !t.any_origin);
                 if let (true, Some(model)) = (needs_source, model) {
                     if !model.requires.is_empty() {
-                        let group = model.requires.iter().map(|w| id(w, &mut words)).collect();
+                        let group = model
+                            .requires
+                            .iter()
+                            .map(|w| vec![id(w, &mut words)])
+                            .collect();
                         need.any.push(group);
                     }
                 }
@@ -172,10 +190,9 @@ impl Prefilter {
                     .iter()
                     .map(|need| {
                         need.all.iter().all(|w| present[*w])
-                            && need
-                                .any
-                                .iter()
-                                .all(|group| group.iter().any(|w| present[*w]))
+                            && need.any.iter().all(|group| {
+                                group.iter().any(|set| set.iter().all(|w| present[*w]))
+                            })
                     })
                     .collect()
             })
