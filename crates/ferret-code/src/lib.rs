@@ -97,12 +97,23 @@ impl Prefilter {
         for rule in rules {
             let spec = &rule.spec;
             let mut per_alternative = Vec::new();
-            for pattern in rule.compiled.patterns() {
+            let conjuncts = rule.compiled.conjunct_words();
+            for (pattern, conjunct) in rule.compiled.patterns().iter().zip(conjuncts) {
                 let mut need = Needs::default();
                 if let Some(pattern) = pattern {
                     for word in rule::pattern_words(pattern) {
                         need.all.push(token(&word, &mut words));
                     }
+                }
+                for word in &conjunct.all {
+                    need.all.push(token(word, &mut words));
+                }
+                for choices in &conjunct.any {
+                    let group = choices
+                        .iter()
+                        .map(|set| set.iter().map(|w| token(w, &mut words)).collect())
+                        .collect();
+                    need.any.push(group);
                 }
                 for (variable, names) in &spec.resolve {
                     let bound = pattern.as_ref().is_none_or(|p| binds(p, variable));

@@ -125,9 +125,62 @@ pub struct Compiled {
     utils: Option<HashMap<String, SerializableRule>>,
     /// Each alternative's pattern text, when it is a plain pattern (for the word prefilter).
     patterns: Vec<Option<String>>,
+    /// Each alternative's words when it is an `all` (for the word prefilter): see
+    /// [`Compiled::conjunct_words`].
+    conjuncts: Vec<ConjunctWords>,
     /// Per grammar, compiled the first time a file of that grammar needs it (a scan without Java
     /// files never compiles a Java rule), with the node kinds the matchers can start at.
     matchers: Vec<OnceLock<Grammar>>,
+}
+
+/// The words an `all:` alternative's matches must contain: those of its `pattern` items
+/// (`all`), and for each of its `any:` items made of patterns, those of one of them (`any`).
+#[derive(Default, Clone)]
+pub struct ConjunctWords {
+    pub all: Vec<String>,
+    pub any: Vec<Vec<Vec<String>>>,
+}
+
+impl ConjunctWords {
+    fn of(alternative: &serde_json::Value) -> ConjunctWords {
+        let mut words = ConjunctWords::default();
+        let Some(items) = alternative
+            .as_object()
+            .filter(|map| map.len() == 1)
+            .and_then(|map| map.get("all"))
+            .and_then(|all| all.as_array())
+        else {
+            return words;
+        };
+        let pattern_of = |item: &serde_json::Value| {
+            item.as_object()
+                .filter(|map| map.len() == 1)
+                .and_then(|map| map.get("pattern"))
+                .and_then(|p| p.as_str())
+                .map(str::to_string)
+        };
+        for item in items {
+            if let Some(pattern) = pattern_of(item) {
+                words.all.extend(pattern_words(&pattern));
+                continue;
+            }
+            let choices = item
+                .as_object()
+                .filter(|map| map.len() == 1)
+                .and_then(|map| map.get("any"))
+                .and_then(|any| any.as_array());
+            if let Some(choices) = choices {
+                let sets: Option<Vec<Vec<String>>> = choices
+                    .iter()
+                    .map(|choice| pattern_of(choice).map(|p| pattern_words(&p)))
+                    .collect();
+                if let Some(sets) = sets {
+                    words.any.push(sets);
+                }
+            }
+        }
+        words
+    }
 }
 
 /// One rule's matchers for one grammar.
@@ -149,6 +202,14 @@ impl Compiled {
         utils: &Option<HashMap<String, SerializableRule>>,
     ) -> Result<Compiled, String> {
         let alternatives = alternatives(rule)?;
+        let conjuncts = alternatives
+            .iter()
+            .map(|alternative| {
+                serde_json::to_value(alternative)
+                    .map(|value| ConjunctWords::of(&value))
+                    .unwrap_or_default()
+            })
+            .collect();
         let patterns = alternatives
             .iter()
             .map(|alternative| match serde_json::to_value(alternative) {
@@ -165,6 +226,7 @@ impl Compiled {
             constraints: constraints.clone(),
             utils: utils.clone(),
             patterns,
+            conjuncts,
             matchers: Language::ALL.iter().map(|_| OnceLock::new()).collect(),
         })
     }
@@ -249,6 +311,11 @@ impl Compiled {
     /// Each top-level alternative's pattern text (`None` for structural rules), in order.
     pub fn patterns(&self) -> &[Option<String>] {
         &self.patterns
+    }
+
+    /// Each alternative's words when it is an `all:` of patterns (empty otherwise).
+    pub fn conjunct_words(&self) -> &[ConjunctWords] {
+        &self.conjuncts
     }
 
     /// The matchers for `language` (empty when the rule does not run on it), in order.
