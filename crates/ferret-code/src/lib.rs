@@ -72,8 +72,10 @@ struct Prefilter {
 impl Prefilter {
     fn new(rules: &[CodeRule], models: &[TaintModel]) -> Prefilter {
         let mut words: Vec<(String, bool)> = Vec::new();
-        let token = |word: &str, words: &mut Vec<(String, bool)>| {
-            let key = (word.to_string(), true);
+        // Pattern words and resolved names stand as whole tokens; `requires:` lists are
+        // substrings (`req.` as in `req.GET`, `_bp.` in `users_bp.`).
+        let intern = |word: &str, whole: bool, words: &mut Vec<(String, bool)>| {
+            let key = (word.to_string(), whole);
             match words.iter().position(|w| *w == key) {
                 Some(i) => i,
                 None => {
@@ -82,17 +84,8 @@ impl Prefilter {
                 }
             }
         };
-        // `requires:` lists are substrings (`req.` as in `req.GET`, `_bp.` in `users_bp.`).
-        let id = |word: &str, words: &mut Vec<(String, bool)>| {
-            let key = (word.to_string(), false);
-            match words.iter().position(|w| *w == key) {
-                Some(i) => i,
-                None => {
-                    words.push(key);
-                    words.len() - 1
-                }
-            }
-        };
+        let token = |word: &str, words: &mut Vec<(String, bool)>| intern(word, true, words);
+        let id = |word: &str, words: &mut Vec<(String, bool)>| intern(word, false, words);
         let mut needs = Vec::new();
         for rule in rules {
             let spec = &rule.spec;
