@@ -109,7 +109,7 @@ impl Prefilter {
                     need.any.push(group);
                 }
                 for (variable, names) in &spec.resolve {
-                    let bound = pattern.as_ref().is_none_or(|p| binds(p, variable));
+                    let bound = pattern.as_ref().is_none_or(|p| rule::mentions(p, variable));
                     if !bound {
                         continue;
                     }
@@ -202,18 +202,6 @@ impl Prefilter {
             })
             .collect()
     }
-}
-
-/// Whether `pattern` uses the metavariable `$variable` (not merely a longer one such as
-/// `$FEATURE` for `$F`).
-fn binds(pattern: &str, variable: &str) -> bool {
-    let needle = format!("${variable}");
-    pattern.match_indices(&needle).any(|(at, _)| {
-        pattern[at + needle.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
-    })
 }
 
 /// What a call node calls: its callee's text (`db.query` for `db.query(x)`), for the

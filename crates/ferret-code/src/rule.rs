@@ -364,7 +364,7 @@ impl Compiled {
 }
 
 /// Whether a rule's text uses the metavariable `name` (`$NAME` or `$$$NAME`, not `$NAMES`).
-fn mentions(text: &str, name: &str) -> bool {
+pub(crate) fn mentions(text: &str, name: &str) -> bool {
     let needle = format!("${name}");
     text.match_indices(&needle).any(|(at, _)| {
         text[at + needle.len()..]
