@@ -1058,19 +1058,16 @@ fn readme_demo_and_rule_count_stay_true() {
     let rules: Value =
         serde_json::from_slice(&ferret(&["rules", "list", "--format", "json"], &root).stdout)
             .unwrap();
-    let secret_rules = rules
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["category"] == "secret")
-        .count();
-    assert_eq!(stated, secret_rules, "README's rule count");
-    let code_rules = rules
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["category"] == "code")
-        .count();
+    let count = |category: &str| {
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["category"] == category)
+            .count()
+    };
+    assert_eq!(stated, count("secret"), "README's rule count");
+    let code_rules = count("code");
     assert!(
         readme.contains(&format!("**{code_rules} code rules**")),
         "README's code rule count (there are {code_rules})"

@@ -604,6 +604,14 @@ fn starts_a_word(words: &[String], part: &str) -> bool {
     (0..words.len()).any(|i| words[i..].concat().starts_with(&part))
 }
 
+/// `NPM_TOKEN`, `DB_PASSWORD`: the upper-case names of environment variables and `.env` files.
+fn environment_style(name: &str) -> bool {
+    name.contains('_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
 /// Whether `name` (the variable a generic rule's value is assigned to) can name a secret:
 /// not an id, a hash, a URL, a length, a file, a protocol token or a schema type.
 fn name_can_hold_a_secret(name: &str) -> bool {
@@ -613,6 +621,10 @@ fn name_can_hold_a_secret(name: &str) -> bool {
     }
     let words = name_words(name);
     let name = name.to_ascii_lowercase();
+    // A VAPID application server key is the public half (`DEFAULT_VAPID_KEY = 'BDOU…'`).
+    if name.contains("vapid") && !name.contains("private") {
+        return false;
+    }
     // A file name or path as the key (`"src/token.rs": "<sha256>"` in checksum manifests).
     let file_like = name.contains('/')
         || [
@@ -640,15 +652,7 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if !name_can_hold_a_secret(name) {
         return false;
     }
-    // A VAPID application server key is the public half (`DEFAULT_VAPID_KEY = 'BDOU…'`).
-    let lower_name = name.to_ascii_lowercase();
-    if lower_name.contains("vapid") && !lower_name.contains("private") {
-        return false;
-    }
-    let environment_style = name.contains('_')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    let environment_style = environment_style(name);
     let name = name.to_ascii_lowercase();
     if value.len() < 8 || looks_like_reference(value) || looks_like_timestamp(value) {
         return false;
@@ -889,10 +893,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     if (after_colon && !ends_line) || value.starts_with(['*', '&']) {
         return false;
     }
-    let environment_style = name.contains('_')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    let environment_style = environment_style(name);
     // Elsewhere an unquoted word or `arg2` is a variable; a symbol makes it a literal.
     let code_name = value
         .bytes()
