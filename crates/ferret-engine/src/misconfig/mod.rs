@@ -10,7 +10,8 @@ pub mod kubernetes;
 pub mod settings;
 pub mod terraform;
 pub mod yaml_lines;
-pub mod yaml_tree;
+/// The YAML tree with positions lives in its own crate (lockfile readers use it too).
+pub use ferret_yaml as yaml_tree;
 
 use crate::analyzer::{Analyzer, Project, RuleInfo, SourceFile};
 use crate::keywords::Keyword;
