@@ -111,8 +111,14 @@ mod tests {
             assert_eq!(Ecosystem::from_osv_name(e.osv_name()), Some(e));
         }
         assert_eq!(Ecosystem::from_osv_name("Debian:12"), None);
-        assert_eq!(Ecosystem::PyPI.normalize_name("Zope.Interface__x"), "zope-interface-x");
-        assert_eq!(Ecosystem::NuGet.normalize_name("Newtonsoft.Json"), "newtonsoft.json");
+        assert_eq!(
+            Ecosystem::PyPI.normalize_name("Zope.Interface__x"),
+            "zope-interface-x"
+        );
+        assert_eq!(
+            Ecosystem::NuGet.normalize_name("Newtonsoft.Json"),
+            "newtonsoft.json"
+        );
         assert_eq!(Ecosystem::Npm.normalize_name("@Scope/x"), "@Scope/x");
     }
 }

@@ -8,3 +8,4 @@ pub mod ecosystem;
 pub mod version;
 
 pub use ecosystem::Ecosystem;
+pub mod lockfile;

@@ -123,7 +123,11 @@ fn tokens(version: &str) -> Vec<Token> {
         if end == rest.len() {
             break;
         }
-        prefix = if rest.as_bytes()[end] == b'-' { "-" } else { "." };
+        prefix = if rest.as_bytes()[end] == b'-' {
+            "-"
+        } else {
+            "."
+        };
         rest = &rest[end + 1..];
     }
     // Trim trailing null tokens, then again before each remaining hyphen, from the end.

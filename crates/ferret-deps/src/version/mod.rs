@@ -54,8 +54,9 @@ mod tests {
             "{}/../../../shared/testdata/version-order/{file}",
             env!("CARGO_MANIFEST_DIR")
         );
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{path}: {e} (the shared test data sits beside the repository)"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("{path}: {e} (the shared test data sits beside the repository)")
+        });
         let mut failed = Vec::new();
         let mut total = 0;
         for line in text.lines() {
@@ -87,19 +88,40 @@ mod tests {
     fn every_vector_of_every_ecosystem_orders_as_the_native_tools_do() {
         let cases = [
             (Ecosystem::Npm, "osv-scalibr-semantic/semver-versions.txt"),
-            (Ecosystem::CratesIo, "osv-scalibr-semantic/semver-versions.txt"),
+            (
+                Ecosystem::CratesIo,
+                "osv-scalibr-semantic/semver-versions.txt",
+            ),
             (Ecosystem::Go, "osv-scalibr-semantic/semver-versions.txt"),
             (Ecosystem::Hex, "osv-scalibr-semantic/semver-versions.txt"),
             (Ecosystem::Npm, "node-semver/comparisons.txt"),
             (Ecosystem::Npm, "node-semver/equality.txt"),
             (Ecosystem::PyPI, "osv-scalibr-semantic/pypi-versions.txt"),
-            (Ecosystem::PyPI, "osv-scalibr-semantic/pypi-versions-generated.txt"),
+            (
+                Ecosystem::PyPI,
+                "osv-scalibr-semantic/pypi-versions-generated.txt",
+            ),
             (Ecosystem::Maven, "osv-scalibr-semantic/maven-versions.txt"),
-            (Ecosystem::Maven, "osv-scalibr-semantic/maven-versions-generated.txt"),
-            (Ecosystem::RubyGems, "osv-scalibr-semantic/rubygems-versions.txt"),
-            (Ecosystem::RubyGems, "osv-scalibr-semantic/rubygems-versions-generated.txt"),
-            (Ecosystem::Packagist, "osv-scalibr-semantic/packagist-versions.txt"),
-            (Ecosystem::Packagist, "osv-scalibr-semantic/packagist-versions-generated.txt"),
+            (
+                Ecosystem::Maven,
+                "osv-scalibr-semantic/maven-versions-generated.txt",
+            ),
+            (
+                Ecosystem::RubyGems,
+                "osv-scalibr-semantic/rubygems-versions.txt",
+            ),
+            (
+                Ecosystem::RubyGems,
+                "osv-scalibr-semantic/rubygems-versions-generated.txt",
+            ),
+            (
+                Ecosystem::Packagist,
+                "osv-scalibr-semantic/packagist-versions.txt",
+            ),
+            (
+                Ecosystem::Packagist,
+                "osv-scalibr-semantic/packagist-versions-generated.txt",
+            ),
             (Ecosystem::NuGet, "osv-scalibr-semantic/nuget-versions.txt"),
             (Ecosystem::Pub, "osv-scalibr-semantic/pub-versions.txt"),
         ];

@@ -91,9 +91,8 @@ pub fn compare_semver(a: &str, b: &str) -> Ordering {
 /// NuGet: four components, case-insensitive labels.
 pub fn compare_nuget(a: &str, b: &str) -> Ordering {
     let (a, b) = (parse(a, 4), parse(b, 4));
-    cmp_components(&a.components, &b.components).then_with(|| {
-        cmp_prerelease(&a.build.to_ascii_lowercase(), &b.build.to_ascii_lowercase())
-    })
+    cmp_components(&a.components, &b.components)
+        .then_with(|| cmp_prerelease(&a.build.to_ascii_lowercase(), &b.build.to_ascii_lowercase()))
 }
 
 /// Pub: semver precedence, then build metadata compared as text.
@@ -102,5 +101,9 @@ pub fn compare_pub(a: &str, b: &str) -> Ordering {
     let metadata = |build: &str| build.split_once('+').map(|(_, m)| m.to_string());
     cmp_components(&a.components, &b.components)
         .then_with(|| cmp_prerelease(&a.build, &b.build))
-        .then_with(|| metadata(&a.build).unwrap_or_default().cmp(&metadata(&b.build).unwrap_or_default()))
+        .then_with(|| {
+            metadata(&a.build)
+                .unwrap_or_default()
+                .cmp(&metadata(&b.build).unwrap_or_default())
+        })
 }
