@@ -8,4 +8,7 @@ pub mod ecosystem;
 pub mod version;
 
 pub use ecosystem::Ecosystem;
+pub mod db;
 pub mod lockfile;
+pub mod matching;
+pub mod osv;
