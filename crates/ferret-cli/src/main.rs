@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 = no findings at or above `--fail-on`, 1 = findings, 2 = usage or runtime error.
 
+mod deps_cmd;
 mod progress;
 mod server_cmd;
 mod upload;
@@ -37,8 +38,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Scan a directory, a file, standard input (-) or a remote repository for leaked secrets
-    /// and risky configuration (CI workflows, Dockerfiles, Kubernetes, Terraform, app settings).
+    /// Scan a directory, a file, standard input (-) or a remote repository for leaked secrets,
+    /// risky configuration (CI workflows, Dockerfiles, Kubernetes, Terraform, app settings),
+    /// insecure code and known-vulnerable dependencies.
     Scan(ScanArgs),
     /// Manage baselines of accepted findings.
     #[command(subcommand)]
@@ -46,6 +48,12 @@ enum Command {
     /// List and describe the detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Known-vulnerable dependencies: the lockfile inventory of a tree.
+    #[command(subcommand)]
+    Deps(deps_cmd::DepsCommand),
+    /// The offline OSV advisory database: update, import, status.
+    #[command(subcommand)]
+    Db(deps_cmd::DbCommand),
     /// Run the Ferret server (API for accounts, workspaces, tokens and uploaded findings).
     Serve(server_cmd::ServeArgs),
     /// Run a hosted-scan worker: take scan jobs from the server's database (PostgreSQL, shared
@@ -143,6 +151,10 @@ struct CommonScanArgs {
     /// Report only findings of at least this severity (info, low, medium, high, critical).
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     min_severity: Option<Severity>,
+    /// The OSV database folder dependencies are matched against (default: see `ferret db
+    /// status`).
+    #[arg(long, value_name = "DIR")]
+    db: Option<PathBuf>,
 }
 
 impl CommonScanArgs {
@@ -269,6 +281,8 @@ fn main() -> ExitCode {
             run_rules_list(format, config.as_deref())
         }
         Command::Rules(RulesCommand::Show { id, config }) => run_rules_show(&id, config.as_deref()),
+        Command::Deps(command) => deps_cmd::run_deps(command),
+        Command::Db(command) => deps_cmd::run_db(command),
         Command::Serve(args) => server_cmd::run_serve(args),
         Command::Worker(args) => server_cmd::run_worker(args),
         Command::Admin(command) => server_cmd::run_admin(command),
@@ -355,6 +369,7 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
         show_secrets,
         all_provenance: common.all_provenance,
         filter: common.filter(),
+        osv_db: common.db.clone(),
         ..ScanSettings::default()
     };
     if let Some(threads) = common.threads {
@@ -473,6 +488,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     }
     if !args.quiet {
         warn_skipped(&report, args.verbose);
+        for note in scanner.notes() {
+            eprintln!("ferret: {}", escape(&note));
+        }
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
@@ -502,7 +520,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     })
 }
 
-fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+pub(crate) fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("{}: cannot write report", path.display())),

@@ -21,14 +21,19 @@ fn dependencies(krate: &str) -> BTreeSet<String> {
 }
 
 /// Every crate and the Ferret crates it may depend on (the table in docs/architecture.md).
-const LAYERS: [(&str, &[&str]); 11] = [
+const LAYERS: [(&str, &[&str]); 13] = [
     ("ferret-core", &[]),
     ("ferret-sandbox", &[]),
     ("ferret-github", &[]),
     // Test support only (a dev-dependency).
     ("ferret-github-fake", &["ferret-core"]),
     ("ferret-code", &["ferret-core"]),
-    ("ferret-engine", &["ferret-core", "ferret-code"]),
+    ("ferret-yaml", &[]),
+    ("ferret-deps", &["ferret-yaml"]),
+    (
+        "ferret-engine",
+        &["ferret-core", "ferret-code", "ferret-deps", "ferret-yaml"],
+    ),
     ("ferret-report", &["ferret-core"]),
     ("ferret-store", &["ferret-core"]),
     (
@@ -97,6 +102,7 @@ fn sql_lives_only_in_the_store() {
 fn anyhow_only_in_the_binary() {
     for krate in [
         "ferret-core",
+        "ferret-deps",
         "ferret-engine",
         "ferret-github",
         "ferret-report",

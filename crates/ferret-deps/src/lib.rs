@@ -12,3 +12,4 @@ pub mod db;
 pub mod lockfile;
 pub mod matching;
 pub mod osv;
+pub mod sbom;

@@ -52,4 +52,9 @@ pub trait Analyzer: Send + Sync {
         let _ = file;
         None
     }
+    /// Notes for the user after a scan (a stale advisory database, an expired ignore), one
+    /// line each. None by default.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }

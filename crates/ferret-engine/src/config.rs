@@ -19,12 +19,16 @@
 //!
 //! [iac]                                    # see misconfig::settings
 //! exclude = ["examples/"]
+//!
+//! [dependencies]                           # see deps::DependencySettings
+//! ignore = [{ id = "RUSTSEC-2020-0071", reason = "not reachable", until = "2027-03-31" }]
 //! ```
 //!
 //! `allow_values`, `allow_patterns` and `[[rule]]` at the top level (earlier versions' places)
 //! still work and count as part of `[secrets]`.
 
 use crate::control_file::{self, Links};
+pub use crate::deps::DependencySettings;
 pub use crate::misconfig::settings::IacSettings;
 pub use crate::secrets::settings::SecretSettings;
 use crate::secrets::{SecretMatcher, SecretRuleSpec};
@@ -54,6 +58,9 @@ pub struct Config {
     /// `[iac]`.
     #[serde(default)]
     pub iac: IacSettings,
+    /// `[dependencies]`.
+    #[serde(default)]
+    pub dependencies: DependencySettings,
     #[serde(default, rename = "allow_values")]
     top_level_allow_values: Vec<String>,
     #[serde(default, rename = "allow_patterns")]
@@ -128,6 +135,13 @@ impl Config {
             exclude: Vec::new(),
             rules: std::mem::take(&mut config.top_level_rules),
         });
+        config
+            .dependencies
+            .validate()
+            .map_err(|message| ConfigSyntaxError {
+                position: None,
+                message,
+            })?;
         Ok(config)
     }
 

@@ -23,6 +23,7 @@ pub mod baseline;
 pub mod code;
 pub mod config;
 pub mod control_file;
+pub mod deps;
 pub mod examples;
 pub mod keywords;
 pub mod misconfig;
@@ -37,5 +38,7 @@ pub mod text;
 pub use analyzer::{Analyzer, Project, RuleInfo, SourceFile};
 pub use baseline::Baseline;
 pub use config::{Config, ConfigError};
+/// The dependency library (lockfiles, versions, the OSV database), for the binary.
+pub use ferret_deps;
 pub use registry::Catalog;
 pub use scan::{ScanError, ScanReport, ScanSettings, Scanner, DEFAULT_MAX_FILE_SIZE};

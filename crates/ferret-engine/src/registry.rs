@@ -11,6 +11,7 @@
 use crate::analyzer::{Analyzer, RuleInfo};
 use crate::code::{code_analyzer, code_rule_info, CodeRulesAnalyzer};
 use crate::config::Config;
+use crate::deps::DependencyAnalyzer;
 use crate::misconfig::ConfigAnalyzer;
 use crate::scan::ScanError;
 use crate::secrets::{builtin_rule_specs, SecretAnalyzer, SecretMatcher, SecretRuleSpec};
@@ -36,6 +37,7 @@ impl Catalog {
         let mut checks = ConfigAnalyzer.rules();
         let code = code_analyzer().map_err(ScanError::CodeRules)?;
         checks.extend(code.rules().iter().map(|rule| code_rule_info(&rule.spec)));
+        checks.push(crate::deps::rule_info());
         Ok(Catalog {
             secret_rules: builtin_rule_specs()?,
             checks,
@@ -90,13 +92,14 @@ impl Catalog {
 
     /// The analyzers that run this catalog: the secret analyzer over `secret_rules` (a subset
     /// of [`Catalog::secret_rules`] the caller selected), the configuration checks when
-    /// `checks` is set and the code rules when `code` is.
+    /// `checks` is set, the code rules when `code` is, and the dependency analyzer given.
     pub fn analyzers(
         &self,
         secret_rules: Vec<SecretRuleSpec>,
         secrets: impl FnOnce(SecretAnalyzer) -> SecretAnalyzer,
         checks: bool,
         code: bool,
+        dependencies: Option<DependencyAnalyzer>,
     ) -> Result<Vec<Box<dyn Analyzer>>, ScanError> {
         let matcher = SecretMatcher::new(secret_rules)?;
         let mut analyzers: Vec<Box<dyn Analyzer>> =
@@ -108,6 +111,9 @@ impl Catalog {
             analyzers.push(Box::new(
                 CodeRulesAnalyzer::new().map_err(ScanError::CodeRules)?,
             ));
+        }
+        if let Some(dependencies) = dependencies {
+            analyzers.push(Box::new(dependencies));
         }
         Ok(analyzers)
     }

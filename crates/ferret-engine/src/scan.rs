@@ -3,6 +3,7 @@
 
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::config::{Config, ConfigError};
+use crate::deps::DependencyAnalyzer;
 use crate::keywords::SharedKeywords;
 use crate::registry::Catalog;
 use crate::selection::RuleFilter;
@@ -32,6 +33,8 @@ pub struct ScanSettings {
     pub all_provenance: bool,
     /// Which rules run and which findings are reported.
     pub filter: RuleFilter,
+    /// The OSV database folder (`--db`); else `[dependencies] database`, else the default.
+    pub osv_db: Option<std::path::PathBuf>,
 }
 
 impl Default for ScanSettings {
@@ -42,6 +45,7 @@ impl Default for ScanSettings {
             show_secrets: false,
             all_provenance: false,
             filter: RuleFilter::default(),
+            osv_db: None,
         }
     }
 }
@@ -111,6 +115,9 @@ impl Scanner {
         };
         let config_runs = runs(ferret_core::Category::Config);
         let code_runs = runs(ferret_core::Category::Code);
+        let dependencies = filter
+            .runs_dependencies()
+            .then(|| DependencyAnalyzer::new(config.dependencies.clone(), settings.osv_db.clone()));
         let mut specs = catalog.secret_rules().to_vec();
         // Secret rules that are not selected are not even compiled — unless configuration
         // checks or code rules run, whose snippets every secret value must still be masked in
@@ -128,6 +135,7 @@ impl Scanner {
             },
             config_runs,
             code_runs,
+            dependencies,
         )?;
         let base = if root.is_dir() {
             root
@@ -169,6 +177,11 @@ impl Scanner {
             threads: settings.threads,
             all_provenance: settings.all_provenance,
         })
+    }
+
+    /// What the analyzers want the user to know after the scan (see [`Analyzer::notes`]).
+    pub fn notes(&self) -> Vec<String> {
+        self.analyzers.iter().flat_map(|a| a.notes()).collect()
     }
 
     /// Every rule of every analyzer.

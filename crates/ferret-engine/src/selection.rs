@@ -26,6 +26,7 @@ fn analyzer_category(selector: &str) -> Option<Category> {
         "secrets" | "secret" => Some(Category::Secret),
         "config" | "iac" | "misconfig" => Some(Category::Config),
         "code" | "sast" => Some(Category::Code),
+        "deps" | "dependencies" | "sca" => Some(Category::Dependency),
         _ => None,
     }
 }
@@ -37,22 +38,42 @@ fn matches(selector: &str, id: &str, category: Category) -> bool {
     if let Some(wanted) = analyzer_category(selector) {
         return wanted == category;
     }
+    // Dependency findings carry their advisory's id; the family's catalog id names them all.
+    if category == Category::Dependency && selector == crate::deps::RULE_ID {
+        return true;
+    }
     match selector.strip_suffix('*') {
         Some(prefix) => id.starts_with(prefix),
         None => selector == id,
     }
 }
 
+/// `RUSTSEC-2021-0003`, `GHSA-xxxx-xxxx-xxxx`, `CVE-2020-8203`, `PYSEC-…`, `GO-…`: an
+/// advisory's id, which names dependency findings.
+fn is_advisory_id(selector: &str) -> bool {
+    let Some((prefix, rest)) = selector.split_once('-') else {
+        return false;
+    };
+    prefix.len() >= 2
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && !rest.is_empty()
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 /// A `--select` / `--ignore` selector that names no rule.
 #[derive(Debug, thiserror::Error)]
-#[error("'{0}' names no rule (use an analyzer — secrets, config, code — a rule id from `ferret rules list`, or a prefix ending in *)")]
+#[error("'{0}' names no rule (use an analyzer — secrets, config, code, deps — a rule id from `ferret rules list`, or a prefix ending in *)")]
 pub struct UnknownSelector(pub String);
 
 impl RuleFilter {
     /// Checks that every selector names at least one of `rules`.
     pub fn validate(&self, rules: &[RuleInfo]) -> Result<(), UnknownSelector> {
         for selector in self.select.iter().chain(&self.ignore) {
-            if !rules.iter().any(|r| matches(selector, &r.id, r.category)) {
+            if !rules.iter().any(|r| matches(selector, &r.id, r.category))
+                && !is_advisory_id(selector)
+            {
                 return Err(UnknownSelector(selector.clone()));
             }
         }
@@ -68,6 +89,17 @@ impl RuleFilter {
         }
         (self.select.is_empty() || self.select.iter().any(|s| matches(s, id, category)))
             && !self.ignore.iter().any(|s| matches(s, id, category))
+    }
+
+    /// Whether the dependency analyzer runs: selected as a family, by an advisory id or by
+    /// default, and not ignored as a family.
+    pub fn runs_dependencies(&self) -> bool {
+        let family = |s: &String| {
+            analyzer_category(s) == Some(Category::Dependency) || s == crate::deps::RULE_ID
+        };
+        let selected =
+            self.select.is_empty() || self.select.iter().any(|s| family(s) || is_advisory_id(s));
+        selected && !self.ignore.iter().any(family)
     }
 
     /// Whether a finding is reported.

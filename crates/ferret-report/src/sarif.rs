@@ -66,6 +66,8 @@ fn rule_name(id: &str) -> String {
 fn help_uri(rule: &RuleInfo) -> String {
     match rule.category {
         ferret_core::Category::Secret => format!("{TOOL_URI}/tree/main/rules/secrets"),
+        // A dependency finding's rule is an advisory: its public page.
+        ferret_core::Category::Dependency => format!("https://osv.dev/vulnerability/{}", rule.id),
         _ => format!("{TOOL_URI}/tree/main/crates/ferret-engine/src/misconfig"),
     }
 }
@@ -115,6 +117,21 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
             "provider": rule.provider,
         }
     })
+}
+
+/// The rule descriptor of an advisory, from the first finding that carries it.
+fn advisory_rule(finding: &Finding) -> RuleInfo {
+    RuleInfo {
+        id: finding.rule_id.clone(),
+        name: finding.title.clone(),
+        category: finding.category,
+        provider: "OSV".to_string(),
+        severity: finding.severity,
+        confidence: finding.confidence,
+        description: finding.title.clone(),
+        remediation: finding.remediation.clone(),
+        help: None,
+    }
 }
 
 fn result(finding: &Finding, rule_index: usize) -> Value {
@@ -190,14 +207,21 @@ fn result(finding: &Finding, rule_index: usize) -> Value {
 /// Renders the report as SARIF 2.1.0. `rules` is the metadata of every rule that ran; only
 /// those with results are listed in the driver.
 pub fn render(report: &ScanReport, rules: &[RuleInfo]) -> String {
-    let by_id: BTreeMap<&str, &RuleInfo> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
+    let mut by_id: BTreeMap<&str, RuleInfo> =
+        rules.iter().map(|r| (r.id.as_str(), r.clone())).collect();
+    // Dependency findings are named by their advisory, which no catalog lists: the finding
+    // describes its own rule.
+    for finding in &report.findings {
+        if finding.category == ferret_core::Category::Dependency {
+            by_id
+                .entry(finding.rule_id.as_str())
+                .or_insert_with(|| advisory_rule(finding));
+        }
+    }
     let mut used: Vec<&str> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
     used.sort_unstable();
     used.dedup();
-    let used: Vec<&RuleInfo> = used
-        .iter()
-        .filter_map(|id| by_id.get(id).copied())
-        .collect();
+    let used: Vec<&RuleInfo> = used.iter().filter_map(|id| by_id.get(id)).collect();
     let index: BTreeMap<&str, usize> = used
         .iter()
         .enumerate()
