@@ -407,3 +407,41 @@ fn db_update_downloads_checks_and_keeps_the_old_database_on_a_bad_download() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown ecosystem"));
 }
+
+#[test]
+fn uploads_carry_dependency_findings_like_any_other() {
+    use common::server::{call, onboard, start};
+    let (tree, db) = project();
+    let tmp = tempfile::tempdir().unwrap();
+    let server = start(&tmp.path().join("data"), &tmp.path().join("server.log"));
+    let (ws, token) = onboard(&server.url);
+    let out = common::ferret()
+        .args(["scan", ".", "--no-progress", "--upload", &server.url])
+        .args(["--upload-repository", "app", "--upload-branch", "main"])
+        .current_dir(tree.path())
+        .env("FERRET_DB_DIR", db.path())
+        .env("FERRET_TOKEN", &token)
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).contains("uploaded 2 finding(s)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let (status, list, _) = call(
+        &format!("{}/api/workspaces/{ws}/findings?per_page=50", server.url),
+        "GET",
+        &[("authorization", &format!("Bearer {token}"))],
+        None,
+    );
+    assert_eq!(status, 200);
+    let stored = list.to_string();
+    for expected in [
+        "RUSTSEC-2021-0003",
+        "RUSTSEC-2020-0071",
+        "\"dependency\"",
+        "Cargo.lock",
+    ] {
+        assert!(stored.contains(expected), "{expected} in {stored}");
+    }
+}

@@ -252,9 +252,14 @@ fn finding(path: &str, v: &Vulnerability) -> Finding {
             p.name
         ),
     };
-    let mut title = format!("{} {}: {}", p.name, p.version, v.summary);
+    let mut title = format!("{} {}: {}", p.name, p.version, v.summary.trim());
     if !v.aliases.is_empty() {
         title.push_str(&format!(" ({})", v.aliases.join(", ")));
+    }
+    // One line of at most 200 characters, as every finding title (the server holds them so).
+    let mut title: String = title.replace(['\n', '\r', '\t'], " ");
+    if title.chars().count() > 200 {
+        title = title.chars().take(199).collect::<String>() + "…";
     }
     let snippet = match &v.fixed {
         Some(fixed) => format!(
