@@ -11,10 +11,8 @@ use ferret_engine::ferret_deps::lockfile::Package;
 use ferret_engine::ferret_deps::{sbom, Ecosystem};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
-/// OSV's public bucket of per-ecosystem dumps.
-pub const DEFAULT_OSV_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com";
+use ferret_engine::ferret_deps::db::DEFAULT_OSV_URL;
 
 #[derive(Subcommand)]
 pub enum DepsCommand {
@@ -247,21 +245,15 @@ pub fn run_db(command: DbCommand) -> Result<ExitCode> {
                     .collect::<Result<_>>()?
             };
             let mut failed = false;
-            for ecosystem in wanted {
-                let source = format!(
-                    "{}/{}/all.zip",
-                    url.trim_end_matches('/'),
-                    ecosystem.osv_name()
-                );
-                match download(&source).and_then(|bytes| Ok(db.import_zip(&bytes, &source)?)) {
-                    Ok(metas) => {
-                        for meta in metas.iter().filter(|m| m.ecosystem == ecosystem) {
-                            println!("updated {}", describe(meta));
-                        }
-                    }
+            for (ecosystem, outcome) in db.update(&url, &wanted) {
+                match outcome {
+                    Ok(meta) => println!("updated {}", describe(&meta)),
                     Err(e) => {
                         failed = true;
-                        eprintln!("ferret: error: {ecosystem}: {} (the previous {ecosystem} database is kept)", escape(&format!("{e:#}")));
+                        eprintln!(
+                            "ferret: error: {ecosystem}: {} (the previous {ecosystem} database is kept)",
+                            escape(&e.to_string())
+                        );
                     }
                 }
             }
@@ -288,59 +280,4 @@ fn describe(meta: &Meta) -> String {
         meta.newest_modified.as_deref().unwrap_or("unknown"),
         escape(&meta.source)
     )
-}
-
-/// Downloads a dump and checks it: the HTTP status, the announced length, and the MD5 that
-/// Google Cloud Storage sends in `x-goog-hash` when present (the zip's own CRC-32s are checked
-/// again on import).
-fn download(url: &str) -> Result<Vec<u8>> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(1800)))
-        .build()
-        .into();
-    let mut response = agent
-        .get(url)
-        .header(
-            "User-Agent",
-            &format!("ferret/{}", env!("CARGO_PKG_VERSION")),
-        )
-        .call()
-        .map_err(|e| anyhow!("download failed: {e}"))?;
-    let status = response.status().as_u16();
-    if status != 200 {
-        bail!("download failed: HTTP {status}");
-    }
-    let announced: Option<usize> = response
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok());
-    let md5: Option<String> = response
-        .headers()
-        .get_all("x-goog-hash")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .find_map(|part| part.trim().strip_prefix("md5=").map(str::to_string));
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(4 * 1024 * 1024 * 1024)
-        .read_to_vec()
-        .map_err(|e| anyhow!("download interrupted: {e}"))?;
-    if let Some(announced) = announced {
-        if announced != bytes.len() {
-            bail!("download truncated: {} of {announced} bytes", bytes.len());
-        }
-    }
-    if let Some(expected) = md5 {
-        use base64::Engine;
-        use md5::Digest;
-        let actual = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(&bytes));
-        if actual != expected {
-            bail!("integrity check failed: MD5 {actual} but the server announced {expected}");
-        }
-    }
-    Ok(bytes)
 }

@@ -350,6 +350,19 @@ fn scan(common: &CommonScanArgs, show_secrets: bool) -> Result<(ScanReport, Scan
                 ..ScanSettings::default()
             },
         )?;
+        // The sandbox has no advisory database: its inventory is matched here.
+        if filter.runs_dependencies() && !notes.lockfiles.is_empty() {
+            let dependencies = ferret_engine::deps::DependencyAnalyzer::new(
+                notes.dependencies.clone(),
+                common.db.clone(),
+            );
+            report
+                .findings
+                .extend(dependencies.findings_for_inventory(&notes.lockfiles));
+            for note in dependencies.scan_notes() {
+                eprintln!("ferret: {}", escape(&note));
+            }
+        }
         report.findings.retain(|f| filter.reports(f));
         return Ok((report, scanner));
     }

@@ -1125,3 +1125,70 @@ fn an_uninstall_mid_scan_cancels_the_job_and_keeps_nothing() {
         assert!(!h.fake.token_allows(&token, REPO));
     }
 }
+
+/// A hosted scan's lockfiles are inventoried in the sandbox (which holds no advisory
+/// database) and matched against the server's own OSV database; the findings are stored like
+/// any other, on the lockfile line.
+#[test]
+fn a_hosted_scan_reports_vulnerable_dependencies_from_the_servers_database() {
+    let osv = tempfile::tempdir().unwrap();
+    let zip = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/testdata/osv/crates.io-all.zip");
+    let imported = common::ferret()
+        .args(["db", "import", "--db"])
+        .arg(osv.path())
+        .arg(&zip)
+        .output()
+        .unwrap();
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let h = hosted(&[("FERRET_OSV_DIR", osv.path().to_str().unwrap())]);
+    std::fs::write(
+        h.work.join("Cargo.lock"),
+        "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    )
+    .unwrap();
+    h.commit_and_push("main", "add a lockfile");
+    let url = h.url();
+    let session = h.session();
+    let repository_id = h.repository["id"].as_str().unwrap();
+    let (status, queued, _) = call(
+        &format!(
+            "{url}/api/workspaces/{}/repositories/{repository_id}/scan",
+            h.ws
+        ),
+        "POST",
+        &session,
+        Some(json!({})),
+    );
+    assert_eq!(status, 202, "{queued}");
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let findings = loop {
+        let (_, page, _) = call(
+            &format!("{url}/api/workspaces/{}/findings?per_page=50", h.ws),
+            "GET",
+            &session,
+            None,
+        );
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        if items.iter().any(|f| f["location"]["path"] == "Cargo.lock") {
+            break items;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no dependency finding; server log:\n{}",
+            std::fs::read_to_string(&h.log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    let dependency = findings
+        .iter()
+        .find(|f| f["location"]["path"] == "Cargo.lock")
+        .unwrap();
+    assert_eq!(dependency["rule_id"], "RUSTSEC-2021-0003");
+    assert_eq!(dependency["category"], "dependency");
+    assert_eq!(dependency["location"]["start_line"], 3);
+}

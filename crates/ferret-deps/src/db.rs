@@ -37,6 +37,75 @@ pub enum DbError {
     Empty(String),
     #[error("{0}: the database index is damaged ({1}); run `ferret db update` again")]
     Damaged(String, String),
+    #[error("{url}: {problem}")]
+    Download { url: String, problem: String },
+}
+
+/// OSV's public bucket of per-ecosystem dumps (`<url>/<ecosystem>/all.zip`).
+pub const DEFAULT_OSV_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com";
+
+/// Downloads one dump and checks it: the HTTP status, the announced length, and the MD5 that
+/// Google Cloud Storage sends in `x-goog-hash` when present (every zip entry's CRC-32 is
+/// checked again on import).
+pub fn download(url: &str) -> Result<Vec<u8>, DbError> {
+    let fail = |problem: String| DbError::Download {
+        url: url.to_string(),
+        problem,
+    };
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(1800)))
+        .build()
+        .into();
+    let mut response = agent
+        .get(url)
+        .header(
+            "User-Agent",
+            &format!("ferret/{}", env!("CARGO_PKG_VERSION")),
+        )
+        .call()
+        .map_err(|e| fail(format!("download failed: {e}")))?;
+    let status = response.status().as_u16();
+    if status != 200 {
+        return Err(fail(format!("download failed: HTTP {status}")));
+    }
+    let announced: Option<usize> = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    let md5: Option<String> = response
+        .headers()
+        .get_all("x-goog-hash")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .find_map(|part| part.trim().strip_prefix("md5=").map(str::to_string));
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(4 * 1024 * 1024 * 1024)
+        .read_to_vec()
+        .map_err(|e| fail(format!("download interrupted: {e}")))?;
+    if let Some(announced) = announced {
+        if announced != bytes.len() {
+            return Err(fail(format!(
+                "download truncated: {} of {announced} bytes",
+                bytes.len()
+            )));
+        }
+    }
+    if let Some(expected) = md5 {
+        use base64::Engine;
+        use md5::Digest;
+        let actual = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(&bytes));
+        if actual != expected {
+            return Err(fail(format!(
+                "integrity check failed: MD5 {actual} but the server announced {expected}"
+            )));
+        }
+    }
+    Ok(bytes)
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DbError + '_ {
@@ -164,6 +233,33 @@ impl Database {
             }
         }
         self.import(advisories, source)
+    }
+
+    /// Downloads and imports each ecosystem's dump from `base_url`; one outcome per ecosystem
+    /// (a failure keeps that ecosystem's previous index).
+    pub fn update(
+        &self,
+        base_url: &str,
+        ecosystems: &[Ecosystem],
+    ) -> Vec<(Ecosystem, Result<Meta, DbError>)> {
+        ecosystems
+            .iter()
+            .map(|&ecosystem| {
+                let url = format!(
+                    "{}/{}/all.zip",
+                    base_url.trim_end_matches('/'),
+                    ecosystem.osv_name()
+                );
+                let outcome = download(&url).and_then(|bytes| {
+                    let metas = self.import_zip(&bytes, &url)?;
+                    metas
+                        .into_iter()
+                        .find(|m| m.ecosystem == ecosystem)
+                        .ok_or_else(|| DbError::Empty(url.clone()))
+                });
+                (ecosystem, outcome)
+            })
+            .collect()
     }
 
     /// Imports every `*.json` OSV record under `folder`.

@@ -13,7 +13,7 @@ use ferret_deps::db::{Database, Meta};
 use ferret_deps::lockfile::{self, Package};
 use ferret_deps::matching::{Matcher, Vulnerability};
 use ferret_deps::Ecosystem;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -34,7 +34,7 @@ const MAX_LOCKFILE_BYTES: u64 = 64 * 1024 * 1024;
 ///   { id = "RUSTSEC-2020-0071", reason = "time's localtime_r is not called", until = "2027-03-31" },
 /// ]
 /// ```
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DependencySettings {
     #[serde(default)]
@@ -46,7 +46,7 @@ pub struct DependencySettings {
 }
 
 /// An advisory the project accepts, with why and until when.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct IgnoredAdvisory {
     /// The advisory id or any of its aliases (`RUSTSEC-…`, `GHSA-…`, `CVE-…`).
@@ -57,7 +57,7 @@ pub struct IgnoredAdvisory {
     pub until: Option<IgnoreDate>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum IgnoreDate {
     Date(toml::value::Datetime),
@@ -134,7 +134,7 @@ impl DependencyAnalyzer {
 
     /// What the user should know after a scan: ecosystems met without advisories imported,
     /// a database older than the allowed age, ignores that expired.
-    fn scan_notes(&self) -> Vec<String> {
+    pub fn scan_notes(&self) -> Vec<String> {
         let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let metas: Vec<Meta> = self.matcher.database().ecosystems();
         let mut notes = Vec::new();
@@ -190,6 +190,19 @@ impl DependencyAnalyzer {
                     .as_ref()
                     .is_none_or(|u| u.day().as_str() > today)
         })
+    }
+
+    /// The findings of lockfiles inventoried elsewhere (a sandboxed scan's inventory, matched
+    /// against this machine's database).
+    pub fn findings_for_inventory(
+        &self,
+        lockfiles: &[lockfile::LockfileInventory],
+    ) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for lockfile in lockfiles {
+            self.findings_for(&lockfile.path, &lockfile.packages, &mut findings);
+        }
+        findings
     }
 
     fn findings_for(&self, path: &str, packages: &[Package], findings: &mut Vec<Finding>) {
@@ -361,6 +374,19 @@ pub fn read_lockfiles(
         }
     }
     out
+}
+
+/// [`inventory`] without the lockfiles that could not be read, as a sandboxed scan hands it
+/// back.
+pub fn readable_inventory(root: &Path) -> Vec<lockfile::LockfileInventory> {
+    inventory(root)
+        .into_iter()
+        .filter_map(|(path, packages)| {
+            packages
+                .ok()
+                .map(|packages| lockfile::LockfileInventory { path, packages })
+        })
+        .collect()
 }
 
 /// The inventory of the tree at `root` (`ferret deps list`): every lockfile the walk finds

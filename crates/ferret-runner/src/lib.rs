@@ -16,6 +16,8 @@
 pub mod clone;
 
 use ferret_core::ScanReport;
+use ferret_engine::deps::DependencySettings;
+use ferret_engine::ferret_deps::lockfile::LockfileInventory;
 use ferret_engine::source::history::CommitSelection;
 use ferret_engine::{Config, ScanSettings, Scanner};
 use serde::{Deserialize, Serialize};
@@ -138,11 +140,27 @@ pub struct WorkerRequest {
 }
 
 /// What happened besides the report, for the caller to tell its user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct RunNotes {
     /// Namespaces were unavailable: the clone lived in a private temporary directory, which a
     /// killed scan can leave behind until the next run.
     pub weak_isolation: bool,
+    /// The packages the repository's lockfiles pin (tree scans): the sandbox has no advisory
+    /// database, so the caller matches them against its own
+    /// ([`ferret_engine::deps::DependencyAnalyzer::findings_for_inventory`]).
+    pub lockfiles: Vec<LockfileInventory>,
+    /// The repository's `[dependencies]` settings (its ignores apply to the matching).
+    pub dependencies: DependencySettings,
+}
+
+/// What the worker prints: the report, the inventory and the repository's dependency settings.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct WorkerOutput {
+    pub report: ScanReport,
+    #[serde(default)]
+    pub lockfiles: Vec<LockfileInventory>,
+    #[serde(default)]
+    pub dependencies: DependencySettings,
 }
 
 /// Runs `request` in a sandboxed worker started from `worker_exe` (an executable whose
@@ -191,9 +209,7 @@ pub fn scan(
         ..ferret_sandbox::Options::default()
     };
     let outcome = ferret_sandbox::run(command, &options)?;
-    let notes = RunNotes {
-        weak_isolation: outcome.isolation == ferret_sandbox::Isolation::TempDir,
-    };
+    let weak_isolation = outcome.isolation == ferret_sandbox::Isolation::TempDir;
     if outcome.cancelled {
         return Err(RunnerError::Cancelled);
     }
@@ -214,14 +230,20 @@ pub fn scan(
             last.trim_start_matches("ferret: error: ").to_string(),
         ));
     }
-    let report = serde_json::from_slice(&outcome.stdout).map_err(RunnerError::UnreadableReport)?;
-    Ok((report, notes))
+    let output: WorkerOutput =
+        serde_json::from_slice(&outcome.stdout).map_err(RunnerError::UnreadableReport)?;
+    let notes = RunNotes {
+        weak_isolation,
+        lockfiles: output.lockfiles,
+        dependencies: output.dependencies,
+    };
+    Ok((output.report, notes))
 }
 
 /// The worker, inside the sandbox: read the request, clone, cut the network, confine, scan.
-/// Returns the report (the caller prints it as JSON) and whether Landlock was only partially
-/// enforced.
-pub fn worker() -> Result<(ScanReport, bool), RunnerError> {
+/// Returns the report with the inventory (the caller prints them as JSON) and whether Landlock
+/// was only partially enforced.
+pub fn worker() -> Result<(WorkerOutput, bool), RunnerError> {
     let workspace = std::env::var_os(ferret_sandbox::WORKSPACE_ENV)
         .map(PathBuf::from)
         .ok_or(RunnerError::NotInSandbox)?;
@@ -249,6 +271,11 @@ pub fn worker() -> Result<(ScanReport, bool), RunnerError> {
         max_file_size: request.max_file_size,
         show_secrets: request.show_secrets,
         all_provenance: request.all_provenance,
+        // No advisory database in here: the inventory goes out, matching happens outside.
+        filter: ferret_engine::selection::RuleFilter {
+            ignore: vec!["deps".to_string()],
+            ..Default::default()
+        },
         ..ScanSettings::default()
     };
     let scanner = Scanner::new(&dest, &config, &settings)?;
@@ -271,5 +298,22 @@ pub fn worker() -> Result<(ScanReport, bool), RunnerError> {
     } else {
         scanner.scan_tree(&dest, None)?
     };
-    Ok((report, partial_landlock))
+    let lockfiles = if request.history {
+        Vec::new()
+    } else {
+        ferret_engine::deps::readable_inventory(&dest)
+    };
+    // The database location is the caller's to choose, never the repository's.
+    let dependencies = ferret_engine::deps::DependencySettings {
+        database: None,
+        ..config.dependencies.clone()
+    };
+    Ok((
+        WorkerOutput {
+            report,
+            lockfiles,
+            dependencies,
+        },
+        partial_landlock,
+    ))
 }

@@ -57,6 +57,23 @@ pub struct ServerConfig {
     /// How long a worker's claim on a job lasts without a heartbeat: after a worker dies, its
     /// job is retried this long after its last heartbeat.
     pub worker_lease_secs: u64,
+    /// The OSV advisory database hosted scans' dependencies are matched against (default
+    /// `data_dir/osv`; fill it with `ferret db update --db DIR` or let the updater do it).
+    pub osv_dir: Option<PathBuf>,
+    /// Where the updater downloads OSV's per-ecosystem dumps from.
+    pub osv_url: String,
+    /// Hours between updates of the OSV database by every process that runs scan workers;
+    /// 0 (the default) leaves updates to `ferret db update` (machines without internet access).
+    pub osv_update_hours: u64,
+}
+
+impl ServerConfig {
+    /// The OSV database folder.
+    pub fn osv_dir(&self) -> PathBuf {
+        self.osv_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("osv"))
+    }
 }
 
 /// A secret setting: never printed (`Debug` shows `[redacted]`), wiped from memory on drop.
@@ -219,6 +236,9 @@ impl Default for ServerConfig {
             master_key: None,
             jobs_per_workspace: 2,
             worker_lease_secs: 120,
+            osv_dir: None,
+            osv_url: ferret_engine::ferret_deps::db::DEFAULT_OSV_URL.to_string(),
+            osv_update_hours: 0,
         }
     }
 }
@@ -260,7 +280,11 @@ const ENV_NAMES: &[&str] = &[
     "MASTER_KEY_FILE",
     "JOBS_PER_WORKSPACE",
     "WORKER_LEASE_SECS",
+    "OSV_DIR",
+    "OSV_URL",
+    "OSV_UPDATE_HOURS",
     // Read by the CLI and tests, not by the server.
+    "DB_DIR",
     "TOKEN",
     "GIT_TOKEN",
     "URL_CREDENTIALS",
@@ -300,6 +324,9 @@ struct FileConfig {
     master_key_file: Option<PathBuf>,
     jobs_per_workspace: Option<u32>,
     worker_lease_secs: Option<u64>,
+    osv_dir: Option<PathBuf>,
+    osv_url: Option<String>,
+    osv_update_hours: Option<u64>,
     github: Option<GithubFile>,
 }
 
@@ -393,6 +420,9 @@ impl ServerConfig {
             master_key_file: var("MASTER_KEY_FILE").map(PathBuf::from),
             jobs_per_workspace: parse("JOBS_PER_WORKSPACE", var("JOBS_PER_WORKSPACE"))?,
             worker_lease_secs: parse("WORKER_LEASE_SECS", var("WORKER_LEASE_SECS"))?,
+            osv_dir: var("OSV_DIR").map(PathBuf::from),
+            osv_url: var("OSV_URL"),
+            osv_update_hours: parse("OSV_UPDATE_HOURS", var("OSV_UPDATE_HOURS"))?,
             github: Some(GithubFile {
                 api_url: var("GITHUB_API_URL"),
                 web_url: var("GITHUB_WEB_URL"),
@@ -451,6 +481,11 @@ impl ServerConfig {
         set!(signup);
         set!(jobs_per_workspace);
         set!(worker_lease_secs);
+        set!(osv_url);
+        set!(osv_update_hours);
+        if file.osv_dir.is_some() {
+            self.osv_dir = file.osv_dir;
+        }
         self.jobs_per_workspace = self.jobs_per_workspace.max(1);
         self.worker_lease_secs = self.worker_lease_secs.clamp(3, 3600);
         if file.database_url.is_some() {

@@ -37,6 +37,8 @@ pub struct WorkerSettings {
     pub scan_timeout: u64,
     /// Jobs of one workspace running at once, over all workers.
     pub per_workspace: u32,
+    /// The OSV database the repositories' lockfiles are matched against.
+    pub osv_dir: PathBuf,
 }
 
 impl WorkerSettings {
@@ -52,6 +54,7 @@ impl WorkerSettings {
             poll: Duration::from_secs(2).min(Duration::from_secs(config.worker_lease_secs) / 3),
             scan_timeout: 1800,
             per_workspace: config.jobs_per_workspace,
+            osv_dir: config.osv_dir(),
         }
     }
 }
@@ -86,6 +89,13 @@ struct ScanJob {
 /// Runs jobs until the process ends.
 pub async fn run(state: AppState, settings: WorkerSettings) {
     tracing::info!(worker = %settings.id, "scan worker started");
+    if state.config.osv_update_hours > 0 {
+        tokio::spawn(update_advisories(
+            settings.osv_dir.clone(),
+            state.config.osv_url.clone(),
+            Duration::from_secs(state.config.osv_update_hours * 3600),
+        ));
+    }
     loop {
         match work_once(&state, &settings).await {
             Ok(Some(outcome)) => tracing::info!(?outcome, "job finished"),
@@ -93,6 +103,32 @@ pub async fn run(state: AppState, settings: WorkerSettings) {
             Err(e) => {
                 tracing::error!(error = %e.message, "the job queue failed");
                 tokio::time::sleep(settings.poll).await;
+            }
+        }
+    }
+}
+
+/// The scheduled job that keeps the OSV database fresh: every `every`, each ecosystem's dump
+/// is downloaded, checked and swapped in (a failure keeps the previous one and is logged).
+async fn update_advisories(dir: PathBuf, url: String, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        let (dir, url) = (dir.clone(), url.clone());
+        let outcomes = tokio::task::spawn_blocking(move || {
+            let db = ferret_engine::ferret_deps::db::Database::at(dir);
+            db.update(&url, &ferret_engine::ferret_deps::Ecosystem::ALL)
+        })
+        .await
+        .unwrap_or_default();
+        for (ecosystem, outcome) in outcomes {
+            match outcome {
+                Ok(meta) => {
+                    tracing::info!(%ecosystem, advisories = meta.advisories, "OSV database updated")
+                }
+                Err(e) => {
+                    tracing::warn!(%ecosystem, error = %e, "OSV database update failed; the previous one is kept")
+                }
             }
         }
     }
@@ -324,8 +360,19 @@ fn scan_repository(
         cancel: Some(target.cancel.clone()),
         ..ferret_runner::RemoteScan::default()
     };
-    let (report, _) =
+    let (mut report, notes) =
         ferret_runner::scan(&request, &settings.worker_exe).map_err(|e| e.to_string())?;
+    // The sandbox hands back the packages its lockfiles pin; they are matched here, against
+    // this server's database, with the repository's own `[dependencies]` ignores.
+    if !notes.lockfiles.is_empty() {
+        let dependencies = ferret_engine::deps::DependencyAnalyzer::new(
+            notes.dependencies,
+            Some(settings.osv_dir.clone()),
+        );
+        report
+            .findings
+            .extend(dependencies.findings_for_inventory(&notes.lockfiles));
+    }
     Ok((report, token, token_time))
 }
 

@@ -14,10 +14,10 @@ mod python;
 mod ruby;
 
 use crate::Ecosystem;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One pinned package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Package {
     pub ecosystem: Ecosystem,
     /// As the file writes it (Maven: `group:artifact`; Go: the module path).
@@ -26,12 +26,12 @@ pub struct Package {
     /// 1-based line of the entry in the file.
     pub line: u32,
     /// Whether the project asks for it itself; `None` when the file does not say.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct: Option<bool>,
     /// Only for development (dev dependencies, dev groups).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dev: bool,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub optional: bool,
 }
 
@@ -47,6 +47,14 @@ impl Package {
             optional: false,
         }
     }
+}
+
+/// One lockfile's packages (what a sandboxed scan hands back for matching outside).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockfileInventory {
+    /// Relative to the scanned root, `/`-separated.
+    pub path: String,
+    pub packages: Vec<Package>,
 }
 
 /// The file formats Ferret reads.
