@@ -38,6 +38,17 @@ fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Orders two version segments: numbers numerically, words as text, and a number against a
+/// word as `number_vs_word` says (semver puts numbers first, PEP 440 and RubyGems last).
+fn cmp_segment(x: &str, y: &str, number_vs_word: Ordering) -> Ordering {
+    match (is_digits(x), is_digits(y)) {
+        (true, true) => cmp_digits(x, y),
+        (false, false) => x.cmp(y),
+        (true, false) => number_vs_word,
+        (false, true) => number_vs_word.reverse(),
+    }
+}
+
 /// Compares two runs of ASCII digits as numbers of any size.
 fn cmp_digits(a: &str, b: &str) -> Ordering {
     let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));

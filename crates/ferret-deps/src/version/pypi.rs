@@ -2,7 +2,7 @@
 //! versions (`0.3m1`, `0.1-bulbasaur`) ordered before every valid one, among themselves by
 //! setuptools' old key. Ported from osv-scalibr `semantic/version-pypi.go` (Apache-2.0).
 
-use super::{cmp_digits, is_digits};
+use super::{cmp_digits, cmp_segment};
 use regex::Regex;
 use std::cmp::Ordering;
 use std::sync::LazyLock;
@@ -162,12 +162,7 @@ impl PyPiVersion {
 
     fn cmp_local(&self, other: &PyPiVersion) -> Ordering {
         for (x, y) in self.local.iter().zip(&other.local) {
-            let order = match (is_digits(x), is_digits(y)) {
-                (true, true) => cmp_digits(x, y),
-                (false, false) => x.cmp(y),
-                (true, false) => Ordering::Greater,
-                (false, true) => Ordering::Less,
-            };
+            let order = cmp_segment(x, y, Ordering::Greater);
             if order.is_ne() {
                 return order;
             }

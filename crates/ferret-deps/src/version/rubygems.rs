@@ -3,7 +3,7 @@
 //! prerelease) before numbers. Ported from osv-scalibr `semantic/version-rubygems.go`
 //! (Apache-2.0).
 
-use super::{cmp_digits, is_digits};
+use super::{cmp_segment, is_digits};
 use std::cmp::Ordering;
 
 fn segments(version: &str) -> Vec<String> {
@@ -48,12 +48,7 @@ pub fn compare(a: &str, b: &str) -> Ordering {
     for i in 0..a.len().max(b.len()) {
         let x = a.get(i).map_or("0", String::as_str);
         let y = b.get(i).map_or("0", String::as_str);
-        let order = match (is_digits(x), is_digits(y)) {
-            (true, true) => cmp_digits(x, y),
-            (false, false) => x.cmp(y),
-            (true, false) => Ordering::Greater,
-            (false, true) => Ordering::Less,
-        };
+        let order = cmp_segment(x, y, Ordering::Greater);
         if order.is_ne() {
             return order;
         }

@@ -5,7 +5,7 @@
 //! components past the limit move into the prerelease part, build metadata (`+…`) is ignored
 //! except by Pub. Ported from osv-scalibr `semantic/version-semver*.go` (Apache-2.0).
 
-use super::{cmp_digits, is_digits};
+use super::{cmp_digits, cmp_segment};
 use std::cmp::Ordering;
 
 /// A parsed version: numeric components and everything after them.
@@ -69,12 +69,7 @@ fn cmp_prerelease(a: &str, b: &str) -> Ordering {
     }
     let (a, b): (Vec<&str>, Vec<&str>) = (a.split('.').collect(), b.split('.').collect());
     for (x, y) in a.iter().zip(&b) {
-        let order = match (is_digits(x), is_digits(y)) {
-            (true, true) => cmp_digits(x, y),
-            (false, false) => x.cmp(y),
-            (true, false) => Ordering::Less,
-            (false, true) => Ordering::Greater,
-        };
+        let order = cmp_segment(x, y, Ordering::Less);
         if order.is_ne() {
             return order;
         }
