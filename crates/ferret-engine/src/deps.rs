@@ -14,7 +14,7 @@ use ferret_deps::lockfile::{self, Package};
 use ferret_deps::matching::{Matcher, Vulnerability};
 use ferret_deps::Ecosystem;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -116,6 +116,9 @@ pub struct DependencyAnalyzer {
     settings: DependencySettings,
     /// Ecosystems whose lockfiles the scan met.
     seen: Mutex<BTreeSet<Ecosystem>>,
+    /// Lockfiles already parsed while the tree walk checked them (see `unreadable`), by path:
+    /// the project phase does not parse them again.
+    parsed: Mutex<HashMap<String, Vec<Package>>>,
 }
 
 impl DependencyAnalyzer {
@@ -129,6 +132,7 @@ impl DependencyAnalyzer {
             matcher: Matcher::new(Database::at(dir)),
             settings,
             seen: Mutex::new(BTreeSet::new()),
+            parsed: Mutex::new(HashMap::new()),
         }
     }
 
@@ -338,9 +342,11 @@ fn read_text(root: &Path, path: &str) -> Option<String> {
 
 /// The packages of every lockfile among `files` (paths under `root`) and of the files their
 /// `-r`/`-c` lines include, in that order; a lockfile that cannot be parsed gives its error.
+/// `parsed` holds lockfiles already parsed by path.
 pub fn read_lockfiles(
     root: &Path,
     files: &[String],
+    mut parsed: HashMap<String, Vec<Package>>,
 ) -> Vec<(String, Result<Vec<Package>, String>)> {
     let mut pending: Vec<(String, lockfile::Kind)> = files
         .iter()
@@ -350,6 +356,13 @@ pub fn read_lockfiles(
     let mut done: HashSet<String> = pending.iter().map(|(p, _)| p.clone()).collect();
     let mut out = Vec::new();
     while let Some((path, kind)) = pending.pop() {
+        // Parsed already (requirements files are read again for their includes).
+        if kind != lockfile::Kind::Requirements {
+            if let Some(packages) = parsed.remove(&path) {
+                out.push((path, Ok(packages)));
+                continue;
+            }
+        }
         let Some(text) = read_text(root, &path) else {
             continue;
         };
@@ -419,9 +432,9 @@ pub fn inventory(root: &Path) -> Vec<(String, Result<Vec<Package>, String>)> {
         } else {
             parent
         };
-        return read_lockfiles(parent, &[name]);
+        return read_lockfiles(parent, &[name], HashMap::new());
     }
-    read_lockfiles(root, &files)
+    read_lockfiles(root, &files, HashMap::new())
 }
 
 /// `a/b/../c.txt` → `a/c.txt`; `None` when it climbs out of the root.
@@ -443,17 +456,29 @@ impl Analyzer for DependencyAnalyzer {
     fn analyze(&self, _file: &SourceFile<'_>, _findings: &mut Vec<Finding>) {}
 
     fn analyze_project(&self, project: &Project<'_>, findings: &mut Vec<Finding>) {
-        for (path, packages) in read_lockfiles(project.root, project.files) {
+        let parsed = std::mem::take(&mut *self.parsed.lock().unwrap_or_else(|e| e.into_inner()));
+        for (path, packages) in read_lockfiles(project.root, project.files, parsed) {
             if let Ok(packages) = packages {
                 self.findings_for(&path, &packages, findings);
             }
         }
     }
 
+    /// Tree scans ask this of every file before the project phase: a lockfile is parsed here,
+    /// once, and its packages kept for [`Analyzer::analyze_project`].
     fn unreadable(&self, file: &SourceFile<'_>) -> Option<String> {
         let kind = lockfile::kind_of(file.path)?;
         let text = std::str::from_utf8(file.content).ok()?;
-        lockfile::read(kind, text).err().map(|e| e.to_string())
+        match lockfile::read(kind, text) {
+            Ok(packages) => {
+                self.parsed
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(file.path.to_string(), packages);
+                None
+            }
+            Err(e) => Some(e.to_string()),
+        }
     }
 
     fn rules(&self) -> Vec<RuleInfo> {

@@ -4,58 +4,106 @@
 use super::{json, LineFinder, LockfileError, Package};
 use crate::Ecosystem;
 use ferret_yaml::{Node, Value as Yaml};
+use indexmap::IndexMap;
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+/// The parts of `package-lock.json` read: typed, so a monorepo's lockfile (10,000+ entries)
+/// parses without building a JSON tree; the two layouts are parsed only when present.
+#[derive(Deserialize)]
+struct NpmLock<'a> {
+    #[serde(borrow, default)]
+    packages: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    dependencies: Option<&'a RawValue>,
+}
+
+/// An entry of `packages` (v2, v3).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct NpmEntry {
+    version: Option<String>,
+    name: Option<String>,
+    dev: bool,
+    optional: bool,
+    dev_optional: bool,
+    link: bool,
+    dependencies: HashMap<String, IgnoredAny>,
+    dev_dependencies: HashMap<String, IgnoredAny>,
+    optional_dependencies: HashMap<String, IgnoredAny>,
+    peer_dependencies: HashMap<String, IgnoredAny>,
+}
+
+/// An entry of `dependencies` (v1), nested.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NpmV1Entry {
+    version: Option<String>,
+    dev: bool,
+    optional: bool,
+    dependencies: IndexMap<String, NpmV1Entry>,
+}
+
+fn typed<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, LockfileError> {
+    serde_json::from_str(text).map_err(|e| LockfileError::new(format!("invalid JSON: {e}")))
+}
 
 pub fn npm_lock(content: &str) -> Result<Vec<Package>, LockfileError> {
-    let root = json(content)?;
+    let root: NpmLock = typed(content)?;
     let mut lines = LineFinder::new(content);
     let mut packages = Vec::new();
-    if let Some(entries) = root.get("packages").and_then(Value::as_object) {
-        let top = entries.get("").cloned().unwrap_or(Value::Null);
-        let declared: HashSet<&str> = [
-            "dependencies",
-            "devDependencies",
-            "optionalDependencies",
-            "peerDependencies",
-        ]
-        .iter()
-        .filter_map(|k| top.get(*k).and_then(Value::as_object))
-        .flat_map(|m| m.keys().map(String::as_str))
-        .collect();
-        for (key, entry) in entries {
+    if let Some(raw) = root.packages {
+        let entries: IndexMap<String, NpmEntry> = typed(raw.get())?;
+        let declared: HashSet<&str> = entries
+            .get("")
+            .map(|top| {
+                [
+                    &top.dependencies,
+                    &top.dev_dependencies,
+                    &top.optional_dependencies,
+                    &top.peer_dependencies,
+                ]
+                .into_iter()
+                .flat_map(|m| m.keys().map(String::as_str))
+                .collect()
+            })
+            .unwrap_or_default();
+        for (key, entry) in &entries {
             let Some(at) = key.rfind("node_modules/") else {
                 continue; // the root project or a workspace folder
             };
-            if entry.get("link").and_then(Value::as_bool) == Some(true) {
+            if entry.link {
                 continue;
             }
             let name = entry
-                .get("name")
-                .and_then(Value::as_str)
+                .name
+                .as_deref()
                 .unwrap_or(&key[at + "node_modules/".len()..]);
-            let Some(version) = entry.get("version").and_then(Value::as_str) else {
+            let Some(version) = entry.version.as_deref() else {
                 continue;
             };
             let line = lines.find(&format!("\"{key}\""));
             let mut package = Package::new(Ecosystem::Npm, name, version, line);
             package.direct = Some(at == 0 && declared.contains(name));
-            package.dev = flag(entry, "dev") || flag(entry, "devOptional");
-            package.optional = flag(entry, "optional");
+            package.dev = entry.dev || entry.dev_optional;
+            package.optional = entry.optional;
             packages.push(package);
         }
         return Ok(packages);
     }
     // v1: nested `dependencies`, depth first in file order.
     fn walk(
-        deps: &serde_json::Map<String, Value>,
+        deps: &IndexMap<String, NpmV1Entry>,
         depth: usize,
         lines: &mut LineFinder,
         out: &mut Vec<Package>,
     ) {
         for (name, entry) in deps {
             let line = lines.find(&format!("\"{name}\": {{"));
-            if let Some(version) = entry.get("version").and_then(Value::as_str) {
+            if let Some(version) = entry.version.as_deref() {
                 // `file:`/`git+` versions are not registry releases.
                 if !version.contains(':') || version.starts_with("npm:") {
                     let (name, version) = match version.strip_prefix("npm:") {
@@ -64,24 +112,19 @@ pub fn npm_lock(content: &str) -> Result<Vec<Package>, LockfileError> {
                     };
                     let mut package = Package::new(Ecosystem::Npm, name, version, line);
                     package.direct = Some(depth == 0);
-                    package.dev = flag(entry, "dev");
-                    package.optional = flag(entry, "optional");
+                    package.dev = entry.dev;
+                    package.optional = entry.optional;
                     out.push(package);
                 }
             }
-            if let Some(nested) = entry.get("dependencies").and_then(Value::as_object) {
-                walk(nested, depth + 1, lines, out);
-            }
+            walk(&entry.dependencies, depth + 1, lines, out);
         }
     }
-    if let Some(deps) = root.get("dependencies").and_then(Value::as_object) {
-        walk(deps, 0, &mut lines, &mut packages);
+    if let Some(raw) = root.dependencies {
+        let deps: IndexMap<String, NpmV1Entry> = typed(raw.get())?;
+        walk(&deps, 0, &mut lines, &mut packages);
     }
     Ok(packages)
-}
-
-fn flag(entry: &Value, key: &str) -> bool {
-    entry.get(key).and_then(Value::as_bool) == Some(true)
 }
 
 /// `name@version` → (name, version), the `@` of a scope not counting.
