@@ -129,7 +129,7 @@ pub fn npm_lock(content: &str) -> Result<Vec<Package>, LockfileError> {
 
 /// `name@version` → (name, version), the `@` of a scope not counting.
 fn split_at_version(spec: &str) -> Option<(&str, &str)> {
-    let at = spec[1..].rfind('@')? + 1;
+    let at = spec.get(1..)?.rfind('@')? + 1;
     Some((&spec[..at], &spec[at + 1..]))
 }
 

@@ -348,3 +348,46 @@ fn malformed_lockfiles_are_errors_not_panics() {
         }
     }
 }
+
+/// Every reader on every prefix of a valid file of its format, and on the file with bytes
+/// replaced by multi-byte and structural characters: an error or packages, never a panic.
+#[test]
+fn no_reader_panics_on_truncated_or_mangled_input() {
+    let samples: &[(Kind, &str)] = &[
+        (Kind::CargoLock, "version = 3\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nsource = \"registry+x\"\n"),
+        (Kind::NpmLock, "{\"lockfileVersion\":3,\"packages\":{\"\":{\"dependencies\":{\"a\":\"1\"}},\"node_modules/a\":{\"version\":\"1.0.0\",\"dev\":true}}}"),
+        (Kind::NpmLock, "{\"dependencies\":{\"a\":{\"version\":\"npm:b@1.0.0\",\"dependencies\":{\"c\":{\"version\":\"2.0.0\"}}}}}"),
+        (Kind::YarnLock, "\"@s/a@^1\", a@^1:\n  version \"1.0.0\"\n\"b@npm:^2\":\n  version: 2.0.0\n"),
+        (Kind::PnpmLock, "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        version: 1.0.0\npackages:\n  a@1.0.0:\n    resolution: {integrity: x}\n  /b/2.0.0_c@1.0.0:\n    dev: true\n"),
+        (Kind::BunLock, "{\"packages\":{\"a\":[\"a@1.0.0\",\"\",{},\"sha\"],},}"),
+        (Kind::Requirements, "-r x.txt\nA[b]==1.0 ; python_version > '3' \\\n  --hash=sha256:0\n"),
+        (Kind::PoetryLock, "[[package]]\nname = \"a\"\nversion = \"1\"\ngroups = [\"dev\"]\n"),
+        (Kind::PipfileLock, "{\"default\":{\"a\":{\"version\":\"==1\"}},\"develop\":{}}"),
+        (Kind::GoMod, "module m\nrequire (\n\ta v1.0.0 // indirect\n)\nreplace a => b v2.0.0\n"),
+        (Kind::GemfileLock, "GEM\n  specs:\n    a (1.0.0-x86_64-linux)\nDEPENDENCIES\n  a\n"),
+        (Kind::ComposerLock, "{\"packages\":[{\"name\":\"a/b\",\"version\":\"1.0\"}]}"),
+        (Kind::PomXml, "<project><properties><v>1</v></properties><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId><version>${v}</version></dependency></dependencies></project>"),
+        (Kind::GradleLockfile, "g:a:1.0=compileClasspath\n"),
+        (Kind::NugetLock, "{\"dependencies\":{\"net6.0\":{\"A\":{\"type\":\"Direct\",\"resolved\":\"1.0\"}}}}"),
+        (Kind::PubspecLock, "packages:\n  a:\n    dependency: \"direct main\"\n    source: hosted\n    version: \"1.0.0\"\n"),
+        (Kind::MixLock, "%{\n  \"a\": {:hex, :a, \"1.0.0\", \"h\", [:mix], [], \"hexpm\", \"x\"},\n}\n"),
+    ];
+    for (kind, text) in samples {
+        assert!(
+            !read(*kind, text).unwrap().is_empty(),
+            "{kind:?} sample reads"
+        );
+        let cuts = text.char_indices().map(|(i, _)| i);
+        for cut in cuts {
+            let _ = read(*kind, &text[..cut]);
+            for replacement in ["é", "@", "\"", "\n", "{", "]", "${", "/", "=>"] {
+                let mut mangled = text.to_string();
+                mangled.replace_range(
+                    cut..cut + text[cut..].chars().next().unwrap().len_utf8(),
+                    replacement,
+                );
+                let _ = read(*kind, &mangled);
+            }
+        }
+    }
+}
