@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Package {
     pub ecosystem: Ecosystem,
-    /// As the file writes it (Maven: `group:artifact`; Go: the module path).
+    /// As OSV names it: PEP 503-normalised for PyPI (`Zope.Interface` → `zope-interface`), as
+    /// the file writes it elsewhere (Maven: `group:artifact`; Go: the module path).
     pub name: String,
     pub version: String,
     /// 1-based line of the entry in the file.
@@ -37,9 +38,13 @@ pub struct Package {
 
 impl Package {
     fn new(ecosystem: Ecosystem, name: &str, version: &str, line: u32) -> Package {
+        let name = match ecosystem {
+            Ecosystem::PyPI => ecosystem.normalize_name(name),
+            _ => name.to_string(),
+        };
         Package {
             ecosystem,
-            name: name.to_string(),
+            name,
             version: version.to_string(),
             line: line.max(1),
             direct: None,

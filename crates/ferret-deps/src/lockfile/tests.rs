@@ -151,7 +151,7 @@ fn requirements_pins_with_extras_markers_hashes_and_continuations() {
     assert_eq!(
         pins("requirements-dev.txt", text),
         vec![
-            pin("Django", "3.2.1", 4),
+            pin("django", "3.2.1", 4),
             pin("requests", "2.25.0", 5),
             pin("urllib3", "1.26.4", 10)
         ]
