@@ -19,7 +19,7 @@
 use crate::osv::Advisory;
 use crate::Ecosystem;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -148,12 +148,18 @@ pub struct Database {
     dir: PathBuf,
 }
 
-/// One ecosystem's index, loaded: the name → record table in memory, the records on disk.
+/// One ecosystem's index, loaded: the name table (sorted `name\toffset\tlength` lines) in
+/// memory, searched by bisection; the records stay on disk. Loading is one read and one pass
+/// for the line starts, so OSV's npm dump (hundreds of thousands of records) loads in
+/// milliseconds.
 #[derive(Debug)]
 pub struct EcosystemIndex {
     pub meta: Meta,
     records: PathBuf,
-    by_name: HashMap<String, Vec<(u64, u32)>>,
+    index_path: PathBuf,
+    text: String,
+    /// Where each line of `text` starts.
+    lines: Vec<usize>,
 }
 
 impl Database {
@@ -182,33 +188,27 @@ impl Database {
         let meta = read_meta(&folder)?;
         let index_path = folder.join("index.tsv");
         let text = std::fs::read_to_string(&index_path).map_err(io(&index_path))?;
-        let mut by_name: HashMap<String, Vec<(u64, u32)>> = HashMap::new();
-        for line in text.lines() {
-            let mut fields = line.split('\t');
-            let (Some(name), Some(offset), Some(len)) =
-                (fields.next(), fields.next(), fields.next())
-            else {
-                return Err(DbError::Damaged(
-                    index_path.display().to_string(),
-                    format!("line {line:?}"),
-                ));
-            };
-            let (Ok(offset), Ok(len)) = (offset.parse(), len.parse()) else {
-                return Err(DbError::Damaged(
-                    index_path.display().to_string(),
-                    format!("line {line:?}"),
-                ));
-            };
-            by_name
-                .entry(name.to_string())
-                .or_default()
-                .push((offset, len));
+        let mut lines = Vec::with_capacity(text.len() / 24);
+        let mut at = 0;
+        while at < text.len() {
+            lines.push(at);
+            at += text[at..].find('\n').map_or(text.len() - at, |n| n + 1);
         }
-        Ok(Some(EcosystemIndex {
+        let index = EcosystemIndex {
             meta,
             records: folder.join("advisories.jsonl"),
-            by_name,
-        }))
+            index_path,
+            text,
+            lines,
+        };
+        if !index
+            .lines
+            .windows(2)
+            .all(|w| index.name_at(w[0]) <= index.name_at(w[1]))
+        {
+            return Err(index.damaged("not sorted by name".to_string()));
+        }
+        Ok(Some(index))
     }
 
     /// Imports an OSV `all.zip` (any number of ecosystems in it) from `bytes`; `source` is
@@ -354,7 +354,7 @@ impl Database {
             let mut records = std::io::BufWriter::new(
                 std::fs::File::create(&records_path).map_err(io(&records_path))?,
             );
-            let mut index = String::new();
+            let mut index: Vec<(String, u64, usize)> = Vec::new();
             let mut offset = 0u64;
             for advisory in advisories {
                 let line = serde_json::to_string(advisory).expect("advisories serialize");
@@ -372,12 +372,18 @@ impl Database {
                 names.sort();
                 names.dedup();
                 for name in names {
-                    index.push_str(&format!("{name}\t{offset}\t{}\n", line.len()));
+                    index.push((name, offset, line.len()));
                 }
                 offset += line.len() as u64 + 1;
             }
             records.flush().map_err(io(&records_path))?;
             records.get_ref().sync_all().map_err(io(&records_path))?;
+            // Sorted by name, so a scan finds a package by bisection without building a table.
+            index.sort();
+            let index: String = index
+                .iter()
+                .map(|(name, offset, len)| format!("{name}\t{offset}\t{len}\n"))
+                .collect();
             let index_path = folder.join("index.tsv");
             std::fs::write(&index_path, index).map_err(io(&index_path))?;
             let meta_path = folder.join("meta.json");
@@ -417,12 +423,13 @@ fn read_meta(folder: &Path) -> Result<Meta, DbError> {
 impl EcosystemIndex {
     /// The advisories that name `name` (any spelling the ecosystem treats as the same).
     pub fn advisories_for(&self, name: &str) -> Result<Vec<Advisory>, DbError> {
-        let Some(spots) = self.by_name.get(&self.meta.ecosystem.normalize_name(name)) else {
+        let spots = self.spots(&self.meta.ecosystem.normalize_name(name))?;
+        if spots.is_empty() {
             return Ok(Vec::new());
-        };
+        }
         let mut file = std::fs::File::open(&self.records).map_err(io(&self.records))?;
         let mut advisories = Vec::with_capacity(spots.len());
-        for &(offset, len) in spots {
+        for (offset, len) in spots {
             let mut buffer = vec![0u8; len as usize];
             file.seek(SeekFrom::Start(offset))
                 .map_err(io(&self.records))?;
@@ -434,9 +441,37 @@ impl EcosystemIndex {
         Ok(advisories)
     }
 
-    /// How many package names the index knows.
-    pub fn package_count(&self) -> usize {
-        self.by_name.len()
+    /// The name field of the line starting at `start`.
+    fn name_at(&self, start: usize) -> &str {
+        let line = &self.text[start..];
+        &line[..line.find(['\t', '\n']).unwrap_or(line.len())]
+    }
+
+    fn damaged(&self, why: String) -> DbError {
+        DbError::Damaged(self.index_path.display().to_string(), why)
+    }
+
+    /// (offset, length) of every record that names `name`.
+    fn spots(&self, name: &str) -> Result<Vec<(u64, u32)>, DbError> {
+        let first = self
+            .lines
+            .partition_point(|&start| self.name_at(start) < name);
+        let mut spots = Vec::new();
+        for &start in &self.lines[first..] {
+            if self.name_at(start) != name {
+                break;
+            }
+            let line = self.text[start..].lines().next().unwrap_or("");
+            let mut fields = line.split('\t').skip(1);
+            let (Some(Ok(offset)), Some(Ok(len))) = (
+                fields.next().map(str::parse::<u64>),
+                fields.next().map(str::parse::<u32>),
+            ) else {
+                return Err(self.damaged(format!("line {line:?}")));
+            };
+            spots.push((offset, len));
+        }
+        Ok(spots)
     }
 }
 
@@ -500,6 +535,27 @@ mod tests {
             after
         );
         assert_eq!(db.ecosystems()[0].source, "again");
+
+        // A hand-edited (unsorted) or truncated index is refused with a hint, not misread.
+        let index = dir.path().join("crates.io/index.tsv");
+        let text = std::fs::read_to_string(&index).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        let name = |line: &str| line.split('\t').next().unwrap().to_string();
+        assert!(
+            lines.windows(2).all(|w| name(w[0]) <= name(w[1])),
+            "written sorted"
+        );
+        lines.reverse();
+        std::fs::write(&index, lines.join("\n")).unwrap();
+        let err = db.load(Ecosystem::CratesIo).unwrap_err().to_string();
+        assert!(
+            err.contains("not sorted") && err.contains("ferret db update"),
+            "{err}"
+        );
+        std::fs::write(&index, "smallvec\tnot-a-number\n").unwrap();
+        let index = db.load(Ecosystem::CratesIo).unwrap().unwrap();
+        assert!(index.advisories_for("smallvec").is_err());
+        assert!(index.advisories_for("serde").unwrap().is_empty());
     }
 
     #[test]
