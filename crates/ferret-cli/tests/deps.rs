@@ -517,3 +517,36 @@ fn every_ecosystem_matches_the_hand_checked_expectations() {
     assert!(django["title"].as_str().unwrap().contains("PYSEC-2021-108"));
     assert_eq!(django["severity"], "medium");
 }
+
+#[test]
+fn a_lockfile_over_the_size_limit_is_still_checked() {
+    let (tree, db) = project();
+    let out = ferret(
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--no-progress",
+            "--max-file-size",
+            "100",
+        ],
+        tree.path(),
+        db.path(),
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let skipped = report["skipped"].as_array().unwrap();
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s["path"] == "Cargo.lock" && s["reason"] == "too_large"),
+        "{skipped:#?}"
+    );
+    let ids: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["RUSTSEC-2021-0003", "RUSTSEC-2020-0071"]);
+}

@@ -26,6 +26,9 @@ pub use ferret_core::RuleInfo;
 pub struct Project<'a> {
     pub root: &'a std::path::Path,
     pub files: &'a [String],
+    /// Files the walk skipped for being over the size limit (same form): an analyzer whose
+    /// input is small per byte — a 30 MB lockfile — may still read them.
+    pub oversized: &'a [String],
 }
 
 /// One analyzer family.

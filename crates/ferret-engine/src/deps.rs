@@ -457,7 +457,11 @@ impl Analyzer for DependencyAnalyzer {
 
     fn analyze_project(&self, project: &Project<'_>, findings: &mut Vec<Finding>) {
         let parsed = std::mem::take(&mut *self.parsed.lock().unwrap_or_else(|e| e.into_inner()));
-        for (path, packages) in read_lockfiles(project.root, project.files, parsed) {
+        // Lockfiles over the walk's size limit are still read (up to 64 MiB): a monorepo's
+        // package-lock.json passes 10 MiB long before it stops being a lockfile.
+        let mut files: Vec<String> = project.files.to_vec();
+        files.extend(project.oversized.iter().cloned());
+        for (path, packages) in read_lockfiles(project.root, &files, parsed) {
             if let Ok(packages) = packages {
                 self.findings_for(&path, &packages, findings);
             }

@@ -294,14 +294,26 @@ impl Scanner {
         } else {
             root.parent().unwrap_or(root)
         };
-        report.findings.extend(self.project_phase(base, &files));
+        let oversized: Vec<String> = report
+            .skipped
+            .iter()
+            .filter(|s| s.reason == SkipReason::TooLarge)
+            .map(|s| s.path.clone())
+            .collect();
+        report
+            .findings
+            .extend(self.project_phase(base, &files, &oversized));
         Ok(finish(report, started))
     }
 
     /// Runs every analyzer's whole-project phase; its findings get the same overrides and
     /// filter as per-file ones.
-    fn project_phase(&self, root: &Path, files: &[String]) -> Vec<Finding> {
-        let project = crate::analyzer::Project { root, files };
+    fn project_phase(&self, root: &Path, files: &[String], oversized: &[String]) -> Vec<Finding> {
+        let project = crate::analyzer::Project {
+            root,
+            files,
+            oversized,
+        };
         let mut findings = Vec::new();
         for analyzer in &self.analyzers {
             analyzer.analyze_project(&project, &mut findings);
