@@ -409,7 +409,30 @@ impl Database {
         if let Some(previous) = previous {
             let _ = std::fs::remove_dir_all(self.dir.join(previous));
         }
+        self.remove_abandoned(meta.ecosystem, &name, stamp);
         Ok(())
+    }
+
+    /// Removes data folders of `ecosystem` that an import killed half-way left behind: neither
+    /// `current` nor younger than an hour (a concurrent import may still be writing those).
+    fn remove_abandoned(&self, ecosystem: Ecosystem, current: &str, now: u128) {
+        const HOUR_NANOS: u128 = 3600 * 1_000_000_000;
+        let Ok(entries) = std::fs::read_dir(self.dir.join("data")) else {
+            return;
+        };
+        let prefix = format!("{}-", ecosystem.osv_name());
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let stamp = name
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.split('-').next())
+                .and_then(|s| s.parse::<u128>().ok());
+            if let Some(stamp) = stamp {
+                if name != current && stamp + HOUR_NANOS < now {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
     }
 }
 
@@ -520,6 +543,21 @@ mod tests {
             std::fs::read_dir(dir.path().join("data")).unwrap().count(),
             1
         );
+
+        // Folders an import killed half-way left behind are removed by the next import once
+        // they are an hour old; a recent one (a concurrent import) is left alone.
+        let abandoned = dir.path().join("data/crates.io-1-1");
+        std::fs::create_dir_all(&abandoned).unwrap();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let recent = dir.path().join(format!("data/crates.io-{now}-2"));
+        std::fs::create_dir_all(&recent).unwrap();
+        db.import_zip(&rustsec_zip(), "again").unwrap();
+        assert!(!abandoned.exists() && recent.exists());
+        std::fs::remove_dir_all(&recent).unwrap();
+        let after = std::fs::read_link(dir.path().join("crates.io")).unwrap();
 
         // A damaged download is refused and the database stays as it was.
         let mut damaged = rustsec_zip();
