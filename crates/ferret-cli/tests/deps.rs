@@ -25,6 +25,16 @@ fn ferret(args: &[&str], cwd: &Path, db: &Path) -> Output {
         .expect("run ferret")
 }
 
+/// The rule ids of a JSON report's findings, in order.
+fn rule_ids(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -164,12 +174,7 @@ fn ignores_need_a_reason_and_expire() {
         db.path(),
     );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let ids: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
+    let ids = rule_ids(&report);
     assert_eq!(
         ids,
         vec!["RUSTSEC-2020-0071"],
@@ -542,11 +547,6 @@ fn a_lockfile_over_the_size_limit_is_still_checked() {
             .any(|s| s["path"] == "Cargo.lock" && s["reason"] == "too_large"),
         "{skipped:#?}"
     );
-    let ids: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
+    let ids = rule_ids(&report);
     assert_eq!(ids, vec!["RUSTSEC-2021-0003", "RUSTSEC-2020-0071"]);
 }
