@@ -146,27 +146,31 @@ impl DependencyAnalyzer {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let max_days = self.settings.max_age_days.unwrap_or(7);
+        let mut unchecked: Vec<String> = Vec::new();
         for ecosystem in &seen {
-            match metas.iter().find(|m| m.ecosystem == *ecosystem) {
-                None => notes.push(format!(
-                    "note: {ecosystem} dependencies were not checked: no {ecosystem} advisories in {} (run `ferret db update` or `ferret db import`)",
-                    self.matcher.database().dir().display()
-                )),
-                Some(meta) => {
-                    let days = now.saturating_sub(meta.imported_at) / 86_400;
-                    if days > max_days {
-                        notes.push(format!(
-                            "warning: the {ecosystem} advisory database is {days} days old (more than {max_days}); run `ferret db update`"
-                        ));
-                    } else {
-                        notes.push(format!(
-                            "note: {ecosystem} dependencies checked against {} advisories imported {}",
-                            meta.advisories,
-                            ferret_core::time::rfc3339(meta.imported_at as i64)
-                        ));
-                    }
-                }
+            let Some(meta) = metas.iter().find(|m| m.ecosystem == *ecosystem) else {
+                unchecked.push(ecosystem.to_string());
+                continue;
+            };
+            let days = now.saturating_sub(meta.imported_at) / 86_400;
+            if days > max_days {
+                notes.push(format!(
+                    "warning: the {ecosystem} advisory database is {days} days old (more than {max_days}); run `ferret db update`"
+                ));
+            } else {
+                notes.push(format!(
+                    "note: {ecosystem} dependencies checked against {} advisories imported {}",
+                    meta.advisories,
+                    ferret_core::time::rfc3339(meta.imported_at as i64)
+                ));
             }
+        }
+        if !unchecked.is_empty() {
+            notes.push(format!(
+                "note: {} dependencies were not checked: no advisories for them in {} (run `ferret db update` or `ferret db import`)",
+                unchecked.join(", "),
+                self.matcher.database().dir().display()
+            ));
         }
         let today = today();
         for ignore in &self.settings.ignore {
