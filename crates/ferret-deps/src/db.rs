@@ -41,6 +41,9 @@ pub enum DbError {
     Download { url: String, problem: String },
 }
 
+/// The largest OSV record read (real ones are a few kilobytes; the largest seen, tens).
+const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+
 /// OSV's public bucket of per-ecosystem dumps (`<url>/<ecosystem>/all.zip`).
 pub const DEFAULT_OSV_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com";
 
@@ -224,10 +227,27 @@ impl Database {
             if !file.name().ends_with(".json") {
                 continue;
             }
+            // An OSV record is kilobytes: an entry that inflates past the cap is refused, not
+            // read into memory (a zip bomb from a hostile mirror).
+            if file.size() > MAX_RECORD_BYTES {
+                return Err(DbError::Zip(
+                    source.to_string(),
+                    format!("{}: larger than {MAX_RECORD_BYTES} bytes", file.name()),
+                ));
+            }
+            let name = file.name().to_string();
             let mut text = String::new();
             // Reading to the end checks the entry's CRC-32.
-            file.read_to_string(&mut text)
-                .map_err(|e| DbError::Zip(source.to_string(), format!("{}: {e}", file.name())))?;
+            (&mut file)
+                .take(MAX_RECORD_BYTES + 1)
+                .read_to_string(&mut text)
+                .map_err(|e| DbError::Zip(source.to_string(), format!("{name}: {e}")))?;
+            if text.len() as u64 > MAX_RECORD_BYTES {
+                return Err(DbError::Zip(
+                    source.to_string(),
+                    format!("{name}: larger than {MAX_RECORD_BYTES} bytes"),
+                ));
+            }
             if let Ok(advisory) = serde_json::from_str::<Advisory>(&text) {
                 advisories.push(advisory);
             }
@@ -268,10 +288,16 @@ impl Database {
         let mut pending = vec![folder.to_path_buf()];
         while let Some(dir) = pending.pop() {
             for entry in std::fs::read_dir(&dir).map_err(io(&dir))? {
-                let path = entry.map_err(io(&dir))?.path();
-                if path.is_dir() {
+                let entry = entry.map_err(io(&dir))?;
+                let path = entry.path();
+                // Symbolic links are not followed (a link to a parent would never end).
+                let kind = entry.file_type().map_err(io(&path))?;
+                if kind.is_dir() {
                     pending.push(path);
-                } else if path.extension().is_some_and(|e| e == "json") {
+                } else if kind.is_file() && path.extension().is_some_and(|e| e == "json") {
+                    if entry.metadata().map_err(io(&path))?.len() > MAX_RECORD_BYTES {
+                        continue;
+                    }
                     let text = std::fs::read_to_string(&path).map_err(io(&path))?;
                     if let Ok(advisory) = serde_json::from_str::<Advisory>(&text) {
                         advisories.push(advisory);
@@ -624,5 +650,32 @@ mod tests {
             db.import_dir(empty.path()),
             Err(DbError::Empty(_))
         ));
+
+        // A symbolic link back to the folder is not followed (the walk ends).
+        std::os::unix::fs::symlink(source.path(), source.path().join("npm/loop")).unwrap();
+        assert_eq!(db.import_dir(source.path()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_zip_entry_that_inflates_past_the_cap_is_refused() {
+        use std::io::Write;
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut bytes);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            zip.start_file("BOMB-1.json", options).unwrap();
+            let spaces = vec![b' '; 1024 * 1024];
+            for _ in 0..(MAX_RECORD_BYTES / spaces.len() as u64 + 1) {
+                zip.write_all(&spaces).unwrap();
+            }
+            zip.finish().unwrap();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let err = Database::at(dir.path())
+            .import_zip(bytes.get_ref(), "bomb.zip")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("larger than"), "{err}");
     }
 }
