@@ -137,6 +137,21 @@ fn pnpm_lockfiles_of_every_key_style() {
 }
 
 #[test]
+fn pnpm_v6_keys_with_scopes_and_peer_suffixes() {
+    let v6 = "lockfileVersion: '6.0'\n\ndependencies:\n  '@babel/core':\n    specifier: ^7.21.0\n    version: 7.21.0(supports-color@5.5.0)\n\npackages:\n\n  /@babel/core@7.21.0(supports-color@5.5.0):\n    resolution: {integrity: sha512-a}\n    dev: false\n\n  /lodash@4.17.21:\n    resolution: {integrity: sha512-b}\n    dev: true\n";
+    let packages = read(Kind::PnpmLock, v6).unwrap();
+    assert_eq!(
+        pins("pnpm-lock.yaml", v6),
+        vec![
+            pin("@babel/core", "7.21.0", 10),
+            pin("lodash", "4.17.21", 14)
+        ]
+    );
+    assert_eq!(packages[0].direct, Some(true));
+    assert!(packages[1].dev && packages[1].direct == Some(false));
+}
+
+#[test]
 fn bun_lock_is_json_with_trailing_commas() {
     let lock = "{\n  \"lockfileVersion\": 1,\n  \"workspaces\": {\n    \"\": { \"name\": \"app\", },\n  },\n  \"packages\": {\n    \"axios\": [\"axios@1.6.0\", \"\", { \"dependencies\": { \"x\": \"1\" } }, \"sha512-a\"],\n    \"@types/bun\": [\"@types/bun@1.1.0\", \"\", {}, \"sha512-b\"],\n    \"app\": [\"app@workspace:.\"],\n  },\n}\n";
     assert_eq!(
