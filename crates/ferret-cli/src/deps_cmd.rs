@@ -148,9 +148,7 @@ pub fn run_deps(command: DepsCommand) -> Result<ExitCode> {
                 .ok()
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| path.display().to_string());
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64);
+            let now = ferret_engine::ferret_deps::db::unix_now() as i64;
             let bom = sbom::cyclonedx(
                 &subject,
                 &readable,
@@ -267,10 +265,7 @@ pub fn run_db(command: DbCommand) -> Result<ExitCode> {
 }
 
 fn describe(meta: &Meta) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = now.saturating_sub(meta.imported_at) / 86_400;
+    let days = meta.age_days();
     format!(
         "{}: {} advisories ({} withdrawn left out), imported {} ({days} days ago), newest advisory {}, from {}",
         meta.ecosystem,

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 mod common;
 
-use common::{github_token, slack_token, stripe_key};
+use common::{github_token, rule_ids, slack_token, stripe_key};
 
 fn ferret(args: &[&str], cwd: &Path) -> Output {
     common::ferret()
@@ -40,15 +40,6 @@ fn json_scan(dir: &Path, extra: &[&str]) -> (Value, i32) {
         serde_json::from_slice(&out.stdout).expect("valid JSON"),
         code,
     )
-}
-
-fn rule_ids(report: &Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]

@@ -10,6 +10,8 @@ use std::process::Output;
 
 mod common;
 
+use common::rule_ids;
+
 fn rustsec_zip() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/osv/crates.io-all.zip")
 }
@@ -23,16 +25,6 @@ fn ferret(args: &[&str], cwd: &Path, db: &Path) -> Output {
         .env("FERRET_DB_DIR", db)
         .output()
         .expect("run ferret")
-}
-
-/// The rule ids of a JSON report's findings, in order.
-fn rule_ids(report: &Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn text(bytes: &[u8]) -> String {

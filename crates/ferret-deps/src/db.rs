@@ -134,6 +134,20 @@ pub struct Meta {
     pub newest_modified: Option<String>,
 }
 
+/// The clock, in Unix seconds (0 before 1970).
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl Meta {
+    /// Whole days since this index was imported.
+    pub fn age_days(&self) -> u64 {
+        unix_now().saturating_sub(self.imported_at) / 86_400
+    }
+}
+
 /// `FERRET_DB_DIR`, else `$XDG_DATA_HOME/ferret/osv`, else `~/.local/share/ferret/osv`.
 pub fn default_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("FERRET_DB_DIR").filter(|d| !d.is_empty()) {
@@ -343,9 +357,7 @@ impl Database {
         if per_ecosystem.is_empty() {
             return Err(DbError::Empty(source.to_string()));
         }
-        let imported_at = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let imported_at = unix_now();
         let mut metas = Vec::new();
         for (ecosystem, (advisories, withdrawn)) in per_ecosystem {
             let meta = Meta {

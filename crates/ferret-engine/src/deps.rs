@@ -104,10 +104,7 @@ impl DependencySettings {
 
 /// Today in UTC as `YYYY-MM-DD`.
 fn today() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    ferret_core::time::rfc3339(now)[..10].to_string()
+    ferret_core::time::rfc3339(ferret_deps::db::unix_now() as i64)[..10].to_string()
 }
 
 /// Finds vulnerable dependencies.
@@ -142,9 +139,6 @@ impl DependencyAnalyzer {
         let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let metas: Vec<Meta> = self.matcher.database().ecosystems();
         let mut notes = Vec::new();
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
         let max_days = self.settings.max_age_days.unwrap_or(7);
         let mut unchecked: Vec<String> = Vec::new();
         for ecosystem in &seen {
@@ -152,7 +146,7 @@ impl DependencyAnalyzer {
                 unchecked.push(ecosystem.to_string());
                 continue;
             };
-            let days = now.saturating_sub(meta.imported_at) / 86_400;
+            let days = meta.age_days();
             if days > max_days {
                 notes.push(format!(
                     "warning: the {ecosystem} advisory database is {days} days old (more than {max_days}); run `ferret db update`"

@@ -3,6 +3,7 @@
 
 pub mod server;
 
+use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 
@@ -18,6 +19,16 @@ pub fn slack_token() -> String {
 }
 pub fn stripe_key() -> String {
     format!("sk_live_{}", "51HqLyjWDarjtT1zdp7dcXkqYbTMUTqW")
+}
+
+/// The rule ids of a JSON report's findings, in order.
+pub fn rule_ids(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// The `ferret` binary under test.
