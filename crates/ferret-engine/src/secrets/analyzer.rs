@@ -1,12 +1,12 @@
 //! The secrets [`Analyzer`]: turns matcher spans into findings with locations, redacted
 //! snippets and fingerprints, after the user's allowlist.
 
-use super::{decode, SecretMatch, SecretMatcher};
+use super::{decode, filters, SecretMatch, SecretMatcher};
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::keywords::Keyword;
 use crate::text::LineIndex;
 use ferret_core::redact::{self, ValueMask};
-use ferret_core::{fingerprint, redacted_snippet, Category, Finding, Location};
+use ferret_core::{fingerprint, redacted_snippet, Category, Confidence, Finding, Location};
 use regex::bytes::Regex;
 
 /// Finds leaked secrets.
@@ -157,7 +157,12 @@ impl Analyzer for SecretAnalyzer {
                 rule_id: spec.id.clone(),
                 category: Category::Secret,
                 severity: spec.severity,
-                confidence: spec.confidence,
+                // A value typed by hand (`abcd1234…`) is a stand-in more often than a leak.
+                confidence: if filters::is_typed_by_hand(value) {
+                    Confidence::Low
+                } else {
+                    spec.confidence
+                },
                 title,
                 location: Location {
                     path: file.path.to_string(),

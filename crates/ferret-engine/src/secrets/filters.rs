@@ -47,14 +47,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "}}",
     "$(",
     "#{",
-    // Ascending runs that people type for a made-up value (abcdefg…, a1b2c3…).
-    "abcdefg",
+    // Letters and digits counted up in turn (`a1b2c3d4…`): nothing a provider issues.
     "a1b2c3",
     "c3b2a1",
-    "12345678",
-    "0123456",
-    "qwerty",
-    "deadbeef",
     "notreal",
     "not_real",
     "not-a-real",
@@ -63,8 +58,20 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "dummy",
     "mock",
     "xxxx",
-    "abcd1234",
 ];
+
+/// Runs that people type when they make a value up (`abcdefg…`, `a1b2c3…`, `123e4567-e89b-…`).
+/// Such a value is still reported — in a test or an example it is a stand-in for a credential
+/// that a real one may replace, and other scanners report it — but at low confidence.
+const TYPED_RUNS: &[&str] = &[
+    "abcdefg", "12345678", "0123456", "qwerty", "deadbeef", "abcd1234", "123e4567", "asdf",
+];
+
+/// True when `value` holds a run typed by hand rather than issued by a provider.
+pub fn is_typed_by_hand(value: &[u8]) -> bool {
+    let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
+    TYPED_RUNS.iter().any(|run| lower.contains(run))
+}
 
 /// Credentials published as examples in providers' documentation and RFCs (or their telling
 /// parts): a match that contains one is an example, not a leak.
@@ -86,6 +93,8 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
     // RFC 7617's Basic credentials (Aladdin:open sesame).
     "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+    // kubeadm's documented bootstrap token.
+    "abcdef.0123456789abcdef",
     // RFC 6749's access and refresh token examples.
     "2YotnFZFEjr1zCsicMWpAA",
     "tGzv3JOkF0XG5Qx2TlKWIA",
@@ -657,6 +666,13 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if value.len() < 8 || looks_like_reference(value) || looks_like_timestamp(value) {
         return false;
     }
+    // The name says which credential it holds, and that credential's format is known: an AWS
+    // secret access key is 40 characters of base64.
+    let names_aws =
+        name.starts_with("aws") || ["aws_", "aws-", "aws."].iter().any(|p| name.contains(p));
+    if names_aws && name.contains("secret") && value.len() != 40 {
+        return false;
+    }
     // A UUID under a token name that is not a credential's is a protocol id (`LockToken`);
     // under an environment-style name (`NPM_TOKEN`, `HEROKU_API_KEY`) it is a credential.
     if looks_like_uuid(value)
@@ -1030,11 +1046,13 @@ mod tests {
             b"django-insecure-_du9e^cmago!%(^+=gr@cu@v9-v7ulhbk2s3",
             false
         ));
-        assert!(is_placeholder(b"abcdefg12346+FJQCK", false));
+        assert!(!is_placeholder(b"abcdefg12346+FJQCK", false));
+        assert!(is_typed_by_hand(b"abcdefg12346+FJQCK"));
         assert!(is_placeholder(
             b"px-api-a1b2c3d4-e5f6-g7h8-i8j0-k0l3m3n4o0p5",
             false
         ));
+        assert!(!is_typed_by_hand(b"q8X_Lm2pZ-r7Tw4kV9yB"));
         assert!(!is_placeholder(b"px-api-9f1b2c3d4-e5f6-8c7d", false));
         assert!(!is_placeholder(b"q8X_Lm2pZ-r7Tw4kV9yB", false));
     }

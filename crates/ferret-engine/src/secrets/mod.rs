@@ -416,7 +416,11 @@ impl SecretMatcher {
                 return Reject;
             }
         }
-        if filters::is_placeholder(value, rule.spec.repeats_ok) {
+        // A short value typed by hand (`abcdefg12346+FJQCK`) stands in for a key; a long one is
+        // reported, at low confidence.
+        if filters::is_placeholder(value, rule.spec.repeats_ok)
+            || (value.len() < 20 && filters::is_typed_by_hand(value))
+        {
             return Reject;
         }
         if let Some(min) = rule.spec.min_entropy {
