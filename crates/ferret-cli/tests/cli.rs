@@ -1028,13 +1028,13 @@ fn readme_demo_and_rule_count_stay_true() {
     assert_eq!(
         ids,
         [
-            "app-debug-enabled",
             "aws-secret-access-key",
             "dockerfile-missing-healthcheck",
             "dockerfile-pip-cache",
             "dockerfile-root-user",
             "gha-default-permissions",
             "gha-template-injection",
+            "py-django-debug",
             "stripe-live-secret-key",
         ]
     );

@@ -435,9 +435,11 @@ impl CodeAnalyzer {
         only: Option<usize>,
     ) -> Vec<Finding> {
         let active = self.prefilter.active(text);
+        let allowed: Vec<bool> = self.rules.iter().map(|r| r.runs_on(path)).collect();
         let runs = |i: usize| {
             only.is_none_or(|o| o == i)
                 && self.rules[i].spec.language.grammars().contains(&language)
+                && allowed[i]
                 && active[i].iter().any(|a| *a)
         };
         if !(0..self.rules.len()).any(runs) {
@@ -471,7 +473,7 @@ impl CodeAnalyzer {
                 .flatten()
                 .chain(&index.any_kind);
             for &i in candidates {
-                if only.is_some_and(|o| o != i) {
+                if only.is_some_and(|o| o != i) || !allowed[i] {
                     continue;
                 }
                 let rule = &self.rules[i];
@@ -715,6 +717,46 @@ mod tests {
         assert!(skip_reason("a.py", &[0xff, 0xfe]).is_some());
         let analyzer = CodeAnalyzer::builtin().expect("rules load");
         assert!(analyzer.analyze("a.py", deep.as_bytes()).is_empty());
+    }
+
+    #[test]
+    fn excluded_file_names_are_not_checked_by_the_rule() {
+        let analyzer = CodeAnalyzer::builtin().expect("rules load");
+        let settings = "DEBUG = True\nINSTALLED_APPS = [\"shop\"]\n";
+        let rules = |path: &str| -> Vec<String> {
+            analyzer
+                .analyze(path, settings.as_bytes())
+                .into_iter()
+                .map(|f| f.rule_id)
+                .collect()
+        };
+        assert_eq!(rules("shop/settings/production.py"), ["py-django-debug"]);
+        assert!(rules("shop/settings/dev.py").is_empty());
+        assert!(rules("shop/local_settings.py").is_empty());
+        assert!(rules("shop/settings.example.py").is_empty());
+    }
+
+    #[test]
+    fn taint_follows_calls_within_a_file_but_not_past_the_depth_limit() {
+        let analyzer = CodeAnalyzer::builtin().expect("rules load");
+        let chain = |hops: usize| {
+            let mut code = String::from("import os\nfrom flask import request\n");
+            code.push_str("def f0(x):\n    os.system(\"ping \" + x)\n");
+            for i in 1..hops {
+                code.push_str(&format!("def f{i}(x):\n    f{}(x)\n", i - 1));
+            }
+            code.push_str(&format!(
+                "def view():\n    f{}(request.args[\"h\"])\n",
+                hops - 1
+            ));
+            analyzer
+                .analyze("app.py", code.as_bytes())
+                .iter()
+                .any(|f| f.rule_id == "py-command-injection")
+        };
+        assert!(chain(1));
+        assert!(chain(3));
+        assert!(!chain(5));
     }
 
     #[test]

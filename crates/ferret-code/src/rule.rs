@@ -22,6 +22,8 @@
 //! redact: false               # mask string literals in the snippet (hard-coded credentials)
 //! supersedes: [py-subprocess-shell-true]   # rules not reported on a line where this one is
 //! requires: [csrf_exempt]     # prefilter: a word a file must contain (for structural rules)
+//! paths:                      # optional: files (by name, globs) the rule does not run on
+//!   exclude: ["*dev*.py", "local_settings.py"]
 //! examples:
 //!   match: [ "subprocess.run(cmd, shell=True)" ]
 //!   no_match: [ "subprocess.run(['ls', path])" ]
@@ -108,8 +110,20 @@ pub struct CodeRuleSpec {
     /// over its pattern-only sibling).
     #[serde(default)]
     pub supersedes: Vec<String>,
+    /// Files the rule does not run on, by name.
+    #[serde(default)]
+    pub paths: PathFilter,
     #[serde(default)]
     pub examples: Examples,
+}
+
+/// Which files a rule runs on: `exclude` lists globs matched against the file's name
+/// (`*dev*.py`, `local_settings.py`), for settings that are fine in development modules.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathFilter {
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
 /// A rule compiled for each grammar of its family: one matcher per top-level alternative.
@@ -599,6 +613,8 @@ pub fn resolved_is_one_of(resolved: &str, names: &[String]) -> bool {
 pub struct CodeRule {
     pub spec: CodeRuleSpec,
     pub compiled: Compiled,
+    /// `paths.exclude`, compiled.
+    excluded: Option<globset::GlobSet>,
 }
 
 /// The node an ast-grep match stands for and the text of a metavariable, for callers.
@@ -642,8 +658,30 @@ impl CodeRule {
         }
         let compiled = Compiled::new(spec.language, &spec.rule, &spec.constraints, &spec.utils)
             .map_err(fail)?;
+        let excluded = if spec.paths.exclude.is_empty() {
+            None
+        } else {
+            let mut set = globset::GlobSetBuilder::new();
+            for pattern in &spec.paths.exclude {
+                let glob = globset::GlobBuilder::new(pattern)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| fail(format!("paths.exclude {pattern:?}: {e}")))?;
+                set.add(glob);
+            }
+            Some(set.build().map_err(|e| fail(e.to_string()))?)
+        };
+        Ok(CodeRule {
+            spec,
+            compiled,
+            excluded,
+        })
+    }
 
-        Ok(CodeRule { spec, compiled })
+    /// Whether the rule runs on the file at `path` (its name is not excluded).
+    pub fn runs_on(&self, path: &str) -> bool {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        self.excluded.as_ref().is_none_or(|set| !set.is_match(name))
     }
 }
 

@@ -15,9 +15,15 @@
 //! `format`, collection literals and method calls on tainted values, because each of those
 //! has the tainted part inside it.
 //!
-//! The walk is over one function; calls to other functions in the same file are the next step
-//! (a per-function summary: which parameters reach the return value), which this layout
-//! leaves room for: [`TaintContext::function_of`] already finds a node's function.
+//! Across functions of the same file, two steps (to a depth of [`MAX_CALL_DEPTH`] calls):
+//! - **into a call**: when the sink is inside a function and one of that function's parameters
+//!   reaches it, each call of the function in the file is checked for attacker data in that
+//!   argument (`def run(cmd): os.system(cmd)` … `run(request.args["c"])`);
+//! - **out of a call**: a call of a function of the file whose `return` carries attacker data is
+//!   attacker data (`def name(): return request.args["n"]` … `cursor.execute("…" + name())`).
+//!
+//! Functions are found by name (`f(…)`, and `self.f(…)` / `this.f(…)` for methods); a name
+//! defined more than once is followed into every definition.
 
 use crate::imports::Imports;
 use crate::language::{Language, RuleLanguage};
@@ -25,8 +31,12 @@ use crate::rule::{CodeRuleError, Compiled};
 use crate::SgNode;
 use ast_grep_config::SerializableRule;
 use serde::Deserialize;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+
+/// How many calls deep taint is followed into and out of the file's functions.
+pub const MAX_CALL_DEPTH: u8 = 3;
 
 /// A source as written in a taint model.
 #[derive(Clone, Deserialize)]
@@ -174,6 +184,110 @@ pub struct TaintContext<'m> {
     imports: Imports,
     /// What the module level binds, per (sink class, any-origin mode): computed once per file.
     module: std::cell::RefCell<HashMap<(String, bool), Bindings>>,
+    /// The file's function definitions and calls by name, built on first need.
+    functions: RefCell<Option<FunctionIndex>>,
+    /// Whether a function's `return` carries attacker data, per (name, sink class).
+    returns: RefCell<HashMap<(String, String), Option<Origin>>>,
+    /// What the callers in the file pass to each parameter of a function, per (function,
+    /// sink class).
+    passed: RefCell<HashMap<(Range<usize>, String), PassedToParameters>>,
+    /// Calls followed so far on the way to the current check.
+    depth: Cell<u8>,
+}
+
+/// The functions defined in a file and the calls made in it, by the called name.
+#[derive(Default)]
+struct FunctionIndex {
+    definitions: HashMap<String, Vec<Range<usize>>>,
+    calls: HashMap<String, Vec<Range<usize>>>,
+}
+
+/// For each parameter of a function, the attacker data its callers pass there.
+type PassedToParameters = Vec<Option<Origin>>;
+
+/// Call node kinds, per family (Java's is `method_invocation`).
+const CALLS: &[&str] = &["call", "call_expression", "method_invocation"];
+
+/// The name a call calls when it is a function of the same file: `f(…)`, `self.f(…)`,
+/// `this.f(…)`, Go `r.f(…)` on a receiver.
+fn called_name(call: &SgNode<'_>) -> Option<String> {
+    if call.kind() == "method_invocation" {
+        let object = call.field("object");
+        if object
+            .as_ref()
+            .is_some_and(|o| !matches!(o.text().as_ref(), "this" | "super"))
+        {
+            return None;
+        }
+        return Some(call.field("name")?.text().to_string());
+    }
+    let function = call.field("function")?;
+    match function.kind().as_ref() {
+        "identifier" => Some(function.text().to_string()),
+        "attribute" | "member_expression" | "selector_expression" => {
+            let object = function
+                .field("object")
+                .or_else(|| function.field("operand"))?;
+            let own = matches!(object.text().as_ref(), "self" | "this" | "cls")
+                || (function.kind() == "selector_expression" && object.kind() == "identifier");
+            if !own {
+                return None;
+            }
+            let name = function
+                .field("attribute")
+                .or_else(|| function.field("property"))
+                .or_else(|| function.field("field"))?;
+            Some(name.text().to_string())
+        }
+        _ => None,
+    }
+}
+
+/// The name a function definition binds (`def f`, `function f`, `const f = () => …`,
+/// `func f`, a method).
+fn defined_name(function: &SgNode<'_>) -> Option<String> {
+    if let Some(name) = function.field("name") {
+        return Some(name.text().to_string());
+    }
+    let parent = function.parent()?;
+    if parent.kind() == "variable_declarator" {
+        return Some(parent.field("name")?.text().to_string());
+    }
+    None
+}
+
+/// The arguments of a call, positional ones in order and keyword ones by name.
+fn call_arguments<'r>(call: &SgNode<'r>) -> (Vec<SgNode<'r>>, HashMap<String, SgNode<'r>>) {
+    let mut positional = Vec::new();
+    let mut keyword = HashMap::new();
+    if let Some(arguments) = call.field("arguments") {
+        for argument in arguments.named_children() {
+            if argument.kind() == "keyword_argument" {
+                if let (Some(name), Some(value)) = (argument.field("name"), argument.field("value"))
+                {
+                    keyword.insert(name.text().to_string(), value);
+                }
+            } else if argument.kind() != "comment" {
+                positional.push(argument);
+            }
+        }
+    }
+    (positional, keyword)
+}
+
+/// The node of `kinds` spanning exactly `range` under `root`, found by descending.
+fn node_at<'r>(root: &SgNode<'r>, range: &Range<usize>, kinds: &[&str]) -> Option<SgNode<'r>> {
+    let mut node = root.clone();
+    loop {
+        if node.range() == *range && kinds.contains(&node.kind().as_ref()) {
+            return Some(node);
+        }
+        let next = node.children().find(|c| {
+            let r = c.range();
+            r.start <= range.start && range.end <= r.end
+        })?;
+        node = next;
+    }
 }
 
 /// Node kinds that start a function body, per family.
@@ -319,7 +433,173 @@ impl<'m> TaintContext<'m> {
             found: Default::default(),
             imports: imports.clone(),
             module: Default::default(),
+            functions: Default::default(),
+            returns: Default::default(),
+            passed: Default::default(),
+            depth: Cell::new(0),
         }
+    }
+
+    /// The file's functions and calls by name (built once).
+    fn index(&self, root: &SgNode<'_>) -> std::cell::Ref<'_, FunctionIndex> {
+        if self.functions.borrow().is_none() {
+            let kinds = function_kinds(self.language.family());
+            let mut index = FunctionIndex::default();
+            for node in root.dfs() {
+                let kind = node.kind();
+                if kinds.contains(&kind.as_ref()) {
+                    if let Some(name) = defined_name(&node) {
+                        index
+                            .definitions
+                            .entry(name)
+                            .or_default()
+                            .push(node.range());
+                    }
+                } else if CALLS.contains(&kind.as_ref()) {
+                    if let Some(name) = called_name(&node) {
+                        index.calls.entry(name).or_default().push(node.range());
+                    }
+                }
+            }
+            *self.functions.borrow_mut() = Some(index);
+        }
+        std::cell::Ref::map(self.functions.borrow(), |f| {
+            f.as_ref().expect("built above")
+        })
+    }
+
+    /// Runs `check` one call deeper, unless the depth limit is reached.
+    fn deeper<T>(&self, check: impl FnOnce() -> Option<T>) -> Option<T> {
+        let depth = self.depth.get();
+        if depth >= MAX_CALL_DEPTH {
+            return None;
+        }
+        self.depth.set(depth + 1);
+        let result = check();
+        self.depth.set(depth);
+        result
+    }
+
+    /// Attacker data reaching `node` through the parameters of its function: the parameters
+    /// the function's callers in the file pass attacker data to, walked to `node`.
+    fn through_callers(
+        &self,
+        node: &SgNode<'_>,
+        function: &SgNode<'_>,
+        class: &str,
+        module: &Bindings,
+    ) -> Option<Origin> {
+        let parameters = parameter_names(function);
+        if parameters.is_empty() {
+            return None;
+        }
+        let passed = self.passed_by_callers(function, &parameters, class);
+        if passed.iter().all(Option::is_none) {
+            return None;
+        }
+        let mut state = State {
+            names: module.clone(),
+            any_origin: false,
+        };
+        for (parameter, origin) in parameters.iter().zip(passed) {
+            if let Some(origin) = origin {
+                state.names.insert(parameter.clone(), Some(origin));
+            }
+        }
+        self.walk(function, node.range().start, class, &mut state, true, true);
+        self.expression(node, class, &state)
+    }
+
+    /// For each parameter of `function`, attacker data some call of it in the file passes
+    /// there (positionally or by keyword), once per function and sink class.
+    fn passed_by_callers(
+        &self,
+        function: &SgNode<'_>,
+        parameters: &[String],
+        class: &str,
+    ) -> Vec<Option<Origin>> {
+        let key = (function.range(), class.to_string());
+        if let Some(known) = self.passed.borrow().get(&key) {
+            return known.clone();
+        }
+        // Recursion (a function calling itself) reads "nothing passed" until the answer is known.
+        let mut passed = vec![None; parameters.len()];
+        self.passed.borrow_mut().insert(key.clone(), passed.clone());
+        let (Some(name), Some(root)) = (defined_name(function), function.ancestors().last()) else {
+            return passed;
+        };
+        let calls = self
+            .index(&root)
+            .calls
+            .get(&name)
+            .cloned()
+            .unwrap_or_default();
+        for range in &calls {
+            let Some(call) = node_at(&root, range, CALLS) else {
+                continue;
+            };
+            let (positional, keyword) = call_arguments(&call);
+            for (position, parameter) in parameters.iter().enumerate() {
+                if passed[position].is_some() {
+                    continue;
+                }
+                let argument = keyword
+                    .get(parameter)
+                    .cloned()
+                    .or_else(|| positional.get(position).cloned());
+                if let Some(argument) = argument {
+                    passed[position] = self.deeper(|| self.tainted(&argument, class, false));
+                }
+            }
+            if passed.iter().all(Option::is_some) {
+                break;
+            }
+        }
+        self.passed.borrow_mut().insert(key, passed.clone());
+        passed
+    }
+
+    /// Attacker data returned by the file's function `name`, if any of its definitions
+    /// returns some.
+    fn returned_by(&self, root: &SgNode<'_>, name: &str, class: &str) -> Option<Origin> {
+        let key = (name.to_string(), class.to_string());
+        if let Some(known) = self.returns.borrow().get(&key) {
+            return known.clone();
+        }
+        // Recursion reads "clean" until the answer is known.
+        self.returns.borrow_mut().insert(key.clone(), None);
+        let definitions = self
+            .index(root)
+            .definitions
+            .get(name)
+            .cloned()
+            .unwrap_or_default();
+        let kinds = function_kinds(self.language.family());
+        let mut found = None;
+        'definitions: for range in definitions {
+            let Some(function) = node_at(root, &range, kinds) else {
+                continue;
+            };
+            let mut stack: Vec<SgNode<'_>> = function.children().collect();
+            while let Some(node) = stack.pop() {
+                if kinds.contains(&node.kind().as_ref()) {
+                    continue;
+                }
+                if node.kind() == "return_statement" {
+                    for value in node.named_children() {
+                        let returned = self.deeper(|| self.reaches(&value, class, false, false));
+                        if let Some(origin) = returned {
+                            found = Some(origin);
+                            break 'definitions;
+                        }
+                    }
+                    continue;
+                }
+                stack.extend(node.children());
+            }
+        }
+        self.returns.borrow_mut().insert(key, found.clone());
+        found
     }
 
     /// Finds the sources and sanitizers in `scope` (a function, or the root for the module
@@ -417,6 +697,19 @@ impl<'m> TaintContext<'m> {
     /// that report non-constant SQL or shell text, so a sanitized or numeric value does not
     /// trigger them.
     pub fn tainted(&self, node: &SgNode<'_>, class: &str, any_origin: bool) -> Option<Origin> {
+        self.reaches(node, class, any_origin, true)
+    }
+
+    /// [`Self::tainted`], following the function's callers when `through_callers` (not for a
+    /// `return` value: the data a call returns comes from that call's own arguments, which the
+    /// call expression already carries).
+    fn reaches(
+        &self,
+        node: &SgNode<'_>,
+        class: &str,
+        any_origin: bool,
+        through_callers: bool,
+    ) -> Option<Origin> {
         let function = self.function_of(node);
         let root = node.ancestors().last()?;
         self.scan(&root);
@@ -435,7 +728,9 @@ impl<'m> TaintContext<'m> {
                     any_origin,
                 };
                 self.walk(&root, usize::MAX, class, &mut module, true, false);
-                self.module.borrow_mut().insert(key, module.names.clone());
+                self.module
+                    .borrow_mut()
+                    .insert(key.clone(), module.names.clone());
                 module.names
             }
         };
@@ -451,7 +746,12 @@ impl<'m> TaintContext<'m> {
             }
             self.walk(function, before, class, &mut state, true, true);
         }
-        self.expression(node, class, &state)
+        let found = self.expression(node, class, &state);
+        if found.is_some() || any_origin || !through_callers {
+            return found;
+        }
+        let module = self.module.borrow().get(&key).cloned().unwrap_or_default();
+        self.through_callers(node, function.as_ref()?, class, &module)
     }
 
     /// Applies the assignments under `node` that start before `before`, in source order. At
@@ -501,6 +801,24 @@ impl<'m> TaintContext<'m> {
         }
     }
 
+    /// Attacker data returned by the same-file function `call` calls (none for imported or
+    /// unknown functions).
+    fn returned_by_call(&self, call: &SgNode<'_>, class: &str, state: &State) -> Option<Origin> {
+        // In any-origin mode a call's result is judged by its arguments alone.
+        if state.any_origin {
+            return None;
+        }
+        let name = called_name(call)?;
+        if self.imports.binds(&name) || self.depth.get() >= MAX_CALL_DEPTH {
+            return None;
+        }
+        let root = call.ancestors().last()?;
+        if !self.index(&root).definitions.contains_key(&name) {
+            return None;
+        }
+        self.returned_by(&root, &name, class)
+    }
+
     /// Whether the value of `node` carries attacker data, with its origin.
     fn expression(&self, node: &SgNode<'_>, class: &str, state: &State) -> Option<Origin> {
         let range = node.range();
@@ -532,6 +850,21 @@ impl<'m> TaintContext<'m> {
         {
             return None;
         }
+        // A conditional's value is one of its branches; its condition only chooses.
+        if kind == "ternary_expression" {
+            return ["consequence", "alternative"]
+                .iter()
+                .filter_map(|field| node.field(field))
+                .find_map(|branch| self.expression(&branch, class, state));
+        }
+        if kind == "conditional_expression" {
+            // Python `a if condition else b`: the first and last children.
+            let children: Vec<SgNode<'_>> = node.named_children().collect();
+            return [children.first(), children.last()]
+                .into_iter()
+                .flatten()
+                .find_map(|branch| self.expression(branch, class, state));
+        }
         // Keyword argument names (`f(name=x)`) and object keys are labels, not reads.
         if kind == "keyword_argument" || kind == "pair" {
             return node
@@ -547,7 +880,17 @@ impl<'m> TaintContext<'m> {
                 .filter(|f| !IDENTIFIERS.contains(&f.kind().as_ref()))
                 .and_then(|f| self.expression(&f, class, state));
             return from_function
-                .or_else(|| arguments.and_then(|a| self.expression(&a, class, state)));
+                .or_else(|| arguments.and_then(|a| self.expression(&a, class, state)))
+                .or_else(|| self.returned_by_call(node, class, state));
+        }
+        if kind == "method_invocation" {
+            let from_object = node
+                .field("object")
+                .and_then(|o| self.expression(&o, class, state));
+            let arguments = node.field("arguments");
+            return from_object
+                .or_else(|| arguments.and_then(|a| self.expression(&a, class, state)))
+                .or_else(|| self.returned_by_call(node, class, state));
         }
         node.named_children()
             .find_map(|child| self.expression(&child, class, state))

@@ -1,13 +1,17 @@
-//! `app-cors-wildcard-credentials`: any origin may make credentialed cross-site requests.
+//! `app-cors-wildcard-credentials`: any origin may make credentialed cross-site requests, in
+//! code the code analyzer does not parse.
 //!
-//! **What**: a CORS configuration that allows every origin (`origin: "*"`, `origin: true`,
-//! `CORS_ALLOW_ALL_ORIGINS = True`, `AllowAllOrigins: true`, `allowedOrigins("*")`,
-//! `Access-Control-Allow-Origin: *`, flask-cors without `origins`) in a file that also allows
-//! credentials (`credentials: true`, `CORS_ALLOW_CREDENTIALS = True`,
-//! `supports_credentials=True`, `AllowCredentials: true`, `allowCredentials(true)`).
+//! **What**: in Ruby, PHP, C#, Kotlin, Scala, Vue or Svelte source, a CORS configuration that
+//! allows every origin (`origins "*"`, `origin: true`, `allowedOrigins("*")`,
+//! `Access-Control-Allow-Origin: *`) in a file that also allows credentials
+//! (`credentials: true`, `allowCredentials(true)`, `Access-Control-Allow-Credentials: true`).
+//! (Python, JavaScript/TypeScript, Go and Java source: the code rules
+//! `py-cors-any-origin-credentials`, `js-cors-credentials-any-origin`,
+//! `js-cors-header-any-origin-credentials`, `go-cors-config-any-origin-credentials`,
+//! `go-cors-any-origin` and `java-cors-any-origin`.)
 //! **Why**: most libraries then reflect the caller's origin, so any web page a signed-in user
 //! visits can call the API with the user's cookies and read the answers.
-//! **Example**: `app.use(cors({ origin: true, credentials: true }))`.
+//! **Example**: `header("Access-Control-Allow-Origin: *"); header("Access-Control-Allow-Credentials: true");` in PHP.
 //! **Fix**: list the trusted origins explicitly when credentials are allowed.
 
 use super::{finding_at, regex, AppFile, Check, Lang};

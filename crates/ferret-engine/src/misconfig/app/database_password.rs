@@ -1,11 +1,11 @@
 //! `app-hardcoded-database-password`: a database password written into settings.
 //!
-//! **What**: a literal `PASSWORD` in a Django `DATABASES` setting, `spring.datasource.password`
-//! in `application.properties` / `application.yml`, `password:` in Rails' `database.yml`,
-//! `define('DB_PASSWORD', '…')` in `wp-config.php`, and `DB_PASSWORD=…`-style lines
-//! (`DATABASE_PASSWORD`, `POSTGRES_PASSWORD`, `MYSQL_PASSWORD`, `MYSQL_ROOT_PASSWORD`) in
-//! committed `.env` files. References (`${DB_PASSWORD}`, `<%= ENV[…] %>`, `os.environ[…]`) and
-//! empty values are fine.
+//! **What**: `spring.datasource.password` in `application.properties` / `application.yml`,
+//! `password:` in Rails' `database.yml`, `define('DB_PASSWORD', '…')` in `wp-config.php`, and
+//! `DB_PASSWORD=…`-style lines (`DATABASE_PASSWORD`, `POSTGRES_PASSWORD`, `MYSQL_PASSWORD`,
+//! `MYSQL_ROOT_PASSWORD`) in committed `.env` files. References (`${DB_PASSWORD}`,
+//! `<%= ENV[…] %>`) and empty values are fine. (Django's `DATABASES` is the code rule
+//! `py-django-database-password`.)
 //! **Why**: the database password is then in every clone, fork and backup of the repository
 //! and cannot be rotated without a code change.
 //! **Example**: `spring.datasource.password=<the real password>`.
@@ -29,8 +29,6 @@ static META: CheckMeta = CheckMeta {
     confidence: Confidence::Medium,
 };
 
-static DJANGO: LazyLock<Regex> =
-    LazyLock::new(|| regex(r#"["']PASSWORD["']\s*:\s*["']([^"'\n]+)["']"#));
 static PROPERTIES: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?m)^\s*spring\.datasource\.password\s*[=:]\s*(\S+)"));
 static YAML: LazyLock<Regex> =
@@ -62,7 +60,6 @@ impl<'a> Check<AppFile<'a>> for DatabasePassword {
     fn run(&self, _path: &str, file: &AppFile<'a>, findings: &mut Vec<Finding>) {
         let name = file.path.rsplit('/').next().unwrap_or(file.path);
         let pattern: &Regex = match file.lang {
-            Lang::Python if file.text.contains("DATABASES") => &DJANGO,
             Lang::Php if name == "wp-config.php" => &WORDPRESS,
             Lang::Config if name.starts_with("application") && name.ends_with(".properties") => {
                 &PROPERTIES

@@ -1,8 +1,13 @@
-//! Application settings and frontend exposure: risky settings written in code and config
-//! (debug mode, CORS, TLS verification, weak session/JWT secrets, database passwords) and what
-//! built frontend bundles give away (source maps, secrets, tokens kept in `localStorage`).
+//! Application settings and frontend exposure: risky settings written in configuration files
+//! and in the languages the code analyzer does not parse (Ruby, PHP, C#, Kotlin, Scala, Vue and
+//! Svelte components): CORS, TLS verification, weak JWT secrets, database passwords; and what
+//! built frontend bundles give away (source maps, secrets).
 //!
-//! These checks read source files line by line with regular expressions. One keyword pass over
+//! Python, JavaScript/TypeScript, Go and Java source is the code analyzer's (`rules/code/`,
+//! syntax-aware, with import resolution): its rules cover the same settings there, so these
+//! checks leave such files alone unless they are built bundles.
+//!
+//! These checks read files line by line with regular expressions. One keyword pass over
 //! the file (shared with the other analyzers when run by the scanner) finds which checks'
 //! keywords occur at all; only those checks run, so a file that mentions none of them costs
 //! nothing more. Test code (`tests/`, `*_test.go`,
@@ -11,11 +16,9 @@
 
 mod cors_credentials;
 mod database_password;
-mod debug_enabled;
 mod secret_in_bundle;
 mod source_map;
 mod tls_verify_disabled;
-mod token_in_local_storage;
 mod weak_secret_key;
 
 use super::CheckMeta;
@@ -53,14 +56,12 @@ pub use super::Check;
 
 /// Every application check.
 pub static CHECKS: &[&dyn for<'a> Check<AppFile<'a>>] = &[
-    &debug_enabled::DebugEnabled,
     &cors_credentials::CorsCredentials,
     &tls_verify_disabled::TlsVerifyDisabled,
     &weak_secret_key::WeakSecretKey,
     &database_password::DatabasePassword,
     &source_map::SourceMap,
     &secret_in_bundle::SecretInBundle,
-    &token_in_local_storage::TokenInLocalStorage,
 ];
 
 /// All keywords of all checks, in check order, and which check each belongs to.
@@ -158,6 +159,11 @@ pub fn run_all(
     let Some(lang) = lang_of(path) else {
         return;
     };
+    let bundle = is_bundle(path);
+    // Source the code analyzer parses is checked by its rules instead.
+    if !bundle && ferret_code::CodeAnalyzer::handles(path) {
+        return;
+    }
     // Validating is much faster than the lossy conversion, and almost every file is UTF-8.
     let text = match std::str::from_utf8(content) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
@@ -178,7 +184,7 @@ pub fn run_all(
         path,
         text,
         lang,
-        bundle: is_bundle(path),
+        bundle,
     };
     let test = is_test_path(path);
     for (i, check) in CHECKS.iter().enumerate() {

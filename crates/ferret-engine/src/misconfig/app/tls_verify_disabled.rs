@@ -1,16 +1,19 @@
-//! `app-tls-verify-disabled`: TLS certificate verification switched off in code or config.
+//! `app-tls-verify-disabled`: TLS certificate verification switched off in configuration or in
+//! code the code analyzer does not parse.
 //!
-//! **What**: `verify=False` (requests, httpx), `ssl._create_unverified_context()`, `CERT_NONE`,
-//! `check_hostname = False`; `rejectUnauthorized: false`, `NODE_TLS_REJECT_UNAUTHORIZED = "0"`;
-//! Go `InsecureSkipVerify: true`; Java `NoopHostnameVerifier`, `TrustAllStrategy`,
-//! `ALLOW_ALL_HOSTNAME_VERIFIER`; Ruby `VERIFY_NONE`; PHP `CURLOPT_SSL_VERIFYPEER => false`;
-//! C# certificate callbacks that return `true`; config keys such as `insecure_skip_verify:
-//! true`, `verify_ssl: false`, `sslVerify = false`, npm `strict-ssl=false`.
+//! **What**: `rejectUnauthorized: false` and `NODE_TLS_REJECT_UNAUTHORIZED = "0"` in Vue and
+//! Svelte components; Kotlin and Scala `NoopHostnameVerifier`, `TrustAllStrategy`,
+//! `ALLOW_ALL_HOSTNAME_VERIFIER`, verifiers that return `true`; Ruby `VERIFY_NONE`; PHP
+//! `CURLOPT_SSL_VERIFYPEER => false`; C# certificate callbacks that return `true`; config keys
+//! such as `insecure_skip_verify: true`, `verify_ssl: false`, `sslVerify = false`, npm
+//! `strict-ssl=false`. (Python, JavaScript/TypeScript, Go and Java source: the code rules
+//! `py-tls-verification-disabled`, `js-tls-verification-disabled`, `go-tls-insecure-skip-verify`
+//! and `java-trust-all-certificates`.)
 //! **Why**: without verification anyone on the network path can impersonate the server, read
 //! the credentials sent to it and change the answers.
-//! **Example**: `requests.get(url, verify=False)`.
-//! **Fix**: keep verification on; for private CAs, pass the CA bundle (`verify="/etc/ssl/ca.pem"`,
-//! `RootCAs`, `NODE_EXTRA_CA_CERTS`).
+//! **Example**: `OpenSSL::SSL::VERIFY_NONE` in a Ruby HTTP client.
+//! **Fix**: keep verification on; for private CAs, pass the CA bundle (`ca_file`, `RootCAs`,
+//! `NODE_EXTRA_CA_CERTS`).
 
 use super::{regex, report_matches, AppFile, Check, Lang};
 use crate::misconfig::CheckMeta;
@@ -29,21 +32,14 @@ static META: CheckMeta = CheckMeta {
     confidence: Confidence::High,
 };
 
-static PATTERNS: LazyLock<[(Lang, Regex); 8]> = LazyLock::new(|| {
+static PATTERNS: LazyLock<[(Lang, Regex); 6]> = LazyLock::new(|| {
     [
-        (
-            Lang::Python,
-            regex(
-                r"\bverify\s*=\s*False\b|ssl\._create_unverified_context\(|\bCERT_NONE\b|\bcheck_hostname\s*=\s*False\b",
-            ),
-        ),
         (
             Lang::JavaScript,
             regex(
                 r#"\brejectUnauthorized\s*:\s*false\b|NODE_TLS_REJECT_UNAUTHORIZED["'\]]*\s*=\s*["']?0|\bstrictSSL\s*:\s*false\b"#,
             ),
         ),
-        (Lang::Go, regex(r"\bInsecureSkipVerify\s*:\s*true\b")),
         (
             Lang::Java,
             regex(

@@ -1,13 +1,15 @@
-//! `app-weak-secret-key`: a session or JWT signing secret that is a default or guessable.
+//! `app-weak-secret-key`: a session or JWT signing secret that is a default or guessable, in
+//! code the code analyzer does not parse.
 //!
 //! **What**: a literal signing secret that is a well-known default (`secret`, `changeme`,
-//! `keyboard cat`, `your-256-bit-secret`, Django's `django-insecure-…`) or shorter than 16
-//! characters, in Django `SECRET_KEY`, Flask `app.secret_key` / `config["SECRET_KEY"]`,
-//! `jwt.encode(…, "…")`, `jwt.sign(…, "…")` / `jwt.verify`, `express-session` / passport
-//! `secret:` / `secretOrKey:`, Go `SignedString([]byte("…"))`, Java `Algorithm.HMAC256("…")`.
+//! `keyboard cat`, `your-256-bit-secret`) or shorter than 16 characters, in Kotlin and Scala
+//! `Algorithm.HMAC256("…")` / `signWith(…, "…")`, and in Vue and Svelte components'
+//! `jwt.sign(…, "…")` / `secret:`. (Python, JavaScript/TypeScript, Go and Java source: the code
+//! rules `py-weak-secret-key`, `py-hardcoded-jwt-secret`, `js-hardcoded-jwt-secret`,
+//! `js-hardcoded-session-secret`, `go-hardcoded-jwt-key` and `java-hardcoded-jwt-secret`.)
 //! **Why**: whoever knows or guesses the key forges session cookies and tokens for any user,
 //! administrators included; default keys are the first thing attackers try.
-//! **Example**: `app.use(session({ secret: "keyboard cat" }))`.
+//! **Example**: `val algorithm = Algorithm.HMAC256("secret")` in a Kotlin service.
 //! **Fix**: generate a long random key (32+ bytes) per environment and load it from the
 //! environment or a secret manager.
 //!
@@ -31,23 +33,13 @@ static META: CheckMeta = CheckMeta {
 };
 
 /// Each pattern's group 1 is the secret.
-static PATTERNS: LazyLock<[(Lang, Regex); 4]> = LazyLock::new(|| {
+static PATTERNS: LazyLock<[(Lang, Regex); 2]> = LazyLock::new(|| {
     [
-        (
-            Lang::Python,
-            regex(
-                r#"(?m)^\s*(?:SECRET_KEY|JWT_SECRET(?:_KEY)?)\s*=\s*["']([^"'\n]*)["']|\bsecret_key\s*=\s*["']([^"'\n]*)["']|\[\s*["'](?:SECRET_KEY|JWT_SECRET_KEY)["']\s*\]\s*=\s*["']([^"'\n]*)["']|jwt\.encode\([^,\n]+,\s*["']([^"'\n]*)["']"#,
-            ),
-        ),
         (
             Lang::JavaScript,
             regex(
                 r#"jwt\.(?:sign|verify)\([^,\n]+,\s*["'`]([^"'`\n]*)["'`]|\bsecret(?:OrKey)?\s*:\s*["'`]([^"'`\n]*)["'`]"#,
             ),
-        ),
-        (
-            Lang::Go,
-            regex(r#"SignedString\(\s*\[\]byte\(\s*"([^"\n]*)"\s*\)"#),
         ),
         (
             Lang::Java,
