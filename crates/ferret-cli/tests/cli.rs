@@ -738,6 +738,30 @@ fn select_ignore_and_floors_choose_what_runs_and_is_reported() {
     assert!(stdout(&out).contains("github-pat-classic"));
 }
 
+/// With only code rules selected, the secret rules run just where a code finding is reported,
+/// and still mask a secret on its line; files without a code finding report nothing.
+#[test]
+fn code_findings_mask_secrets_when_only_code_is_selected() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("client.py"),
+        format!(
+            "import requests\nr = requests.get(url, verify=False, headers={{\"Authorization\": \"Bearer {}\"}})\n",
+            stripe_key()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("settings.py"),
+        format!("STRIPE = \"{}\"\n", stripe_key()),
+    )
+    .unwrap();
+    let (report, code) = json_scan(dir.path(), &["--select", "code"]);
+    assert_eq!(code, 1);
+    assert_eq!(rule_ids(&report), ["py-tls-verification-disabled"]);
+    assert!(!report.to_string().contains(&stripe_key()[8..]), "{report}");
+}
+
 /// Standard base64, for building encoded fixtures.
 fn base64(data: &[u8]) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

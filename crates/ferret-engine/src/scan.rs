@@ -75,9 +75,19 @@ pub enum ScanError {
     CodeRules(String),
 }
 
+/// Whether `filter` lets any of `analyzer`'s rules report (an analyzer without rules counts).
+fn analyzer_reports(analyzer: &dyn Analyzer, filter: &RuleFilter) -> bool {
+    let rules = analyzer.rules();
+    rules.is_empty() || rules.iter().any(|r| filter.runs(&r.id, r.category))
+}
+
 /// Analyzers plus the settings to run them over sources.
 pub struct Scanner {
     analyzers: Vec<Box<dyn Analyzer>>,
+    /// Per analyzer, whether the selection can report any of its findings. The others run only
+    /// to mask their values in the snippets of reported findings (the secret rules under
+    /// `--select code`), so they are skipped for files without a reportable finding.
+    reporting: Vec<bool>,
     /// Every analyzer's keywords, located in one pass per file.
     keywords: SharedKeywords,
     /// Configuration-check ids disabled by the config, and their severity overrides (secret
@@ -162,8 +172,13 @@ impl Scanner {
         }
         let lists: Vec<_> = analyzers.iter().map(|a| a.keywords()).collect();
         let keywords = SharedKeywords::new(&lists)?;
+        let reporting = analyzers
+            .iter()
+            .map(|a| analyzer_reports(a.as_ref(), filter))
+            .collect();
         Ok(Scanner {
             analyzers,
+            reporting,
             keywords,
             disabled: config.disable.clone(),
             filter: filter.clone(),
@@ -192,15 +207,26 @@ impl Scanner {
     /// Runs every analyzer over one file's content and applies inline suppressions.
     /// Returns the findings and how many were suppressed.
     pub fn scan_file(&self, path: &str, content: &[u8]) -> (Vec<Finding>, u64) {
-        let hits = self.keywords.locate(content);
+        let mut hits = None;
         let mut findings = Vec::new();
-        for (analyzer, hits) in self.analyzers.iter().zip(&hits) {
-            let file = SourceFile {
-                path,
-                content,
-                keyword_hits: Some(hits),
-            };
-            analyzer.analyze(&file, &mut findings);
+        // The analyzers the selection reports first; the others only when there is something
+        // reported whose snippet their values must be masked in.
+        for reporting in [true, false] {
+            if !reporting && findings.is_empty() {
+                break;
+            }
+            for (i, analyzer) in self.analyzers.iter().enumerate() {
+                if self.reporting[i] != reporting {
+                    continue;
+                }
+                let hits = hits.get_or_insert_with(|| self.keywords.locate(content));
+                let file = SourceFile {
+                    path,
+                    content,
+                    keyword_hits: Some(&hits[i]),
+                };
+                analyzer.analyze(&file, &mut findings);
+            }
         }
         findings.retain(|f| !self.disabled.contains(&f.rule_id));
         for finding in &mut findings {
@@ -350,6 +376,8 @@ impl Scanner {
 
     /// Adds an analyzer to the built-in ones (embedders' own checks, tests).
     pub fn add_analyzer(&mut self, analyzer: Box<dyn Analyzer>) -> Result<(), ScanError> {
+        self.reporting
+            .push(analyzer_reports(analyzer.as_ref(), &self.filter));
         self.analyzers.push(analyzer);
         let lists: Vec<_> = self.analyzers.iter().map(|a| a.keywords()).collect();
         self.keywords = SharedKeywords::new(&lists)?;
