@@ -649,26 +649,38 @@ pub fn skip_reason(path: &str, content: &[u8]) -> Option<&'static str> {
     if content.len() > MAX_FILE_BYTES {
         return Some("larger than 1 MiB: not analysed for insecure code");
     }
-    let Ok(text) = std::str::from_utf8(content) else {
+    if std::str::from_utf8(content).is_err() {
         return Some("not UTF-8: not analysed for insecure code");
-    };
-    if path.ends_with(".min.js") || text.lines().any(|line| line.len() > 5_000) {
-        return Some("minified or generated: not analysed for insecure code");
     }
+    const MINIFIED: &str = "minified or generated: not analysed for insecure code";
+    if path.ends_with(".min.js") {
+        return Some(MINIFIED);
+    }
+    // One pass for both: line length (a line over 5,000 bytes) and bracket depth.
     let mut depth = 0usize;
-    for byte in content {
+    let mut deepest = 0usize;
+    let mut line_start = 0usize;
+    for (i, byte) in content.iter().enumerate() {
         match byte {
+            b'\n' => {
+                if i - line_start > 5_000 {
+                    return Some(MINIFIED);
+                }
+                line_start = i + 1;
+            }
             b'(' | b'[' | b'{' => {
                 depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(
-                        "nested more than 500 brackets deep: not analysed for insecure code",
-                    );
-                }
+                deepest = deepest.max(depth);
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+    }
+    if content.len() - line_start > 5_000 {
+        return Some(MINIFIED);
+    }
+    if deepest > MAX_NESTING {
+        return Some("nested more than 500 brackets deep: not analysed for insecure code");
     }
     None
 }
