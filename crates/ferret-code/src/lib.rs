@@ -56,6 +56,8 @@ struct KindIndex {
 struct Needs {
     all: Vec<usize>,
     any: Vec<Vec<Vec<usize>>>,
+    /// Regular expressions (indexes into [`Prefilter::regexes`]) the text must match too.
+    regexes: Vec<usize>,
 }
 
 /// A word prefilter, so a rule only runs on files that contain the words its matches must
@@ -65,6 +67,8 @@ struct Prefilter {
     /// a resolved name, not a substring of a longer one: `get` is not in `getattr`).
     words: Vec<(String, bool)>,
     automaton: Option<aho_corasick::AhoCorasick>,
+    /// The rules' and taint models' `requires_regex`, tried only when the words are present.
+    regexes: Vec<regex::Regex>,
     /// Per rule, per top-level alternative.
     needs: Vec<Vec<Needs>>,
 }
@@ -86,6 +90,17 @@ impl Prefilter {
         };
         let token = |word: &str, words: &mut Vec<(String, bool)>| intern(word, true, words);
         let id = |word: &str, words: &mut Vec<(String, bool)>| intern(word, false, words);
+        let mut regexes: Vec<regex::Regex> = Vec::new();
+        let regex_index = |regex: &regex::Regex, regexes: &mut Vec<regex::Regex>| match regexes
+            .iter()
+            .position(|r| r.as_str() == regex.as_str())
+        {
+            Some(i) => i,
+            None => {
+                regexes.push(regex.clone());
+                regexes.len() - 1
+            }
+        };
         let mut needs = Vec::new();
         for rule in rules {
             let spec = &rule.spec;
@@ -133,6 +148,9 @@ impl Prefilter {
                         .collect();
                     need.any.push(group);
                 }
+                if let Some(regex) = &rule.requires_regex {
+                    need.regexes.push(regex_index(regex, &mut regexes));
+                }
                 if !spec.requires.is_empty() {
                     let group = spec
                         .requires
@@ -158,6 +176,9 @@ impl Prefilter {
                             .collect();
                         need.any.push(group);
                     }
+                    if let Some(regex) = &model.requires_regex {
+                        need.regexes.push(regex_index(regex, &mut regexes));
+                    }
                 }
                 per_alternative.push(need);
             }
@@ -167,6 +188,7 @@ impl Prefilter {
         Prefilter {
             words,
             automaton,
+            regexes,
             needs,
         }
     }
@@ -187,6 +209,10 @@ impl Prefilter {
                 }
             }
         }
+        // Each regex runs at most once per file, and only for a rule whose words are there.
+        let mut matched: Vec<Option<bool>> = vec![None; self.regexes.len()];
+        let mut matches =
+            |i: usize| *matched[i].get_or_insert_with(|| self.regexes[i].is_match(text));
         self.needs
             .iter()
             .map(|alternatives| {
@@ -197,6 +223,7 @@ impl Prefilter {
                             && need.any.iter().all(|group| {
                                 group.iter().any(|set| set.iter().all(|w| present[*w]))
                             })
+                            && need.regexes.iter().all(|&r| matches(r))
                     })
                     .collect()
             })
@@ -746,6 +773,42 @@ mod tests {
         assert!(rules("shop/settings/dev.py").is_empty());
         assert!(rules("shop/local_settings.py").is_empty());
         assert!(rules("shop/settings.example.py").is_empty());
+    }
+
+    #[test]
+    fn requires_regex_skips_files_where_only_the_words_are() {
+        let analyzer = CodeAnalyzer::builtin().expect("rules load");
+        let index = |id: &str| analyzer.rules.iter().position(|r| r.spec.id == id).unwrap();
+        let runs =
+            |id: &str, text: &str| analyzer.prefilter.active(text)[index(id)].contains(&true);
+        // The words are there, the shapes are not: neither rule runs.
+        let prose =
+            "import requests\n# the password and token go in the request\nrandom_state = None\n";
+        assert!(!runs("py-hardcoded-password", prose));
+        assert!(!runs("py-sql-injection", prose));
+        // The shapes are there: both run, and find.
+        let code = "from flask import request\ndef view():\n    db.execute(\"SELECT \" + request.args[\"q\"])\n    connect(password=\"Vr7!pq2Lx\")\n";
+        assert!(runs("py-hardcoded-password", code));
+        assert!(runs("py-sql-injection", code));
+        let found: Vec<String> = analyzer
+            .analyze("app.py", code.as_bytes())
+            .into_iter()
+            .map(|f| f.rule_id)
+            .collect();
+        assert!(
+            found.contains(&"py-hardcoded-password".to_string()),
+            "{found:?}"
+        );
+        assert!(found.contains(&"py-sql-injection".to_string()), "{found:?}");
+        // A regex that does not compile is a rule error, not a panic.
+        let spec = parse_rule_file(
+            "bad.yml",
+            "id: bad\ntitle: t\nlanguage: python\nseverity: low\nconfidence: low\ncwe: CWE-1\nowasp: x\nmessage: m\nremediation: r\nrule:\n  pattern: eval($X)\nrequires_regex: '(unclosed'\nexamples:\n  match: [\"eval(x)\"]\n  no_match: [\"x\"]\n",
+        )
+        .expect("parses")
+        .remove(0);
+        let error = CodeRule::compile(spec, "bad.yml").err().expect("rejected");
+        assert!(error.to_string().contains("requires_regex"), "{error}");
     }
 
     #[test]

@@ -22,6 +22,8 @@
 //! redact: false               # mask string literals in the snippet (hard-coded credentials)
 //! supersedes: [py-subprocess-shell-true]   # rules not reported on a line where this one is
 //! requires: [csrf_exempt]     # prefilter: a word a file must contain (for structural rules)
+//! requires_regex: 'password\s*=\s*["\']'   # prefilter: a regex the file must match, where
+//!                             # the words are too common to skip files (a superset of matches)
 //! paths:                      # optional: files (by name, globs) the rule does not run on
 //!   exclude: ["*dev*.py", "local_settings.py"]
 //! examples:
@@ -106,6 +108,11 @@ pub struct CodeRuleSpec {
     /// structural rules; pattern rules get theirs from the pattern and `resolve`).
     #[serde(default)]
     pub requires: Vec<String>,
+    /// A regular expression a file's text must match for the rule to run there: a prefilter
+    /// for rules whose words are everywhere (`password`) while what they match is rare
+    /// (`password="…"`). It must match wherever the rule can; the examples check that.
+    #[serde(default)]
+    pub requires_regex: Option<String>,
     /// Rules this one makes redundant where both fire on the same line (a tainted-flow rule
     /// over its pattern-only sibling).
     #[serde(default)]
@@ -615,6 +622,8 @@ pub struct CodeRule {
     pub compiled: Compiled,
     /// `paths.exclude`, compiled.
     excluded: Option<globset::GlobSet>,
+    /// `requires_regex`, compiled.
+    pub requires_regex: Option<regex::Regex>,
 }
 
 /// The node an ast-grep match stands for and the text of a metavariable, for callers.
@@ -658,6 +667,8 @@ impl CodeRule {
         }
         let compiled = Compiled::new(spec.language, &spec.rule, &spec.constraints, &spec.utils)
             .map_err(fail)?;
+        let requires_regex =
+            compile_requires_regex(spec.requires_regex.as_deref()).map_err(fail)?;
         let excluded = if spec.paths.exclude.is_empty() {
             None
         } else {
@@ -675,6 +686,7 @@ impl CodeRule {
             spec,
             compiled,
             excluded,
+            requires_regex,
         })
     }
 
@@ -683,6 +695,13 @@ impl CodeRule {
         let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
         self.excluded.as_ref().is_none_or(|set| !set.is_match(name))
     }
+}
+
+/// Compiles a `requires_regex` prefilter (of a rule or a taint model).
+pub fn compile_requires_regex(pattern: Option<&str>) -> Result<Option<regex::Regex>, String> {
+    pattern
+        .map(|p| regex::Regex::new(p).map_err(|e| format!("requires_regex: {e}")))
+        .transpose()
 }
 
 /// Parses a rule file: one rule per YAML document.

@@ -79,6 +79,11 @@ pub struct TaintModelSpec {
     /// do not run on files without any).
     #[serde(default)]
     pub requires: Vec<String>,
+    /// A regular expression every file where a source can match matches (a stricter prefilter
+    /// than `requires`, for words that are everywhere: `request` is in every file that uses
+    /// the `requests` library, `request.GET` is not).
+    #[serde(default)]
+    pub requires_regex: Option<String>,
     #[serde(default)]
     pub sources: Vec<SourceSpec>,
     #[serde(default)]
@@ -99,6 +104,7 @@ struct Sanitizer {
 pub struct TaintModel {
     pub language: RuleLanguage,
     pub requires: Vec<String>,
+    pub requires_regex: Option<regex::Regex>,
     sources: Vec<Source>,
     sanitizers: Vec<Sanitizer>,
 }
@@ -120,6 +126,8 @@ impl TaintModel {
             id: id.to_string(),
             message,
         };
+        let requires_regex = crate::rule::compile_requires_regex(spec.requires_regex.as_deref())
+            .map_err(|m| fail("requires_regex", m))?;
         let mut sources = Vec::new();
         for source in spec.sources {
             let compiled = Compiled::new(spec.language, &source.rule, &source.constraints, &None)
@@ -146,6 +154,7 @@ impl TaintModel {
         Ok(TaintModel {
             language: spec.language,
             requires: spec.requires,
+            requires_regex,
             sources,
             sanitizers,
         })
