@@ -76,6 +76,24 @@ pub enum ScanError {
 }
 
 /// Whether `filter` lets any of `analyzer`'s rules report (an analyzer without rules counts).
+/// Every analyzer's keywords, and the reporting analyzers' alone when that is fewer.
+fn keyword_sets(
+    analyzers: &[Box<dyn Analyzer>],
+    reporting: &[bool],
+) -> Result<(SharedKeywords, Option<SharedKeywords>), ScanError> {
+    let lists: Vec<_> = analyzers.iter().map(|a| a.keywords()).collect();
+    let all = SharedKeywords::new(&lists)?;
+    if reporting.iter().all(|r| *r) {
+        return Ok((all, None));
+    }
+    let reporting_lists: Vec<_> = lists
+        .into_iter()
+        .zip(reporting)
+        .map(|(list, reports)| if *reports { list } else { Vec::new() })
+        .collect();
+    Ok((all, Some(SharedKeywords::new(&reporting_lists)?)))
+}
+
 fn analyzer_reports(analyzer: &dyn Analyzer, filter: &RuleFilter) -> bool {
     let rules = analyzer.rules();
     rules.is_empty() || rules.iter().any(|r| filter.runs(&r.id, r.category))
@@ -90,6 +108,9 @@ pub struct Scanner {
     reporting: Vec<bool>,
     /// Every analyzer's keywords, located in one pass per file.
     keywords: SharedKeywords,
+    /// Only the reporting analyzers' keywords, when some analyzer does not report: the first
+    /// pass over a file looks for those alone (most files then need no second pass).
+    reporting_keywords: Option<SharedKeywords>,
     /// Configuration-check ids disabled by the config, and their severity overrides (secret
     /// rules apply both when they are compiled).
     disabled: Vec<String>,
@@ -170,16 +191,16 @@ impl Scanner {
                 report_excludes.push((category, patterns));
             }
         }
-        let lists: Vec<_> = analyzers.iter().map(|a| a.keywords()).collect();
-        let keywords = SharedKeywords::new(&lists)?;
-        let reporting = analyzers
+        let reporting: Vec<bool> = analyzers
             .iter()
             .map(|a| analyzer_reports(a.as_ref(), filter))
             .collect();
+        let (keywords, reporting_keywords) = keyword_sets(&analyzers, &reporting)?;
         Ok(Scanner {
             analyzers,
             reporting,
             keywords,
+            reporting_keywords,
             disabled: config.disable.clone(),
             filter: filter.clone(),
             severity: config.severity.clone(),
@@ -207,7 +228,6 @@ impl Scanner {
     /// Runs every analyzer over one file's content and applies inline suppressions.
     /// Returns the findings and how many were suppressed.
     pub fn scan_file(&self, path: &str, content: &[u8]) -> (Vec<Finding>, u64) {
-        let mut hits = None;
         let mut findings = Vec::new();
         // The analyzers the selection reports first; the others only when there is something
         // reported whose snippet their values must be masked in.
@@ -215,11 +235,16 @@ impl Scanner {
             if !reporting && findings.is_empty() {
                 break;
             }
+            let keywords = match (&self.reporting_keywords, reporting) {
+                (Some(reporting_keywords), true) => reporting_keywords,
+                _ => &self.keywords,
+            };
+            let mut hits = None;
             for (i, analyzer) in self.analyzers.iter().enumerate() {
                 if self.reporting[i] != reporting {
                     continue;
                 }
-                let hits = hits.get_or_insert_with(|| self.keywords.locate(content));
+                let hits = hits.get_or_insert_with(|| keywords.locate(content));
                 let file = SourceFile {
                     path,
                     content,
@@ -379,8 +404,7 @@ impl Scanner {
         self.reporting
             .push(analyzer_reports(analyzer.as_ref(), &self.filter));
         self.analyzers.push(analyzer);
-        let lists: Vec<_> = self.analyzers.iter().map(|a| a.keywords()).collect();
-        self.keywords = SharedKeywords::new(&lists)?;
+        (self.keywords, self.reporting_keywords) = keyword_sets(&self.analyzers, &self.reporting)?;
         Ok(())
     }
 }
