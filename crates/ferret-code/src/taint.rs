@@ -9,7 +9,9 @@
 //! A taint rule's sink matches first (the ordinary single pass); only then are the sources and
 //! sanitizers searched, in the scopes the check reads (the module level and the function around
 //! the sink), each scope once per file. The function around the sink is walked in source order — assignments, augmented assignments, destructuring and
-//! `for` loops move taint to the names they bind, a clean assignment clears a name — and the
+//! `for` loops move taint to the names they bind, a clean assignment clears a name, a call
+//! that puts a value into a collection or builder (`args.append(v)`, `sb.append(v)`,
+//! `parts.push(v)`) taints it — and the
 //! sink argument is tainted when it contains a source or a tainted name outside a sanitizer of
 //! the sink's class. Propagation goes through concatenation, f-strings and template literals,
 //! `format`, collection literals and method calls on tainted values, because each of those
@@ -216,6 +218,45 @@ type PassedToParameters = Vec<Option<Origin>>;
 
 /// Call node kinds, per family (Java's is `method_invocation`).
 const CALLS: &[&str] = &["call", "call_expression", "method_invocation"];
+
+/// Methods that put their arguments into the object they are called on: Python lists and sets,
+/// JavaScript arrays, Java collections and string builders.
+const MUTATORS: &[&str] = &[
+    "append",
+    "extend",
+    "insert",
+    "add",
+    "addAll",
+    "push",
+    "unshift",
+    "put",
+    "update",
+    "setdefault",
+    "write",
+];
+
+/// For `x.append(v)` and its kin: the receiver `x` (a plain name) and the arguments.
+fn mutation<'r>(call: &SgNode<'r>) -> Option<(String, SgNode<'r>)> {
+    let (receiver, method) = if call.kind() == "method_invocation" {
+        (call.field("object")?, call.field("name")?)
+    } else {
+        let function = call.field("function")?;
+        if !matches!(function.kind().as_ref(), "attribute" | "member_expression") {
+            return None;
+        }
+        let receiver = function.field("object")?;
+        let method = function
+            .field("attribute")
+            .or_else(|| function.field("property"))?;
+        (receiver, method)
+    };
+    if !IDENTIFIERS.contains(&receiver.kind().as_ref())
+        || !MUTATORS.contains(&method.text().as_ref())
+    {
+        return None;
+    }
+    Some((receiver.text().to_string(), call.field("arguments")?))
+}
 
 /// The name a call calls when it is a function of the same file: `f(…)`, `self.f(…)`,
 /// `this.f(…)`, Go `r.f(…)` on a receiver.
@@ -807,6 +848,17 @@ impl<'m> TaintContext<'m> {
         }
         for child in node.children() {
             self.walk(&child, before, class, state, false, false);
+        }
+        // `args.append(v)`, `sb.append(v)`: the collection or builder now holds `v`.
+        if CALLS.contains(&node.kind().as_ref()) {
+            if let Some((receiver, arguments)) = mutation(node) {
+                let taint = arguments
+                    .children()
+                    .find_map(|argument| self.expression(&argument, class, state));
+                if let Some(origin) = taint {
+                    state.names.insert(receiver, Some(origin));
+                }
+            }
         }
     }
 
