@@ -79,27 +79,13 @@ impl Prefilter {
         // Pattern words and resolved names stand as whole tokens; `requires:` lists are
         // substrings (`req.` as in `req.GET`, `_bp.` in `users_bp.`).
         let intern = |word: &str, whole: bool, words: &mut Vec<(String, bool)>| {
-            let key = (word.to_string(), whole);
-            match words.iter().position(|w| *w == key) {
-                Some(i) => i,
-                None => {
-                    words.push(key);
-                    words.len() - 1
-                }
-            }
+            position_or_push(words, (word.to_string(), whole), |a, b| a == b)
         };
         let token = |word: &str, words: &mut Vec<(String, bool)>| intern(word, true, words);
         let id = |word: &str, words: &mut Vec<(String, bool)>| intern(word, false, words);
         let mut regexes: Vec<regex::Regex> = Vec::new();
-        let regex_index = |regex: &regex::Regex, regexes: &mut Vec<regex::Regex>| match regexes
-            .iter()
-            .position(|r| r.as_str() == regex.as_str())
-        {
-            Some(i) => i,
-            None => {
-                regexes.push(regex.clone());
-                regexes.len() - 1
-            }
+        let regex_index = |regex: &regex::Regex, regexes: &mut Vec<regex::Regex>| {
+            position_or_push(regexes, regex.clone(), |a, b| a.as_str() == b.as_str())
         };
         let mut needs = Vec::new();
         for rule in rules {
@@ -228,6 +214,17 @@ impl Prefilter {
                     .collect()
             })
             .collect()
+    }
+}
+
+/// The index of `item` in `items` (by `same`), pushing it first when it is not there.
+fn position_or_push<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) -> usize {
+    match items.iter().position(|existing| same(existing, &item)) {
+        Some(i) => i,
+        None => {
+            items.push(item);
+            items.len() - 1
+        }
     }
 }
 
