@@ -16,6 +16,9 @@ Scoring is the Benchmark's own: a test case counts as flagged when a tool report
 a finding whose CWE is the test's (or a CWE of the same weakness: CWE-338 for CWE-330, CWE-327
 and CWE-916 for CWE-328, …). Per class: true positive rate, false positive rate and their
 difference (the Benchmark's score; 0 is what guessing gets).
+
+With OWASP_MISSED=FILE, Ferret's missed real cases and false alarms per class are written to FILE
+(JSON), for reading them by hand.
 """
 import csv
 import json
@@ -122,6 +125,16 @@ def main():
     tools["Ferret"] = ferret_flags(binary, tests)
     if len(sys.argv) > 3:
         tools["semgrep"] = semgrep_flags(sys.argv[3], tests)
+    missed = os.environ.get("OWASP_MISSED")
+    if missed:
+        # Ferret's misses and false alarms per class, for reading cases by hand.
+        flags = tools["Ferret"][0]
+        rows = {}
+        for name, (category, real, cwe) in sorted(cases.items()):
+            flagged = bool(flags.get(name, set()) & SAME_WEAKNESS.get(cwe, {cwe}))
+            if real != flagged:
+                rows.setdefault(category, {}).setdefault("missed" if real else "false", []).append(name)
+        pathlib.Path(missed).write_text(json.dumps(rows, indent=1))
     # per class, per tool: [TP, FN, FP, TN]
     table = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
     for name, (category, real, cwe) in cases.items():

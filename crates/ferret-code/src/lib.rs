@@ -832,6 +832,48 @@ mod tests {
     }
 
     #[test]
+    fn taint_joins_branches_and_a_sink_in_a_branch_sees_that_branch_alone() {
+        let analyzer = CodeAnalyzer::builtin().expect("rules load");
+        let reported = |path: &str, code: &str, rule: &str| {
+            analyzer
+                .analyze(path, code.as_bytes())
+                .iter()
+                .any(|f| f.rule_id == rule)
+        };
+        let java = |body: &str| {
+            let code = format!(
+                "class T {{ void f(HttpServletRequest request, Statement st) throws Exception {{\n\
+                 String p = request.getParameter(\"p\");\n{body}\n\
+                 st.executeQuery(\"SELECT \" + q); }} }}"
+            );
+            reported("T.java", &code, "java-sql-injection")
+        };
+        // One case of a switch keeps the data, so the query may carry it.
+        assert!(java(
+            "String q; switch (p.length()) { case 1: q = p; break; default: q = \"a\"; }"
+        ));
+        // Every case replaces it.
+        assert!(!java(
+            "String q = p; switch (p.length()) { case 1: q = \"b\"; break; default: q = \"a\"; }"
+        ));
+        // Without a default, the value from before the switch may come through.
+        assert!(java("String q = p; switch (p.length()) { case 1: q = \"b\"; break; }"));
+        // A catch handler may run instead of the end of the try block.
+        assert!(java("String q = p; try { q = \"a\"; } catch (Exception e) { q = p; }"));
+        // A sink in the else branch does not see the then branch's assignment.
+        let go = "package main\nimport (\"net/http\"; \"os/exec\")\n\
+                  func h(w http.ResponseWriter, r *http.Request) {\n\
+                  c := \"ls\"\n\
+                  if len(r.URL.Path) > 3 { c = r.FormValue(\"c\") } else { exec.Command(\"sh\", \"-c\", c).Run() }\n}\n";
+        assert!(!reported("h.go", go, "go-shell-command-injection"));
+        assert!(reported(
+            "h.go",
+            &go.replace("} else { exec", "}\n{ exec"),
+            "go-shell-command-injection"
+        ));
+    }
+
+    #[test]
     fn string_literals_are_masked() {
         assert_eq!(
             redact_string_literals(r#"password = "hunter2" + 'x'"#),

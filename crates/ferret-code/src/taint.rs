@@ -70,6 +70,11 @@ pub struct SanitizerSpec {
     pub constraints: Option<HashMap<String, SerializableRule>>,
     #[serde(default)]
     pub resolve: BTreeMap<String, Vec<String>>,
+    /// A check rather than a transformation (`url_has_allowed_host_and_scheme(url)`): the
+    /// names passed to it in an `if` condition count as sanitized in that `if`'s branches and
+    /// after it. Which way the check went is not read (`if not ok(x): log(x)` also clears `x`).
+    #[serde(default)]
+    pub guard: bool,
 }
 
 /// A taint model file.
@@ -178,8 +183,8 @@ struct Found {
     sources: Vec<(Range<usize>, Origin)>,
     /// Parameter sources: the function's byte range, the names and their origin.
     parameters: Vec<(Range<usize>, Vec<String>, Origin)>,
-    /// Sanitizer calls: byte range and the classes they clear.
-    sanitizers: Vec<(Range<usize>, Vec<String>)>,
+    /// Sanitizer calls: byte range, the classes they clear and whether they are a guard.
+    sanitizers: Vec<(Range<usize>, Vec<String>, bool)>,
     /// Scopes (the module level, functions) already searched, by byte range.
     scanned: Vec<Range<usize>>,
 }
@@ -395,6 +400,33 @@ const MEMBER_ACCESS: &[&str] = &[
     "array_access",
 ];
 
+/// Index expressions in each grammar (`a[i]`).
+const SUBSCRIPTS: &[&str] = &[
+    "subscript",
+    "subscript_expression",
+    "index_expression",
+    "array_access",
+];
+
+/// For a lookup call (`table.get(key)`, `table.getOrDefault(key, d)`): the table.
+fn lookup_table<'r>(call: &SgNode<'r>) -> Option<SgNode<'r>> {
+    let (receiver, method) = match call.kind().as_ref() {
+        "method_invocation" => (call.field("object")?, call.field("name")?),
+        "call" | "call_expression" => {
+            let function = call.field("function")?;
+            if !matches!(function.kind().as_ref(), "attribute" | "member_expression") {
+                return None;
+            }
+            let method = function
+                .field("attribute")
+                .or_else(|| function.field("property"))?;
+            (function.field("object")?, method)
+        }
+        _ => return None,
+    };
+    matches!(method.text().as_ref(), "get" | "getOrDefault").then_some(receiver)
+}
+
 /// The identifiers a binding target declares (`x`, `a, b`, `{a, b: c}`, `[x, y]`).
 fn bound_names(target: &SgNode<'_>, names: &mut Vec<String>) {
     match target.kind().as_ref() {
@@ -445,6 +477,87 @@ fn parameter_names(function: &SgNode<'_>) -> Vec<String> {
     }
     names.retain(|n| n != "self" && n != "cls");
     names
+}
+
+/// Case-like children of a `switch`/`match` body and the handlers of a `try`: each is one
+/// path the code may take.
+const CASES: &[&str] = &[
+    "case_clause",
+    "switch_case",
+    "switch_default",
+    "switch_block_statement_group",
+    "switch_rule",
+    "expression_case",
+    "default_case",
+    "type_case",
+    "communication_case",
+    "except_clause",
+    "except_group_clause",
+    "catch_clause",
+];
+
+/// Loops whose body runs zero or more times (`do … while` runs it at least once).
+const LOOPS: &[&str] = &[
+    "for_statement",
+    "for_in_statement",
+    "enhanced_for_statement",
+    "while_statement",
+    "do_statement",
+];
+
+/// The alternative paths under a node that chooses between them, and whether one of them is
+/// always taken (an `else`, a `default`, `case _`): an `if`'s consequence and alternatives, a
+/// `switch`'s cases, a `try`'s handlers, a loop's body.
+fn branches<'r>(node: &SgNode<'r>, family: RuleLanguage) -> Option<(Vec<SgNode<'r>>, bool)> {
+    let kind = node.kind();
+    if kind == "if_statement" {
+        let mut paths: Vec<SgNode<'r>> = node.field_children("consequence").collect();
+        paths.extend(node.field_children("alternative"));
+        let exhaustive = paths.iter().any(|p| p.kind() == "else_clause")
+            || (matches!(family, RuleLanguage::Java | RuleLanguage::Go)
+                && node.field("alternative").is_some());
+        return Some((paths, exhaustive));
+    }
+    if LOOPS.contains(&kind.as_ref()) {
+        let body = node.field("body")?;
+        return Some((vec![body], kind == "do_statement"));
+    }
+    let cases: Vec<SgNode<'r>> = node
+        .children()
+        .filter(|c| CASES.contains(&c.kind().as_ref()))
+        .collect();
+    if cases.is_empty() {
+        return None;
+    }
+    let exhaustive = cases.iter().any(|case| {
+        matches!(case.kind().as_ref(), "switch_default" | "default_case")
+            || case
+                .named_children()
+                .next()
+                .is_some_and(|first| {
+                    let text = first.text();
+                    // Java `default:` / `default ->`, Python `case _:`.
+                    (first.kind() == "switch_label" && text.starts_with("default"))
+                        || (first.kind() == "case_pattern" && text == "_")
+                })
+    });
+    Some((cases, exhaustive))
+}
+
+/// Where paths meet: a name holds attacker data when it does on any path, is known clean when
+/// it is on every path, and is otherwise unknown.
+fn join(paths: Vec<Bindings>) -> Bindings {
+    let mut joined = Bindings::new();
+    let names: std::collections::BTreeSet<&String> = paths.iter().flat_map(|p| p.keys()).collect();
+    for name in names {
+        let values: Vec<Option<&Option<Origin>>> = paths.iter().map(|p| p.get(name)).collect();
+        if let Some(origin) = values.iter().flatten().find_map(|v| v.as_ref()) {
+            joined.insert(name.clone(), Some(origin.clone()));
+        } else if values.iter().all(Option::is_some) {
+            joined.insert(name.clone(), None);
+        }
+    }
+    joined
 }
 
 /// An assignment-like node: the target it binds and the value it reads, and whether the old
@@ -702,9 +815,11 @@ impl<'m> TaintContext<'m> {
                     &self.imports,
                 );
                 if matched {
-                    found
-                        .sanitizers
-                        .push((node.range(), sanitizer.spec.classes.clone()));
+                    found.sanitizers.push((
+                        node.range(),
+                        sanitizer.spec.classes.clone(),
+                        sanitizer.spec.guard,
+                    ));
                 }
             }
             let children: Vec<SgNode<'_>> = node.children().collect();
@@ -725,7 +840,7 @@ impl<'m> TaintContext<'m> {
     }
 
     fn sanitized(&self, range: &Range<usize>, class: &str) -> bool {
-        self.found.borrow().sanitizers.iter().any(|(at, classes)| {
+        self.found.borrow().sanitizers.iter().any(|(at, classes, _)| {
             at.start <= range.start
                 && range.end <= at.end
                 && classes.iter().any(|c| c == class || c == "all")
@@ -844,6 +959,23 @@ impl<'m> TaintContext<'m> {
                     None => {}
                 }
             }
+            // `for x in v:` binds `x`, then runs its body zero or more times.
+            if let Some(body) = node.field("body") {
+                self.walk_paths(&[body], false, before, class, state);
+            }
+            return;
+        }
+        if let Some((paths, exhaustive)) = branches(node, self.language.family()) {
+            // Conditions and initializers first, then the paths from where they leave off.
+            for child in node.children() {
+                if !paths.iter().any(|p| p.range() == child.range()) {
+                    self.walk(&child, before, class, state, false, false);
+                }
+            }
+            if let Some(condition) = node.field("condition") {
+                self.apply_guards(&condition, class, state);
+            }
+            self.walk_paths(&paths, exhaustive, before, class, state);
             return;
         }
         for child in node.children() {
@@ -860,6 +992,67 @@ impl<'m> TaintContext<'m> {
                 }
             }
         }
+    }
+
+    /// Names checked by a guard sanitizer of `class` in `condition` are clean from here on.
+    fn apply_guards(&self, condition: &SgNode<'_>, class: &str, state: &mut State) {
+        let within = condition.range();
+        let guards: Vec<Range<usize>> = self
+            .found
+            .borrow()
+            .sanitizers
+            .iter()
+            .filter(|(at, classes, guard)| {
+                *guard
+                    && within.start <= at.start
+                    && at.end <= within.end
+                    && classes.iter().any(|c| c == class || c == "all")
+            })
+            .map(|(at, _, _)| at.clone())
+            .collect();
+        for range in guards {
+            let Some(call) = node_at(condition, &range, CALLS) else {
+                continue;
+            };
+            let (positional, keyword) = call_arguments(&call);
+            for argument in positional.into_iter().chain(keyword.into_values()) {
+                if IDENTIFIERS.contains(&argument.kind().as_ref()) {
+                    state.names.insert(argument.text().to_string(), None);
+                }
+            }
+        }
+    }
+
+    /// Walks alternative paths from the same state and joins them (with the state before them
+    /// when none of them has to be taken). A sink inside one of them sees that path alone.
+    fn walk_paths(
+        &self,
+        paths: &[SgNode<'_>],
+        exhaustive: bool,
+        before: usize,
+        class: &str,
+        state: &mut State,
+    ) {
+        if let Some(path) = paths
+            .iter()
+            .find(|p| p.range().start < before && before < p.range().end)
+        {
+            self.walk(path, before, class, state, false, false);
+            return;
+        }
+        let mut ends = Vec::with_capacity(paths.len() + 1);
+        for path in paths {
+            let mut taken = State {
+                names: state.names.clone(),
+                any_origin: state.any_origin,
+            };
+            self.walk(path, before, class, &mut taken, false, false);
+            ends.push(taken.names);
+        }
+        if !exhaustive || ends.is_empty() {
+            ends.push(std::mem::take(&mut state.names));
+        }
+        state.names = join(ends);
     }
 
     /// Attacker data returned by the same-file function `call` calls (none for imported or
@@ -910,6 +1103,31 @@ impl<'m> TaintContext<'m> {
             || matches!(kind.as_ref(), "comparison_operator" | "not_operator")
         {
             return None;
+        }
+        // Arithmetic other than `+` yields a number (`end - start + 1`); Python's `*` repeats
+        // a string and its `%` formats one, so those carry data.
+        if matches!(kind.as_ref(), "binary_operator" | "binary_expression") {
+            let operator = node.field("operator");
+            let operator = operator.as_ref().map(|o| o.text());
+            let python = self.language.family() == RuleLanguage::Python;
+            if matches!(operator.as_deref(), Some("-" | "/" | "//"))
+                || (!python && matches!(operator.as_deref(), Some("*" | "%")))
+            {
+                return None;
+            }
+        }
+        // An element looked up in a table is the table's data, whatever the key: `ALLOWED[name]`
+        // and `hosts.get(name)` are values the program chose (an allowlist).
+        if SUBSCRIPTS.contains(&kind.as_ref()) {
+            return node
+                .field("value")
+                .or_else(|| node.field("object"))
+                .or_else(|| node.field("operand"))
+                .or_else(|| node.field("array"))
+                .and_then(|table| self.expression(&table, class, state));
+        }
+        if let Some(table) = lookup_table(node) {
+            return self.expression(&table, class, state);
         }
         // A conditional's value is one of its branches; its condition only chooses.
         if kind == "ternary_expression" {
