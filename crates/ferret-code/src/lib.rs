@@ -857,9 +857,13 @@ mod tests {
             "String q = p; switch (p.length()) { case 1: q = \"b\"; break; default: q = \"a\"; }"
         ));
         // Without a default, the value from before the switch may come through.
-        assert!(java("String q = p; switch (p.length()) { case 1: q = \"b\"; break; }"));
+        assert!(java(
+            "String q = p; switch (p.length()) { case 1: q = \"b\"; break; }"
+        ));
         // A catch handler may run instead of the end of the try block.
-        assert!(java("String q = p; try { q = \"a\"; } catch (Exception e) { q = p; }"));
+        assert!(java(
+            "String q = p; try { q = \"a\"; } catch (Exception e) { q = p; }"
+        ));
         // A sink in the else branch does not see the then branch's assignment.
         let go = "package main\nimport (\"net/http\"; \"os/exec\")\n\
                   func h(w http.ResponseWriter, r *http.Request) {\n\

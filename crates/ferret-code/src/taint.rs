@@ -15,7 +15,17 @@
 //! sink argument is tainted when it contains a source or a tainted name outside a sanitizer of
 //! the sink's class. Propagation goes through concatenation, f-strings and template literals,
 //! `format`, collection literals and method calls on tainted values, because each of those
-//! has the tainted part inside it.
+//! has the tainted part inside it. It does not go through arithmetic other than `+` (a number)
+//! or from a key to what a table holds (`ALLOWED[name]`, `hosts.get(name)`: the program's own
+//! values, an allowlist).
+//!
+//! Paths: the branches of an `if`, the cases of a `switch`/`match`, a `try`'s handlers and a
+//! loop's body are walked from the same state and joined where they meet — a name is tainted
+//! when any path taints it and clean only when every path cleans it (with the state before
+//! them when no branch has to run: `if x is None: x = ""` keeps `x`'s taint). A sink inside a
+//! branch sees that branch alone. Conditions are not evaluated. A guard sanitizer in an `if`
+//! condition (`if not url_has_allowed_host_and_scheme(url=next): …`) cleans the names passed to
+//! it from there on, whichever way the check went.
 //!
 //! Across functions of the same file, two steps (to a depth of [`MAX_CALL_DEPTH`] calls):
 //! - **into a call**: when the sink is inside a function and one of that function's parameters
@@ -531,15 +541,12 @@ fn branches<'r>(node: &SgNode<'r>, family: RuleLanguage) -> Option<(Vec<SgNode<'
     }
     let exhaustive = cases.iter().any(|case| {
         matches!(case.kind().as_ref(), "switch_default" | "default_case")
-            || case
-                .named_children()
-                .next()
-                .is_some_and(|first| {
-                    let text = first.text();
-                    // Java `default:` / `default ->`, Python `case _:`.
-                    (first.kind() == "switch_label" && text.starts_with("default"))
-                        || (first.kind() == "case_pattern" && text == "_")
-                })
+            || case.named_children().next().is_some_and(|first| {
+                let text = first.text();
+                // Java `default:` / `default ->`, Python `case _:`.
+                (first.kind() == "switch_label" && text.starts_with("default"))
+                    || (first.kind() == "case_pattern" && text == "_")
+            })
     });
     Some((cases, exhaustive))
 }
@@ -840,11 +847,15 @@ impl<'m> TaintContext<'m> {
     }
 
     fn sanitized(&self, range: &Range<usize>, class: &str) -> bool {
-        self.found.borrow().sanitizers.iter().any(|(at, classes, _)| {
-            at.start <= range.start
-                && range.end <= at.end
-                && classes.iter().any(|c| c == class || c == "all")
-        })
+        self.found
+            .borrow()
+            .sanitizers
+            .iter()
+            .any(|(at, classes, _)| {
+                at.start <= range.start
+                    && range.end <= at.end
+                    && classes.iter().any(|c| c == class || c == "all")
+            })
     }
 
     fn source_at(&self, range: &Range<usize>) -> Option<Origin> {
@@ -994,6 +1005,19 @@ impl<'m> TaintContext<'m> {
         }
     }
 
+    /// Whether `receiver.get(…)` is an HTTP request rather than a lookup: an imported module
+    /// (`axios.get(url)`, `requests.get(url)`) or a client named as one (`session.get(url)`).
+    fn http_client(&self, receiver: &SgNode<'_>) -> bool {
+        let name = receiver.text();
+        if self.imports.binds(&name) {
+            return true;
+        }
+        let name = name.to_ascii_lowercase();
+        ["client", "session", "http", "axios", "api", "agent", "conn"]
+            .iter()
+            .any(|word| name.contains(word))
+    }
+
     /// Names checked by a guard sanitizer of `class` in `condition` are clean from here on.
     fn apply_guards(&self, condition: &SgNode<'_>, class: &str, state: &mut State) {
         let within = condition.range();
@@ -1126,7 +1150,7 @@ impl<'m> TaintContext<'m> {
                 .or_else(|| node.field("array"))
                 .and_then(|table| self.expression(&table, class, state));
         }
-        if let Some(table) = lookup_table(node) {
+        if let Some(table) = lookup_table(node).filter(|t| !self.http_client(t)) {
             return self.expression(&table, class, state);
         }
         // A conditional's value is one of its branches; its condition only chooses.
