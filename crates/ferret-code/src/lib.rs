@@ -9,6 +9,7 @@
 //! - A finding is metadata like every other Ferret finding (rule, place, redacted snippet,
 //!   fingerprint), with the source → sink flow for taint rules.
 
+pub mod constant;
 pub mod imports;
 pub mod language;
 pub mod rule;
@@ -875,6 +876,61 @@ mod tests {
             &go.replace("} else { exec", "}\n{ exec"),
             "go-shell-command-injection"
         ));
+    }
+
+    #[test]
+    fn branches_whose_condition_folds_to_a_constant_are_not_taken() {
+        let analyzer = CodeAnalyzer::builtin().expect("rules load");
+        let python = |choose: &str| {
+            let code = format!(
+                "import os\nfrom flask import request\n\
+                 def run():\n    param = request.args[\"c\"]\n    num = 106\n    guess = \"ABC\"[1]\n\
+                 {choose}\n    os.system(\"echo \" + bar)\n"
+            );
+            analyzer
+                .analyze("app.py", code.as_bytes())
+                .iter()
+                .any(|f| f.rule_id == "py-command-injection")
+        };
+        // 7 * 18 + 106 = 232 > 200: the first value is always the one.
+        assert!(!python(
+            "    bar = \"safe\" if 7 * 18 + num > 200 else param"
+        ));
+        assert!(python(
+            "    bar = param if 7 * 18 + num > 200 else \"safe\""
+        ));
+        assert!(!python(
+            "    if (7 * 18) + num <= 200:\n        bar = param\n    else:\n        bar = \"safe\""
+        ));
+        // "ABC"[1] is "B".
+        let matching = |case_b: &str| {
+            format!(
+                "    match guess:\n        case 'A':\n            bar = param\n        case 'B':\n            bar = {case_b}\n        case _:\n            bar = param"
+            )
+        };
+        assert!(!python(&matching("'bob'")));
+        assert!(python(&matching("param")));
+        // A value the walk cannot know keeps both branches.
+        assert!(python(
+            "    if len(param) > 3:\n        bar = param\n    else:\n        bar = \"safe\""
+        ));
+        // Java: `charAt` on a constant, and `case 'C': case 'D':` falling through.
+        let java = |index: usize| {
+            let code = format!(
+                "class T {{ void f(HttpServletRequest request, Statement st) throws Exception {{\n\
+                 String param = request.getParameter(\"p\"); String bar;\n\
+                 char target = \"ABC\".charAt({index});\n\
+                 switch (target) {{ case 'A': bar = \"a\"; break; case 'B': bar = \"b\"; break;\n\
+                 case 'C': case 'D': bar = param; break; default: bar = \"d\"; }}\n\
+                 st.executeQuery(\"SELECT \" + bar); }} }}"
+            );
+            analyzer
+                .analyze("T.java", code.as_bytes())
+                .iter()
+                .any(|f| f.rule_id == "java-sql-injection")
+        };
+        assert!(!java(0));
+        assert!(java(2));
     }
 
     #[test]

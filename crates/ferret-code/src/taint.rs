@@ -37,6 +37,7 @@
 //! Functions are found by name (`f(…)`, and `self.f(…)` / `this.f(…)` for methods); a name
 //! defined more than once is followed into every definition.
 
+use crate::constant::{self, Constant, Constants};
 use crate::imports::Imports;
 use crate::language::{Language, RuleLanguage};
 use crate::rule::{CodeRuleError, Compiled};
@@ -384,6 +385,8 @@ type Bindings = HashMap<String, Option<Origin>>;
 struct State {
     names: Bindings,
     any_origin: bool,
+    /// Local names bound to literals, for conditions that are always true or false.
+    constants: Constants,
 }
 
 /// `TABLE`, `MAX_ROWS`: names written as constants.
@@ -551,6 +554,84 @@ fn branches<'r>(node: &SgNode<'r>, family: RuleLanguage) -> Option<(Vec<SgNode<'
     Some((cases, exhaustive))
 }
 
+/// The value a `switch`/`match` chooses on, for the node holding its cases.
+fn switch_subject<'r>(cases: &SgNode<'r>) -> Option<SgNode<'r>> {
+    let first = cases
+        .children()
+        .find(|c| CASES.contains(&c.kind().as_ref()))?;
+    if matches!(
+        first.kind().as_ref(),
+        "except_clause" | "except_group_clause" | "catch_clause"
+    ) {
+        return None;
+    }
+    // Go keeps the cases in the statement itself; the others in a body under it.
+    let statement = if cases.field("value").is_some() {
+        cases.clone()
+    } else {
+        cases.parent()?
+    };
+    statement
+        .field("value")
+        .or_else(|| statement.field("condition"))
+        .or_else(|| statement.field("subject"))
+}
+
+/// A case with labels and no statements (`case 'C':` before `case 'D': …`).
+fn case_is_empty(case: &SgNode<'_>) -> bool {
+    let value = case.field("value").map(|v| v.range());
+    case.named_children().all(|c| {
+        matches!(c.kind().as_ref(), "switch_label" | "comment") || Some(c.range()) == value
+    })
+}
+
+/// The values a case matches (`case 'A':`, `case 'C' | 'D':`, Go `case "a", "b":`), or `None`
+/// for the default case (`default:`, `case _:`).
+fn case_labels<'r>(case: &SgNode<'r>) -> Option<Vec<SgNode<'r>>> {
+    match case.kind().as_ref() {
+        "switch_default" | "default_case" => None,
+        // JavaScript `case v:`, Go `case a, b:`.
+        "switch_case" | "expression_case" => {
+            let value = case.field("value")?;
+            if value.kind() == "expression_list" {
+                Some(value.named_children().collect())
+            } else {
+                Some(vec![value])
+            }
+        }
+        // Java `case 'A': case 'B':` labels (several per group) or `case 'A' ->`.
+        "switch_block_statement_group" | "switch_rule" => {
+            let mut labels = Vec::new();
+            for label in case.children().filter(|c| c.kind() == "switch_label") {
+                if label.text().starts_with("default") {
+                    return None;
+                }
+                labels.extend(label.named_children());
+            }
+            Some(labels)
+        }
+        // Python `case 'A':`, `case 'C' | 'D':`, `case _:`.
+        "case_clause" => {
+            let mut labels = Vec::new();
+            for pattern in case.children().filter(|c| c.kind() == "case_pattern") {
+                if pattern.text() == "_" {
+                    return None;
+                }
+                let mut stack = vec![pattern];
+                while let Some(node) = stack.pop() {
+                    if node.kind() == "union_pattern" || node.kind() == "case_pattern" {
+                        stack.extend(node.named_children());
+                    } else {
+                        labels.push(node);
+                    }
+                }
+            }
+            Some(labels)
+        }
+        _ => Some(Vec::new()),
+    }
+}
+
 /// Where paths meet: a name holds attacker data when it does on any path, is known clean when
 /// it is on every path, and is otherwise unknown.
 fn join(paths: Vec<Bindings>) -> Bindings {
@@ -670,6 +751,7 @@ impl<'m> TaintContext<'m> {
         let mut state = State {
             names: module.clone(),
             any_origin: false,
+            constants: Constants::new(),
         };
         for (parameter, origin) in parameters.iter().zip(passed) {
             if let Some(origin) = origin {
@@ -902,6 +984,7 @@ impl<'m> TaintContext<'m> {
                 let mut module = State {
                     names: HashMap::new(),
                     any_origin,
+                    constants: Constants::new(),
                 };
                 self.walk(&root, usize::MAX, class, &mut module, true, false);
                 self.module
@@ -910,7 +993,11 @@ impl<'m> TaintContext<'m> {
                 module.names
             }
         };
-        let mut state = State { names, any_origin };
+        let mut state = State {
+            names,
+            any_origin,
+            constants: Constants::new(),
+        };
         let before = node.range().start;
         if let Some(function) = &function {
             for (range, names, origin) in &self.found.borrow().parameters {
@@ -958,6 +1045,18 @@ impl<'m> TaintContext<'m> {
             let mut names = Vec::new();
             bound_names(&target, &mut names);
             let member = MEMBER_ACCESS.contains(&target.kind().as_ref());
+            // `num = 106`, `guess = "ABC"[1]`: a plain name bound to a literal value.
+            let folded = (IDENTIFIERS.contains(&target.kind().as_ref())
+                && !keeps
+                && node.field("body").is_none())
+            .then(|| constant::evaluate(&value, &state.constants))
+            .flatten();
+            for name in &names {
+                match &folded {
+                    Some(value) => state.constants.insert(name.clone(), value.clone()),
+                    None => state.constants.remove(name),
+                };
+            }
             for name in names {
                 match &taint {
                     Some(origin) => {
@@ -986,6 +1085,7 @@ impl<'m> TaintContext<'m> {
             if let Some(condition) = node.field("condition") {
                 self.apply_guards(&condition, class, state);
             }
+            let (paths, exhaustive) = self.live_paths(node, paths, exhaustive, state);
             self.walk_paths(&paths, exhaustive, before, class, state);
             return;
         }
@@ -1016,6 +1116,79 @@ impl<'m> TaintContext<'m> {
         ["client", "session", "http", "axios", "api", "agent", "conn"]
             .iter()
             .any(|word| name.contains(word))
+    }
+
+    /// The paths that can run, when a condition or a `switch` subject folds to a constant
+    /// (`if (7 * 18) + num > 200` with `num = 106` takes the `else`; `switch` on
+    /// `"ABC".charAt(1)` takes `case 'B'`), else all of them.
+    fn live_paths<'r>(
+        &self,
+        node: &SgNode<'r>,
+        paths: Vec<SgNode<'r>>,
+        exhaustive: bool,
+        state: &State,
+    ) -> (Vec<SgNode<'r>>, bool) {
+        if node.kind() == "if_statement" {
+            let condition = node.field("condition");
+            let value = condition.and_then(|c| constant::evaluate(&c, &state.constants));
+            let Some(Constant::Bool(taken)) = value else {
+                return (paths, exhaustive);
+            };
+            let consequence = node.field("consequence").map(|c| c.range());
+            let (then, otherwise): (Vec<_>, Vec<_>) = paths
+                .into_iter()
+                .partition(|p| Some(p.range()) == consequence);
+            return if taken {
+                (then, true)
+            } else {
+                // Python's `elif`s and `else`, or the `else` branch; none: nothing runs.
+                let exhaustive = !otherwise.is_empty() && exhaustive;
+                (otherwise, exhaustive)
+            };
+        }
+        let Some(subject) = switch_subject(node) else {
+            return (paths, exhaustive);
+        };
+        let Some(value) = constant::evaluate(&subject, &state.constants) else {
+            return (paths, exhaustive);
+        };
+        // `case 'C': case 'D': …` is an empty case falling through into the next one.
+        let body_from = |start: usize| {
+            paths[start..]
+                .iter()
+                .find(|p| !case_is_empty(p))
+                .cloned()
+                .into_iter()
+                .collect::<Vec<_>>()
+        };
+        let mut default = None;
+        for (index, path) in paths.iter().enumerate() {
+            match case_labels(path) {
+                None => default = Some(index),
+                Some(labels) => {
+                    let matches = labels
+                        .iter()
+                        .any(|l| constant::evaluate(l, &state.constants).as_ref() == Some(&value));
+                    if matches {
+                        return (body_from(index), true);
+                    }
+                }
+            }
+        }
+        match default {
+            Some(index) => (body_from(index), true),
+            None if paths.iter().all(|p| {
+                case_labels(p).is_some_and(|labels| {
+                    labels
+                        .iter()
+                        .all(|l| constant::evaluate(l, &state.constants).is_some())
+                })
+            }) =>
+            {
+                (Vec::new(), false)
+            }
+            None => (paths, exhaustive),
+        }
     }
 
     /// Names checked by a guard sanitizer of `class` in `condition` are clean from here on.
@@ -1069,14 +1242,19 @@ impl<'m> TaintContext<'m> {
             let mut taken = State {
                 names: state.names.clone(),
                 any_origin: state.any_origin,
+                constants: state.constants.clone(),
             };
             self.walk(path, before, class, &mut taken, false, false);
-            ends.push(taken.names);
+            ends.push((taken.names, taken.constants));
         }
         if !exhaustive || ends.is_empty() {
-            ends.push(std::mem::take(&mut state.names));
+            ends.push((
+                std::mem::take(&mut state.names),
+                std::mem::take(&mut state.constants),
+            ));
         }
-        state.names = join(ends);
+        state.constants = constant::join(&ends.iter().map(|(_, c)| c).collect::<Vec<_>>());
+        state.names = join(ends.into_iter().map(|(names, _)| names).collect());
     }
 
     /// Attacker data returned by the same-file function `call` calls (none for imported or
@@ -1155,6 +1333,13 @@ impl<'m> TaintContext<'m> {
         }
         // A conditional's value is one of its branches; its condition only chooses.
         if kind == "ternary_expression" {
+            let condition = node.field("condition");
+            if let Some(Constant::Bool(taken)) =
+                condition.and_then(|c| constant::evaluate(&c, &state.constants))
+            {
+                let branch = node.field(if taken { "consequence" } else { "alternative" })?;
+                return self.expression(&branch, class, state);
+            }
             return ["consequence", "alternative"]
                 .iter()
                 .filter_map(|field| node.field(field))
@@ -1163,6 +1348,13 @@ impl<'m> TaintContext<'m> {
         if kind == "conditional_expression" {
             // Python `a if condition else b`: the first and last children.
             let children: Vec<SgNode<'_>> = node.named_children().collect();
+            if let [value, condition, otherwise] = children.as_slice() {
+                if let Some(Constant::Bool(taken)) = constant::evaluate(condition, &state.constants)
+                {
+                    let branch = if taken { value } else { otherwise };
+                    return self.expression(branch, class, state);
+                }
+            }
             return [children.first(), children.last()]
                 .into_iter()
                 .flatten()
