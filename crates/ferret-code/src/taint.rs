@@ -23,7 +23,8 @@
 //! loop's body are walked from the same state and joined where they meet — a name is tainted
 //! when any path taints it and clean only when every path cleans it (with the state before
 //! them when no branch has to run: `if x is None: x = ""` keeps `x`'s taint). A sink inside a
-//! branch sees that branch alone. Conditions are not evaluated. A guard sanitizer in an `if`
+//! branch sees that branch alone. A condition or `switch` subject that folds to a constant
+//! ([`crate::constant`]) runs only the branch it selects. A guard sanitizer in an `if`
 //! condition (`if not url_has_allowed_host_and_scheme(url=next): …`) cleans the names passed to
 //! it from there on, whichever way the check went.
 //!
