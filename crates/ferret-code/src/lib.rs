@@ -934,6 +934,47 @@ mod tests {
     }
 
     #[test]
+    fn a_call_of_a_function_of_the_file_carries_only_the_arguments_its_return_reads() {
+        let analyzer = CodeAnalyzer::builtin().expect("rules load");
+        let python = |helper: &str| {
+            let code = format!(
+                "import os\nfrom flask import request\n{helper}\n\
+                 def run():\n    os.system(\"echo \" + helper(request.args[\"c\"], \"x\"))\n"
+            );
+            analyzer
+                .analyze("app.py", code.as_bytes())
+                .iter()
+                .any(|f| f.rule_id == "py-command-injection")
+        };
+        assert!(python(
+            "def helper(value, other):\n    return value.strip()"
+        ));
+        assert!(!python(
+            "def helper(value, other):\n    return other.strip()"
+        ));
+        assert!(!python(
+            "def helper(value, other):\n    if len(value) > 3:\n        return \"long\"\n    return \"short\""
+        ));
+        // Java: a method of a class of the file, called on a new instance.
+        let java = |body: &str| {
+            let code = format!(
+                "class T {{ void f(HttpServletRequest request, Statement st) throws Exception {{\n\
+                 String bar = new Helper().pick(request.getParameter(\"p\"));\n\
+                 st.executeQuery(\"SELECT \" + bar); }}\n\
+                 private class Helper {{ String pick(String param) {{ {body} }} }} }}"
+            );
+            analyzer
+                .analyze("T.java", code.as_bytes())
+                .iter()
+                .any(|f| f.rule_id == "java-sql-injection")
+        };
+        assert!(java("return param + \"x\";"));
+        assert!(!java(
+            "String bar = \"safe\"; char c = \"ABC\".charAt(1); if (c == 'A') bar = param; return bar;"
+        ));
+    }
+
+    #[test]
     fn string_literals_are_masked() {
         assert_eq!(
             redact_string_literals(r#"password = "hunter2" + 'x'"#),

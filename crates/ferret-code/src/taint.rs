@@ -219,6 +219,9 @@ pub struct TaintContext<'m> {
     /// What the callers in the file pass to each parameter of a function, per (function,
     /// sink class).
     passed: RefCell<HashMap<(Range<usize>, String), PassedToParameters>>,
+    /// Which parameters of a function of the file reach its `return`, per (name, sink class):
+    /// the parameter names (of the first definition) and, by position, whether each flows.
+    flows: RefCell<HashMap<(String, String), Option<ParameterFlows>>>,
     /// Calls followed so far on the way to the current check.
     depth: Cell<u8>,
 }
@@ -229,6 +232,9 @@ struct FunctionIndex {
     definitions: HashMap<String, Vec<Range<usize>>>,
     calls: HashMap<String, Vec<Range<usize>>>,
 }
+
+/// A function's parameter names and, by position, whether each reaches its `return`.
+type ParameterFlows = (Vec<String>, Vec<bool>);
 
 /// For each parameter of a function, the attacker data its callers pass there.
 type PassedToParameters = Vec<Option<Origin>>;
@@ -279,11 +285,12 @@ fn mutation<'r>(call: &SgNode<'r>) -> Option<(String, SgNode<'r>)> {
 /// `this.f(…)`, Go `r.f(…)` on a receiver.
 fn called_name(call: &SgNode<'_>) -> Option<String> {
     if call.kind() == "method_invocation" {
+        // `m(…)`, `this.m(…)`, and `new Helper().m(…)` on a class of the file.
         let object = call.field("object");
-        if object
-            .as_ref()
-            .is_some_and(|o| !matches!(o.text().as_ref(), "this" | "super"))
-        {
+        if object.as_ref().is_some_and(|o| {
+            !matches!(o.text().as_ref(), "this" | "super")
+                && o.kind() != "object_creation_expression"
+        }) {
             return None;
         }
         return Some(call.field("name")?.text().to_string());
@@ -688,6 +695,7 @@ impl<'m> TaintContext<'m> {
             functions: Default::default(),
             returns: Default::default(),
             passed: Default::default(),
+            flows: Default::default(),
             depth: Cell::new(0),
         }
     }
@@ -1258,6 +1266,137 @@ impl<'m> TaintContext<'m> {
         state.names = join(ends.into_iter().map(|(names, _)| names).collect());
     }
 
+    /// For a call of a function of the file whose parameters' flow to its `return` is known:
+    /// the attacker data in the arguments that reach the return, else what the function
+    /// returns of its own (`Some(None)`: clean). `None` when no summary applies and the
+    /// arguments are taken to flow through (imported and unknown functions, any-origin mode).
+    fn through_summary(
+        &self,
+        call: &SgNode<'_>,
+        class: &str,
+        state: &State,
+    ) -> Option<Option<Origin>> {
+        if state.any_origin || self.depth.get() >= MAX_CALL_DEPTH {
+            return None;
+        }
+        let name = called_name(call)?;
+        if self.imports.binds(&name) {
+            return None;
+        }
+        let root = call.ancestors().last()?;
+        if !self.index(&root).definitions.contains_key(&name) {
+            return None;
+        }
+        let (parameters, flows) = self.parameter_flows(&root, &name, class)?;
+        let (positional, keyword) = call_arguments(call);
+        let reaches = |position: usize| flows.get(position).copied().unwrap_or(true);
+        let arguments = positional
+            .into_iter()
+            .enumerate()
+            .chain(keyword.into_iter().map(|(name, value)| {
+                let at = parameters.iter().position(|p| *p == name);
+                (at.unwrap_or(usize::MAX), value)
+            }));
+        for (position, argument) in arguments {
+            if reaches(position) {
+                if let Some(origin) = self.expression(&argument, class, state) {
+                    return Some(Some(origin));
+                }
+            }
+        }
+        Some(self.returned_by_call(call, class, state))
+    }
+
+    /// Which parameters of the file's function `name` reach one of its `return` values (any
+    /// definition of that name), computed once per sink class. `None` when a definition has
+    /// no `return` to read (an arrow function's expression body, a lambda).
+    fn parameter_flows(
+        &self,
+        root: &SgNode<'_>,
+        name: &str,
+        class: &str,
+    ) -> Option<ParameterFlows> {
+        let key = (name.to_string(), class.to_string());
+        if let Some(known) = self.flows.borrow().get(&key) {
+            return known.clone();
+        }
+        // Recursion reads "unknown" (every argument flows) until the answer is known.
+        self.flows.borrow_mut().insert(key.clone(), None);
+        let definitions = self
+            .index(root)
+            .definitions
+            .get(name)
+            .cloned()
+            .unwrap_or_default();
+        let kinds = function_kinds(self.language.family());
+        let mut names: Option<Vec<String>> = None;
+        let mut flows: Vec<bool> = Vec::new();
+        let mut summary = Some(());
+        for range in definitions {
+            let Some(function) = node_at(root, &range, kinds) else {
+                summary = None;
+                break;
+            };
+            let parameters = parameter_names(&function);
+            let mut returns = Vec::new();
+            let mut stack: Vec<SgNode<'_>> = function.children().collect();
+            while let Some(node) = stack.pop() {
+                if kinds.contains(&node.kind().as_ref()) {
+                    continue;
+                }
+                if node.kind() == "return_statement" {
+                    returns.extend(node.named_children().filter(|c| c.kind() != "comment"));
+                    continue;
+                }
+                stack.extend(node.children());
+            }
+            if returns.is_empty() {
+                summary = None;
+                break;
+            }
+            self.scan(&function);
+            if flows.len() < parameters.len() {
+                flows.resize(parameters.len(), false);
+            }
+            for (position, parameter) in parameters.iter().enumerate() {
+                if flows[position] {
+                    continue;
+                }
+                flows[position] = returns.iter().any(|value| {
+                    let mut state = State {
+                        names: HashMap::new(),
+                        any_origin: false,
+                        constants: Constants::new(),
+                    };
+                    state.names.insert(
+                        parameter.clone(),
+                        Some(Origin {
+                            line: 0,
+                            column: 0,
+                            label: String::new(),
+                        }),
+                    );
+                    self.deeper(|| {
+                        self.walk(
+                            &function,
+                            value.range().start,
+                            class,
+                            &mut state,
+                            true,
+                            true,
+                        );
+                        self.expression(value, class, &state)
+                    })
+                    .is_some()
+                });
+            }
+            names.get_or_insert(parameters);
+        }
+        let result = summary.map(|()| (names.unwrap_or_default(), flows));
+        self.flows.borrow_mut().insert(key, result.clone());
+        result
+    }
+
     /// Attacker data returned by the same-file function `call` calls (none for imported or
     /// unknown functions).
     fn returned_by_call(&self, call: &SgNode<'_>, class: &str, state: &State) -> Option<Origin> {
@@ -1375,8 +1514,14 @@ impl<'m> TaintContext<'m> {
             let from_function = function
                 .filter(|f| !IDENTIFIERS.contains(&f.kind().as_ref()))
                 .and_then(|f| self.expression(&f, class, state));
-            return from_function
-                .or_else(|| arguments.and_then(|a| self.expression(&a, class, state)))
+            if from_function.is_some() {
+                return from_function;
+            }
+            if let Some(result) = self.through_summary(node, class, state) {
+                return result;
+            }
+            return arguments
+                .and_then(|a| self.expression(&a, class, state))
                 .or_else(|| self.returned_by_call(node, class, state));
         }
         if kind == "method_invocation" {
@@ -1384,8 +1529,14 @@ impl<'m> TaintContext<'m> {
                 .field("object")
                 .and_then(|o| self.expression(&o, class, state));
             let arguments = node.field("arguments");
-            return from_object
-                .or_else(|| arguments.and_then(|a| self.expression(&a, class, state)))
+            if from_object.is_some() {
+                return from_object;
+            }
+            if let Some(result) = self.through_summary(node, class, state) {
+                return result;
+            }
+            return arguments
+                .and_then(|a| self.expression(&a, class, state))
                 .or_else(|| self.returned_by_call(node, class, state));
         }
         node.named_children()
