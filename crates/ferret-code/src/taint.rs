@@ -820,6 +820,39 @@ impl<'m> TaintContext<'m> {
         passed
     }
 
+    /// The definitions of the file's function `name`.
+    fn definitions<'r>(&self, root: &SgNode<'r>, name: &str) -> Vec<SgNode<'r>> {
+        let ranges = self
+            .index(root)
+            .definitions
+            .get(name)
+            .cloned()
+            .unwrap_or_default();
+        let kinds = function_kinds(self.language.family());
+        ranges
+            .iter()
+            .filter_map(|range| node_at(root, range, kinds))
+            .collect()
+    }
+
+    /// The values `function` returns (`return v`), not those of functions nested in it.
+    fn return_values<'r>(&self, function: &SgNode<'r>) -> Vec<SgNode<'r>> {
+        let kinds = function_kinds(self.language.family());
+        let mut values = Vec::new();
+        let mut stack: Vec<SgNode<'r>> = function.children().collect();
+        while let Some(node) = stack.pop() {
+            if kinds.contains(&node.kind().as_ref()) {
+                continue;
+            }
+            if node.kind() == "return_statement" {
+                values.extend(node.named_children().filter(|c| c.kind() != "comment"));
+                continue;
+            }
+            stack.extend(node.children());
+        }
+        values
+    }
+
     /// Attacker data returned by the file's function `name`, if any of its definitions
     /// returns some.
     fn returned_by(&self, root: &SgNode<'_>, name: &str, class: &str) -> Option<Origin> {
@@ -829,34 +862,14 @@ impl<'m> TaintContext<'m> {
         }
         // Recursion reads "clean" until the answer is known.
         self.returns.borrow_mut().insert(key.clone(), None);
-        let definitions = self
-            .index(root)
-            .definitions
-            .get(name)
-            .cloned()
-            .unwrap_or_default();
-        let kinds = function_kinds(self.language.family());
         let mut found = None;
-        'definitions: for range in definitions {
-            let Some(function) = node_at(root, &range, kinds) else {
-                continue;
-            };
-            let mut stack: Vec<SgNode<'_>> = function.children().collect();
-            while let Some(node) = stack.pop() {
-                if kinds.contains(&node.kind().as_ref()) {
-                    continue;
+        'definitions: for function in self.definitions(root, name) {
+            for value in self.return_values(&function) {
+                let returned = self.deeper(|| self.reaches(&value, class, false, false));
+                if let Some(origin) = returned {
+                    found = Some(origin);
+                    break 'definitions;
                 }
-                if node.kind() == "return_statement" {
-                    for value in node.named_children() {
-                        let returned = self.deeper(|| self.reaches(&value, class, false, false));
-                        if let Some(origin) = returned {
-                            found = Some(origin);
-                            break 'definitions;
-                        }
-                    }
-                    continue;
-                }
-                stack.extend(node.children());
             }
         }
         self.returns.borrow_mut().insert(key, found.clone());
@@ -1322,34 +1335,12 @@ impl<'m> TaintContext<'m> {
         }
         // Recursion reads "unknown" (every argument flows) until the answer is known.
         self.flows.borrow_mut().insert(key.clone(), None);
-        let definitions = self
-            .index(root)
-            .definitions
-            .get(name)
-            .cloned()
-            .unwrap_or_default();
-        let kinds = function_kinds(self.language.family());
         let mut names: Option<Vec<String>> = None;
         let mut flows: Vec<bool> = Vec::new();
         let mut summary = Some(());
-        for range in definitions {
-            let Some(function) = node_at(root, &range, kinds) else {
-                summary = None;
-                break;
-            };
+        for function in self.definitions(root, name) {
             let parameters = parameter_names(&function);
-            let mut returns = Vec::new();
-            let mut stack: Vec<SgNode<'_>> = function.children().collect();
-            while let Some(node) = stack.pop() {
-                if kinds.contains(&node.kind().as_ref()) {
-                    continue;
-                }
-                if node.kind() == "return_statement" {
-                    returns.extend(node.named_children().filter(|c| c.kind() != "comment"));
-                    continue;
-                }
-                stack.extend(node.children());
-            }
+            let returns = self.return_values(&function);
             if returns.is_empty() {
                 summary = None;
                 break;
