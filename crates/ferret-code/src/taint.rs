@@ -1499,34 +1499,23 @@ impl<'m> TaintContext<'m> {
         }
         // A call's result carries its arguments' data and, for a method, its object's; a plain
         // function's name is not data.
-        if matches!(kind.as_ref(), "call" | "call_expression") {
-            let function = node.field("function");
-            let arguments = node.field("arguments");
-            let from_function = function
-                .filter(|f| !IDENTIFIERS.contains(&f.kind().as_ref()))
-                .and_then(|f| self.expression(&f, class, state));
-            if from_function.is_some() {
-                return from_function;
+        let callee = match kind.as_ref() {
+            "call" | "call_expression" => Some(
+                node.field("function")
+                    .filter(|f| !IDENTIFIERS.contains(&f.kind().as_ref())),
+            ),
+            "method_invocation" => Some(node.field("object")),
+            _ => None,
+        };
+        if let Some(callee) = callee {
+            if let Some(origin) = callee.and_then(|c| self.expression(&c, class, state)) {
+                return Some(origin);
             }
             if let Some(result) = self.through_summary(node, class, state) {
                 return result;
             }
-            return arguments
-                .and_then(|a| self.expression(&a, class, state))
-                .or_else(|| self.returned_by_call(node, class, state));
-        }
-        if kind == "method_invocation" {
-            let from_object = node
-                .field("object")
-                .and_then(|o| self.expression(&o, class, state));
-            let arguments = node.field("arguments");
-            if from_object.is_some() {
-                return from_object;
-            }
-            if let Some(result) = self.through_summary(node, class, state) {
-                return result;
-            }
-            return arguments
+            return node
+                .field("arguments")
                 .and_then(|a| self.expression(&a, class, state))
                 .or_else(|| self.returned_by_call(node, class, state));
         }
