@@ -21,8 +21,20 @@ pub enum Constant {
 /// Names bound to constants in the function walked so far.
 pub type Constants = HashMap<String, Constant>;
 
+/// How deep an expression is folded; deeper ones (`1 + 1 + … + 1` a thousand times) are unknown,
+/// so folding stays within the stack.
+const MAX_DEPTH: usize = 64;
+
 /// The constant value of `node`, when it has one.
 pub fn evaluate(node: &SgNode<'_>, known: &Constants) -> Option<Constant> {
+    fold(node, known, 0)
+}
+
+fn fold(node: &SgNode<'_>, known: &Constants, depth: usize) -> Option<Constant> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let evaluate = |node: &SgNode<'_>, known: &Constants| fold(node, known, depth + 1);
     let kind = node.kind();
     let text = node.text();
     match kind.as_ref() {

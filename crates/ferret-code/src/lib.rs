@@ -975,6 +975,18 @@ mod tests {
     }
 
     #[test]
+    fn a_very_deep_expression_does_not_exhaust_the_stack() {
+        let analyzer = CodeAnalyzer::builtin().expect("rules load");
+        let terms = vec!["1"; 3000].join(" +\n        ");
+        let code = format!(
+            "import os\nfrom flask import request\ndef f():\n    num = ({terms})\n\
+             \x20   bar = request.args[\"x\"] if num > 3 else \"a\"\n    os.system(\"echo \" + bar)\n"
+        );
+        let findings = analyzer.analyze("deep.py", code.as_bytes());
+        assert!(findings.iter().any(|f| f.rule_id == "py-command-injection"));
+    }
+
+    #[test]
     fn string_literals_are_masked() {
         assert_eq!(
             redact_string_literals(r#"password = "hunter2" + 'x'"#),

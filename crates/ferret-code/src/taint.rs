@@ -52,6 +52,20 @@ use std::ops::Range;
 /// How many calls deep taint is followed into and out of the file's functions.
 pub const MAX_CALL_DEPTH: u8 = 3;
 
+/// How deep in the syntax tree the walk and the expression check go (`1 + 1 + … + 1` written
+/// two thousand times is that deep): deeper nodes are not read, so the checks stay within the
+/// stack of a scan thread.
+const MAX_NESTING: usize = 256;
+
+/// Counts one level of nesting while it lives.
+struct Nested<'c>(&'c Cell<usize>);
+
+impl Drop for Nested<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
+}
+
 /// A source as written in a taint model.
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -224,6 +238,8 @@ pub struct TaintContext<'m> {
     flows: RefCell<HashMap<(String, String), Option<ParameterFlows>>>,
     /// Calls followed so far on the way to the current check.
     depth: Cell<u8>,
+    /// How deep the walk and the expression check are in the syntax tree right now.
+    nesting: Cell<usize>,
 }
 
 /// The functions defined in a file and the calls made in it, by the called name.
@@ -697,6 +713,7 @@ impl<'m> TaintContext<'m> {
             passed: Default::default(),
             flows: Default::default(),
             depth: Cell::new(0),
+            nesting: Cell::new(0),
         }
     }
 
@@ -726,6 +743,16 @@ impl<'m> TaintContext<'m> {
         std::cell::Ref::map(self.functions.borrow(), |f| {
             f.as_ref().expect("built above")
         })
+    }
+
+    /// One level deeper in the syntax tree, unless [`MAX_NESTING`] is reached.
+    fn nested(&self) -> Option<Nested<'_>> {
+        let level = self.nesting.get();
+        if level >= MAX_NESTING {
+            return None;
+        }
+        self.nesting.set(level + 1);
+        Some(Nested(&self.nesting))
     }
 
     /// Runs `check` one call deeper, unless the depth limit is reached.
@@ -1054,6 +1081,9 @@ impl<'m> TaintContext<'m> {
         if node.range().start >= before {
             return;
         }
+        let Some(_nested) = self.nested() else {
+            return;
+        };
         let kinds = function_kinds(self.language.family());
         if kinds.contains(&node.kind().as_ref()) && !(top && enter_functions) {
             return;
@@ -1408,6 +1438,7 @@ impl<'m> TaintContext<'m> {
 
     /// Whether the value of `node` carries attacker data, with its origin.
     fn expression(&self, node: &SgNode<'_>, class: &str, state: &State) -> Option<Origin> {
+        let _nested = self.nested()?;
         let range = node.range();
         if self.sanitized(&range, class) {
             return None;
