@@ -276,25 +276,31 @@ const MUTATORS: &[&str] = &[
 
 /// For `x.append(v)` and its kin: the receiver `x` (a plain name) and the arguments.
 fn mutation<'r>(call: &SgNode<'r>) -> Option<(String, SgNode<'r>)> {
-    let (receiver, method) = if call.kind() == "method_invocation" {
-        (call.field("object")?, call.field("name")?)
-    } else {
-        let function = call.field("function")?;
-        if !matches!(function.kind().as_ref(), "attribute" | "member_expression") {
-            return None;
-        }
-        let receiver = function.field("object")?;
-        let method = function
-            .field("attribute")
-            .or_else(|| function.field("property"))?;
-        (receiver, method)
-    };
+    let (receiver, method) = method_call(call)?;
     if !IDENTIFIERS.contains(&receiver.kind().as_ref())
         || !MUTATORS.contains(&method.text().as_ref())
     {
         return None;
     }
     Some((receiver.text().to_string(), call.field("arguments")?))
+}
+
+/// For a method call (`x.m(…)` in every grammar): the receiver `x` and the method name `m`.
+fn method_call<'r>(call: &SgNode<'r>) -> Option<(SgNode<'r>, SgNode<'r>)> {
+    match call.kind().as_ref() {
+        "method_invocation" => Some((call.field("object")?, call.field("name")?)),
+        "call" | "call_expression" => {
+            let function = call.field("function")?;
+            if !matches!(function.kind().as_ref(), "attribute" | "member_expression") {
+                return None;
+            }
+            let method = function
+                .field("attribute")
+                .or_else(|| function.field("property"))?;
+            Some((function.field("object")?, method))
+        }
+        _ => None,
+    }
 }
 
 /// The name a call calls when it is a function of the same file: `f(…)`, `self.f(…)`,
@@ -447,20 +453,7 @@ const SUBSCRIPTS: &[&str] = &[
 
 /// For a lookup call (`table.get(key)`, `table.getOrDefault(key, d)`): the table.
 fn lookup_table<'r>(call: &SgNode<'r>) -> Option<SgNode<'r>> {
-    let (receiver, method) = match call.kind().as_ref() {
-        "method_invocation" => (call.field("object")?, call.field("name")?),
-        "call" | "call_expression" => {
-            let function = call.field("function")?;
-            if !matches!(function.kind().as_ref(), "attribute" | "member_expression") {
-                return None;
-            }
-            let method = function
-                .field("attribute")
-                .or_else(|| function.field("property"))?;
-            (function.field("object")?, method)
-        }
-        _ => return None,
-    };
+    let (receiver, method) = method_call(call)?;
     matches!(method.text().as_ref(), "get" | "getOrDefault").then_some(receiver)
 }
 
