@@ -19,6 +19,9 @@ and Ferret drops them on purpose; recall is also given on the realistic rest.
 
     python3 bench/recall.py FERRET_BINARY NAME=RULE_DIR [NAME=RULE_DIR ...]
 
+A RULE_DIR may also be TruffleHog's `pkg/detectors`, whose examples are Go tests (see
+`go_test_examples`).
+
 With RECALL_MISSED=FILE set, every missed positive example is written to FILE as JSON.
 
 Obtain the rule directories from the projects' public repositories (for example with the search
@@ -36,6 +39,7 @@ import yaml
 
 
 def examples(rule_dir):
+    yield from go_test_examples(rule_dir)
     for path in sorted(pathlib.Path(rule_dir).rglob("*.yml")):
         try:
             doc = yaml.safe_load(path.read_text())
@@ -47,6 +51,123 @@ def examples(rule_dir):
                 yield rid, "positive", str(ex)
             for ex in rule.get("negative_examples", []) or []:
                 yield rid, "negative", str(ex)
+
+
+# TruffleHog's detectors keep their examples in Go tests (`pkg/detectors/NAME/NAME_test.go`):
+# cases with an `input` (a Go string, a variable, or `fmt.Sprintf` of those) and the `want`ed
+# secrets. A case that wants a secret is a positive; a case that wants none is not taken as a
+# negative, since it is usually a real-looking key outside that detector's keyword range, which a
+# generic rule should still report.
+GO_STRING = r'"(?:[^"\\\n]|\\.)*"|`[^`]*`'
+ASSIGN = re.compile(r'(?m)^\s*(?:const\s+|var\s+)?([A-Za-z_]\w*)\s*(?:string\s*)?:?=\s*(' + GO_STRING + r')\s*$')
+
+
+def go_literal(lit):
+    if lit.startswith("`"):
+        return lit[1:-1]
+    body = lit[1:-1]
+    out, i = [], 0
+    esc = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r", "'": "'"}
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body):
+            out.append(esc.get(body[i + 1], body[i + 1]))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def split_args(text):
+    """Top-level comma split of a call's argument text (strings kept whole)."""
+    args, depth, cur, i = [], 0, [], 0
+    while i < len(text):
+        c = text[i]
+        if c in "\"`":
+            m = re.compile(GO_STRING).match(text, i)
+            if not m:
+                return None
+            cur.append(m.group(0))
+            i = m.end()
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            if depth == 0:
+                args.append("".join(cur).strip())
+                return args, i
+            depth -= 1
+        elif c == "," and depth == 0:
+            args.append("".join(cur).strip())
+            cur = []
+            i += 1
+            continue
+        cur.append(c)
+        i += 1
+    return None
+
+
+def evaluate(expr, names):
+    expr = expr.strip()
+    if re.fullmatch(GO_STRING, expr, re.S):
+        return go_literal(expr)
+    if re.fullmatch(r"[A-Za-z_]\w*", expr):
+        return names.get(expr)
+    parts = [p.strip() for p in expr.split(" + ")]
+    if len(parts) > 1:
+        vals = [evaluate(p, names) for p in parts]
+        return None if None in vals else "".join(vals)
+    m = re.match(r"fmt\.Sprintf\(", expr)
+    if m:
+        got = split_args(expr[m.end():])
+        if not got:
+            return None
+        args = [evaluate(a, names) for a in got[0]]
+        if not args or None in args:
+            return None
+        fmt, rest = args[0], args[1:]
+        out = []
+        pieces = re.split(r"(%[sqvd])", fmt)
+        for p in pieces:
+            if re.fullmatch(r"%[sqvd]", p):
+                if not rest:
+                    return None
+                v = rest.pop(0)
+                out.append(f'"{v}"' if p == "%q" else v)
+            else:
+                out.append(p.replace("%%", "%"))
+        return "".join(out)
+    return None
+
+
+CASE = re.compile(r"input:\s*")
+
+
+def go_test_examples(root):
+    for path in sorted(pathlib.Path(root).rglob("*_test.go")):
+        if "integration" in path.name:
+            continue
+        src = path.read_text(errors="replace")
+        if "FromData" not in src:
+            continue
+        names = {m.group(1): go_literal(m.group(2)) for m in ASSIGN.finditer(src)}
+        rid = path.parent.name
+        for m in CASE.finditer(src):
+            start = m.end()
+            # The expression runs to the `want:` of the same case.
+            w = src.find("want:", start)
+            if w < 0:
+                continue
+            expr = src[start:w].strip().rstrip(",").strip()
+            want = src[w + 5:w + 200].lstrip()
+            if want.startswith("nil") or re.match(r"\[\]string\{\s*\}", want):
+                continue
+            if not want.startswith("[]string{"):
+                continue
+            text = evaluate(expr, names)
+            if text and text.strip():
+                yield rid, "positive", text
 
 
 # Values typed by hand rather than issued by a provider: ascending runs and long repeats. Ferret

@@ -385,6 +385,9 @@ fn looks_like_reference(value: &str) -> bool {
 /// Names and word lists rather than random values: `DB_PASSWORD_2`, `PHY_Beacon_RSSI_MAX`,
 /// `regulator-fec1-pwdn`, `WRPLL-specific`.
 fn looks_like_identifier(value: &str) -> bool {
+    if has_random_segment(value) {
+        return false;
+    }
     let has_upper = value.bytes().any(|b| b.is_ascii_uppercase());
     let has_lower = value.bytes().any(|b| b.is_ascii_lowercase());
     let word_chars = value
@@ -403,6 +406,22 @@ fn looks_like_identifier(value: &str) -> bool {
         .count();
     (segments.len() >= 2 && words == segments.len())
         || (segments.len() >= 3 && words + 1 >= segments.len())
+}
+
+/// Whether one of `value`'s `_ - .` separated parts is a long run of letters and digits mixed
+/// (`sk_d21e2be3622049c7809f95cc02313821`, `vW_6rXfYJcjXRU8Z92B9RR6WRpV…`): a key with a prefix
+/// or underscores in its alphabet, not an identifier made of words (`DB_PASSWORD_2`,
+/// `hpke.MLKEM768X25519PrivateKey`).
+fn has_random_segment(value: &str) -> bool {
+    value.split(['-', '_', '.']).any(|segment| {
+        let digits = segment.bytes().filter(u8::is_ascii_digit).count();
+        let letters = segment.bytes().filter(u8::is_ascii_alphabetic).count();
+        segment.len() >= 16
+            && digits >= 3
+            && letters >= 3
+            && digits + letters == segment.len()
+            && wordiness(segment) < 0.4
+    })
 }
 
 /// Names of protocol tokens — pagination, idempotency, concurrency, CSRF — whose values are
@@ -683,7 +702,7 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     }
     // Code: private identifiers, conditionals, comparisons, chained assignments.
     let trimmed = value.trim_end_matches('=');
-    if value.starts_with('_')
+    if (value.starts_with('_') && !has_random_segment(value))
         || value.ends_with('?')
         || ["==", "!=", "||", "&&", "=>"]
             .iter()
@@ -1118,6 +1137,24 @@ mod tests {
         ));
         assert!(!generic_value_is_plausible("token", b"settings.API_TOKEN"));
         assert!(!generic_value_is_plausible("password", b"DB_PASSWORD_2"));
+        assert!(!generic_value_is_plausible("token", b"_private_helper_name"));
+        assert!(!generic_value_is_plausible(
+            "private_key",
+            b"rust_openssl.hpke.MLKEM768X25519PrivateKey"
+        ));
+        // A prefix or underscores around a long random run: still a key.
+        assert!(generic_value_is_plausible(
+            "token",
+            b"sk_d21e2be3622049c7809f95cc02313821"
+        ));
+        assert!(generic_value_is_plausible(
+            "token",
+            b"vW_6rXfYJcjXRU8Z92B9RR6WRpVUN5ebSX07I8_QQDi"
+        ));
+        assert!(generic_value_is_plausible(
+            "token",
+            b"_dd9gKTi7gDhQYowXu5efwPLKkAAQ4qP"
+        ));
         assert!(!generic_value_is_plausible("secret", b"12345678901234"));
         assert!(!generic_value_is_plausible(
             "secret",
