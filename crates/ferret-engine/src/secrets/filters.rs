@@ -98,6 +98,8 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     // RFC 6749's access and refresh token examples.
     "2YotnFZFEjr1zCsicMWpAA",
     "tGzv3JOkF0XG5Qx2TlKWIA",
+    // RFC 6455's sample WebSocket handshake key ("the sample nonce").
+    "dGhlIHNhbXBsZSBub25jZQ==",
 ];
 
 /// True when `secret` contains a credential published as a documentation example.
@@ -222,6 +224,9 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "public",
     "pubkey",
     "hotkey",
+    // `Sec-WebSocket-Key`: a handshake nonce.
+    "websocket",
+    "socket",
     "shortcut",
     "idempotency",
     "dedup",
@@ -615,14 +620,40 @@ fn name_words(name: &str) -> Vec<String> {
     words
 }
 
+/// Words that a secret's name is built from (`tokenexpiry`, `passwordhash`, `keystore`).
+const SECRET_NAME_WORDS: &[&str] = &[
+    "password", "passwd", "pass", "pwd", "secret", "token", "key", "api", "auth", "credential",
+    "private", "access",
+];
+
+/// Endings that keep a word the same word (`counts`, `expires`, `expiration`).
+const WORD_ENDINGS: &[&str] = &["", "s", "es", "ed", "er", "ers", "y", "ies", "ation", "ing"];
+
 /// Whether `part` marks the name: short plain words (`min`, `env`, `url`) only as a whole word
-/// (so `ADMIN_PASSWORD` is not a `min` setting), longer ones and separators anywhere.
+/// (so `ADMIN_PASSWORD` is not a `min` setting); longer words where one of the name's words
+/// starts with them, followed by an ending (`counts`, `expiry`), a secret word (`cachekey`) or
+/// another such part (`filepath`), or inside a word that starts with a secret word
+/// (`tokenexpiry`, `passwordhash`), but not inside another word (`AccountKey` is not a `count`,
+/// `countrylayer_key` neither, `profile_token` is not a `file`); parts with separators anywhere.
 fn name_has_part(name: &str, words: &[String], part: &str) -> bool {
-    if part.len() <= 3 && part.bytes().all(|b| b.is_ascii_alphabetic()) {
-        words.iter().any(|w| w == part)
-    } else {
-        name.contains(part)
+    if !part.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return name.contains(part);
     }
+    if part.len() <= 3 {
+        return words.iter().any(|w| w == part);
+    }
+    words.iter().any(|word| {
+        let starts_with_secret_word = SECRET_NAME_WORDS.iter().any(|s| word.starts_with(s));
+        if starts_with_secret_word && word.contains(part) {
+            return true;
+        }
+        let Some(rest) = word.strip_prefix(part) else {
+            return false;
+        };
+        WORD_ENDINGS.contains(&rest)
+            || SECRET_NAME_WORDS.iter().any(|s| rest.starts_with(s))
+            || NON_SECRET_NAME_PARTS.iter().any(|p| rest.starts_with(p))
+    })
 }
 
 /// Whether `part` (separators ignored) begins at one of the name's words: `next_token` in
@@ -700,13 +731,14 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     {
         return false;
     }
-    // Code: private identifiers, conditionals, comparisons, chained assignments.
+    // Code: private identifiers, conditionals, comparisons, chained assignments (base64 padding,
+    // `…==` at the end, is not a comparison).
     let trimmed = value.trim_end_matches('=');
     if (value.starts_with('_') && !has_random_segment(value))
         || value.ends_with('?')
         || ["==", "!=", "||", "&&", "=>"]
             .iter()
-            .any(|op| value.contains(op))
+            .any(|op| trimmed.contains(op))
         || (trimmed.contains('=') && trimmed.contains('.'))
     {
         return false;
@@ -1138,6 +1170,31 @@ mod tests {
         assert!(!generic_value_is_plausible("token", b"settings.API_TOKEN"));
         assert!(!generic_value_is_plausible("password", b"DB_PASSWORD_2"));
         assert!(!generic_value_is_plausible("token", b"_private_helper_name"));
+        // A non-secret word inside another word does not make the name a non-secret's.
+        assert!(generic_value_is_plausible(
+            "countrylayer_key",
+            b"k31eiaqplnq39py5ppsctxo6n2xj5t10"
+        ));
+        assert!(generic_value_is_plausible(
+            "AccountKey",
+            b"qYaZm3m8+Z2aYAiSDzzvStkTUgZXl29U76lDJ0qiob7bbV4g7kjtwO+FI2QoptGdZgEdtsAYzG8T0hl5TeftWA=="
+        ));
+        assert!(!generic_value_is_plausible(
+            "tokenexpiry",
+            b"k31eiaqplnq39py5ppsctxo6n2xj5t10"
+        ));
+        assert!(!generic_value_is_plausible(
+            "Sec-WebSocket-Key",
+            b"k9kFAUWNAMmf5OEMfTlOEA=="
+        ));
+        assert!(!generic_value_is_plausible(
+            "cachekey",
+            b"k31eiaqplnq39py5ppsctxo6n2xj5t10"
+        ));
+        assert!(!generic_value_is_plausible(
+            "token_counts",
+            b"k31eiaqplnq39py5ppsctxo6n2xj5t10"
+        ));
         assert!(!generic_value_is_plausible(
             "private_key",
             b"rust_openssl.hpke.MLKEM768X25519PrivateKey"
