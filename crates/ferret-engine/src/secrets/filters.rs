@@ -622,8 +622,18 @@ fn name_words(name: &str) -> Vec<String> {
 
 /// Words that a secret's name is built from (`tokenexpiry`, `passwordhash`, `keystore`).
 const SECRET_NAME_WORDS: &[&str] = &[
-    "password", "passwd", "pass", "pwd", "secret", "token", "key", "api", "auth", "credential",
-    "private", "access",
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "api",
+    "auth",
+    "credential",
+    "private",
+    "access",
 ];
 
 /// Endings that keep a word the same word (`counts`, `expires`, `expiration`).
@@ -703,6 +713,77 @@ fn name_can_hold_a_secret(name: &str) -> bool {
         || name.contains("::"))
 }
 
+/// Words of token names that say what the token is for inside an application rather than which
+/// service issued it (`DeviceToken`, `reset_token`, `invite_token`).
+const APPLICATION_TOKEN_WORDS: &[&str] = &[
+    "user",
+    "users",
+    "client",
+    "device",
+    "form",
+    "share",
+    "invite",
+    "invitation",
+    "confirm",
+    "confirmation",
+    "registration",
+    "resource",
+    "request",
+    "reset",
+    "email",
+    "login",
+    "signup",
+    "default",
+    "test",
+    "current",
+    "new",
+    "old",
+    "last",
+    "first",
+    "order",
+    "payment",
+    "upload",
+    "download",
+    "magic",
+    "state",
+    "unsubscribe",
+    "upgrade",
+    "job",
+    "build",
+    "run",
+    "instance",
+    "stream",
+    "subscription",
+    "notification",
+    "push",
+    "message",
+    "event",
+    "game",
+    "ticket",
+    "update",
+    "sync",
+    "change",
+    "next",
+    "page",
+    "lock",
+    "version",
+    "task",
+    "wait",
+];
+
+/// Whether a token name puts the name of a service before its last word (`jenkinsToken`,
+/// `squarespace_token`): a plain word that is neither a secret word nor one that says what the
+/// token is for in an application (`self.update_token`).
+fn names_a_service(words: &[String]) -> bool {
+    let [.., first, _] = words else {
+        return false;
+    };
+    first.len() >= 4
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && !SECRET_NAME_WORDS.iter().any(|s| first.starts_with(s))
+        && !APPLICATION_TOKEN_WORDS.contains(&first.as_str())
+}
+
 /// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
 pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else {
@@ -712,6 +793,7 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         return false;
     }
     let environment_style = environment_style(name);
+    let words = name_words(name);
     let name = name.to_ascii_lowercase();
     if value.len() < 8 || looks_like_reference(value) || looks_like_timestamp(value) {
         return false;
@@ -724,10 +806,12 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         return false;
     }
     // A UUID under a token name that is not a credential's is a protocol id (`LockToken`);
-    // under an environment-style name (`NPM_TOKEN`, `HEROKU_API_KEY`) it is a credential.
+    // under an environment-style name (`NPM_TOKEN`, `HEROKU_API_KEY`) or a service's name
+    // (`jenkinsToken`, `squarespace_token`) it is a credential.
     if looks_like_uuid(value)
         && !environment_style
         && !CREDENTIAL_TOKEN_NAMES.iter().any(|c| name.contains(c))
+        && !names_a_service(&words)
     {
         return false;
     }
@@ -1169,7 +1253,10 @@ mod tests {
         ));
         assert!(!generic_value_is_plausible("token", b"settings.API_TOKEN"));
         assert!(!generic_value_is_plausible("password", b"DB_PASSWORD_2"));
-        assert!(!generic_value_is_plausible("token", b"_private_helper_name"));
+        assert!(!generic_value_is_plausible(
+            "token",
+            b"_private_helper_name"
+        ));
         // A non-secret word inside another word does not make the name a non-secret's.
         assert!(generic_value_is_plausible(
             "countrylayer_key",
@@ -1182,6 +1269,24 @@ mod tests {
         assert!(!generic_value_is_plausible(
             "tokenexpiry",
             b"k31eiaqplnq39py5ppsctxo6n2xj5t10"
+        ));
+        // A UUID under a service's token name is that service's key; under an application's
+        // token name or a protocol's it is an id.
+        assert!(generic_value_is_plausible(
+            "jenkinsToken",
+            b"df490bc6-ef6e-4f6a-99a0-b03d26cb56f9"
+        ));
+        assert!(!generic_value_is_plausible(
+            "self.update_token",
+            b"df490bc6-ef6e-4f6a-99a0-b03d26cb56f9"
+        ));
+        assert!(!generic_value_is_plausible(
+            "DeviceToken",
+            b"df490bc6-ef6e-4f6a-99a0-b03d26cb56f9"
+        ));
+        assert!(!generic_value_is_plausible(
+            "token",
+            b"df490bc6-ef6e-4f6a-99a0-b03d26cb56f9"
         ));
         assert!(!generic_value_is_plausible(
             "Sec-WebSocket-Key",
