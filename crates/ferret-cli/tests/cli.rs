@@ -724,8 +724,21 @@ fn select_ignore_and_floors_choose_what_runs_and_is_reported() {
     // A configuration finding on a secret's line never shows it, even with secrets unselected.
     let (report, _) = json_scan(dir.path(), &["--select", "config"]);
     assert!(!report.to_string().contains(&stripe_key()[8..]));
+    // Ignoring the provider rule leaves the key to the generic rule that reads `TOKEN=<value>`:
+    // `--ignore` drops rules, not secrets.
     assert_eq!(
         rules(&["--select", "secrets", "--ignore", "stripe-*"]),
+        ["generic-secret-assignment", "github-pat-classic"]
+    );
+    assert_eq!(
+        rules(&[
+            "--select",
+            "secrets",
+            "--ignore",
+            "stripe-*",
+            "--ignore",
+            "generic-*"
+        ]),
         ["github-pat-classic"]
     );
     let floor = rules(&["--min-severity", "critical"]);
