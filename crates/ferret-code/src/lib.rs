@@ -879,6 +879,46 @@ mod tests {
     }
 
     #[test]
+    fn collections_with_literal_indices_and_keys_are_read_element_by_element() {
+        let analyzer = CodeAnalyzer::builtin().expect("rules load");
+        let java = |body: &str| {
+            let code = format!(
+                "class T {{ void f(HttpServletRequest request, Statement st) throws Exception {{\n\
+                 String p = request.getParameter(\"p\");\n{body}\n\
+                 st.executeQuery(\"SELECT \" + q); }} }}"
+            );
+            analyzer
+                .analyze("T.java", code.as_bytes())
+                .iter()
+                .any(|f| f.rule_id == "java-sql-injection")
+        };
+        let list = "java.util.List<String> l = new java.util.ArrayList<String>();\n\
+                    l.add(\"safe\"); l.add(p); l.add(\"moresafe\"); l.remove(0);";
+        // After removing the first element, index 1 is the last safe value, index 0 the data.
+        assert!(!java(&format!("{list}\nString q = l.get(1);")));
+        assert!(java(&format!("{list}\nString q = l.get(0);")));
+        let map =
+            "java.util.HashMap<String, Object> m = new java.util.HashMap<String, Object>();\n\
+                   m.put(\"keyA\", \"a_Value\"); m.put(\"keyB\", p);";
+        assert!(!java(&format!(
+            "{map}\nString q = (String) m.get(\"keyA\");"
+        )));
+        assert!(java(&format!(
+            "{map}\nString q = (String) m.get(\"keyB\");"
+        )));
+        // A key or index that is not a literal, or the collection handed to another method,
+        // and the collection holds everything put into it.
+        assert!(java(&format!(
+            "{map}\nString k = request.getHeader(\"k\");\nString q = (String) m.get(k);"
+        )));
+        assert!(java(&format!("{list}\nhelper(l);\nString q = l.get(1);")));
+        // Branches that disagree about the elements forget them.
+        assert!(java(&format!(
+            "{list}\nif (p.isEmpty()) {{ l.remove(0); }}\nString q = l.get(0);"
+        )));
+    }
+
+    #[test]
     fn branches_whose_condition_folds_to_a_constant_are_not_taken() {
         let analyzer = CodeAnalyzer::builtin().expect("rules load");
         let python = |choose: &str| {

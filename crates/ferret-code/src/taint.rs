@@ -417,6 +417,74 @@ struct State {
     any_origin: bool,
     /// Local names bound to literals, for conditions that are always true or false.
     constants: Constants,
+    /// Collections built in the function with literal indices and keys only.
+    containers: Containers,
+}
+
+/// What the walk knows of a collection created empty in the function and since changed only
+/// with literal indices and keys (`list.add(v)`, `list.remove(0)`, `map.put("k", v)`): what
+/// each element holds, so `list.get(1)` or `map.get("keyA")` reads one element rather than
+/// everything ever put in. Anything else done to it (another method, passing it to a call,
+/// assigning it) forgets it, and the collection then holds whatever was put into it.
+#[derive(Clone, PartialEq)]
+enum Elements {
+    List(Vec<Option<Origin>>),
+    Map(Vec<(String, Option<Origin>)>),
+}
+
+type Containers = HashMap<String, Elements>;
+
+/// Methods that read a collection without changing it.
+const COLLECTION_READERS: &[&str] = &[
+    "get",
+    "getOrDefault",
+    "size",
+    "isEmpty",
+    "contains",
+    "containsKey",
+    "containsValue",
+    "indexOf",
+    "equals",
+    "hashCode",
+    "toString",
+];
+
+/// `new ArrayList<String>()`, `new java.util.HashMap<>()`, Python `[]` and `{}`: an empty list
+/// or map.
+fn empty_collection(value: &SgNode<'_>) -> Option<Elements> {
+    match value.kind().as_ref() {
+        "object_creation_expression" => {
+            let arguments = value.field("arguments")?;
+            if arguments.named_children().next().is_some() {
+                return None;
+            }
+            let kind = value.field("type")?.text().to_string();
+            let kind = kind.split('<').next()?.rsplit('.').next()?.to_string();
+            if ["ArrayList", "LinkedList", "Vector"].contains(&kind.as_str()) {
+                Some(Elements::List(Vec::new()))
+            } else if ["HashMap", "TreeMap", "LinkedHashMap", "Hashtable"].contains(&kind.as_str())
+            {
+                Some(Elements::Map(Vec::new()))
+            } else {
+                None
+            }
+        }
+        "list" if value.named_children().next().is_none() => Some(Elements::List(Vec::new())),
+        "dictionary" if value.named_children().next().is_none() => Some(Elements::Map(Vec::new())),
+        _ => None,
+    }
+}
+
+/// Joins what the paths know of each collection: kept only where every path agrees.
+fn join_containers(paths: &[Containers]) -> Containers {
+    let Some((first, rest)) = paths.split_first() else {
+        return Containers::new();
+    };
+    first
+        .iter()
+        .filter(|(name, elements)| rest.iter().all(|p| p.get(*name) == Some(*elements)))
+        .map(|(name, elements)| (name.clone(), elements.clone()))
+        .collect()
 }
 
 /// `TABLE`, `MAX_ROWS`: names written as constants.
@@ -781,6 +849,7 @@ impl<'m> TaintContext<'m> {
             names: module.clone(),
             any_origin: false,
             constants: Constants::new(),
+            containers: Containers::new(),
         };
         for (parameter, origin) in parameters.iter().zip(passed) {
             if let Some(origin) = origin {
@@ -1027,6 +1096,7 @@ impl<'m> TaintContext<'m> {
                     names: HashMap::new(),
                     any_origin,
                     constants: Constants::new(),
+                    containers: Containers::new(),
                 };
                 self.walk(&root, usize::MAX, class, &mut module, true, false);
                 self.module
@@ -1039,6 +1109,7 @@ impl<'m> TaintContext<'m> {
             names,
             any_origin,
             constants: Constants::new(),
+            containers: Containers::new(),
         };
         let before = node.range().start;
         if let Some(function) = &function {
@@ -1102,6 +1173,15 @@ impl<'m> TaintContext<'m> {
                     None => state.constants.remove(name),
                 };
             }
+            let created = (IDENTIFIERS.contains(&target.kind().as_ref()) && !keeps)
+                .then(|| empty_collection(&value))
+                .flatten();
+            for name in &names {
+                match &created {
+                    Some(elements) => state.containers.insert(name.clone(), elements.clone()),
+                    None => state.containers.remove(name),
+                };
+            }
             for name in names {
                 match &taint {
                     Some(origin) => {
@@ -1139,6 +1219,7 @@ impl<'m> TaintContext<'m> {
         }
         // `args.append(v)`, `sb.append(v)`: the collection or builder now holds `v`.
         if CALLS.contains(&node.kind().as_ref()) {
+            self.track_collection_call(node, class, state);
             if let Some((receiver, arguments)) = mutation(node) {
                 let taint = arguments
                     .children()
@@ -1147,6 +1228,104 @@ impl<'m> TaintContext<'m> {
                     state.names.insert(receiver, Some(origin));
                 }
             }
+        }
+    }
+
+    /// Follows a call's effect on the collections the walk knows element by element: `add` /
+    /// `append` of one value, `remove(<int>)` / `pop(<int>)`, `put(<literal key>, v)`, reads;
+    /// anything else done to such a collection, or passing it to a call, forgets it.
+    fn track_collection_call(&self, call: &SgNode<'_>, class: &str, state: &mut State) {
+        if state.containers.is_empty() {
+            return;
+        }
+        let (arguments, _) = call_arguments(call);
+        let receiver = method_call(call)
+            .filter(|(receiver, _)| IDENTIFIERS.contains(&receiver.kind().as_ref()))
+            .map(|(receiver, method)| (receiver.text().to_string(), method.text().to_string()));
+        for argument in &arguments {
+            if IDENTIFIERS.contains(&argument.kind().as_ref()) {
+                state.containers.remove(argument.text().as_ref() as &str);
+            }
+        }
+        let Some((name, method)) = receiver else {
+            return;
+        };
+        let Some(elements) = state.containers.get(&name).cloned() else {
+            return;
+        };
+        let literal = |node: &SgNode<'_>| constant::evaluate(node, &state.constants);
+        let updated = match (elements, method.as_str(), arguments.as_slice()) {
+            (elements, reader, _) if COLLECTION_READERS.contains(&reader) => Some(elements),
+            (Elements::List(mut items), "add" | "append", [value]) => {
+                items.push(self.expression(value, class, state));
+                Some(Elements::List(items))
+            }
+            (Elements::List(mut items), "remove" | "pop", [index]) => match literal(index) {
+                Some(Constant::Int(i)) if (0..items.len() as i64).contains(&i) => {
+                    items.remove(i as usize);
+                    Some(Elements::List(items))
+                }
+                _ => None,
+            },
+            (Elements::Map(mut entries), "put", [key, value]) => match literal(key) {
+                Some(Constant::Str(key)) => {
+                    let taint = self.expression(value, class, state);
+                    entries.retain(|(k, _)| *k != key);
+                    entries.push((key, taint));
+                    Some(Elements::Map(entries))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        match updated {
+            Some(elements) => state.containers.insert(name, elements),
+            None => state.containers.remove(&name),
+        };
+    }
+
+    /// `list.get(1)`, `map.get("keyA")`, `items[0]` on a collection known element by element:
+    /// that element (`Some(None)` when it holds no attacker data or does not exist).
+    fn collection_element(&self, node: &SgNode<'_>, state: &State) -> Option<Option<Origin>> {
+        let (table, index) = if SUBSCRIPTS.contains(&node.kind().as_ref()) {
+            let table = node
+                .field("value")
+                .or_else(|| node.field("object"))
+                .or_else(|| node.field("array"))?;
+            (
+                table,
+                node.field("subscript").or_else(|| node.field("index"))?,
+            )
+        } else {
+            let (table, method) = method_call(node)?;
+            if method.text() != "get" {
+                return None;
+            }
+            let (arguments, _) = call_arguments(node);
+            let [index] = arguments.as_slice() else {
+                return None;
+            };
+            (table, index.clone())
+        };
+        if !IDENTIFIERS.contains(&table.kind().as_ref()) {
+            return None;
+        }
+        let elements = state.containers.get(table.text().as_ref() as &str)?;
+        match (elements, constant::evaluate(&index, &state.constants)?) {
+            (Elements::List(items), Constant::Int(i)) => Some(
+                usize::try_from(i)
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .cloned()
+                    .flatten(),
+            ),
+            (Elements::Map(entries), Constant::Str(key)) => Some(
+                entries
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .and_then(|(_, taint)| taint.clone()),
+            ),
+            _ => None,
         }
     }
 
@@ -1288,18 +1467,22 @@ impl<'m> TaintContext<'m> {
                 names: state.names.clone(),
                 any_origin: state.any_origin,
                 constants: state.constants.clone(),
+                containers: state.containers.clone(),
             };
             self.walk(path, before, class, &mut taken, false, false);
-            ends.push((taken.names, taken.constants));
+            ends.push((taken.names, taken.constants, taken.containers));
         }
         if !exhaustive || ends.is_empty() {
             ends.push((
                 std::mem::take(&mut state.names),
                 std::mem::take(&mut state.constants),
+                std::mem::take(&mut state.containers),
             ));
         }
-        state.constants = constant::join(&ends.iter().map(|(_, c)| c).collect::<Vec<_>>());
-        state.names = join(ends.into_iter().map(|(names, _)| names).collect());
+        state.constants = constant::join(&ends.iter().map(|(_, c, _)| c).collect::<Vec<_>>());
+        let containers: Vec<Containers> = ends.iter().map(|(_, _, k)| k.clone()).collect();
+        state.containers = join_containers(&containers);
+        state.names = join(ends.into_iter().map(|(names, _, _)| names).collect());
     }
 
     /// For a call of a function of the file whose parameters' flow to its `return` is known:
@@ -1381,6 +1564,7 @@ impl<'m> TaintContext<'m> {
                         names: HashMap::new(),
                         any_origin: false,
                         constants: Constants::new(),
+                        containers: Containers::new(),
                     };
                     state.names.insert(
                         parameter.clone(),
@@ -1472,6 +1656,9 @@ impl<'m> TaintContext<'m> {
             {
                 return None;
             }
+        }
+        if let Some(element) = self.collection_element(node, state) {
+            return element;
         }
         // An element looked up in a table is the table's data, whatever the key: `ALLOWED[name]`
         // and `hosts.get(name)` are values the program chose (an allowlist).
