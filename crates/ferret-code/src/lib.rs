@@ -919,6 +919,27 @@ mod tests {
     }
 
     #[test]
+    fn a_static_method_given_only_literals_is_not_a_value_of_unknown_origin() {
+        let analyzer = CodeAnalyzer::builtin().expect("rules load");
+        let dynamic = |command: &str| {
+            let code = format!(
+                "class R {{ void r(String name) throws Exception {{ \
+                 Runtime.getRuntime().exec({command} + \" --version\"); }} }}"
+            );
+            analyzer
+                .analyze("R.java", code.as_bytes())
+                .iter()
+                .any(|f| f.rule_id == "java-exec-dynamic")
+        };
+        assert!(!dynamic("org.acme.helpers.Utils.commandFor(\"echo\")"));
+        assert!(!dynamic("Utils.commandFor(\"echo\")"));
+        // A variable, an argument that is not a literal, or an object's method: still unknown.
+        assert!(dynamic("Utils.commandFor(name)"));
+        assert!(dynamic("helper.commandFor(\"echo\")"));
+        assert!(dynamic("Utils.defaultCommand()"));
+    }
+
+    #[test]
     fn branches_whose_condition_folds_to_a_constant_are_not_taken() {
         let analyzer = CodeAnalyzer::builtin().expect("rules load");
         let python = |choose: &str| {

@@ -475,6 +475,52 @@ fn empty_collection(value: &SgNode<'_>) -> Option<Elements> {
     }
 }
 
+/// A Java class named where a value could be (`Utils`, `org.acme.helpers.Utils`): a capitalized
+/// name after lower-case package names.
+fn class_reference(node: &SgNode<'_>) -> bool {
+    if !matches!(
+        node.kind().as_ref(),
+        "identifier" | "field_access" | "scoped_identifier"
+    ) {
+        return false;
+    }
+    let text = node.text();
+    let mut segments: Vec<&str> = text.split('.').map(str::trim).collect();
+    let Some(last) = segments.pop() else {
+        return false;
+    };
+    last.starts_with(|c: char| c.is_ascii_uppercase())
+        && last.bytes().any(|b| b.is_ascii_lowercase())
+        && segments.iter().all(|s| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
+}
+
+/// A literal in any grammar (`"echo"`, `42`, `true`, `null`).
+fn literal(node: &SgNode<'_>) -> bool {
+    let kind = node.kind();
+    kind.ends_with("string_literal")
+        || kind.ends_with("integer_literal")
+        || kind.ends_with("floating_point_literal")
+        || matches!(
+            kind.as_ref(),
+            "string"
+                | "integer"
+                | "float"
+                | "number"
+                | "true"
+                | "false"
+                | "null_literal"
+                | "character_literal"
+                | "none"
+                | "null"
+                | "interpreted_string_literal"
+                | "raw_string_literal"
+        )
+}
+
 /// Joins what the paths know of each collection: kept only where every path agrees.
 fn join_containers(paths: &[Containers]) -> Containers {
     let Some((first, rest)) = paths.split_first() else {
@@ -1718,6 +1764,18 @@ impl<'m> TaintContext<'m> {
             "method_invocation" => Some(node.field("object")),
             _ => None,
         };
+        // In any-origin mode, a static method of a class given only literals
+        // (`Utils.getOSCommandString("echo")`) computes a value the program chose.
+        if state.any_origin
+            && kind == "method_invocation"
+            && node.field("object").is_some_and(|o| class_reference(&o))
+            && node.field("arguments").is_some_and(|a| {
+                let mut arguments = a.named_children().peekable();
+                arguments.peek().is_some() && arguments.all(|a| literal(&a))
+            })
+        {
+            return None;
+        }
         if let Some(callee) = callee {
             if let Some(origin) = callee.and_then(|c| self.expression(&c, class, state)) {
                 return Some(origin);
