@@ -744,6 +744,14 @@ pub fn redact_string_literals(line: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Whether the built-in rules report `rule` in `code`, scanned as `path`.
+    fn reports(analyzer: &CodeAnalyzer, path: &str, code: &str, rule: &str) -> bool {
+        analyzer
+            .analyze(path, code.as_bytes())
+            .iter()
+            .any(|f| f.rule_id == rule)
+    }
+
     #[test]
     fn deep_minified_and_large_files_are_skipped_with_a_reason() {
         let deep = format!("eval({}x{})", "(\n".repeat(600), ")\n".repeat(600));
@@ -887,10 +895,7 @@ mod tests {
                  String p = request.getParameter(\"p\");\n{body}\n\
                  st.executeQuery(\"SELECT \" + q); }} }}"
             );
-            analyzer
-                .analyze("T.java", code.as_bytes())
-                .iter()
-                .any(|f| f.rule_id == "java-sql-injection")
+            reports(&analyzer, "T.java", &code, "java-sql-injection")
         };
         let list = "java.util.List<String> l = new java.util.ArrayList<String>();\n\
                     l.add(\"safe\"); l.add(p); l.add(\"moresafe\"); l.remove(0);";
@@ -926,10 +931,7 @@ mod tests {
                 "class R {{ void r(String name) throws Exception {{ \
                  Runtime.getRuntime().exec({command} + \" --version\"); }} }}"
             );
-            analyzer
-                .analyze("R.java", code.as_bytes())
-                .iter()
-                .any(|f| f.rule_id == "java-exec-dynamic")
+            reports(&analyzer, "R.java", &code, "java-exec-dynamic")
         };
         assert!(!dynamic("org.acme.helpers.Utils.commandFor(\"echo\")"));
         assert!(!dynamic("Utils.commandFor(\"echo\")"));
