@@ -917,6 +917,9 @@ mod tests {
             "{map}\nString k = request.getHeader(\"k\");\nString q = (String) m.get(k);"
         )));
         assert!(java(&format!("{list}\nhelper(l);\nString q = l.get(1);")));
+        // A list grown past the elements followed is forgotten, and holds all it was given.
+        let long = "l.add(\"more\");\n".repeat(70);
+        assert!(java(&format!("{list}\n{long}String q = l.get(1);")));
         // Branches that disagree about the elements forget them.
         assert!(java(&format!(
             "{list}\nif (p.isEmpty()) {{ l.remove(0); }}\nString q = l.get(0);"

@@ -434,6 +434,9 @@ enum Elements {
 
 type Containers = HashMap<String, Elements>;
 
+/// Collections holding more elements than this are no longer followed element by element.
+const MAX_ELEMENTS: usize = 64;
+
 /// Methods that read a collection without changing it.
 const COLLECTION_READERS: &[&str] = &[
     "get",
@@ -1296,7 +1299,9 @@ impl<'m> TaintContext<'m> {
         let Some((name, method)) = receiver else {
             return;
         };
-        let Some(elements) = state.containers.get(&name).cloned() else {
+        // Taken out and put back (not cloned): a function adding to one list thousands of
+        // times stays linear.
+        let Some(elements) = state.containers.remove(&name) else {
             return;
         };
         let literal = |node: &SgNode<'_>| constant::evaluate(node, &state.constants);
@@ -1324,15 +1329,21 @@ impl<'m> TaintContext<'m> {
             },
             _ => None,
         };
-        match updated {
-            Some(elements) => state.containers.insert(name, elements),
-            None => state.containers.remove(&name),
+        let small = |elements: &Elements| match elements {
+            Elements::List(items) => items.len() <= MAX_ELEMENTS,
+            Elements::Map(entries) => entries.len() <= MAX_ELEMENTS,
         };
+        if let Some(elements) = updated.filter(small) {
+            state.containers.insert(name, elements);
+        }
     }
 
     /// `list.get(1)`, `map.get("keyA")`, `items[0]` on a collection known element by element:
     /// that element (`Some(None)` when it holds no attacker data or does not exist).
     fn collection_element(&self, node: &SgNode<'_>, state: &State) -> Option<Option<Origin>> {
+        if state.containers.is_empty() {
+            return None;
+        }
         let (table, index) = if SUBSCRIPTS.contains(&node.kind().as_ref()) {
             let table = node
                 .field("value")

@@ -881,11 +881,19 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         .filter(|&&c| c)
         .count();
     let entropy = shannon_entropy(value.as_bytes());
-    // Hexadecimal has 16 symbols: a random hex key scores about half a bit lower than a random
-    // base64 one of the same length.
-    let hex = value.bytes().all(|b| b.is_ascii_hexdigit());
-    let needed = if value.len() >= 20 { 3.3 } else { 2.8 } - if hex { 0.5 } else { 0.0 };
+    let needed = entropy_needed(if value.len() >= 20 { 3.3 } else { 2.8 }, value.as_bytes());
     classes >= 2 && entropy >= needed
+}
+
+/// The entropy a value must reach, given what a random base64-like value of its length needs:
+/// hexadecimal has 16 symbols, so a random hex key scores about half a bit lower (32 random hex
+/// digits: 3.5 to 3.8 bits).
+pub fn entropy_needed(min: f64, value: &[u8]) -> f64 {
+    if value.iter().all(u8::is_ascii_hexdigit) {
+        min - 0.5
+    } else {
+        min
+    }
 }
 
 /// Values that stand in for a password rather than being one: dictionary placeholders, type

@@ -424,14 +424,7 @@ impl SecretMatcher {
             return Reject;
         }
         if let Some(min) = rule.spec.min_entropy {
-            // Hexadecimal has 16 symbols, so a random hex key scores about half a bit lower than
-            // a random base64 one of the same length (32 random hex digits: 3.5 to 3.8).
-            let min = if value.iter().all(u8::is_ascii_hexdigit) {
-                min - 0.5
-            } else {
-                min
-            };
-            if filters::shannon_entropy(value) < min {
+            if filters::shannon_entropy(value) < filters::entropy_needed(min, value) {
                 return Reject;
             }
         }
