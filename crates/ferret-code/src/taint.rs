@@ -501,31 +501,8 @@ fn class_reference(node: &SgNode<'_>) -> bool {
         })
 }
 
-/// A literal in any grammar (`"echo"`, `42`, `true`, `null`).
-fn literal(node: &SgNode<'_>) -> bool {
-    let kind = node.kind();
-    kind.ends_with("string_literal")
-        || kind.ends_with("integer_literal")
-        || kind.ends_with("floating_point_literal")
-        || matches!(
-            kind.as_ref(),
-            "string"
-                | "integer"
-                | "float"
-                | "number"
-                | "true"
-                | "false"
-                | "null_literal"
-                | "character_literal"
-                | "none"
-                | "null"
-                | "interpreted_string_literal"
-                | "raw_string_literal"
-        )
-}
-
 /// Joins what the paths know of each collection: kept only where every path agrees.
-fn join_containers(paths: &[Containers]) -> Containers {
+fn join_containers(paths: &[&Containers]) -> Containers {
     let Some((first, rest)) = paths.split_first() else {
         return Containers::new();
     };
@@ -1537,8 +1514,7 @@ impl<'m> TaintContext<'m> {
             ));
         }
         state.constants = constant::join(&ends.iter().map(|(_, c, _)| c).collect::<Vec<_>>());
-        let containers: Vec<Containers> = ends.iter().map(|(_, _, k)| k.clone()).collect();
-        state.containers = join_containers(&containers);
+        state.containers = join_containers(&ends.iter().map(|(_, _, k)| k).collect::<Vec<_>>());
         state.names = join(ends.into_iter().map(|(names, _, _)| names).collect());
     }
 
@@ -1775,14 +1751,15 @@ impl<'m> TaintContext<'m> {
             "method_invocation" => Some(node.field("object")),
             _ => None,
         };
-        // In any-origin mode, a static method of a class given only literals
+        // In any-origin mode, a static method of a class given only constants
         // (`Utils.getOSCommandString("echo")`) computes a value the program chose.
         if state.any_origin
             && kind == "method_invocation"
             && node.field("object").is_some_and(|o| class_reference(&o))
             && node.field("arguments").is_some_and(|a| {
                 let mut arguments = a.named_children().peekable();
-                arguments.peek().is_some() && arguments.all(|a| literal(&a))
+                arguments.peek().is_some()
+                    && arguments.all(|a| constant::evaluate(&a, &state.constants).is_some())
             })
         {
             return None;
