@@ -17,7 +17,9 @@
 //! `format`, collection literals and method calls on tainted values, because each of those
 //! has the tainted part inside it. It does not go through arithmetic other than `+` (a number)
 //! or from a key to what a table holds (`ALLOWED[name]`, `hosts.get(name)`: the program's own
-//! values, an allowlist).
+//! values, an allowlist). A list or map created empty in the function and changed only with
+//! literal indices and keys is followed element by element (`l.remove(0); l.get(1)`,
+//! `m.get("keyA")`), up to 64 elements; anything else done to it makes it hold all it was given.
 //!
 //! Paths: the branches of an `if`, the cases of a `switch`/`match`, a `try`'s handlers and a
 //! loop's body are walked from the same state and joined where they meet — a name is tainted
