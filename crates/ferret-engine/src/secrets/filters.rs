@@ -420,6 +420,19 @@ fn looks_like_identifier(value: &str) -> bool {
 /// or underscores in its alphabet, not an identifier made of words (`DB_PASSWORD_2`,
 /// `hpke.MLKEM768X25519PrivateKey`).
 fn has_random_segment(value: &str) -> bool {
+    // Underscores inside a key's alphabet (`5RzDGrpFKkrA_90yM_BFmyxKKAQkgu0B`) cut it into parts
+    // too short to judge alone: the whole value, in mixed case with digits and hardly any
+    // words, is random.
+    let alphanumerics = value.bytes().filter(u8::is_ascii_alphanumeric).count();
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    if alphanumerics >= 24
+        && digits >= 2
+        && value.bytes().any(|b| b.is_ascii_uppercase())
+        && value.bytes().any(|b| b.is_ascii_lowercase())
+        && wordiness(value) < 0.25
+    {
+        return true;
+    }
     value.split(['-', '_', '.']).any(|segment| {
         let digits = segment.bytes().filter(u8::is_ascii_digit).count();
         let letters = segment.bytes().filter(u8::is_ascii_alphabetic).count();

@@ -407,7 +407,14 @@ impl SecretMatcher {
             return Reject;
         }
         if let Some(max) = rule.spec.max_wordiness {
-            // A bare run of key characters: identifiers, paths and ids fit its shape too.
+            // A bare run of key characters: identifiers, paths and ids fit its shape too. A
+            // random run of letters and digits in one case holds word-like pieces by chance
+            // (`wdvnousa87acfxp9…` scores 0.59), so it is allowed a quarter more; paths and
+            // names with separators (`projects/proj123/keys/…`) are not.
+            let one_case_run = value.iter().all(u8::is_ascii_alphanumeric)
+                && (!value.iter().any(u8::is_ascii_uppercase)
+                    || !value.iter().any(u8::is_ascii_lowercase));
+            let max = if one_case_run { max + 0.25 } else { max };
             if filters::wordiness(&String::from_utf8_lossy(value)) > max
                 || filters::assigned_to_id_name(
                     &content[secret.start.saturating_sub(200)..secret.start],
