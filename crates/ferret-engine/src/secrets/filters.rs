@@ -371,7 +371,15 @@ fn looks_like_reference(value: &str) -> bool {
         "credential",
     ];
     if REFERENCE_MARKERS.iter().any(|m| lower.contains(m)) {
-        return true;
+        // A key whose format starts with a word (`secret_H9ZGTfAERfN5W0AX`) is not a name.
+        let word_prefixed_key = SECRET_NAME_WORDS.iter().any(|w| {
+            lower.strip_prefix(w).is_some_and(|rest| {
+                rest.starts_with(['_', '-']) && !REFERENCE_MARKERS.iter().any(|m| rest.contains(m))
+            })
+        }) && has_random_segment(value);
+        if !word_prefixed_key {
+            return true;
+        }
     }
     // A dotted identifier chain: `foo.bar.baz`, `settings.SECRET_KEY`, `x25519.X25519PrivateKey`.
     // Its parts are words or short; a token's dot-separated segments
@@ -406,10 +414,16 @@ fn looks_like_identifier(value: &str) -> bool {
     if word_chars && value.matches('_').count() >= 2 {
         return true;
     }
+    // A part of letters is a word unless it is long and not made of words
+    // (`PSIYbVgfkbEPQoqJfzHpACTtihONkQ_cKmOpNDPNiCU`).
     let segments: Vec<&str> = value.split(['-', '_', '.']).collect();
     let words = segments
         .iter()
-        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic()))
+        .filter(|s| {
+            !s.is_empty()
+                && s.bytes().all(|b| b.is_ascii_alphabetic())
+                && (s.len() < 12 || wordiness(s) >= 0.5)
+        })
         .count();
     (segments.len() >= 2 && words == segments.len())
         || (segments.len() >= 3 && words + 1 >= segments.len())
@@ -436,11 +450,14 @@ fn has_random_segment(value: &str) -> bool {
     value.split(['-', '_', '.']).any(|segment| {
         let digits = segment.bytes().filter(u8::is_ascii_digit).count();
         let letters = segment.bytes().filter(u8::is_ascii_alphabetic).count();
+        // One-case runs hold word-like pieces by chance (`9itvicgfiyq3ry6g03qwhwc`).
+        let one_case = !segment.bytes().any(|b| b.is_ascii_uppercase())
+            || !segment.bytes().any(|b| b.is_ascii_lowercase());
         segment.len() >= 16
             && digits >= 3
             && letters >= 3
             && digits + letters == segment.len()
-            && wordiness(segment) < 0.4
+            && wordiness(segment) < if one_case { 0.65 } else { 0.4 }
     })
 }
 
@@ -876,15 +893,18 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let has_digit = value.bytes().any(|b| b.is_ascii_digit());
     let has_symbol = value.bytes().any(|b| !b.is_ascii_alphanumeric());
     let letters = value.bytes().filter(|b| b.is_ascii_alphabetic()).count();
-    // Pure numbers (ports, ids, timestamps) and words without digits are not secrets.
-    if letters == 0 || !(has_digit || (has_symbol && has_upper && has_lower)) {
+    // Pure numbers (ports, ids, timestamps) and words without digits are not secrets; a long
+    // run of letters that changes case at random (`hfCnuVcYOgiRjlDEmAoRbN`) is.
+    if letters == 0
+        || !(has_digit || (has_symbol && has_upper && has_lower) || random_letters(value))
+    {
         return false;
     }
     if looks_like_identifier(value) {
         return false;
     }
     // Short values without a digit are words, not passwords.
-    if !has_digit && value.len() < 20 {
+    if !has_digit && value.len() < 20 && !random_letters(value) {
         return false;
     }
     // Hex-only values are hashes unless long and in a secret context; we are in a secret
@@ -896,6 +916,21 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let entropy = shannon_entropy(value.as_bytes());
     let needed = entropy_needed(if value.len() >= 20 { 3.3 } else { 2.8 }, value.as_bytes());
     classes >= 2 && entropy >= needed
+}
+
+/// A run of 20 letters or more that is not made of words and changes case at least every
+/// fourth letter (`hfCnuVcYOgiRjlDEmAoRbN`): a key's alphabet without its digits, not a
+/// CamelCase name (`ProtectedResourceName`) or a constant.
+fn random_letters(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let case_changes = bytes
+        .windows(2)
+        .filter(|w| w[0].is_ascii_uppercase() != w[1].is_ascii_uppercase())
+        .count();
+    bytes.len() >= 20
+        && bytes.iter().all(u8::is_ascii_alphabetic)
+        && case_changes * 4 >= bytes.len()
+        && wordiness(value) < 0.3
 }
 
 /// The entropy a value must reach, given what a random base64-like value of its length needs:
