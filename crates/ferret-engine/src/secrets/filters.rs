@@ -1466,4 +1466,38 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn keys_with_separators_prefixes_or_no_digits_are_told_from_names() {
+        // Underscores in a key's alphabet, a word that starts a key's format, a long run of
+        // letters between underscores, letters only at random case: keys.
+        for (name, value) in [
+            ("chatbot_auth_token", "5RzDGrpFKkrA_90yM_BFmyxKKAQkgu0B"),
+            ("convertapi_key", "secret_H9ZGTfAERfN5W0AX"),
+            (
+                "codemagic_key",
+                "PSIYbVgfkbEPQoqJfzHpACTtihONkQ_cKmOpNDPNiCU",
+            ),
+            ("clearbit_auth_token", "9itvicgfiyq3ry6g03qwhwc_0s309dy8woh"),
+            ("convertkit_key", "hfCnuVcYOgiRjlDEmAoRbN"),
+        ] {
+            assert!(
+                generic_value_is_plausible(name, value.as_bytes()),
+                "{name}={value}"
+            );
+        }
+        // Names, CamelCase words, references that start with a secret word: not keys.
+        for (name, value) in [
+            ("token", "ProtectedResourceNameValue"),
+            ("secret", "secret_key_base_from_settings"),
+            ("api_key", "Some_Long_Identifier_Value_2024"),
+            ("token", "token_env.TOKEN_VALUE_NAME"),
+            ("password", "XMLHttpRequestUploadEvents"),
+        ] {
+            assert!(
+                !generic_value_is_plausible(name, value.as_bytes()),
+                "{name}={value}"
+            );
+        }
+    }
 }
