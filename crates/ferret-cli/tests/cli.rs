@@ -773,6 +773,17 @@ fn code_findings_mask_secrets_when_only_code_is_selected() {
     assert_eq!(code, 1);
     assert_eq!(rule_ids(&report), ["py-tls-verification-disabled"]);
     assert!(!report.to_string().contains(&stripe_key()[8..]), "{report}");
+    // Only source files are read when only code rules run: a secret in a text file is not
+    // looked at, nor counted as scanned.
+    std::fs::write(
+        dir.path().join("notes.txt"),
+        format!("stripe: {}\n", stripe_key()),
+    )
+    .unwrap();
+    let (report, _) = json_scan(dir.path(), &["--select", "code"]);
+    assert_eq!(report["summary"]["files_scanned"], 2, "{report}");
+    let (report, _) = json_scan(dir.path(), &[]);
+    assert_eq!(report["summary"]["files_scanned"], 3, "{report}");
 }
 
 /// Standard base64, for building encoded fixtures.

@@ -40,6 +40,13 @@ pub trait Analyzer: Send + Sync {
     }
     /// Appends the findings for `file` to `findings`.
     fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>);
+    /// Whether [`Analyzer::analyze`] can report anything in the file at `path` (relative,
+    /// `/`-separated). A tree scan whose reporting analyzers all say no does not read the file
+    /// (`--select code` reads source files only). Every file by default.
+    fn reads(&self, path: &str) -> bool {
+        let _ = path;
+        true
+    }
     /// The whole-project phase, once every file went through [`Analyzer::analyze`] (tree scans):
     /// for analyzers that need several files at once — a lockfile with its manifest, code
     /// across modules. Reads what it needs under `project.root`. The default reports nothing.

@@ -77,14 +77,18 @@ impl CodeRulesAnalyzer {
 
 impl Analyzer for CodeRulesAnalyzer {
     fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>) {
-        if !CodeAnalyzer::handles(file.path) || is_test_path(file.path) {
+        if !self.reads(file.path) {
             return;
         }
         findings.extend(self.analyzer.analyze(file.path, file.content));
     }
 
+    fn reads(&self, path: &str) -> bool {
+        CodeAnalyzer::handles(path) && !is_test_path(path)
+    }
+
     fn unreadable(&self, file: &SourceFile<'_>) -> Option<String> {
-        if !CodeAnalyzer::handles(file.path) || is_test_path(file.path) {
+        if !self.reads(file.path) {
             return None;
         }
         // Minified bundles are left out by policy, not for being unreadable; a file nested too

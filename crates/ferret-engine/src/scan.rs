@@ -295,12 +295,20 @@ impl Scanner {
         let started = Instant::now();
         let report = Mutex::new(ScanReport::default());
         let scanned = Mutex::new(Vec::new());
+        // A file no reporting analyzer reads is not read at all.
+        let wants = |path: &str| {
+            self.analyzers
+                .iter()
+                .zip(&self.reporting)
+                .any(|(analyzer, reporting)| *reporting && analyzer.reads(path))
+        };
         let walk = TreeWalk {
             root: root.to_path_buf(),
             max_file_size: self.max_file_size,
             threads: self.threads,
             excludes: self.excludes.as_ref(),
             progress,
+            wants: Some(&wants),
         };
         walk.run(|| {
             let report = &report;

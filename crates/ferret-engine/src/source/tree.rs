@@ -45,6 +45,9 @@ pub struct TreeWalk<'a> {
     pub threads: usize,
     pub excludes: Option<&'a ignore::gitignore::Gitignore>,
     pub progress: Option<&'a Progress>,
+    /// Files (relative paths) worth reading: the others are passed over without a word, as
+    /// when no analyzer of the scan could report anything in them. Every file when `None`.
+    pub wants: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
 }
 
 /// Path of `path` relative to `root`, `/`-separated. A root that is itself a file yields its
@@ -149,7 +152,9 @@ impl TreeWalk<'_> {
                     }
                     return WalkState::Continue;
                 }
-                visit(self.read(entry.path(), &path));
+                if self.wants.is_none_or(|wants| wants(&path)) {
+                    visit(self.read(entry.path(), &path));
+                }
                 WalkState::Continue
             })
         });
