@@ -8,7 +8,10 @@
 #   node    node_modules of an app depending on next, react, webpack, typescript, eslint,
 #           @aws-sdk/client-s3 and firebase
 #   cargo   ~190 popular crates and their dependencies (bench/config-corpus, `cargo vendor`)
-# (the Go module cache is not reachable from this workplace). Each tree is copied to
+#   go      the vendored Go modules of containerd and moby (`vendor/` at HEAD of each, from
+#           snapshots brought with the search tool's `fetch` into $FERRET_MIRROR, default
+#           /work/.mirror): what a Go module cache holds, as the registry itself is not
+#           reachable from this workplace. Each tree is copied to
 # corpus/NAME: under its own name (site-packages, node_modules, vendor) gitleaks-family default
 # path allowlists would skip it whole, and the comparison is about the same bytes.
 #
@@ -16,7 +19,7 @@
 # sample of findings with their raw values, written to bench/work/precision/sample-CORPUS.tsv
 # for hand-checking (bench/README.md records the verdicts).
 #
-#   bash bench/precision.sh [python|node|cargo ...]   # default: all three
+#   bash bench/precision.sh [python|node|cargo|go ...]   # default: python node cargo
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # Outside the repository: the peers honour the enclosing checkout's .gitignore, which hides bench/work.
@@ -55,6 +58,16 @@ corpus_path() {
           cargo vendor -q "$vendor" >/dev/null)
       fi
       copy "$vendor" cargo ;;
+    go)
+      if [ ! -d corpus/go ]; then
+        for repo in containerd+containerd moby+moby; do
+          local mirror="${FERRET_MIRROR:-/work/.mirror}/$repo/repo"
+          [ -d "$mirror" ] || { echo "no snapshot of ${repo/+//} in $mirror (fetch it first)" >&2; exit 2; }
+          mkdir -p "corpus/go/${repo#*+}-vendor"
+          git --git-dir="$mirror" archive HEAD vendor | tar -x -C "corpus/go/${repo#*+}-vendor" --strip-components=1
+        done
+      fi
+      echo "$work/corpus/go" ;;
     *) echo "unknown corpus $1" >&2; exit 2 ;;
   esac
 }

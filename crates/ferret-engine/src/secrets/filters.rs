@@ -540,6 +540,31 @@ pub fn assigned_to_id_name(before: &[u8]) -> bool {
             || name.to_ascii_lowercase().ends_with("-id"))
 }
 
+/// Field names joined by colons, as in the format line of a passwd or group file
+/// (`name:password:UID:GID:GECOS:directory:shell` gives `password` the value
+/// `UID:GID:GECOS:directory:shell`).
+fn looks_like_field_list(value: &str) -> bool {
+    value.contains(':')
+        && value.split(':').all(|field| {
+            !field.is_empty() && field.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+        })
+}
+
+/// A hexadecimal number literal of code (`SIOCGLIFTOKEN = -0x3f879678`).
+fn looks_like_hex_literal(value: &str) -> bool {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+        .is_some_and(|hex| {
+            !hex.is_empty()
+                && hex
+                    .trim_end_matches(['u', 'U', 'l', 'L'])
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b'_')
+        })
+}
+
 /// A date or timestamp: `2016-09-08T21:47:36Z`, `2024-01-02`, `20240102T101010Z`.
 fn looks_like_timestamp(value: &str) -> bool {
     let digits = value.bytes().filter(u8::is_ascii_digit).count();
@@ -827,7 +852,12 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let environment_style = environment_style(name);
     let words = name_words(name);
     let name = name.to_ascii_lowercase();
-    if value.len() < 8 || looks_like_reference(value) || looks_like_timestamp(value) {
+    if value.len() < 8
+        || looks_like_reference(value)
+        || looks_like_timestamp(value)
+        || looks_like_field_list(value)
+        || looks_like_hex_literal(value)
+    {
         return false;
     }
     // The name says which credential it holds, and that credential's format is known: an AWS
@@ -1047,6 +1077,8 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || !value.is_ascii()
         || looks_like_reference(value)
         || looks_like_timestamp(value)
+        || looks_like_field_list(value)
+        || looks_like_hex_literal(value)
         || has_format_placeholder(value)
         || PASSWORD_STAND_INS.contains(&lower.as_str())
         || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())
@@ -1188,6 +1220,9 @@ mod tests {
             ("password", "${DB_PASSWORD}", true),
             ("password_prompt", "Enter4it", true),
             ("password", "busybox@", true),
+            // The format line of /etc/passwd and /etc/group in a comment.
+            ("Pass", "Uid:Gid:Gecos:Home:Shell", false),
+            ("password", "GID:user_list", false),
         ] {
             assert!(!judge(name, value, quoted, false), "{name} = {value}");
         }
@@ -1493,6 +1528,8 @@ mod tests {
             ("api_key", "Some_Long_Identifier_Value_2024"),
             ("token", "token_env.TOKEN_VALUE_NAME"),
             ("password", "XMLHttpRequestUploadEvents"),
+            ("password", "UID:GID:GECOS:directory:shell"),
+            ("SIOCGLIFTOKEN", "-0x3f879678"),
         ] {
             assert!(
                 !generic_value_is_plausible(name, value.as_bytes()),
