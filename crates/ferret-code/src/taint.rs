@@ -28,7 +28,8 @@
 //! branch sees that branch alone. A condition or `switch` subject that folds to a constant
 //! ([`crate::constant`]) runs only the branch it selects. A guard sanitizer in an `if`
 //! condition (`if not url_has_allowed_host_and_scheme(url=next): …`) cleans the names passed to
-//! it from there on, whichever way the check went.
+//! it (or, for a comparison guard such as `if "'" in name:`, the names it compares) from there
+//! on, whichever way the check went.
 //!
 //! Across functions of the same file, two steps (to a depth of [`MAX_CALL_DEPTH`] calls):
 //! - **into a call**: when the sink is inside a function and one of that function's parameters
@@ -99,8 +100,9 @@ pub struct SanitizerSpec {
     #[serde(default)]
     pub resolve: BTreeMap<String, Vec<String>>,
     /// A check rather than a transformation (`url_has_allowed_host_and_scheme(url)`): the
-    /// names passed to it in an `if` condition count as sanitized in that `if`'s branches and
-    /// after it. Which way the check went is not read (`if not ok(x): log(x)` also clears `x`).
+    /// names passed to it (or, for a comparison such as `"'" in name`, the names it compares)
+    /// in an `if` condition count as sanitized in that `if`'s branches and after it. Which way
+    /// the check went is not read (`if not ok(x): log(x)` also clears `x`).
     #[serde(default)]
     pub guard: bool,
 }
@@ -259,6 +261,9 @@ type PassedToParameters = Vec<Option<Origin>>;
 
 /// Call node kinds, per family (Java's is `method_invocation`).
 const CALLS: &[&str] = &["call", "call_expression", "method_invocation"];
+
+/// Comparisons a guard sanitizer may be (Python's `"'" in name`).
+const COMPARISONS: &[&str] = &["comparison_operator", "binary_expression"];
 
 /// Methods that put their arguments into the object they are called on: Python lists and sets,
 /// JavaScript arrays, Java collections and string builders.
@@ -1468,7 +1473,15 @@ impl<'m> TaintContext<'m> {
             .map(|(at, _, _)| at.clone())
             .collect();
         for range in guards {
+            // A check that is not a call (`"'" in name`): the names it compares.
             let Some(call) = node_at(condition, &range, CALLS) else {
+                if let Some(check) = node_at(condition, &range, COMPARISONS) {
+                    for operand in check.children() {
+                        if IDENTIFIERS.contains(&operand.kind().as_ref()) {
+                            state.names.insert(operand.text().to_string(), None);
+                        }
+                    }
+                }
                 continue;
             };
             let (positional, keyword) = call_arguments(&call);
