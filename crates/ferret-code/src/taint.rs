@@ -28,8 +28,9 @@
 //! branch sees that branch alone. A condition or `switch` subject that folds to a constant
 //! ([`crate::constant`]) runs only the branch it selects. A guard sanitizer in an `if`
 //! condition (`if not url_has_allowed_host_and_scheme(url=next): …`) cleans the names passed to
-//! it (or, for a comparison guard such as `if "'" in name:`, the names it compares) from there
-//! on, whichever way the check went.
+//! it (or, for a comparison guard such as `if "'" in name:`, the names it compares; for a
+//! method given only literals, `name.isalnum()`, the name it is called on) from there on,
+//! whichever way the check went.
 //!
 //! Across functions of the same file, two steps (to a depth of [`MAX_CALL_DEPTH`] calls):
 //! - **into a call**: when the sink is inside a function and one of that function's parameters
@@ -105,6 +106,23 @@ pub struct SanitizerSpec {
     /// the check went is not read (`if not ok(x): log(x)` also clears `x`).
     #[serde(default)]
     pub guard: bool,
+    /// For a guard that is a method: it checks the value it is called on (`name.isalnum()`,
+    /// `path.contains("..")`, given only literals), so that name is what gets cleared. Not
+    /// for checks that say nothing of the receiver's text (Django's `form.is_valid()` leaves
+    /// `form.cleaned_data` attacker data).
+    #[serde(default)]
+    pub receiver: bool,
+}
+
+/// What a sanitizer found in a file clears.
+#[derive(Clone, Copy, PartialEq)]
+enum Clears {
+    /// The value it returns (`html.escape(x)`).
+    Value,
+    /// As a guard in an `if` condition: the names passed to it, or compared by it.
+    CheckedArguments,
+    /// As a guard: the name it is called on.
+    CheckedReceiver,
 }
 
 /// A taint model file.
@@ -213,8 +231,8 @@ struct Found {
     sources: Vec<(Range<usize>, Origin)>,
     /// Parameter sources: the function's byte range, the names and their origin.
     parameters: Vec<(Range<usize>, Vec<String>, Origin)>,
-    /// Sanitizer calls: byte range, the classes they clear and whether they are a guard.
-    sanitizers: Vec<(Range<usize>, Vec<String>, bool)>,
+    /// Sanitizer calls: byte range, the classes they clear and what they clear.
+    sanitizers: Vec<(Range<usize>, Vec<String>, Clears)>,
     /// Scopes (the module level, functions) already searched, by byte range.
     scanned: Vec<Range<usize>>,
 }
@@ -1048,11 +1066,14 @@ impl<'m> TaintContext<'m> {
                     &self.imports,
                 );
                 if matched {
-                    found.sanitizers.push((
-                        node.range(),
-                        sanitizer.spec.classes.clone(),
-                        sanitizer.spec.guard,
-                    ));
+                    let clears = match (sanitizer.spec.guard, sanitizer.spec.receiver) {
+                        (false, _) => Clears::Value,
+                        (true, false) => Clears::CheckedArguments,
+                        (true, true) => Clears::CheckedReceiver,
+                    };
+                    found
+                        .sanitizers
+                        .push((node.range(), sanitizer.spec.classes.clone(), clears));
                 }
             }
             let children: Vec<SgNode<'_>> = node.children().collect();
@@ -1459,20 +1480,20 @@ impl<'m> TaintContext<'m> {
     /// Names checked by a guard sanitizer of `class` in `condition` are clean from here on.
     fn apply_guards(&self, condition: &SgNode<'_>, class: &str, state: &mut State) {
         let within = condition.range();
-        let guards: Vec<Range<usize>> = self
+        let guards: Vec<(Range<usize>, Clears)> = self
             .found
             .borrow()
             .sanitizers
             .iter()
-            .filter(|(at, classes, guard)| {
-                *guard
+            .filter(|(at, classes, clears)| {
+                *clears != Clears::Value
                     && within.start <= at.start
                     && at.end <= within.end
                     && classes.iter().any(|c| c == class || c == "all")
             })
-            .map(|(at, _, _)| at.clone())
+            .map(|(at, _, clears)| (at.clone(), *clears))
             .collect();
-        for range in guards {
+        for (range, clears) in guards {
             // A check that is not a call (`"'" in name`): the names it compares.
             let Some(call) = node_at(condition, &range, CALLS) else {
                 if let Some(check) = node_at(condition, &range, COMPARISONS) {
@@ -1485,6 +1506,20 @@ impl<'m> TaintContext<'m> {
                 continue;
             };
             let (positional, keyword) = call_arguments(&call);
+            // A method checking the value it is called on, given only literals:
+            // `name.isalnum()`, `path.contains("..")`.
+            if clears == Clears::CheckedReceiver {
+                let literals_only = positional
+                    .iter()
+                    .chain(keyword.values())
+                    .all(|argument| constant::evaluate(argument, &state.constants).is_some());
+                if let Some((receiver, _)) = method_call(&call) {
+                    if literals_only && IDENTIFIERS.contains(&receiver.kind().as_ref()) {
+                        state.names.insert(receiver.text().to_string(), None);
+                    }
+                }
+                continue;
+            }
             for argument in positional.into_iter().chain(keyword.into_values()) {
                 if IDENTIFIERS.contains(&argument.kind().as_ref()) {
                     state.names.insert(argument.text().to_string(), None);
