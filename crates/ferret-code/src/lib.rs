@@ -945,6 +945,33 @@ mod tests {
     }
 
     #[test]
+    fn guards_clear_the_value_they_check_and_only_for_what_they_check() {
+        let analyzer = CodeAnalyzer::builtin().expect("rules load");
+        let sql = |guard: &str| {
+            let code = format!(
+                "from flask import abort, request
+                 def find():
+    name = request.args[\"n\"]
+{guard}
+                     cursor.execute(\"SELECT * FROM t WHERE n = '\" + name + \"'\")
+"
+            );
+            reports(&analyzer, "app.py", &code, "py-sql-injection")
+        };
+        // A check of the value's characters clears it for every class.
+        assert!(!sql("    if not name.isalnum():\n        abort(400)"));
+        assert!(sql("    pass"));
+        // A check of something else about it, or of its parent steps for a SQL sink, does not.
+        assert!(sql(
+            "    if not name.startswith(\"a\"):\n        abort(400)"
+        ));
+        assert!(sql("    if \"..\" in name:\n        abort(400)"));
+        // A method that says nothing of the receiver's text: Django's validated form.
+        let django = "def view(request):\n    form = NameForm(request.POST)\n                          if form.is_valid():\n        cursor.execute(\"SELECT * FROM t WHERE n = '\"                       + form.cleaned_data[\"name\"] + \"'\")\n";
+        assert!(reports(&analyzer, "views.py", django, "py-sql-injection"));
+    }
+
+    #[test]
     fn branches_whose_condition_folds_to_a_constant_are_not_taken() {
         let analyzer = CodeAnalyzer::builtin().expect("rules load");
         let python = |choose: &str| {
