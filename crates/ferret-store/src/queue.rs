@@ -11,8 +11,9 @@
 //!
 //! [`JobQueue`] is a trait because a second implementation is expected (a broker such as
 //! Redis or NATS for large fleets); [`SqlJobQueue`] runs on the server's own database, SQLite
-//! or PostgreSQL (where claims use `FOR UPDATE SKIP LOCKED`, so many workers on many machines
-//! can share one queue). Payloads name work — a repository and a ref — and never hold
+//! or PostgreSQL (where claims take turns under a transaction-scoped advisory lock, so many
+//! workers on many machines can share one queue and the one-job-per-subject and per-workspace
+//! rules hold even for claims made at the same instant). Payloads name work — a repository and a ref — and never hold
 //! credentials or source code.
 
 use crate::{Backend, Db, StoreError};
@@ -117,6 +118,9 @@ pub trait JobQueue: Send + Sync {
     async fn cancel_subject(&self, subject: &str) -> Result<u64, StoreError>;
 }
 
+/// The PostgreSQL advisory lock that claims of jobs take in turn ("JOBS" in ASCII).
+const CLAIM_LOCK: i64 = 0x4a4f_4253;
+
 /// The job queue in the server's database.
 #[derive(Clone)]
 pub struct SqlJobQueue {
@@ -145,8 +149,7 @@ impl SqlJobQueue {
     }
 
     /// Claims skip the jobs of a workspace that already has `limit` jobs running (live
-    /// leases), so one busy workspace cannot starve the others. With several workers on
-    /// PostgreSQL the limit can be overshot by claims made at the same instant.
+    /// leases), so one busy workspace cannot starve the others.
     pub fn with_workspace_limit(mut self, limit: u32) -> SqlJobQueue {
         self.per_workspace = Some(limit.max(1));
         self
@@ -206,6 +209,16 @@ impl JobQueue for SqlJobQueue {
         }
         let now = (self.clock)();
         let mut tx = self.db.write().await?;
+        // Claims take turns. Under PostgreSQL's read-committed isolation two workers claiming
+        // at once would each see the other's job as still queued, and the one-per-subject and
+        // per-workspace checks below would let both run (two scans of one branch then race to
+        // store). SQLite serialises writers already (see `Db::write`).
+        if self.db.backend() == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(CLAIM_LOCK)
+                .execute(&mut *tx.tx)
+                .await?;
+        }
         // Running jobs whose worker vanished after their last attempt are dead.
         sqlx::query(
             "UPDATE jobs SET state = 'dead', finished_at = $1, worker = NULL, \

@@ -238,6 +238,52 @@ async fn one_job_per_subject_at_a_time(db: Db) {
     assert_eq!(last.id, second);
 }
 
+/// Workers claiming at the same instant still run one job of a subject at a time (on
+/// PostgreSQL, claims made at once would each see the other's job as still queued).
+async fn simultaneous_claims_keep_one_job_per_subject(db: Db) {
+    let queue = SqlJobQueue::new(db);
+    for _ in 0..6 {
+        queue.enqueue(scan_job("a", 3)).await.unwrap();
+        queue.enqueue(scan_job("b", 3)).await.unwrap();
+    }
+    for round in 0..6 {
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(6));
+        let mut claimers = Vec::new();
+        for w in 0..6 {
+            let (queue, barrier) = (queue.clone(), barrier.clone());
+            claimers.push(tokio::spawn(async move {
+                barrier.wait().await;
+                let worker = format!("r{round}w{w}");
+                let job = queue.claim(&worker, &["scan"], LEASE).await.unwrap();
+                job.map(|job| (job.payload["repository"].to_string(), job.id, worker))
+            }));
+        }
+        let mut running = Vec::new();
+        for claimer in claimers {
+            running.extend(claimer.await.unwrap());
+        }
+        let mut subjects: Vec<_> = running.iter().map(|(s, _, _)| s.clone()).collect();
+        subjects.sort();
+        assert_eq!(subjects, ["\"a\"", "\"b\""], "round {round}: {running:?}");
+        for (_, id, worker) in running {
+            queue.complete(&id, &worker).await.unwrap();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_claims_on_sqlite() {
+    let (db, _dir) = sqlite().await;
+    simultaneous_claims_keep_one_job_per_subject(db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_claims_on_postgres() {
+    if let Some(db) = postgres().await {
+        simultaneous_claims_keep_one_job_per_subject(db).await;
+    }
+}
+
 #[tokio::test]
 async fn one_per_subject_on_sqlite() {
     let (db, _dir) = sqlite().await;
