@@ -741,6 +741,13 @@ fn select_ignore_and_floors_choose_what_runs_and_is_reported() {
         ]),
         ["github-pat-classic"]
     );
+    // Only the files a selected analyzer reads are read: configuration checks leave a text
+    // file alone, secrets read it.
+    write(dir.path(), "notes.txt", "nothing to see\n".to_string());
+    let scanned =
+        |extra: &[&str]| json_scan(dir.path(), extra).0["summary"]["files_scanned"].clone();
+    assert_eq!(scanned(&["--select", "config"]), 2);
+    assert_eq!(scanned(&["--select", "secrets"]), 3);
     let floor = rules(&["--min-severity", "critical"]);
     assert!(floor.len() < all.len(), "{floor:?}");
     let out = ferret(&["scan", ".", "--select", "secretz"], dir.path());

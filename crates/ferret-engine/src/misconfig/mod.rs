@@ -297,6 +297,16 @@ impl Analyzer for ConfigAnalyzer {
         app::keywords()
     }
 
+    /// Dockerfiles, workflows, Terraform, Compose and other YAML, and the source and settings
+    /// files the application checks read.
+    fn reads(&self, path: &str) -> bool {
+        dockerfile::is_dockerfile(path)
+            || github_actions::is_workflow(path)
+            || terraform::is_terraform(path)
+            || is_yaml(path)
+            || app::lang_of(path).is_some()
+    }
+
     fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>) {
         if dockerfile::is_dockerfile(file.path) {
             let text = String::from_utf8_lossy(file.content);
