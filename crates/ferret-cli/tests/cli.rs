@@ -743,7 +743,7 @@ fn select_ignore_and_floors_choose_what_runs_and_is_reported() {
     );
     // Only the files a selected analyzer reads are read: configuration checks leave a text
     // file alone, secrets read it.
-    write(dir.path(), "notes.txt", "nothing to see\n".to_string());
+    write(dir.path(), "notes.txt", "nothing to see\n");
     let scanned =
         |extra: &[&str]| json_scan(dir.path(), extra).0["summary"]["files_scanned"].clone();
     assert_eq!(scanned(&["--select", "config"]), 2);
