@@ -934,7 +934,7 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         return false;
     }
     // Short values without a digit are words, not passwords.
-    if !has_digit && value.len() < 20 && !random_letters(value) {
+    if !has_digit && value.len() < 20 {
         return false;
     }
     // Hex-only values are hashes unless long and in a secret context; we are in a secret
