@@ -12,6 +12,7 @@
 pub mod constant;
 pub mod imports;
 pub mod language;
+pub mod properties;
 pub mod rule;
 pub mod taint;
 
@@ -27,6 +28,24 @@ use std::collections::HashMap;
 use taint::{TaintContext, TaintModel, TaintModelSpec};
 
 pub use rule::CodeRuleSpec;
+
+/// The code the rules run on, and the file as written when the two differ (properties read
+/// from the project's files, see [`properties`]): places and snippets come from the latter.
+struct Source<'a> {
+    code: &'a str,
+    shown: &'a str,
+    rewrites: &'a [properties::Rewrite],
+}
+
+impl<'a> Source<'a> {
+    fn of(code: &'a str) -> Source<'a> {
+        Source {
+            code,
+            shown: code,
+            rewrites: &[],
+        }
+    }
+}
 
 /// A syntax-tree node of a parsed file.
 pub type SgNode<'r> = ast_grep_core::Node<'r, StrDoc<SupportLang>>;
@@ -428,6 +447,18 @@ impl CodeAnalyzer {
     /// The findings of every rule in one file. Files in unsupported languages, larger than
     /// [`MAX_FILE_BYTES`] or not UTF-8 give none.
     pub fn analyze(&self, path: &str, content: &[u8]) -> Vec<Finding> {
+        self.analyze_with_properties(path, content, &properties::Properties::new())
+    }
+
+    /// [`CodeAnalyzer::analyze`], with the values of the project's properties files: in Java,
+    /// `getProperty("key", …)` of a key in `properties` reads the file's value (see
+    /// [`properties`]). Places and snippets are those of the file as written.
+    pub fn analyze_with_properties(
+        &self,
+        path: &str,
+        content: &[u8],
+        properties: &properties::Properties,
+    ) -> Vec<Finding> {
         let Some(language) = Language::of_path(path) else {
             return Vec::new();
         };
@@ -437,7 +468,21 @@ impl CodeAnalyzer {
         let Ok(text) = std::str::from_utf8(content) else {
             return Vec::new();
         };
-        let mut findings = self.analyze_text(path, text, language, None);
+        let resolved = match language {
+            Language::Java => properties::resolve_reads(text, properties),
+            _ => None,
+        };
+        let mut findings = match &resolved {
+            Some((code, rewrites)) => {
+                let read = Source {
+                    code,
+                    shown: text,
+                    rewrites,
+                };
+                self.analyze_text(path, &read, language, None)
+            }
+            None => self.analyze_text(path, &Source::of(text), language, None),
+        };
         // `# nosec` (bandit, gosec) and `nosemgrep` comments on the line silence code findings,
         // so code already reviewed for those tools needs no second annotation.
         let lines: Vec<&str> = text.lines().collect();
@@ -451,14 +496,15 @@ impl CodeAnalyzer {
         findings
     }
 
-    /// Runs the rules (all, or only `only`) on `text` parsed as `language`.
+    /// Runs the rules (all, or only `only`) on `source` parsed as `language`.
     fn analyze_text(
         &self,
         path: &str,
-        text: &str,
+        source: &Source<'_>,
         language: Language,
         only: Option<usize>,
     ) -> Vec<Finding> {
+        let text = source.code;
         let active = self.prefilter.active(text);
         let allowed: Vec<bool> = self.rules.iter().map(|r| r.runs_on(path)).collect();
         let runs = |i: usize| {
@@ -479,7 +525,7 @@ impl CodeAnalyzer {
             .iter()
             .find(|m| m.language.grammars().contains(&language));
         let mut taint: Option<TaintContext> = None;
-        let lines: Vec<&str> = text.lines().collect();
+        let lines: Vec<&str> = source.shown.lines().collect();
         let mut findings = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for node in root_node.dfs() {
@@ -543,7 +589,7 @@ impl CodeAnalyzer {
                 if !seen.insert((i, start.line())) {
                     continue;
                 }
-                findings.push(self.finding(rule, path, &node, &lines, origin));
+                findings.push(self.finding(rule, path, &node, &lines, source.rewrites, origin));
             }
         }
         // A rule's finding hides those of the rules it supersedes on the same line.
@@ -571,6 +617,7 @@ impl CodeAnalyzer {
         path: &str,
         node: &SgNode<'_>,
         lines: &[&str],
+        rewrites: &[properties::Rewrite],
         origin: Option<taint::Origin>,
     ) -> Finding {
         let spec = &rule.spec;
@@ -578,9 +625,9 @@ impl CodeAnalyzer {
         let location = |line: usize, column: usize, end_line: usize, end_column: usize| Location {
             path: path.to_string(),
             start_line: line as u32 + 1,
-            start_column: column as u32 + 1,
+            start_column: properties::original_column(line, column, rewrites) as u32 + 1,
             end_line: end_line as u32 + 1,
-            end_column: end_column as u32 + 1,
+            end_column: properties::original_column(end_line, end_column, rewrites) as u32 + 1,
         };
         let here = location(
             start.line(),
@@ -641,7 +688,7 @@ impl CodeAnalyzer {
             };
             for example in &spec.examples.matching {
                 if self
-                    .analyze_text(path, example, *language, Some(index))
+                    .analyze_text(path, &Source::of(example), *language, Some(index))
                     .is_empty()
                 {
                     return Some(format!(
@@ -652,7 +699,7 @@ impl CodeAnalyzer {
             }
             for example in &spec.examples.no_match {
                 if !self
-                    .analyze_text(path, example, *language, Some(index))
+                    .analyze_text(path, &Source::of(example), *language, Some(index))
                     .is_empty()
                 {
                     return Some(format!("{}: matched ({language:?}): {example:?}", spec.id));

@@ -17,6 +17,10 @@ pub struct SourceFile<'a> {
     /// Where the analyzer's [`Analyzer::keywords`] occur in `content`, when the caller located
     /// them in one pass for all analyzers; `None` leaves the search to the analyzer.
     pub keyword_hits: Option<&'a [KeywordHit]>,
+    /// The scanned tree's root on disk when the file is one of its files (tree scans): an
+    /// analyzer may read the project files this file refers to (a Java class's properties
+    /// resources). `None` for standard input, history blobs and diffs.
+    pub root: Option<&'a std::path::Path>,
 }
 
 pub use ferret_core::RuleInfo;

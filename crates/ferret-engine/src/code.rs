@@ -6,9 +6,14 @@
 
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::misconfig::app::is_test_path;
+use ferret_code::properties::{self, Properties};
 use ferret_code::{CodeAnalyzer, CodeRuleSpec};
 use ferret_core::{Category, Finding};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+
+/// The largest properties file read: configuration, not data.
+const MAX_PROPERTIES_BYTES: u64 = 1 << 20;
 
 /// The built-in code rules, compiled; `Err` with the reason when a rule file is broken (a bug
 /// caught by the rule tests, reported instead of panicking).
@@ -62,6 +67,59 @@ pub fn code_rule_info(spec: &CodeRuleSpec) -> RuleInfo {
     }
 }
 
+/// The properties of the resources a Java file loads (`getResourceAsStream("app.properties")`),
+/// found where Java would find them in the project: the module's `src/main/resources/`, the
+/// class's own folder, or the project root. Only regular files inside `root` are read (a link
+/// is not followed: a value read here may show in a snippet); the first file to define a key
+/// wins.
+fn properties_loaded_by(root: &Path, file: &SourceFile<'_>) -> Properties {
+    let mut loaded = Properties::new();
+    let Ok(text) = std::str::from_utf8(file.content) else {
+        return loaded;
+    };
+    let resources = properties::resources_loaded(text);
+    if resources.is_empty() {
+        return loaded;
+    }
+    let Ok(root) = root.canonicalize() else {
+        return loaded;
+    };
+    let folder = file.path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    for resource in resources {
+        let mut places: Vec<PathBuf> = Vec::new();
+        for (sources, resources) in [
+            ("src/main/java/", "src/main/resources/"),
+            ("src/test/java/", "src/test/resources/"),
+        ] {
+            if let Some(at) = file.path.find(sources) {
+                places.push(root.join(&file.path[..at]).join(resources).join(&resource));
+            }
+        }
+        places.push(root.join(folder).join(&resource));
+        places.push(root.join(&resource));
+        if let Some(text) = places.iter().find_map(|place| read_inside(&root, place)) {
+            for (key, value) in properties::parse(&text) {
+                loaded.entry(key).or_insert(value);
+            }
+        }
+    }
+    loaded
+}
+
+/// The text of the regular file at `place` if it is no link, lies inside `root` and is small.
+fn read_inside(root: &Path, place: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(place).ok()?;
+    if !meta.file_type().is_file() || meta.len() > MAX_PROPERTIES_BYTES {
+        return None;
+    }
+    // A linked folder on the way could lead outside the tree.
+    if !place.canonicalize().ok()?.starts_with(root) {
+        return None;
+    }
+    let bytes = std::fs::read(place).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
 /// Runs the code rules on each file of a language they cover.
 pub struct CodeRulesAnalyzer {
     analyzer: &'static CodeAnalyzer,
@@ -80,7 +138,15 @@ impl Analyzer for CodeRulesAnalyzer {
         if !self.reads(file.path) {
             return;
         }
-        findings.extend(self.analyzer.analyze(file.path, file.content));
+        let properties = match file.root {
+            Some(root) if file.path.ends_with(".java") => properties_loaded_by(root, file),
+            _ => Properties::new(),
+        };
+        findings.extend(self.analyzer.analyze_with_properties(
+            file.path,
+            file.content,
+            &properties,
+        ));
     }
 
     fn reads(&self, path: &str) -> bool {

@@ -228,6 +228,12 @@ impl Scanner {
     /// Runs every analyzer over one file's content and applies inline suppressions.
     /// Returns the findings and how many were suppressed.
     pub fn scan_file(&self, path: &str, content: &[u8]) -> (Vec<Finding>, u64) {
+        self.scan_file_in(None, path, content)
+    }
+
+    /// [`Scanner::scan_file`] for a file of the tree at `root` on disk (`path` relative to it),
+    /// whose analyzers may read the project files it refers to.
+    fn scan_file_in(&self, root: Option<&Path>, path: &str, content: &[u8]) -> (Vec<Finding>, u64) {
         let mut findings = Vec::new();
         // The analyzers the selection reports first; the others only when there is something
         // reported whose snippet their values must be masked in.
@@ -249,6 +255,7 @@ impl Scanner {
                     path,
                     content,
                     keyword_hits: Some(&hits[i]),
+                    root,
                 };
                 analyzer.analyze(&file, &mut findings);
             }
@@ -293,6 +300,12 @@ impl Scanner {
             }
         }
         let started = Instant::now();
+        // What the walk's paths are relative to.
+        let base = if root.is_dir() {
+            root
+        } else {
+            root.parent().unwrap_or(root)
+        };
         let report = Mutex::new(ScanReport::default());
         let scanned = Mutex::new(Vec::new());
         // A file no reporting analyzer reads is not read at all.
@@ -317,7 +330,7 @@ impl Scanner {
                 // The project's own Ferret config holds allowlisted values and rule examples.
                 TreeEntry::File { path, .. } if path == crate::config::CONFIG_FILE_NAME => {}
                 TreeEntry::File { path, content } => {
-                    let (findings, suppressed) = self.scan_file(path, &content);
+                    let (findings, suppressed) = self.scan_file_in(Some(base), path, &content);
                     let unreadable = self.unreadable(path, &content);
                     scanned
                         .lock()
@@ -348,11 +361,6 @@ impl Scanner {
         let mut report = report.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut files = scanned.into_inner().unwrap_or_else(|e| e.into_inner());
         files.sort_unstable();
-        let base = if root.is_dir() {
-            root
-        } else {
-            root.parent().unwrap_or(root)
-        };
         let oversized: Vec<String> = report
             .skipped
             .iter()
@@ -403,6 +411,7 @@ impl Scanner {
             path,
             content,
             keyword_hits: None,
+            root: None,
         };
         self.analyzers.iter().find_map(|a| a.unreadable(&file))
     }

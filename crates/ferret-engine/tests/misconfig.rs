@@ -297,6 +297,7 @@ fn analyzers_alone_agree_with_the_shared_keyword_pass() {
                     path: &relative,
                     content: &content,
                     keyword_hits: None,
+                    root: None,
                 };
                 analyzer.analyze(&file, &mut separate);
             }
