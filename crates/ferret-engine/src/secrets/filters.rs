@@ -501,7 +501,7 @@ const PROTOCOL_TOKEN_NAMES: &[&str] = &[
 ];
 
 /// `8-4-4-4-12` hexadecimal: a UUID.
-fn looks_like_uuid(value: &str) -> bool {
+pub fn looks_like_uuid(value: &str) -> bool {
     let parts: Vec<&str> = value.split('-').collect();
     parts.len() == 5
         && parts
@@ -841,6 +841,24 @@ fn names_a_service(words: &[String]) -> bool {
         && !APPLICATION_TOKEN_WORDS.contains(&first.as_str())
 }
 
+/// The word of four to thirty letters that ends `before` after one space, at the start of a
+/// line or after white space, a quote or `[`: the service in `moosend token = …`,
+/// `[DEBUG] squarespace token = …`.
+pub fn service_word_before(before: &[u8]) -> Option<&str> {
+    let rest = before.strip_suffix(b" ")?;
+    let start = rest
+        .iter()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1);
+    let word = &rest[start..];
+    let bounded =
+        start == 0 || matches!(rest[start - 1], b' ' | b'\t' | b'\n' | b'"' | b'\'' | b'[');
+    if !(4..=30).contains(&word.len()) || !bounded {
+        return None;
+    }
+    std::str::from_utf8(word).ok()
+}
+
 /// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
 pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else {
@@ -910,7 +928,14 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     // values must be mostly words (`ec2instancemetadata`) to count as words.
     let mixed_case = value.bytes().any(|b| b.is_ascii_uppercase())
         && value.bytes().any(|b| b.is_ascii_lowercase());
-    let word_share = if mixed_case { 0.5 } else { 0.75 };
+    // Digits scattered between letters (`geruj4LFyu0NBeBOnQvo`) are a key's; names carry one
+    // number after a word (`Ec2InstanceMetadata`, `Sha256WithRsa`), so a value with two or more
+    // must be mostly words to be taken for one.
+    let word_share = match (mixed_case, digits_between_letters(value) >= 2) {
+        (_, true) => 0.7,
+        (true, false) => 0.5,
+        (false, false) => 0.75,
+    };
     if value
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"$_".contains(&b))
@@ -946,6 +971,27 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let entropy = shannon_entropy(value.as_bytes());
     let needed = entropy_needed(if value.len() >= 20 { 3.3 } else { 2.8 }, value.as_bytes());
     classes >= 2 && entropy >= needed
+}
+
+/// How many runs of digits in `value` have a letter right before and right after them.
+fn digits_between_letters(value: &str) -> usize {
+    let b = value.as_bytes();
+    let mut runs = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let letter_before = start > 0 && b[start - 1].is_ascii_alphabetic();
+        let letter_after = i < b.len() && b[i].is_ascii_alphabetic();
+        runs += usize::from(letter_before && letter_after);
+    }
+    runs
 }
 
 /// A run of 20 letters or more that is not made of words and changes case at least every
@@ -1456,6 +1502,29 @@ mod tests {
             "LockToken",
             b"007e64c7-635d-4d54-8295-f364cd8e0e0f"
         ));
+        // Digits scattered between letters make a key of a value whose letters read like
+        // words by chance; a name with two numbers is still a name.
+        assert!(generic_value_is_plausible(
+            "client_secret",
+            b"lemor5GFya2HPeQoNuvi"
+        ));
+        assert!(!generic_value_is_plausible(
+            "client_secret",
+            b"lemorGFyaHPeQoNuvi52"
+        ));
+        assert!(!generic_value_is_plausible(
+            "secret_name",
+            b"Win32ApiV2Handler"
+        ));
+        // The word before a bare name, at a line's start or after a space.
+        assert_eq!(service_word_before(b"moosend "), Some("moosend"));
+        assert_eq!(
+            service_word_before(b"[DEBUG] zenscrape "),
+            Some("zenscrape")
+        );
+        assert_eq!(service_word_before(b"x = this.refresh"), None);
+        assert_eq!(service_word_before(b"an "), None);
+        assert_eq!(service_word_before(b"obj.device "), None);
         assert!(generic_value_is_plausible("DB_PASSWORD", b"#ZMmI67Cyq6uR"));
         assert!(generic_value_is_plausible("DB_PASSWORD", b"!k9Xq2vLm8pR"));
         assert!(!generic_value_is_plausible("password", b"!GetAttribute"));

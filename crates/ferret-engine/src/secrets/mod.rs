@@ -375,9 +375,17 @@ impl SecretMatcher {
                 let after_slash = m.start() > 0 && haystack[m.start() - 1] == b'/';
                 let name = String::from_utf8_lossy(m.as_bytes());
                 if after_slash {
-                    format!("/{name}")
-                } else {
-                    name.into_owned()
+                    return format!("/{name}");
+                }
+                // `moosend token = '<UUID>'`: the service named before a bare `token` says
+                // whose token the UUID is, as `moosend_token` would.
+                let uuid =
+                    std::str::from_utf8(group.as_bytes()).is_ok_and(filters::looks_like_uuid);
+                match filters::service_word_before(&haystack[..m.start()]) {
+                    Some(service) if uuid && !name.contains(['_', '.', '-']) => {
+                        format!("{service}_{name}")
+                    }
+                    _ => name.into_owned(),
                 }
             });
             match self.accept(rule, content, secret, name.as_deref()) {
