@@ -13,8 +13,9 @@
 //! keywords = ["ghp_"]               # literal prefilter, case-insensitive; one must occur
 //! pattern = '''\b(?P<secret>ghp_[A-Za-z0-9]{36})\b'''
 //! value = '''[a-f0-9]{32}'''         # instead of `pattern`, for keys without a prefix: the
-//!                                   #   value assigned to a key/token/secret-like name, with
-//!                                   #   a keyword within `context_lines` (default 2) lines
+//!                                   #   value assigned to a key/token/secret-like name or to
+//!                                   #   a keyword itself (`railway = '…'`), with a keyword
+//!                                   #   within `context_lines` (default 2) lines
 //! min_entropy = 3.0                 # optional Shannon entropy (bits/char) of the secret
 //! max_wordiness = 0.5               # optional: at most this share in word-like runs (drops
 //!                                   #   identifiers and paths that fit a bare key's shape)
@@ -158,10 +159,22 @@ const DEFAULT_CONTEXT_LINES: u32 = 4;
 const VALUE_CONTEXT_LINES: u32 = 2;
 
 /// A `value` rule's pattern: the value assigned (`=`, `:`, `:=`, `=>`) to a name that says
-/// key, token, secret, password or authorization, quoted or not, optionally after `Bearer`.
-fn assignment_pattern(value: &str) -> String {
+/// key, token, secret, password or authorization, quoted or not, optionally after `Bearer`;
+/// or to a name that is the service itself, one of the rule's keywords of four letters or
+/// digits or more (`cloudsmith: "…"`, `railway = '…'`).
+fn assignment_pattern(value: &str, keywords: &[String]) -> String {
+    let services: Vec<String> = keywords
+        .iter()
+        .filter(|k| k.len() >= 4 && k.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .map(|k| regex::escape(k))
+        .collect();
+    let service_name = if services.is_empty() {
+        String::new()
+    } else {
+        format!(r#"|(?:(?m:^)|[^\w.\-"'])["']?(?i:{})"#, services.join("|"))
+    };
     format!(
-        r#"(?i:(?:api[_\-.]?)?key|apikey|(?:access[_\-.]?|auth[_\-.]?|api[_\-.]?|bearer[_\-.]?)?token|(?:client[_\-.]?|api[_\-.]?)?secret|password|passwd|pat|credentials?|certificate|authorization)[\w.\-]{{0,40}}?["']?\s*(?:=|:=|:|=>)\s*["'`]?(?:Bearer\s+)?(?P<secret>{value})(?:[^A-Za-z0-9_\-]|$)"#
+        r#"(?:(?i:(?:api[_\-.]?)?key|apikey|(?:access[_\-.]?|auth[_\-.]?|api[_\-.]?|bearer[_\-.]?)?token|(?:client[_\-.]?|api[_\-.]?)?secret|password|passwd|pat|credentials?|certificate|authorization)[\w.\-]{{0,40}}?{service_name})["']?\s*(?:=|:=|:|=>)\s*["'`]?(?:Bearer\s+)?(?P<secret>{value})(?:[^A-Za-z0-9_\-]|$)"#
     )
 }
 
@@ -245,7 +258,7 @@ impl SecretRule {
             (None, true) => return Err(err("needs a 'pattern' (or a 'value')".into())),
             (Some(value), true) => {
                 compile(&spec.id, "value", value)?;
-                spec.pattern = assignment_pattern(value);
+                spec.pattern = assignment_pattern(value, &spec.keywords);
                 if spec.context.is_none() {
                     spec.context = Some(keyword_context(&spec.keywords));
                     spec.context_lines = spec.context_lines.or(Some(VALUE_CONTEXT_LINES));
