@@ -1009,6 +1009,21 @@ fn random_letters(value: &str) -> bool {
         && wordiness(value) < 0.3
 }
 
+/// `value` decoded as base64, standard or URL-safe, with or without padding; `None` when it is
+/// not base64.
+pub fn base64_decoded(value: &[u8]) -> Option<Vec<u8>> {
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    use base64::Engine;
+    let unpadded = value
+        .strip_suffix(b"==")
+        .or_else(|| value.strip_suffix(b"="));
+    let unpadded = unpadded.unwrap_or(value);
+    STANDARD_NO_PAD
+        .decode(unpadded)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(unpadded))
+        .ok()
+}
+
 /// The entropy a value must reach, given what a random base64-like value of its length needs:
 /// hexadecimal has 16 symbols, so a random hex key scores about half a bit lower (32 random hex
 /// digits: 3.5 to 3.8 bits).
@@ -1516,6 +1531,12 @@ mod tests {
             "secret_name",
             b"Win32ApiV2Handler"
         ));
+        // Base64 in both alphabets, padded or not.
+        assert_eq!(base64_decoded(b"MTIzOmFi").as_deref(), Some(&b"123:ab"[..]));
+        assert_eq!(base64_decoded(b"MTIzOmE=").as_deref(), Some(&b"123:a"[..]));
+        assert_eq!(base64_decoded(b"MTIzOmE").as_deref(), Some(&b"123:a"[..]));
+        assert_eq!(base64_decoded(b"_-8").as_deref(), Some(&[0xff, 0xef][..]));
+        assert_eq!(base64_decoded(b"not base64!"), None);
         // The word before a bare name, at a line's start or after a space.
         assert_eq!(service_word_before(b"moosend "), Some("moosend"));
         assert_eq!(

@@ -449,6 +449,11 @@ impl SecretMatcher {
         if compiled.allow.iter().any(|allow| allow.is_match(value)) {
             return Reject;
         }
+        if let Some(decoded) = &compiled.decoded {
+            if !filters::base64_decoded(value).is_some_and(|bytes| decoded.is_match(&bytes)) {
+                return Reject;
+            }
+        }
         if rule.spec.generic {
             let name = name.unwrap_or("");
             let plausible = if rule.spec.weak_values {

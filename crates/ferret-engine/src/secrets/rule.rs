@@ -17,6 +17,7 @@
 //!                                   #   a keyword itself (`railway = '…'`), with a keyword
 //!                                   #   within `context_lines` (default 2) lines
 //! min_entropy = 3.0                 # optional Shannon entropy (bits/char) of the secret
+//! decoded = '''^\d{12}:'''           # optional: the secret is base64 whose decoding matches
 //! max_wordiness = 0.5               # optional: at most this share in word-like runs (drops
 //!                                   #   identifiers and paths that fit a bare key's shape)
 //! context = '''(?i)github'''        # optional regex that must match within `context_lines`
@@ -107,6 +108,11 @@ pub struct SecretRuleSpec {
     pub allow: Vec<String>,
     #[serde(default)]
     pub repeats_ok: bool,
+    /// The secret is base64 (standard or URL-safe, padded or not) whose decoded bytes must
+    /// match this regex: tokens with a structure inside, such as Atlassian Data Center
+    /// personal access tokens (`<12-digit id>:<random bytes>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decoded: Option<String>,
     /// The rule finding the other half of a credential pair (an AWS key ID for a secret key). A
     /// match of it within `pair_lines` lines satisfies `context`, its keywords trigger this rule
     /// too, and the two are reported as one finding with both values masked.
@@ -151,6 +157,7 @@ pub(crate) struct Compiled {
     pub(crate) name_group: usize,
     pub(crate) context: Option<Regex>,
     pub(crate) allow: Vec<Regex>,
+    pub(crate) decoded: Option<Regex>,
 }
 
 const DEFAULT_CONTEXT_LINES: u32 = 4;
@@ -273,6 +280,9 @@ impl SecretRule {
         for allow in &spec.allow {
             check_syntax(&spec.id, "allow", allow)?;
         }
+        if let Some(decoded) = &spec.decoded {
+            check_syntax(&spec.id, "decoded", decoded)?;
+        }
         if let Some(entropy) = spec.min_entropy {
             if !(0.0..=8.0).contains(&entropy) {
                 return Err(err("min_entropy must be between 0 and 8".into()));
@@ -326,12 +336,18 @@ impl Compiled {
             .iter()
             .map(|a| compile(&spec.id, "allow", a))
             .collect::<Result<Vec<_>, _>>()?;
+        let decoded = spec
+            .decoded
+            .as_deref()
+            .map(|d| compile(&spec.id, "decoded", d))
+            .transpose()?;
         Ok(Compiled {
             regex,
             secret_group,
             name_group,
             context,
             allow,
+            decoded,
         })
     }
 }
