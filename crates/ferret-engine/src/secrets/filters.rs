@@ -553,16 +553,27 @@ fn looks_like_field_list(value: &str) -> bool {
 /// A hexadecimal number literal of code (`SIOCGLIFTOKEN = -0x3f879678`).
 fn looks_like_hex_literal(value: &str) -> bool {
     let digits = value.strip_prefix('-').unwrap_or(value);
-    digits
-        .strip_prefix("0x")
-        .or_else(|| digits.strip_prefix("0X"))
-        .is_some_and(|hex| {
-            !hex.is_empty()
-                && hex
-                    .trim_end_matches(['u', 'U', 'l', 'L'])
-                    .bytes()
-                    .all(|b| b.is_ascii_hexdigit() || b == b'_')
-        })
+    // A decimal literal with a Rust type suffix: `16777215i32`, `1_000u64`.
+    let typed_decimal = [
+        "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+    ]
+    .iter()
+    .filter_map(|suffix| digits.strip_suffix(suffix))
+    .any(|number| {
+        number.bytes().next().is_some_and(|b| b.is_ascii_digit())
+            && number.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+    });
+    typed_decimal
+        || digits
+            .strip_prefix("0x")
+            .or_else(|| digits.strip_prefix("0X"))
+            .is_some_and(|hex| {
+                !hex.is_empty()
+                    && hex
+                        .trim_end_matches(['u', 'U', 'l', 'L'])
+                        .bytes()
+                        .all(|b| b.is_ascii_hexdigit() || b == b'_')
+            })
 }
 
 /// A date or timestamp: `2016-09-08T21:47:36Z`, `2024-01-02`, `20240102T101010Z`.
@@ -1028,7 +1039,9 @@ pub fn base64_decoded(value: &[u8]) -> Option<Vec<u8>> {
 /// hexadecimal has 16 symbols, so a random hex key scores about half a bit lower (32 random hex
 /// digits: 3.5 to 3.8 bits).
 pub fn entropy_needed(min: f64, value: &[u8]) -> f64 {
-    if value.iter().all(u8::is_ascii_hexdigit) {
+    // Nine in ten hex digits is near hex's alphabet (`5b5541420c56d22cd0cb21nn401cn4b2`).
+    let hex = value.iter().filter(|b| b.is_ascii_hexdigit()).count();
+    if hex * 10 >= value.len() * 9 {
         min - 0.5
     } else {
         min
@@ -1176,7 +1189,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || value.starts_with([',', ';', ':'])
         || value.ends_with(':')
         // Anonymous FTP's conventional password is an e-mail address or a name and `@`.
-        || value.ends_with('@')
+        || (value.ends_with('@') && value.matches('@').count() == 1)
         || ["==", "!=", "=>", "&&", "||", "?."].iter().any(|op| value.contains(op))
         // Numeric literals: `STENCIL_PASS_DEPTH_PASS: 0x8896`.
         || (value.starts_with("0x") && value[2..].bytes().all(|b| b.is_ascii_hexdigit()))
@@ -1537,6 +1550,26 @@ mod tests {
         assert_eq!(base64_decoded(b"MTIzOmE").as_deref(), Some(&b"123:a"[..]));
         assert_eq!(base64_decoded(b"_-8").as_deref(), Some(&[0xff, 0xef][..]));
         assert_eq!(base64_decoded(b"not base64!"), None);
+        // Nearly hex (`…21nn401cn4b2`) needs the entropy of hex, not of base64.
+        assert!(generic_value_is_plausible(
+            "TRELLO_API_KEY",
+            b"7a7714470e47d22ed0eb71nn407en4b7"
+        ));
+        // Two `@` end a password; one ends an anonymous FTP login's e-mail stand-in.
+        let compared = PasswordSetting {
+            quoted: true,
+            compared: true,
+            after_colon: false,
+            ends_line: false,
+        };
+        assert!(password_value_is_plausible(
+            "password",
+            b"7Rz0Kpq4Wm@@",
+            compared
+        ));
+        assert!(!password_value_is_plausible(
+            "password", b"guest@", compared
+        ));
         // The word before a bare name, at a line's start or after a space.
         assert_eq!(service_word_before(b"moosend "), Some("moosend"));
         assert_eq!(
@@ -1620,6 +1653,7 @@ mod tests {
             ("password", "XMLHttpRequestUploadEvents"),
             ("password", "UID:GID:GECOS:directory:shell"),
             ("SIOCGLIFTOKEN", "-0x3f879678"),
+            ("X509PrivateKeyUsageFlags", "16777215i32"),
         ] {
             assert!(
                 !generic_value_is_plausible(name, value.as_bytes()),
