@@ -34,6 +34,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "yourtoken",
     "yoursecret",
     "yourapikey",
+    // `YOUR_API_KEY_HERE`, `sk-proj-REPLACE_WITH_YOUR_KEY`, `glsa_iNValIdinValiD…`.
+    "your_",
+    "invalid",
     "insert",
     "replace",
     "changeme",
@@ -1323,6 +1326,11 @@ mod tests {
         ));
         assert!(is_placeholder(b"${GITHUB_TOKEN}", false));
         assert!(is_placeholder(b"sk_live_000000000000000000000000", false));
+        assert!(is_placeholder(b"sk-proj-YOUR_API_KEY_HERE", false));
+        assert!(is_placeholder(
+            b"glsa_iNValIdinValiDinvalidinvalidinva_5b582697",
+            false
+        ));
         assert!(!is_placeholder(
             b"ghp_R8x2Lq9vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8U",
             false
