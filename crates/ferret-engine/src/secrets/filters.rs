@@ -850,7 +850,11 @@ fn names_a_service(words: &[String]) -> bool {
         return false;
     };
     first.len() >= 4
-        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && first
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic())
+        && first.bytes().all(|b| b.is_ascii_alphanumeric())
         && !SECRET_NAME_WORDS.iter().any(|s| first.starts_with(s))
         && !APPLICATION_TOKEN_WORDS.contains(&first.as_str())
 }
@@ -1536,6 +1540,15 @@ mod tests {
         ));
         assert!(!generic_value_is_plausible(
             "LockToken",
+            b"007e64c7-635d-4d54-8295-f364cd8e0e0f"
+        ));
+        // A service name may hold digits (`ai21`), not start with them.
+        assert!(generic_value_is_plausible(
+            "ai21_token",
+            b"007e64c7-635d-4d54-8295-f364cd8e0e0f"
+        ));
+        assert!(!generic_value_is_plausible(
+            "2024_token",
             b"007e64c7-635d-4d54-8295-f364cd8e0e0f"
         ));
         // Digits scattered between letters make a key of a value whose letters read like
