@@ -20,7 +20,8 @@ and Ferret drops them on purpose; recall is also given on the realistic rest.
     python3 bench/recall.py FERRET_BINARY NAME=RULE_DIR [NAME=RULE_DIR ...]
 
 A RULE_DIR may also be TruffleHog's `pkg/detectors`, whose examples are Go tests (see
-`go_test_examples`).
+`go_test_examples`), or Gitleaks' `cmd/generate/config/rules`, whose examples are Go expressions
+evaluated by `gitleaks_examples.py` (rules whose examples depend on a file name get that name).
 
 With RECALL_MISSED=FILE set, every missed positive example is written to FILE as JSON.
 
@@ -37,9 +38,16 @@ import tempfile
 
 import yaml
 
+from gitleaks_examples import gitleaks_examples
+
 
 def examples(rule_dir):
-    yield from go_test_examples(rule_dir)
+    """Yields (rule id, "positive"|"negative", text, file name the example needs or None)."""
+    if (pathlib.Path(rule_dir).parent / "utils" / "generate.go").exists():
+        yield from gitleaks_examples(rule_dir)
+        return
+    for rid, kind, text in go_test_examples(rule_dir):
+        yield rid, kind, text, None
     for path in sorted(pathlib.Path(rule_dir).rglob("*.yml")):
         try:
             doc = yaml.safe_load(path.read_text())
@@ -48,9 +56,9 @@ def examples(rule_dir):
         for rule in (doc or {}).get("rules", []) or []:
             rid = rule.get("id", path.stem)
             for ex in rule.get("examples", []) or []:
-                yield rid, "positive", str(ex)
+                yield rid, "positive", str(ex), None
             for ex in rule.get("negative_examples", []) or []:
-                yield rid, "negative", str(ex)
+                yield rid, "negative", str(ex), None
 
 
 # TruffleHog's detectors keep their examples in Go tests (`pkg/detectors/NAME/NAME_test.go`):
@@ -198,8 +206,11 @@ def main():
         for arg in dirs:
             peer, _, d = arg.rpartition("=")
             peer = peer or pathlib.Path(d).name
-            for rid, kind, text in examples(d):
+            for rid, kind, text, file_name in examples(d):
                 name = f"{len(cases):05}.txt"
+                if file_name:
+                    name = f"{len(cases):05}/{file_name}"
+                    (pathlib.Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
                 (pathlib.Path(tmp) / name).write_text(text + "\n")
                 cases.append((peer, rid, kind, name, text))
         positive_runs = set()

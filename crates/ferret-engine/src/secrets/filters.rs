@@ -961,6 +961,19 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     {
         return false;
     }
+    // A qualified name (`clm31878:AgencyIdentificationCodeContentType`): a colon-separated
+    // part holding most of the value is made of words.
+    if value.contains(':') {
+        let longest = value.split(':').max_by_key(|part| part.len()).unwrap_or("");
+        if longest.len() * 3 >= value.len() * 2
+            && longest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"$_".contains(&b))
+            && wordiness(longest) >= word_share
+        {
+            return false;
+        }
+    }
     let has_upper = value.bytes().any(|b| b.is_ascii_uppercase());
     let has_lower = value.bytes().any(|b| b.is_ascii_lowercase());
     let has_digit = value.bytes().any(|b| b.is_ascii_digit());
@@ -1638,6 +1651,7 @@ mod tests {
             ("token", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"),
             ("Token", "PULONG64"),
             ("privateKey", "_fromGetAccountInfoResponse"),
+            ("token", "clm31878:AgencyIdentificationCodeContentType"),
         ] {
             assert!(
                 !generic_value_is_plausible(name, value.as_bytes()),
@@ -1659,6 +1673,11 @@ mod tests {
             ),
             ("clearbit_auth_token", "9itvicgfiyq3ry6g03qwhwc_0s309dy8woh"),
             ("convertkit_key", "hfCnuVcYOgiRjlDEmAoRbN"),
+            // A colon inside a key is not a qualified name.
+            (
+                "telegram_token",
+                "52663105:Ameaa3m5gp2hv9jjz6s2x8eybn3f2j380gr",
+            ),
         ] {
             assert!(
                 generic_value_is_plausible(name, value.as_bytes()),

@@ -181,7 +181,7 @@ fn assignment_pattern(value: &str, keywords: &[String]) -> String {
         format!(r#"|(?:(?m:^)|[^\w.\-"'])["']?(?i:{})"#, services.join("|"))
     };
     format!(
-        r#"(?:(?i:(?:api[_\-.]?)?key|apikey|(?:access[_\-.]?|auth[_\-.]?|api[_\-.]?|bearer[_\-.]?)?token|(?:client[_\-.]?|api[_\-.]?)?secret|password|passwd|pat|credentials?|certificate|authorization)[\w.\-]{{0,40}}?{service_name})["']?\s*(?:=|:=|:|=>)\s*["'`]?(?:Bearer\s+)?(?P<secret>{value})(?:[^A-Za-z0-9_\-]|$)"#
+        r#"(?:(?i:(?:api[_\-.]?)?key|apikey|(?:access[_\-.]?|auth[_\-.]?|api[_\-.]?|bearer[_\-.]?)?token|(?:client[_\-.]?|api[_\-.]?)?secret|password|passwd|pat|credentials?|certificate|authorization)[\w.\-]{{0,40}}?{service_name})["']?\s*(?:=|:{{1,3}}=|:|=>|\?=|\.=)\s*["'`]?(?:Bearer\s+)?(?P<secret>{value})(?:[^A-Za-z0-9_\-]|$)"#
     )
 }
 
