@@ -5,11 +5,13 @@ positives (`tps`) and false positives (`fps`) before the config is generated. Th
 expressions: string literals, `utils.GenerateSampleSecrets(id, secret)` (the secret written in
 the ~30 assignment shapes of `utils/generate.go`: INI, JSON, YAML, Go, Java, Python, Makefile …),
 `secrets.NewSecret(regex)` (a random string the regex matches), `fmt.Sprintf`, `append` and
-`map[string]string{path: text}` for rules that depend on the file name. This module evaluates
+`map[string]string{path: text}` for rules that depend on the file name. Betterleaks (the
+Gitleaks authors' successor) keeps the same layout and adds `secrets.NewSecretWithEntropy`. This module evaluates
 that small subset of Go; a statement it cannot evaluate (a `for` loop, a base64 call) is skipped.
 
 Random secrets are drawn with a generator seeded by the rule id, so a run is repeatable.
 """
+import math
 import pathlib
 import random
 import re
@@ -27,7 +29,7 @@ TOKEN = re.compile(r"""
   | (?P<raw>`[^`]*`)
   | (?P<str>"(?:[^"\\\n]|\\.)*")
   | (?P<chr>'(?:[^'\\\n]|\\.)+')
-  | (?P<num>\d+)
+  | (?P<num>\d+(?:\.\d+)?)
   | (?P<ident>[A-Za-z_]\w*)
   | (?P<op>\.\.\.|:=|==|!=|&&|\|\||[-+*/%=(){}\[\],.:;!<>&|])
 """, re.S | re.X)
@@ -222,6 +224,13 @@ class Evaluator:
             return "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
         if name == "secrets.NewSecret":
             return random_match(args[0], self.rng)
+        if name == "secrets.NewSecretWithEntropy":
+            # Betterleaks: drawn again (up to ten times) until its entropy reaches the minimum.
+            for _ in range(10):
+                secret = random_match(args[0], self.rng)
+                if shannon_entropy(secret) >= float(args[1]):
+                    return secret
+            return ""
         if name == "utils.GenerateSampleSecret":
             return f'{args[0]}_api_token = "{args[1]}"'
         if name == "utils.GenerateSampleSecrets":
@@ -250,16 +259,52 @@ class Evaluator:
         raise Unknown(name)
 
 
+def shannon_entropy(text):
+    if not text:
+        return 0.0
+    counts = {}
+    for c in text:
+        counts[c] = counts.get(c, 0) + 1
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
 def skip_nl(toks, i):
     while i < len(toks) and toks[i][0] == "nl":
         i += 1
     return i
 
 
+def validate_call(ev, toks, i, names):
+    """`return utils.Validate(r, TPS, FPS)` with the examples written in the call itself."""
+    j = i + 4  # return utils . Validate
+    if toks[j] != ("op", "(") or toks[skip_nl(toks, j + 1)] != ("ident", "r"):
+        return
+    j = skip_nl(toks, j + 2)
+    for var in ("tps", "fps"):
+        if toks[j] != ("op", ","):
+            return
+        j = skip_nl(toks, j + 1)
+        if toks[j] == ("ident", "nil"):
+            names.setdefault(var, [])
+            j += 1
+            continue
+        val, j = ev.parse(toks, j, names)
+        names[var] = val
+        j = skip_nl(toks, j)
+
+
 def run_statements(ev, toks, names):
     """Evaluates every `name := expr`, `name = expr` and `var name [type] = expr` it can."""
     i = 0
     while i < len(toks):
+        if toks[i] == ("ident", "return") and i + 3 < len(toks) and toks[i + 1] == (
+                "ident", "utils") and toks[i + 3][1] in ("Validate", "ValidateWithPaths"):
+            try:
+                validate_call(ev, toks, i, names)
+            except (Unknown, IndexError, TypeError, ValueError):
+                pass
+            i += 1
+            continue
         start = i == 0 or toks[i - 1][0] == "nl" or toks[i - 1] in (("op", "{"), ("op", "("))
         if not start or toks[i][0] != "ident":
             i += 1
