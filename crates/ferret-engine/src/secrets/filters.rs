@@ -105,6 +105,9 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "tGzv3JOkF0XG5Qx2TlKWIA",
     // RFC 6455's sample WebSocket handshake key ("the sample nonce").
     "dGhlIHNhbXBsZSBub25jZQ==",
+    // Hardhat's and Anvil's first default development account, printed by `npx hardhat node`
+    // and `anvil` and in their documentation.
+    "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
 ];
 
 /// True when `secret` contains a credential published as a documentation example.
