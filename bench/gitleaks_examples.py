@@ -353,9 +353,12 @@ def gitleaks_examples(rule_dir):
         globals_ = {}
         ev = Evaluator(templates, random.Random(path.name))
         # File-level `var` declarations (lists of keys shared by the file's rules).
+        # Only the declaration itself is evaluated (the text after it belongs to other statements).
         for m in re.finditer(r"(?m)^var (\w+) = ", src):
-            toks = tokenize(src[m.start():])
-            run_statements(ev, toks[:2000], globals_)
+            try:
+                globals_[m.group(1)], _ = ev.parse(tokenize(src[m.end():]), 0, globals_)
+            except (Unknown, IndexError, TypeError, ValueError):
+                pass
         for func in re.split(r"(?m)^func ", src)[1:]:
             rid = re.search(r'RuleID:\s*"([^"]+)"', func)
             if not rid:
