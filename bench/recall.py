@@ -199,8 +199,84 @@ def values(text):
     return {v for v in found if not v.isalpha()}
 
 
+def ferret_hits(binary, tmp):
+    """Files (relative to `tmp`) in which Ferret reports a secret."""
+    out = subprocess.run(
+        [binary, "scan", tmp, "--select", "secrets", "--format", "json", "--no-progress",
+         "--exit-zero"],
+        capture_output=True, text=True, check=True)
+    return {f["location"]["path"] for f in json.loads(out.stdout)["findings"]}
+
+
+def peer_hits(name, binary, tmp):
+    """Files in which a peer scanner, run with its defaults, reports a secret. Kingfisher runs
+    without validation and without merging equal secrets found in several files."""
+    with tempfile.TemporaryDirectory() as outdir:
+        report = pathlib.Path(outdir) / "report.json"
+        if "kingfisher" in name:
+            out = subprocess.run(
+                [binary, "scan", tmp, "--no-validate", "--no-dedup", "--format", "json",
+                 "--no-update-check"], capture_output=True, text=True)
+            text = out.stdout.strip()
+        else:  # gitleaks family: betterleaks, gitleaks
+            subprocess.run([binary, "dir", tmp, "--no-banner", "--report-format", "json",
+                            "--report-path", str(report), "--exit-code", "0"]
+                           if name == "gitleaks" else
+                           [binary, tmp, "--no-banner", "-o", str(report), "--exit-code", "0"],
+                           capture_output=True, text=True)
+            text = report.read_text().strip() if report.exists() else ""
+    if not text:
+        return set()
+    data, _ = json.JSONDecoder().raw_decode(text)
+    paths = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("path", "File") and isinstance(value, str) and value.startswith(tmp):
+                    paths.add(value[len(tmp):].lstrip("/"))
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return paths
+
+
+def tally(cases, hit_files):
+    """Per rule set: [found, total] of positives, negatives, other credentials, realistic
+    positives, and the missed positives."""
+    by_peer = {}
+    missed = []
+    for peer, rid, kind, name, text in cases:
+        stats = by_peer.setdefault(
+            peer, {"positive": [0, 0], "negative": [0, 0], "other credential": [0, 0],
+                   "realistic positive": [0, 0]})
+        kinds = [kind]
+        if kind == "positive" and not MADE_UP.search(text):
+            kinds.append("realistic positive")
+        for k in kinds:
+            stats[k][1] += 1
+            if name in hit_files:
+                stats[k][0] += 1
+        if name not in hit_files and kind == "positive":
+            missed.append({"peer": peer, "rule": rid, "example": text})
+    total = {k: [sum(s[k][0] for s in by_peer.values()), sum(s[k][1] for s in by_peer.values())]
+             for k in ("positive", "negative", "other credential", "realistic positive")}
+    return sorted(by_peer.items()) + [("all", total)], missed
+
+
+def pct(pair):
+    return f"{100 * pair[0] / max(pair[1], 1):.1f}%"
+
+
 def main():
     ferret, dirs = sys.argv[1], sys.argv[2:]
+    # RECALL_PEERS="kingfisher=/path/to/kingfisher,betterleaks=/path/to/betterleaks": also run
+    # those scanners over the same example files and report them beside Ferret.
+    peers = [p.split("=", 1) for p in os.environ.get("RECALL_PEERS", "").split(",") if "=" in p]
     with tempfile.TemporaryDirectory() as tmp:
         cases = []
         for arg in dirs:
@@ -223,49 +299,33 @@ def main():
             if kind == "negative" and (runs(text) & positive_runs
                                        or values(text) & positive_values):
                 cases[i] = (peer, rid, "other credential", name, text)
-        out = subprocess.run(
-            [ferret, "scan", tmp, "--select", "secrets", "--format", "json", "--no-progress",
-             "--exit-zero"],
-            capture_output=True, text=True, check=True)
-        hit_files = {f["location"]["path"] for f in json.loads(out.stdout)["findings"]}
-    by_peer = {}
-    missed = []
-    missed_examples = []
+        hits = {"ferret": ferret_hits(ferret, tmp)}
+        for name, binary in peers:
+            hits[name] = peer_hits(name, binary, tmp)
     for peer, rid, kind, name, text in cases:
-        stats = by_peer.setdefault(
-            peer, {"positive": [0, 0], "negative": [0, 0], "other credential": [0, 0],
-                   "realistic positive": [0, 0]})
-        kinds = [kind]
-        if kind == "positive" and not MADE_UP.search(text):
-            kinds.append("realistic positive")
-        for k in kinds:
-            stats[k][1] += 1
-            if name in hit_files:
-                stats[k][0] += 1
-        if name not in hit_files and kind == "positive":
-            missed.append(f"{peer}:{rid}")
-            missed_examples.append({"peer": peer, "rule": rid, "example": text})
-        if name in hit_files and kind == "negative":
+        if name in hits["ferret"] and kind == "negative":
             print(f"negative example reported: {peer}:{rid}", file=sys.stderr)
-    total = {"positive": [0, 0], "negative": [0, 0], "other credential": [0, 0],
-             "realistic positive": [0, 0]}
+    rows, missed = tally(cases, hits["ferret"])
     print("| rule set | positives found | recall | realistic positives found | recall on them "
           "| negatives reported | false-alarm rate | negatives that are another credential, reported |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for peer, s in sorted(by_peer.items()) + [("all", total)]:
-        if peer != "all":
-            for k in total:
-                total[k][0] += s[k][0]
-                total[k][1] += s[k][1]
+    for peer, s in rows:
         pos, neg, other = s["positive"], s["negative"], s["other credential"]
         real = s["realistic positive"]
-        print(f"| {peer} | {pos[0]} / {pos[1]} | {100 * pos[0] / max(pos[1], 1):.1f}% "
-              f"| {real[0]} / {real[1]} | {100 * real[0] / max(real[1], 1):.1f}% "
-              f"| {neg[0]} / {neg[1]} | {100 * neg[0] / max(neg[1], 1):.1f}% "
-              f"| {other[0]} / {other[1]} |")
+        print(f"| {peer} | {pos[0]} / {pos[1]} | {pct(pos)} | {real[0]} / {real[1]} | {pct(real)} "
+              f"| {neg[0]} / {neg[1]} | {pct(neg)} | {other[0]} / {other[1]} |")
+    if peers:
+        print("\n| rule set | tool | recall | realistic recall | false-alarm rate |")
+        print("| --- | --- | --- | --- | --- |")
+        tables = {tool: dict(tally(cases, found)[0]) for tool, found in hits.items()}
+        for peer, _ in rows:
+            for tool, table in tables.items():
+                s = table[peer]
+                print(f"| {peer} | {tool} | {pct(s['positive'])} | {pct(s['realistic positive'])} "
+                      f"| {pct(s['negative'])} ({s['negative'][0]} / {s['negative'][1]}) |")
     if os.environ.get("RECALL_MISSED"):
-        pathlib.Path(os.environ["RECALL_MISSED"]).write_text(json.dumps(missed_examples, indent=1))
-    missed_rules = sorted(set(missed))
+        pathlib.Path(os.environ["RECALL_MISSED"]).write_text(json.dumps(missed, indent=1))
+    missed_rules = sorted({f"{m['peer']}:{m['rule']}" for m in missed})
     print(f"\n{len(missed_rules)} rules with a missed example, e.g.: {', '.join(missed_rules[:40])}",
           file=sys.stderr)
 

@@ -108,6 +108,24 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     // Hardhat's and Anvil's first default development account, printed by `npx hardhat node`
     // and `anvil` and in their documentation.
     "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    // API keys written in the Firebase SDKs' public tests (firebase-js-sdk's installations
+    // precondition checks, firebase-android-sdk): copied into every app that vendors the SDKs.
+    "AIzaSyabcdefghijklmnopqrstuvwxyz1234567",
+    "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+    "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+    "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+    "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
+    "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+    "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
+    "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+    "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+    "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+    "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
+    "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+    "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
+    "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+    "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+    "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
 ];
 
 /// True when `secret` contains a credential published as a documentation example.
@@ -1372,6 +1390,8 @@ mod tests {
             b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
             false
         ));
+        assert!(is_placeholder(b"AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ", false));
+        assert!(!is_placeholder(b"AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sR", false));
         assert!(is_placeholder(b"{auth_token}'", false));
         assert!(is_placeholder(b"Bearer %s", false));
         assert!(is_placeholder(b"token-%(user_id)s-value", false));
