@@ -168,8 +168,9 @@ const VALUE_CONTEXT_LINES: u32 = 2;
 /// A `value` rule's pattern: the value assigned (`=`, `:`, `:=`, `=>`) to a name that says
 /// key, token, secret, password or authorization, quoted or not, optionally after `Bearer`;
 /// or to a name that is the service itself, one of the rule's keywords of four letters or
-/// digits or more (`cloudsmith: "…"`, `railway = '…'`). Quotes may be escaped, as in JSON written
-/// inside a string (`"{\"api_key\": \"…\"}"`).
+/// digits or more, alone or followed by `_api` (`cloudsmith: "…"`, `railway = '…'`,
+/// `deepgram-api: …`). Quotes may be escaped, as in JSON written inside a string
+/// (`"{\"api_key\": \"…\"}"`).
 fn assignment_pattern(value: &str, keywords: &[String]) -> String {
     let services: Vec<String> = keywords
         .iter()
@@ -179,7 +180,10 @@ fn assignment_pattern(value: &str, keywords: &[String]) -> String {
     let service_name = if services.is_empty() {
         String::new()
     } else {
-        format!(r#"|(?:(?m:^)|[^\w.\-"'])["']?(?i:{})"#, services.join("|"))
+        format!(
+            r#"|(?:(?m:^)|[^\w.\-"'])["']?(?i:{})(?:[_\-.](?i:api))?"#,
+            services.join("|")
+        )
     };
     format!(
         r#"(?:(?i:(?:api[_\-.]?)?key|apikey|(?:access[_\-.]?|auth[_\-.]?|api[_\-.]?|bearer[_\-.]?)?token|(?:client[_\-.]?|api[_\-.]?)?secret|password|passwd|pat|credentials?|certificate|authorization)[\w.\-]{{0,40}}?{service_name})\\?["']?\s*(?:=|:{{1,3}}=|:|=>|\?=|\.=)\s*(?:\\?["'`])?(?:Bearer\s+)?(?P<secret>{value})(?:[^A-Za-z0-9_\-]|$)"#
