@@ -853,6 +853,12 @@ fn encoded_secrets_are_decoded_found_and_masked() {
             "conn = \"DefaultEndpointsProtocol=https;AccountName=acmeprod;\" +\n    \"AccountKey={account_key};EndpointSuffix=core.windows.net\"\n"
         ),
     );
+    // A password with a percent-encoded `@`: found as written and decoded, reported once.
+    write(
+        dir.path(),
+        "remote.txt",
+        "url = https://deploy:Xk9mQ2vL%40pR4tWn6@git.acme.io/app.git\n",
+    );
     let (report, _) = json_scan(dir.path(), &["--select", "secrets"]);
     let found: Vec<(String, String)> = report["findings"]
         .as_array()
@@ -877,6 +883,14 @@ fn encoded_secrets_are_decoded_found_and_masked() {
             "{expected:?} not in {found:?}"
         );
     }
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(path, _)| path == "remote.txt")
+            .count(),
+        1,
+        "{found:?}"
+    );
     // Neither the values nor their encoded spellings reach the report.
     let text = report.to_string();
     for hidden in [
@@ -885,6 +899,7 @@ fn encoded_secrets_are_decoded_found_and_masked() {
         aws_secret.replace('/', "\\\\/")[6..20].to_string(),
         account_key[10..30].to_string(),
         "mP2%24vL8q".to_string(),
+        "Xk9mQ2vL%40pR4".to_string(),
     ] {
         assert!(!text.contains(&hidden), "{hidden} in {text}");
     }

@@ -120,20 +120,22 @@ impl Analyzer for SecretAnalyzer {
             hits.retain(|(m, _)| !self.matcher.rules()[m.rule].spec.generic);
         }
         // A provider rule that recognises the decoded value beats a generic rule that only saw
-        // the encoded text at the same place.
-        let decoded_spans: Vec<std::ops::Range<usize>> = hits
+        // the encoded text at the same place, and the same rule finding the value both decoded
+        // and as written (`user:foo%40bar@host`) reports it once, decoded.
+        let decoded_spans: Vec<(usize, std::ops::Range<usize>)> = hits
             .iter()
             .filter(|(m, v)| v.len() > 1 && m.partner.is_none())
-            .map(|(m, _)| m.secret.clone())
+            .map(|(m, _)| (m.rule, m.secret.clone()))
             .collect();
         if !decoded_spans.is_empty() {
             hits.retain(|(m, v)| {
                 let generic = self.matcher.rules()[m.rule].spec.generic;
-                !(generic
-                    && v.len() == 1
-                    && decoded_spans
-                        .iter()
-                        .any(|d| d.start < m.secret.end && m.secret.start < d.end))
+                !(v.len() == 1
+                    && decoded_spans.iter().any(|(rule, d)| {
+                        (generic || *rule == m.rule)
+                            && d.start < m.secret.end
+                            && m.secret.start < d.end
+                    }))
             });
         }
         if hits.is_empty() {

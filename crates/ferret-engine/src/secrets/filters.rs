@@ -898,6 +898,13 @@ pub fn service_word_before(before: &[u8]) -> Option<&str> {
     std::str::from_utf8(word).ok()
 }
 
+/// Output of `openssl enc` in base64: it opens with `Salted__` (`U2FsdGVkX1…`), so it is a value
+/// encrypted with a key kept elsewhere (network devices print their stored passwords so), not
+/// the secret itself.
+fn is_openssl_ciphertext(value: &str) -> bool {
+    value.starts_with("U2FsdGVkX1")
+}
+
 /// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
 pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else {
@@ -911,9 +918,19 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let name = name.to_ascii_lowercase();
     if value.len() < 8
         || looks_like_reference(value)
+        || is_openssl_ciphertext(value)
         || looks_like_timestamp(value)
         || looks_like_field_list(value)
         || looks_like_hex_literal(value)
+    {
+        return false;
+    }
+    // A GPG/PGP key named by its fingerprint or key id (`ENV GPG_KEY E3FF2839…` in the official
+    // Docker images): public data that says which key signs a download.
+    if words
+        .iter()
+        .any(|w| w == "gpg" || w == "pgp" || w == "gnupg")
+        && value.bytes().all(|b| b.is_ascii_hexdigit() || b == b' ')
     {
         return false;
     }
@@ -1136,6 +1153,13 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "invalid",
     "wrong",
     "incorrect",
+    // Settings of a password feature (`reuse_password: "enable"`, `save_password: disable`).
+    "enable",
+    "enabled",
+    "disable",
+    "disabled",
+    "always",
+    "never",
 ];
 
 /// Whether a value assigned to a password name (`password = "super$ecret"`,
@@ -1191,6 +1215,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || value.len() > 64
         || !value.is_ascii()
         || looks_like_reference(value)
+        || is_openssl_ciphertext(value)
         || looks_like_timestamp(value)
         || looks_like_field_list(value)
         || looks_like_hex_literal(value)
@@ -1207,6 +1232,12 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     let has_symbol = value
         .bytes()
         .any(|b| !b.is_ascii_alphanumeric() && b != b'_');
+    // A constant's name (`VALUE_SPECIFIED_IN_NO_LOG_PARAMETER`, Ansible's mask for hidden
+    // values): upper-case words joined by underscores, without a digit.
+    if value.matches('_').count() >= 2 && value.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+    {
+        return false;
+    }
     // `your_password`, `db_password`, `thisismypassword`: a description of the value.
     if !has_digit
         && ["password", "passwd", "secret"]
@@ -1323,6 +1354,7 @@ mod tests {
         assert!(judge("REACT_APP_AUTH_PASSWORD", "whiteduke", false, false));
         assert!(judge("password", "team10", true, true));
         assert!(judge("db.pass", "k3ttle!drum", false, false));
+        assert!(judge("password", "ADMIN_PASS_2024", true, false));
         // Stand-ins, labels, descriptions and code.
         for (name, value, quoted) in [
             ("password", "changeme", true),
@@ -1338,6 +1370,9 @@ mod tests {
             // The format line of /etc/passwd and /etc/group in a comment.
             ("Pass", "Uid:Gid:Gecos:Home:Shell", false),
             ("password", "GID:user_list", false),
+            // Settings and a constant's name.
+            ("reuse_password", "enable", true),
+            ("password", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", true),
         ] {
             assert!(!judge(name, value, quoted, false), "{name} = {value}");
         }
@@ -1390,8 +1425,14 @@ mod tests {
             b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
             false
         ));
-        assert!(is_placeholder(b"AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ", false));
-        assert!(!is_placeholder(b"AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sR", false));
+        assert!(is_placeholder(
+            b"AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
+            false
+        ));
+        assert!(!is_placeholder(
+            b"AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sR",
+            false
+        ));
         assert!(is_placeholder(b"{auth_token}'", false));
         assert!(is_placeholder(b"Bearer %s", false));
         assert!(is_placeholder(b"token-%(user_id)s-value", false));
@@ -1470,6 +1511,15 @@ mod tests {
             b"Xk9#mP2$vL8qR4tW"
         ));
         assert!(!generic_value_is_plausible("token", b"settings.API_TOKEN"));
+        assert!(!generic_value_is_plausible(
+            "GPG_KEY",
+            b"E3FF2839C048B25C084DEBE9B26995E310250568"
+        ));
+        // `openssl enc` output: encrypted, the key is elsewhere.
+        assert!(!generic_value_is_plausible(
+            "pwd",
+            b"U2FsdGVkX18zN46d3pzk+t7TofEHAZGY+5RvgXMwDiQ="
+        ));
         assert!(!generic_value_is_plausible("password", b"DB_PASSWORD_2"));
         assert!(!generic_value_is_plausible(
             "token",
