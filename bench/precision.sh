@@ -8,6 +8,11 @@
 #   node    node_modules of an app depending on next, react, webpack, typescript, eslint,
 #           @aws-sdk/client-s3 and firebase
 #   cargo   ~190 popular crates and their dependencies (bench/config-corpus, `cargo vendor`)
+#   ansible Ansible with its collections, Airflow's AWS provider, MLflow, and the Python clients of
+#           Stripe, Twilio, OpenAI, Slack, Vault and GitHub (not among the trees the rules were
+#           tuned on)
+#   sdks    node_modules of googleapis, twilio, stripe, firebase-admin, @slack/web-api, openai and
+#           aws-sdk (likewise)
 #   go      the vendored Go modules of containerd and moby (`vendor/` at HEAD of each, from
 #           snapshots brought with the search tool's `fetch` into $FERRET_MIRROR, default
 #           /work/.mirror): what a Go module cache holds, as the registry itself is not
@@ -19,7 +24,7 @@
 # sample of findings with their raw values, written to bench/work/precision/sample-CORPUS.tsv
 # for hand-checking (bench/README.md records the verdicts).
 #
-#   bash bench/precision.sh [python|node|cargo|go ...]   # default: python node cargo
+#   bash bench/precision.sh [python|node|cargo|go|ansible|sdks ...]   # default: python node cargo
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # Outside the repository: the peers honour the enclosing checkout's .gitignore, which hides bench/work.
@@ -51,6 +56,23 @@ corpus_path() {
           next react react-dom webpack typescript eslint @aws-sdk/client-s3 firebase >/dev/null)
       fi
       copy "$work/node-app/node_modules" node ;;
+    ansible)
+      # Added 2026-12-03 and first scanned after the rules were written: Ansible's collections
+      # (module documentation full of example credentials) and API clients.
+      if [ ! -d pyops ]; then
+        python3 -m venv pyops
+        pyops/bin/pip install -q ansible stripe twilio openai slack_sdk hvac PyGithub \
+          mlflow-skinny apache-airflow-providers-amazon
+      fi
+      copy "$work"/pyops/lib/python3*/site-packages ansible ;;
+    sdks)
+      # Added 2026-12-03 like `ansible`: the node_modules of the major API clients.
+      if [ ! -d node-sdks/node_modules ]; then
+        mkdir -p node-sdks
+        (cd node-sdks && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \
+          googleapis twilio stripe firebase-admin @slack/web-api openai aws-sdk >/dev/null)
+      fi
+      copy "$work/node-sdks/node_modules" sdks ;;
     cargo)
       local vendor="$here/work/config-corpus-vendor"
       if [ ! -d "$vendor" ]; then
