@@ -333,6 +333,14 @@ fn looks_like_reference(value: &str) -> bool {
     if value.starts_with(starts) || value.starts_with("..") || value.starts_with("./") {
         return true;
     }
+    // A Vim script variable: `a:dict.istemp`, `g:netrw_passwd`, `s:pwd`.
+    let vim_scope = value.len() > 2
+        && b"abglstvw".contains(&value.as_bytes()[0])
+        && value.as_bytes()[1] == b':'
+        && (value.as_bytes()[2].is_ascii_alphabetic() || value.as_bytes()[2] == b'_');
+    if vim_scope {
+        return true;
+    }
     if let Some(tag) = value.strip_prefix('!') {
         if tag.bytes().all(|b| b.is_ascii_alphabetic() || b == b':') {
             return true;
@@ -1160,6 +1168,9 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "disabled",
     "always",
     "never",
+    // Build-configuration answers (`d_grpasswd='define'` in Perl's Config).
+    "define",
+    "undef",
 ];
 
 /// Whether a value assigned to a password name (`password = "super$ecret"`,
@@ -1232,6 +1243,21 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     let has_symbol = value
         .bytes()
         .any(|b| !b.is_ascii_alphanumeric() && b != b'_');
+    // An e-mail address is what anonymous FTP takes as a password (`passwd="anonymous@x.org"`),
+    // and a word ending in `=` is the next key of a list (`password= scmVersion=`).
+    let email = value.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty()
+            && host.contains('.')
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    });
+    let next_key = value
+        .strip_suffix('=')
+        .is_some_and(|key| key.bytes().all(|b| b.is_ascii_alphabetic()));
+    if email || next_key {
+        return false;
+    }
     // A constant's name (`VALUE_SPECIFIED_IN_NO_LOG_PARAMETER`, Ansible's mask for hidden
     // values): upper-case words joined by underscores, without a digit.
     if value.matches('_').count() >= 2 && value.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
@@ -1252,6 +1278,29 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         && !has_digit
         && !has_symbol
         && value[1..].bytes().all(|b| !b.is_ascii_uppercase())
+    {
+        return false;
+    }
+    // A class or type name (`password => "TextInput"`): capitalised words run together, each a
+    // capital and lower-case letters with a vowel among them (`DmbslfLvasjdl` is typed noise).
+    let humps: Vec<&str> = value
+        .match_indices(|c: char| c.is_ascii_uppercase())
+        .map(|(i, _)| {
+            let rest = &value[i + 1..];
+            let end = rest
+                .find(|c: char| !c.is_ascii_lowercase())
+                .unwrap_or(rest.len());
+            &value[i..i + 1 + end]
+        })
+        .collect();
+    let spelled =
+        |word: &&str| word.len() >= 2 && word.bytes().any(|b| b"aeiouyAEIOUY".contains(&b));
+    if first_upper
+        && !has_digit
+        && !has_symbol
+        && humps.len() >= 2
+        && humps.iter().map(|h| h.len()).sum::<usize>() == value.len()
+        && humps.iter().all(spelled)
     {
         return false;
     }
@@ -1355,6 +1404,8 @@ mod tests {
         assert!(judge("password", "team10", true, true));
         assert!(judge("db.pass", "k3ttle!drum", false, false));
         assert!(judge("password", "ADMIN_PASS_2024", true, false));
+        assert!(judge("password", "GoBananas!", true, false));
+        assert!(judge("vault_password", "DmbslfLvasjdl", true, false));
         // Stand-ins, labels, descriptions and code.
         for (name, value, quoted) in [
             ("password", "changeme", true),
@@ -1373,6 +1424,7 @@ mod tests {
             // Settings and a constant's name.
             ("reuse_password", "enable", true),
             ("password", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", true),
+            ("password", "TextInput", true),
         ] {
             assert!(!judge(name, value, quoted, false), "{name} = {value}");
         }

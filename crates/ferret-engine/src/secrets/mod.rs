@@ -369,6 +369,20 @@ impl SecretMatcher {
             if documentation_host {
                 continue;
             }
+            // `cond ? "PASS" : "FAIL"` is a conditional, not a `"PASS": value` entry, and
+            // `'Test2::Event::Pass' => …` names a module, not a password.
+            if let Some(m) = caps.name("name") {
+                let before = &haystack[..m.start()];
+                let unquoted = before
+                    .strip_suffix(b"\"")
+                    .or_else(|| before.strip_suffix(b"'"))
+                    .unwrap_or(before);
+                let spaced = unquoted.last().is_some_and(u8::is_ascii_whitespace);
+                if (spaced && unquoted.trim_ascii_end().ends_with(b"?")) || before.ends_with(b"::")
+                {
+                    continue;
+                }
+            }
             // A name right after `/` is the end of a path (`"tests/etc/passwd": "<sha256>"`):
             // keep the slash so the plausibility check sees a file, not a variable.
             let name = caps.name("name").map(|m| {
