@@ -276,6 +276,9 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "len",
     "size",
     "count",
+    // `$tokenIndex`, `secretPosition`: where a token sits in a list or a text.
+    "index",
+    "position",
     "field",
     "ref",
     "env",
