@@ -916,6 +916,35 @@ fn is_openssl_ciphertext(value: &str) -> bool {
     value.starts_with("U2FsdGVkX1")
 }
 
+/// Whether `before` (the text up to a name) opens an entry of a table of texts: `$labels['`,
+/// `$lang["`, `messages[` — translations and messages keyed by the word `password`.
+pub fn indexes_text_table(before: &[u8]) -> bool {
+    let Some(open) = before.strip_suffix(b"[") else {
+        return false;
+    };
+    let start = open
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .map_or(0, |p| p + 1);
+    let table = open[start..].to_ascii_lowercase();
+    [
+        "labels",
+        "label",
+        "lang",
+        "language",
+        "messages",
+        "msg",
+        "strings",
+        "texts",
+        "i18n",
+        "translations",
+        "trans",
+        "l10n",
+    ]
+    .iter()
+    .any(|name| table == name.as_bytes())
+}
+
 /// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
 pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else {
@@ -1262,8 +1291,23 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         return false;
     }
     // A constant's name (`VALUE_SPECIFIED_IN_NO_LOG_PARAMETER`, Ansible's mask for hidden
-    // values): upper-case words joined by underscores, without a digit.
-    if value.matches('_').count() >= 2 && value.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+    // values; `FTP_PASS`): upper-case words joined by underscores, without a digit.
+    if value.contains('_')
+        && value
+            .split('_')
+            .all(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        return false;
+    }
+    // A variable's name (`'id_password' => 'user_pass'`): a snake-case name with a password word.
+    if !has_digit
+        && value.contains(['_', '-'])
+        && value
+            .split(['_', '-'])
+            .any(|w| ["pass", "pwd", "pw", "passwd", "password", "secret"].contains(&w))
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
     {
         return false;
     }
@@ -1428,6 +1472,8 @@ mod tests {
             ("reuse_password", "enable", true),
             ("password", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", true),
             ("password", "TextInput", true),
+            ("password", "FTP_PASS", true),
+            ("id_password", "user_pass", true),
         ] {
             assert!(!judge(name, value, quoted, false), "{name} = {value}");
         }
@@ -1436,6 +1482,16 @@ mod tests {
         assert!(!judge("password", "arg2", false, false));
         assert!(!judge("STENCIL_PASS_DEPTH_PASS", "0x8896", false, false));
         assert!(!judge("pass", "d===t?a:b", true, false));
+    }
+
+    #[test]
+    fn tables_of_texts() {
+        assert!(indexes_text_table(b"$labels["));
+        assert!(indexes_text_table(b"  $LANG["));
+        assert!(indexes_text_table(b"messages["));
+        assert!(!indexes_text_table(b"$config["));
+        assert!(!indexes_text_table(b"$labels"));
+        assert!(!indexes_text_table(b"os.environ["));
     }
 
     #[test]

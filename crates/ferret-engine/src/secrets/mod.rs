@@ -369,17 +369,19 @@ impl SecretMatcher {
             if documentation_host {
                 continue;
             }
-            // `cond ? "PASS" : "FAIL"` is a conditional, not a `"PASS": value` entry, and
-            // `'Test2::Event::Pass' => …` names a module, not a password.
+            // `cond ? "PASS" : "FAIL"` (or minified, `?"password":"public"`) is a conditional,
+            // not a `"PASS": value` entry; `'Test2::Event::Pass' => …` names a module; and
+            // `$labels['password'] = '…'` is a translation of the word.
             if let Some(m) = caps.name("name") {
                 let before = &haystack[..m.start()];
                 let unquoted = before
                     .strip_suffix(b"\"")
                     .or_else(|| before.strip_suffix(b"'"))
                     .unwrap_or(before);
+                let quoted = unquoted.len() < before.len();
                 let spaced = unquoted.last().is_some_and(u8::is_ascii_whitespace);
-                if (spaced && unquoted.trim_ascii_end().ends_with(b"?")) || before.ends_with(b"::")
-                {
+                let conditional = (spaced || quoted) && unquoted.trim_ascii_end().ends_with(b"?");
+                if conditional || before.ends_with(b"::") || filters::indexes_text_table(unquoted) {
                     continue;
                 }
             }
@@ -565,7 +567,11 @@ fn password_setting(content: &[u8], secret: &Range<usize>) -> filters::PasswordS
     let rest = rest.trim_ascii_start();
     filters::PasswordSetting {
         quoted,
-        compared: binder.ends_with(b"==") || binder.ends_with(b"!="),
+        // `"…common password":"english"===e.d`: an operand of a comparison either way.
+        compared: binder.ends_with(b"==")
+            || binder.ends_with(b"!=")
+            || rest.starts_with(b"==")
+            || rest.starts_with(b"!="),
         after_colon: binder.ends_with(b":") && !binder.ends_with(b":="),
         ends_line: rest.is_empty() || rest.starts_with(b"#") || rest.starts_with(b"//"),
     }
