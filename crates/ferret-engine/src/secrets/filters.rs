@@ -58,6 +58,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "notreal",
     "not_real",
     "not-a-real",
+    "not a real",
     "fake",
     "sample",
     "dummy",
@@ -334,6 +335,23 @@ fn looks_like_reference(value: &str) -> bool {
     // letters only, and a comment (`key: # note`) is told apart where the value is matched.
     let starts = ['$', '%', '@', '&', '/', '\\', '~', '(', '[', '{', '<', ':'];
     if value.starts_with(starts) || value.starts_with("..") || value.starts_with("./") {
+        return true;
+    }
+    // A Python entry point (`ec2_credentials_create = openstackclient.identity.v3.ec2creds:
+    // CreateEC2Creds` in `entry_points.txt`): a dotted module path and an object's name.
+    if let Some((module, object)) = value.split_once(':') {
+        let ident = |s: &str| {
+            !s.is_empty()
+                && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && !s.as_bytes()[0].is_ascii_digit()
+        };
+        if module.contains('.') && module.split('.').all(ident) && object.split('.').all(ident) {
+            return true;
+        }
+    }
+    // An AWS Signature V4 credential scope (`Credential=AKID/20150830/us-east-1/iam/
+    // aws4_request`): the access key id and where it was used, not the secret.
+    if lower.ends_with("/aws4_request") {
         return true;
     }
     // A Vim script variable: `a:dict.istemp`, `g:netrw_passwd`, `s:pwd`.
@@ -909,6 +927,26 @@ pub fn service_word_before(before: &[u8]) -> Option<&str> {
     std::str::from_utf8(word).ok()
 }
 
+/// A query string running on past the value (`Token=abc123&Version=2014-01-01`): the value
+/// is only the part before `&`, and what follows is the next parameter.
+fn continues_a_query(value: &str) -> bool {
+    value.split('&').skip(1).any(|part| {
+        part.split_once('=').is_some_and(|(name, _)| {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+    })
+}
+
+/// Base64 of a sentence that says the value is a stand-in (`dGhpcyBpcyBub3QgYSByZWFsIHZhbHVl`
+/// is "this is not a real value" in the AWS SDK's tests).
+fn spells_a_placeholder(value: &str) -> bool {
+    base64_decoded(value.as_bytes()).is_some_and(|text| {
+        text.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
+            && text.contains(&b' ')
+            && is_placeholder(&text, true)
+    })
+}
+
 /// Output of `openssl enc` in base64: it opens with `Salted__` (`U2FsdGVkX1…`), so it is a value
 /// encrypted with a key kept elsewhere (network devices print their stored passwords so), not
 /// the secret itself.
@@ -959,6 +997,8 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if value.len() < 8
         || looks_like_reference(value)
         || is_openssl_ciphertext(value)
+        || continues_a_query(value)
+        || spells_a_placeholder(value)
         || looks_like_timestamp(value)
         || looks_like_field_list(value)
         || looks_like_hex_literal(value)
@@ -1625,6 +1665,26 @@ mod tests {
         assert!(!generic_value_is_plausible(
             "GPG_KEY",
             b"E3FF2839C048B25C084DEBE9B26995E310250568"
+        ));
+        assert!(!generic_value_is_plausible(
+            "ec2_credentials_create",
+            b"openstackclient.identity.v3.ec2creds:CreateEC2Creds"
+        ));
+        assert!(!generic_value_is_plausible(
+            "Credential",
+            b"AKID/19700101/us-east-1/es/aws4_request"
+        ));
+        assert!(!generic_value_is_plausible(
+            "Token",
+            b"Xk9mQ2vL8pR4t&Version=2014-01-01"
+        ));
+        assert!(generic_value_is_plausible(
+            "DB_PASSWORD",
+            b"XKKJwJXc&hd3oBj#1a"
+        ));
+        assert!(!generic_value_is_plausible(
+            "accessToken",
+            b"dGhpcyBpcyBub3QgYSByZWFsIHZhbHVl"
         ));
         // `openssl enc` output: encrypted, the key is elsewhere.
         assert!(!generic_value_is_plausible(
