@@ -1315,6 +1315,16 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     let has_symbol = value
         .bytes()
         .any(|b| !b.is_ascii_alphanumeric() && b != b'_');
+    // A version (`"pbkdf2-password": "1.2.1"` among a package's dependencies, `^2.0.0`).
+    let version = value.trim_start_matches(['^', '~', '=', 'v', '>', '<']);
+    if version.contains('.')
+        && version.split('.').count() <= 4
+        && version
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
     // An e-mail address is what anonymous FTP takes as a password (`passwd="anonymous@x.org"`),
     // and a word ending in `=` is the next key of a list (`password= scmVersion=`).
     let email = value.split_once('@').is_some_and(|(user, host)| {
@@ -1514,6 +1524,8 @@ mod tests {
             ("password", "TextInput", true),
             ("password", "FTP_PASS", true),
             ("id_password", "user_pass", true),
+            ("pbkdf2-password", "1.2.1", true),
+            ("pbkdf2-password", "^3.1.0", true),
         ] {
             assert!(!judge(name, value, quoted, false), "{name} = {value}");
         }
