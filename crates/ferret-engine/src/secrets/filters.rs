@@ -983,6 +983,16 @@ pub fn indexes_text_table(before: &[u8]) -> bool {
     .any(|name| table == name.as_bytes())
 }
 
+/// What both generic and password values are not, whatever their name: references, ciphertext,
+/// timestamps, field lists and hexadecimal literals.
+fn is_other_data(value: &str) -> bool {
+    looks_like_reference(value)
+        || is_openssl_ciphertext(value)
+        || looks_like_timestamp(value)
+        || looks_like_field_list(value)
+        || looks_like_hex_literal(value)
+}
+
 /// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
 pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else {
@@ -995,13 +1005,9 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let words = name_words(name);
     let name = name.to_ascii_lowercase();
     if value.len() < 8
-        || looks_like_reference(value)
-        || is_openssl_ciphertext(value)
+        || is_other_data(value)
         || continues_a_query(value)
         || spells_a_placeholder(value)
-        || looks_like_timestamp(value)
-        || looks_like_field_list(value)
-        || looks_like_hex_literal(value)
     {
         return false;
     }
@@ -1297,11 +1303,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     if value.len() < 4
         || value.len() > 64
         || !value.is_ascii()
-        || looks_like_reference(value)
-        || is_openssl_ciphertext(value)
-        || looks_like_timestamp(value)
-        || looks_like_field_list(value)
-        || looks_like_hex_literal(value)
+        || is_other_data(value)
         || has_format_placeholder(value)
         || PASSWORD_STAND_INS.contains(&lower.as_str())
         || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())

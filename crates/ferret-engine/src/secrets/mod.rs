@@ -372,7 +372,8 @@ impl SecretMatcher {
             // `cond ? "PASS" : "FAIL"` (or minified, `?"password":"public"`) is a conditional,
             // not a `"PASS": value` entry; `'Test2::Event::Pass' => …` names a module; and
             // `$labels['password'] = '…'` is a translation of the word.
-            if let Some(m) = caps.name("name") {
+            let name_match = caps.name("name");
+            if let Some(m) = name_match {
                 let before = &haystack[..m.start()];
                 let unquoted = before
                     .strip_suffix(b"\"")
@@ -387,7 +388,7 @@ impl SecretMatcher {
             }
             // A name right after `/` is the end of a path (`"tests/etc/passwd": "<sha256>"`):
             // keep the slash so the plausibility check sees a file, not a variable.
-            let name = caps.name("name").map(|m| {
+            let name = name_match.map(|m| {
                 let after_slash = m.start() > 0 && haystack[m.start() - 1] == b'/';
                 let name = String::from_utf8_lossy(m.as_bytes());
                 if after_slash {
