@@ -43,8 +43,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "change_me",
     "redacted",
     "…",
-    "<",
-    ">",
+    // Code around a name, not a value: `$this->token`, `key => value`.
+    "->",
+    "=>",
     "${",
     "{{",
     "}}",
@@ -170,6 +171,16 @@ fn has_format_placeholder(value: &str) -> bool {
     false
 }
 
+/// `<your-key>`, `<token>`, `prefix-<id>`: a name in angle brackets stands in for a value. A lone
+/// `>` or `<` is one of the symbols a random password may hold (`…k>qX??]G&3CF…`).
+fn has_angle_placeholder(value: &str) -> bool {
+    value.starts_with('<')
+        || value.ends_with('>')
+        || value
+            .find('<')
+            .is_some_and(|open| value[open..].contains('>'))
+}
+
 /// True when the candidate is obviously a placeholder.
 pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     let text = String::from_utf8_lossy(secret);
@@ -177,7 +188,10 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
         return true;
     }
-    if has_format_placeholder(&text) || is_documented_example(secret) {
+    if has_format_placeholder(&text)
+        || is_documented_example(secret)
+        || has_angle_placeholder(&text)
+    {
         return true;
     }
     if !repeats_ok && longest_run(secret) >= 6 {
@@ -1573,6 +1587,11 @@ mod tests {
             b"ghp_R8x2Lq9vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8U",
             false
         ));
+        assert!(is_placeholder(b"<your-api-key>", false));
+        assert!(is_placeholder(b"sk-<key>-live", false));
+        assert!(is_placeholder(b"$this->token", false));
+        // A lone angle bracket is one more symbol in a random password.
+        assert!(!is_placeholder(b"q7W>k2Lp9]G&3CF=;@vyrVBp", false));
     }
 
     #[test]
