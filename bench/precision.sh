@@ -13,6 +13,8 @@
 #           tuned on)
 #   sdks    node_modules of googleapis, twilio, stripe, firebase-admin, @slack/web-api, openai and
 #           aws-sdk (likewise)
+#   ai      LangChain (community), LiteLLM, LlamaIndex and the Python SDKs of Anthropic, Cohere,
+#           Mistral, Google GenAI, Hugging Face, Replicate, Together and Groq (likewise)
 #   go      the vendored Go modules of containerd and moby (`vendor/` at HEAD of each, from
 #           snapshots brought with the search tool's `fetch` into $FERRET_MIRROR, default
 #           /work/.mirror): what a Go module cache holds, as the registry itself is not
@@ -24,7 +26,7 @@
 # sample of findings with their raw values, written to bench/work/precision/sample-CORPUS.tsv
 # for hand-checking (bench/README.md records the verdicts).
 #
-#   bash bench/precision.sh [python|node|cargo|go|ansible|sdks ...]   # default: python node cargo
+#   bash bench/precision.sh [python|node|cargo|go|ansible|sdks|ai ...]   # default: python node cargo
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # Outside the repository: the peers honour the enclosing checkout's .gitignore, which hides bench/work.
@@ -65,6 +67,15 @@ corpus_path() {
           mlflow-skinny apache-airflow-providers-amazon
       fi
       copy "$work"/pyops/lib/python3*/site-packages ansible ;;
+    ai)
+      # Added 2026-12-03 (seventh session), first scanned before any change: the Python SDKs of
+      # AI providers and the frameworks that wrap them (docstrings full of `api_key=` examples).
+      if [ ! -d pyai ]; then
+        python3 -m venv pyai
+        pyai/bin/pip install -q langchain-community litellm llama-index-core anthropic cohere \
+          mistralai google-genai huggingface_hub replicate together groq
+      fi
+      copy "$work"/pyai/lib/python3*/site-packages ai ;;
     sdks)
       # Added 2026-12-03 like `ansible`: the node_modules of the major API clients.
       if [ ! -d node-sdks/node_modules ]; then

@@ -65,6 +65,8 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "dummy",
     "mock",
     "xxxx",
+    // A value masked for display (`sk-1****cdef`, `very****pass`).
+    "***",
 ];
 
 /// Runs that people type when they make a value up (`abcdefg…`, `a1b2c3…`, `123e4567-e89b-…`).
@@ -617,6 +619,24 @@ fn looks_like_field_list(value: &str) -> bool {
         })
 }
 
+/// A decimal number with a fraction or an exponent: a price or a rate under a name that
+/// mentions tokens (`"output_cost_per_token": 2.475e-05`, `token_weight = 0.12345678`).
+fn looks_like_decimal_number(value: &str) -> bool {
+    let unsigned = value.strip_prefix(['-', '+']).unwrap_or(value);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['-', '+']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((whole, fraction)) => {
+            digits(whole) && digits(fraction) && !(whole.is_empty() && fraction.is_empty())
+        }
+        None => !mantissa.is_empty() && digits(mantissa) && exponent.is_some(),
+    };
+    mantissa_ok && exponent.is_none_or(|e| !e.is_empty() && digits(e))
+}
+
 /// A hexadecimal number literal of code (`SIOCGLIFTOKEN = -0x3f879678`).
 fn looks_like_hex_literal(value: &str) -> bool {
     let digits = value.strip_prefix('-').unwrap_or(value);
@@ -1005,6 +1025,7 @@ fn is_other_data(value: &str) -> bool {
         || looks_like_timestamp(value)
         || looks_like_field_list(value)
         || looks_like_hex_literal(value)
+        || looks_like_decimal_number(value)
 }
 
 /// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
@@ -1263,6 +1284,15 @@ const PASSWORD_STAND_INS: &[&str] = &[
     // Build-configuration answers (`d_grpasswd='define'` in Perl's Config).
     "define",
     "undef",
+    // What a step does on a pass (`pass: "success"`, `"on_pass": "next"`), and scratch values.
+    "success",
+    "next",
+    "skip",
+    "continue",
+    "fail",
+    "block",
+    "allow",
+    "temp",
 ];
 
 /// Whether a value assigned to a password name (`password = "super$ecret"`,
@@ -1374,6 +1404,21 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         && value
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
+    {
+        return false;
+    }
+    // Another setting's name (`"redis_password": "redis_url"`): snake-case words ending in a
+    // noun for a setting.
+    const SETTING_NOUNS: &[&str] = &[
+        "url", "uri", "host", "port", "name", "id", "key", "path", "file", "dir", "type", "user",
+        "env", "var", "field", "column", "param",
+    ];
+    if value.contains('_')
+        && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        && value
+            .rsplit('_')
+            .next()
+            .is_some_and(|last| SETTING_NOUNS.contains(&last))
     {
         return false;
     }
@@ -1587,6 +1632,12 @@ mod tests {
             b"ghp_R8x2Lq9vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8U",
             false
         ));
+        assert!(looks_like_decimal_number("2.475e-05"));
+        assert!(looks_like_decimal_number("-0.12345678"));
+        assert!(looks_like_decimal_number("6E+10"));
+        assert!(!looks_like_decimal_number("12345678"));
+        assert!(!looks_like_decimal_number("1e5a9c3b7d"));
+        assert!(!looks_like_decimal_number("3.3.3.3"));
         assert!(is_placeholder(b"<your-api-key>", false));
         assert!(is_placeholder(b"sk-<key>-live", false));
         assert!(is_placeholder(b"$this->token", false));

@@ -482,6 +482,13 @@ impl SecretMatcher {
             if !plausible {
                 return Reject;
             }
+            // `credentials: Base64-encoded credentials (client_id:client_secret)`: after a colon,
+            // an unquoted value that runs on in words is a description (a docstring's argument).
+            let quoted = secret.start > 0 && b"\"'`".contains(&content[secret.start - 1]);
+            let after_colon = content[..secret.start].trim_ascii_end().ends_with(b":");
+            if !quoted && after_colon && runs_on_in_words(&content[secret.end..]) {
+                return Reject;
+            }
             // `key: # a comment`: a `#` after white space opens a comment, not a value.
             let after_space = secret.start > 0 && content[secret.start - 1].is_ascii_whitespace();
             if value.first() == Some(&b'#') && after_space {
@@ -549,6 +556,19 @@ impl SecretMatcher {
         kept.sort_by_key(|m| (m.secret.start, m.rule));
         kept
     }
+}
+
+/// True when `after` (the text after a value) goes on with a word of three letters or more:
+/// ` credentials (…)`, ` for the service`.
+fn runs_on_in_words(after: &[u8]) -> bool {
+    let Some(rest) = after.strip_prefix(b" ") else {
+        return false;
+    };
+    let word = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    word >= 3
+        && rest
+            .get(word)
+            .is_none_or(|b| b.is_ascii_whitespace() || b",.;(".contains(b))
 }
 
 /// How a value matched by a password rule stands in its line (see
