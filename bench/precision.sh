@@ -15,6 +15,8 @@
 #           aws-sdk (likewise)
 #   ai      LangChain (community), LiteLLM, LlamaIndex and the Python SDKs of Anthropic, Cohere,
 #           Mistral, Google GenAI, Hugging Face, Replicate, Together and Groq (likewise)
+#   infra   Salt, netmiko, NAPALM, pyVmomi, proxmoxer, pywinrm, ldap3, PyMySQL, redis, Celery,
+#           Kombu, sentry-sdk, Fabric, hvac and pykeepass with their dependencies (likewise)
 #   go      the vendored Go modules of containerd and moby (`vendor/` at HEAD of each, from
 #           snapshots brought with the search tool's `fetch` into $FERRET_MIRROR, default
 #           /work/.mirror): what a Go module cache holds, as the registry itself is not
@@ -26,7 +28,7 @@
 # sample of findings with their raw values, written to bench/work/precision/sample-CORPUS.tsv
 # for hand-checking (bench/README.md records the verdicts).
 #
-#   bash bench/precision.sh [python|node|cargo|go|ansible|sdks|ai ...]   # default: python node cargo
+#   bash bench/precision.sh [python|node|cargo|go|ansible|sdks|ai|infra ...]   # default: python node cargo
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # Outside the repository: the peers honour the enclosing checkout's .gitignore, which hides bench/work.
@@ -76,6 +78,16 @@ corpus_path() {
           mistralai google-genai huggingface_hub replicate together groq
       fi
       copy "$work"/pyai/lib/python3*/site-packages ai ;;
+    infra)
+      # Added like `ai`: infrastructure automation (Salt, network device drivers, cloud and
+      # virtualization clients) and their dependencies (libcloud's API fixtures, PyCryptodome's
+      # test vectors).
+      if [ ! -d pyinfra ]; then
+        python3 -m venv pyinfra
+        pyinfra/bin/pip install -q salt netmiko napalm pyvmomi proxmoxer pywinrm ldap3 pymysql \
+          redis celery kombu sentry-sdk fabric hvac pykeepass
+      fi
+      copy "$work"/pyinfra/lib/python3*/site-packages infra ;;
     sdks)
       # Added 2026-12-03 like `ansible`: the node_modules of the major API clients.
       if [ ! -d node-sdks/node_modules ]; then

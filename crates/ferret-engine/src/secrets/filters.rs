@@ -1020,7 +1020,34 @@ pub fn indexes_text_table(before: &[u8]) -> bool {
 /// What both generic and password values are not, whatever their name: references, ciphertext,
 /// timestamps, field lists and hexadecimal literals.
 fn is_other_data(value: &str) -> bool {
-    looks_like_reference(value)
+    let is_word = |w: &str| {
+        !w.is_empty()
+            && w.bytes().all(|b| b.is_ascii_alphabetic())
+            && (w.bytes().all(|b| b.is_ascii_lowercase())
+                || w.bytes().all(|b| b.is_ascii_uppercase()))
+    };
+    // A magic word in double underscores (`password = "__generate__"`).
+    let dunder = value
+        .strip_prefix("__")
+        .and_then(|v| v.strip_suffix("__"))
+        .is_some_and(|inner| {
+            inner
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        });
+    // A setting written as `NAME=value` (`blkid token='TYPE=ext4'`, `token='UUID=6a38…'`).
+    let setting_pair = value.split_once('=').is_some_and(|(name, rest)| {
+        name.len() >= 2
+            && !rest.is_empty()
+            && !rest.starts_with('=')
+            && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+    });
+    // Words joined by slashes (`key/certificate/CSR/CRL`): a list or a path, not base64.
+    let slashed_words = value.split('/').count() >= 3 && value.split('/').all(is_word);
+    dunder
+        || setting_pair
+        || slashed_words
+        || looks_like_reference(value)
         || is_openssl_ciphertext(value)
         || looks_like_timestamp(value)
         || looks_like_field_list(value)
@@ -1344,8 +1371,14 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     }
     let lower = value.to_ascii_lowercase();
     let alphanumeric: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    // A piece of the word itself (`password = "ssword"`, the tail a prompt is matched by).
+    let piece_of_password_word = lower.len() >= 4
+        && ["password", "passwd", "passphrase"]
+            .iter()
+            .any(|word| word.contains(lower.as_str()));
     if value.len() < 4
         || value.len() > 64
+        || piece_of_password_word
         || !value.is_ascii()
         || is_other_data(value)
         || has_format_placeholder(value)
@@ -1632,6 +1665,13 @@ mod tests {
             b"ghp_R8x2Lq9vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8U",
             false
         ));
+        assert!(is_other_data("__generate__"));
+        assert!(is_other_data("TYPE=ext4"));
+        assert!(is_other_data("UUID=6a38ee5-7235-44e7-8b22-816a403bad5d"));
+        assert!(is_other_data("key/certificate/CSR/CRL"));
+        assert!(!is_other_data("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE"));
+        assert!(!is_other_data("Xk9mQ2vL8pR4t/Wn6Yb3Hs7Jd5F/c1Ge0Ua8Zi2K"));
+        assert!(!is_other_data("dGhpcyBpcyBhIGtleQ=="));
         assert!(looks_like_decimal_number("2.475e-05"));
         assert!(looks_like_decimal_number("-0.12345678"));
         assert!(looks_like_decimal_number("6E+10"));
