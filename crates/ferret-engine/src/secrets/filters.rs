@@ -109,6 +109,12 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "tGzv3JOkF0XG5Qx2TlKWIA",
     // RFC 6455's sample WebSocket handshake key ("the sample nonce").
     "dGhlIHNhbXBsZSBub25jZQ==",
+    // The Azure storage emulator's (Azurite's) well-known development account key, published in
+    // Microsoft's documentation and built into @azure/storage-blob as its development connection
+    // string (its part before the first `/`, which a generic rule may stop at), and the Cosmos DB
+    // emulator's key.
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq",
+    "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
     // Hardhat's and Anvil's first default development account, printed by `npx hardhat node`
     // and `anvil` and in their documentation.
     "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
@@ -181,6 +187,19 @@ fn has_angle_placeholder(value: &str) -> bool {
         || value
             .find('<')
             .is_some_and(|open| value[open..].contains('>'))
+}
+
+/// A constant's name (`CLOUDFLARE_DURABLE_OBJECT_QUERY_BINDINGS`): upper-case words and digits
+/// joined by two or more underscores, each word with two letters or more. Keys that allow `_`
+/// mix cases; a value of this shape is code that happens to have a key's length.
+pub fn is_constant_name(value: &[u8]) -> bool {
+    let words = value.split(|&b| b == b'_');
+    value.iter().filter(|&&b| b == b'_').count() >= 2
+        && words.clone().all(|w| {
+            w.iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                && w.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2
+        })
 }
 
 /// True when the candidate is obviously a placeholder.
@@ -273,6 +292,8 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "shortcut",
     "idempotency",
     "dedup",
+    // `JWT_CATEGORY_SESSION_TOKEN = "cl_B7d4PD111AAA"`: which kind of token, not one.
+    "category",
     "hash",
     "digest",
     "checksum",
@@ -1665,6 +1686,13 @@ mod tests {
             b"ghp_R8x2Lq9vTz4Kp7Wm3Nc6Yb1Hd5Fs0Gj2Ae8U",
             false
         ));
+        assert!(is_constant_name(
+            b"CLOUDFLARE_DURABLE_OBJECT_QUERY_BINDINGS"
+        ));
+        assert!(!is_constant_name(
+            b"sF63DhmdCOtDA9IDWZTtrOtZu54AkxV8OsIYvFBD"
+        ));
+        assert!(!is_constant_name(b"X7_Q2_ABCDEF"));
         assert!(is_other_data("__generate__"));
         assert!(is_other_data("TYPE=ext4"));
         assert!(is_other_data("UUID=6a38ee5-7235-44e7-8b22-816a403bad5d"));

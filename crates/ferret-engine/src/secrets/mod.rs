@@ -451,6 +451,7 @@ impl SecretMatcher {
         // A short value typed by hand (`abcdefg12346+FJQCK`) stands in for a key; a long one is
         // reported, at low confidence.
         if filters::is_placeholder(value, rule.spec.repeats_ok)
+            || filters::is_constant_name(value)
             || (value.len() < 20 && filters::is_typed_by_hand(value))
         {
             return Reject;
