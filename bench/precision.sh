@@ -17,6 +17,9 @@
 #           Mistral, Google GenAI, Hugging Face, Replicate, Together and Groq (likewise)
 #   infra   Salt, netmiko, NAPALM, pyVmomi, proxmoxer, pywinrm, ldap3, PyMySQL, redis, Celery,
 #           Kombu, sentry-sdk, Fabric, hvac and pykeepass with their dependencies (likewise)
+#   saas    node_modules of Supabase, NextAuth, Clerk, Sentry, PostHog, Vercel Blob, Resend,
+#           SendGrid, Mailgun, Octokit, Google Cloud Storage, Azure Storage and Identity,
+#           DynamoDB, Algolia and Contentful clients (likewise)
 #   go      the vendored Go modules of containerd and moby (`vendor/` at HEAD of each, from
 #           snapshots brought with the search tool's `fetch` into $FERRET_MIRROR, default
 #           /work/.mirror): what a Go module cache holds, as the registry itself is not
@@ -28,7 +31,7 @@
 # sample of findings with their raw values, written to bench/work/precision/sample-CORPUS.tsv
 # for hand-checking (bench/README.md records the verdicts).
 #
-#   bash bench/precision.sh [python|node|cargo|go|ansible|sdks|ai|infra ...]   # default: python node cargo
+#   bash bench/precision.sh [python|node|cargo|go|ansible|sdks|ai|infra|saas ...]   # default: python node cargo
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # Outside the repository: the peers honour the enclosing checkout's .gitignore, which hides bench/work.
@@ -88,6 +91,16 @@ corpus_path() {
           redis celery kombu sentry-sdk fabric hvac pykeepass
       fi
       copy "$work"/pyinfra/lib/python3*/site-packages infra ;;
+    saas)
+      # Added like `ai`: the node_modules of SaaS SDKs (auth, storage, mail, error tracking).
+      if [ ! -d node-saas/node_modules ]; then
+        mkdir -p node-saas
+        (cd node-saas && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \
+          @supabase/supabase-js next-auth @clerk/backend @sentry/node posthog-node @vercel/blob \
+          resend @sendgrid/mail mailgun.js @octokit/rest @google-cloud/storage @azure/storage-blob \
+          @azure/identity @aws-sdk/client-dynamodb algoliasearch contentful >/dev/null)
+      fi
+      copy "$work/node-saas/node_modules" saas ;;
     sdks)
       # Added 2026-12-03 like `ansible`: the node_modules of the major API clients.
       if [ ! -d node-sdks/node_modules ]; then
