@@ -640,6 +640,28 @@ fn looks_like_field_list(value: &str) -> bool {
         })
 }
 
+/// The name of a signing or hashing algorithm (`EC2CredentialsHmacSha256V2 = "HmacSHA256"`,
+/// `"AWS4-HMAC-SHA256"`, `HS256`, `sha512`): which method signs, not a key.
+fn names_an_algorithm(value: &str) -> bool {
+    let squeezed: String = value
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let rest = squeezed.strip_prefix("aws4").unwrap_or(&squeezed);
+    let rest = rest.strip_prefix("hmac").unwrap_or(rest);
+    let bits = ["1", "224", "256", "384", "512"];
+    let sha = rest
+        .strip_prefix("sha")
+        .is_some_and(|size| bits.contains(&size));
+    let jose = ["hs", "rs", "es", "ps"].iter().any(|family| {
+        squeezed
+            .strip_prefix(family)
+            .is_some_and(|size| bits[2..].contains(&size))
+    });
+    sha || jose
+}
+
 /// A decimal number with a fraction or an exponent: a price or a rate under a name that
 /// mentions tokens (`"output_cost_per_token": 2.475e-05`, `token_weight = 0.12345678`).
 fn looks_like_decimal_number(value: &str) -> bool {
@@ -1067,6 +1089,7 @@ fn is_other_data(value: &str) -> bool {
     let slashed_words = value.split('/').count() >= 3 && value.split('/').all(is_word);
     dunder
         || setting_pair
+        || names_an_algorithm(value)
         || slashed_words
         || looks_like_reference(value)
         || is_openssl_ciphertext(value)
@@ -1693,6 +1716,10 @@ mod tests {
             b"sF63DhmdCOtDA9IDWZTtrOtZu54AkxV8OsIYvFBD"
         ));
         assert!(!is_constant_name(b"X7_Q2_ABCDEF"));
+        assert!(is_other_data("HmacSHA256"));
+        assert!(is_other_data("AWS4-HMAC-SHA256"));
+        assert!(is_other_data("HS512"));
+        assert!(!is_other_data("sha256Xq9vL2pR7wB9nC3yH6jK"));
         assert!(is_other_data("__generate__"));
         assert!(is_other_data("TYPE=ext4"));
         assert!(is_other_data("UUID=6a38ee5-7235-44e7-8b22-816a403bad5d"));
