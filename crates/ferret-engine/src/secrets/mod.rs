@@ -474,8 +474,8 @@ impl SecretMatcher {
         }
         if rule.spec.generic {
             let name = name.unwrap_or("");
+            let setting = password_setting(content, &secret);
             let plausible = if rule.spec.weak_values {
-                let setting = password_setting(content, &secret);
                 filters::password_value_is_plausible(name, value, setting)
             } else {
                 filters::generic_value_is_plausible(name, value)
@@ -485,9 +485,7 @@ impl SecretMatcher {
             }
             // `credentials: Base64-encoded credentials (client_id:client_secret)`: after a colon,
             // an unquoted value that runs on in words is a description (a docstring's argument).
-            let quoted = secret.start > 0 && b"\"'`".contains(&content[secret.start - 1]);
-            let after_colon = content[..secret.start].trim_ascii_end().ends_with(b":");
-            if !quoted && after_colon && runs_on_in_words(&content[secret.end..]) {
+            if !setting.quoted && setting.after_colon && runs_on_in_words(&content[secret.end..]) {
                 return Reject;
             }
             // `key: # a comment`: a `#` after white space opens a comment, not a value.
@@ -572,7 +570,7 @@ fn runs_on_in_words(after: &[u8]) -> bool {
             .is_none_or(|b| b.is_ascii_whitespace() || b",.;(".contains(b))
 }
 
-/// How a value matched by a password rule stands in its line (see
+/// How a value matched by a generic rule stands in its line (see
 /// [`filters::PasswordSetting`]).
 fn password_setting(content: &[u8], secret: &Range<usize>) -> filters::PasswordSetting {
     let quoted = secret.start > 0 && b"\"'`".contains(&content[secret.start - 1]);
