@@ -76,10 +76,49 @@ const TYPED_RUNS: &[&str] = &[
     "abcdefg", "12345678", "0123456", "qwerty", "deadbeef", "abcd1234", "123e4567", "asdf",
 ];
 
-/// True when `value` holds a run typed by hand rather than issued by a provider.
+/// True when `value` holds a run typed by hand rather than issued by a provider: a known run
+/// (`qwerty`, `deadbeef`) or seven or more letters or digits in alphabetical order, up or down
+/// (`klmnopqrstu`, `FEDCBA9876`; by chance in a random key: < 1e-9 per position).
 pub fn is_typed_by_hand(value: &[u8]) -> bool {
     let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
     TYPED_RUNS.iter().any(|run| lower.contains(run))
+        || longest_ordered_run(lower.as_bytes()) >= 7
+        || repeats_a_short_group(value)
+}
+
+/// True when a group of two to four characters repeats over twelve characters or more
+/// (`123123123123`, `abababababab`): typed, or padding, not drawn at random.
+fn repeats_a_short_group(value: &[u8]) -> bool {
+    (2..=4).any(|period| {
+        let mut run = 0;
+        value.windows(period + 1).any(|w| {
+            run = if w[0] == w[period] { run + 1 } else { 0 };
+            run + period >= 12
+        })
+    })
+}
+
+/// The longest run of letters or digits each one after (or each one before) the previous in
+/// the alphabet or in counting.
+fn longest_ordered_run(lower: &[u8]) -> usize {
+    let (mut best, mut up, mut down) = (1, 1, 1);
+    for pair in lower.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let same_kind = (a.is_ascii_lowercase() && b.is_ascii_lowercase())
+            || (a.is_ascii_digit() && b.is_ascii_digit());
+        up = if same_kind && b == a.wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if same_kind && a == b.wrapping_add(1) {
+            down + 1
+        } else {
+            1
+        };
+        best = best.max(up).max(down);
+    }
+    best
 }
 
 /// Credentials published as examples in providers' documentation and RFCs (or their telling
@@ -255,6 +294,21 @@ pub fn follows_hash_label(before: &[u8]) -> bool {
             .strip_suffix(['=', '-', ':'])
             .is_some_and(|label_end| LABELS.iter().any(|label| label_end.ends_with(label)))
     })
+}
+
+/// True when a URL's password repeats its user name (`mongodb://mongodb:mongodb@`,
+/// `postgres://postgres:postgres@`, `guest:guest`): the default credentials of a development
+/// image, written the same way in every tutorial, not a password someone chose. `before` is the
+/// text right before the password.
+pub fn repeats_the_user(before: &[u8], value: &[u8]) -> bool {
+    let Some(user_info) = before.strip_suffix(b":") else {
+        return false;
+    };
+    let user = match memchr::memmem::rfind(user_info, b"//") {
+        Some(at) => &user_info[at + 2..],
+        None => return false,
+    };
+    !user.is_empty() && user.eq_ignore_ascii_case(value)
 }
 
 /// Domains reserved for documentation and tests (RFC 2606, RFC 6761): credentials in URLs to
@@ -1745,6 +1799,15 @@ mod tests {
     }
 
     #[test]
+    fn passwords_that_repeat_the_user() {
+        assert!(repeats_the_user(b"uri = \"mongodb://mongodb:", b"mongodb"));
+        assert!(repeats_the_user(b"amqp://Guest:", b"guest"));
+        assert!(!repeats_the_user(b"mongodb://app:", b"Qm7vT2xW9kLp"));
+        assert!(!repeats_the_user(b"password: ", b"password"));
+        assert!(!repeats_the_user(b"://:", b"x"));
+    }
+
+    #[test]
     fn documentation_hosts() {
         assert!(is_documentation_host(b"example.com"));
         assert!(is_documentation_host(b"api.example.org"));
@@ -1781,6 +1844,13 @@ mod tests {
             false
         ));
         assert!(!is_typed_by_hand(b"q8X_Lm2pZ-r7Tw4kV9yB"));
+        // Letters or digits in order, up or down, in either case.
+        assert!(is_typed_by_hand(b"sk-ant-admin01-x9-klmnopqrstuvwx"));
+        assert!(is_typed_by_hand(b"dapiFEDCBA9876543210"));
+        assert!(!is_typed_by_hand(b"7bf1e92eaff34fd005dcbcdef0"));
+        // A short group repeated.
+        assert!(is_typed_by_hand(b"GR134894112312312312312312312"));
+        assert!(!is_typed_by_hand(b"GR1348941Zp7xKq2Lm9Wc4Tb8"));
         assert!(!is_placeholder(b"px-api-9f1b2c3d4-e5f6-8c7d", false));
         assert!(!is_placeholder(b"q8X_Lm2pZ-r7Tw4kV9yB", false));
     }

@@ -452,6 +452,10 @@ impl SecretMatcher {
         // reported, at low confidence.
         if filters::is_placeholder(value, rule.spec.repeats_ok)
             || filters::is_constant_name(value)
+            || filters::repeats_the_user(
+                &content[secret.start.saturating_sub(200)..secret.start],
+                value,
+            )
             || (value.len() < 20 && filters::is_typed_by_hand(value))
         {
             return Reject;
