@@ -131,10 +131,11 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     // RFC 6749's client credentials (s6BhdRkqt3:gX1fBat3bV), plain and Basic-encoded.
     "s6BhdRkqt3",
     "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
-    // AWS documentation's key pair.
+    // AWS documentation's key pair; its secret keys also by their first 30 characters, which
+    // tutorials keep while changing the end (`…bPxRfiCYSECRETSKEY`, `…bPxRfiCYESATESTKEY`).
     "AKIAIOSFODNN7EXAMPLE",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCY",
+    "je7MtGbClwBF/2Zp9Utk/h3yCo8nvb",
     // Stripe's documentation test keys.
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
@@ -1818,6 +1819,9 @@ mod tests {
 
     #[test]
     fn documented_examples_and_format_placeholders() {
+        assert!(is_documented_example(
+            b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYESATESTKEY"
+        ));
         assert!(is_placeholder(
             b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
             false
