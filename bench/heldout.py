@@ -20,13 +20,24 @@ secret) or `ok: RULE` (it must draw no report). A positive is found, and a negat
 Ferret reports a secret on that line. The AWS account-id rule is left out (an account id is not a
 secret).
 
-    python3 bench/heldout.py FERRET_BINARY secretlint=SECRETLINT_CHECKOUT semgrep=SEMGREP_RULES_CHECKOUT
+**ripsecrets.** Every line of `test/one_per_line/*` and every file of `test/one*/` holds a
+secret; the lines of `test/none` hold none.
 
-A checkout is a tree of github.com/secretlint/secretlint or github.com/semgrep/semgrep-rules (for
-example the search tool's `fetch`, then `git --git-dir=… archive HEAD packages/@secretlint | tar
--x`, or `… generic/secrets/security`). With HELDOUT_MISSED=FILE, the missed positives and the
+**detect-secrets.** Yelp's detect-secrets tests each plugin on single lines labelled
+`should_flag` True or False (`tests/plugins/*_test.py`); each line is scanned as its own file.
+Its public-IP plugin is left out.
+
+    python3 bench/heldout.py FERRET_BINARY secretlint=SECRETLINT_CHECKOUT \
+        semgrep=SEMGREP_RULES_CHECKOUT detect-secrets=DETECT_SECRETS_CHECKOUT \
+        ripsecrets=RIPSECRETS_CHECKOUT
+
+A checkout is a tree of github.com/secretlint/secretlint, github.com/semgrep/semgrep-rules,
+github.com/Yelp/detect-secrets or github.com/sirwart/ripsecrets (for example the search tool's
+`fetch`, then `git --git-dir=… archive HEAD packages/@secretlint | tar -x`, `…
+generic/secrets/security`, `… tests/plugins` or `… test`). With HELDOUT_MISSED=FILE, the missed positives and the
 reported negatives are written to FILE as JSON.
 """
+import ast
 import json
 import os
 import pathlib
@@ -106,7 +117,65 @@ def semgrep_cases(checkout, tmp):
                     lines[j][:160]
 
 
-CORPORA = {"secretlint": secretlint_cases, "semgrep": semgrep_cases}
+# detect-secrets plugins about data that is not a secret (public IP addresses).
+DETECT_SECRETS_NOT_SECRET = {"ip_public_test"}
+
+
+def detect_secrets_cases(checkout, tmp):
+    """Writes each line of Yelp detect-secrets' plugin tests (`tests/plugins/*_test.py`, cases
+    `@pytest.mark.parametrize('payload, should_flag', [(line, True|False), ...])`) to its own
+    file in `tmp`; yields a positive per line to flag and a negative per line not to."""
+    root = pathlib.Path(checkout) / "tests" / "plugins"
+    for path in sorted(root.glob("*_test.py")):
+        if path.stem in DETECT_SECRETS_NOT_SECRET:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "parametrize"
+                    and len(node.args) == 2 and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[1], ast.List)):
+                continue
+            names = [n.strip() for n in str(node.args[0].value).split(",")]
+            if names not in (["payload", "should_flag"], ["line", "should_flag"]):
+                continue
+            for i, case in enumerate(node.args[1].elts):
+                try:
+                    line, flag = ast.literal_eval(case)
+                except (ValueError, TypeError):
+                    continue
+                folder = pathlib.Path(tmp) / "detect-secrets" / path.stem / f"{node.lineno}-{i}"
+                folder.mkdir(parents=True)
+                (folder / "input.txt").write_text(line + "\n")
+                yield path.stem, f"line {case.lineno}", str(folder.relative_to(tmp)), \
+                    "positive" if flag else "negative", None, line[:160]
+
+
+def ripsecrets_cases(checkout, tmp):
+    """Copies ripsecrets' test files into `tmp`: every line of `test/one_per_line/*` and every
+    file of `test/one/` and `test/one_per_file/` holds a secret; no line of `test/none` does
+    (except one whose secret ripsecrets' own `.secretsignore` lists, left out)."""
+    root = pathlib.Path(checkout) / "test"
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        kind_dir = path.relative_to(root).parts[0]
+        dest = pathlib.Path(tmp) / "ripsecrets" / path.relative_to(root)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, dest)
+        rel = str(dest.relative_to(tmp))
+        lines = path.read_text(errors="replace").splitlines()
+        if kind_dir in ("one", "one_per_file"):
+            yield kind_dir, path.name, rel, "positive", None, path.name
+        for i, line in enumerate(lines):
+            if not line.strip():
+                continue
+            if kind_dir == "one_per_line":
+                yield path.name, path.name, rel, "positive", (i + 1, i + 1), line[:160]
+            elif kind_dir == "none" and ".secretsignore" not in line:
+                yield "none", path.name, rel, "negative", (i + 1, i + 1), line[:160]
+
+
+CORPORA = {"secretlint": secretlint_cases, "semgrep": semgrep_cases,
+           "detect-secrets": detect_secrets_cases, "ripsecrets": ripsecrets_cases}
 
 
 def main():
@@ -120,8 +189,10 @@ def main():
         found = {}
         for f in json.loads(out.stdout)["findings"]:
             loc = f["location"]
-            folder = str(pathlib.Path(loc["path"]).parent)
-            found.setdefault(folder, []).append((loc["start_line"], loc["end_line"], f["rule_id"]))
+            # Indexed by the file and by its folder: a case names one or the other.
+            for key in (loc["path"], str(pathlib.Path(loc["path"]).parent)):
+                found.setdefault(key, []).append(
+                    (loc["start_line"], loc["end_line"], f["rule_id"]))
     by_rule = {}
     report = []
     for corpus, rule, case, folder, kind, lines, label in items:
@@ -144,7 +215,8 @@ def main():
                 stats[4] += bool(hits)
             if not hits:
                 report.append({"corpus": corpus, "rule": rule, "case": case,
-                               "kind": "positive missed", "line": lines[0], "text": label})
+                               "kind": "positive missed", "line": lines and lines[0],
+                               "text": label})
     print("| corpus | rule | positives found | negatives reported |")
     print("| --- | --- | --- | --- |")
     totals = {}

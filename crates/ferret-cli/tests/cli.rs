@@ -262,6 +262,27 @@ fn inline_suppressions_by_marker_and_rule_id() {
 }
 
 #[test]
+fn other_secret_scanners_allow_comments_suppress_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.env",
+        format!(
+            "A={} # gitleaks:allow\nB={} # pragma: allowlist secret\nC={} # trufflehog:ignore\nD={} # allowlist\n",
+            github_token(),
+            slack_token(),
+            github_token(),
+            slack_token()
+        ),
+    );
+    let (report, _) = json_scan(dir.path(), &[]);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["location"]["start_line"], 4);
+    assert_eq!(report["summary"]["suppressed_inline"], 3);
+}
+
+#[test]
 fn config_customises_rules_values_and_paths() {
     let dir = tempfile::tempdir().unwrap();
     write(

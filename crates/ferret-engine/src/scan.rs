@@ -9,9 +9,9 @@ use crate::registry::Catalog;
 use crate::selection::RuleFilter;
 use crate::source::history::{self, ChangeSet, CommitSelection, HistoryBlob};
 use crate::source::tree::{Progress, SkipReason, SkippedFile, TreeEntry, TreeWalk};
-use crate::suppress::line_suppresses;
+use crate::suppress::{has_suppressions, line_allows_secret, line_suppresses};
 use crate::text::LineIndex;
-use ferret_core::Finding;
+use ferret_core::{Category, Finding};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -270,14 +270,15 @@ impl Scanner {
         // in the snippets of those that are.
         mask_across_findings(&mut findings);
         findings.retain(|f| self.filter.reports(f) && !self.excluded_for(f));
-        if findings.is_empty() || memchr::memmem::find(content, b"ferret:ignore").is_none() {
+        if findings.is_empty() || !has_suppressions(content) {
             return (findings, 0);
         }
         let index = LineIndex::new(content);
         let before = findings.len();
         findings.retain(|f| {
-            let line = index.line_range(f.location.start_line as usize - 1);
-            !line_suppresses(&content[line], &f.rule_id)
+            let line = &content[index.line_range(f.location.start_line as usize - 1)];
+            let allowed_secret = f.category == Category::Secret && line_allows_secret(line);
+            !line_suppresses(line, &f.rule_id) && !allowed_secret
         });
         let suppressed = (before - findings.len()) as u64;
         (findings, suppressed)

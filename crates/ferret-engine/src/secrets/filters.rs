@@ -147,6 +147,12 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     // RFC 6749's access and refresh token examples.
     "2YotnFZFEjr1zCsicMWpAA",
     "tGzv3JOkF0XG5Qx2TlKWIA",
+    // Telegram's documented bot tokens (BotFather's sample reply and the Bot API's example).
+    "110201543:AAHdqTcvCH1vGWJxfSe1ofSAs0K5PALDsaw",
+    "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+    // Maven's password-encryption guide: its master password and server password.
+    "jSMOWnoPFgsHVpMvz5VrIt5kRbzGpI8u+9EF1iFQyJQ=",
+    "COQLCE6DU6GtcS5P=",
     // RFC 6455's sample WebSocket handshake key ("the sample nonce").
     "dGhlIHNhbXBsZSBub25jZQ==",
     // The Azure storage emulator's (Azurite's) well-known development account key, published in
