@@ -86,14 +86,16 @@ pub fn is_typed_by_hand(value: &[u8]) -> bool {
         || repeats_a_short_group(value)
 }
 
-/// True when a group of two to four characters repeats over twelve characters or more
-/// (`123123123123`, `abababababab`): typed, or padding, not drawn at random.
+/// True when a group of two to four characters, not all the same, repeats over twelve
+/// characters or more (`123123123123`, `abababababab`): typed, not drawn at random. A run of
+/// one character is left to the placeholder check: base64 of zero bytes (`AAAAAAAAAAAA`) is
+/// normal inside keys.
 fn repeats_a_short_group(value: &[u8]) -> bool {
     (2..=4).any(|period| {
         let mut run = 0;
         value.windows(period + 1).any(|w| {
             run = if w[0] == w[period] { run + 1 } else { 0 };
-            run + period >= 12
+            run + period >= 12 && w[..period].iter().any(|&b| b != w[0])
         })
     })
 }
@@ -1861,6 +1863,9 @@ mod tests {
         // A short group repeated.
         assert!(is_typed_by_hand(b"GR134894112312312312312312312"));
         assert!(!is_typed_by_hand(b"GR1348941Zp7xKq2Lm9Wc4Tb8"));
+        assert!(!is_typed_by_hand(
+            b"bm9uZQAAAAAAAAAAAAAAABAAAAMwAAAAtzc2gtZW"
+        ));
         assert!(!is_placeholder(b"px-api-9f1b2c3d4-e5f6-8c7d", false));
         assert!(!is_placeholder(b"q8X_Lm2pZ-r7Tw4kV9yB", false));
     }
