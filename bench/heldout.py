@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
-"""Recall and false alarms on labelled corpora Ferret's rules were never tuned on: secretlint's
-per-rule test snapshots and Semgrep's secret-rule tests.
+"""Recall and false alarms on labelled corpora Ferret's rules were never tuned on: the test cases
+of four other secret scanners (secretlint, Semgrep's secret rules, ripsecrets, detect-secrets).
+All cases go into one temporary tree scanned by one `ferret scan --select secrets`.
 
-**secretlint.** Each of secretlint's rule packages (`packages/@secretlint/secretlint-rule-NAME/test/snapshots/`)
-keeps cases as directories: `ng.*` cases hold an input file and an `output.json` listing every
+**secretlint.** Each of secretlint's rule packages
+(`packages/@secretlint/secretlint-rule-NAME/test/snapshots/`) keeps cases as directories: `ng.*` cases hold an input file and an `output.json` listing every
 secret secretlint reports (with its line); `ok.*` cases hold an input that must draw no report.
-This script copies every case of the secret rules (not the rules about file names, home
-directories, `.env` files, Kubernetes `kind: Secret`, comments or user patterns, and not cases
-that need a `.secretlintrc.json` option) into a temporary tree, runs one
-`ferret scan --select secrets`, and counts
+Every case of the secret rules is taken (not the rules about file names, home directories,
+`.env` files, Kubernetes `kind: Secret`, comments or user patterns, and not cases that need a
+`.secretlintrc.json` option), and counted as
 
 - a positive (one message of an `ng.*` case) as found when Ferret reports a secret in that file on
   a line the message spans;
@@ -34,8 +34,8 @@ Its public-IP plugin is left out.
 A checkout is a tree of github.com/secretlint/secretlint, github.com/semgrep/semgrep-rules,
 github.com/Yelp/detect-secrets or github.com/sirwart/ripsecrets (for example the search tool's
 `fetch`, then `git --git-dir=… archive HEAD packages/@secretlint | tar -x`, `…
-generic/secrets/security`, `… tests/plugins` or `… test`). With HELDOUT_MISSED=FILE, the missed positives and the
-reported negatives are written to FILE as JSON.
+generic/secrets/security`, `… tests/plugins` or `… test`). With HELDOUT_MISSED=FILE, the missed
+positives and the reported negatives are written to FILE as JSON.
 """
 import ast
 import json
@@ -53,8 +53,8 @@ from recall import MADE_UP
 NOT_SECRET_RULES = {"no-homedir", "no-dotenv", "no-k8s-kind-secret", "filter-comments", "pattern",
                     "example"}
 # Files a case was made from (the key a `.p12` was built with), not its input.
-NOT_INPUT = {"output.json", ".secretlintrc.json", "options.ts", "README.md", "prvkey.pem", "pubkey.crt",
-             "req.csr"}
+NOT_INPUT = {"output.json", ".secretlintrc.json", "options.ts", "README.md", "prvkey.pem",
+             "pubkey.crt", "req.csr"}
 
 
 def secretlint_cases(checkout, tmp):
