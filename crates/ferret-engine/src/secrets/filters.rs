@@ -347,6 +347,7 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "cache",
     "lookup",
     "public",
+    "publishable",
     "pubkey",
     "hotkey",
     // `Sec-WebSocket-Key`: a handshake nonce.
@@ -1150,7 +1151,13 @@ fn is_other_data(value: &str) -> bool {
     });
     // Words joined by slashes (`key/certificate/CSR/CRL`): a list or a path, not base64.
     let slashed_words = value.split('/').count() >= 3 && value.split('/').all(is_word);
+    // Keys public by design, made to ship inside web and mobile apps: Stripe's and Clerk's
+    // publishable keys (`pk_live_…`, `pk_test_…`) and Mapbox public tokens (`pk.eyJ…`).
+    let public_by_design = ["pk_live_", "pk_test_", "pk.eyJ"]
+        .iter()
+        .any(|prefix| value.starts_with(prefix));
     dunder
+        || public_by_design
         || setting_pair
         || names_an_algorithm(value)
         || slashed_words
@@ -1781,6 +1788,19 @@ mod tests {
 
     #[test]
     fn other_data_is_not_a_secret() {
+        assert!(is_other_data(
+            "pk_live_51HqLyjWDarjtT1zdp7dcXkqYbTMUTqWQm7vT2xW9kLp3"
+        ));
+        assert!(is_other_data(
+            "pk.eyJ1IjoiYWNtZSIsImEiOiJja3Q5eDJ2bmEwMWxxMnBvNnh6dGZ6In0.Qm7vT2xW9kLp3Rt8"
+        ));
+        assert!(!is_other_data(
+            "sk.eyJ1IjoiYWNtZSIsImEiOiJja3Q5eDJ2bmEwMWxxMnBvNnh6dGZ6In0.Qm7vT2xW9kLp3Rt8"
+        ));
+        assert!(!generic_value_is_plausible(
+            "stripe_publishable_key",
+            b"Qm7vT2xW9kLp3Rt8Yc4Nb6Hd"
+        ));
         assert!(is_constant_name(
             b"CLOUDFLARE_DURABLE_OBJECT_QUERY_BINDINGS"
         ));
