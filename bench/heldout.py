@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Recall and false alarms on labelled corpora Ferret's rules were never tuned on: the test cases
-of four other secret scanners (secretlint, Semgrep's secret rules, ripsecrets, detect-secrets).
+of five other secret scanners (secretlint, Semgrep's secret rules, ripsecrets, detect-secrets,
+CredSweeper).
 All cases go into one temporary tree scanned by one `ferret scan --select secrets`.
 
 **secretlint.** Each of secretlint's rule packages
@@ -27,14 +28,20 @@ secret; the lines of `test/none` hold none.
 `should_flag` True or False (`tests/plugins/*_test.py`); each line is scanned as its own file.
 Its public-IP plugin is left out.
 
+**credsweeper.** Samsung's CredSweeper keeps the expected output of its own scan of its samples
+(`tests/samples/`): what its default run reports is positive, what its rules match but its
+filters and ML model reject is negative (see `credsweeper_cases`). These are one scanner's
+labels, not hand labels.
+
     python3 bench/heldout.py FERRET_BINARY secretlint=SECRETLINT_CHECKOUT \
         semgrep=SEMGREP_RULES_CHECKOUT detect-secrets=DETECT_SECRETS_CHECKOUT \
-        ripsecrets=RIPSECRETS_CHECKOUT
+        ripsecrets=RIPSECRETS_CHECKOUT credsweeper=CREDSWEEPER_CHECKOUT
 
 A checkout is a tree of github.com/secretlint/secretlint, github.com/semgrep/semgrep-rules,
-github.com/Yelp/detect-secrets or github.com/sirwart/ripsecrets (for example the search tool's
-`fetch`, then `git --git-dir=… archive HEAD packages/@secretlint | tar -x`, `…
-generic/secrets/security`, `… tests/plugins` or `… test`). With HELDOUT_MISSED=FILE, the missed
+github.com/Yelp/detect-secrets, github.com/sirwart/ripsecrets or github.com/Samsung/CredSweeper
+(for example the search tool's `fetch`, then `git --git-dir=… archive HEAD packages/@secretlint
+| tar -x`, `… generic/secrets/security`, `… tests/plugins`, `… test` or `… tests/samples
+tests/data`). With HELDOUT_MISSED=FILE, the missed
 positives and the reported negatives are written to FILE as JSON.
 """
 import ast
@@ -174,7 +181,66 @@ def ripsecrets_cases(checkout, tmp):
                 yield "none", path.name, rel, "negative", (i + 1, i + 1), line[:160]
 
 
-CORPORA = {"secretlint": secretlint_cases, "semgrep": semgrep_cases,
+# CredSweeper rules about data that is not a secret (identifiers, public ids, nonces, salts).
+CREDSWEEPER_NOT_SECRET = {"UUID", "AWS S3 Bucket", "Firebase Domain", "Tencent WeChat API App ID",
+                          "Square Client ID", "Nonce", "Salt"}
+
+
+def credsweeper_cases(checkout, tmp):
+    """Copies CredSweeper's text samples (`tests/samples/`) into `tmp`. Its expected outputs label
+    them: every line of a credential in `tests/data/output.json` (its default run, filters and
+    ML model on) is a positive; every line its rules match before filtering
+    (`tests/data/no_filters_no_ml.json`) that the default run drops is a negative — a candidate
+    CredSweeper judged not to be a credential. Binary samples and archives (read only by its deep
+    scan) are left out, and so are lines of rules about identifiers."""
+    root = pathlib.Path(checkout) / "tests"
+    kept = json.loads((root / "data" / "output.json").read_text())
+    candidates = json.loads((root / "data" / "no_filters_no_ml.json").read_text())
+    copied = {}
+
+    def copy(path):
+        if path not in copied:
+            source = root / "samples" / pathlib.Path(path).name
+            data = source.read_bytes()
+            copied[path] = None
+            if b"\0" not in data[:8192]:
+                dest = pathlib.Path(tmp) / "credsweeper" / source.name
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(data)
+                copied[path] = str(dest.relative_to(tmp))
+        return copied[path]
+
+    def lines_of(cred):
+        return {(d["path"], d["line_num"]): d["line"] for d in cred["line_data_list"]}
+
+    positive_lines = set()
+    for cred in kept:
+        positive_lines |= set(lines_of(cred))
+    seen = set()
+    for cred in kept:
+        found = lines_of(cred)
+        rel = copy(next(iter(found))[0])
+        nums = sorted(num for _, num in found)
+        key = (rel, tuple(nums))
+        if cred["rule"] in CREDSWEEPER_NOT_SECRET or not rel or key in seen:
+            continue
+        # One positive per credential, found when Ferret reports any line of it (a PEM key
+        # spans many).
+        seen.add(key)
+        yield cred["rule"], pathlib.Path(rel).name, rel, "positive", (nums[0], nums[-1]), \
+            next(iter(found.values()))[:160]
+    for cred in candidates:
+        if cred["rule"] in CREDSWEEPER_NOT_SECRET:
+            continue
+        for (path, num), text in lines_of(cred).items():
+            rel = copy(path)
+            if rel and (path, num) not in positive_lines and (rel, num) not in seen:
+                seen.add((rel, num))
+                yield cred["rule"], pathlib.Path(path).name, rel, "negative", (num, num), \
+                    text[:160]
+
+
+CORPORA = {"credsweeper": credsweeper_cases, "secretlint": secretlint_cases, "semgrep": semgrep_cases,
            "detect-secrets": detect_secrets_cases, "ripsecrets": ripsecrets_cases}
 
 
@@ -186,13 +252,25 @@ def main():
         out = subprocess.run(
             [ferret, "scan", tmp, "--select", "secrets", "--format", "json", "--no-progress",
              "--exit-zero"], capture_output=True, text=True, check=True)
-        found = {}
-        for f in json.loads(out.stdout)["findings"]:
-            loc = f["location"]
-            # Indexed by the file and by its folder: a case names one or the other.
-            for key in (loc["path"], str(pathlib.Path(loc["path"]).parent)):
-                found.setdefault(key, []).append(
-                    (loc["start_line"], loc["end_line"], f["rule_id"]))
+        findings = json.loads(out.stdout)["findings"]
+    # Every finding, and those left at `--min-confidence medium`.
+    print_tables(items, index(findings), "")
+    print_tables(items, index([f for f in findings if f.get("confidence") != "low"]),
+                 " at --min-confidence medium", write_missed=False)
+
+
+def index(findings):
+    """Findings by file and by folder (a case names one or the other)."""
+    found = {}
+    for f in findings:
+        loc = f["location"]
+        for key in (loc["path"], str(pathlib.Path(loc["path"]).parent)):
+            found.setdefault(key, []).append((loc["start_line"], loc["end_line"], f["rule_id"]))
+    return found
+
+
+def print_tables(items, found, heading, write_missed=True):
+    """Prints recall and false alarms per rule and per corpus for one set of findings."""
     by_rule = {}
     report = []
     for corpus, rule, case, folder, kind, lines, label in items:
@@ -217,24 +295,26 @@ def main():
                 report.append({"corpus": corpus, "rule": rule, "case": case,
                                "kind": "positive missed", "line": lines and lines[0],
                                "text": label})
-    print("| corpus | rule | positives found | negatives reported |")
-    print("| --- | --- | --- | --- |")
+    if write_missed:
+        print("| corpus | rule | positives found | negatives reported |")
+        print("| --- | --- | --- | --- |")
     totals = {}
     for (corpus, rule), s in sorted(by_rule.items()):
-        print(f"| {corpus} | {rule} | {s[0]} / {s[1]} | {s[2]} / {s[3]} |")
+        if write_missed:
+            print(f"| {corpus} | {rule} | {s[0]} / {s[1]} | {s[2]} / {s[3]} |")
         t = totals.setdefault(corpus, [0] * 6)
         for i in range(6):
             t[i] += s[i]
     totals["all"] = [sum(t[i] for t in totals.values()) for i in range(6)]
     # Realistic: without values typed by hand (`abcdef`, `123456`, `xxxx`, long repeats), which
     # Ferret drops or reports at low confidence on purpose (see recall.py).
-    print("\n| corpus | recall | realistic recall | false-alarm rate |")
+    print(f"\n| corpus{heading} | recall | realistic recall | false-alarm rate |")
     print("| --- | --- | --- | --- |")
     for corpus, t in totals.items():
         print(f"| {corpus} | {100 * t[0] / max(t[1], 1):.1f}% ({t[0]} / {t[1]}) "
               f"| {100 * t[4] / max(t[5], 1):.1f}% ({t[4]} / {t[5]}) "
               f"| {100 * t[2] / max(t[3], 1):.1f}% ({t[2]} / {t[3]}) |")
-    if os.environ.get("HELDOUT_MISSED"):
+    if write_missed and os.environ.get("HELDOUT_MISSED"):
         pathlib.Path(os.environ["HELDOUT_MISSED"]).write_text(json.dumps(report, indent=1))
 
 

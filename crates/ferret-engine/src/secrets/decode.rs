@@ -1,7 +1,8 @@
 //! Decoded views of a file, for secrets that do not stand in it as plain text: base64 values of
 //! a Kubernetes `Secret`'s `data:` (and, nested, the registry credentials of a
 //! `.dockerconfigjson`), JSON-escaped strings (`a\/b`, `\u002f`), URL-encoded values (`%2F`)
-//! and string literals split over lines (`"AccountName=x;" +\n "AccountKey=…"`).
+//! string literals split over lines (`"AccountName=x;" +\n "AccountKey=…"`) and terminal
+//! colour codes around a value in captured output (`\x1b[93msk-…\x1b[0m`).
 //!
 //! Each view maps every decoded byte back to the original bytes it came from, so a secret found
 //! in a view is reported at its real place, and its encoded spelling is masked in snippets.
@@ -37,6 +38,8 @@ pub const TRIGGERS: &[&str] = &[
     "%5d",
     "accountkey=",
     "sharedaccesskey=",
+    // An ANSI escape sequence (colours in captured terminal output and CI logs).
+    "\x1b[",
 ];
 
 /// Decoded text and, for each of its bytes, the original range it came from.
@@ -79,10 +82,13 @@ pub fn views(content: &[u8], depth: u8) -> Vec<View> {
     let mut escaped_lines: Vec<Range<usize>> = Vec::new();
     let mut encoded_lines: Vec<Range<usize>> = Vec::new();
     let mut split_strings: Vec<Range<usize>> = Vec::new();
+    let mut coloured_lines: Vec<Range<usize>> = Vec::new();
     trigger_set().for_each_hit(content, |trigger, start, _| {
         let text = TRIGGERS[trigger];
         if text == "kind: secret" {
             kubernetes = true;
+        } else if text.starts_with('\x1b') {
+            coloured_lines.push(line_around(content, start));
         } else if text.starts_with('\\') {
             escaped_lines.push(line_around(content, start));
         } else if text.starts_with('%') {
@@ -110,6 +116,7 @@ pub fn views(content: &[u8], depth: u8) -> Vec<View> {
         ),
         (encoded_lines, percent_decode),
         (split_strings, joined_string_literals),
+        (coloured_lines, without_terminal_codes),
     ] {
         let mut lines = lines;
         // The keyword walk may report hits out of order.
@@ -241,6 +248,23 @@ fn percent_decode(line: &[u8], offset: usize) -> Option<View> {
     })
 }
 
+/// ANSI escape sequences (`ESC [ parameters final-byte`: colours, cursor moves) each replaced by
+/// a space, so a token coloured in captured output (`\x1b[93msk-…\x1b[0m`) stands alone.
+fn without_terminal_codes(line: &[u8], offset: usize) -> Option<View> {
+    rewrite(line, offset, |rest| match rest {
+        [0x1b, b'[', tail @ ..] => {
+            let body = tail
+                .iter()
+                .position(|b| !(0x20..=0x3f).contains(b))
+                .unwrap_or(tail.len());
+            tail.get(body)
+                .filter(|b| (0x40..=0x7e).contains(*b))
+                .map(|_| (Some(b' '), 2 + body + 1))
+        }
+        _ => None,
+    })
+}
+
 /// String literals continued on the next line (`"…" +` / `"…" \` / adjacent literals) joined,
 /// with the quotes, operator and line break between them removed.
 fn joined_string_literals(content: &[u8], offset: usize) -> Option<View> {
@@ -310,6 +334,17 @@ mod tests {
             joined.contains(&"s = \"AccountName=x;AccountKey=abc;\"\n".into()),
             "{joined:?}"
         );
+    }
+
+    #[test]
+    fn terminal_colour_codes_become_spaces_and_map_back() {
+        let line = ">>>\x1b[93msk-615ef152\x1b[0m<<<\n";
+        let view = without_terminal_codes(line.as_bytes(), 0).unwrap();
+        assert_eq!(view.text, b">>> sk-615ef152 <<<\n");
+        assert_eq!(&line[view.original(&(4..15))], "sk-615ef152");
+        assert!(texts(line).contains(&">>> sk-615ef152 <<<\n".into()));
+        // An escape without its final byte is left as it is.
+        assert!(without_terminal_codes(b"a\x1b[93", 0).is_none());
     }
 
     #[test]

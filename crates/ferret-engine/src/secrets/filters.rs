@@ -77,12 +77,13 @@ const TYPED_RUNS: &[&str] = &[
 ];
 
 /// True when `value` holds a run typed by hand rather than issued by a provider: a known run
-/// (`qwerty`, `deadbeef`) or seven or more letters or digits in alphabetical order, up or down
-/// (`klmnopqrstu`, `FEDCBA9876`; by chance in a random key: < 1e-9 per position).
+/// (`qwerty`, `deadbeef`) or six or more letters or digits in alphabetical order, up or down
+/// (`klmnopqrstu`, `FEDCBA9876`, a key's last characters replaced by `…012345` or `…654321`;
+/// by chance: ~1e-7 per position in a random base62 key, ~2e-6 in hex).
 pub fn is_typed_by_hand(value: &[u8]) -> bool {
     let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
     TYPED_RUNS.iter().any(|run| lower.contains(run))
-        || longest_ordered_run(lower.as_bytes()) >= 7
+        || longest_ordered_run(lower.as_bytes()) >= 6
         || repeats_a_short_group(value)
 }
 
@@ -283,6 +284,32 @@ fn longest_run(data: &[u8]) -> usize {
         best = best.max(run);
     }
     best
+}
+
+/// True when the value at `at` sits in the `encryptedData:` map of a Bitnami `SealedSecret`:
+/// ciphertext only the cluster's controller can open, made to be committed.
+pub fn in_sealed_secret(content: &[u8], at: usize) -> bool {
+    let indent = |line: &[u8]| line.iter().take_while(|&&b| b == b' ').count();
+    let line_start = memchr::memrchr(b'\n', &content[..at]).map_or(0, |p| p + 1);
+    let own = indent(&content[line_start..at]);
+    let mut end = line_start;
+    // The parent key is the first line above with less indentation (within a few hundred lines).
+    for _ in 0..500 {
+        if end == 0 {
+            return false;
+        }
+        let start = memchr::memrchr(b'\n', &content[..end - 1]).map_or(0, |p| p + 1);
+        let line = &content[start..end - 1];
+        end = start;
+        if line.trim_ascii().is_empty() {
+            continue;
+        }
+        if indent(line) < own {
+            return line.trim_ascii() == b"encryptedData:"
+                && memchr::memmem::find(content, b"kind: SealedSecret").is_some();
+        }
+    }
+    false
 }
 
 /// True when the text right before a candidate labels it as a digest: `sha256=`, `sha512-`
@@ -1664,6 +1691,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sealed_secret_ciphertext_is_told_from_a_plain_secret() {
+        let sealed = "kind: SealedSecret\nspec:\n  encryptedData:\n    TOKEN: AgBy3i4O\n  template:\n    data:\n      token: plain\n";
+        assert!(in_sealed_secret(
+            sealed.as_bytes(),
+            sealed.find("AgBy").unwrap()
+        ));
+        assert!(!in_sealed_secret(
+            sealed.as_bytes(),
+            sealed.find("plain").unwrap()
+        ));
+        let plain = sealed.replace("SealedSecret", "Secret");
+        assert!(!in_sealed_secret(
+            plain.as_bytes(),
+            plain.find("AgBy").unwrap()
+        ));
+    }
+
+    #[test]
     fn hard_coded_passwords_are_told_from_stand_ins_labels_and_code() {
         let judge = |name: &str, value: &str, quoted: bool, compared: bool| {
             let setting = PasswordSetting {
@@ -1879,6 +1924,13 @@ mod tests {
         // Letters or digits in order, up or down, in either case.
         assert!(is_typed_by_hand(b"sk-ant-admin01-x9-klmnopqrstuvwx"));
         assert!(is_typed_by_hand(b"dapiFEDCBA9876543210"));
+        // A key whose last characters were replaced by a count.
+        assert!(is_typed_by_hand(
+            b"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"
+        ));
+        assert!(is_typed_by_hand(
+            b"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"
+        ));
         assert!(!is_typed_by_hand(b"7bf1e92eaff34fd005dcbcdef0"));
         // A short group repeated.
         assert!(is_typed_by_hand(b"GR134894112312312312312312312"));

@@ -428,7 +428,9 @@ impl SecretMatcher {
     ) -> Verdict {
         use Verdict::Reject;
         let value = &content[secret.clone()];
-        if filters::follows_hash_label(&content[secret.start.saturating_sub(100)..secret.start]) {
+        if filters::follows_hash_label(&content[secret.start.saturating_sub(100)..secret.start])
+            || filters::in_sealed_secret(content, secret.start)
+        {
             return Reject;
         }
         if let Some(max) = rule.spec.max_wordiness {
@@ -478,7 +480,8 @@ impl SecretMatcher {
         }
         if rule.spec.generic {
             let name = name.unwrap_or("");
-            let setting = password_setting(content, &secret);
+            let mut setting = password_setting(content, &secret);
+            setting.quoted |= rule.spec.literal_values;
             let plausible = if rule.spec.weak_values {
                 filters::password_value_is_plausible(name, value, setting)
             } else {

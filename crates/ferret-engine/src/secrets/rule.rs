@@ -25,6 +25,7 @@
 //! multiline = false                 # the pattern may span many lines (private keys)
 //! generic = false                   # a generic rule loses to every provider rule on overlap
 //! weak_values = false               # generic password rule: words are passwords too
+//! literal_values = false            # with weak_values: unquoted values are literals too
 //! priority = 0                      # among provider rules on the same span, highest wins
 //! allow = ['''(?i)dummy''']         # the secret matching any of these is not reported
 //! repeats_ok = false                # skip the "long run of one character" placeholder check
@@ -102,6 +103,11 @@ pub struct SecretRuleSpec {
     /// `whiteduke`); it is judged as a hard-coded password rather than as a random key.
     #[serde(default)]
     pub weak_values: bool,
+    /// For a `weak_values` rule: the pattern's own shape makes the value a literal even when
+    /// it is not quoted (`IDENTIFIED BY s3cret`, `-passin pass:s3cret`), where an unquoted word
+    /// after `=` or `:` elsewhere would be a variable or a type.
+    #[serde(default)]
+    pub literal_values: bool,
     #[serde(default)]
     pub priority: i32,
     #[serde(default)]
