@@ -81,9 +81,20 @@ const TYPED_RUNS: &[&str] = &[
 /// (`klmnopqrstu`, `FEDCBA9876`, a key's last characters replaced by `…012345` or `…654321`;
 /// by chance: ~1e-7 per position in a random base62 key, ~2e-6 in hex).
 pub fn is_typed_by_hand(value: &[u8]) -> bool {
+    typed_with_ordered_run(value, 6)
+}
+
+/// [`is_typed_by_hand`] with a longer ordered run (seven): what makes a short value a stand-in
+/// to drop rather than a value to report at low confidence. People's own passwords end in six
+/// counted digits often enough (`abuser123456`) to be reported.
+pub fn is_surely_typed_by_hand(value: &[u8]) -> bool {
+    typed_with_ordered_run(value, 7)
+}
+
+fn typed_with_ordered_run(value: &[u8], ordered_run: usize) -> bool {
     let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
     TYPED_RUNS.iter().any(|run| lower.contains(run))
-        || longest_ordered_run(lower.as_bytes()) >= 6
+        || longest_ordered_run(lower.as_bytes()) >= ordered_run
         || repeats_a_short_group(value)
 }
 
@@ -1931,6 +1942,8 @@ mod tests {
         assert!(is_typed_by_hand(
             b"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"
         ));
+        // Six counted digits at the end of a password: low confidence, not dropped.
+        assert!(is_typed_by_hand(b"abuser123456") && !is_surely_typed_by_hand(b"abuser123456"));
         assert!(!is_typed_by_hand(b"7bf1e92eaff34fd005dcbcdef0"));
         // A short group repeated.
         assert!(is_typed_by_hand(b"GR134894112312312312312312312"));

@@ -458,7 +458,7 @@ impl SecretMatcher {
                 &content[secret.start.saturating_sub(200)..secret.start],
                 value,
             )
-            || (value.len() < 20 && filters::is_typed_by_hand(value))
+            || (value.len() < 20 && filters::is_surely_typed_by_hand(value))
         {
             return Reject;
         }
