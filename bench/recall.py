@@ -26,7 +26,8 @@ evaluated by `gitleaks_examples.py` (rules whose examples depend on a file name 
 A second table gives, per rule set, Ferret at its default and at `--min-confidence medium`
 (values typed by hand are reported at low confidence), and each peer named in RECALL_PEERS.
 
-With RECALL_MISSED=FILE set, every missed positive example is written to FILE as JSON.
+With RECALL_MISSED=FILE set, every missed positive example, and every negative example Ferret
+reports (`"kind": "negative reported"`), is written to FILE as JSON.
 
 Obtain the rule directories from the projects' public repositories (for example with the search
 tool's `fetch`, then `git archive HEAD data/rules | tar -x`).
@@ -308,9 +309,12 @@ def main():
                 "ferret --min-confidence medium": ferret_hits(ferret, tmp, "medium")}
         for name, binary in peers:
             hits[name] = peer_hits(name, binary, tmp)
+    reported = []
     for peer, rid, kind, name, text in cases:
         if name in hits["ferret"] and kind == "negative":
             print(f"negative example reported: {peer}:{rid}", file=sys.stderr)
+            reported.append({"peer": peer, "rule": rid, "example": text,
+                             "kind": "negative reported"})
     rows, missed = tally(cases, hits["ferret"])
     print("| rule set | positives found | recall | realistic positives found | recall on them "
           "| negatives reported | false-alarm rate | negatives that are another credential, reported |")
@@ -330,7 +334,8 @@ def main():
                 print(f"| {peer} | {tool} | {pct(s['positive'])} | {pct(s['realistic positive'])} "
                       f"| {pct(s['negative'])} ({s['negative'][0]} / {s['negative'][1]}) |")
     if os.environ.get("RECALL_MISSED"):
-        pathlib.Path(os.environ["RECALL_MISSED"]).write_text(json.dumps(missed, indent=1))
+        pathlib.Path(os.environ["RECALL_MISSED"]).write_text(
+            json.dumps(missed + reported, indent=1))
     missed_rules = sorted({f"{m['peer']}:{m['rule']}" for m in missed})
     print(f"\n{len(missed_rules)} rules with a missed example, e.g.: {', '.join(missed_rules[:40])}",
           file=sys.stderr)
