@@ -303,6 +303,10 @@ pub fn in_sealed_secret(content: &[u8], at: usize) -> bool {
     let indent = |line: &[u8]| line.iter().take_while(|&&b| b == b' ').count();
     let line_start = memchr::memrchr(b'\n', &content[..at]).map_or(0, |p| p + 1);
     let own = indent(&content[line_start..at]);
+    // A map's values are indented under their key; nothing is at column 0.
+    if own == 0 {
+        return false;
+    }
     let mut end = line_start;
     // The parent key is the first line above with less indentation (within a few hundred lines).
     for _ in 0..500 {
