@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Recall and false alarms on labelled corpora Ferret's rules were never tuned on: the test cases
-of five other secret scanners (secretlint, Semgrep's secret rules, ripsecrets, detect-secrets,
-CredSweeper).
+of six other secret scanners (secretlint, Semgrep's secret rules, ripsecrets, detect-secrets,
+CredSweeper, whispers).
 All cases go into one temporary tree scanned by one `ferret scan --select secrets`.
 
 **secretlint.** Each of secretlint's rule packages
@@ -33,18 +33,24 @@ Its public-IP plugin is left out.
 filters and ML model reject is negative (see `credsweeper_cases`). These are one scanner's
 labels, not hand labels.
 
+**whispers.** Skyscanner's whispers splits its fixtures (`tests/fixtures/`) into compliant and
+non-compliant parts; a non-compliant line holding a value with `hardcoded` (or its base64) is a
+positive, an assigning compliant line a negative (see `whispers_cases`).
+
     python3 bench/heldout.py FERRET_BINARY secretlint=SECRETLINT_CHECKOUT \
         semgrep=SEMGREP_RULES_CHECKOUT detect-secrets=DETECT_SECRETS_CHECKOUT \
-        ripsecrets=RIPSECRETS_CHECKOUT credsweeper=CREDSWEEPER_CHECKOUT
+        ripsecrets=RIPSECRETS_CHECKOUT credsweeper=CREDSWEEPER_CHECKOUT \
+        whispers=WHISPERS_CHECKOUT
 
 A checkout is a tree of github.com/secretlint/secretlint, github.com/semgrep/semgrep-rules,
-github.com/Yelp/detect-secrets, github.com/sirwart/ripsecrets or github.com/Samsung/CredSweeper
-(for example the search tool's `fetch`, then `git --git-dir=… archive HEAD packages/@secretlint
-| tar -x`, `… generic/secrets/security`, `… tests/plugins`, `… test` or `… tests/samples
-tests/data`). With HELDOUT_MISSED=FILE, the missed
+github.com/Yelp/detect-secrets, github.com/sirwart/ripsecrets, github.com/Samsung/CredSweeper
+or github.com/Skyscanner/whispers (for example the search tool's `fetch`, then `git --git-dir=…
+archive HEAD packages/@secretlint | tar -x`, `… generic/secrets/security`, `… tests/plugins`,
+`… test`, `… tests/samples tests/data` or `… tests`). With HELDOUT_MISSED=FILE, the missed
 positives and the reported negatives are written to FILE as JSON.
 """
 import ast
+import base64
 import json
 import os
 import pathlib
@@ -240,8 +246,77 @@ def credsweeper_cases(checkout, tmp):
                     text[:160]
 
 
+# Whispers' fixtures that are not about a secret's value (credit-card numbers, HTML comments) or
+# not text to scan (a parse-failure test, an empty folder's marker).
+WHISPERS_OUT_OF_SCOPE = {"creditcards.yml", "language.html", "language.py2", "invalid.json",
+                         ".gitkeep"}
+# Whispers' fixtures labelled by key (`test_detection_by_key`): the keys holding a secret.
+WHISPERS_SECRET_KEYS = {"privatekeys": {"access", "key", "rsa", "dsa", "ec", "openssh"},
+                        "aws": {"aws_id", "aws_key", "aws_token"},
+                        "jenkins": {"noncompliantApiToken", "noncompliantPasswordHash"},
+                        "cloudformation": {"NoncompliantDBPassword"}}
+B64_RUN = re.compile(r"[A-Za-z0-9+/]{8,}={0,2}")
+
+
+def whispers_marks_secret(line):
+    """Whispers' own test of a reported value: it contains `hardcoded` (any case), or is base64
+    that decodes to it. A name such as `hardcoded_passwords` is not a value."""
+    line = re.sub(r"\w*hardcoded_passwords?\b", "", line, flags=re.I)
+    if "hardcoded" in line.lower():
+        return True
+    for run in B64_RUN.findall(line):
+        try:
+            if b"hardcoded" in base64.b64decode(run + "=" * (-len(run) % 4)).lower():
+                return True
+        except ValueError:
+            pass
+    return False
+
+
+def whispers_cases(checkout, tmp):
+    """Copies Skyscanner's whispers fixtures (`tests/fixtures/`) into `tmp`. Their files are split
+    by markers (`# Compliant`, `noncompliant:`, `<!-- Compliant -->`, `--- NONCOMPLIANT`); whispers'
+    tests require every value it reports to contain `hardcoded` or its base64. So a line after a
+    non-compliant marker (or in a file without markers) that holds such a value is a positive, as
+    is the line of a key `test_detection_by_key` names; a line after a compliant marker that
+    assigns something, and every assigning line of the files that must draw no report
+    (`placeholders.*`, `custom.*`), is a negative. Its values are made up (`hardcoded3`,
+    `YXNkZmZmZmZm_HARDcoded`), as in a test, not drawn at random."""
+    root = pathlib.Path(checkout) / "tests" / "fixtures"
+    for path in sorted(root.rglob("*")):
+        # `excluded.*` test whispers' exclusion settings, not detection.
+        if (not path.is_file() or path.name in WHISPERS_OUT_OF_SCOPE
+                or path.name.startswith("excluded.")):
+            continue
+        dest = pathlib.Path(tmp) / "whispers" / path.relative_to(root)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, dest)
+        rel = str(dest.relative_to(tmp))
+        stem = path.name.lstrip(".").split(".")[0]
+        clean = stem in ("placeholders", "custom")
+        keys = WHISPERS_SECRET_KEYS.get(stem, set())
+        section = None
+        for i, line in enumerate(path.read_text(errors="replace").splitlines()):
+            marker = re.sub(r"[^a-z]", "", line.lower())
+            if marker in ("compliant", "noncompliant"):
+                section = marker
+                continue
+            assigns = re.search(r"[=:]|>[^<\s]", line)
+            named = any(re.search(r"(?:^|[\s\"'<])" + re.escape(k) + r"[\"'>]?\s*[:=>]", line)
+                        for k in keys)
+            if clean or section == "compliant":
+                if assigns:
+                    yield stem, path.name, rel, "negative", (i + 1, i + 1), line[:160]
+            elif named:
+                # A key's value may sit on the lines below it (CloudFormation's `Default:`).
+                yield stem, path.name, rel, "positive", (i + 1, i + 4), line[:160]
+            elif not keys and whispers_marks_secret(line):
+                yield stem, path.name, rel, "positive", (i + 1, i + 1), line[:160]
+
+
 CORPORA = {"credsweeper": credsweeper_cases, "secretlint": secretlint_cases, "semgrep": semgrep_cases,
-           "detect-secrets": detect_secrets_cases, "ripsecrets": ripsecrets_cases}
+           "detect-secrets": detect_secrets_cases, "ripsecrets": ripsecrets_cases,
+           "whispers": whispers_cases}
 
 
 def main():

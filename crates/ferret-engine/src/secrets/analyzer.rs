@@ -1,7 +1,7 @@
 //! The secrets [`Analyzer`]: turns matcher spans into findings with locations, redacted
 //! snippets and fingerprints, after the user's allowlist.
 
-use super::{decode, filters, SecretMatch, SecretMatcher};
+use super::{decode, filters, SecretMatch, SecretMatcher, Syntax};
 use crate::analyzer::{Analyzer, RuleInfo, SourceFile};
 use crate::keywords::Keyword;
 use crate::text::LineIndex;
@@ -63,16 +63,17 @@ impl Analyzer for SecretAnalyzer {
 
     fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>) {
         let rule_keywords = self.matcher.keywords().len();
+        let syntax = Syntax::of_path(file.path);
         let (mut matches, encoded) = match file.keyword_hits {
             Some(hits) => {
                 let (rules, triggers): (Vec<_>, Vec<_>) =
                     hits.iter().partition(|h| h.keyword < rule_keywords);
                 (
-                    self.matcher.find_at(file.content, &rules),
+                    self.matcher.find_at(file.content, &rules, syntax),
                     !triggers.is_empty(),
                 )
             }
-            None => (self.matcher.find(file.content), true),
+            None => (self.matcher.find_as(file.content, syntax), true),
         };
         matches.retain(|m| !self.allowed(&file.content[m.secret.clone()]));
         let text_of = |span: &std::ops::Range<usize>| {

@@ -694,6 +694,8 @@ const PROTOCOL_TOKEN_NAMES: &[&str] = &[
     "nonce",
     "csrf",
     "xsrf",
+    // Rails' anti-forgery form field (`authenticity_token`), a CSRF token.
+    "authenticity",
 ];
 
 /// `8-4-4-4-12` hexadecimal: a UUID.
@@ -1492,6 +1494,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         compared,
         after_colon,
         ends_line,
+        literal_syntax,
     } = setting;
     let Ok(value) = std::str::from_utf8(value) else {
         return false;
@@ -1656,6 +1659,12 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     if value.contains(['(', ')', '/', '\\', '[', ']'])
         || value.starts_with([',', ';', ':'])
         || value.ends_with(':')
+        // `"password"===e.type?"password":"text"`: the condition of a ternary.
+        || (value.ends_with('?')
+            && value
+                .trim_end_matches('?')
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.'))
         // Anonymous FTP's conventional password is an e-mail address or a name and `@`.
         || (value.ends_with('@') && value.matches('@').count() == 1)
         || ["==", "!=", "=>", "&&", "||", "?."].iter().any(|op| value.contains(op))
@@ -1680,10 +1689,17 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         return false;
     }
     let environment_style = environment_style(name);
-    // Elsewhere an unquoted word or `arg2` is a variable; a symbol makes it a literal.
-    let code_name = value
+    let word_chars = value
         .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    // In a configuration file (`password: rosebud42` in YAML, `db.password=rosebud42`) an
+    // unquoted value that ends its line is a string, unless it is spelled like a variable
+    // (`db_password`, `DB_PASSWORD`).
+    if literal_syntax && ends_line {
+        return !(word_chars && looks_like_identifier(value));
+    }
+    // Elsewhere an unquoted word or `arg2` is a variable; a symbol makes it a literal.
+    let code_name = word_chars
         && (looks_like_identifier(value) || value.bytes().any(|b| b.is_ascii_uppercase()));
     (environment_style && !code_name) || (has_symbol && !looks_like_identifier(value))
 }
@@ -1699,6 +1715,8 @@ pub struct PasswordSetting {
     pub after_colon: bool,
     /// Nothing but a comment follows the value on its line.
     pub ends_line: bool,
+    /// The file's syntax makes an unquoted value a string (see [`super::Syntax`]).
+    pub literal_syntax: bool,
 }
 
 #[cfg(test)]
@@ -1731,6 +1749,7 @@ mod tests {
                 compared,
                 after_colon: false,
                 ends_line: true,
+                literal_syntax: false,
             };
             password_value_is_plausible(name, value.as_bytes(), setting)
         };
@@ -1763,6 +1782,45 @@ mod tests {
             "password",
             b"k3ttle!drum",
             yaml
+        ));
+        // A word is a variable in code but a string in a configuration file's unquoted value.
+        assert!(!password_value_is_plausible("password", b"rosebud42", yaml));
+        let config = PasswordSetting {
+            literal_syntax: true,
+            ..yaml
+        };
+        assert!(password_value_is_plausible(
+            "password",
+            b"rosebud42",
+            config
+        ));
+        assert!(password_value_is_plausible(
+            "db.password",
+            b"Hardc0ded",
+            config
+        ));
+        for variable in [
+            "db_password",
+            "DB_PASSWORD",
+            "null",
+            "string",
+            "changeme",
+            "e.type?",
+        ] {
+            assert!(
+                !password_value_is_plausible("password", variable.as_bytes(), config),
+                "{variable}"
+            );
+        }
+        // Followed by more than a comment, it is still not taken.
+        let inline = PasswordSetting {
+            ends_line: false,
+            ..config
+        };
+        assert!(!password_value_is_plausible(
+            "password",
+            b"rosebud42",
+            inline
         ));
         assert!(judge("password", "super$ecret", true, false));
         assert!(judge("REACT_APP_AUTH_PASSWORD", "whiteduke", false, false));
@@ -2196,6 +2254,7 @@ mod tests {
             compared: true,
             after_colon: false,
             ends_line: false,
+            literal_syntax: false,
         };
         assert!(password_value_is_plausible(
             "password",

@@ -173,7 +173,12 @@ impl SecretMatcher {
 
     /// Finds secrets in `content`, one match per secret span, sorted by position.
     pub fn find(&self, content: &[u8]) -> Vec<SecretMatch> {
-        self.find_at(content, &self.keyword_hits(content))
+        self.find_as(content, Syntax::Code)
+    }
+
+    /// [`Self::find`] in text of the given [`Syntax`].
+    pub fn find_as(&self, content: &[u8], syntax: Syntax) -> Vec<SecretMatch> {
+        self.find_at(content, &self.keyword_hits(content), syntax)
     }
 
     /// Every span any rule's pattern matches, without the precision filters, context
@@ -198,9 +203,14 @@ impl SecretMatcher {
         hits
     }
 
-    /// [`Self::find`] with the occurrences of [`Self::keywords`] in `content` already located.
-    pub fn find_at(&self, content: &[u8], keyword_hits: &[KeywordHit]) -> Vec<SecretMatch> {
-        let candidates = self.search(content, keyword_hits, Mode::Report);
+    /// [`Self::find_as`] with the occurrences of [`Self::keywords`] in `content` already located.
+    pub fn find_at(
+        &self,
+        content: &[u8],
+        keyword_hits: &[KeywordHit],
+        syntax: Syntax,
+    ) -> Vec<SecretMatch> {
+        let candidates = self.search(content, keyword_hits, Mode::Report(syntax));
         let candidates = self.pair_up(content, candidates);
         // One finding per secret span: provider rules beat generic ones, then priority.
         let mut kept = self.resolve_overlaps(candidates.into_iter().map(|c| c.found).collect());
@@ -405,7 +415,7 @@ impl SecretMatcher {
                     _ => name.into_owned(),
                 }
             });
-            match self.accept(rule, content, secret, name.as_deref()) {
+            match self.accept(rule, content, secret, name.as_deref(), mode) {
                 Verdict::Accept => out.push(Candidate {
                     found,
                     needs_partner: false,
@@ -425,6 +435,7 @@ impl SecretMatcher {
         content: &[u8],
         secret: Range<usize>,
         name: Option<&str>,
+        mode: Mode,
     ) -> Verdict {
         use Verdict::Reject;
         let value = &content[secret.clone()];
@@ -482,6 +493,7 @@ impl SecretMatcher {
             let name = name.unwrap_or("");
             let mut setting = password_setting(content, &secret);
             setting.quoted |= rule.spec.literal_values;
+            setting.literal_syntax = mode == Mode::Report(Syntax::Config);
             let plausible = if rule.spec.weak_values {
                 filters::password_value_is_plausible(name, value, setting)
             } else {
@@ -601,6 +613,7 @@ fn password_setting(content: &[u8], secret: &Range<usize>) -> filters::PasswordS
             || rest.starts_with(b"!="),
         after_colon: binder.ends_with(b":") && !binder.ends_with(b":="),
         ends_line: rest.is_empty() || rest.starts_with(b"#") || rest.starts_with(b"//"),
+        literal_syntax: false,
     }
 }
 
@@ -625,8 +638,37 @@ enum Verdict {
 /// Whether candidates are reported (filtered for precision) or only masked (everything).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    Report,
+    Report(Syntax),
     Redact,
+}
+
+/// How an unquoted value reads in the text searched. In code it is usually a variable or a
+/// type (`this.password = arg2`, `password: str`); in a configuration file — YAML,
+/// `.properties`, INI, `.env` — an unquoted value that ends its line is a string
+/// (`password: rosebud42`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Syntax {
+    #[default]
+    Code,
+    Config,
+}
+
+impl Syntax {
+    /// The syntax of the file at `path`, by its name.
+    pub fn of_path(path: &str) -> Syntax {
+        let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        let extension = name.rsplit_once('.').map_or("", |(_, ext)| ext);
+        let config = matches!(
+            extension,
+            "yml" | "yaml" | "properties" | "ini" | "cfg" | "conf" | "env"
+        ) || name.starts_with(".env")
+            || matches!(name.as_str(), ".npmrc" | ".pypirc");
+        if config {
+            Syntax::Config
+        } else {
+            Syntax::Code
+        }
+    }
 }
 
 /// Start of the line `lines` lines above the one containing `pos`, at most `cap` bytes back.
