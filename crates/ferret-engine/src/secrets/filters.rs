@@ -81,7 +81,7 @@ const TYPED_RUNS: &[&str] = &[
 /// (`klmnopqrstu`, `FEDCBA9876`, a key's last characters replaced by `…012345` or `…654321`;
 /// by chance: ~1e-7 per position in a random base62 key, ~2e-6 in hex).
 pub fn is_typed_by_hand(value: &[u8]) -> bool {
-    typed_with_ordered_run(value, 6)
+    typed_with_ordered_run(value, 6) || counts_in_turns(&value.to_ascii_lowercase())
 }
 
 /// [`is_typed_by_hand`] with a longer ordered run (seven): what makes a short value a stand-in
@@ -96,6 +96,21 @@ fn typed_with_ordered_run(value: &[u8], ordered_run: usize) -> bool {
     TYPED_RUNS.iter().any(|run| lower.contains(run))
         || longest_ordered_run(lower.as_bytes()) >= ordered_run
         || repeats_a_short_group(value)
+}
+
+/// True when the letters alone, or the digits alone, count up or down over seven or more
+/// (`abc123def456ghi789`, `a1b2c3d4e5f6g7h8`): letters and digits typed in turns. By chance the
+/// letters of a random key do so ~1e-8 times per position and the digits ~2e-6; hex has only six
+/// letters. Such a value is reported at low confidence but, unlike a plain run, not dropped when
+/// short: peers count `abcd5678efgh1234` as a key.
+fn counts_in_turns(lower: &[u8]) -> bool {
+    let letters: Vec<u8> = lower
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_lowercase)
+        .collect();
+    let digits: Vec<u8> = lower.iter().copied().filter(u8::is_ascii_digit).collect();
+    longest_ordered_run(&letters) >= 7 || longest_ordered_run(&digits) >= 7
 }
 
 /// True when a group of two to four characters, not all the same, repeats over twelve
@@ -2006,6 +2021,18 @@ mod tests {
         ));
         // Six counted digits at the end of a password: low confidence, not dropped.
         assert!(is_typed_by_hand(b"abuser123456") && !is_surely_typed_by_hand(b"abuser123456"));
+        // Letters and digits counted in turns.
+        assert!(is_typed_by_hand(
+            b"persona_sandbox_abc123def456ghi789jkl012mno345pqr"
+        ));
+        assert!(is_typed_by_hand(b"abcd1234efgh5678ijkl9012mnop"));
+        assert!(
+            is_typed_by_hand(b"abcd5678efgh1234") && !is_surely_typed_by_hand(b"abcd5678efgh1234")
+        );
+        assert!(!is_typed_by_hand(b"q8X_Lm2pZ-r7Tw4kV9yBn3Hc5Jd1Fg6Ks0"));
+        assert!(!is_typed_by_hand(
+            b"3f9a1c7e5b2d8f4a6c0e9b1d7f3a5c2e8b4d6f0a1c3e5b7d9f2a4c6e8b0d1f3a"
+        ));
         assert!(!is_typed_by_hand(b"7bf1e92eaff34fd005dcbcdef0"));
         // A short group repeated.
         assert!(is_typed_by_hand(b"GR134894112312312312312312312"));
