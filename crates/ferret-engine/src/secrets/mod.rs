@@ -704,6 +704,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_unquoted_password_is_a_string_in_configuration_files_only() {
+        for path in [
+            "deploy/values.yaml",
+            "app.yml",
+            "src/main/resources/application.properties",
+            "setup.cfg",
+            "db.ini",
+            "nginx.conf",
+            ".env",
+            ".env.production",
+            "prod.env",
+            ".npmrc",
+        ] {
+            assert_eq!(Syntax::of_path(path), Syntax::Config, "{path}");
+        }
+        for path in ["settings.py", "config.ts", "yaml.rs", "Makefile", "env"] {
+            assert_eq!(Syntax::of_path(path), Syntax::Code, "{path}");
+        }
+        let matcher = SecretMatcher::builtin().unwrap();
+        let line = b"database:\n  password: rosebud42\n";
+        assert_eq!(matcher.find_as(line, Syntax::Config).len(), 1);
+        // In code the same text is an annotation or a variable.
+        assert!(matcher.find_as(line, Syntax::Code).is_empty());
+        assert!(matcher
+            .find_as(b"  password: DB_PASSWORD\n", Syntax::Config)
+            .is_empty());
+    }
+
+    #[test]
     fn line_helpers_find_line_bounds() {
         let text = b"one\ntwo\nthree\nfour";
         let pos = 9; // inside "three"
