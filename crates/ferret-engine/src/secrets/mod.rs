@@ -494,6 +494,11 @@ impl SecretMatcher {
             let mut setting = password_setting(content, &secret);
             setting.quoted |= rule.spec.literal_values;
             setting.literal_syntax = mode == Mode::Report(Syntax::Config);
+            // `web1 ansible_host=10.0.0.5 ansible_password=… ansible_user=root`: in an INI
+            // inventory line the next `name=` ends the value as the line's end would.
+            if setting.literal_syntax && !setting.ends_line {
+                setting.ends_line = next_is_assignment(&content[secret.end..]);
+            }
             let plausible = if rule.spec.weak_values {
                 filters::password_value_is_plausible(name, value, setting)
             } else {
@@ -589,6 +594,20 @@ fn runs_on_in_words(after: &[u8]) -> bool {
             .is_none_or(|b| b.is_ascii_whitespace() || b",.;(".contains(b))
 }
 
+/// Whether `after` (the text after a value) goes on with white space and another `name=` on the
+/// same line.
+fn next_is_assignment(after: &[u8]) -> bool {
+    let gap = after
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let name = after[gap..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        .count();
+    gap > 0 && name > 0 && after.get(gap + name) == Some(&b'=')
+}
+
 /// How a value matched by a generic rule stands in its line (see
 /// [`filters::PasswordSetting`]).
 fn password_setting(content: &[u8], secret: &Range<usize>) -> filters::PasswordSetting {
@@ -644,8 +663,9 @@ enum Mode {
 
 /// How an unquoted value reads in the text searched. In code it is usually a variable or a
 /// type (`this.password = arg2`, `password: str`); in a configuration file — YAML,
-/// `.properties`, INI, `.env` — an unquoted value that ends its line is a string
-/// (`password: rosebud42`).
+/// `.properties`, INI, `.env`, an Ansible inventory (`hosts`, `inventory`) — an unquoted value
+/// that ends its line, or is followed by the line's next `name=`, is a string
+/// (`password: rosebud42`, `web1 ansible_password=rosebud42 ansible_user=root`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Syntax {
     #[default]
@@ -662,7 +682,7 @@ impl Syntax {
             extension,
             "yml" | "yaml" | "properties" | "ini" | "cfg" | "conf" | "env"
         ) || name.starts_with(".env")
-            || matches!(name.as_str(), ".npmrc" | ".pypirc");
+            || matches!(name.as_str(), ".npmrc" | ".pypirc" | "hosts" | "inventory");
         if config {
             Syntax::Config
         } else {
@@ -716,6 +736,7 @@ mod tests {
             ".env.production",
             "prod.env",
             ".npmrc",
+            "inventories/prod/hosts",
         ] {
             assert_eq!(Syntax::of_path(path), Syntax::Config, "{path}");
         }
@@ -730,6 +751,10 @@ mod tests {
         assert!(matcher
             .find_as(b"  password: DB_PASSWORD\n", Syntax::Config)
             .is_empty());
+        // An Ansible inventory line: the next `name=` ends the value.
+        let host = b"web2 ansible_host=10.0.0.6 ansible_ssh_pass=harbor88 ansible_user=root\n";
+        assert_eq!(matcher.find_as(host, Syntax::Config).len(), 1);
+        assert!(matcher.find_as(host, Syntax::Code).is_empty());
     }
 
     #[test]
