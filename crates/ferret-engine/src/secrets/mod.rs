@@ -491,14 +491,9 @@ impl SecretMatcher {
         }
         if rule.spec.generic {
             let name = name.unwrap_or("");
-            let mut setting = password_setting(content, &secret);
+            let literal_syntax = mode == Mode::Report(Syntax::Config);
+            let mut setting = password_setting(content, &secret, literal_syntax);
             setting.quoted |= rule.spec.literal_values;
-            setting.literal_syntax = mode == Mode::Report(Syntax::Config);
-            // `web1 ansible_host=10.0.0.5 ansible_password=… ansible_user=root`: in an INI
-            // inventory line the next `name=` ends the value as the line's end would.
-            if setting.literal_syntax && !setting.ends_line {
-                setting.ends_line = next_is_assignment(&content[secret.end..]);
-            }
             let plausible = if rule.spec.weak_values {
                 filters::password_value_is_plausible(name, value, setting)
             } else {
@@ -610,7 +605,11 @@ fn next_is_assignment(after: &[u8]) -> bool {
 
 /// How a value matched by a generic rule stands in its line (see
 /// [`filters::PasswordSetting`]).
-fn password_setting(content: &[u8], secret: &Range<usize>) -> filters::PasswordSetting {
+fn password_setting(
+    content: &[u8],
+    secret: &Range<usize>,
+    literal_syntax: bool,
+) -> filters::PasswordSetting {
     let quoted = secret.start > 0 && b"\"'`".contains(&content[secret.start - 1]);
     let before = &content[secret.start.saturating_sub(8)..secret.start];
     let binder = before.trim_ascii_end();
@@ -631,8 +630,13 @@ fn password_setting(content: &[u8], secret: &Range<usize>) -> filters::PasswordS
             || rest.starts_with(b"==")
             || rest.starts_with(b"!="),
         after_colon: binder.ends_with(b":") && !binder.ends_with(b":="),
-        ends_line: rest.is_empty() || rest.starts_with(b"#") || rest.starts_with(b"//"),
-        literal_syntax: false,
+        // `web1 ansible_host=10.0.0.5 ansible_password=… ansible_user=root`: in a configuration
+        // file's line the next `name=` ends a value as the line's end does.
+        ends_line: rest.is_empty()
+            || rest.starts_with(b"#")
+            || rest.starts_with(b"//")
+            || (literal_syntax && next_is_assignment(&content[secret.end..line_end])),
+        literal_syntax,
     }
 }
 
