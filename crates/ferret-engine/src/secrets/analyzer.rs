@@ -63,7 +63,7 @@ impl Analyzer for SecretAnalyzer {
 
     fn analyze(&self, file: &SourceFile<'_>, findings: &mut Vec<Finding>) {
         let rule_keywords = self.matcher.keywords().len();
-        let syntax = Syntax::of_path(file.path);
+        let syntax = Syntax::of_file(file.path, file.content);
         let (mut matches, encoded) = match file.keyword_hits {
             Some(hits) => {
                 let (rules, triggers): (Vec<_>, Vec<_>) =

@@ -5,6 +5,8 @@
 //! rules (a secret-like name assigned a value) also require the value to look random and not to
 //! be a reference, a path, an identifier or a lookup.
 
+use super::Syntax;
+
 /// Shannon entropy of `data` in bits per byte.
 pub fn shannon_entropy(data: &[u8]) -> f64 {
     if data.is_empty() {
@@ -1509,7 +1511,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         compared,
         after_colon,
         ends_line,
-        literal_syntax,
+        syntax,
     } = setting;
     let Ok(value) = std::str::from_utf8(value) else {
         return false;
@@ -1698,6 +1700,15 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     if quoted {
         return true;
     }
+    // In prose (`ssh ops@10.0.0.5 (pw: Rosebud42!)`, `PW:x7Lq2 ID:ops`) a bare value with
+    // letters and a digit or symbol is the password; a plain word is the sentence going on.
+    if syntax == Syntax::Prose
+        && value.bytes().any(|b| b.is_ascii_alphabetic())
+        && (has_digit || has_symbol)
+        && !looks_like_identifier(value)
+    {
+        return true;
+    }
     // `password: *mut u16,`, `IS_PASSWORD: InputScope = …`: an unquoted value after a colon is
     // a YAML value only when it ends the line; elsewhere it is a type.
     if (after_colon && !ends_line) || value.starts_with(['*', '&']) {
@@ -1710,7 +1721,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     // In a configuration file (`password: rosebud42` in YAML, `db.password=rosebud42`) an
     // unquoted value that ends its line is a string, unless it is spelled like a variable
     // (`db_password`, `DB_PASSWORD`).
-    if literal_syntax && ends_line {
+    if syntax == Syntax::Config && ends_line {
         return !(word_chars && looks_like_identifier(value));
     }
     // Elsewhere an unquoted word or `arg2` is a variable; a symbol makes it a literal.
@@ -1730,8 +1741,8 @@ pub struct PasswordSetting {
     pub after_colon: bool,
     /// Nothing but a comment follows the value on its line.
     pub ends_line: bool,
-    /// The file's syntax makes an unquoted value a string (see [`super::Syntax`]).
-    pub literal_syntax: bool,
+    /// The file's syntax, which decides what an unquoted value is (see [`Syntax`]).
+    pub syntax: Syntax,
 }
 
 #[cfg(test)]
@@ -1764,7 +1775,7 @@ mod tests {
                 compared,
                 after_colon: false,
                 ends_line: true,
-                literal_syntax: false,
+                syntax: Syntax::Code,
             };
             password_value_is_plausible(name, value.as_bytes(), setting)
         };
@@ -1801,7 +1812,7 @@ mod tests {
         // A word is a variable in code but a string in a configuration file's unquoted value.
         assert!(!password_value_is_plausible("password", b"rosebud42", yaml));
         let config = PasswordSetting {
-            literal_syntax: true,
+            syntax: Syntax::Config,
             ..yaml
         };
         assert!(password_value_is_plausible(
@@ -2281,7 +2292,7 @@ mod tests {
             compared: true,
             after_colon: false,
             ends_line: false,
-            literal_syntax: false,
+            syntax: Syntax::Code,
         };
         assert!(password_value_is_plausible(
             "password",

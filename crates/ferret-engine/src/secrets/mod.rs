@@ -491,8 +491,11 @@ impl SecretMatcher {
         }
         if rule.spec.generic {
             let name = name.unwrap_or("");
-            let literal_syntax = mode == Mode::Report(Syntax::Config);
-            let mut setting = password_setting(content, &secret, literal_syntax);
+            let syntax = match mode {
+                Mode::Report(syntax) => syntax,
+                Mode::Redact => Syntax::Code,
+            };
+            let mut setting = password_setting(content, &secret, syntax);
             setting.quoted |= rule.spec.literal_values;
             let plausible = if rule.spec.weak_values {
                 filters::password_value_is_plausible(name, value, setting)
@@ -608,7 +611,7 @@ fn next_is_assignment(after: &[u8]) -> bool {
 fn password_setting(
     content: &[u8],
     secret: &Range<usize>,
-    literal_syntax: bool,
+    syntax: Syntax,
 ) -> filters::PasswordSetting {
     let quoted = secret.start > 0 && b"\"'`".contains(&content[secret.start - 1]);
     let before = &content[secret.start.saturating_sub(8)..secret.start];
@@ -635,8 +638,8 @@ fn password_setting(
         ends_line: rest.is_empty()
             || rest.starts_with(b"#")
             || rest.starts_with(b"//")
-            || (literal_syntax && next_is_assignment(&content[secret.end..line_end])),
-        literal_syntax,
+            || (syntax == Syntax::Config && next_is_assignment(&content[secret.end..line_end])),
+        syntax,
     }
 }
 
@@ -669,13 +672,20 @@ enum Mode {
 /// type (`this.password = arg2`, `password: str`); in a configuration file — YAML,
 /// `.properties`, INI, `.env`, an Ansible inventory (`hosts`, `inventory`) — an unquoted value
 /// that ends its line, or is followed by the line's next `name=`, is a string
-/// (`password: rosebud42`, `web1 ansible_password=rosebud42 ansible_user=root`).
+/// (`password: rosebud42`, `web1 ansible_password=rosebud42 ansible_user=root`); in prose —
+/// notes, READMEs, logs, mail, a file without an extension that is not a script — a password
+/// is written bare wherever it stands (`ssh ops@10.0.0.5 (pw: Rosebud42!)`, `PW:x7Lq2 ID:ops`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Syntax {
     #[default]
     Code,
     Config,
+    Prose,
 }
+
+/// Extension-less files that hold code or build settings, not prose (`Makefile`, `Dockerfile`
+/// and every other `…file` are told by their ending).
+const EXTENSIONLESS_CODE: &[&str] = &["build", "workspace", "buck", "env", "configure"];
 
 impl Syntax {
     /// The syntax of the file at `path`, by its name.
@@ -687,10 +697,36 @@ impl Syntax {
             "yml" | "yaml" | "properties" | "ini" | "cfg" | "conf" | "env"
         ) || name.starts_with(".env")
             || matches!(name.as_str(), ".npmrc" | ".pypirc" | "hosts" | "inventory");
+        let prose = matches!(
+            extension,
+            "txt"
+                | "text"
+                | "md"
+                | "markdown"
+                | "rst"
+                | "adoc"
+                | "asciidoc"
+                | "org"
+                | "log"
+                | "eml"
+        ) || (!name.contains('.')
+            && !name.ends_with("file")
+            && !EXTENSIONLESS_CODE.contains(&name.as_str()));
         if config {
             Syntax::Config
+        } else if prose {
+            Syntax::Prose
         } else {
             Syntax::Code
+        }
+    }
+
+    /// The syntax of a file from its name and its first bytes: an extension-less file that
+    /// starts with `#!` is a script.
+    pub fn of_file(path: &str, content: &[u8]) -> Syntax {
+        match Syntax::of_path(path) {
+            Syntax::Prose if content.starts_with(b"#!") => Syntax::Code,
+            syntax => syntax,
         }
     }
 }
@@ -744,7 +780,14 @@ mod tests {
         ] {
             assert_eq!(Syntax::of_path(path), Syntax::Config, "{path}");
         }
-        for path in ["settings.py", "config.ts", "yaml.rs", "Makefile", "env"] {
+        for path in [
+            "settings.py",
+            "config.ts",
+            "yaml.rs",
+            "Makefile",
+            "Dockerfile",
+            "env",
+        ] {
             assert_eq!(Syntax::of_path(path), Syntax::Code, "{path}");
         }
         let matcher = SecretMatcher::builtin().unwrap();
@@ -759,6 +802,49 @@ mod tests {
         let host = b"web2 ansible_host=10.0.0.6 ansible_ssh_pass=harbor88 ansible_user=root\n";
         assert_eq!(matcher.find_as(host, Syntax::Config).len(), 1);
         assert!(matcher.find_as(host, Syntax::Code).is_empty());
+    }
+
+    #[test]
+    fn a_bare_password_in_prose_is_reported_where_code_would_read_a_name() {
+        for path in [
+            "README.md",
+            "notes.txt",
+            "docs/setup.rst",
+            "deploy.log",
+            "servers",
+        ] {
+            assert_eq!(Syntax::of_path(path), Syntax::Prose, "{path}");
+        }
+        assert_eq!(Syntax::of_file("bin/deploy", b"#!/bin/sh\n"), Syntax::Code);
+        assert_eq!(Syntax::of_file("servers", b"web1\n"), Syntax::Prose);
+        let matcher = SecretMatcher::builtin().unwrap();
+        for line in [
+            "ssh ops@10.0.0.5 (pw:Rosebud42!)\n",
+            "PW:Hq7rTz92 ID:ops\n",
+            "db host 10.0.0.7, pass:Lk3mQz9\n",
+        ] {
+            assert_eq!(
+                matcher.find_as(line.as_bytes(), Syntax::Prose).len(),
+                1,
+                "{line}"
+            );
+            // In code the same text reads as names and expressions.
+            assert!(
+                matcher.find_as(line.as_bytes(), Syntax::Code).is_empty(),
+                "{line}"
+            );
+        }
+        // A word after `password:` is the sentence going on; a name is a name.
+        for line in [
+            "password: required for the admin account\n",
+            "password: Enter it twice\n",
+            "password: db_password\n",
+        ] {
+            assert!(
+                matcher.find_as(line.as_bytes(), Syntax::Prose).is_empty(),
+                "{line}"
+            );
+        }
     }
 
     #[test]
