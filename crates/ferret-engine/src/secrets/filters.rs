@@ -184,6 +184,10 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     // Maven's password-encryption guide: its master password and server password.
     "jSMOWnoPFgsHVpMvz5VrIt5kRbzGpI8u+9EF1iFQyJQ=",
     "COQLCE6DU6GtcS5P=",
+    // Akamai's documented `.edgerc` (EdgeGrid) credentials.
+    "akab-acc35t0k3nodujqunph3w7hzp7-gtm6ij",
+    "akab-c113ntt0k3n4qtari252bfxxbsl-yvsdj",
+    "C113nt53KR3TN6N90yVuAgICxIRwsObLi0E67/N8eRN=",
     // RFC 6455's sample WebSocket handshake key ("the sample nonce").
     "dGhlIHNhbXBsZSBub25jZQ==",
     // The Azure storage emulator's (Azurite's) well-known development account key, published in

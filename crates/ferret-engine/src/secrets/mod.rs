@@ -397,9 +397,12 @@ impl SecretMatcher {
                 }
             }
             // A name right after `/` is the end of a path (`"tests/etc/passwd": "<sha256>"`):
-            // keep the slash so the plausibility check sees a file, not a variable.
+            // keep the slash so the plausibility check sees a file, not a variable. Prose
+            // pairs labels with a slash (`ID:ops/PW:Rosebud42!`, `ID/Password=ops/…`).
             let name = name_match.map(|m| {
-                let after_slash = m.start() > 0 && haystack[m.start() - 1] == b'/';
+                let prose_label = mode == Mode::Report(Syntax::Prose)
+                    && matches!(haystack.get(m.end()), Some(b':' | b'='));
+                let after_slash = m.start() > 0 && haystack[m.start() - 1] == b'/' && !prose_label;
                 let name = String::from_utf8_lossy(m.as_bytes());
                 if after_slash {
                     return format!("/{name}");
@@ -821,6 +824,7 @@ mod tests {
         for line in [
             "ssh ops@10.0.0.5 (pw:Rosebud42!)\n",
             "PW:Hq7rTz92 ID:ops\n",
+            "ID:ops/PW:Hq7rTz92!\n",
             "db host 10.0.0.7, pass:Lk3mQz9\n",
         ] {
             assert_eq!(
