@@ -109,6 +109,7 @@ impl Analyzer for SecretAnalyzer {
                             rule: m.rule,
                             secret: original,
                             partner: None,
+                            documentation: m.documentation,
                         },
                         vec![value, encoded],
                     ));
@@ -160,8 +161,9 @@ impl Analyzer for SecretAnalyzer {
                 rule_id: spec.id.clone(),
                 category: Category::Secret,
                 severity: spec.severity,
-                // A value typed by hand (`abcd1234…`) is a stand-in more often than a leak.
-                confidence: if filters::is_typed_by_hand(value) {
+                // A value typed by hand (`abcd1234…`) or a URL to `example.com` is a stand-in
+                // more often than a leak.
+                confidence: if m.documentation || filters::is_typed_by_hand(value) {
                     Confidence::Low
                 } else {
                     spec.confidence

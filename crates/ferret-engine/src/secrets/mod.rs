@@ -53,6 +53,9 @@ pub struct SecretMatch {
     pub secret: Range<usize>,
     /// The other half of a credential pair (see `paired_with`), reported with this match.
     pub partner: Option<Range<usize>>,
+    /// Written for documentation: a URL to a host reserved for examples (`example.com`,
+    /// `*.test`). A stand-in more often than a leak, so it is reported at low confidence.
+    pub documentation: bool,
 }
 
 /// Compiled secret rules with their shared keyword prefilter: finds secret spans in bytes.
@@ -365,18 +368,15 @@ impl SecretMatcher {
                 rule: rule_index,
                 secret: secret.clone(),
                 partner: None,
+                documentation: caps
+                    .name("host")
+                    .is_some_and(|host| filters::is_documentation_host(host.as_bytes())),
             };
             if mode == Mode::Redact {
                 out.push(Candidate {
                     found,
                     needs_partner: false,
                 });
-                continue;
-            }
-            let documentation_host = caps
-                .name("host")
-                .is_some_and(|host| filters::is_documentation_host(host.as_bytes()));
-            if documentation_host {
                 continue;
             }
             // `cond ? "PASS" : "FAIL"` (or minified, `?"password":"public"`) is a conditional,
@@ -849,6 +849,17 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn a_url_to_a_documentation_host_is_found_and_marked_as_documentation() {
+        let matcher = SecretMatcher::builtin().unwrap();
+        let found = matcher.find(b"DB=mysql://app:Zq8rT2xW9k@db.example.com/shop\n");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].documentation);
+        let found = matcher.find(b"DB=mysql://app:Zq8rT2xW9k@db.shop.io/shop\n");
+        assert_eq!(found.len(), 1);
+        assert!(!found[0].documentation);
     }
 
     #[test]
