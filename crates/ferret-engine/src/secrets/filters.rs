@@ -1464,6 +1464,10 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "empty",
     "default",
     "unknown",
+    // What a fallback says when the setting is missing (`process.env.X_PASSWORD || "not-set"`).
+    "notset",
+    "unset",
+    "missing",
     "tiger",
     "letmein",
     "hunter2",
