@@ -1443,6 +1443,8 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "pwd",
     "secret",
     "changeme",
+    // The JDK's default keystore password (`keytool -storepass changeit`).
+    "changeit",
     "admin",
     "root",
     "test",
