@@ -372,13 +372,13 @@ impl SecretMatcher {
                     .name("host")
                     .is_some_and(|host| filters::is_documentation_host(host.as_bytes())),
             };
-            if mode == Mode::Redact {
+            let Mode::Report(syntax) = mode else {
                 out.push(Candidate {
                     found,
                     needs_partner: false,
                 });
                 continue;
-            }
+            };
             // `cond ? "PASS" : "FAIL"` (or minified, `?"password":"public"`) is a conditional,
             // not a `"PASS": value` entry; `'Test2::Event::Pass' => …` names a module; and
             // `$labels['password'] = '…'` is a translation of the word.
@@ -400,8 +400,8 @@ impl SecretMatcher {
             // keep the slash so the plausibility check sees a file, not a variable. Prose
             // pairs labels with a slash (`ID:ops/PW:Rosebud42!`, `ID/Password=ops/…`).
             let name = name_match.map(|m| {
-                let prose_label = mode == Mode::Report(Syntax::Prose)
-                    && matches!(haystack.get(m.end()), Some(b':' | b'='));
+                let prose_label =
+                    syntax == Syntax::Prose && matches!(haystack.get(m.end()), Some(b':' | b'='));
                 let after_slash = m.start() > 0 && haystack[m.start() - 1] == b'/' && !prose_label;
                 let name = String::from_utf8_lossy(m.as_bytes());
                 if after_slash {
@@ -418,7 +418,7 @@ impl SecretMatcher {
                     _ => name.into_owned(),
                 }
             });
-            match self.accept(rule, content, secret, name.as_deref(), mode) {
+            match self.accept(rule, content, secret, name.as_deref(), syntax) {
                 Verdict::Accept => out.push(Candidate {
                     found,
                     needs_partner: false,
@@ -438,7 +438,7 @@ impl SecretMatcher {
         content: &[u8],
         secret: Range<usize>,
         name: Option<&str>,
-        mode: Mode,
+        syntax: Syntax,
     ) -> Verdict {
         use Verdict::Reject;
         let value = &content[secret.clone()];
@@ -494,10 +494,6 @@ impl SecretMatcher {
         }
         if rule.spec.generic {
             let name = name.unwrap_or("");
-            let syntax = match mode {
-                Mode::Report(syntax) => syntax,
-                Mode::Redact => Syntax::Code,
-            };
             let mut setting = password_setting(content, &secret, syntax);
             setting.quoted |= rule.spec.literal_values;
             let plausible = if rule.spec.weak_values {
