@@ -490,6 +490,17 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "example",
     "salt",
     "kind",
+    // Names that say the value is not a working credential (`fakeToken`, `invalid_api_key`,
+    // `wrong_password`, `mockSecret`): values for tests of the failure path.
+    "fake",
+    "dummy",
+    "mock",
+    "mocked",
+    "bogus",
+    "invalid",
+    "wrong",
+    "incorrect",
+    "bad",
 ];
 
 /// Values that are code or configuration references, not literal secrets.
@@ -923,7 +934,7 @@ fn word_pieces(run: &[u8]) -> Vec<&[u8]> {
 }
 
 /// The words of a name, lower-cased: split at `_ - .` and at camel-case humps.
-fn name_words(name: &str) -> Vec<String> {
+pub(crate) fn name_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     let mut prev_lower = false;
@@ -1017,6 +1028,14 @@ fn name_can_hold_a_secret(name: &str) -> bool {
     }
     let words = name_words(name);
     let name = name.to_ascii_lowercase();
+    // `nonMatchingToken`, `mismatched_key`: a value made to fail a comparison or a pattern.
+    let squashed: String = name.chars().filter(char::is_ascii_alphanumeric).collect();
+    if ["nonmatching", "notmatching", "mismatch", "unmatched"]
+        .iter()
+        .any(|w| squashed.contains(w))
+    {
+        return false;
+    }
     // A VAPID application server key is the public half (`DEFAULT_VAPID_KEY = 'BDOU…'`).
     if name.contains("vapid") && !name.contains("private") {
         return false;
@@ -1145,6 +1164,11 @@ fn continues_a_query(value: &str) -> bool {
 
 /// Base64 of a sentence that says the value is a stand-in (`dGhpcyBpcyBub3QgYSByZWFsIHZhbHVl`
 /// is "this is not a real value" in the AWS SDK's tests).
+/// Whether decoded token bytes call themselves an example (`{"k":"EXAMPLETEST…","n":"example"}`).
+pub fn names_an_example(bytes: &[u8]) -> bool {
+    bytes.windows(7).any(|w| w.eq_ignore_ascii_case(b"example"))
+}
+
 fn spells_a_placeholder(value: &str) -> bool {
     base64_decoded(value.as_bytes()).is_some_and(|text| {
         text.iter().all(|b| b.is_ascii_graphic() || *b == b' ')

@@ -68,6 +68,9 @@ pub struct SecretMatcher {
     keyword_rules: Vec<Vec<usize>>,
     /// For each rule, the rule finding the other half of its credential pair.
     partners: Vec<Option<usize>>,
+    /// Provider words of setting names (`telegram`), each with the rules of that provider's
+    /// credentials (rules' `name_words`).
+    name_owners: HashMap<String, Vec<usize>>,
 }
 
 impl std::fmt::Debug for SecretMatcher {
@@ -145,12 +148,22 @@ impl SecretMatcher {
             }
         }
         let keywords = KeywordSet::new(&patterns).map_err(AnalyzerError::Prefilter)?;
+        let mut name_owners: HashMap<String, Vec<usize>> = HashMap::new();
+        for (rule_index, rule) in rules.iter().enumerate() {
+            for word in &rule.spec.name_words {
+                name_owners
+                    .entry(word.to_ascii_lowercase())
+                    .or_default()
+                    .push(rule_index);
+            }
+        }
         Ok(SecretMatcher {
             rules,
             patterns,
             keywords,
             keyword_rules,
             partners,
+            name_owners,
         })
     }
 
@@ -488,7 +501,9 @@ impl SecretMatcher {
             return Reject;
         }
         if let Some(decoded) = &compiled.decoded {
-            if !filters::base64_decoded(value).is_some_and(|bytes| decoded.is_match(&bytes)) {
+            // A structured token whose inside names itself a sample (Grafana's `{"k":"EXAMPLE…"`).
+            let real = |bytes: &[u8]| decoded.is_match(bytes) && !filters::names_an_example(bytes);
+            if !filters::base64_decoded(value).is_some_and(|bytes| real(&bytes)) {
                 return Reject;
             }
         }
@@ -523,6 +538,9 @@ impl SecretMatcher {
             {
                 return Reject;
             }
+            if self.near_miss_of_named_provider(name, value) {
+                return Reject;
+            }
         }
         if let Some(context) = &compiled.context {
             let lines = rule.context_lines;
@@ -547,6 +565,27 @@ impl SecretMatcher {
             }
         }
         Verdict::Accept
+    }
+
+    /// True when `name` names a provider whose credentials all have rules (`TELEGRAM_TOKEN`)
+    /// and `value` has the shape of none of them: a near miss of the provider's documented
+    /// format (`1005:A8hx…` for a Telegram bot token), which the generic rules do not report
+    /// in the provider's stead.
+    fn near_miss_of_named_provider(&self, name: &str, value: &[u8]) -> bool {
+        if self.name_owners.is_empty() {
+            return false;
+        }
+        let mut owners = filters::name_words(name)
+            .into_iter()
+            .filter_map(|word| self.name_owners.get(&word))
+            .flatten()
+            .peekable();
+        owners.peek().is_some()
+            && !owners.any(|&owner| {
+                self.rules[owner]
+                    .compiled()
+                    .is_ok_and(|c| c.value_shape.as_ref().is_some_and(|s| s.is_match(value)))
+            })
     }
 
     fn resolve_overlaps(&self, mut candidates: Vec<SecretMatch>) -> Vec<SecretMatch> {
@@ -845,6 +884,63 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn a_value_under_a_provider_name_must_have_one_of_the_providers_shapes() {
+        let matcher = SecretMatcher::builtin().unwrap();
+        let rules = |text: &str| -> Vec<String> {
+            matcher
+                .find(text.as_bytes())
+                .iter()
+                .map(|m| matcher.rules()[m.rule].id().to_string())
+                .collect()
+        };
+        // In Telegram's format: the provider's rule reports it.
+        assert_eq!(
+            rules("TELEGRAM_BOT_TOKEN = \"6567297222:AAlLfMKxNQK-PFHJE502KzwbV_WiFS1z0YY\"\n"),
+            ["telegram-bot-token"]
+        );
+        // A near miss (a 4-digit bot id) under Telegram's name: nothing; under a name that says
+        // no provider, the generic rule still reports the random value.
+        let near_miss = "1005:A8hx4p5jtxdoh_i5trkyoj7zz1nd2lt9v2s";
+        assert_eq!(
+            rules(&format!("TELEGRAM_BOT_TOKEN = \"{near_miss}\"\n")),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            rules(&format!("SERVICE_TOKEN = \"{near_miss}\"\n")),
+            ["generic-secret-assignment"]
+        );
+        // A provider with two formats: either shape passes (`wandb_v1_…` and 40 hex).
+        assert_eq!(
+            rules("wandb_api_key = 4c35c185de130998e28255a507cec59bedee455a\n"),
+            ["wandb-api-key"]
+        );
+        assert_eq!(
+            rules("wandb_api_key = 872ab943740b34157041da2529fb160d\n"),
+            [] as [&str; 0]
+        );
+    }
+
+    #[test]
+    fn names_that_say_the_value_fails_are_not_read_as_credentials() {
+        let matcher = SecretMatcher::builtin().unwrap();
+        for name in [
+            "nonMatchingToken",
+            "invalid_api_key",
+            "fakeSecret",
+            "wrong_token",
+        ] {
+            let text = format!("{name} = \"q7Lm2Wc5Nt9Rk3Xp\"\n");
+            assert!(matcher.find(text.as_bytes()).is_empty(), "{text}");
+        }
+        assert_eq!(
+            matcher
+                .find(b"service_token = \"q7Lm2Wc5Nt9Rk3Xp\"\n")
+                .len(),
+            1
+        );
     }
 
     #[test]

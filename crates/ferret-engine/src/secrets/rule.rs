@@ -43,6 +43,7 @@
 
 use ferret_core::{Confidence, Severity};
 use regex::bytes::{Regex, RegexBuilder};
+use regex_syntax::hir::{Hir, HirKind};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -126,6 +127,13 @@ pub struct SecretRuleSpec {
     pub paired_with: Option<String>,
     #[serde(default)]
     pub pair_lines: Option<u32>,
+    /// Words that, in a setting's name, say it holds this provider's credential (`telegram`
+    /// in `TELEGRAM_BOT_TOKEN`). Set where the provider's formats are documented and every one
+    /// of them has a rule: a value under such a name that none of the provider's rules matches
+    /// is a near miss (cut short, a wrong prefix, something else glued on), and the generic
+    /// rules leave it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub name_words: Vec<String>,
     #[serde(default)]
     pub examples: Examples,
 }
@@ -164,6 +172,9 @@ pub(crate) struct Compiled {
     pub(crate) context: Option<Regex>,
     pub(crate) allow: Vec<Regex>,
     pub(crate) decoded: Option<Regex>,
+    /// For a rule with `name_words`: the shape of a whole value, its `secret` group (and other
+    /// value groups, such as a legacy format's) anchored at both ends.
+    pub(crate) value_shape: Option<Regex>,
 }
 
 const DEFAULT_CONTEXT_LINES: u32 = 4;
@@ -352,6 +363,11 @@ impl Compiled {
             .as_deref()
             .map(|d| compile(&spec.id, "decoded", d))
             .transpose()?;
+        let value_shape = if spec.name_words.is_empty() {
+            None
+        } else {
+            value_shape(&spec.id, &spec.pattern)?
+        };
         Ok(Compiled {
             regex,
             secret_group,
@@ -359,8 +375,43 @@ impl Compiled {
             context,
             allow,
             decoded,
+            value_shape,
         })
     }
+}
+
+/// The regex of a whole value in `pattern`'s shape: its named groups other than `name` and
+/// `host` (`secret`, a legacy format's group), as alternatives anchored at both ends; none
+/// when the pattern names no value group.
+fn value_shape(id: &str, pattern: &str) -> Result<Option<Regex>, RuleError> {
+    fn collect(hir: &Hir, out: &mut Vec<String>) {
+        match hir.kind() {
+            HirKind::Capture(capture) => match capture.name.as_deref() {
+                Some("name" | "host") | None => collect(&capture.sub, out),
+                Some(_) => out.push(capture.sub.to_string()),
+            },
+            HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+                subs.iter().for_each(|sub| collect(sub, out))
+            }
+            HirKind::Repetition(repetition) => collect(&repetition.sub, out),
+            _ => {}
+        }
+    }
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(|e| RuleError {
+            id: id.to_string(),
+            problem: format!("invalid pattern regex: {}", first_line(&e.to_string())),
+        })?;
+    let mut shapes = Vec::new();
+    collect(&hir, &mut shapes);
+    if shapes.is_empty() {
+        return Ok(None);
+    }
+    compile(id, "value shape", &format!("^(?:{})$", shapes.join("|"))).map(Some)
 }
 
 /// A rule file that is not valid TOML in the rule format.
