@@ -740,6 +740,35 @@ pub fn looks_like_uuid(value: &str) -> bool {
             .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// True for a time-based (version 1) UUID stamped between 1990 and 2050, such as
+/// `743b294a-cd03-11ec-9d64-0242ac120002`: a timestamp and a network address, made to be unique
+/// rather than secret. Credentials written as UUIDs (legacy npm and Heroku keys) are random
+/// (version 4); random hex in a UUID's layout passes these checks about once in 4,096 values.
+pub fn is_time_based_uuid(value: &str) -> bool {
+    if !looks_like_uuid(value) {
+        return false;
+    }
+    let parts: Vec<&str> = value.split('-').collect();
+    let version = parts[2].as_bytes()[0];
+    let variant = parts[3].as_bytes()[0].to_ascii_lowercase();
+    if version != b'1' || !matches!(variant, b'8' | b'9' | b'a' | b'b') {
+        return false;
+    }
+    // The 60-bit count of 100 ns intervals since 1582-10-15: time_hi (12 bits), time_mid,
+    // time_low.
+    let (Ok(hi), Ok(mid), Ok(low)) = (
+        u64::from_str_radix(&parts[2][1..], 16),
+        u64::from_str_radix(parts[1], 16),
+        u64::from_str_radix(parts[0], 16),
+    ) else {
+        return false;
+    };
+    let ticks = (hi << 48) | (mid << 32) | low;
+    const TICKS_PER_YEAR: u64 = 10_000_000 * 3600 * 24 * 36525 / 100;
+    let year = 1582 + ticks / TICKS_PER_YEAR;
+    (1990..2050).contains(&year)
+}
+
 /// Name parts that make a token name a credential's (`access_token`, `bearerToken`).
 const CREDENTIAL_TOKEN_NAMES: &[&str] = &[
     "access", "auth", "api", "bearer", "refresh", "session", "secret", "private", "password",
@@ -1241,10 +1270,17 @@ fn is_other_data(value: &str) -> bool {
     // Words joined by slashes (`key/certificate/CSR/CRL`): a list or a path, not base64.
     let slashed_words = value.split('/').count() >= 3 && value.split('/').all(is_word);
     // Keys public by design, made to ship inside web and mobile apps: Stripe's and Clerk's
-    // publishable keys (`pk_live_…`, `pk_test_…`) and Mapbox public tokens (`pk.eyJ…`).
-    let public_by_design = ["pk_live_", "pk_test_", "pk.eyJ"]
-        .iter()
-        .any(|prefix| value.starts_with(prefix));
+    // publishable keys (`pk_live_…`, `pk_test_…`), Mapbox public tokens (`pk.eyJ…`) and
+    // Midtrans client keys (`Mid-client-…`, for its payment page in the browser).
+    let public_by_design = [
+        "pk_live_",
+        "pk_test_",
+        "pk.eyJ",
+        "Mid-client-",
+        "SB-Mid-client-",
+    ]
+    .iter()
+    .any(|prefix| value.starts_with(prefix));
     dunder
         || public_by_design
         || setting_pair
@@ -1802,6 +1838,17 @@ mod tests {
     }
 
     #[test]
+    fn time_based_uuids_are_identifiers_and_random_ones_may_be_keys() {
+        // Version 1, stamped 2022, with a Docker bridge MAC address.
+        assert!(is_time_based_uuid("743b294a-cd03-11ec-9d64-0242ac120002"));
+        // Version 4 (random), as npm's legacy tokens and Heroku's keys are.
+        assert!(!is_time_based_uuid("007e65c7-635d-4d54-8294-f360cb8e2e3f"));
+        // Version 1 in layout but stamped in the 2200s: random hex, not a clock.
+        assert!(!is_time_based_uuid("123e4567-e89b-12d3-a456-426614174000"));
+        assert!(!is_time_based_uuid("743b294acd0311ec9d640242ac120002"));
+    }
+
+    #[test]
     fn hard_coded_passwords_are_told_from_stand_ins_labels_and_code() {
         let judge = |name: &str, value: &str, quoted: bool, compared: bool| {
             let setting = PasswordSetting {
@@ -1975,6 +2022,9 @@ mod tests {
         assert!(!is_other_data(
             "sk.eyJ1IjoiYWNtZSIsImEiOiJja3Q5eDJ2bmEwMWxxMnBvNnh6dGZ6In0.Qm7vT2xW9kLp3Rt8"
         ));
+        // Midtrans: the client key goes to the browser, the server key must not.
+        assert!(is_other_data("SB-Mid-client-Xk93PcDP8pMKfhY2"));
+        assert!(!is_other_data("SB-Mid-server-Xk93PcDP8pMKfhY2qL7wZ4bN"));
         assert!(!generic_value_is_plausible(
             "stripe_publishable_key",
             b"Qm7vT2xW9kLp3Rt8Yc4Nb6Hd"

@@ -486,6 +486,7 @@ impl SecretMatcher {
                 value,
             )
             || (value.len() < 20 && filters::is_surely_typed_by_hand(value))
+            || std::str::from_utf8(value).is_ok_and(filters::is_time_based_uuid)
         {
             return Reject;
         }
