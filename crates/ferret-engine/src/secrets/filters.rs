@@ -1244,6 +1244,31 @@ pub fn indexes_text_table(before: &[u8]) -> bool {
 
 /// What both generic and password values are not, whatever their name: references, ciphertext,
 /// timestamps, field lists and hexadecimal literals.
+/// A Kubernetes object named with its namespace (`cattle-global-data:cc-rf224`,
+/// `kube-system:bootstrap-signer`): a reference to the secret, as Rancher's `…CredentialSecret`
+/// fields hold, not the secret. The namespace is two or more words joined by `-` and the name a
+/// DNS label with a `-` in it, which a `user:password` pair is only by rare chance.
+fn names_a_namespaced_object(value: &str) -> bool {
+    let Some((namespace, name)) = value.split_once(':') else {
+        return false;
+    };
+    let words: Vec<&str> = namespace.split('-').collect();
+    let dns_label = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 63
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !s.starts_with('-')
+            && !s.ends_with('-')
+    };
+    words.len() >= 2
+        && words
+            .iter()
+            .all(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && dns_label(name)
+        && name.contains('-')
+}
+
 fn is_other_data(value: &str) -> bool {
     let is_word = |w: &str| {
         !w.is_empty()
@@ -1283,6 +1308,7 @@ fn is_other_data(value: &str) -> bool {
     .any(|prefix| value.starts_with(prefix));
     dunder
         || public_by_design
+        || names_a_namespaced_object(value)
         || setting_pair
         || names_an_algorithm(value)
         || slashed_words
@@ -2022,6 +2048,10 @@ mod tests {
         assert!(!is_other_data(
             "sk.eyJ1IjoiYWNtZSIsImEiOiJja3Q5eDJ2bmEwMWxxMnBvNnh6dGZ6In0.Qm7vT2xW9kLp3Rt8"
         ));
+        // A Kubernetes object by namespace and name is a reference to a secret.
+        assert!(is_other_data("cattle-global-data:cc-rf224"));
+        assert!(!is_other_data("deploy:Xk9mQ2vL8pR4"));
+        assert!(!is_other_data("ci-bot:q7lm2wc5nt9rk3xp"));
         // Midtrans: the client key goes to the browser, the server key must not.
         assert!(is_other_data("SB-Mid-client-Xk93PcDP8pMKfhY2"));
         assert!(!is_other_data("SB-Mid-server-Xk93PcDP8pMKfhY2qL7wZ4bN"));
