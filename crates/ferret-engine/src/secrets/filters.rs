@@ -1198,6 +1198,30 @@ pub fn names_an_example(bytes: &[u8]) -> bool {
     bytes.windows(7).any(|w| w.eq_ignore_ascii_case(b"example"))
 }
 
+/// Whether `value` is base64 of a stand-in written as text: `cGFzc3dvcmQ=` (`password`),
+/// `ZXhhbXBsZTpleGFtcGxl` (`example:example`), `c2VjdXJlLXBhc3N3b3Jk` (`secure-password`).
+/// Manifests keep secrets base64-encoded, so a placeholder there is encoded too.
+pub fn encodes_a_stand_in(value: &[u8]) -> bool {
+    let Some(text) = base64_decoded(value) else {
+        return false;
+    };
+    if text.len() < 4 || !text.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+        return false;
+    }
+    let lower = String::from_utf8_lossy(&text).to_ascii_lowercase();
+    let alphanumeric: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    is_placeholder(&text, true)
+        || PASSWORD_STAND_INS.contains(&lower.as_str())
+        || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())
+        || lower
+            .split([':', '-', '_', ' '])
+            .filter(|w| !w.is_empty())
+            .all(|w| {
+                PASSWORD_STAND_INS.contains(&w)
+                    || ["secure", "my", "your", "the", "user", "admin"].contains(&w)
+            })
+}
+
 fn spells_a_placeholder(value: &str) -> bool {
     base64_decoded(value.as_bytes()).is_some_and(|text| {
         text.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
@@ -2052,6 +2076,12 @@ mod tests {
         assert!(is_other_data("cattle-global-data:cc-rf224"));
         assert!(!is_other_data("deploy:Xk9mQ2vL8pR4"));
         assert!(!is_other_data("ci-bot:q7lm2wc5nt9rk3xp"));
+        // Base64 of stand-ins, as manifests write them.
+        assert!(encodes_a_stand_in(b"cGFzc3dvcmQ="));
+        assert!(encodes_a_stand_in(b"ZXhhbXBsZTpleGFtcGxl"));
+        assert!(encodes_a_stand_in(b"c2VjdXJlLXBhc3N3b3Jk"));
+        assert!(!encodes_a_stand_in(b"UjBzZWJ1ZDQyIQ=="));
+        assert!(!encodes_a_stand_in(b"Qm7vT2xW9kLp3Rt8Yc4Nb6Hd"));
         // Midtrans: the client key goes to the browser, the server key must not.
         assert!(is_other_data("SB-Mid-client-Xk93PcDP8pMKfhY2"));
         assert!(!is_other_data("SB-Mid-server-Xk93PcDP8pMKfhY2qL7wZ4bN"));

@@ -405,7 +405,20 @@ impl SecretMatcher {
                 let quoted = unquoted.len() < before.len();
                 let spaced = unquoted.last().is_some_and(u8::is_ascii_whitespace);
                 let conditional = (spaced || quoted) && unquoted.trim_ascii_end().ends_with(b"?");
-                if conditional || before.ends_with(b"::") || filters::indexes_text_table(unquoted) {
+                // `urn:k8s:secret:name:key`: a segment of a colon-separated identifier (after
+                // a word; `Prl23Db#@:password:Prl23Db#@` is a user and a password).
+                let chained = before.len() >= 2
+                    && before.ends_with(b":")
+                    && before[before.len() - 2].is_ascii_alphanumeric()
+                    && haystack.get(m.end()) == Some(&b':')
+                    && haystack
+                        .get(m.end() + 1)
+                        .is_some_and(|b| !b.is_ascii_whitespace());
+                if conditional
+                    || chained
+                    || before.ends_with(b"::")
+                    || filters::indexes_text_table(unquoted)
+                {
                     continue;
                 }
             }
@@ -487,6 +500,7 @@ impl SecretMatcher {
             )
             || (value.len() < 20 && filters::is_surely_typed_by_hand(value))
             || std::str::from_utf8(value).is_ok_and(filters::is_time_based_uuid)
+            || filters::encodes_a_stand_in(value)
         {
             return Reject;
         }
@@ -921,6 +935,21 @@ mod tests {
         assert_eq!(
             rules("wandb_api_key = 872ab943740b34157041da2529fb160d\n"),
             [] as [&str; 0]
+        );
+    }
+
+    #[test]
+    fn a_segment_of_a_colon_separated_identifier_is_not_a_name() {
+        let matcher = SecretMatcher::builtin().unwrap();
+        assert!(matcher
+            .find(b"  - urn:k8s:secret:name:key1Xq7\n")
+            .is_empty());
+        // A Ruby symbol before `=>` is still a name.
+        assert_eq!(
+            matcher
+                .find(b"conn = { :password => \"Xk9mQ2vL8pR4\" }\n")
+                .len(),
+            1
         );
     }
 
