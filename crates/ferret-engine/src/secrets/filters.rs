@@ -217,6 +217,9 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
     "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
     "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
+    // The TOTP secret of Google Authenticator's documentation and of most one-time-password
+    // libraries' examples (base32 of `Hello!` and 0xDEADBEEF).
+    "JBSWY3DPEHPK3PXP",
 ];
 
 /// True when `secret` contains a credential published as a documentation example.
@@ -828,7 +831,15 @@ fn names_an_algorithm(value: &str) -> bool {
             .strip_prefix(family)
             .is_some_and(|size| bits[2..].contains(&size))
     });
-    sha || jose
+    // JWE content encryption and key wrapping (`A128CBC-HS256`, `A256GCM`, `A192GCMKW`).
+    let jwe = ["a128", "a192", "a256"].iter().any(|size| {
+        squeezed.strip_prefix(size).is_some_and(|rest| {
+            rest.strip_prefix("cbc")
+                .is_some_and(|hs| ["hs256", "hs384", "hs512"].contains(&hs))
+                || ["gcm", "kw", "gcmkw"].contains(&rest)
+        })
+    });
+    sha || jose || jwe
 }
 
 /// A decimal number with a fraction or an exponent: a price or a rate under a name that
@@ -1041,7 +1052,7 @@ fn starts_a_word(words: &[String], part: &str) -> bool {
 }
 
 /// `NPM_TOKEN`, `DB_PASSWORD`: the upper-case names of environment variables and `.env` files.
-fn environment_style(name: &str) -> bool {
+pub(crate) fn environment_style(name: &str) -> bool {
     name.contains('_')
         && name
             .bytes()
@@ -1198,6 +1209,67 @@ pub fn names_an_example(bytes: &[u8]) -> bool {
     bytes.windows(7).any(|w| w.eq_ignore_ascii_case(b"example"))
 }
 
+/// Whether an unquoted value in code reads as an identifier rather than a literal: a member of
+/// a package or an object (`oidc.SigningAlgECDSAUsingP521AndSHA512`, `config.secretKey`) or a
+/// name made of words (`keyRSA2048`, `x509PrivateKeyRSA2048`). A random key has no words in it
+/// (`Xk9mQ2vL8pR4`), and code would not compile with one unquoted.
+pub fn reads_as_code_identifier(value: &[u8]) -> bool {
+    let Ok(value) = std::str::from_utf8(value) else {
+        return false;
+    };
+    let identifier = |s: &str| {
+        s.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    let segments: Vec<&str> = value.split('.').collect();
+    if !segments.iter().all(|s| identifier(s)) {
+        return false;
+    }
+    let member = segments.len() >= 2
+        && segments[0].len() >= 2
+        && segments[0]
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    member || (segments.len() == 1 && wordiness(value) >= 0.3)
+}
+
+/// Stems of the word "password" in other languages (`Passwort`, `mot de passe`, `contraseña`,
+/// `senha`, `wachtwoord`, `hasło`): a value made of words holding one is a translation of the
+/// label (`"One-Time Password": "Einmal-Passwort"`), as locale files are full of.
+fn translates_password(value: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "passwort",
+        "kennwort",
+        "passe",
+        "contrase",
+        "senha",
+        "wachtwoord",
+        "haslo",
+        "hasło",
+        "parol",
+        "lösenord",
+        "losenord",
+        "salasana",
+        "heslo",
+        "jelsz",
+        "adgangskode",
+        "passord",
+        "şifre",
+        "sifre",
+        "пароль",
+        "密码",
+        "パスワード",
+        "비밀번호",
+    ];
+    let lower = value.to_lowercase();
+    STEMS.iter().any(|stem| lower.contains(stem))
+        && value
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+}
+
 /// Whether `value` is base64 of a stand-in written as text: `cGFzc3dvcmQ=` (`password`),
 /// `ZXhhbXBsZTpleGFtcGxl` (`example:example`), `c2VjdXJlLXBhc3N3b3Jk` (`secure-password`).
 /// Manifests keep secrets base64-encoded, so a placeholder there is encoded too.
@@ -1210,9 +1282,12 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
     }
     let lower = String::from_utf8_lossy(&text).to_ascii_lowercase();
     let alphanumeric: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    // `john:password` in a Basic header: a user and a stand-in password.
+    let password_part = lower.split_once(':').map(|(_, p)| p);
     is_placeholder(&text, true)
         || PASSWORD_STAND_INS.contains(&lower.as_str())
         || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())
+        || password_part.is_some_and(|p| PASSWORD_STAND_INS.contains(&p))
         || lower
             .split([':', '-', '_', ' '])
             .filter(|w| !w.is_empty())
@@ -1680,6 +1755,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || has_format_placeholder(value)
         || PASSWORD_STAND_INS.contains(&lower.as_str())
         || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())
+        || translates_password(value)
         || value
             .bytes()
             .all(|b| b == b'*' || b == b'x' || b == b'X' || b == b'.')
@@ -2076,6 +2152,22 @@ mod tests {
         assert!(is_other_data("cattle-global-data:cc-rf224"));
         assert!(!is_other_data("deploy:Xk9mQ2vL8pR4"));
         assert!(!is_other_data("ci-bot:q7lm2wc5nt9rk3xp"));
+        assert!(names_an_algorithm("A128CBC-HS256"));
+        assert!(names_an_algorithm("A256GCM"));
+        assert!(!names_an_algorithm("A128xk9mQ2vL8pR4"));
+        assert!(reads_as_code_identifier(b"keyRSA2048"));
+        assert!(reads_as_code_identifier(b"x509PrivateKeyRSA2048"));
+        assert!(reads_as_code_identifier(
+            b"oidc.SigningAlgECDSAUsingP521AndSHA512"
+        ));
+        assert!(!reads_as_code_identifier(b"Xk9mQ2vL8pR4tW7n"));
+        assert!(!reads_as_code_identifier(
+            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"
+        ));
+        assert!(translates_password("Einmal-Passwort"));
+        assert!(translates_password("Palavra-passe"));
+        assert!(!translates_password("MeinPasswort123!"));
+        assert!(encodes_a_stand_in(b"am9objpwYXNzd29yZA=="));
         // Base64 of stand-ins, as manifests write them.
         assert!(encodes_a_stand_in(b"cGFzc3dvcmQ="));
         assert!(encodes_a_stand_in(b"ZXhhbXBsZTpleGFtcGxl"));

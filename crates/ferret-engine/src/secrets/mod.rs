@@ -534,6 +534,29 @@ impl SecretMatcher {
             if !plausible {
                 return Reject;
             }
+            // `IssuerPrivateKey: keyRSA2048,`, `x.Alg = oidc.SigningAlgRS256`: in code an
+            // unquoted value made of words is a variable or a constant (shell's `API_KEY=…`
+            // keeps its environment-style name, and an XML element's text is a literal).
+            let element_text = secret.start > 0 && content[secret.start - 1] == b'>';
+            // Inside a string that opened before the name (`'password: sadefgq34y45h56q'`, a
+            // note in a test's JSON) the value is text, not code.
+            let line_start = lines_back(content, secret.start, 0, LINE_WINDOW_CAP);
+            let in_string = content[line_start..secret.start]
+                .iter()
+                .filter(|&&b| b == b'"' || b == b'\'')
+                .count()
+                % 2
+                == 1;
+            if !rule.spec.weak_values
+                && syntax == Syntax::Code
+                && !setting.quoted
+                && !element_text
+                && !in_string
+                && !filters::environment_style(name)
+                && filters::reads_as_code_identifier(value)
+            {
+                return Reject;
+            }
             // `credentials: Base64-encoded credentials (client_id:client_secret)`: after a colon,
             // an unquoted value that runs on in words is a description (a docstring's argument).
             if !setting.quoted && setting.after_colon && runs_on_in_words(&content[secret.end..]) {
@@ -935,6 +958,29 @@ mod tests {
         assert_eq!(
             rules("wandb_api_key = 872ab943740b34157041da2529fb160d\n"),
             [] as [&str; 0]
+        );
+    }
+
+    #[test]
+    fn an_unquoted_identifier_in_code_is_a_variable_not_a_key() {
+        let matcher = SecretMatcher::builtin().unwrap();
+        let code = |text: &str| matcher.find_as(text.as_bytes(), Syntax::Code).len();
+        assert_eq!(code("\tIssuerPrivateKey: keyRSA2048,\n"), 0);
+        assert_eq!(
+            code("x.AccessTokenAlg = oidc.SigningAlgECDSAUsingP521AndSHA512\n"),
+            0
+        );
+        // A random run is no identifier anyone writes; an environment-style name in a shell
+        // script holds a literal; a quoted value is a string.
+        assert_eq!(code("private_key = Xk9mQ2vL8pR4tW7nB3cY\n"), 1);
+        assert_eq!(code("PRIVATE_KEY=keyRSA2048Xq7Lm2Wc5\n"), 1);
+        assert_eq!(code("private_key = \"keyRSA2048Xq7Lm2Wc5\"\n"), 1);
+        // YAML keeps unquoted strings.
+        assert_eq!(
+            matcher
+                .find_as(b"private_key: keyRSA2048Xq7Lm2Wc5\n", Syntax::Config)
+                .len(),
+            1
         );
     }
 
