@@ -1368,6 +1368,22 @@ fn names_a_namespaced_object(value: &str) -> bool {
         && name.contains('-')
 }
 
+/// A shared library or executable by its file name (`libgm3000_scard.1.0.so`, `mtoken_k7.dll`,
+/// `libfoo.dylib`), as the arguments of a token plugin's loader are.
+fn names_a_library_file(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    let versioned_so = lower.split_once(".so").is_some_and(|(stem, rest)| {
+        !stem.is_empty()
+            && rest
+                .split('.')
+                .all(|part| part.is_empty() || part.bytes().all(|b| b.is_ascii_digit()))
+    });
+    versioned_so
+        || [".dll", ".dylib", ".exe", ".jar"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+}
+
 fn is_other_data(value: &str) -> bool {
     let is_word = |w: &str| {
         !w.is_empty()
@@ -1408,6 +1424,7 @@ fn is_other_data(value: &str) -> bool {
     dunder
         || public_by_design
         || names_a_namespaced_object(value)
+        || names_a_library_file(value)
         || setting_pair
         || names_an_algorithm(value)
         || slashed_words
@@ -1677,6 +1694,8 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "disable",
     "disabled",
     "always",
+    // Ansible's `update_password: on_create`.
+    "on_create",
     "never",
     // Build-configuration answers (`d_grpasswd='define'` in Perl's Config).
     "define",
@@ -2148,6 +2167,9 @@ mod tests {
         assert!(!is_other_data(
             "sk.eyJ1IjoiYWNtZSIsImEiOiJja3Q5eDJ2bmEwMWxxMnBvNnh6dGZ6In0.Qm7vT2xW9kLp3Rt8"
         ));
+        assert!(is_other_data("libgm3000_scard.1.0.so"));
+        assert!(is_other_data("mtoken_k7.dll"));
+        assert!(!is_other_data("Xk9mQ2vL8soR4tW7"));
         // A Kubernetes object by namespace and name is a reference to a secret.
         assert!(is_other_data("cattle-global-data:cc-rf224"));
         assert!(!is_other_data("deploy:Xk9mQ2vL8pR4"));

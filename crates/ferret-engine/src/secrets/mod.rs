@@ -537,6 +537,20 @@ impl SecretMatcher {
             // `IssuerPrivateKey: keyRSA2048,`, `x.Alg = oidc.SigningAlgRS256`: in code an
             // unquoted value made of words is a variable or a constant (shell's `API_KEY=…`
             // keeps its environment-style name, and an XML element's text is a literal).
+            // Keys and tokens are ASCII: a value with other letters is text (`"LoginCredentials":
+            // "Påloggingsinformasjon"`, a sentence in a locale file). So is a quoted value that
+            // the string goes on after, in words (`"…": "Erabiltzaile/pasahitza ezarrita …"`).
+            if !rule.spec.weak_values {
+                let quote = secret.start.checked_sub(1).map(|i| content[i]);
+                let goes_on = matches!(quote, Some(b'"' | b'\'' | b'`'))
+                    && content.get(secret.end) == Some(&b' ')
+                    && content
+                        .get(secret.end + 1)
+                        .is_some_and(|b| b.is_ascii_alphabetic() || !b.is_ascii());
+                if !value.is_ascii() || goes_on {
+                    return Reject;
+                }
+            }
             let element_text = secret.start > 0 && content[secret.start - 1] == b'>';
             // Inside a string that opened before the name (`'password: sadefgq34y45h56q'`, a
             // note in a test's JSON) the value is text, not code.
@@ -979,6 +993,23 @@ mod tests {
         assert_eq!(
             matcher
                 .find_as(b"private_key: keyRSA2048Xq7Lm2Wc5\n", Syntax::Config)
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn text_in_a_locale_file_is_not_a_key() {
+        let matcher = SecretMatcher::builtin().unwrap();
+        for line in [
+            "  \"LoginCredentials\": \"Påloggingsinformasjon\",\n",
+            "  \"OnlyUsedIfUserPwdIsSet\": \"Erabiltzaile/pasahitza ezarrita badaude\",\n",
+        ] {
+            assert!(matcher.find(line.as_bytes()).is_empty(), "{line}");
+        }
+        assert_eq!(
+            matcher
+                .find(b"  \"LoginCredentials\": \"Xk9mQ2vL8pR4tW7n\",\n")
                 .len(),
             1
         );
