@@ -1696,6 +1696,10 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "always",
     // Ansible's `update_password: on_create`.
     "on_create",
+    "ignore",
+    "ignored",
+    "fooo",
+    "foooo",
     "never",
     // Build-configuration answers (`d_grpasswd='define'` in Perl's Config).
     "define",
