@@ -76,6 +76,13 @@ impl Analyzer for SecretAnalyzer {
             None => (self.matcher.find_as(file.content, syntax), true),
         };
         matches.retain(|m| !self.allowed(&file.content[m.secret.clone()]));
+        // One finding per rule, line and value: a value repeated on its line (a diagram's JSON
+        // holding the same signed URL forty times) is one leak, and its snippet masks every copy.
+        let mut seen_on_line = std::collections::HashSet::new();
+        matches.retain(|m| {
+            let line = memchr::memrchr(b'\n', &file.content[..m.secret.start]).map_or(0, |p| p + 1);
+            seen_on_line.insert((m.rule, line, &file.content[m.secret.clone()]))
+        });
         let text_of = |span: &std::ops::Range<usize>| {
             String::from_utf8_lossy(&file.content[span.clone()]).into_owned()
         };
@@ -200,5 +207,32 @@ impl Analyzer for SecretAnalyzer {
             .iter()
             .map(|r| crate::registry::secret_rule_info(&r.spec))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn findings(path: &str, text: &str) -> Vec<Finding> {
+        let analyzer = SecretAnalyzer::new(SecretMatcher::builtin().unwrap());
+        let file = SourceFile {
+            path,
+            content: text.as_bytes(),
+            keyword_hits: None,
+            root: None,
+        };
+        let mut found = Vec::new();
+        analyzer.analyze(&file, &mut found);
+        found
+    }
+
+    #[test]
+    fn a_value_repeated_on_its_line_is_one_finding() {
+        let token = "6567297222:AAlLfMKxNQK-PFHJE502KzwbV_WiFS1z0YY";
+        let line = format!("TELEGRAM_TOKEN={token} # again {token} and {token}\n");
+        assert_eq!(findings("bot.env", &line).len(), 1);
+        // On two lines, two findings.
+        assert_eq!(findings("bot.env", &line.repeat(2)).len(), 2);
     }
 }

@@ -515,6 +515,13 @@ fn looks_like_reference(value: &str) -> bool {
     if value.starts_with(starts) || value.starts_with("..") || value.starts_with("./") {
         return true;
     }
+    // Package specifiers of yarn and pnpm lockfiles (`jsonwebtoken: "npm:^9.0.3"`).
+    if ["npm:", "workspace:", "patch:", "portal:", "link:"]
+        .iter()
+        .any(|protocol| value.starts_with(protocol))
+    {
+        return true;
+    }
     // A Python entry point (`ec2_credentials_create = openstackclient.identity.v3.ec2creds:
     // CreateEC2Creds` in `entry_points.txt`): a dotted module path and an object's name.
     if let Some((module, object)) = value.split_once(':') {
@@ -2171,6 +2178,7 @@ mod tests {
         assert!(!is_other_data(
             "sk.eyJ1IjoiYWNtZSIsImEiOiJja3Q5eDJ2bmEwMWxxMnBvNnh6dGZ6In0.Qm7vT2xW9kLp3Rt8"
         ));
+        assert!(is_other_data("npm:^9.0.3"));
         assert!(is_other_data("libgm3000_scard.1.0.so"));
         assert!(is_other_data("mtoken_k7.dll"));
         assert!(!is_other_data("Xk9mQ2vL8soR4tW7"));
