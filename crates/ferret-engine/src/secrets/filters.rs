@@ -69,6 +69,8 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "xxxx",
     // A value masked for display (`sk-1****cdef`, `very****pass`).
     "***",
+    // Crowdin's in-context pseudo-translation (`crwdns1742:0crwdne1742:0`).
+    "crwdns",
 ];
 
 /// Runs that people type when they make a value up (`abcdefg…`, `a1b2c3…`, `123e4567-e89b-…`).
@@ -220,6 +222,8 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     // The TOTP secret of Google Authenticator's documentation and of most one-time-password
     // libraries' examples (base32 of `Hello!` and 0xDEADBEEF).
     "JBSWY3DPEHPK3PXP",
+    // The pass phrase of Apache httpd's `default-ssl.conf` example (`file needs this password`).
+    "xxj31ZMTZzkVA",
 ];
 
 /// True when `secret` contains a credential published as a documentation example.
@@ -1224,6 +1228,8 @@ pub fn reads_as_code_identifier(value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else {
         return false;
     };
+    // A pointer dereferenced or an address taken (`*payload.AzureAuthenticationKey`, `&cfg.Key`).
+    let value = value.trim_start_matches(['*', '&']);
     let identifier = |s: &str| {
         s.bytes()
             .next()
@@ -1256,6 +1262,7 @@ fn translates_password(value: &str) -> bool {
         "haslo",
         "hasło",
         "parol",
+        "wagwoord",
         "lösenord",
         "losenord",
         "salasana",
@@ -1375,6 +1382,45 @@ fn names_a_namespaced_object(value: &str) -> bool {
         && name.contains('-')
 }
 
+/// Validation rules joined by `|` (Laravel's `'password' => 'required|confirmed|min:8'`).
+fn lists_validation_rules(value: &str) -> bool {
+    const RULES: &[&str] = &[
+        "required",
+        "confirmed",
+        "nullable",
+        "string",
+        "min",
+        "max",
+        "between",
+        "sometimes",
+        "different",
+        "same",
+        "regex",
+        "alpha_num",
+        "alpha_dash",
+    ];
+    let rule_name = |part: &str| part.split(':').next().unwrap_or(part).to_string();
+    value.contains('|')
+        && value.split('|').filter(|p| !p.is_empty()).all(|part| {
+            let word = rule_name(part);
+            !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        })
+        && value
+            .split('|')
+            .any(|part| RULES.contains(&rule_name(part).as_str()))
+}
+
+/// A standard's or a ticket's name (`ECMA-376`, `ISO-8859`, `JIRA-1234`): capitals, a dash and
+/// a number.
+fn names_a_standard_or_ticket(value: &str) -> bool {
+    value.split_once('-').is_some_and(|(letters, digits)| {
+        (2..=10).contains(&letters.len())
+            && letters.bytes().all(|b| b.is_ascii_uppercase())
+            && (1..=6).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
 /// A shared library or executable by its file name (`libgm3000_scard.1.0.so`, `mtoken_k7.dll`,
 /// `libfoo.dylib`), as the arguments of a token plugin's loader are.
 fn names_a_library_file(value: &str) -> bool {
@@ -1431,6 +1477,8 @@ fn is_other_data(value: &str) -> bool {
     dunder
         || public_by_design
         || names_a_namespaced_object(value)
+        || lists_validation_rules(value)
+        || names_a_standard_or_ticket(value)
         || names_a_library_file(value)
         || setting_pair
         || names_an_algorithm(value)
@@ -2179,6 +2227,13 @@ mod tests {
             "sk.eyJ1IjoiYWNtZSIsImEiOiJja3Q5eDJ2bmEwMWxxMnBvNnh6dGZ6In0.Qm7vT2xW9kLp3Rt8"
         ));
         assert!(is_other_data("npm:^9.0.3"));
+        assert!(is_other_data("confirmed|"));
+        assert!(is_other_data("required|confirmed|min:8"));
+        assert!(!is_other_data("Xk9|mQ2vL8pR4"));
+        assert!(is_other_data("ECMA-376"));
+        assert!(!is_other_data("Xk9mQ-2vL8pR4"));
+        assert!(is_placeholder(b"crwdns1742:0crwdne1742:0", false));
+        assert!(reads_as_code_identifier(b"*payload.AzureAuthenticationKey"));
         assert!(is_other_data("libgm3000_scard.1.0.so"));
         assert!(is_other_data("mtoken_k7.dll"));
         assert!(!is_other_data("Xk9mQ2vL8soR4tW7"));
