@@ -534,40 +534,10 @@ impl SecretMatcher {
             if !plausible {
                 return Reject;
             }
-            // `IssuerPrivateKey: keyRSA2048,`, `x.Alg = oidc.SigningAlgRS256`: in code an
-            // unquoted value made of words is a variable or a constant (shell's `API_KEY=…`
-            // keeps its environment-style name, and an XML element's text is a literal).
-            // Keys and tokens are ASCII: a value with other letters is text (`"LoginCredentials":
-            // "Påloggingsinformasjon"`, a sentence in a locale file). So is a quoted value that
-            // the string goes on after, in words (`"…": "Erabiltzaile/pasahitza ezarrita …"`).
-            if !rule.spec.weak_values {
-                let quote = secret.start.checked_sub(1).map(|i| content[i]);
-                let goes_on = matches!(quote, Some(b'"' | b'\'' | b'`'))
-                    && content.get(secret.end) == Some(&b' ')
-                    && content
-                        .get(secret.end + 1)
-                        .is_some_and(|b| b.is_ascii_alphabetic() || !b.is_ascii());
-                if !value.is_ascii() || goes_on {
-                    return Reject;
-                }
-            }
-            let element_text = secret.start > 0 && content[secret.start - 1] == b'>';
-            // Inside a string that opened before the name (`'password: sadefgq34y45h56q'`, a
-            // note in a test's JSON) the value is text, not code.
-            let line_start = lines_back(content, secret.start, 0, LINE_WINDOW_CAP);
-            let in_string = content[line_start..secret.start]
-                .iter()
-                .filter(|&&b| b == b'"' || b == b'\'')
-                .count()
-                % 2
-                == 1;
+            let line = lines_back(content, secret.start, 0, LINE_WINDOW_CAP)
+                ..lines_forward(content, secret.end, 0, LINE_WINDOW_CAP);
             if !rule.spec.weak_values
-                && syntax == Syntax::Code
-                && !setting.quoted
-                && !element_text
-                && !in_string
-                && !filters::environment_style(name)
-                && filters::reads_as_code_identifier(value)
+                && is_text_or_code(content, &secret, line.start, syntax, setting.quoted, name)
             {
                 return Reject;
             }
@@ -582,8 +552,6 @@ impl SecretMatcher {
                 return Reject;
             }
             // Status badges carry public read tokens (`…/graph/badge.svg?token=…`).
-            let line = lines_back(content, secret.start, 0, LINE_WINDOW_CAP)
-                ..lines_forward(content, secret.end, 0, LINE_WINDOW_CAP);
             if content[line]
                 .windows(5)
                 .any(|w| w.eq_ignore_ascii_case(b"badge"))
@@ -667,6 +635,44 @@ impl SecretMatcher {
         kept.sort_by_key(|m| (m.secret.start, m.rule));
         kept
     }
+}
+
+/// True when a key-like value at `secret` (on the line starting at `line_start`) is text or code
+/// rather than a literal key. Keys and tokens are ASCII: a value with other letters is text
+/// (`"LoginCredentials": "Påloggingsinformasjon"`, a sentence in a locale file), and so is a
+/// quoted value that the string goes on after in words (`"…": "Erabiltzaile/pasahitza ezarrita
+/// …"`). In code an unquoted value made of words is a variable or a constant
+/// (`IssuerPrivateKey: keyRSA2048,`, `x.Alg = oidc.SigningAlgRS256`), unless its name is
+/// environment-style (shell's `API_KEY=…`), it is an XML element's text, or it stands inside a
+/// string that opened before the name (`'password: sadefgq34y45h56q'`).
+fn is_text_or_code(
+    content: &[u8],
+    secret: &Range<usize>,
+    line_start: usize,
+    syntax: Syntax,
+    quoted: bool,
+    name: &str,
+) -> bool {
+    let value = &content[secret.clone()];
+    let before = secret.start.checked_sub(1).map(|i| content[i]);
+    let goes_on = matches!(before, Some(b'"' | b'\'' | b'`'))
+        && content.get(secret.end) == Some(&b' ')
+        && content
+            .get(secret.end + 1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || !b.is_ascii());
+    if !value.is_ascii() || goes_on {
+        return true;
+    }
+    if syntax != Syntax::Code || quoted || before == Some(b'>') {
+        return false;
+    }
+    let in_string = content[line_start..secret.start]
+        .iter()
+        .filter(|&&b| b == b'"' || b == b'\'')
+        .count()
+        % 2
+        == 1;
+    !in_string && !filters::environment_style(name) && filters::reads_as_code_identifier(value)
 }
 
 /// True when `after` (the text after a value) goes on with a word of three letters or more:
