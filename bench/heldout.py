@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Recall and false alarms on labelled corpora Ferret's rules were never tuned on: the test cases
-of six other secret scanners (secretlint, Semgrep's secret rules, ripsecrets, detect-secrets,
-CredSweeper, whispers).
+of seven other secret scanners (secretlint, Semgrep's secret rules, ripsecrets, detect-secrets,
+CredSweeper, whispers, Trivy).
 All cases go into one temporary tree scanned by one `ferret scan --select secrets`.
 
 **secretlint.** Each of secretlint's rule packages
@@ -37,16 +37,21 @@ labels, not hand labels.
 non-compliant parts; a non-compliant line holding a value with `hardcoded` (or its base64) is a
 positive, an assigning compliant line a negative (see `whispers_cases`).
 
+**trivy.** Trivy's secret scanner tests (`pkg/fanal/secret/scanner_test.go`) list the findings its
+built-in rules must report in each file of `testdata/`: each is a positive; every line of a file
+that must draw none is a negative (see `trivy_cases`). Added 2026-12-04 and measured before any
+rule was changed for it.
+
     python3 bench/heldout.py FERRET_BINARY secretlint=SECRETLINT_CHECKOUT \
         semgrep=SEMGREP_RULES_CHECKOUT detect-secrets=DETECT_SECRETS_CHECKOUT \
         ripsecrets=RIPSECRETS_CHECKOUT credsweeper=CREDSWEEPER_CHECKOUT \
-        whispers=WHISPERS_CHECKOUT
+        whispers=WHISPERS_CHECKOUT trivy=TRIVY_CHECKOUT
 
 A checkout is a tree of github.com/secretlint/secretlint, github.com/semgrep/semgrep-rules,
 github.com/Yelp/detect-secrets, github.com/sirwart/ripsecrets, github.com/Samsung/CredSweeper
-or github.com/Skyscanner/whispers (for example the search tool's `fetch`, then `git --git-dir=…
+github.com/Skyscanner/whispers or github.com/aquasecurity/trivy (for example the search tool's `fetch`, then `git --git-dir=…
 archive HEAD packages/@secretlint | tar -x`, `… generic/secrets/security`, `… tests/plugins`,
-`… test`, `… tests/samples tests/data` or `… tests`). With HELDOUT_MISSED=FILE, the missed
+`… test`, `… tests/samples tests/data`, `… tests` or `… pkg/fanal/secret`). With HELDOUT_MISSED=FILE, the missed
 positives and the reported negatives are written to FILE as JSON.
 """
 import ast
@@ -314,9 +319,66 @@ def whispers_cases(checkout, tmp):
                 yield stem, path.name, rel, "positive", (i + 1, i + 1), line[:160]
 
 
+# Trivy test files whose case is about a path rule or a custom rule, not a secret's value.
+TRIVY_NOT_VALUE = {"example-secret.txt", "secret.md", "multi-line.txt", "secret.txt"}
+TRIVY_BUILTIN_CONFIGS = {"skip-test.yaml", "config.yaml"}
+TRIVY_CASE = re.compile(r'configPath:\s*filepath\.Join\("testdata", "([^"]+)"\),\s*'
+                        r'inputFilePath:\s*(?:filepath\.Join\("testdata", "([^"]+)"\)|"testdata/([^"]+)"),'
+                        r'(.*?)\n\t\t\},', re.S)
+TRIVY_OPENAI = re.compile(r'\t(want\w+) := openAIFinding\("([^"]+)"')
+TRIVY_WANT = re.compile(r"\t(want\w+) := types\.SecretFinding\{(.*?)\n\t\}", re.S)
+
+
+def trivy_findings(block):
+    """(rule id, start line, end line) of each finding written out in `block` (its fields
+    `RuleID: "…"`, `StartLine: N`, `EndLine: N`)."""
+    found = []
+    for part in re.split(r"\bRuleID:", block)[1:]:
+        rule = re.match(r'\s*"([^"]+)"', part)
+        start, end = re.search(r"StartLine:\s*(\d+)", part), re.search(r"EndLine:\s*(\d+)", part)
+        if rule and start and end:
+            found.append((rule.group(1), int(start.group(1)), int(end.group(1))))
+    return found
+
+
+def trivy_cases(checkout, tmp):
+    """Copies the test files of Trivy's secret scanner (`pkg/fanal/secret/testdata/`) into `tmp`.
+    `scanner_test.go` lists, per file scanned with Trivy's built-in rules only
+    (`skip-test.yaml`, `config.yaml`), every finding Trivy must report: each is a positive (its
+    lines); every non-empty line of a file that must draw no finding is a negative. Custom rules
+    of the test configs, and cases about path rules (`example-secret.txt`, `secret.md`), are left
+    out."""
+    root = pathlib.Path(checkout) / "pkg" / "fanal" / "secret"
+    test = (root / "scanner_test.go").read_text()
+    wants = {m.group(1): trivy_findings(m.group(2)) for m in TRIVY_WANT.finditer(test)}
+    # OpenAI's cases are built by a helper: one finding on line 1 of the file.
+    wants.update({m.group(1): [(m.group(2), 1, 1)] for m in TRIVY_OPENAI.finditer(test)})
+    seen = set()
+    for m in TRIVY_CASE.finditer(test):
+        config, name, rest = m.group(1), m.group(2) or m.group(3), m.group(4)
+        if config not in TRIVY_BUILTIN_CONFIGS or name in TRIVY_NOT_VALUE or name in seen:
+            continue
+        seen.add(name)
+        path = root / "testdata" / name
+        dest = pathlib.Path(tmp) / "trivy" / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, dest)
+        rel = str(dest.relative_to(tmp))
+        lines = path.read_text(errors="replace").splitlines()
+        listed = trivy_findings(rest) + [f for var in re.findall(r"\b(want\w+)\b", rest)
+                                         for f in wants.get(var, [])]
+        listed = sorted({f for f in listed if not f[0].startswith("rule")})
+        for rule, start, end in listed:
+            yield rule, name, rel, "positive", (start, end), lines[start - 1][:160]
+        if "Findings:" not in rest or re.search(r"Findings:\s*nil", rest):
+            for i, line in enumerate(lines):
+                if line.strip():
+                    yield "none", name, rel, "negative", (i + 1, i + 1), line[:160]
+
+
 CORPORA = {"credsweeper": credsweeper_cases, "secretlint": secretlint_cases, "semgrep": semgrep_cases,
            "detect-secrets": detect_secrets_cases, "ripsecrets": ripsecrets_cases,
-           "whispers": whispers_cases}
+           "whispers": whispers_cases, "trivy": trivy_cases}
 
 
 def main():
