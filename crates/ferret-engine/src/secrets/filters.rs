@@ -38,6 +38,10 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "yourapikey",
     // `YOUR_API_KEY_HERE`, `sk-proj-REPLACE_WITH_YOUR_KEY`, `glsa_iNValIdinValiD…`.
     "your_",
+    "your-",
+    // `SET_A_PASSWORD_HERE_123`, `put-your-token-here`.
+    "_here",
+    "-here",
     "invalid",
     "insert",
     "replace",
@@ -353,6 +357,50 @@ pub fn in_sealed_secret(content: &[u8], at: usize) -> bool {
         }
     }
     false
+}
+
+/// True when the word written before `name` in `before` (the text up to a value) is "public":
+/// `public key "RWTx5Zr1…"` names the public half of a signing key, which generic rules whose
+/// names stop at a space (`key`) would otherwise take for a secret.
+pub fn named_public(before: &[u8], name: &str) -> bool {
+    let Some(at) = before
+        .windows(name.len().max(1))
+        .rposition(|w| w == name.as_bytes())
+    else {
+        return false;
+    };
+    let head = before[..at].trim_ascii_end();
+    let word_start = head
+        .iter()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1);
+    head.len() > word_start && head[word_start..].eq_ignore_ascii_case(b"public") && head.len() < at
+}
+
+/// How many base64 characters around a value make it a piece of a blob.
+const BLOB_MARGIN: usize = 256;
+
+/// True when `secret` is a piece cut out of a long run of base64 characters: a font or an image
+/// inlined as a `data:` URI in SVG, CSS or HTML, a recorded response body in a HAR file. A
+/// 30-character run between two `/` of such a blob fits a bare key's shape by chance; a
+/// credential is not glued to hundreds of base64 characters on either side.
+pub fn inside_base64_blob(content: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let base64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    let before = content[..secret.start]
+        .iter()
+        .rev()
+        .take(BLOB_MARGIN)
+        .take_while(|b| base64(b))
+        .count();
+    if before == BLOB_MARGIN {
+        return true;
+    }
+    let after = content[secret.end..]
+        .iter()
+        .take(BLOB_MARGIN)
+        .take_while(|b| base64(b))
+        .count();
+    before + after >= BLOB_MARGIN
 }
 
 /// True when the text right before a candidate labels it as a digest: `sha256=`, `sha512-`
@@ -1288,9 +1336,11 @@ fn translates_password(value: &str) -> bool {
 /// `ZXhhbXBsZTpleGFtcGxl` (`example:example`), `c2VjdXJlLXBhc3N3b3Jk` (`secure-password`).
 /// Manifests keep secrets base64-encoded, so a placeholder there is encoded too.
 pub fn encodes_a_stand_in(value: &[u8]) -> bool {
-    let Some(text) = base64_decoded(value) else {
+    let Some(decoded) = base64_decoded(value) else {
         return false;
     };
+    // `username:password` often carries the newline of the `echo` that encoded it.
+    let text = decoded.trim_ascii_end();
     if text.len() < 4 || !text.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
         return false;
     }
@@ -1460,8 +1510,17 @@ fn is_other_data(value: &str) -> bool {
             && !rest.starts_with('=')
             && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
     });
-    // Words joined by slashes (`key/certificate/CSR/CRL`): a list or a path, not base64.
+    // Words joined by slashes (`key/certificate/CSR/CRL`): a list or a path, not base64. So are
+    // identifiers made of words (`Credential=accessKeyID/credScope` in a comment on a signature
+    // format); base64's slashes cut random runs.
     let slashed_words = value.split('/').count() >= 3 && value.split('/').all(is_word);
+    let slashed_identifiers = value.split('/').count() >= 2
+        && value.split('/').all(|part| {
+            part.len() >= 4
+                && part.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+                && part.bytes().all(|b| b.is_ascii_alphanumeric())
+                && wordiness(part) >= 0.6
+        });
     // Keys public by design, made to ship inside web and mobile apps: Stripe's and Clerk's
     // publishable keys (`pk_live_…`, `pk_test_…`), Mapbox public tokens (`pk.eyJ…`) and
     // Midtrans client keys (`Mid-client-…`, for its payment page in the browser).
@@ -1483,6 +1542,7 @@ fn is_other_data(value: &str) -> bool {
         || setting_pair
         || names_an_algorithm(value)
         || slashed_words
+        || slashed_identifiers
         || looks_like_reference(value)
         || is_openssl_ciphertext(value)
         || looks_like_timestamp(value)
@@ -2200,6 +2260,8 @@ mod tests {
         assert!(is_placeholder(b"${GITHUB_TOKEN}", false));
         assert!(is_placeholder(b"sk_live_000000000000000000000000", false));
         assert!(is_placeholder(b"sk-proj-YOUR_API_KEY_HERE", false));
+        assert!(is_placeholder(b"SET_A_PASSWORD_HERE_123", false));
+        assert!(!is_placeholder(b"Xk9_mQ2vL8pR4_there", false));
         assert!(is_placeholder(
             b"glsa_iNValIdinValiDinvalidinvalidinva_5b582697",
             false
@@ -2237,6 +2299,10 @@ mod tests {
         assert!(is_other_data("libgm3000_scard.1.0.so"));
         assert!(is_other_data("mtoken_k7.dll"));
         assert!(!is_other_data("Xk9mQ2vL8soR4tW7"));
+        // Identifiers joined by slashes; base64 with slashes is not made of words.
+        assert!(is_other_data("accessKeyID/credScope"));
+        assert!(!is_other_data("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8vLk2m"));
+        assert!(!is_other_data("Xk9mQ2vL/8pR4tW7qZ"));
         // A Kubernetes object by namespace and name is a reference to a secret.
         assert!(is_other_data("cattle-global-data:cc-rf224"));
         assert!(!is_other_data("deploy:Xk9mQ2vL8pR4"));
@@ -2261,6 +2327,31 @@ mod tests {
         assert!(encodes_a_stand_in(b"cGFzc3dvcmQ="));
         assert!(encodes_a_stand_in(b"ZXhhbXBsZTpleGFtcGxl"));
         assert!(encodes_a_stand_in(b"c2VjdXJlLXBhc3N3b3Jk"));
+        // `username:password` and the newline `echo` added.
+        assert!(encodes_a_stand_in(b"dXNlcm5hbWU6cGFzc3dvcmQK"));
+    }
+
+    #[test]
+    fn a_public_key_is_not_a_secret_one() {
+        assert!(named_public(b"# Verify it with the public key ", "key"));
+        assert!(named_public(b"Public Key: ", "Key"));
+        assert!(!named_public(b"private key ", "key"));
+        assert!(!named_public(b"publickey ", "key"));
+        assert!(!named_public(b"secret ", "secret"));
+    }
+
+    #[test]
+    fn pieces_of_base64_blobs_are_not_keys() {
+        let blob = format!(
+            "src: url(data:font/ttf;base64,{}/JKPvuWnuNkxuQOpAbfUz2eeTcEoLFy/{})",
+            "AAEAAAAPAIAAAwBwR1BPUw".repeat(10),
+            "dJW1GW4vM/BcZjQHYty1as".repeat(10)
+        );
+        let start = blob.find("JKPvu").unwrap();
+        assert!(inside_base64_blob(blob.as_bytes(), &(start..start + 30)));
+        let line = "ALIBABA_CLOUD_ACCESS_KEY_SECRET=JKPvuWnuNkxuQOpAbfUz2eeTcEoLFy";
+        let start = line.find("JKPvu").unwrap();
+        assert!(!inside_base64_blob(line.as_bytes(), &(start..start + 30)));
         assert!(!encodes_a_stand_in(b"UjBzZWJ1ZDQyIQ=="));
         assert!(!encodes_a_stand_in(b"Qm7vT2xW9kLp3Rt8Yc4Nb6Hd"));
         // Midtrans: the client key goes to the browser, the server key must not.

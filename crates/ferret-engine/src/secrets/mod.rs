@@ -470,6 +470,7 @@ impl SecretMatcher {
         let value = &content[secret.clone()];
         if filters::follows_hash_label(&content[secret.start.saturating_sub(100)..secret.start])
             || filters::in_sealed_secret(content, secret.start)
+            || filters::inside_base64_blob(content, &secret)
         {
             return Reject;
         }
@@ -552,13 +553,15 @@ impl SecretMatcher {
                 return Reject;
             }
             // Status badges carry public read tokens (`…/graph/badge.svg?token=…`).
-            if content[line]
+            if content[line.clone()]
                 .windows(5)
                 .any(|w| w.eq_ignore_ascii_case(b"badge"))
             {
                 return Reject;
             }
-            if self.near_miss_of_named_provider(name, value) {
+            if self.near_miss_of_named_provider(name, value)
+                || filters::named_public(&content[line.start..secret.start], name)
+            {
                 return Reject;
             }
         }
