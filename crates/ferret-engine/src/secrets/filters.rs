@@ -377,6 +377,36 @@ pub fn named_public(before: &[u8], name: &str) -> bool {
     head.len() > word_start && head[word_start..].eq_ignore_ascii_case(b"public") && head.len() < at
 }
 
+/// True when a quoted value is followed by a concatenation (`'prefix' . $name . 'xyz'`,
+/// `"pw-" + userId`): the literal is one piece of a value computed at run time, not the
+/// credential. A method called on the literal (`"abc".encode()`) is not a concatenation.
+pub fn continues_as_expression(after: &[u8]) -> bool {
+    let Some((&quote, rest)) = after.split_first() else {
+        return false;
+    };
+    if !matches!(quote, b'"' | b'\'' | b'`') {
+        return false;
+    }
+    let spaced = |b: &[u8]| b.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
+    let gap_before = spaced(rest);
+    let rest = &rest[gap_before..];
+    let Some((&operator, rest)) = rest.split_first() else {
+        return false;
+    };
+    let gap_after = spaced(rest);
+    let operand = rest[gap_after..].first().copied();
+    let joins = match operator {
+        b'+' => !rest.starts_with(b"+") && !rest.starts_with(b"="),
+        // PHP and Perl concatenate with a spaced dot; a dot right after the quote calls a method.
+        b'.' => gap_before > 0 || gap_after > 0,
+        _ => false,
+    };
+    joins
+        && operand.is_some_and(|b| {
+            b.is_ascii_alphabetic() || matches!(b, b'$' | b'_' | b'"' | b'\'' | b'`' | b'(')
+        })
+}
+
 /// How many base64 characters around a value make it a piece of a blob.
 const BLOB_MARGIN: usize = 256;
 
@@ -2329,6 +2359,17 @@ mod tests {
         assert!(encodes_a_stand_in(b"c2VjdXJlLXBhc3N3b3Jk"));
         // `username:password` and the newline `echo` added.
         assert!(encodes_a_stand_in(b"dXNlcm5hbWU6cGFzc3dvcmQK"));
+    }
+
+    #[test]
+    fn concatenated_literals_are_pieces_of_a_value() {
+        assert!(continues_as_expression(b"' . $name . 'xyz',"));
+        assert!(continues_as_expression(b"\" + userId;"));
+        assert!(continues_as_expression(b"'+str(i)"));
+        assert!(!continues_as_expression(b"\".encode()"));
+        assert!(!continues_as_expression(b"', 'other'"));
+        assert!(!continues_as_expression(b"\"; x += 1"));
+        assert!(!continues_as_expression(b" + userId"));
     }
 
     #[test]

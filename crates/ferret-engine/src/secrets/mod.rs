@@ -561,6 +561,7 @@ impl SecretMatcher {
             }
             if self.near_miss_of_named_provider(name, value)
                 || filters::named_public(&content[line.start..secret.start], name)
+                || filters::continues_as_expression(&content[secret.end..line.end])
             {
                 return Reject;
             }
