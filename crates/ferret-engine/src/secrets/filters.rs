@@ -1341,6 +1341,8 @@ fn translates_password(value: &str) -> bool {
         "hasło",
         "parol",
         "wagwoord",
+        // Portuguese `palavra-passe`, `palavra-chave`.
+        "palavra-",
         "lösenord",
         "losenord",
         "salasana",
@@ -1540,6 +1542,18 @@ fn is_other_data(value: &str) -> bool {
             && !rest.starts_with('=')
             && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
     });
+    // An AWS Signature Version 4 credential scope (`AKIDEXAMPLE/20240101/us-east-1/s3/
+    // aws4_request`): the access key id and where it signs, not the secret key.
+    let credential_scope = value.ends_with("/aws4_request");
+    // A word with an ordinal or a regex group (`token: "variable-2"`, `"keyword.$0"`): the
+    // token classes of syntax highlighters' grammars.
+    let token_class = value.split_once(['-', '.']).is_some_and(|(word, rest)| {
+        word.len() >= 3
+            && word.bytes().all(|b| b.is_ascii_lowercase())
+            && rest.bytes().any(|b| b.is_ascii_digit())
+            && ((rest.len() <= 2 && rest.bytes().all(|b| b.is_ascii_digit()))
+                || (rest.len() <= 4 && rest.starts_with('$')))
+    });
     // Words joined by slashes (`key/certificate/CSR/CRL`): a list or a path, not base64. So are
     // identifiers made of words (`Credential=accessKeyID/credScope` in a comment on a signature
     // format); base64's slashes cut random runs.
@@ -1573,6 +1587,8 @@ fn is_other_data(value: &str) -> bool {
         || names_an_algorithm(value)
         || slashed_words
         || slashed_identifiers
+        || credential_scope
+        || token_class
         || looks_like_reference(value)
         || is_openssl_ciphertext(value)
         || looks_like_timestamp(value)
@@ -1848,6 +1864,10 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "never",
     // Build-configuration answers (`d_grpasswd='define'` in Perl's Config).
     "define",
+    // Name-service sources (`passwd: compat systemd` in nsswitch.conf).
+    "compat",
+    "systemd",
+    "winbind",
     "undef",
     // What a step does on a pass (`pass: "success"`, `"on_pass": "next"`), and scratch values.
     "success",
@@ -2329,6 +2349,11 @@ mod tests {
         assert!(is_other_data("libgm3000_scard.1.0.so"));
         assert!(is_other_data("mtoken_k7.dll"));
         assert!(!is_other_data("Xk9mQ2vL8soR4tW7"));
+        assert!(is_other_data("test-key/20240101/us-east-1/s3/aws4_request"));
+        assert!(is_other_data("variable-2"));
+        assert!(is_other_data("keyword.$S2"));
+        assert!(!is_other_data("hunter-2024"));
+        assert!(!is_other_data("Xk9mQ-7"));
         // Identifiers joined by slashes; base64 with slashes is not made of words.
         assert!(is_other_data("accessKeyID/credScope"));
         assert!(!is_other_data("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8vLk2m"));
@@ -2351,6 +2376,7 @@ mod tests {
         ));
         assert!(translates_password("Einmal-Passwort"));
         assert!(translates_password("Palavra-passe"));
+        assert!(translates_password("Palavra-Chave"));
         assert!(!translates_password("MeinPasswort123!"));
         assert!(encodes_a_stand_in(b"am9objpwYXNzd29yZA=="));
         // Base64 of stand-ins, as manifests write them.
