@@ -1935,9 +1935,19 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         && ["password", "passwd", "passphrase"]
             .iter()
             .any(|word| word.contains(lower.as_str()));
+    // Words naming a stored form of a password (`existing-hash`, `alice_digest`): what a test
+    // puts in a column that holds a hash, not a password anyone types.
+    let names_a_stored_form = lower.contains(['-', '_'])
+        && lower
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+        && ["hash", "hashed", "digest", "encrypted", "ciphertext"]
+            .iter()
+            .any(|word| lower.split(['-', '_']).any(|w| w == *word));
     if value.len() < 4
         || value.len() > 64
         || piece_of_password_word
+        || names_a_stored_form
         || !value.is_ascii()
         || is_other_data(value)
         || has_format_placeholder(value)
@@ -2188,6 +2198,10 @@ mod tests {
             b"InputScope",
             annotation
         ));
+        // Stand-ins for a stored hash, and a password that merely mentions one.
+        assert!(!judge("MasterPassword", "existing-hash", true, false));
+        assert!(!judge("encrypted_password", "alice_digest", true, false));
+        assert!(judge("password", "hash-Brown42", true, false));
         assert!(!judge(
             "LOGON_USED_LM_PASSWORD",
             "MSV_SUB_AUTHENTICATION",
