@@ -47,6 +47,10 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "replace",
     "changeme",
     "change_me",
+    // The FastAPI template's `changethis`.
+    "changethis",
+    "change_this",
+    "change-this",
     "redacted",
     "…",
     // Code around a name, not a value: `$this->token`, `key => value`.
@@ -1864,6 +1868,9 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "never",
     // Build-configuration answers (`d_grpasswd='define'` in Perl's Config).
     "define",
+    // Laravel's attribute casts (`'smtp_password' => 'encrypted'`, `'password' => 'hashed'`).
+    "encrypted",
+    "hashed",
     // Name-service sources (`passwd: compat systemd` in nsswitch.conf).
     "compat",
     "systemd",
@@ -2202,6 +2209,8 @@ mod tests {
         assert!(!judge("MasterPassword", "existing-hash", true, false));
         assert!(!judge("encrypted_password", "alice_digest", true, false));
         assert!(judge("password", "hash-Brown42", true, false));
+        assert!(!judge("smtp_password", "encrypted", true, false));
+        assert!(is_placeholder(b"changethis", false));
         assert!(!judge(
             "LOGON_USED_LM_PASSWORD",
             "MSV_SUB_AUTHENTICATION",
