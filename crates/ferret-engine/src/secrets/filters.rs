@@ -1169,6 +1169,10 @@ fn name_can_hold_a_secret(name: &str) -> bool {
     {
         return false;
     }
+    // `WgPubKey`, `serverPublicKey`: the public half, whichever way the words are cased.
+    if squashed.contains("pubkey") || squashed.contains("publickey") {
+        return false;
+    }
     // A VAPID application server key is the public half (`DEFAULT_VAPID_KEY = 'BDOU…'`).
     if name.contains("vapid") && !name.contains("private") {
         return false;
@@ -1944,6 +1948,11 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
             .any(|word| word.contains(lower.as_str()));
     // Words naming a stored form of a password (`existing-hash`, `alice_digest`): what a test
     // puts in a column that holds a hash, not a password anyone types.
+    // A schema's type (`savePassword: Boolean!`, `password: [String!]!` in GraphQL SDL).
+    let schema_type = {
+        let bare = lower.trim_matches(|c| matches!(c, '[' | ']' | '!'));
+        lower != bare && ["boolean", "string", "int", "float", "id", "bool"].contains(&bare)
+    };
     let names_a_stored_form = lower.contains(['-', '_'])
         && lower
             .bytes()
@@ -1955,6 +1964,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || value.len() > 64
         || piece_of_password_word
         || names_a_stored_form
+        || schema_type
         || !value.is_ascii()
         || is_other_data(value)
         || has_format_placeholder(value)
@@ -2210,6 +2220,8 @@ mod tests {
         assert!(!judge("encrypted_password", "alice_digest", true, false));
         assert!(judge("password", "hash-Brown42", true, false));
         assert!(!judge("smtp_password", "encrypted", true, false));
+        assert!(!judge("savePassword", "Boolean!", false, false));
+        assert!(!judge("password", "[String!]!", false, false));
         assert!(is_placeholder(b"changethis", false));
         assert!(!judge(
             "LOGON_USED_LM_PASSWORD",
@@ -2619,6 +2631,14 @@ mod tests {
         assert!(!generic_value_is_plausible(
             "password_hash",
             b"Xk9#mP2$vL8qR4tW"
+        ));
+        assert!(!generic_value_is_plausible(
+            "WgPubKey",
+            b"MNHf3Ma6z6mdLbriAJbqhX7+nM/B71lgw2+91q3LfhU="
+        ));
+        assert!(generic_value_is_plausible(
+            "WgPrivateKey",
+            b"MNHf3Ma6z6mdLbriAJbqhX7+nM/B71lgw2+91q3LfhU="
         ));
         assert!(!generic_value_is_plausible("token", b"settings.API_TOKEN"));
         assert!(!generic_value_is_plausible(
