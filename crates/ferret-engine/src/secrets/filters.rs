@@ -1582,6 +1582,8 @@ fn is_other_data(value: &str) -> bool {
         "pk.eyJ",
         "Mid-client-",
         "SB-Mid-client-",
+        // Flutterwave's public keys, for its inline checkout in the browser.
+        "FLWPUBK",
     ]
     .iter()
     .any(|prefix| value.starts_with(prefix));
