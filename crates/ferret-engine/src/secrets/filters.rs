@@ -601,6 +601,20 @@ fn looks_like_reference(value: &str) -> bool {
     if value.starts_with(starts) || value.starts_with("..") || value.starts_with("./") {
         return true;
     }
+    // An expression with optional chaining (`!!account?.hasOAuthAccount`, `user?.token`): a
+    // member named in words after `?.`.
+    let optional_chaining = value.split_once("?.").is_some_and(|(object, member)| {
+        let member: String = member
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        object.ends_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | ')' | ']'))
+            && member.len() >= 3
+            && wordiness(&member) >= 0.6
+    });
+    if optional_chaining {
+        return true;
+    }
     // Package specifiers of yarn and pnpm lockfiles (`jsonwebtoken: "npm:^9.0.3"`).
     if ["npm:", "workspace:", "patch:", "portal:", "link:"]
         .iter()
@@ -621,8 +635,9 @@ fn looks_like_reference(value: &str) -> bool {
         }
     }
     // An AWS Signature V4 credential scope (`Credential=AKID/20150830/us-east-1/iam/
-    // aws4_request`): the access key id and where it was used, not the secret.
-    if lower.ends_with("/aws4_request") {
+    // aws4_request`, in a query string or not): the access key id and where it was used, not
+    // the secret.
+    if lower.contains("/aws4_request") {
         return true;
     }
     // A Vim script variable: `a:dict.istemp`, `g:netrw_passwd`, `s:pwd`.
@@ -677,6 +692,8 @@ fn looks_like_reference(value: &str) -> bool {
         "config.",
         "settings.",
         "options.",
+        // Rundeck's job options (`option.sshKeyPassphrase`).
+        "option.",
         "params.",
         "args.",
         "req.",
@@ -1169,8 +1186,12 @@ fn name_can_hold_a_secret(name: &str) -> bool {
     {
         return false;
     }
-    // `WgPubKey`, `serverPublicKey`: the public half, whichever way the words are cased.
-    if squashed.contains("pubkey") || squashed.contains("publickey") {
+    // `WgPubKey`, `serverPublicKey`: the public half, whichever way the words are cased; a
+    // reCAPTCHA or Turnstile site key is public too (its secret key is not).
+    if ["pubkey", "publickey", "sitekey"]
+        .iter()
+        .any(|w| squashed.contains(w))
+    {
         return false;
     }
     // A VAPID application server key is the public half (`DEFAULT_VAPID_KEY = 'BDOU…'`).
@@ -1550,9 +1571,6 @@ fn is_other_data(value: &str) -> bool {
             && !rest.starts_with('=')
             && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
     });
-    // An AWS Signature Version 4 credential scope (`AKIDEXAMPLE/20240101/us-east-1/s3/
-    // aws4_request`): the access key id and where it signs, not the secret key.
-    let credential_scope = value.ends_with("/aws4_request");
     // A word with an ordinal or a regex group (`token: "variable-2"`, `"keyword.$0"`): the
     // token classes of syntax highlighters' grammars.
     let token_class = value.split_once(['-', '.']).is_some_and(|(word, rest)| {
@@ -1597,7 +1615,6 @@ fn is_other_data(value: &str) -> bool {
         || names_an_algorithm(value)
         || slashed_words
         || slashed_identifiers
-        || credential_scope
         || token_class
         || looks_like_reference(value)
         || is_openssl_ciphertext(value)
@@ -1816,6 +1833,10 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "pwd",
     "secret",
     "changeme",
+    "mypassword",
+    "mypass",
+    "mysecret",
+    "yourpassword",
     // The JDK's default keystore password (`keytool -storepass changeit`).
     "changeit",
     "admin",
@@ -1955,6 +1976,16 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         let bare = lower.trim_matches(|c| matches!(c, '[' | ']' | '!'));
         lower != bare && ["boolean", "string", "int", "float", "id", "bool"].contains(&bare)
     };
+    // Words that name a credential (`curl -u 'api_username:access_token'` in API docs,
+    // `your-password`): the placeholder of one.
+    const CREDENTIAL_WORDS: &[&str] = &[
+        "access", "token", "api", "key", "secret", "password", "pass", "passwd", "pwd", "user",
+        "username", "your", "my", "the", "client", "auth", "app", "bearer", "private",
+    ];
+    let names_a_credential = lower.contains(['-', '_'])
+        && lower
+            .split(['-', '_'])
+            .all(|w| !w.is_empty() && CREDENTIAL_WORDS.contains(&w));
     let names_a_stored_form = lower.contains(['-', '_'])
         && lower
             .bytes()
@@ -1966,6 +1997,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || value.len() > 64
         || piece_of_password_word
         || names_a_stored_form
+        || names_a_credential
         || schema_type
         || !value.is_ascii()
         || is_other_data(value)
@@ -2223,6 +2255,10 @@ mod tests {
         assert!(judge("password", "hash-Brown42", true, false));
         assert!(!judge("smtp_password", "encrypted", true, false));
         assert!(!judge("savePassword", "Boolean!", false, false));
+        assert!(!judge("password", "access_token", true, false));
+        assert!(!judge("password", "your-password", true, false));
+        assert!(judge("password", "access_Zq81", true, false));
+        assert!(!judge("password", "mypassword", true, false));
         assert!(!judge("password", "[String!]!", false, false));
         assert!(is_placeholder(b"changethis", false));
         assert!(!judge(
@@ -2386,7 +2422,14 @@ mod tests {
         assert!(is_other_data("libgm3000_scard.1.0.so"));
         assert!(is_other_data("mtoken_k7.dll"));
         assert!(!is_other_data("Xk9mQ2vL8soR4tW7"));
-        assert!(is_other_data("test-key/20240101/us-east-1/s3/aws4_request"));
+        assert!(is_other_data(
+            "test-key/20240101/us-east-1/s3/aws4_request&X-Amz-Date=20240101T120000Z"
+        ));
+        assert!(is_other_data("option.sshKeyPassphrase"));
+        assert!(is_other_data("!!account?.hasOAuthAccount"));
+        assert!(is_other_data("user?.token"));
+        assert!(!is_other_data("!!Xk9mQ2vL8pR4"));
+        assert!(!is_other_data("Xk9?.mQ2vL8pR4"));
         assert!(is_other_data("variable-2"));
         assert!(is_other_data("keyword.$S2"));
         assert!(!is_other_data("hunter-2024"));
