@@ -1405,11 +1405,11 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
     if text.len() < 4 || !text.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
         return false;
     }
-    let lower = String::from_utf8_lossy(&text).to_ascii_lowercase();
+    let lower = String::from_utf8_lossy(text).to_ascii_lowercase();
     let alphanumeric: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
     // `john:password` in a Basic header: a user and a stand-in password.
     let password_part = lower.split_once(':').map(|(_, p)| p);
-    is_placeholder(&text, true)
+    is_placeholder(text, true)
         || PASSWORD_STAND_INS.contains(&lower.as_str())
         || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())
         || password_part.is_some_and(|p| PASSWORD_STAND_INS.contains(&p))
