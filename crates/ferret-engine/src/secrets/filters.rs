@@ -411,6 +411,48 @@ pub fn continues_as_expression(after: &[u8]) -> bool {
         })
 }
 
+/// `value` up to a following query parameter (`pass&LOC=$PWS` → `pass`), else all of it.
+fn query_value(value: &str) -> &str {
+    let mut from = 0;
+    while let Some(at) = value[from..].find('&').map(|i| from + i) {
+        let rest = &value[at + 1..];
+        let name_len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            .count();
+        if name_len > 0 && rest.as_bytes().get(name_len) == Some(&b'=') {
+            return &value[..at];
+        }
+        from = at + 1;
+    }
+    value
+}
+
+/// Whether `value` starts with a host name and a path without a scheme: a Go import path
+/// (`github.com/hashicorp/terraform-plugin-framework/types.List`), a registry image
+/// (`ghcr.io/org/app`), a package URL — a location, not a key.
+fn is_schemeless_location(value: &str) -> bool {
+    let Some((host, path)) = value.split_once('/') else {
+        return false;
+    };
+    let labels: Vec<&str> = host.split('.').collect();
+    let tld = labels.last().copied().unwrap_or("");
+    // Owners and packages are written in lower case (`hashicorp/`, `acme/`).
+    let first = path.split('/').next().unwrap_or("");
+    labels.len() >= 2
+        && !first.is_empty()
+        && first.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        })
+        && (2..=6).contains(&tld.len())
+        && tld.bytes().all(|b| b.is_ascii_lowercase())
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+}
+
 /// How many base64 characters around a value make it a piece of a blob.
 const BLOB_MARGIN: usize = 256;
 
@@ -1409,6 +1451,10 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
     let alphanumeric: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
     // `john:password` in a Basic header: a user and a stand-in password.
     let password_part = lower.split_once(':').map(|(_, p)| p);
+    // `clientid11211:` in a Basic header: a user without a password.
+    if password_part == Some("") {
+        return true;
+    }
     is_placeholder(text, true)
         || PASSWORD_STAND_INS.contains(&lower.as_str())
         || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())
@@ -1616,6 +1662,7 @@ fn is_other_data(value: &str) -> bool {
         || slashed_words
         || slashed_identifiers
         || token_class
+        || is_schemeless_location(value)
         || looks_like_reference(value)
         || is_openssl_ciphertext(value)
         || looks_like_timestamp(value)
@@ -1934,6 +1981,17 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         return false;
     };
     if !name_can_hold_a_secret(name) {
+        return false;
+    }
+    // In a query string the password ends at the next parameter (`Password=pass&LOC=$PWS`).
+    let value = query_value(value);
+    // A word ending a sentence (`// Try to set a different password: succeeds.`) is prose.
+    if value.len() > 1
+        && value.ends_with('.')
+        && value[..value.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_lowercase())
+    {
         return false;
     }
     let lower_name = name.to_ascii_lowercase();
@@ -2255,6 +2313,9 @@ mod tests {
         assert!(judge("password", "hash-Brown42", true, false));
         assert!(!judge("smtp_password", "encrypted", true, false));
         assert!(!judge("savePassword", "Boolean!", false, false));
+        assert!(!judge("Password", "pass&LOC=$PWS", false, false));
+        assert!(judge("Password", "Zq8v!K2m&LOC=1", false, false));
+        assert!(!judge("password", "succeeds.", false, false));
         assert!(!judge("password", "access_token", true, false));
         assert!(!judge("password", "your-password", true, false));
         assert!(judge("password", "access_Zq81", true, false));
@@ -2426,6 +2487,12 @@ mod tests {
             "test-key/20240101/us-east-1/s3/aws4_request&X-Amz-Date=20240101T120000Z"
         ));
         assert!(is_other_data("option.sshKeyPassphrase"));
+        assert!(is_other_data(
+            "github.com/hashicorp/terraform-plugin-framework/types.List"
+        ));
+        assert!(is_other_data("ghcr.io/acme/app"));
+        assert!(!is_other_data("Xk9.mQ2vL8/pR4tW7qZ3"));
+        assert!(!is_other_data("ab.cd/Xk9mQ2vL8pR4"));
         assert!(is_other_data("!!account?.hasOAuthAccount"));
         assert!(is_other_data("user?.token"));
         assert!(!is_other_data("!!Xk9mQ2vL8pR4"));
@@ -2465,6 +2532,7 @@ mod tests {
         assert!(encodes_a_stand_in(b"c2VjdXJlLXBhc3N3b3Jk"));
         // `username:password` and the newline `echo` added.
         assert!(encodes_a_stand_in(b"dXNlcm5hbWU6cGFzc3dvcmQK"));
+        assert!(encodes_a_stand_in(b"Y2xpZW50aWQxMTIxMTo="));
     }
 
     #[test]
