@@ -363,10 +363,12 @@ pub fn in_sealed_secret(content: &[u8], at: usize) -> bool {
     false
 }
 
-/// True when the word written before `name` in `before` (the text up to a value) is "public":
-/// `public key "RWTx5Zr1…"` names the public half of a signing key, which generic rules whose
-/// names stop at a space (`key`) would otherwise take for a secret.
-pub fn named_public(before: &[u8], name: &str) -> bool {
+/// True when the word written before `name` in `before` (the text up to a value) says the key is
+/// not a secret one: `public key "RWTx5Zr1…"` names the public half of a signing key, `DROP
+/// FOREIGN KEY FK_407F…` a database constraint — which generic rules whose names stop at a space
+/// (`key`) would otherwise take for a secret.
+pub fn named_not_secret(before: &[u8], name: &str) -> bool {
+    const QUALIFIERS: &[&[u8]] = &[b"public", b"foreign", b"primary", b"unique", b"sort"];
     let Some(at) = before
         .windows(name.len().max(1))
         .rposition(|w| w == name.as_bytes())
@@ -378,7 +380,11 @@ pub fn named_public(before: &[u8], name: &str) -> bool {
         .iter()
         .rposition(|b| !b.is_ascii_alphabetic())
         .map_or(0, |i| i + 1);
-    head.len() > word_start && head[word_start..].eq_ignore_ascii_case(b"public") && head.len() < at
+    head.len() > word_start
+        && head.len() < at
+        && QUALIFIERS
+            .iter()
+            .any(|q| head[word_start..].eq_ignore_ascii_case(q))
 }
 
 /// True when a quoted value is followed by a concatenation (`'prefix' . $name . 'xyz'`,
@@ -2547,12 +2553,13 @@ mod tests {
     }
 
     #[test]
-    fn a_public_key_is_not_a_secret_one() {
-        assert!(named_public(b"# Verify it with the public key ", "key"));
-        assert!(named_public(b"Public Key: ", "Key"));
-        assert!(!named_public(b"private key ", "key"));
-        assert!(!named_public(b"publickey ", "key"));
-        assert!(!named_public(b"secret ", "secret"));
+    fn public_and_foreign_keys_are_not_secret_ones() {
+        assert!(named_not_secret(b"# Verify it with the public key ", "key"));
+        assert!(named_not_secret(b"Public Key: ", "Key"));
+        assert!(named_not_secret(b"ALTER TABLE t DROP FOREIGN KEY ", "KEY"));
+        assert!(!named_not_secret(b"private key ", "key"));
+        assert!(!named_not_secret(b"publickey ", "key"));
+        assert!(!named_not_secret(b"secret ", "secret"));
     }
 
     #[test]

@@ -552,15 +552,18 @@ impl SecretMatcher {
             if value.first() == Some(&b'#') && after_space {
                 return Reject;
             }
-            // Status badges carry public read tokens (`…/graph/badge.svg?token=…`).
-            if content[line.clone()]
+            // Status badges carry public read tokens (`…/graph/badge.svg?token=…`, shields.io's
+            // `…/codecov/c/github/org/repo?token=…`).
+            let line_text = &content[line.clone()];
+            if line_text
                 .windows(5)
                 .any(|w| w.eq_ignore_ascii_case(b"badge"))
+                || memchr::memmem::find(line_text, b"img.shields.io/").is_some()
             {
                 return Reject;
             }
             if self.near_miss_of_named_provider(name, value)
-                || filters::named_public(&content[line.start..secret.start], name)
+                || filters::named_not_secret(&content[line.start..secret.start], name)
                 || filters::continues_as_expression(&content[secret.end..line.end])
             {
                 return Reject;
