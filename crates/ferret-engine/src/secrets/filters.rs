@@ -93,7 +93,18 @@ const TYPED_RUNS: &[&str] = &[
 /// (`klmnopqrstu`, `FEDCBA9876`, a key's last characters replaced by `…012345` or `…654321`;
 /// by chance: ~1e-7 per position in a random base62 key, ~2e-6 in hex).
 pub fn is_typed_by_hand(value: &[u8]) -> bool {
-    typed_with_ordered_run(value, 6) || counts_in_turns(&value.to_ascii_lowercase())
+    typed_with_ordered_run(value, 6)
+        || counts_in_turns(&value.to_ascii_lowercase())
+        || counts_in_repeats(&value.to_ascii_lowercase())
+}
+
+/// True when the value counts up in runs of one repeated character
+/// (`0000111122223333444455556666…`): typed. Collapsed, the runs count in order, and they cover
+/// at least half the value.
+fn counts_in_repeats(lower: &[u8]) -> bool {
+    let mut collapsed = lower.to_vec();
+    collapsed.dedup();
+    collapsed.len() * 2 <= lower.len() && longest_ordered_run(&collapsed) >= 6
 }
 
 /// [`is_typed_by_hand`] with a longer ordered run (seven): what makes a short value a stand-in
@@ -1470,7 +1481,10 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
             .filter(|w| !w.is_empty())
             .all(|w| {
                 PASSWORD_STAND_INS.contains(&w)
-                    || ["secure", "my", "your", "the", "user", "admin"].contains(&w)
+                    || [
+                        "secure", "my", "your", "the", "user", "admin", "key", "value",
+                    ]
+                    .contains(&w)
             })
 }
 
@@ -1951,6 +1965,8 @@ const PASSWORD_STAND_INS: &[&str] = &[
     // Laravel's attribute casts (`'smtp_password' => 'encrypted'`, `'password' => 'hashed'`).
     "encrypted",
     "hashed",
+    // GitHub's documented password for token authentication over HTTPS.
+    "x-oauth-basic",
     // Name-service sources (`passwd: compat systemd` in nsswitch.conf).
     "compat",
     "systemd",
@@ -2050,6 +2066,11 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         && lower
             .split(['-', '_'])
             .all(|w| !w.is_empty() && CREDENTIAL_WORDS.contains(&w));
+    // A password a test types to fail (`wrongpw`, `invalid_password`, `badpass`).
+    let made_to_fail = ["wrong", "invalid", "incorrect", "bad"]
+        .iter()
+        .any(|w| lower.starts_with(w))
+        && ["pw", "pass", "pwd"].iter().any(|p| lower.contains(p));
     let names_a_stored_form = lower.contains(['-', '_'])
         && lower
             .bytes()
@@ -2062,6 +2083,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || piece_of_password_word
         || names_a_stored_form
         || names_a_credential
+        || made_to_fail
         || schema_type
         || !value.is_ascii()
         || is_other_data(value)
@@ -2322,6 +2344,9 @@ mod tests {
         assert!(!judge("Password", "pass&LOC=$PWS", false, false));
         assert!(judge("Password", "Zq8v!K2m&LOC=1", false, false));
         assert!(!judge("password", "succeeds.", false, false));
+        assert!(!judge("password", "wrongpw", true, false));
+        assert!(!judge("password", "x-oauth-basic", true, true));
+        assert!(judge("password", "badger-Zq81", true, false));
         assert!(!judge("password", "access_token", true, false));
         assert!(!judge("password", "your-password", true, false));
         assert!(judge("password", "access_Zq81", true, false));
@@ -2539,6 +2564,8 @@ mod tests {
         // `username:password` and the newline `echo` added.
         assert!(encodes_a_stand_in(b"dXNlcm5hbWU6cGFzc3dvcmQK"));
         assert!(encodes_a_stand_in(b"Y2xpZW50aWQxMTIxMTo="));
+        // `test-encrypted-key`.
+        assert!(encodes_a_stand_in(b"dGVzdC1lbmNyeXB0ZWQta2V5"));
     }
 
     #[test]
@@ -2661,6 +2688,10 @@ mod tests {
         // Letters or digits in order, up or down, in either case.
         assert!(is_typed_by_hand(b"sk-ant-admin01-x9-klmnopqrstuvwx"));
         assert!(is_typed_by_hand(b"dapiFEDCBA9876543210"));
+        assert!(is_typed_by_hand(
+            b"0000111122223333444455556666777788889999aaaab"
+        ));
+        assert!(!is_typed_by_hand(b"aaQ8XXLm2pZZr7Tw4kV9yB"));
         // A key whose last characters were replaced by a count.
         assert!(is_typed_by_hand(
             b"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"
