@@ -68,6 +68,8 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "00010203040506",
     "notreal",
     "not_real",
+    "not-valid",
+    "not_valid",
     "not-a-real",
     "not a real",
     "fake",
@@ -714,6 +716,8 @@ fn looks_like_reference(value: &str) -> bool {
     }
     const REFERENCE_MARKERS: &[&str] = &[
         "env.",
+        // OpenSSL's password sources (`-passin env:CERT_PASS`, `file:…`).
+        "env:",
         "environ",
         "getenv",
         "process.",
@@ -2476,6 +2480,7 @@ mod tests {
         assert!(is_placeholder(b"sk_live_000000000000000000000000", false));
         assert!(is_placeholder(b"sk-proj-YOUR_API_KEY_HERE", false));
         assert!(is_placeholder(b"SET_A_PASSWORD_HERE_123", false));
+        assert!(is_placeholder(b"not-valid-base64-ciphertext!@#$", false));
         assert!(!is_placeholder(b"Xk9_mQ2vL8pR4_there", false));
         assert!(is_placeholder(
             b"glsa_iNValIdinValiDinvalidinvalidinva_5b582697",
@@ -2518,6 +2523,7 @@ mod tests {
             "test-key/20240101/us-east-1/s3/aws4_request&X-Amz-Date=20240101T120000Z"
         ));
         assert!(is_other_data("option.sshKeyPassphrase"));
+        assert!(is_other_data("env:CERT_PASS"));
         assert!(is_other_data(
             "github.com/hashicorp/terraform-plugin-framework/types.List"
         ));
