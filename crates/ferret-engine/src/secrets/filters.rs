@@ -2060,16 +2060,6 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         let bare = lower.trim_matches(|c| matches!(c, '[' | ']' | '!'));
         lower != bare && ["boolean", "string", "int", "float", "id", "bool"].contains(&bare)
     };
-    // Words that name a credential (`curl -u 'api_username:access_token'` in API docs,
-    // `your-password`): the placeholder of one.
-    const CREDENTIAL_WORDS: &[&str] = &[
-        "access", "token", "api", "key", "secret", "password", "pass", "passwd", "pwd", "user",
-        "username", "your", "my", "the", "client", "auth", "app", "bearer", "private",
-    ];
-    let names_a_credential = lower.contains(['-', '_'])
-        && lower
-            .split(['-', '_'])
-            .all(|w| !w.is_empty() && CREDENTIAL_WORDS.contains(&w));
     // A password a test types to fail (`wrongpw`, `invalid_password`, `badpass`).
     let made_to_fail = ["wrong", "invalid", "incorrect", "bad"]
         .iter()
@@ -2086,7 +2076,6 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || value.len() > 64
         || piece_of_password_word
         || names_a_stored_form
-        || names_a_credential
         || made_to_fail
         || schema_type
         || !value.is_ascii()
