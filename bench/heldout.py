@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Recall and false alarms on labelled corpora Ferret's rules were never tuned on: the test cases
-of seven other secret scanners (secretlint, Semgrep's secret rules, ripsecrets, detect-secrets,
-CredSweeper, whispers, Trivy).
+of eight other secret scanners (secretlint, Semgrep's secret rules, ripsecrets, detect-secrets,
+CredSweeper, whispers, Trivy, SonarSource's sonar-text).
 All cases go into one temporary tree scanned by one `ferret scan --select secrets`.
 
 **secretlint.** Each of secretlint's rule packages
@@ -42,16 +42,24 @@ built-in rules must report in each file of `testdata/`: each is a positive; ever
 that must draw none is a negative (see `trivy_cases`). Added 2026-12-04 and measured before any
 rule was changed for it.
 
+**sonar.** SonarSource's secret rules (`sonar-text`) carry their own examples: a text and whether
+it `containsSecret`, with the secret's `match`. Each example is a file; a positive is found when
+Ferret reports a secret on the line holding its match, a negative is a false alarm when Ferret
+reports anything in it. A text labelled negative for one rule but positive for another is a
+positive only (see `sonar_cases`). Added 2026-12-04 (fourteenth session) and measured before any
+rule was changed for it.
+
     python3 bench/heldout.py FERRET_BINARY secretlint=SECRETLINT_CHECKOUT \
         semgrep=SEMGREP_RULES_CHECKOUT detect-secrets=DETECT_SECRETS_CHECKOUT \
         ripsecrets=RIPSECRETS_CHECKOUT credsweeper=CREDSWEEPER_CHECKOUT \
-        whispers=WHISPERS_CHECKOUT trivy=TRIVY_CHECKOUT
+        whispers=WHISPERS_CHECKOUT trivy=TRIVY_CHECKOUT sonar=SONAR_TEXT_CHECKOUT
 
 A checkout is a tree of github.com/secretlint/secretlint, github.com/semgrep/semgrep-rules,
 github.com/Yelp/detect-secrets, github.com/sirwart/ripsecrets, github.com/Samsung/CredSweeper
-github.com/Skyscanner/whispers or github.com/aquasecurity/trivy (for example the search tool's `fetch`, then `git --git-dir=…
-archive HEAD packages/@secretlint | tar -x`, `… generic/secrets/security`, `… tests/plugins`,
-`… test`, `… tests/samples tests/data`, `… tests` or `… pkg/fanal/secret`). With HELDOUT_MISSED=FILE, the missed
+github.com/Skyscanner/whispers, github.com/aquasecurity/trivy or github.com/SonarSource/sonar-text
+(for example the search tool's `fetch`, then `git --git-dir=… archive HEAD packages/@secretlint |
+tar -x`, `… generic/secrets/security`, `… tests/plugins`, `… test`, `… tests/samples tests/data`,
+`… tests`, `… pkg/fanal/secret` or `… sonar-text-plugin/src/main/resources/org/sonar/plugins/secrets`). With HELDOUT_MISSED=FILE, the missed
 positives and the reported negatives are written to FILE as JSON.
 """
 import ast
@@ -376,9 +384,51 @@ def trivy_cases(checkout, tmp):
                     yield "none", name, rel, "negative", (i + 1, i + 1), line[:160]
 
 
+SONAR_INCLUDE = re.compile(r"^\s*\$\{[\w/.-]+\.yaml\}\s*$", re.M)
+
+
+def sonar_cases(checkout, tmp):
+    """Copies the examples of SonarSource's secret rules (`sonar-text`: every
+    `sonar-text-plugin/src/main/resources/org/sonar/plugins/secrets/configuration/*.yaml`) into
+    `tmp`, one file per example (named by its `fileName` when the rule only looks at some
+    files): `containsSecret: true` is a positive (the line holding its `match`, or the whole
+    file), `false` a negative (any secret reported in the file)."""
+    import yaml
+    root = (pathlib.Path(checkout) / "sonar-text-plugin" / "src" / "main" / "resources" / "org"
+            / "sonar" / "plugins" / "secrets" / "configuration")
+    # `${common/patternNot.yaml}` splices a shared list in; the examples don't need it.
+    specs = {spec: yaml.safe_load(SONAR_INCLUDE.sub("", spec.read_text()))["provider"]
+             for spec in sorted(root.glob("*.yaml"))}
+    # Labels are per rule: a text one rule must not match may be another rule's positive
+    # (`SECRET_KEY = os.getenv("SECRET_KEY", "…")`); it holds a secret, so it is no negative.
+    secret_texts = {example["text"] for provider in specs.values()
+                    for rule in provider.get("rules", []) for example in rule.get("examples") or []
+                    if example.get("containsSecret")}
+    for spec, provider in specs.items():
+        for rule in provider.get("rules", []):
+            for n, example in enumerate(rule.get("examples") or []):
+                text = example["text"]
+                if not example.get("containsSecret") and text in secret_texts:
+                    continue
+                name = pathlib.PurePosixPath(example.get("fileName") or "example.txt").name
+                folder = pathlib.Path(tmp) / "sonar" / spec.stem / rule["id"] / str(n)
+                folder.mkdir(parents=True)
+                (folder / name).write_text(text)
+                rel = str((folder / name).relative_to(tmp))
+                lines = text.splitlines()
+                if example.get("containsSecret"):
+                    match = str(example.get("match") or "")
+                    at = [i + 1 for i, line in enumerate(lines) if match and match in line]
+                    span = (at[0], at[0]) if at else None
+                    shown = lines[at[0] - 1] if at else text.strip().splitlines()[0]
+                    yield rule["id"], f"{spec.stem}#{n}", rel, "positive", span, shown[:160]
+                else:
+                    yield rule["id"], f"{spec.stem}#{n}", rel, "negative", None, text.strip()[:160]
+
+
 CORPORA = {"credsweeper": credsweeper_cases, "secretlint": secretlint_cases, "semgrep": semgrep_cases,
            "detect-secrets": detect_secrets_cases, "ripsecrets": ripsecrets_cases,
-           "whispers": whispers_cases, "trivy": trivy_cases}
+           "whispers": whispers_cases, "trivy": trivy_cases, "sonar": sonar_cases}
 
 
 def main():

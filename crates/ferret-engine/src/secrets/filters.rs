@@ -81,6 +81,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "***",
     // Crowdin's in-context pseudo-translation (`crwdns1742:0crwdne1742:0`).
     "crwdns",
+    // A token whose last parts are named rather than written (`eyJhbGc….body.signature`).
+    ".signature",
+    ".payload.",
 ];
 
 /// Runs that people type when they make a value up (`abcdefg…`, `a1b2c3…`, `123e4567-e89b-…`).
@@ -98,6 +101,19 @@ pub fn is_typed_by_hand(value: &[u8]) -> bool {
     typed_with_ordered_run(value, 6)
         || counts_in_turns(&value.to_ascii_lowercase())
         || counts_in_repeats(&value.to_ascii_lowercase())
+        || spells_made_up_words(&value.to_ascii_lowercase())
+}
+
+/// True when the words people put in a made-up token (`test`, `dead`, `fake`, `demo`) occur twice
+/// or more (`npm_0dead12Test345DeadTest6789…`): a given four letters land in a random base62 key
+/// about once in a million keys, two of them practically never.
+fn spells_made_up_words(lower: &[u8]) -> bool {
+    const WORDS: &[&[u8]] = &[b"test", b"dead", b"fake", b"demo"];
+    let count: usize = WORDS
+        .iter()
+        .map(|w| lower.windows(w.len()).filter(|win| win == w).count())
+        .sum();
+    count >= 2
 }
 
 /// True when the value counts up in runs of one repeated character
@@ -245,6 +261,9 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "JBSWY3DPEHPK3PXP",
     // The pass phrase of Apache httpd's `default-ssl.conf` example (`file needs this password`).
     "xxj31ZMTZzkVA",
+    // The swarm join tokens of Docker's documentation (`docker swarm init`, `join-token`).
+    "SWMTKN-1-49nj1cmql0jkz5s954yi3oex3nedyz0fb0xx14ie39trti4wxv",
+    "SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl",
 ];
 
 /// True when `secret` contains a credential published as a documentation example.
@@ -321,6 +340,14 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     if has_format_placeholder(&text)
         || is_documented_example(secret)
         || has_angle_placeholder(&text)
+    {
+        return true;
+    }
+    // Documentation's stand-in after a key's prefix (`apiKey: "sdk-abc123"`, `key_abc123`).
+    if lower.len() < 24
+        && lower
+            .strip_suffix("abc123")
+            .is_some_and(|head| head.is_empty() || head.ends_with(['-', '_']))
     {
         return true;
     }
@@ -1241,11 +1268,21 @@ fn name_can_hold_a_secret(name: &str) -> bool {
     }
     let words = name_words(name);
     let name = name.to_ascii_lowercase();
-    // `nonMatchingToken`, `mismatched_key`: a value made to fail a comparison or a pattern.
+    // `nonMatchingToken`, `mismatched_key`: a value made to fail a comparison or a pattern;
+    // `notAKey`, `not_a_secret`: one that says it is none.
     let squashed: String = name.chars().filter(char::is_ascii_alphanumeric).collect();
-    if ["nonmatching", "notmatching", "mismatch", "unmatched"]
-        .iter()
-        .any(|w| squashed.contains(w))
+    if [
+        "nonmatching",
+        "notmatching",
+        "mismatch",
+        "unmatched",
+        "notakey",
+        "notasecret",
+        "notatoken",
+        "notapassword",
+    ]
+    .iter()
+    .any(|w| squashed.contains(w))
     {
         return false;
     }
@@ -1881,6 +1918,27 @@ pub fn base64_decoded(value: &[u8]) -> Option<Vec<u8>> {
         .ok()
 }
 
+/// True when `bytes` are exactly one DER element: its length field (short or long form) counts
+/// the bytes after its header, no more and no fewer.
+pub fn is_whole_der(bytes: &[u8]) -> bool {
+    let Some(&first) = bytes.get(1) else {
+        return false;
+    };
+    let (header, length) = if first < 0x80 {
+        (2, first as usize)
+    } else {
+        let count = (first & 0x7f) as usize;
+        if count == 0 || count > 3 || bytes.len() < 2 + count {
+            return false;
+        }
+        let length = bytes[2..2 + count]
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | b as usize);
+        (2 + count, length)
+    };
+    bytes.len() == header + length
+}
+
 /// The entropy a value must reach, given what a random base64-like value of its length needs:
 /// hexadecimal has 16 symbols, so a random hex key scores about half a bit lower (32 random hex
 /// digits: 3.5 to 3.8 bits).
@@ -1985,7 +2043,57 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "block",
     "allow",
     "temp",
+    // Words a test or a template writes where the password goes (`password: "plaintext"`,
+    // `node.Password = "tobedetermined"`).
+    "plaintext",
+    "whatever",
+    "tbd",
+    "tobedetermined",
 ];
+
+/// True when a password written in leetspeak (`PaSsW0Rd`, `p4$$w0rd`) reads as one of the
+/// stand-ins, or describes the password it stands for (`YourStrong@Passw0rd`, Microsoft's
+/// placeholder for SQL Server's `sa`; `yourStrong(!)Password`).
+fn spells_a_stand_in(lower: &str) -> bool {
+    let read: String = lower
+        .chars()
+        .filter_map(|c| match c {
+            '0' => Some('o'),
+            '1' | '!' => Some('i'),
+            '3' => Some('e'),
+            '4' | '@' => Some('a'),
+            '5' | '$' => Some('s'),
+            '7' => Some('t'),
+            c if c.is_ascii_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .collect();
+    PASSWORD_STAND_INS.contains(&read.as_str())
+        || (read.starts_with("your")
+            && ["password", "pass", "pwd"].iter().any(|w| read.contains(w)))
+}
+
+/// A PowerShell command where the value should be (`$DB_PASSWORD = Read-Host "…"
+/// -AsSecureString`): an approved verb, a hyphen and a capitalised noun.
+fn is_powershell_command(value: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "Read",
+        "Get",
+        "ConvertTo",
+        "ConvertFrom",
+        "New",
+        "Invoke",
+        "Import",
+        "Select",
+        "Format",
+    ];
+    value.split_once('-').is_some_and(|(verb, noun)| {
+        VERBS.contains(&verb)
+            && noun.len() >= 3
+            && noun.starts_with(|c: char| c.is_ascii_uppercase())
+            && noun.bytes().all(|b| b.is_ascii_alphabetic())
+    })
+}
 
 /// Whether a value assigned to a password name (`password = "super$ecret"`,
 /// `REACT_APP_AUTH_PASSWORD=whiteduke`) is a hard-coded password. Unlike keys, passwords are
@@ -2083,6 +2191,8 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || has_format_placeholder(value)
         || PASSWORD_STAND_INS.contains(&lower.as_str())
         || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())
+        || spells_a_stand_in(&lower)
+        || (!quoted && is_powershell_command(value))
         || translates_password(value)
         || value
             .bytes()
@@ -3070,5 +3180,73 @@ mod tests {
                 "{name}={value}"
             );
         }
+    }
+
+    #[test]
+    fn der_lengths_must_cover_exactly_the_bytes() {
+        // Short form: SEQUENCE of 3 bytes.
+        assert!(is_whole_der(&[0x30, 0x03, 0x02, 0x01, 0x00]));
+        assert!(!is_whole_der(&[0x30, 0x03, 0x02, 0x01]));
+        assert!(!is_whole_der(&[0x30, 0x03, 0x02, 0x01, 0x00, 0x41]));
+        // Long forms: 0x81 and 0x82 length octets.
+        let mut long = vec![0x30, 0x81, 0x80];
+        long.extend([0u8; 0x80]);
+        assert!(is_whole_der(&long));
+        let mut longer = vec![0x30, 0x82, 0x01, 0x00];
+        longer.extend([0u8; 0x100]);
+        assert!(is_whole_der(&longer));
+        longer.push(0);
+        assert!(!is_whole_der(&longer));
+        assert!(!is_whole_der(&[0x30]));
+        assert!(!is_whole_der(&[0x30, 0x80]));
+    }
+
+    #[test]
+    fn leetspeak_stand_ins_and_powershell_prompts_are_not_passwords() {
+        for stand_in in ["PaSsW0Rd", "p4$$w0rd", "S3cr3t", "YourStrong@Passw0rd"] {
+            assert!(
+                spells_a_stand_in(&stand_in.to_ascii_lowercase()),
+                "{stand_in}"
+            );
+        }
+        assert!(spells_a_stand_in("password"));
+        assert!(spells_a_stand_in("p4$$w0rd"));
+        assert!(spells_a_stand_in("s3cr3t"));
+        assert!(spells_a_stand_in("yourstrong@passw0rd"));
+        assert!(spells_a_stand_in("yourstrong(!)password"));
+        // A digit that reads as no letter keeps the value a password of its own.
+        assert!(!spells_a_stand_in("pas5w0rd2#"));
+        assert!(!spells_a_stand_in("str0ngp4ssw0rd!"));
+        assert!(is_powershell_command("Read-Host"));
+        assert!(is_powershell_command("ConvertTo-SecureString"));
+        assert!(!is_powershell_command("Kv8-Rt2xLq"));
+        assert!(!is_powershell_command("Read-host9"));
+    }
+
+    #[test]
+    fn made_up_tokens_spell_words_twice() {
+        assert!(is_typed_by_hand(
+            b"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"
+        ));
+        assert!(!is_typed_by_hand(
+            b"npm_q8Jx2LmPz7RtV4nKw9Bc3HdF6gYs1AeUq9Wt"
+        ));
+        // One word is chance (or a prefix such as `sk_test_`).
+        assert!(!spells_made_up_words(b"sk_test_4qk9j2vx8mzr7wpl3ndyh6tc"));
+    }
+
+    #[test]
+    fn documentation_stand_ins_after_a_prefix_are_placeholders() {
+        assert!(is_placeholder(b"sdk-abc123", false));
+        assert!(is_placeholder(b"key_abc123", false));
+        assert!(!is_placeholder(b"AP6abc1231321", false));
+        assert!(is_placeholder(
+            b"eyJhbGciOiJIUzI1NiJ9.body.signature",
+            false
+        ));
+        assert!(!generic_value_is_plausible(
+            "notAKey",
+            b"MDECAQEEID5GoQgCK5hM2d4LeeB7W9HOlYHq"
+        ));
     }
 }

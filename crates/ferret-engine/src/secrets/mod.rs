@@ -518,7 +518,11 @@ impl SecretMatcher {
         }
         if let Some(decoded) = &compiled.decoded {
             // A structured token whose inside names itself a sample (Grafana's `{"k":"EXAMPLE…"`).
-            let real = |bytes: &[u8]| decoded.is_match(bytes) && !filters::names_an_example(bytes);
+            let real = |bytes: &[u8]| {
+                decoded.is_match(bytes)
+                    && !filters::names_an_example(bytes)
+                    && (!rule.spec.der || filters::is_whole_der(bytes))
+            };
             if !filters::base64_decoded(value).is_some_and(|bytes| real(&bytes)) {
                 return Reject;
             }

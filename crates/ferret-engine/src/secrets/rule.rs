@@ -18,6 +18,7 @@
 //!                                   #   within `context_lines` (default 2) lines
 //! min_entropy = 3.0                 # optional Shannon entropy (bits/char) of the secret
 //! decoded = '''^\d{12}:'''           # optional: the secret is base64 whose decoding matches
+//! der = false                       # with decoded: the decoding is one whole DER structure
 //! max_wordiness = 0.5               # optional: at most this share in word-like runs (drops
 //!                                   #   identifiers and paths that fit a bare key's shape)
 //! context = '''(?i)github'''        # optional regex that must match within `context_lines`
@@ -120,6 +121,11 @@ pub struct SecretRuleSpec {
     /// personal access tokens (`<12-digit id>:<random bytes>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decoded: Option<String>,
+    /// With `decoded`: the decoded bytes are one whole DER structure (a private key as raw
+    /// base64), whose outer length says exactly how many bytes follow. A value cut short or
+    /// with other text glued on is not one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub der: bool,
     /// The rule finding the other half of a credential pair (an AWS key ID for a secret key). A
     /// match of it within `pair_lines` lines satisfies `context`, its keywords trigger this rule
     /// too, and the two are reported as one finding with both values masked.
