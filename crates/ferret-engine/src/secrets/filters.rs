@@ -343,6 +343,15 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     {
         return true;
     }
+    // A stand-in in leetspeak (`APP_SECRET=ch4n63m31fy0uc4n`): eight letters or more read from
+    // a random key's characters this way practically never spell one.
+    let read = read_leetspeak(&lower);
+    if ["changeme", "example", "placeholder"]
+        .iter()
+        .any(|word| read.contains(word))
+    {
+        return true;
+    }
     // Documentation's stand-in after a key's prefix (`apiKey: "sdk-abc123"`, `key_abc123`).
     if lower.len() < 24
         && lower
@@ -1509,8 +1518,9 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
     let alphanumeric: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
     // `john:password` in a Basic header: a user and a stand-in password.
     let password_part = lower.split_once(':').map(|(_, p)| p);
-    // `clientid11211:` in a Basic header: a user without a password.
-    if password_part == Some("") {
+    // `clientid11211:` in a Basic header: a user without a password; `notexisting:pw`: one of
+    // two letters, which no login accepts.
+    if password_part.is_some_and(|p| p.len() <= 2) {
         return true;
     }
     is_placeholder(text, true)
@@ -2055,7 +2065,16 @@ const PASSWORD_STAND_INS: &[&str] = &[
 /// stand-ins, or describes the password it stands for (`YourStrong@Passw0rd`, Microsoft's
 /// placeholder for SQL Server's `sa`; `yourStrong(!)Password`).
 fn spells_a_stand_in(lower: &str) -> bool {
-    let read: String = lower
+    let read = read_leetspeak(lower);
+    PASSWORD_STAND_INS.contains(&read.as_str())
+        || (read.starts_with("your")
+            && ["password", "pass", "pwd"].iter().any(|w| read.contains(w)))
+}
+
+/// `lower` with the digits and symbols of leetspeak read as the letters they stand for
+/// (`ch4n63m3` → `changeme`); other symbols are dropped, other digits kept.
+fn read_leetspeak(lower: &str) -> String {
+    lower
         .chars()
         .filter_map(|c| match c {
             '0' => Some('o'),
@@ -2063,14 +2082,13 @@ fn spells_a_stand_in(lower: &str) -> bool {
             '3' => Some('e'),
             '4' | '@' => Some('a'),
             '5' | '$' => Some('s'),
+            '6' | '9' => Some('g'),
             '7' => Some('t'),
+            '8' => Some('b'),
             c if c.is_ascii_alphanumeric() => Some(c),
             _ => None,
         })
-        .collect();
-    PASSWORD_STAND_INS.contains(&read.as_str())
-        || (read.starts_with("your")
-            && ["password", "pass", "pwd"].iter().any(|w| read.contains(w)))
+        .collect()
 }
 
 /// A PowerShell command where the value should be (`$DB_PASSWORD = Read-Host "…"
@@ -3238,6 +3256,9 @@ mod tests {
     #[test]
     fn documentation_stand_ins_after_a_prefix_are_placeholders() {
         assert!(is_placeholder(b"sdk-abc123", false));
+        assert!(is_placeholder(b"ch4n63m31fy0uc4n", false));
+        assert!(!is_placeholder(b"ch4n9xm31fy0uc4n", false));
+        assert!(encodes_a_stand_in(b"bm90ZXhpc3Rpbmc6cHc="));
         assert!(is_placeholder(b"key_abc123", false));
         assert!(!is_placeholder(b"AP6abc1231321", false));
         assert!(is_placeholder(
