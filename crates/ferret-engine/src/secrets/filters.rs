@@ -352,6 +352,11 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     {
         return true;
     }
+    // A value that names its own encoding (`'private_key': 'Base64CertDatA=='` in an API
+    // schema's example); Laravel's real keys start with the marker `base64:`.
+    if lower.contains("base64") && !lower.starts_with("base64:") {
+        return true;
+    }
     // Documentation's stand-in after a key's prefix (`apiKey: "sdk-abc123"`, `key_abc123`).
     if lower.len() < 24
         && lower
@@ -2198,8 +2203,11 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         && ["hash", "hashed", "digest", "encrypted", "ciphertext"]
             .iter()
             .any(|word| lower.split(['-', '_']).any(|w| w == *word));
+    // JavaScript's double negation (`pass: !!actual`) makes a boolean of an expression.
+    let coerced = value.starts_with("!!");
     if value.len() < 4
         || value.len() > 64
+        || coerced
         || piece_of_password_word
         || names_a_stored_form
         || made_to_fail
@@ -3235,6 +3243,12 @@ mod tests {
         // A digit that reads as no letter keeps the value a password of its own.
         assert!(!spells_a_stand_in("pas5w0rd2#"));
         assert!(!spells_a_stand_in("str0ngp4ssw0rd!"));
+        let coerced = PasswordSetting {
+            quoted: false,
+            after_colon: true,
+            ..PasswordSetting::default()
+        };
+        assert!(!password_value_is_plausible("pass", b"!!actual", coerced));
         assert!(is_powershell_command("Read-Host"));
         assert!(is_powershell_command("ConvertTo-SecureString"));
         assert!(!is_powershell_command("Kv8-Rt2xLq"));
@@ -3257,6 +3271,11 @@ mod tests {
     fn documentation_stand_ins_after_a_prefix_are_placeholders() {
         assert!(is_placeholder(b"sdk-abc123", false));
         assert!(is_placeholder(b"ch4n63m31fy0uc4n", false));
+        assert!(is_placeholder(b"Base64CertDatA==", false));
+        assert!(!is_placeholder(
+            b"base64:q8Jx2LmPz7RtV4nKw9Bc3HdF6gYs1AeUq9WtR5yE2kA=",
+            false
+        ));
         assert!(!is_placeholder(b"ch4n9xm31fy0uc4n", false));
         assert!(encodes_a_stand_in(b"bm90ZXhpc3Rpbmc6cHc="));
         assert!(is_placeholder(b"key_abc123", false));
