@@ -612,6 +612,8 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "dedup",
     // `JWT_CATEGORY_SESSION_TOKEN = "cl_B7d4PD111AAA"`: which kind of token, not one.
     "category",
+    // `password.algorithm`: how a secret is hashed or made (`argon2id`), not the secret.
+    "algorithm",
     "hash",
     "digest",
     "checksum",
@@ -2205,9 +2207,12 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
             .any(|word| lower.split(['-', '_']).any(|w| w == *word));
     // JavaScript's double negation (`pass: !!actual`) makes a boolean of an expression.
     let coerced = value.starts_with("!!");
+    // One upper-case word (`'BLOCKED'`, `NOTSET`): a sentinel a test or a template writes.
+    let sentinel = (4..=12).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_uppercase());
     if value.len() < 4
         || value.len() > 64
         || coerced
+        || sentinel
         || piece_of_password_word
         || names_a_stored_form
         || made_to_fail
@@ -3249,6 +3254,13 @@ mod tests {
             ..PasswordSetting::default()
         };
         assert!(!password_value_is_plausible("pass", b"!!actual", coerced));
+        assert!(!password_value_is_plausible(
+            "password", b"BLOCKED", coerced
+        ));
+        assert!(!generic_value_is_plausible(
+            "password.algorithm",
+            b"argon2id"
+        ));
         assert!(is_powershell_command("Read-Host"));
         assert!(is_powershell_command("ConvertTo-SecureString"));
         assert!(!is_powershell_command("Kv8-Rt2xLq"));
