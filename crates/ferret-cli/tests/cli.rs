@@ -241,6 +241,68 @@ fn walking_honours_ignore_files_and_reports_skips() {
     );
 }
 
+/// Bytes that look random (xorshift), for keystore bodies.
+fn noise(len: usize, mut state: u64) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn keystores_among_binary_files_are_reported_and_other_binaries_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // PKCS#12: SEQUENCE { INTEGER 3, SEQUENCE { OID pkcs7-data, … }, … }, one whole structure
+    // with NUL bytes in it, as a real `.p12` has.
+    let mut auth = vec![
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+    ];
+    auth.extend([0u8; 4]);
+    auth.extend(noise(300, 7));
+    let mut body = vec![0x02, 0x01, 0x03, 0x30, 0x82];
+    body.extend((auth.len() as u16).to_be_bytes());
+    body.extend(&auth);
+    let mut p12 = vec![0x30, 0x82];
+    p12.extend((body.len() as u16).to_be_bytes());
+    p12.extend(&body);
+    write(root, "certs/signing.p12", &p12);
+    // The same bytes cut short are not a keystore.
+    write(root, "certs/broken.p12", &p12[..p12.len() - 1]);
+    // A Java truststore (first entry a trusted certificate) is public data.
+    let mut truststore = vec![0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2];
+    truststore.extend(noise(200, 11));
+    write(root, "certs/trust.jks", &truststore);
+
+    let (report, _) = json_scan(root, &[]);
+    let found: Vec<(&str, &str, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap(),
+                f["location"]["path"].as_str().unwrap(),
+                f["location"]["start_line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, vec![("pkcs12-keystore", "certs/signing.p12", 1)]);
+    let skipped: Vec<&str> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["reason"] == "binary")
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    assert!(skipped.contains(&"certs/broken.p12"), "{skipped:?}");
+    assert!(skipped.contains(&"certs/trust.jks"), "{skipped:?}");
+}
+
 #[test]
 fn inline_suppressions_by_marker_and_rule_id() {
     let dir = tempfile::tempdir().unwrap();

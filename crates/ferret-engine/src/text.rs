@@ -88,9 +88,98 @@ pub fn looks_binary(content: &[u8]) -> bool {
     memchr::memchr(0, &content[..content.len().min(8192)]).is_some()
 }
 
+/// True when `bytes` are exactly one DER element: its length field (short or long form) counts
+/// the bytes after its header, no more and no fewer.
+pub fn is_whole_der(bytes: &[u8]) -> bool {
+    let Some(&first) = bytes.get(1) else {
+        return false;
+    };
+    let (header, length) = if first < 0x80 {
+        (2, first as usize)
+    } else {
+        let count = (first & 0x7f) as usize;
+        if count == 0 || count > 3 || bytes.len() < 2 + count {
+            return false;
+        }
+        let length = bytes[2..2 + count]
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | b as usize);
+        (2 + count, length)
+    };
+    bytes.len() == header + length
+}
+
+/// A binary file that secret rules can read, as the text they read it in: a keystore — PKCS#12
+/// (`.p12`, `.pfx`: one whole DER structure of version 3) or a Java KeyStore whose first entry is
+/// a private key — becomes one line of base64, the form in which such files also travel inside
+/// text (Kubernetes secrets, CI variables). Any other binary file: `None`.
+pub fn binary_as_text(content: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let pkcs12 = is_whole_der(content)
+        && content.get(1) == Some(&0x82)
+        && content.get(4..7) == Some(&[0x02, 0x01, 0x03][..]);
+    // Magic, version 1 or 2, entry count, then the first entry's tag: 1 is a private key (2, a
+    // trusted certificate, is what a truststore holds).
+    let java_keystore = content.starts_with(&[0xfe, 0xed, 0xfe, 0xed])
+        && matches!(content.get(4..8), Some([0, 0, 0, 1 | 2]))
+        && content.get(12..16) == Some(&[0, 0, 0, 1][..]);
+    (pkcs12 || java_keystore).then(|| {
+        let mut text = base64::engine::general_purpose::STANDARD
+            .encode(content)
+            .into_bytes();
+        text.push(b'\n');
+        text
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn der_lengths_must_cover_exactly_the_bytes() {
+        // Short form: SEQUENCE of 3 bytes.
+        assert!(is_whole_der(&[0x30, 0x03, 0x02, 0x01, 0x00]));
+        assert!(!is_whole_der(&[0x30, 0x03, 0x02, 0x01]));
+        assert!(!is_whole_der(&[0x30, 0x03, 0x02, 0x01, 0x00, 0x41]));
+        // Long forms: 0x81 and 0x82 length octets.
+        let mut long = vec![0x30, 0x81, 0x80];
+        long.extend([0u8; 0x80]);
+        assert!(is_whole_der(&long));
+        let mut longer = vec![0x30, 0x82, 0x01, 0x00];
+        longer.extend([0u8; 0x100]);
+        assert!(is_whole_der(&longer));
+        longer.push(0);
+        assert!(!is_whole_der(&longer));
+        assert!(!is_whole_der(&[0x30]));
+        assert!(!is_whole_der(&[0x30, 0x80]));
+    }
+
+    #[test]
+    fn keystores_are_read_as_base64_and_other_binaries_are_not() {
+        let mut pkcs12 = vec![
+            0x30, 0x82, 0x00, 0x13, 0x02, 0x01, 0x03, 0x30, 0x82, 0x00, 0x0c,
+        ];
+        pkcs12.extend([
+            0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0x00,
+        ]);
+        let text = binary_as_text(&pkcs12).expect("a PKCS#12 file");
+        assert!(text.starts_with(b"MIIAEwIBAzCC"));
+        // Cut short, or a certificate (version 0 where PKCS#12 has 3): not a keystore.
+        assert!(binary_as_text(&pkcs12[..pkcs12.len() - 1]).is_none());
+        let mut certificate = pkcs12.clone();
+        certificate[6] = 0x00;
+        assert!(binary_as_text(&certificate).is_none());
+        let key_entry = [
+            0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 3,
+        ];
+        assert!(binary_as_text(&key_entry).is_some());
+        let truststore = [
+            0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0, 3,
+        ];
+        assert!(binary_as_text(&truststore).is_none());
+        assert!(binary_as_text(b"\x7fELF\0\0\0").is_none());
+    }
 
     #[test]
     fn positions_are_one_based_and_count_characters() {

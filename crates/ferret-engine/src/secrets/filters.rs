@@ -1935,27 +1935,6 @@ pub fn base64_decoded(value: &[u8]) -> Option<Vec<u8>> {
         .ok()
 }
 
-/// True when `bytes` are exactly one DER element: its length field (short or long form) counts
-/// the bytes after its header, no more and no fewer.
-pub fn is_whole_der(bytes: &[u8]) -> bool {
-    let Some(&first) = bytes.get(1) else {
-        return false;
-    };
-    let (header, length) = if first < 0x80 {
-        (2, first as usize)
-    } else {
-        let count = (first & 0x7f) as usize;
-        if count == 0 || count > 3 || bytes.len() < 2 + count {
-            return false;
-        }
-        let length = bytes[2..2 + count]
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | b as usize);
-        (2 + count, length)
-    };
-    bytes.len() == header + length
-}
-
 /// The entropy a value must reach, given what a random base64-like value of its length needs:
 /// hexadecimal has 16 symbols, so a random hex key scores about half a bit lower (32 random hex
 /// digits: 3.5 to 3.8 bits).
@@ -3211,25 +3190,6 @@ mod tests {
                 "{name}={value}"
             );
         }
-    }
-
-    #[test]
-    fn der_lengths_must_cover_exactly_the_bytes() {
-        // Short form: SEQUENCE of 3 bytes.
-        assert!(is_whole_der(&[0x30, 0x03, 0x02, 0x01, 0x00]));
-        assert!(!is_whole_der(&[0x30, 0x03, 0x02, 0x01]));
-        assert!(!is_whole_der(&[0x30, 0x03, 0x02, 0x01, 0x00, 0x41]));
-        // Long forms: 0x81 and 0x82 length octets.
-        let mut long = vec![0x30, 0x81, 0x80];
-        long.extend([0u8; 0x80]);
-        assert!(is_whole_der(&long));
-        let mut longer = vec![0x30, 0x82, 0x01, 0x00];
-        longer.extend([0u8; 0x100]);
-        assert!(is_whole_der(&longer));
-        longer.push(0);
-        assert!(!is_whole_der(&longer));
-        assert!(!is_whole_der(&[0x30]));
-        assert!(!is_whole_der(&[0x30, 0x80]));
     }
 
     #[test]

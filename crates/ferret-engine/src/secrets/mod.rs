@@ -521,7 +521,7 @@ impl SecretMatcher {
             let real = |bytes: &[u8]| {
                 decoded.is_match(bytes)
                     && !filters::names_an_example(bytes)
-                    && (!rule.spec.der || filters::is_whole_der(bytes))
+                    && (!rule.spec.der || crate::text::is_whole_der(bytes))
             };
             if !filters::base64_decoded(value).is_some_and(|bytes| real(&bytes)) {
                 return Reject;

@@ -198,7 +198,11 @@ impl TreeWalk<'_> {
         }
         let content = crate::text::decode_utf16_if_marked(&content).unwrap_or(content);
         if crate::text::looks_binary(&content) {
-            return skipped(SkipReason::Binary, None);
+            // A keystore is read as the base64 it also travels as; other binaries are skipped.
+            return match crate::text::binary_as_text(&content) {
+                Some(content) => TreeEntry::File { path, content },
+                None => skipped(SkipReason::Binary, None),
+            };
         }
         TreeEntry::File { path, content }
     }
