@@ -261,6 +261,9 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "JBSWY3DPEHPK3PXP",
     // The pass phrase of Apache httpd's `default-ssl.conf` example (`file needs this password`).
     "xxj31ZMTZzkVA",
+    // The Algolia search-only key built into every copy of Yarn (`.yarn/releases/yarn-*.cjs`,
+    // app `OFCNCOG2CU`): public by design and vendored into many repositories.
+    "6fe4476ee5a1832882e326b506d14126",
     // The swarm join tokens of Docker's documentation (`docker swarm init`, `join-token`).
     "SWMTKN-1-49nj1cmql0jkz5s954yi3oex3nedyz0fb0xx14ie39trti4wxv",
     "SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl",
@@ -469,6 +472,14 @@ pub fn continues_as_expression(after: &[u8]) -> bool {
         && operand.is_some_and(|b| {
             b.is_ascii_alphabetic() || matches!(b, b'$' | b'_' | b'"' | b'\'' | b'`' | b'(')
         })
+}
+
+/// True when the quoted value is followed by a scope, as in Tinybird's data-source and pipe files
+/// (`TOKEN "ingest-2026" APPEND`, `TOKEN "dashboard" READ`): the line declares a token by name.
+pub fn declares_a_token_by_name(after: &[u8]) -> bool {
+    let rest = after.strip_prefix(b"\"").unwrap_or(after);
+    let rest = rest.trim_ascii();
+    rest == b"READ" || rest == b"APPEND"
 }
 
 /// `value` up to a following query parameter (`pass&LOC=$PWS` → `pass`), else all of it.
@@ -2045,6 +2056,9 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "whatever",
     "tbd",
     "tobedetermined",
+    "anything",
+    "nope",
+    "weak",
 ];
 
 /// True when a password written in leetspeak (`PaSsW0Rd`, `p4$$w0rd`) reads as one of the
@@ -2184,6 +2198,19 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         && ["hash", "hashed", "digest", "encrypted", "ciphertext"]
             .iter()
             .any(|word| lower.split(['-', '_']).any(|w| w == *word));
+    // A test's description of the value (`"will-be-cleared"`, `should-not-exist`,
+    // `wrong-cookie`): lower-case words joined by hyphens or underscores, one of them a word that
+    // describes (a chosen passphrase such as `correct-horse-battery-staple` has none).
+    const DESCRIBING: &[&str] = &[
+        "should", "will", "must", "be", "not", "is", "are", "was", "been", "ignored", "cleared",
+        "wrong", "invalid", "bad", "any", "some", "other", "another",
+    ];
+    let words: Vec<&str> = value.split(['-', '_']).collect();
+    let describes = words.len() >= 2
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && words.iter().any(|w| DESCRIBING.contains(w));
     // JavaScript's double negation (`pass: !!actual`) makes a boolean of an expression.
     let coerced = value.starts_with("!!");
     // One upper-case word (`'BLOCKED'`, `NOTSET`): a sentinel a test or a template writes.
@@ -2192,6 +2219,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || value.len() > 64
         || coerced
         || sentinel
+        || describes
         || piece_of_password_word
         || names_a_stored_form
         || made_to_fail
@@ -3214,6 +3242,34 @@ mod tests {
             ..PasswordSetting::default()
         };
         assert!(!password_value_is_plausible("pass", b"!!actual", coerced));
+        for described in [
+            "will-be-cleared",
+            "should-not-exist",
+            "wrong-cookie",
+            "nope",
+        ] {
+            assert!(
+                !password_value_is_plausible("password", described.as_bytes(), coerced),
+                "{described}"
+            );
+        }
+        let quoted = PasswordSetting {
+            quoted: true,
+            ..PasswordSetting::default()
+        };
+        assert!(password_value_is_plausible(
+            "password",
+            b"correct-horse-battery-staple",
+            quoted
+        ));
+        assert!(!password_value_is_plausible(
+            "password",
+            b"should-be-ignored",
+            quoted
+        ));
+        assert!(declares_a_token_by_name(b"\" APPEND"));
+        assert!(declares_a_token_by_name(b"\" READ"));
+        assert!(!declares_a_token_by_name(b"\" # read-only"));
         assert!(!password_value_is_plausible(
             "password", b"BLOCKED", coerced
         ));
@@ -3244,6 +3300,8 @@ mod tests {
         assert!(is_placeholder(b"sdk-abc123", false));
         assert!(is_placeholder(b"ch4n63m31fy0uc4n", false));
         assert!(is_placeholder(b"Base64CertDatA==", false));
+        // Yarn's built-in Algolia search key.
+        assert!(is_placeholder(b"6fe4476ee5a1832882e326b506d14126", false));
         assert!(!is_placeholder(
             b"base64:q8Jx2LmPz7RtV4nKw9Bc3HdF6gYs1AeUq9WtR5yE2kA=",
             false

@@ -569,6 +569,7 @@ impl SecretMatcher {
             if self.near_miss_of_named_provider(name, value)
                 || filters::named_not_secret(&content[line.start..secret.start], name)
                 || filters::continues_as_expression(&content[secret.end..line.end])
+                || filters::declares_a_token_by_name(&content[secret.end..line.end])
             {
                 return Reject;
             }
