@@ -72,6 +72,8 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "not_valid",
     "not-a-real",
     "not a real",
+    // `…ThisIsNotARealKeyOMG.`
+    "notareal",
     "fake",
     "sample",
     "dummy",
@@ -264,6 +266,8 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     // The Algolia search-only key built into every copy of Yarn (`.yarn/releases/yarn-*.cjs`,
     // app `OFCNCOG2CU`): public by design and vendored into many repositories.
     "6fe4476ee5a1832882e326b506d14126",
+    // AngularJS's documented Basic credentials (`beep:boop`), in every vendored `angular.js`.
+    "YmVlcDpib29w",
     // The swarm join tokens of Docker's documentation (`docker swarm init`, `join-token`).
     "SWMTKN-1-49nj1cmql0jkz5s954yi3oex3nedyz0fb0xx14ie39trti4wxv",
     "SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl",
@@ -1551,7 +1555,8 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
             .all(|w| {
                 PASSWORD_STAND_INS.contains(&w)
                     || [
-                        "secure", "my", "your", "the", "user", "admin", "key", "value",
+                        "secure", "my", "your", "the", "user", "admin", "key", "value", "db",
+                        "database", "postgres", "mysql", "redis",
                     ]
                     .contains(&w)
             })
@@ -3308,6 +3313,14 @@ mod tests {
         ));
         assert!(!is_placeholder(b"ch4n9xm31fy0uc4n", false));
         assert!(encodes_a_stand_in(b"bm90ZXhpc3Rpbmc6cHc="));
+        // `postgres-user-password`, `db-password`: a Kubernetes secret's stand-ins.
+        assert!(encodes_a_stand_in(b"cG9zdGdyZXMtdXNlci1wYXNzd29yZA=="));
+        assert!(encodes_a_stand_in(b"ZGItcGFzc3dvcmQ="));
+        assert!(is_placeholder(
+            b"Abd13Kf+sfAk2DzifjafldkThisIsNotARealKeyOMG.",
+            false
+        ));
+        assert!(is_placeholder(b"YmVlcDpib29w", false));
         assert!(is_placeholder(b"key_abc123", false));
         assert!(!is_placeholder(b"AP6abc1231321", false));
         assert!(is_placeholder(
