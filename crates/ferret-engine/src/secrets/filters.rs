@@ -1776,7 +1776,13 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     let environment_style = environment_style(name);
     let words = name_words(name);
     let name = name.to_ascii_lowercase();
+    // A URN names something (`token: "urn:uuid:58f2…"`, a WebDAV lock token): an identifier.
+    let urn = value
+        .as_bytes()
+        .get(..4)
+        .is_some_and(|head| head.eq_ignore_ascii_case(b"urn:"));
     if value.len() < 8
+        || urn
         || is_other_data(value)
         || continues_a_query(value)
         || spells_a_placeholder(value)
@@ -3277,6 +3283,15 @@ mod tests {
         assert!(!declares_a_token_by_name(b"\" # read-only"));
         assert!(!password_value_is_plausible(
             "password", b"BLOCKED", coerced
+        ));
+        assert!(!generic_value_is_plausible(
+            "token",
+            b"urn:uuid:58f202ac-22cf-11d1-b12d-002035b29092"
+        ));
+        // A value whose fourth byte falls inside a character is judged, not cut.
+        assert!(!generic_value_is_plausible(
+            "password",
+            "パスワード".as_bytes()
         ));
         assert!(!generic_value_is_plausible(
             "password.algorithm",
