@@ -581,19 +581,12 @@ impl Scanner {
                         .bytes
                         .fetch_add(content.len() as u64, std::sync::atomic::Ordering::Relaxed);
                 }
-                let mut decoded = crate::text::decode_utf16_if_marked(content);
-                if crate::text::looks_binary(decoded.as_deref().unwrap_or(content)) {
-                    // A keystore is read as the base64 it also travels as (see `binary_as_text`).
-                    match crate::text::binary_as_text(decoded.as_deref().unwrap_or(content)) {
-                        Some(text) => decoded = Some(text),
-                        None => {
-                            let mut guard = collected.lock().unwrap_or_else(|e| e.into_inner());
-                            guard.0.skipped.push(skipped(SkipReason::Binary));
-                            return;
-                        }
-                    }
-                }
-                let content: &[u8] = decoded.as_deref().unwrap_or(content);
+                let Some(content) = crate::text::scannable(content) else {
+                    let mut guard = collected.lock().unwrap_or_else(|e| e.into_inner());
+                    guard.0.skipped.push(skipped(SkipReason::Binary));
+                    return;
+                };
+                let content: &[u8] = &content;
                 let (findings, suppressed) = self.scan_file(&blob.path, content);
                 let mut guard = collected.lock().unwrap_or_else(|e| e.into_inner());
                 guard.0.files_scanned += 1;

@@ -62,7 +62,7 @@ impl<'a> LineIndex<'a> {
 }
 
 /// Decodes UTF-16 text (with a byte-order mark) to UTF-8; `None` for other content (use it as is).
-pub fn decode_utf16_if_marked(content: &[u8]) -> Option<Vec<u8>> {
+fn decode_utf16_if_marked(content: &[u8]) -> Option<Vec<u8>> {
     let little = content.starts_with(&[0xFF, 0xFE]);
     let big = content.starts_with(&[0xFE, 0xFF]);
     if !little && !big {
@@ -84,7 +84,7 @@ pub fn decode_utf16_if_marked(content: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// True for content that looks binary: a NUL byte in the first 8 KiB (git's heuristic).
-pub fn looks_binary(content: &[u8]) -> bool {
+fn looks_binary(content: &[u8]) -> bool {
     memchr::memchr(0, &content[..content.len().min(8192)]).is_some()
 }
 
@@ -109,11 +109,25 @@ pub fn is_whole_der(bytes: &[u8]) -> bool {
     bytes.len() == header + length
 }
 
+/// The bytes the analyzers read for a file's `content`: UTF-16 decoded, a keystore as its base64
+/// ([`binary_as_text`]), the rest as it is; `None` for a binary file, which is skipped.
+pub fn scannable(content: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
+    use std::borrow::Cow;
+    let text = match decode_utf16_if_marked(content) {
+        Some(decoded) => Cow::Owned(decoded),
+        None => Cow::Borrowed(content),
+    };
+    if !looks_binary(&text) {
+        return Some(text);
+    }
+    binary_as_text(&text).map(Cow::Owned)
+}
+
 /// A binary file that secret rules can read, as the text they read it in: a keystore — PKCS#12
 /// (`.p12`, `.pfx`: one whole DER structure of version 3) or a Java KeyStore whose first entry is
 /// a private key — becomes one line of base64, the form in which such files also travel inside
 /// text (Kubernetes secrets, CI variables). Any other binary file: `None`.
-pub fn binary_as_text(content: &[u8]) -> Option<Vec<u8>> {
+fn binary_as_text(content: &[u8]) -> Option<Vec<u8>> {
     use base64::Engine;
     let pkcs12 = is_whole_der(content)
         && content.get(1) == Some(&0x82)

@@ -100,10 +100,11 @@ const TYPED_RUNS: &[&str] = &[
 /// (`klmnopqrstu`, `FEDCBA9876`, a key's last characters replaced by `…012345` or `…654321`;
 /// by chance: ~1e-7 per position in a random base62 key, ~2e-6 in hex).
 pub fn is_typed_by_hand(value: &[u8]) -> bool {
+    let lower = value.to_ascii_lowercase();
     typed_with_ordered_run(value, 6)
-        || counts_in_turns(&value.to_ascii_lowercase())
-        || counts_in_repeats(&value.to_ascii_lowercase())
-        || spells_made_up_words(&value.to_ascii_lowercase())
+        || counts_in_turns(&lower)
+        || counts_in_repeats(&lower)
+        || spells_made_up_words(&lower)
 }
 
 /// True when the words people put in a made-up token (`test`, `dead`, `fake`, `demo`) occur twice

@@ -196,14 +196,11 @@ impl TreeWalk<'_> {
                 .bytes
                 .fetch_add(content.len() as u64, Ordering::Relaxed);
         }
-        let content = crate::text::decode_utf16_if_marked(&content).unwrap_or(content);
-        if crate::text::looks_binary(&content) {
-            // A keystore is read as the base64 it also travels as; other binaries are skipped.
-            return match crate::text::binary_as_text(&content) {
-                Some(content) => TreeEntry::File { path, content },
-                None => skipped(SkipReason::Binary, None),
-            };
-        }
+        let content = match crate::text::scannable(&content) {
+            None => return skipped(SkipReason::Binary, None),
+            Some(std::borrow::Cow::Owned(text)) => text,
+            Some(std::borrow::Cow::Borrowed(_)) => content,
+        };
         TreeEntry::File { path, content }
     }
 }
