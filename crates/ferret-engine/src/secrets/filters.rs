@@ -102,6 +102,7 @@ const TYPED_RUNS: &[&str] = &[
 pub fn is_typed_by_hand(value: &[u8]) -> bool {
     let lower = value.to_ascii_lowercase();
     typed_with_ordered_run(value, 6)
+        || made_of_ordered_runs(&lower)
         || counts_in_turns(&lower)
         || counts_in_repeats(&lower)
         || spells_made_up_words(&lower)
@@ -376,7 +377,10 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     if !repeats_ok && longest_run(secret) >= 6 {
         return true;
     }
-    false
+    // A short value of runs counted in order and nothing else (`abc123xyz`, `123abc`); a long
+    // one (`XYZ789PQR123…`) is made up too but kept, at low confidence (`is_typed_by_hand`):
+    // peers count such values as keys.
+    (6..=10).contains(&lower.len()) && made_of_ordered_runs(lower.as_bytes())
 }
 
 fn longest_run(data: &[u8]) -> usize {
@@ -428,9 +432,12 @@ pub fn in_sealed_secret(content: &[u8], at: usize) -> bool {
 /// True when the word written before `name` in `before` (the text up to a value) says the key is
 /// not a secret one: `public key "RWTx5Zr1…"` names the public half of a signing key, `DROP
 /// FOREIGN KEY FK_407F…` a database constraint — which generic rules whose names stop at a space
-/// (`key`) would otherwise take for a secret.
+/// (`key`) would otherwise take for a secret. An algorithm before `key` is GnuPG's way of naming
+/// a key by its fingerprint (`gpg: using RSA key 4ED778F5…`).
 pub fn named_not_secret(before: &[u8], name: &str) -> bool {
-    const QUALIFIERS: &[&[u8]] = &[b"public", b"foreign", b"primary", b"unique", b"sort"];
+    const QUALIFIERS: &[&[u8]] = &[
+        b"public", b"foreign", b"primary", b"unique", b"sort", b"rsa", b"dsa", b"ecdsa", b"eddsa",
+    ];
     let Some(at) = before
         .windows(name.len().max(1))
         .rposition(|w| w == name.as_bytes())
@@ -1547,6 +1554,8 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
         return true;
     }
     is_placeholder(text, true)
+        || describes_a_credential(&lower)
+        || composed_of_stand_ins(&lower)
         || PASSWORD_STAND_INS.contains(&lower.as_str())
         || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())
         || password_part.is_some_and(|p| PASSWORD_STAND_INS.contains(&p))
@@ -1561,6 +1570,163 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
                     ]
                     .contains(&w)
             })
+}
+
+/// Whether a password written in a URL's user info or a connection string
+/// (`postgres://app:PASSWORD@db`, `Server=…;Password=PASSWORD`) is one of the stand-ins people
+/// put there: a credential's own name (`password`, `db_password`, `gh-token`), a service's or
+/// user's name (`postgres`, `root`, `guest`), a tutorial's (`tiger`, `hunter2`, `changeit`), a
+/// variable (`$DB_PASS`, `%s`), symbols only (`***`), or letters and digits counted in order
+/// (`123`, `abc123`). The one list for every rule with `stand_in_passwords`.
+pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
+    static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    let stand_in = STAND_IN.get_or_init(|| {
+        regex::bytes::Regex::new(
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|tiger|pass(?:word)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|s3cr3t|s3cret)$",
+        )
+        .expect("the stand-in password pattern compiles")
+    });
+    stand_in.is_match(value)
+        || value.first().is_some_and(|b| matches!(b, b'$' | b'%'))
+        // A port where a parser test puts a host before it (`https://host.com:8443@other.com`).
+        || (value.len() <= 5 && value.iter().all(u8::is_ascii_digit))
+        || value.iter().all(|b| !b.is_ascii_alphanumeric())
+        || made_of_ordered_runs(&value.to_ascii_lowercase())
+}
+
+/// True when the value is nothing but runs of three or more letters or digits counted in order
+/// (`123`, `abc123`, `abc123xyz`, `321cba`): typed as a stand-in, never drawn at random.
+pub fn made_of_ordered_runs(lower: &[u8]) -> bool {
+    if lower.len() < 3 {
+        return false;
+    }
+    let mut start = 0;
+    while start < lower.len() {
+        let run = longest_ordered_run_from(&lower[start..]);
+        if run < 3 {
+            return false;
+        }
+        start += run;
+    }
+    true
+}
+
+/// The length of the ordered run (up or down, letters or digits) that opens `lower`.
+fn longest_ordered_run_from(lower: &[u8]) -> usize {
+    let kind = |b: u8| {
+        if b.is_ascii_lowercase() {
+            1
+        } else if b.is_ascii_digit() {
+            2
+        } else {
+            0
+        }
+    };
+    let Some(&first) = lower.first() else {
+        return 0;
+    };
+    if kind(first) == 0 {
+        return 0;
+    }
+    let ordered = |step: fn(u8) -> u8| {
+        1 + lower
+            .windows(2)
+            .take_while(|w| kind(w[1]) == kind(first) && w[1] == step(w[0]))
+            .count()
+    };
+    ordered(|b| b.wrapping_add(1)).max(ordered(|b| b.wrapping_sub(1)))
+}
+
+/// Whether a whole PEM block (`-----BEGIN … PRIVATE KEY-----` to `-----END …`) holds text
+/// where the key belongs: words (`A key`, no run of sixteen base64 characters), or base64 of words
+/// (`dGhlc2UgYXJlIGp1c3Qgc29tZSBmYWtl…`, "these are just some fake…"), a stand-in made to pass
+/// a parser's first look. A key's body decodes to binary DER or a binary packet; random bytes
+/// read as text with spaces about once in 10^13 for 48 bytes.
+pub fn pem_body_is_text(value: &[u8]) -> bool {
+    let Some(after_begin) = memchr::memmem::find(value, b"-----BEGIN").map(|at| &value[at + 10..])
+    else {
+        return false;
+    };
+    let Some(body_start) = memchr::memmem::find(after_begin, b"-----").map(|at| at + 5) else {
+        return false;
+    };
+    let Some(body_end) = memchr::memmem::find(&after_begin[body_start..], b"-----END") else {
+        return false;
+    };
+    // JSON and code write the line breaks as `\n`.
+    let raw = &after_begin[body_start..body_start + body_end];
+    let mut body = Vec::with_capacity(raw.len());
+    let mut at = 0;
+    while at < raw.len() {
+        if raw[at] == b'\\' && matches!(raw.get(at + 1), Some(b'n' | b'r')) {
+            body.push(b'\n');
+            at += 2;
+        } else {
+            body.push(raw[at]);
+            at += 1;
+        }
+    }
+    let is_quote = |b: &u8| matches!(b, b'"' | b'\'' | b'`');
+    let lines: Vec<&[u8]> = body
+        .split(|&b| b == b'\n')
+        .map(|line| {
+            let line = line.trim_ascii();
+            let start = line.iter().position(|b| !is_quote(b)).unwrap_or(line.len());
+            let end = line
+                .iter()
+                .rposition(|b| !is_quote(b))
+                .map_or(start, |e| e + 1);
+            &line[start..end.max(start)]
+        })
+        // Header lines (`Proc-Type: 4,ENCRYPTED`) are not the body.
+        .filter(|line| !line.is_empty() && !line.contains(&b':'))
+        .collect();
+    // Not one line of sixteen base64 characters: words where the key belongs.
+    let is_base64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    if !lines
+        .iter()
+        .any(|line| line.split(|b| !is_base64(b)).any(|run| run.len() >= 16))
+    {
+        return true;
+    }
+    let joined: Vec<u8> = lines
+        .iter()
+        .flat_map(|line| line.iter().copied().filter(is_base64))
+        .collect();
+    let head = &joined[..joined.len().min(64) / 4 * 4];
+    base64_decoded(head).is_some_and(|text| {
+        text.len() >= 16
+            && text.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
+            && text.iter().filter(|&&b| b == b' ').count() >= 2
+    })
+}
+
+/// True when lower-case text is words joined by `-`, `_`, `.` or spaces, one of them naming a
+/// credential (`oauth2-proxy-client-secret`, `super-secret-password`): a label written where
+/// the secret goes.
+fn describes_a_credential(lower: &str) -> bool {
+    let words: Vec<&str> = lower.split(['-', '_', '.', ' ']).collect();
+    words.len() >= 2
+        && words.iter().all(|w| {
+            w.starts_with(|c: char| c.is_ascii_lowercase())
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && words.iter().any(|w| {
+            [
+                "secret",
+                "password",
+                "passwd",
+                "pass",
+                "pwd",
+                "token",
+                "key",
+                "apikey",
+                "credential",
+                "credentials",
+            ]
+            .contains(w)
+        })
 }
 
 fn spells_a_placeholder(value: &str) -> bool {
@@ -2081,6 +2247,48 @@ fn spells_a_stand_in(lower: &str) -> bool {
     PASSWORD_STAND_INS.contains(&read.as_str())
         || (read.starts_with("your")
             && ["password", "pass", "pwd"].iter().any(|w| read.contains(w)))
+        || composed_of_stand_ins(lower)
+}
+
+/// Words a test or a tutorial builds its passwords from (`newpass`, `new_user123`,
+/// `testpass`, `pass4321`, `johndoe`, `geheim2`), besides [`PASSWORD_STAND_INS`].
+const STAND_IN_PARTS: &[&str] = &[
+    "new", "old", "my", "your", "the", "a", "user", "users", "admin", "other", "another", "secure",
+    "strong", "valid", "current", "temp", "tmp", "some", "super", "demo", "test", "tester",
+    "testing", "word", "login", "pw", "key", "dev", "local", "foo", "bar", "baz", "qux", "john",
+    "jane", "doe", "alice", "bob", "geheim", "pass", "secret", "password", "access", "api",
+    "token", "client",
+];
+
+/// True when a password is nothing but stand-in words, joined or separated by `-`, `_` or `.`,
+/// and optionally one or two digits or digits counted in order at the end (`newpass123`,
+/// `pass4321`, `test123456`): what a test types, not a password anyone chose to keep secret.
+fn composed_of_stand_ins(lower: &str) -> bool {
+    let letters_end = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &lower[letters_end.len()..];
+    let digits_are_filler =
+        digits.len() <= 2 || longest_ordered_run(digits.as_bytes()) == digits.len();
+    let letters: Vec<u8> = letters_end
+        .bytes()
+        .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
+        .collect();
+    if letters.len() < 4 || !digits_are_filler || !letters.iter().all(u8::is_ascii_lowercase) {
+        return false;
+    }
+    // Whether `letters[..end]` splits into known words: reachable[end].
+    let mut reachable = vec![false; letters.len() + 1];
+    reachable[0] = true;
+    for end in 1..=letters.len() {
+        reachable[end] = STAND_IN_PARTS
+            .iter()
+            .chain(PASSWORD_STAND_INS.iter())
+            .any(|word| {
+                end >= word.len()
+                    && reachable[end - word.len()]
+                    && letters[end - word.len()..end] == *word.as_bytes()
+            });
+    }
+    reachable[letters.len()]
 }
 
 /// `lower` with the digits and symbols of leetspeak read as the letters they stand for
@@ -2223,8 +2431,16 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
             .iter()
             .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
         && words.iter().any(|w| DESCRIBING.contains(w));
-    // JavaScript's double negation (`pass: !!actual`) makes a boolean of an expression.
-    let coerced = value.starts_with("!!");
+    // JavaScript's double negation (`pass: !!actual`) makes a boolean of an expression, and a
+    // negated member (`wantPassword = !tc.authErr`) is one.
+    let coerced = value.starts_with("!!")
+        || value.strip_prefix('!').is_some_and(|member| {
+            member.contains('.')
+                && member.split('.').all(|part| {
+                    part.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                        && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                })
+        });
     // One upper-case word (`'BLOCKED'`, `NOTSET`): a sentinel a test or a template writes.
     let sentinel = (4..=12).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_uppercase());
     if value.len() < 4
@@ -3247,6 +3463,27 @@ mod tests {
         assert!(spells_a_stand_in("yourstrong(!)password"));
         // A digit that reads as no letter keeps the value a password of its own.
         assert!(!spells_a_stand_in("pas5w0rd2#"));
+        for stand_in in [
+            "newpass",
+            "pass4321",
+            "test123456",
+            "new_user123",
+            "testpass",
+            "geheim2",
+            "johndoe",
+            "pass2",
+        ] {
+            assert!(spells_a_stand_in(stand_in), "{stand_in}");
+        }
+        for password in [
+            "wevdude",
+            "minio123",
+            "passcode4271",
+            "testpass9384",
+            "bluehorse",
+        ] {
+            assert!(!spells_a_stand_in(password), "{password}");
+        }
         assert!(!spells_a_stand_in("str0ngp4ssw0rd!"));
         let coerced = PasswordSetting {
             quoted: false,
@@ -3254,6 +3491,11 @@ mod tests {
             ..PasswordSetting::default()
         };
         assert!(!password_value_is_plausible("pass", b"!!actual", coerced));
+        assert!(!password_value_is_plausible(
+            "wantPassword",
+            b"!tc.authErr",
+            coerced
+        ));
         for described in [
             "will-be-cleared",
             "should-not-exist",
@@ -3347,5 +3589,92 @@ mod tests {
             "notAKey",
             b"MDECAQEEID5GoQgCK5hM2d4LeeB7W9HOlYHq"
         ));
+    }
+
+    #[test]
+    fn connection_passwords_that_are_stand_ins_are_told_from_passwords() {
+        for stand_in in [
+            &b"123"[..],
+            b"8443",
+            b"1234",
+            b"abc123",
+            b"abc123xyz",
+            b"password1",
+            b"gh-token",
+            b"Postgres",
+            b"$DB_PASSWORD",
+            b"%s",
+            b"***",
+        ] {
+            assert!(
+                is_stand_in_connection_password(stand_in),
+                "{}",
+                String::from_utf8_lossy(stand_in)
+            );
+        }
+        for password in [
+            &b"q8Jx2LmPz7"[..],
+            b"abc12",
+            b"k9x",
+            b"Winter2024!",
+            b"a1b2c3",
+        ] {
+            assert!(
+                !is_stand_in_connection_password(password),
+                "{}",
+                String::from_utf8_lossy(password)
+            );
+        }
+    }
+
+    #[test]
+    fn values_counted_in_runs_are_placeholders() {
+        assert!(made_of_ordered_runs(b"zyxwtuv987"));
+        assert!(made_of_ordered_runs(b"abcdef123"));
+        assert!(!made_of_ordered_runs(b"abcdef12"));
+        assert!(!made_of_ordered_runs(b"ab"));
+        assert!(is_placeholder(b"abc123xyz", false));
+        assert!(!is_placeholder(b"abc123xyq", false));
+        // Longer ones are kept, typed by hand (low confidence).
+        assert!(!is_placeholder(b"XYZ789PQR123", false));
+        assert!(is_typed_by_hand(b"XYZ789PQR123"));
+    }
+
+    #[test]
+    fn pem_blocks_holding_text_are_stand_ins() {
+        // Base64 of "these are just some fake intermediate key…".
+        let fake = b"-----BEGIN EC PRIVATE KEY-----\n        dGhlc2UgYXJlIGp1c3Qgc29tZSBmYWtlIGludGVybWVkaWF0ZSBrZXkgYnl0ZXM=\n        -----END EC PRIVATE KEY-----";
+        assert!(pem_body_is_text(fake));
+        assert!(pem_body_is_text(
+            b"-----BEGIN PRIVATE KEY-----\\nA key\\n-----END PRIVATE KEY-----\\n"
+        ));
+        let key = b"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB8ovUg0Atvz+b+XiF8QV722OivOm1geGtI3sP0F48N1oAoGCCqGSM49\nAwEHoUQDQgAE4Z2yL9m3kq7Xw0ZJ5Qn8V3cJ2xYt6mR1pL0sH9dF4gK7aB2eN5uT\n-----END EC PRIVATE KEY-----";
+        assert!(!pem_body_is_text(key));
+        let encrypted = b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,e77ed7e2d2572f4c\n\nMIIEpAIBAAKCAQEAq4ILAWFFQusB11mbMECfRF8vYBVyXjbaAs3yHNQYpMx1b2c3\n-----END RSA PRIVATE KEY-----";
+        assert!(!pem_body_is_text(encrypted));
+        // Pieces joined in code keep their base64 runs.
+        let pieces = b"\"-----BEGIN RSA PRIVATE KEY-----\\n\" +\n\"MIIEpAIBAAKCAQEAq4ILAWFFQusB11mbMECfRF8vYBVyXjbaAs3yHNQYpMx1b2c3\\n\" +\n\"-----END RSA PRIVATE KEY-----\"";
+        assert!(!pem_body_is_text(pieces));
+    }
+
+    #[test]
+    fn labels_written_in_base64_are_stand_ins() {
+        // `oauth2-proxy-client-secret\n`, `super-secret-password`.
+        assert!(encodes_a_stand_in(b"b2F1dGgyLXByb3h5LWNsaWVudC1zZWNyZXQK"));
+        assert!(encodes_a_stand_in(b"c3VwZXItc2VjcmV0LXBhc3N3b3Jk"));
+        // `accesskey`.
+        assert!(encodes_a_stand_in(b"YWNjZXNza2V5"));
+        assert!(!encodes_a_stand_in(
+            b"OQINaROshtE9TcZkNAm-5Zs2Pv3xaWytBmc5W7sPX7w="
+        ));
+    }
+
+    #[test]
+    fn a_key_named_by_its_algorithm_is_a_fingerprint() {
+        assert!(named_not_secret(
+            b"gpg:                using DSA key ",
+            "key"
+        ));
+        assert!(!named_not_secret(b"deploy key ", "key"));
     }
 }

@@ -502,6 +502,7 @@ impl SecretMatcher {
             || (value.len() < 20 && filters::is_surely_typed_by_hand(value))
             || std::str::from_utf8(value).is_ok_and(filters::is_time_based_uuid)
             || filters::encodes_a_stand_in(value)
+            || filters::pem_body_is_text(value)
         {
             return Reject;
         }
@@ -513,7 +514,9 @@ impl SecretMatcher {
         let Ok(compiled) = rule.compiled() else {
             return Reject;
         };
-        if compiled.allow.iter().any(|allow| allow.is_match(value)) {
+        if compiled.allow.iter().any(|allow| allow.is_match(value))
+            || (rule.spec.stand_in_passwords && filters::is_stand_in_connection_password(value))
+        {
             return Reject;
         }
         if let Some(decoded) = &compiled.decoded {

@@ -30,6 +30,9 @@
 //! priority = 0                      # among provider rules on the same span, highest wins
 //! allow = ['''(?i)dummy''']         # the secret matching any of these is not reported
 //! repeats_ok = false                # skip the "long run of one character" placeholder check
+//! stand_in_passwords = false        # the secret is the password of a URL or connection
+//!                                   #   string: conventional stand-ins (`password`, `root`,
+//!                                   #   `123`, `${DB_PASS}`) are not reported
 //! paired_with = "aws-access-key-id" # the other half of a credential pair: a match within
 //! pair_lines = 3                    #   pair_lines also satisfies `context`; the pair is one finding
 //! examples.positive = ["token = ghp_..."]
@@ -116,6 +119,12 @@ pub struct SecretRuleSpec {
     pub allow: Vec<String>,
     #[serde(default)]
     pub repeats_ok: bool,
+    /// The secret is the password of a URL's user info or of a connection string: the
+    /// conventional stand-ins written there (`password`, `root`, `postgres`, `changeme`, `123`,
+    /// a `$VARIABLE`), one list for every such rule (`filters::is_stand_in_connection_password`),
+    /// are not reported.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stand_in_passwords: bool,
     /// The secret is base64 (standard or URL-safe, padded or not) whose decoded bytes must
     /// match this regex: tokens with a structure inside, such as Atlassian Data Center
     /// personal access tokens (`<12-digit id>:<random bytes>`).
