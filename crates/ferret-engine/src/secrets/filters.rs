@@ -1956,6 +1956,15 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     {
         return false;
     }
+    // A password name holding a test's stand-in (`ADMIN_PASSWORD: demo1234`,
+    // `password="Str0ngP@ss!"`).
+    if words
+        .iter()
+        .any(|w| ["password", "passwd", "pwd", "pass", "passphrase"].contains(&w.as_str()))
+        && spells_a_stand_in(&value.to_ascii_lowercase())
+    {
+        return false;
+    }
     // A GPG/PGP key named by its fingerprint or key id (`ENV GPG_KEY E3FF2839…` in the official
     // Docker images): public data that says which key signs a download.
     if words
@@ -2204,6 +2213,7 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "on_create",
     "ignore",
     "ignored",
+    "unused",
     "fooo",
     "foooo",
     "never",
@@ -2257,22 +2267,25 @@ const STAND_IN_PARTS: &[&str] = &[
     "strong", "valid", "current", "temp", "tmp", "some", "super", "demo", "test", "tester",
     "testing", "word", "login", "pw", "key", "dev", "local", "foo", "bar", "baz", "qux", "john",
     "jane", "doe", "alice", "bob", "geheim", "pass", "secret", "password", "access", "api",
-    "token", "client",
+    "token", "client", "very", "data",
 ];
 
 /// True when a password is nothing but stand-in words, joined or separated by `-`, `_` or `.`,
-/// and optionally one or two digits or digits counted in order at the end (`newpass123`,
-/// `pass4321`, `test123456`): what a test types, not a password anyone chose to keep secret.
+/// and optionally one or two digits or digits counted in order and a symbol at the end
+/// (`newpass123`, `pass4321`, `verysecure123!`): what a test types, not a password anyone chose
+/// to keep secret. Leetspeak is not read here: `super$ecret` and `pas5w0rd2#` are passwords.
 fn composed_of_stand_ins(lower: &str) -> bool {
-    let letters_end = lower.trim_end_matches(|c: char| c.is_ascii_digit());
-    let digits = &lower[letters_end.len()..];
+    // The symbol a password policy demands, at the end (`verysecure123!`).
+    let body = lower.trim_end_matches(['!', '?', '.', '#', '*']);
+    let letters_end = body.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &body[letters_end.len()..];
     let digits_are_filler =
         digits.len() <= 2 || longest_ordered_run(digits.as_bytes()) == digits.len();
     let letters: Vec<u8> = letters_end
         .bytes()
         .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
         .collect();
-    if letters.len() < 4 || !digits_are_filler || !letters.iter().all(u8::is_ascii_lowercase) {
+    if letters.len() < 3 || !digits_are_filler || !letters.iter().all(u8::is_ascii_lowercase) {
         return false;
     }
     // Whether `letters[..end]` splits into known words: reachable[end].
@@ -3472,6 +3485,9 @@ mod tests {
             "geheim2",
             "johndoe",
             "pass2",
+            "bar2",
+            "verysecure123!",
+            "demo1234",
         ] {
             assert!(spells_a_stand_in(stand_in), "{stand_in}");
         }
