@@ -168,9 +168,14 @@ impl Analyzer for SecretAnalyzer {
                 rule_id: spec.id.clone(),
                 category: Category::Secret,
                 severity: spec.severity,
-                // A value typed by hand (`abcd1234…`) or a URL to `example.com` is a stand-in
-                // more often than a leak.
-                confidence: if m.documentation || filters::is_typed_by_hand(value) {
+                // A value typed by hand (`abcd1234…`, or its base64), a URL to `example.com` or a URL's
+                // password built of stand-in words (`testpass`) is a stand-in more often than a
+                // leak.
+                confidence: if m.documentation
+                    || filters::is_typed_by_hand(value)
+                    || filters::encodes_a_typed_value(value)
+                    || (spec.stand_in_passwords && filters::built_of_stand_in_words(value))
+                {
                     Confidence::Low
                 } else {
                     spec.confidence
@@ -234,5 +239,23 @@ mod tests {
         assert_eq!(findings("bot.env", &line).len(), 1);
         // On two lines, two findings.
         assert_eq!(findings("bot.env", &line.repeat(2)).len(), 2);
+    }
+
+    #[test]
+    fn a_url_password_built_of_stand_in_words_is_low_confidence() {
+        let confidence = |line: &str| {
+            findings("ci.yml", line)
+                .into_iter()
+                .map(|f| f.confidence)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            confidence("DATABASE_URL: postgres://app:testpass@localhost:5432/test_db\n"),
+            vec![Confidence::Low]
+        );
+        assert_eq!(
+            confidence("DATABASE_URL: postgres://app:Zq8rT2xW9k@db.internal:5432/app\n"),
+            vec![Confidence::High]
+        );
     }
 }

@@ -1554,6 +1554,8 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
         return true;
     }
     is_placeholder(text, true)
+        // Base64 of one character over and over (`MDAwMDAw…`, zeros).
+        || (text.len() >= 16 && longest_run(text) >= 8)
         || describes_a_credential(&lower)
         || composed_of_stand_ins(&lower)
         || PASSWORD_STAND_INS.contains(&lower.as_str())
@@ -1586,7 +1588,23 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
         )
         .expect("the stand-in password pattern compiles")
     });
+    // URL-encoded characters dropped (`password%25` is `password%`).
+    let mut unescaped = Vec::with_capacity(value.len());
+    let mut at = 0;
+    while at < value.len() {
+        let escape = value[at] == b'%'
+            && value
+                .get(at + 1..at + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
+        if escape {
+            at += 3;
+        } else {
+            unescaped.push(value[at]);
+            at += 1;
+        }
+    }
     stand_in.is_match(value)
+        || (unescaped.len() < value.len() && stand_in.is_match(&unescaped))
         || value.first().is_some_and(|b| matches!(b, b'$' | b'%'))
         // A port where a parser test puts a host before it (`https://host.com:8443@other.com`).
         || (value.len() <= 5 && value.iter().all(u8::is_ascii_digit))
@@ -2270,6 +2288,23 @@ const STAND_IN_PARTS: &[&str] = &[
     "token", "client", "very", "data",
 ];
 
+/// Whether a value is base64 of text typed by hand (`MDEyMzQ1…` is `0123456789abcdef…`): made
+/// up like the text itself, and reported like it at low confidence (peers count such values).
+pub fn encodes_a_typed_value(value: &[u8]) -> bool {
+    base64_decoded(value).is_some_and(|text| {
+        text.len() >= 16
+            && text.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
+            && is_typed_by_hand(&text)
+    })
+}
+
+/// Whether a password is built of stand-in words ([`composed_of_stand_ins`]: `testpass`,
+/// `supersecret`): in a connection URL such a value is reported at low confidence, since
+/// labelled corpora count `mySecret789` in a URL as a secret.
+pub fn built_of_stand_in_words(value: &[u8]) -> bool {
+    composed_of_stand_ins(&String::from_utf8_lossy(value).to_ascii_lowercase())
+}
+
 /// True when a password is nothing but stand-in words, joined or separated by `-`, `_` or `.`,
 /// and optionally one or two digits or digits counted in order and a symbol at the end
 /// (`newpass123`, `pass4321`, `verysecure123!`): what a test types, not a password anyone chose
@@ -2454,11 +2489,17 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
                         && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
                 })
         });
+    // Words joined by commas (`test "$linkmode,$pass" = "prog,link"` in libtool): a list.
+    let word_list = value.contains(',')
+        && value
+            .split(',')
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
     // One upper-case word (`'BLOCKED'`, `NOTSET`): a sentinel a test or a template writes.
     let sentinel = (4..=12).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_uppercase());
     if value.len() < 4
         || value.len() > 64
         || coerced
+        || word_list
         || sentinel
         || describes
         || piece_of_password_word
@@ -3512,6 +3553,7 @@ mod tests {
             b"!tc.authErr",
             coerced
         ));
+        assert!(!password_value_is_plausible("pass", b"prog,link", coerced));
         for described in [
             "will-be-cleared",
             "should-not-exist",
@@ -3612,6 +3654,7 @@ mod tests {
         for stand_in in [
             &b"123"[..],
             b"8443",
+            b"password%25",
             b"1234",
             b"abc123",
             b"abc123xyz",
@@ -3680,6 +3723,17 @@ mod tests {
         assert!(encodes_a_stand_in(b"c3VwZXItc2VjcmV0LXBhc3N3b3Jk"));
         // `accesskey`.
         assert!(encodes_a_stand_in(b"YWNjZXNza2V5"));
+        // `0123456789abcdef0123456789abcdef` is made up (low confidence), thirty-two zeros a
+        // stand-in.
+        assert!(encodes_a_typed_value(
+            b"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+        ));
+        assert!(!encodes_a_typed_value(
+            b"OQINaROshtE9TcZkNAm-5Zs2Pv3xaWytBmc5W7sPX7w="
+        ));
+        assert!(encodes_a_stand_in(
+            b"MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA="
+        ));
         assert!(!encodes_a_stand_in(
             b"OQINaROshtE9TcZkNAm-5Zs2Pv3xaWytBmc5W7sPX7w="
         ));
