@@ -30,6 +30,8 @@ pub fn shannon_entropy(data: &[u8]) -> f64 {
 /// Words that mark a value as a stand-in rather than a real credential.
 const PLACEHOLDER_WORDS: &[&str] = &[
     "example",
+    // A test key that says its own length (`AES256Key-32Characters1234567890`).
+    "characters",
     "placeholder",
     "...",
     "yourkey",
@@ -344,6 +346,10 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     let text = String::from_utf8_lossy(secret);
     let lower = text.to_ascii_lowercase();
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // A value a tool masked (`**SOPS**`, `**REDACTED**`).
+    if text.len() > 4 && text.starts_with("**") && text.ends_with("**") {
         return true;
     }
     if has_format_placeholder(&text)
@@ -1983,6 +1989,18 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     {
         return false;
     }
+    // Under the bare name `key`, a value holding a UUID among other text (`"key":
+    // "Q-52ee0e33-…-0"`, a Grafana dashboard's query key) is an id; a UUID alone can be a
+    // service's key (`?key=9e4635bc-…`).
+    if name == "key"
+        && value.len() > 36
+        && value
+            .as_bytes()
+            .windows(36)
+            .any(|w| std::str::from_utf8(w).is_ok_and(looks_like_uuid))
+    {
+        return false;
+    }
     // A GPG/PGP key named by its fingerprint or key id (`ENV GPG_KEY E3FF2839…` in the official
     // Docker images): public data that says which key signs a download.
     if words
@@ -2220,6 +2238,8 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "unset",
     "invalid",
     "wrong",
+    // A test's pair to `wrong`.
+    "right",
     "incorrect",
     // Settings of a password feature (`reuse_password: "enable"`, `save_password: disable`).
     "enable",
@@ -2494,12 +2514,19 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         && value
             .split(',')
             .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
+    // A letter and digits counted in order (`a123`, `f1234`): a test's stand-in.
+    let letter_and_count = value.len() <= 6
+        && value.as_bytes()[0].is_ascii_alphabetic()
+        && value.len() >= 4
+        && longest_ordered_run(&value.as_bytes()[1..]) == value.len() - 1
+        && value.as_bytes()[1..].iter().all(u8::is_ascii_digit);
     // One upper-case word (`'BLOCKED'`, `NOTSET`): a sentinel a test or a template writes.
     let sentinel = (4..=12).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_uppercase());
     if value.len() < 4
         || value.len() > 64
         || coerced
         || word_list
+        || letter_and_count
         || sentinel
         || describes
         || piece_of_password_word
@@ -3554,6 +3581,21 @@ mod tests {
             coerced
         ));
         assert!(!password_value_is_plausible("pass", b"prog,link", coerced));
+        let in_quotes = PasswordSetting {
+            quoted: true,
+            ..PasswordSetting::default()
+        };
+        assert!(!password_value_is_plausible("Password", b"a123", in_quotes));
+        assert!(password_value_is_plausible(
+            "Password", b"a1234x", in_quotes
+        ));
+        assert!(!password_value_is_plausible("sshPass", b"right", in_quotes));
+        assert!(is_placeholder(b"**SOPS**", false));
+        assert!(is_placeholder(b"AES256Key-32Characters1234567890", false));
+        assert!(!generic_value_is_plausible(
+            "key",
+            b"Q-52ee0e33-980f-4a19-9821-39530de9f304-0"
+        ));
         for described in [
             "will-be-cleared",
             "should-not-exist",
