@@ -3581,15 +3581,6 @@ mod tests {
             coerced
         ));
         assert!(!password_value_is_plausible("pass", b"prog,link", coerced));
-        let in_quotes = PasswordSetting {
-            quoted: true,
-            ..PasswordSetting::default()
-        };
-        assert!(!password_value_is_plausible("Password", b"a123", in_quotes));
-        assert!(password_value_is_plausible(
-            "Password", b"a1234x", in_quotes
-        ));
-        assert!(!password_value_is_plausible("sshPass", b"right", in_quotes));
         assert!(is_placeholder(b"**SOPS**", false));
         assert!(is_placeholder(b"AES256Key-32Characters1234567890", false));
         assert!(!generic_value_is_plausible(
@@ -3611,6 +3602,9 @@ mod tests {
             quoted: true,
             ..PasswordSetting::default()
         };
+        assert!(!password_value_is_plausible("Password", b"a123", quoted));
+        assert!(password_value_is_plausible("Password", b"a1234x", quoted));
+        assert!(!password_value_is_plausible("sshPass", b"right", quoted));
         assert!(password_value_is_plausible(
             "password",
             b"correct-horse-battery-staple",
