@@ -2325,9 +2325,9 @@ pub fn built_of_stand_in_words(value: &[u8]) -> bool {
     composed_of_stand_ins(&String::from_utf8_lossy(value).to_ascii_lowercase())
 }
 
-/// True when a password is nothing but stand-in words, joined or separated by `-`, `_` or `.`,
-/// and optionally one or two digits or digits counted in order and a symbol at the end
-/// (`newpass123`, `pass4321`, `verysecure123!`): what a test types, not a password anyone chose
+/// True when a password is nothing but stand-in words, joined or separated by `-`, `_`, `.`,
+/// `#`, `@` or `!`, and optionally one or two digits or digits counted in order and a symbol at
+/// the end (`newpass123`, `pass4321`, `pass#123`, `verysecure123!`): what a test types, not a password anyone chose
 /// to keep secret. Leetspeak is not read here: `super$ecret` and `pas5w0rd2#` are passwords.
 fn composed_of_stand_ins(lower: &str) -> bool {
     // The symbol a password policy demands, at the end (`verysecure123!`).
@@ -2338,7 +2338,7 @@ fn composed_of_stand_ins(lower: &str) -> bool {
         digits.len() <= 2 || longest_ordered_run(digits.as_bytes()) == digits.len();
     let letters: Vec<u8> = letters_end
         .bytes()
-        .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
+        .filter(|b| !matches!(b, b'-' | b'_' | b'.' | b'#' | b'@' | b'!'))
         .collect();
     if letters.len() < 3 || !digits_are_filler || !letters.iter().all(u8::is_ascii_lowercase) {
         return false;
@@ -3556,6 +3556,7 @@ mod tests {
             "bar2",
             "verysecure123!",
             "demo1234",
+            "pass#123",
         ] {
             assert!(spells_a_stand_in(stand_in), "{stand_in}");
         }
