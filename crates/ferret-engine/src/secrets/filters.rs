@@ -179,15 +179,12 @@ fn repeats_a_short_group(value: &[u8]) -> bool {
 fn longest_ordered_run(lower: &[u8]) -> usize {
     let (mut best, mut up, mut down) = (1, 1, 1);
     for pair in lower.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        let same_kind = (a.is_ascii_lowercase() && b.is_ascii_lowercase())
-            || (a.is_ascii_digit() && b.is_ascii_digit());
-        up = if same_kind && b == a.wrapping_add(1) {
+        up = if next_in_order(pair[0], pair[1], true) {
             up + 1
         } else {
             1
         };
-        down = if same_kind && a == b.wrapping_add(1) {
+        down = if next_in_order(pair[0], pair[1], false) {
             down + 1
         } else {
             1
@@ -195,6 +192,19 @@ fn longest_ordered_run(lower: &[u8]) -> usize {
         best = best.max(up).max(down);
     }
     best
+}
+
+/// Whether `b` comes right after `a` in the alphabet or in counting (`up`), or right before it;
+/// both letters or both digits.
+fn next_in_order(a: u8, b: u8, up: bool) -> bool {
+    let same_kind = (a.is_ascii_lowercase() && b.is_ascii_lowercase())
+        || (a.is_ascii_digit() && b.is_ascii_digit());
+    same_kind
+        && if up {
+            b == a.wrapping_add(1)
+        } else {
+            a == b.wrapping_add(1)
+        }
 }
 
 /// Credentials published as examples in providers' documentation and RFCs (or their telling
@@ -1637,28 +1647,19 @@ pub fn made_of_ordered_runs(lower: &[u8]) -> bool {
 
 /// The length of the ordered run (up or down, letters or digits) that opens `lower`.
 fn longest_ordered_run_from(lower: &[u8]) -> usize {
-    let kind = |b: u8| {
-        if b.is_ascii_lowercase() {
-            1
-        } else if b.is_ascii_digit() {
-            2
-        } else {
-            0
-        }
-    };
     let Some(&first) = lower.first() else {
         return 0;
     };
-    if kind(first) == 0 {
+    if !(first.is_ascii_lowercase() || first.is_ascii_digit()) {
         return 0;
     }
-    let ordered = |step: fn(u8) -> u8| {
+    let run = |up| {
         1 + lower
             .windows(2)
-            .take_while(|w| kind(w[1]) == kind(first) && w[1] == step(w[0]))
+            .take_while(|w| next_in_order(w[0], w[1], up))
             .count()
     };
-    ordered(|b| b.wrapping_add(1)).max(ordered(|b| b.wrapping_sub(1)))
+    run(true).max(run(false))
 }
 
 /// Whether a whole PEM block (`-----BEGIN … PRIVATE KEY-----` to `-----END …`) holds text
