@@ -2516,11 +2516,15 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
             .split(',')
             .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
     // A letter and digits counted in order (`a123`, `f1234`): a test's stand-in.
-    let letter_and_count = value.len() <= 6
-        && value.as_bytes()[0].is_ascii_alphabetic()
-        && value.len() >= 4
-        && longest_ordered_run(&value.as_bytes()[1..]) == value.len() - 1
-        && value.as_bytes()[1..].iter().all(u8::is_ascii_digit);
+    let letter_and_count = (4..=6).contains(&value.len())
+        && value
+            .as_bytes()
+            .split_first()
+            .is_some_and(|(letter, count)| {
+                letter.is_ascii_alphabetic()
+                    && count.iter().all(u8::is_ascii_digit)
+                    && longest_ordered_run(count) == count.len()
+            });
     // One upper-case word (`'BLOCKED'`, `NOTSET`): a sentinel a test or a template writes.
     let sentinel = (4..=12).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_uppercase());
     if value.len() < 4
@@ -3605,6 +3609,8 @@ mod tests {
             ..PasswordSetting::default()
         };
         assert!(!password_value_is_plausible("Password", b"a123", quoted));
+        // Nothing left after a query string's cut is not a panic.
+        assert!(!password_value_is_plausible("Password", b"", quoted));
         assert!(password_value_is_plausible("Password", b"a1234x", quoted));
         assert!(!password_value_is_plausible("sshPass", b"right", quoted));
         assert!(password_value_is_plausible(
