@@ -1552,7 +1552,13 @@ fn translates_password(value: &str) -> bool {
 /// `ZXhhbXBsZTpleGFtcGxl` (`example:example`), `c2VjdXJlLXBhc3N3b3Jk` (`secure-password`).
 /// Manifests keep secrets base64-encoded, so a placeholder there is encoded too.
 pub fn encodes_a_stand_in(value: &[u8]) -> bool {
-    let Some(decoded) = base64_decoded(value) else {
+    // A product's prefix before the base64 (`DMS_YWNjZXNzX3Rva2Vu`, `access_token`).
+    let after_prefix = value
+        .iter()
+        .position(|&b| b == b'_')
+        .filter(|&at| (2..=8).contains(&at) && value[..at].iter().all(u8::is_ascii_uppercase))
+        .map_or(value, |at| &value[at + 1..]);
+    let Some(decoded) = base64_decoded(after_prefix) else {
         return false;
     };
     // `username:password` often carries the newline of the `echo` that encoded it.
@@ -1600,7 +1606,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|tiger|pass(?:word)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|s3cr3t|s3cret)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|tiger|pass(?:word)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|s3cr3t|s3cret|[a-z_-]*pass(?:word|wd))$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -2305,8 +2311,10 @@ const STAND_IN_PARTS: &[&str] = &[
     "new", "old", "my", "your", "the", "a", "user", "users", "admin", "other", "another", "secure",
     "strong", "valid", "current", "temp", "tmp", "some", "super", "demo", "test", "tester",
     "testing", "word", "login", "pw", "key", "dev", "local", "foo", "bar", "baz", "qux", "john",
-    "jane", "doe", "alice", "bob", "geheim", "pass", "secret", "password", "access", "api",
-    "token", "client", "very", "data",
+    "jane", "doe", "alice", "bob", "good", "bad", "geheim", "pass", "secret", "password", "access",
+    "api", "token", "client", "very", "data",
+    // French tests' foo and bar (`Toto1234`, `titi`).
+    "toto", "titi", "tata", "tutu",
 ];
 
 /// Whether a value is base64 of text typed by hand (`MDEyMzQ1…` is `0123456789abcdef…`): made
@@ -2525,6 +2533,12 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
                     && count.iter().all(u8::is_ascii_digit)
                     && longest_ordered_run(count) == count.len()
             });
+    // Under the bare name `pass`, a check's result rather than a password (`{ pass: 'queued' }`,
+    // `{ pass: 'rcpt_to' }` in a mail server's results): a word in the past tense or a
+    // snake-case name.
+    let check_result = lower_name == "pass"
+        && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        && (value.contains('_') || value.ends_with("ed"));
     // One upper-case word (`'BLOCKED'`, `NOTSET`): a sentinel a test or a template writes.
     let sentinel = (4..=12).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_uppercase());
     if value.len() < 4
@@ -2533,6 +2547,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || word_list
         || letter_and_count
         || sentinel
+        || check_result
         || describes
         || piece_of_password_word
         || names_a_stored_form
@@ -3023,6 +3038,9 @@ mod tests {
         assert!(encodes_a_stand_in(b"Y2xpZW50aWQxMTIxMTo="));
         // `test-encrypted-key`.
         assert!(encodes_a_stand_in(b"dGVzdC1lbmNyeXB0ZWQta2V5"));
+        // After a product's prefix: `DMS_` and base64 of `access_token`.
+        assert!(encodes_a_stand_in(b"DMS_YWNjZXNzX3Rva2Vu"));
+        assert!(!encodes_a_stand_in(b"DMS_UjBzZWJ1ZDQyIQ=="));
     }
 
     #[test]
@@ -3562,6 +3580,9 @@ mod tests {
             "verysecure123!",
             "demo1234",
             "pass#123",
+            "toto1234",
+            "titi",
+            "goodpass",
         ] {
             assert!(spells_a_stand_in(stand_in), "{stand_in}");
         }
@@ -3587,6 +3608,19 @@ mod tests {
             coerced
         ));
         assert!(!password_value_is_plausible("pass", b"prog,link", coerced));
+        let quoted = PasswordSetting {
+            quoted: true,
+            ..PasswordSetting::default()
+        };
+        for result in ["queued", "rcpt_to", "mail_from"] {
+            assert!(!password_value_is_plausible(
+                "pass",
+                result.as_bytes(),
+                quoted
+            ));
+        }
+        assert!(password_value_is_plausible("pass", b"lemmylemmy", quoted));
+        assert!(password_value_is_plausible("password", b"queued", quoted));
         assert!(is_placeholder(b"**SOPS**", false));
         assert!(is_placeholder(b"AES256Key-32Characters1234567890", false));
         assert!(!generic_value_is_plausible(
@@ -3708,6 +3742,9 @@ mod tests {
             b"$DB_PASSWORD",
             b"%s",
             b"***",
+            // Words ending in the word password (a sample configuration's).
+            b"rabbitmqpassword",
+            b"mailu_secret_password",
         ] {
             assert!(
                 is_stand_in_connection_password(stand_in),
