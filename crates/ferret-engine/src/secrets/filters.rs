@@ -396,7 +396,20 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     // A short value of runs counted in order and nothing else (`abc123xyz`, `123abc`); a long
     // one (`XYZ789PQR123…`) is made up too but kept, at low confidence (`is_typed_by_hand`):
     // peers count such values as keys.
-    (6..=10).contains(&lower.len()) && made_of_ordered_runs(lower.as_bytes())
+    (6..=10).contains(&lower.len())
+        && (made_of_ordered_runs(lower.as_bytes()) || mostly_one_ordered_run(lower.as_bytes()))
+}
+
+/// A short value that is one ordered run but for a separator and a character or two
+/// (`AbC-dEf5`, `abcdef-1`): `abcdef` typed with a case, a hyphen and a digit to pass a format
+/// check.
+fn mostly_one_ordered_run(lower: &[u8]) -> bool {
+    let letters: Vec<u8> = lower
+        .iter()
+        .copied()
+        .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
+        .collect();
+    longest_ordered_run(&letters) >= 6 && longest_ordered_run(&letters) + 2 >= letters.len()
 }
 
 fn longest_run(data: &[u8]) -> usize {
@@ -639,6 +652,8 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "partition",
     "cache",
     "lookup",
+    // `pauseStatsKey = "e6af…"`: the key a test's statistics are filed under (a container id).
+    "stats",
     "public",
     "publishable",
     "pubkey",
@@ -1996,6 +2011,16 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     {
         return false;
     }
+    // A word of the name and counted digits (`refresh_token: refresh12345`, `apikey: key123`):
+    // a test's label for the value.
+    let letters = value.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &value[letters.len()..];
+    if letters.len() >= 3
+        && (digits.len() <= 2 || longest_ordered_run(digits.as_bytes()) == digits.len())
+        && words.iter().any(|w| w.eq_ignore_ascii_case(letters))
+    {
+        return false;
+    }
     // Under the bare name `key`, a value holding a UUID among other text (`"key":
     // "Q-52ee0e33-…-0"`, a Grafana dashboard's query key) is an id; a UUID alone can be a
     // service's key (`?key=9e4635bc-…`).
@@ -2303,6 +2328,28 @@ fn spells_a_stand_in(lower: &str) -> bool {
         || (read.starts_with("your")
             && ["password", "pass", "pwd"].iter().any(|w| read.contains(w)))
         || composed_of_stand_ins(lower)
+        || names_its_password(lower)
+}
+
+/// True when a password is a word or two and then the word for password, with at most the
+/// digits and symbol of [`composed_of_stand_ins`] (`yolopass2`, `regularpwd`,
+/// `featurepassword`): a test's name for the value. Words that end in `pass` (`compass`,
+/// `bypass`, `trespass`) are words.
+fn names_its_password(lower: &str) -> bool {
+    let body = lower.trim_end_matches(['!', '?', '.', '#', '*']);
+    let letters = body.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &body[letters.len()..];
+    if !(digits.len() <= 2 || longest_ordered_run(digits.as_bytes()) == digits.len())
+        || !letters.bytes().all(|b| b.is_ascii_lowercase())
+    {
+        return false;
+    }
+    ["password", "passwd", "pass", "pwd"].iter().any(|word| {
+        letters.strip_suffix(word).is_some_and(|head| {
+            head.len() >= 3
+                && !["com", "by", "tres", "sur", "over", "under", "im", "en"].contains(&head)
+        })
+    })
 }
 
 /// Words a test or a tutorial builds its passwords from (`newpass`, `new_user123`,
@@ -2315,6 +2362,9 @@ const STAND_IN_PARTS: &[&str] = &[
     "api", "token", "client", "very", "data",
     // French tests' foo and bar (`Toto1234`, `titi`).
     "toto", "titi", "tata", "tutu",
+    // Counting spelled out (`onetwothreefour`), and the kind of user a test logs in as
+    // (`regularpwd`).
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "regular",
 ];
 
 /// Whether a value is base64 of text typed by hand (`MDEyMzQ1…` is `0123456789abcdef…`): made
@@ -2539,6 +2589,15 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     let check_result = lower_name == "pass"
         && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
         && (value.contains('_') || value.ends_with("ed"));
+    // One piece typed three times or more (`zzzz`, `metricsmetricsmetricsmetrics`); twice is a
+    // development password (`lemmylemmy`).
+    let repeated = (1..=value.len() / 3).any(|piece| {
+        value.len() % piece == 0
+            && value
+                .as_bytes()
+                .chunks(piece)
+                .all(|c| c == &value.as_bytes()[..piece])
+    });
     // One upper-case word (`'BLOCKED'`, `NOTSET`): a sentinel a test or a template writes.
     let sentinel = (4..=12).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_uppercase());
     if value.len() < 4
@@ -2548,6 +2607,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || letter_and_count
         || sentinel
         || check_result
+        || repeated
         || describes
         || piece_of_password_word
         || names_a_stored_form
@@ -3341,6 +3401,20 @@ mod tests {
             b"k31eiaqplnq39py5ppsctxo6n2xj5t10"
         ));
         assert!(!generic_value_is_plausible(
+            "pauseStatsKey",
+            b"e6af031b91deb3136a2b7c42f262ed2ab554e2fe2736998c7d8edf4afe708dba"
+        ));
+        assert!(!generic_value_is_plausible(
+            "refresh_token",
+            b"refresh12345"
+        ));
+        assert!(generic_value_is_plausible(
+            "refresh_token",
+            b"refresh83f2k1"
+        ));
+        assert!(is_placeholder(b"AbC-dEf5", false));
+        assert!(!is_placeholder(b"Kd8-xQ2f", false));
+        assert!(!generic_value_is_plausible(
             "token_counts",
             b"k31eiaqplnq39py5ppsctxo6n2xj5t10"
         ));
@@ -3583,6 +3657,9 @@ mod tests {
             "toto1234",
             "titi",
             "goodpass",
+            "onetwothreefour",
+            "regularpwd",
+            "yolopass2",
         ] {
             assert!(spells_a_stand_in(stand_in), "{stand_in}");
         }
@@ -3592,6 +3669,8 @@ mod tests {
             "passcode4271",
             "testpass9384",
             "bluehorse",
+            "compass12",
+            "overpass",
         ] {
             assert!(!spells_a_stand_in(password), "{password}");
         }
@@ -3621,6 +3700,13 @@ mod tests {
         }
         assert!(password_value_is_plausible("pass", b"lemmylemmy", quoted));
         assert!(password_value_is_plausible("password", b"queued", quoted));
+        for repeated in ["zzzz", "metricsmetricsmetricsmetrics", "abcabcabc"] {
+            assert!(!password_value_is_plausible(
+                "password",
+                repeated.as_bytes(),
+                quoted
+            ));
+        }
         assert!(is_placeholder(b"**SOPS**", false));
         assert!(is_placeholder(b"AES256Key-32Characters1234567890", false));
         assert!(!generic_value_is_plausible(
