@@ -195,16 +195,13 @@ fn longest_ordered_run(lower: &[u8]) -> usize {
 }
 
 /// Whether `b` comes right after `a` in the alphabet or in counting (`up`), or right before it;
-/// both letters or both digits.
+/// both letters or both digits (9 then 0 is in order, as on a keyboard).
 fn next_in_order(a: u8, b: u8, up: bool) -> bool {
     let same_kind = (a.is_ascii_lowercase() && b.is_ascii_lowercase())
         || (a.is_ascii_digit() && b.is_ascii_digit());
-    same_kind
-        && if up {
-            b == a.wrapping_add(1)
-        } else {
-            a == b.wrapping_add(1)
-        }
+    // The keyboard's row of digits ends in 0 (`1234567890`).
+    let (low, high) = if up { (a, b) } else { (b, a) };
+    same_kind && (high == low.wrapping_add(1) || (low == b'9' && high == b'0'))
 }
 
 /// Credentials published as examples in providers' documentation and RFCs (or their telling
@@ -214,6 +211,8 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     // and its signature under "your-256-bit-secret".
     "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    // jwt.io's earlier sample ({"sub":"1234567890","name":"John Doe","admin":true}).
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiYWRtaW4iOnRydWV9",
     // RFC 6749's client credentials (s6BhdRkqt3:gX1fBat3bV), plain and Basic-encoded.
     "s6BhdRkqt3",
     "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
@@ -396,20 +395,16 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     // A short value of runs counted in order and nothing else (`abc123xyz`, `123abc`); a long
     // one (`XYZ789PQR123…`) is made up too but kept, at low confidence (`is_typed_by_hand`):
     // peers count such values as keys.
-    (6..=10).contains(&lower.len())
-        && (made_of_ordered_runs(lower.as_bytes()) || mostly_one_ordered_run(lower.as_bytes()))
-}
-
-/// A short value that is one ordered run but for a separator and a character or two
-/// (`AbC-dEf5`, `abcdef-1`): `abcdef` typed with a case, a hyphen and a digit to pass a format
-/// check.
-fn mostly_one_ordered_run(lower: &[u8]) -> bool {
-    let letters: Vec<u8> = lower
-        .iter()
-        .copied()
+    // Separators do not count (`1234-ABCD`), nor a character or two beside one long run
+    // (`AbC-dEf5`: `abcdef` typed with a case, a hyphen and a digit to pass a format check).
+    let joined: Vec<u8> = lower
+        .bytes()
         .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
         .collect();
-    longest_ordered_run(&letters) >= 6 && longest_ordered_run(&letters) + 2 >= letters.len()
+    (6..=10).contains(&lower.len())
+        && (made_of_ordered_runs(&joined)
+            || (longest_ordered_run(&joined) >= 6
+                && longest_ordered_run(&joined) + 2 >= joined.len()))
 }
 
 fn longest_run(data: &[u8]) -> usize {
@@ -654,6 +649,10 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "lookup",
     // `pauseStatsKey = "e6af…"`: the key a test's statistics are filed under (a container id).
     "stats",
+    // `access_token.scope = "resource1:write"`, `id_token_encrypted_response_alg`: what a token
+    // may do, and how it is made.
+    "scope",
+    "_alg",
     "public",
     "publishable",
     "pubkey",
@@ -1597,7 +1596,9 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
         || composed_of_stand_ins(&lower)
         || PASSWORD_STAND_INS.contains(&lower.as_str())
         || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())
-        || password_part.is_some_and(|p| PASSWORD_STAND_INS.contains(&p))
+        || password_part.is_some_and(|p| {
+            PASSWORD_STAND_INS.contains(&p) || composed_of_stand_ins(p) || names_its_password(p)
+        })
         || lower
             .split([':', '-', '_', ' '])
             .filter(|w| !w.is_empty())
@@ -1621,28 +1622,44 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|tiger|pass(?:word)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|s3cr3t|s3cret|[a-z_-]*pass(?:word|wd))$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|tiger|pass(?:word)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
-    // URL-encoded characters dropped (`password%25` is `password%`).
+    // URL-encoded characters dropped (`password%25` is `password%`), and decoded (`p%40ss` is
+    // `p@ss`).
     let mut unescaped = Vec::with_capacity(value.len());
+    let mut decoded = String::with_capacity(value.len());
     let mut at = 0;
     while at < value.len() {
-        let escape = value[at] == b'%'
-            && value
-                .get(at + 1..at + 3)
-                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
-        if escape {
+        let escaped = (value[at] == b'%')
+            .then(|| value.get(at + 1..at + 3))
+            .flatten()
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        if let Some(byte) = escaped {
+            decoded.push(char::from(byte));
             at += 3;
         } else {
             unescaped.push(value[at]);
+            decoded.push(char::from(value[at]));
             at += 1;
         }
     }
+    // Leetspeak read as letters (`p@ss`, `r00t`, `s3cr3t`).
+    let read = read_leetspeak(&decoded.to_ascii_lowercase());
     stand_in.is_match(value)
         || (unescaped.len() < value.len() && stand_in.is_match(&unescaped))
+        || stand_in.is_match(read.as_bytes())
         || value.first().is_some_and(|b| matches!(b, b'$' | b'%'))
+        // An e-mail address a parser test puts where the password goes (`ftp://me:user@domain.com@host`).
+        || decoded.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty()
+                && host.contains('.')
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        })
         // A port where a parser test puts a host before it (`https://host.com:8443@other.com`).
         || (value.len() <= 5 && value.iter().all(u8::is_ascii_digit))
         || value.iter().all(|b| !b.is_ascii_alphanumeric())
@@ -1664,6 +1681,29 @@ pub fn made_of_ordered_runs(lower: &[u8]) -> bool {
         start += run;
     }
     true
+}
+
+/// Whether a value is base64 of text that is nothing but runs counted in order, after a short
+/// prefix and without separators: `MTIzNDU2Nzg5MDEyMzQ1Ng==` (`1234567890123456`),
+/// `QUJDREVGR0hJSktMTU5PUA==` (`ABCDEFGHIJKLMNOP`). A test's made-up key under a generic name.
+/// Such text unencoded (`tok_abcdefghijklmnopqrstuvwxyz1234`) is reported at low confidence
+/// instead: the peers' published examples are written so (kingfisher's, by the hundred).
+pub fn encodes_counted_text(value: &[u8]) -> bool {
+    let counted = |text: &[u8]| {
+        let lower = text.to_ascii_lowercase();
+        let body = lower
+            .iter()
+            .position(|&b| b == b'_')
+            .filter(|&at| (2..=6).contains(&at) && lower[..at].iter().all(u8::is_ascii_lowercase))
+            .map_or(&lower[..], |at| &lower[at + 1..]);
+        let joined: Vec<u8> = body
+            .iter()
+            .copied()
+            .filter(|b| !matches!(b, b'-' | b'_' | b'.' | b'='))
+            .collect();
+        joined.len() >= 12 && made_of_ordered_runs(&joined)
+    };
+    base64_decoded(value).is_some_and(|text| counted(&text))
 }
 
 /// The length of the ordered run (up or down, letters or digits) that opens `lower`.
@@ -2007,17 +2047,32 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if words
         .iter()
         .any(|w| ["password", "passwd", "pwd", "pass", "passphrase"].contains(&w.as_str()))
-        && spells_a_stand_in(&value.to_ascii_lowercase())
+        && (spells_a_stand_in(&value.to_ascii_lowercase()) || describes_its_password(value))
     {
         return false;
     }
-    // A word of the name and counted digits (`refresh_token: refresh12345`, `apikey: key123`):
-    // a test's label for the value.
-    let letters = value.trim_end_matches(|c: char| c.is_ascii_digit());
-    let digits = &value[letters.len()..];
+    // A word of the name and counted digits (`refresh_token: refresh12345`, `API_KEY:
+    // key#123#456`): a test's label for the value.
+    let letters: String = value.chars().filter(char::is_ascii_alphabetic).collect();
+    let digits: Vec<u8> = value.bytes().filter(u8::is_ascii_digit).collect();
     if letters.len() >= 3
-        && (digits.len() <= 2 || longest_ordered_run(digits.as_bytes()) == digits.len())
-        && words.iter().any(|w| w.eq_ignore_ascii_case(letters))
+        && value
+            .bytes()
+            .skip_while(u8::is_ascii_alphabetic)
+            .all(|b| !b.is_ascii_alphabetic())
+        && (digits.len() <= 2 || longest_ordered_run(&digits) == digits.len())
+        && words.iter().any(|w| w.eq_ignore_ascii_case(&letters))
+    {
+        return false;
+    }
+    // A package's coordinates with a version (`jjwt-jackson:0.11.0:deprecated`).
+    if value.contains(':')
+        && value.split(':').any(|part| {
+            part.split('.').count() >= 2
+                && part
+                    .split('.')
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
     {
         return false;
     }
@@ -2317,6 +2372,12 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "anything",
     "nope",
     "weak",
+    // Filler a test types (`password: 'blabla'`, `password: stuff` in a proxy sample), and a
+    // value named for what the test expects (`password: 'failing'`).
+    "stuff",
+    "blabla",
+    "blah",
+    "failing",
 ];
 
 /// True when a password written in leetspeak (`PaSsW0Rd`, `p4$$w0rd`) reads as one of the
@@ -2331,12 +2392,37 @@ fn spells_a_stand_in(lower: &str) -> bool {
         || names_its_password(lower)
 }
 
+/// A variable's name (`'id_password' => 'user_pass'`) or a description (`cert1-passphrase`):
+/// lower-case words joined by `_` or `-`, one of them a password word.
+fn describes_its_password(value: &str) -> bool {
+    value.contains(['_', '-'])
+        && value.split(['_', '-']).any(|w| {
+            [
+                "pass",
+                "pwd",
+                "pw",
+                "passwd",
+                "password",
+                "passphrase",
+                "secret",
+            ]
+            .contains(&w)
+        })
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
 /// True when a password is a word or two and then the word for password, with at most the
 /// digits and symbol of [`composed_of_stand_ins`] (`yolopass2`, `regularpwd`,
 /// `featurepassword`): a test's name for the value. Words that end in `pass` (`compass`,
 /// `bypass`, `trespass`) are words.
 fn names_its_password(lower: &str) -> bool {
-    let body = lower.trim_end_matches(['!', '?', '.', '#', '*']);
+    let body: String = lower
+        .trim_end_matches(['!', '?', '.', '#', '*'])
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .collect();
     let letters = body.trim_end_matches(|c: char| c.is_ascii_digit());
     let digits = &body[letters.len()..];
     if !(digits.len() <= 2 || longest_ordered_run(digits.as_bytes()) == digits.len())
@@ -2359,7 +2445,7 @@ const STAND_IN_PARTS: &[&str] = &[
     "strong", "valid", "current", "temp", "tmp", "some", "super", "demo", "test", "tester",
     "testing", "word", "login", "pw", "key", "dev", "local", "foo", "bar", "baz", "qux", "john",
     "jane", "doe", "alice", "bob", "good", "bad", "geheim", "pass", "secret", "password", "access",
-    "api", "token", "client", "very", "data",
+    "api", "token", "client", "very", "data", "db",
     // French tests' foo and bar (`Toto1234`, `titi`).
     "toto", "titi", "tata", "tutu",
     // Counting spelled out (`onetwothreefour`), and the kind of user a test logs in as
@@ -2381,7 +2467,8 @@ pub fn encodes_a_typed_value(value: &[u8]) -> bool {
 /// `supersecret`): in a connection URL such a value is reported at low confidence, since
 /// labelled corpora count `mySecret789` in a URL as a secret.
 pub fn built_of_stand_in_words(value: &[u8]) -> bool {
-    composed_of_stand_ins(&String::from_utf8_lossy(value).to_ascii_lowercase())
+    let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
+    composed_of_stand_ins(&lower) || names_its_password(&lower)
 }
 
 /// True when a password is nothing but stand-in words, joined or separated by `-`, `_`, `.`,
@@ -2665,16 +2752,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     {
         return false;
     }
-    // A variable's name (`'id_password' => 'user_pass'`): a snake-case name with a password word.
-    if !has_digit
-        && value.contains(['_', '-'])
-        && value
-            .split(['_', '-'])
-            .any(|w| ["pass", "pwd", "pw", "passwd", "password", "secret"].contains(&w))
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
-    {
+    if describes_its_password(value) {
         return false;
     }
     // Another setting's name (`"redis_password": "redis_url"`): snake-case words ending in a
@@ -3098,6 +3176,9 @@ mod tests {
         assert!(encodes_a_stand_in(b"Y2xpZW50aWQxMTIxMTo="));
         // `test-encrypted-key`.
         assert!(encodes_a_stand_in(b"dGVzdC1lbmNyeXB0ZWQta2V5"));
+        // A user and a password named for what it is (`captain:apassword`).
+        assert!(encodes_a_stand_in(b"Y2FwdGFpbjphcGFzc3dvcmQ="));
+        assert!(encodes_a_stand_in(b"YWRtaW46YWRtaW5zcGFzc3dvcmQK"));
         // After a product's prefix: `DMS_` and base64 of `access_token`.
         assert!(encodes_a_stand_in(b"DMS_YWNjZXNzX3Rva2Vu"));
         assert!(!encodes_a_stand_in(b"DMS_UjBzZWJ1ZDQyIQ=="));
@@ -3408,11 +3489,28 @@ mod tests {
             "refresh_token",
             b"refresh12345"
         ));
+        assert!(!generic_value_is_plausible("password", b"cert1-passphrase"));
+        assert!(!generic_value_is_plausible("API_KEY", b"key#123#456"));
+        assert!(!generic_value_is_plausible(
+            "jsonwebtoken",
+            b"jjwt-jackson:0.11.0:deprecated"
+        ));
+        assert!(!generic_value_is_plausible(
+            "access_token.scope",
+            b"resource1:write"
+        ));
         assert!(generic_value_is_plausible(
             "refresh_token",
             b"refresh83f2k1"
         ));
         assert!(is_placeholder(b"AbC-dEf5", false));
+        assert!(is_placeholder(b"1234-ABCD", false));
+        assert!(encodes_counted_text(b"MTIzNDU2Nzg5MDEyMzQ1Ng=="));
+        assert!(encodes_counted_text(b"QUJDREVGR0hJSktMTU5PUA=="));
+        // base64 of `tok_abcdefghijklmnop`, and of `tok_9f8Kx2LmPz7Qw4Rt`.
+        assert!(encodes_counted_text(b"dG9rX2FiY2RlZmdoaWprbG1ub3A="));
+        assert!(!encodes_counted_text(b"dG9rXzlmOEt4MkxtUHo3UXc0UnQ="));
+        assert!(!encodes_counted_text(b"tok_abcdefghijklmnopqrstuvwxyz1234"));
         assert!(!is_placeholder(b"Kd8-xQ2f", false));
         assert!(!generic_value_is_plausible(
             "token_counts",
@@ -3660,6 +3758,7 @@ mod tests {
             "onetwothreefour",
             "regularpwd",
             "yolopass2",
+            "mailu_secret_password",
         ] {
             assert!(spells_a_stand_in(stand_in), "{stand_in}");
         }
@@ -3700,6 +3799,13 @@ mod tests {
         }
         assert!(password_value_is_plausible("pass", b"lemmylemmy", quoted));
         assert!(password_value_is_plausible("password", b"queued", quoted));
+        for described in ["cert1-passphrase", "mycert-passphrase", "blabla", "failing"] {
+            assert!(!password_value_is_plausible(
+                "password",
+                described.as_bytes(),
+                quoted
+            ));
+        }
         for repeated in ["zzzz", "metricsmetricsmetricsmetrics", "abcabcabc"] {
             assert!(!password_value_is_plausible(
                 "password",
@@ -3828,9 +3934,10 @@ mod tests {
             b"$DB_PASSWORD",
             b"%s",
             b"***",
-            // Words ending in the word password (a sample configuration's).
-            b"rabbitmqpassword",
-            b"mailu_secret_password",
+            b"MotDePasse",
+            b"user@domain.com",
+            b"mySecret",
+            b"p%40ss",
         ] {
             assert!(
                 is_stand_in_connection_password(stand_in),
