@@ -1548,6 +1548,9 @@ fn translates_password(value: &str) -> bool {
         "jelsz",
         "adgangskode",
         "passord",
+        // Basque `pasahitza`, Catalan `contrasenya` (above), Icelandic `lykilorð`.
+        "pasahitz",
+        "lykilor",
         "şifre",
         "sifre",
         "пароль",
@@ -2065,6 +2068,12 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     {
         return false;
     }
+    // The rest of a URL after a stand-in password (`https://$GITHUB_TOKEN:x-oauth-basic@github.com/…`).
+    if value.split_once('@').is_some_and(|(password, rest)| {
+        rest.contains('.') && PASSWORD_STAND_INS.contains(&password.to_ascii_lowercase().as_str())
+    }) {
+        return false;
+    }
     // A package's coordinates with a version (`jjwt-jackson:0.11.0:deprecated`).
     if value.contains(':')
         && value.split(':').any(|part| {
@@ -2451,6 +2460,9 @@ const STAND_IN_PARTS: &[&str] = &[
     // Counting spelled out (`onetwothreefour`), and the kind of user a test logs in as
     // (`regularpwd`).
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "regular",
+    // A program's first words, and the tutorial password after `hunter2` (`Hello123!`,
+    // `hunter42`).
+    "hello", "world", "hunter",
 ];
 
 /// Whether a value is base64 of text typed by hand (`MDEyMzQ1…` is `0123456789abcdef…`): made
@@ -2772,7 +2784,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     }
     // `your_password`, `db_password`, `thisismypassword`: a description of the value.
     if !has_digit
-        && ["password", "passwd", "secret"]
+        && ["password", "passwd", "passphrase", "secret"]
             .iter()
             .any(|w| lower.contains(w))
     {
@@ -3492,6 +3504,10 @@ mod tests {
         assert!(!generic_value_is_plausible("password", b"cert1-passphrase"));
         assert!(!generic_value_is_plausible("API_KEY", b"key#123#456"));
         assert!(!generic_value_is_plausible(
+            "GITHUB_TOKEN",
+            b"x-oauth-basic@github.com/YunoHost/doc.git"
+        ));
+        assert!(!generic_value_is_plausible(
             "jsonwebtoken",
             b"jjwt-jackson:0.11.0:deprecated"
         ));
@@ -3759,6 +3775,8 @@ mod tests {
             "regularpwd",
             "yolopass2",
             "mailu_secret_password",
+            "hello123!",
+            "hunter42",
         ] {
             assert!(spells_a_stand_in(stand_in), "{stand_in}");
         }
@@ -3799,7 +3817,14 @@ mod tests {
         }
         assert!(password_value_is_plausible("pass", b"lemmylemmy", quoted));
         assert!(password_value_is_plausible("password", b"queued", quoted));
-        for described in ["cert1-passphrase", "mycert-passphrase", "blabla", "failing"] {
+        for described in [
+            "cert1-passphrase",
+            "mycert-passphrase",
+            "blabla",
+            "failing",
+            "astrongandcomplicatedpassphrasethatisverysecure",
+            "Administrazio-pasahitza",
+        ] {
             assert!(!password_value_is_plausible(
                 "password",
                 described.as_bytes(),
