@@ -229,6 +229,8 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
     // kubeadm's documented bootstrap token.
     "abcdef.0123456789abcdef",
+    // RFC 4122's example UUID, which documentation puts wherever a UUID goes.
+    "123e4567-e89b-12d3-a456-426614174000",
     // RFC 6749's access and refresh token examples.
     "2YotnFZFEjr1zCsicMWpAA",
     "tGzv3JOkF0XG5Qx2TlKWIA",
@@ -508,6 +510,20 @@ pub fn continues_as_expression(after: &[u8]) -> bool {
         && operand.is_some_and(|b| {
             b.is_ascii_alphabetic() || matches!(b, b'$' | b'_' | b'"' | b'\'' | b'`' | b'(')
         })
+}
+
+/// True when the name is one of several assigned together and the value the first of several
+/// (`username, password := "gopher", "secret"`): the value found is another name's.
+pub fn first_of_a_tuple(before: &[u8], name: &str, after_value: &[u8]) -> bool {
+    let listed_name = !name.is_empty()
+        && before
+            .windows(name.len())
+            .rposition(|w| w == name.as_bytes())
+            .is_some_and(|at| before[..at].trim_ascii_end().ends_with(b","));
+    let listed_value = after_value.split_first().is_some_and(|(&quote, rest)| {
+        matches!(quote, b'"' | b'\'' | b'`') && rest.trim_ascii_start().starts_with(b",")
+    });
+    listed_name && listed_value
 }
 
 /// True when the quoted value is followed by a scope, as in Tinybird's data-source and pipe files
@@ -1484,7 +1500,10 @@ pub fn service_word_before(before: &[u8]) -> Option<&str> {
 fn continues_a_query(value: &str) -> bool {
     value.split('&').skip(1).any(|part| {
         part.split_once('=').is_some_and(|(name, _)| {
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         })
     })
 }
@@ -2454,7 +2473,7 @@ const STAND_IN_PARTS: &[&str] = &[
     "strong", "valid", "current", "temp", "tmp", "some", "super", "demo", "test", "tester",
     "testing", "word", "login", "pw", "key", "dev", "local", "foo", "bar", "baz", "qux", "john",
     "jane", "doe", "alice", "bob", "good", "bad", "geheim", "pass", "secret", "password", "access",
-    "api", "token", "client", "very", "data", "db",
+    "api", "token", "client", "very", "data", "db", "abc", "xyz",
     // French tests' foo and bar (`Toto1234`, `titi`).
     "toto", "titi", "tata", "tutu",
     // Counting spelled out (`onetwothreefour`), and the kind of user a test logs in as
@@ -3211,6 +3230,22 @@ mod tests {
     fn public_and_foreign_keys_are_not_secret_ones() {
         assert!(named_not_secret(b"# Verify it with the public key ", "key"));
         assert!(named_not_secret(b"Public Key: ", "Key"));
+        assert!(first_of_a_tuple(
+            b"\tusername, password := ",
+            "password",
+            b"\", \"secret\""
+        ));
+        assert!(!first_of_a_tuple(
+            b"\tpassword := ",
+            "password",
+            b"\", \"x\""
+        ));
+        assert!(!first_of_a_tuple(
+            b"\tuser, password := ",
+            "password",
+            b"\""
+        ));
+        assert!(continues_a_query("test&X-Amz-Date=test&X-Amz-Expires=test"));
         assert!(named_not_secret(b"ALTER TABLE t DROP FOREIGN KEY ", "KEY"));
         assert!(!named_not_secret(b"private key ", "key"));
         assert!(!named_not_secret(b"publickey ", "key"));
@@ -3777,6 +3812,7 @@ mod tests {
             "mailu_secret_password",
             "hello123!",
             "hunter42",
+            "testabc123",
         ] {
             assert!(spells_a_stand_in(stand_in), "{stand_in}");
         }
