@@ -515,11 +515,23 @@ pub fn continues_as_expression(after: &[u8]) -> bool {
 /// True when the name is one of several assigned together and the value the first of several
 /// (`username, password := "gopher", "secret"`): the value found is another name's.
 pub fn first_of_a_tuple(before: &[u8], name: &str, after_value: &[u8]) -> bool {
+    // `a, b := ` or `a, b = `: names listed before one `=`, not entries of a map (`{user:
+    // "x", password: "y"}`), whose earlier entries end in a value.
     let listed_name = !name.is_empty()
         && before
             .windows(name.len())
             .rposition(|w| w == name.as_bytes())
-            .is_some_and(|at| before[..at].trim_ascii_end().ends_with(b","));
+            .is_some_and(|at| {
+                let assigned = before[at + name.len()..].contains(&b'=');
+                let earlier = before[..at].trim_ascii_end();
+                assigned
+                    && earlier.strip_suffix(b",").is_some_and(|earlier| {
+                        earlier
+                            .trim_ascii_end()
+                            .last()
+                            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                    })
+            });
     let listed_value = after_value.split_first().is_some_and(|(&quote, rest)| {
         matches!(quote, b'"' | b'\'' | b'`') && rest.trim_ascii_start().starts_with(b",")
     });
@@ -3244,6 +3256,16 @@ mod tests {
             b"\tuser, password := ",
             "password",
             b"\""
+        ));
+        assert!(!first_of_a_tuple(
+            b"{email: \"a@b.c\", password: \"",
+            "password",
+            b"\", password_confirmation: \"x\"}"
+        ));
+        assert!(!first_of_a_tuple(
+            b"db.createUser({ user: 'nodebb', pwd: '",
+            "pwd",
+            b"', roles: []})"
         ));
         assert!(continues_a_query("test&X-Amz-Date=test&X-Amz-Expires=test"));
         assert!(named_not_secret(b"ALTER TABLE t DROP FOREIGN KEY ", "KEY"));
