@@ -229,8 +229,6 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
     // kubeadm's documented bootstrap token.
     "abcdef.0123456789abcdef",
-    // RFC 4122's example UUID, which documentation puts wherever a UUID goes.
-    "123e4567-e89b-12d3-a456-426614174000",
     // RFC 6749's access and refresh token examples.
     "2YotnFZFEjr1zCsicMWpAA",
     "tGzv3JOkF0XG5Qx2TlKWIA",
@@ -510,32 +508,6 @@ pub fn continues_as_expression(after: &[u8]) -> bool {
         && operand.is_some_and(|b| {
             b.is_ascii_alphabetic() || matches!(b, b'$' | b'_' | b'"' | b'\'' | b'`' | b'(')
         })
-}
-
-/// True when the name is one of several assigned together and the value the first of several
-/// (`username, password := "gopher", "secret"`): the value found is another name's.
-pub fn first_of_a_tuple(before: &[u8], name: &str, after_value: &[u8]) -> bool {
-    // `a, b := ` or `a, b = `: names listed before one `=`, not entries of a map (`{user:
-    // "x", password: "y"}`), whose earlier entries end in a value.
-    let listed_name = !name.is_empty()
-        && before
-            .windows(name.len())
-            .rposition(|w| w == name.as_bytes())
-            .is_some_and(|at| {
-                let assigned = before[at + name.len()..].contains(&b'=');
-                let earlier = before[..at].trim_ascii_end();
-                assigned
-                    && earlier.strip_suffix(b",").is_some_and(|earlier| {
-                        earlier
-                            .trim_ascii_end()
-                            .last()
-                            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                    })
-            });
-    let listed_value = after_value.split_first().is_some_and(|(&quote, rest)| {
-        matches!(quote, b'"' | b'\'' | b'`') && rest.trim_ascii_start().starts_with(b",")
-    });
-    listed_name && listed_value
 }
 
 /// True when the quoted value is followed by a scope, as in Tinybird's data-source and pipe files
@@ -3242,31 +3214,6 @@ mod tests {
     fn public_and_foreign_keys_are_not_secret_ones() {
         assert!(named_not_secret(b"# Verify it with the public key ", "key"));
         assert!(named_not_secret(b"Public Key: ", "Key"));
-        assert!(first_of_a_tuple(
-            b"\tusername, password := ",
-            "password",
-            b"\", \"secret\""
-        ));
-        assert!(!first_of_a_tuple(
-            b"\tpassword := ",
-            "password",
-            b"\", \"x\""
-        ));
-        assert!(!first_of_a_tuple(
-            b"\tuser, password := ",
-            "password",
-            b"\""
-        ));
-        assert!(!first_of_a_tuple(
-            b"{email: \"a@b.c\", password: \"",
-            "password",
-            b"\", password_confirmation: \"x\"}"
-        ));
-        assert!(!first_of_a_tuple(
-            b"db.createUser({ user: 'nodebb', pwd: '",
-            "pwd",
-            b"', roles: []})"
-        ));
         assert!(continues_a_query("test&X-Amz-Date=test&X-Amz-Expires=test"));
         assert!(named_not_secret(b"ALTER TABLE t DROP FOREIGN KEY ", "KEY"));
         assert!(!named_not_secret(b"private key ", "key"));

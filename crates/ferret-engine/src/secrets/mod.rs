@@ -578,11 +578,6 @@ impl SecretMatcher {
                 || filters::named_not_secret(&content[line.start..secret.start], name)
                 || filters::continues_as_expression(&content[secret.end..line.end])
                 || filters::declares_a_token_by_name(&content[secret.end..line.end])
-                || filters::first_of_a_tuple(
-                    &content[line.start..secret.start],
-                    name,
-                    &content[secret.end..line.end],
-                )
             {
                 return Reject;
             }
