@@ -1696,7 +1696,8 @@ pub fn made_of_ordered_runs(lower: &[u8]) -> bool {
 /// instead: the peers' published examples are written so (kingfisher's, by the hundred).
 pub fn encodes_counted_text(value: &[u8]) -> bool {
     let counted = |text: &[u8]| {
-        let lower = text.to_ascii_lowercase();
+        // `echo` adds a newline (`MTIzNDU2Nzg5MDEyMzQ1Ngo=`).
+        let lower = text.trim_ascii().to_ascii_lowercase();
         let body = lower
             .iter()
             .position(|&b| b == b'_')
@@ -2071,6 +2072,10 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     {
         return false;
     }
+    // A command-line flag that follows the name (`"-use-auth-secret", "--sock-buf-size=1048576"`).
+    if value.starts_with("--") {
+        return false;
+    }
     // The rest of a URL after a stand-in password (`https://$GITHUB_TOKEN:x-oauth-basic@github.com/…`).
     if value.split_once('@').is_some_and(|(password, rest)| {
         rest.contains('.') && PASSWORD_STAND_INS.contains(&password.to_ascii_lowercase().as_str())
@@ -2390,6 +2395,7 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "blabla",
     "blah",
     "failing",
+    "pswd",
 ];
 
 /// True when a password written in leetspeak (`PaSsW0Rd`, `p4$$w0rd`) reads as one of the
@@ -2402,6 +2408,12 @@ fn spells_a_stand_in(lower: &str) -> bool {
             && ["password", "pass", "pwd"].iter().any(|w| read.contains(w)))
         || composed_of_stand_ins(lower)
         || names_its_password(lower)
+        // Stand-in words around the word pass in leetspeak (`SecurePa55w0rd`, `s0mePass`,
+        // `somePassw0rd`); a chosen word in leetspeak is a password (`super$ecret`).
+        // `pas5w0rd2#` keeps a digit that reads as no letter: a password of its own.
+        || (read.contains("pass")
+            && read.bytes().all(|b| b.is_ascii_lowercase())
+            && (composed_of_stand_ins(&read) || names_its_password(&read)))
 }
 
 /// A variable's name (`'id_password' => 'user_pass'`) or a description (`cert1-passphrase`):
@@ -2457,7 +2469,7 @@ const STAND_IN_PARTS: &[&str] = &[
     "strong", "valid", "current", "temp", "tmp", "some", "super", "demo", "test", "tester",
     "testing", "word", "login", "pw", "key", "dev", "local", "foo", "bar", "baz", "qux", "john",
     "jane", "doe", "alice", "bob", "good", "bad", "geheim", "pass", "secret", "password", "access",
-    "api", "token", "client", "very", "data", "db", "abc", "xyz",
+    "api", "token", "client", "very", "data", "db", "abc", "xyz", "its", "pswd",
     // French tests' foo and bar (`Toto1234`, `titi`).
     "toto", "titi", "tata", "tutu",
     // Counting spelled out (`onetwothreefour`), and the kind of user a test logs in as
@@ -2491,8 +2503,8 @@ pub fn built_of_stand_in_words(value: &[u8]) -> bool {
 /// the end (`newpass123`, `pass4321`, `pass#123`, `verysecure123!`): what a test types, not a password anyone chose
 /// to keep secret. Leetspeak is not read here: `super$ecret` and `pas5w0rd2#` are passwords.
 fn composed_of_stand_ins(lower: &str) -> bool {
-    // The symbol a password policy demands, at the end (`verysecure123!`).
-    let body = lower.trim_end_matches(['!', '?', '.', '#', '*']);
+    // The symbol a password policy demands, at the end (`verysecure123!`, `pswd1$`).
+    let body = lower.trim_end_matches(['!', '?', '.', '#', '*', '$']);
     let letters_end = body.trim_end_matches(|c: char| c.is_ascii_digit());
     let digits = &body[letters_end.len()..];
     let digits_are_filler =
@@ -3508,6 +3520,10 @@ mod tests {
         assert!(!generic_value_is_plausible("password", b"cert1-passphrase"));
         assert!(!generic_value_is_plausible("API_KEY", b"key#123#456"));
         assert!(!generic_value_is_plausible(
+            "auth-secret",
+            b"--sock-buf-size=1048576"
+        ));
+        assert!(!generic_value_is_plausible(
             "GITHUB_TOKEN",
             b"x-oauth-basic@github.com/YunoHost/doc.git"
         ));
@@ -3527,6 +3543,7 @@ mod tests {
         assert!(is_placeholder(b"1234-ABCD", false));
         assert!(encodes_counted_text(b"MTIzNDU2Nzg5MDEyMzQ1Ng=="));
         assert!(encodes_counted_text(b"QUJDREVGR0hJSktMTU5PUA=="));
+        assert!(encodes_counted_text(b"MTIzNDU2Nzg5MDEyMzQ1Ngo="));
         // base64 of `tok_abcdefghijklmnop`, and of `tok_9f8Kx2LmPz7Qw4Rt`.
         assert!(encodes_counted_text(b"dG9rX2FiY2RlZmdoaWprbG1ub3A="));
         assert!(!encodes_counted_text(b"dG9rXzlmOEt4MkxtUHo3UXc0UnQ="));
@@ -3782,6 +3799,11 @@ mod tests {
             "hello123!",
             "hunter42",
             "testabc123",
+            "securepa55w0rd",
+            "s0mepass",
+            "somepassw0rd",
+            "pswd1$",
+            "itsasecret",
         ] {
             assert!(spells_a_stand_in(stand_in), "{stand_in}");
         }
