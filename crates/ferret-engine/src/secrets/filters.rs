@@ -2409,11 +2409,12 @@ fn spells_a_stand_in(lower: &str) -> bool {
         || composed_of_stand_ins(lower)
         || names_its_password(lower)
         // Stand-in words around the word pass in leetspeak (`SecurePa55w0rd`, `s0mePass`,
-        // `somePassw0rd`); a chosen word in leetspeak is a password (`super$ecret`).
-        // `pas5w0rd2#` keeps a digit that reads as no letter: a password of its own.
+        // `somePassw0rd`); a chosen word in leetspeak is a password (`super$ecret`, and
+        // `SqLpa5sW0rD`, which CredSweeper's corpus labels a secret), and `pas5w0rd2#` keeps a
+        // digit that reads as no letter: a password of its own.
         || (read.contains("pass")
             && read.bytes().all(|b| b.is_ascii_lowercase())
-            && (composed_of_stand_ins(&read) || names_its_password(&read)))
+            && composed_of_stand_ins(&read))
 }
 
 /// A variable's name (`'id_password' => 'user_pass'`) or a description (`cert1-passphrase`):
@@ -3776,6 +3777,7 @@ mod tests {
         assert!(spells_a_stand_in("yourstrong(!)password"));
         // A digit that reads as no letter keeps the value a password of its own.
         assert!(!spells_a_stand_in("pas5w0rd2#"));
+        assert!(!spells_a_stand_in("sqlpa5sw0rd"));
         for stand_in in [
             "newpass",
             "pass4321",
