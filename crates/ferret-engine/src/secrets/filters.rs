@@ -638,6 +638,30 @@ pub fn is_documentation_host(host: &[u8]) -> bool {
     .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
 }
 
+/// Whether a name is a BCP 47 locale tag: a language (`en`, `und`), maybe a script (`Latn`),
+/// and a region (`PW`).
+fn is_locale_tag(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    let (Some(language), Some(region)) = (parts.first(), parts.last()) else {
+        return false;
+    };
+    let script_ok = match parts.len() {
+        2 => true,
+        3 => {
+            let script = parts[1].as_bytes();
+            script.len() == 4
+                && script[0].is_ascii_uppercase()
+                && script[1..].iter().all(u8::is_ascii_lowercase)
+        }
+        _ => false,
+    };
+    script_ok
+        && (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_lowercase())
+        && region.len() == 2
+        && region.bytes().all(|b| b.is_ascii_uppercase())
+}
+
 /// Parts of a secret-like *name* that say the value is not itself a secret
 /// (`password_hash`, `token_url`, `secret_name`, `api_key_id`, ...).
 const NON_SECRET_NAME_PARTS: &[&str] = &[
@@ -647,6 +671,8 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "partition",
     "cache",
     "lookup",
+    // `SortKey="01hotplug/…"`: the key a list is sorted by.
+    "sort",
     // `pauseStatsKey = "e6af…"`: the key a test's statistics are filed under (a container id).
     "stats",
     // `access_token.scope = "resource1:write"`, `id_token_encrypted_response_alg`: what a token
@@ -1333,6 +1359,10 @@ pub(crate) fn environment_style(name: &str) -> bool {
 fn name_can_hold_a_secret(name: &str) -> bool {
     // `CredentialId`, `KeyID`: identifiers, named in camel case.
     if name.ends_with("Id") || name.ends_with("ID") || name.ends_with("Ids") {
+        return false;
+    }
+    // A locale tag (`"und-PW": "pau-Latn-PW"`, `"en-PW"` in CLDR tables): PW is Palau.
+    if is_locale_tag(name) {
         return false;
     }
     let words = name_words(name);
@@ -2396,6 +2426,9 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "blah",
     "failing",
     "pswd",
+    // The adventure game's magic words, a tutorial's password.
+    "xyzzy",
+    "plugh",
 ];
 
 /// True when a password written in leetspeak (`PaSsW0Rd`, `p4$$w0rd`) reads as one of the
@@ -2496,7 +2529,7 @@ pub fn encodes_a_typed_value(value: &[u8]) -> bool {
 /// labelled corpora count `mySecret789` in a URL as a secret.
 pub fn built_of_stand_in_words(value: &[u8]) -> bool {
     let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
-    composed_of_stand_ins(&lower) || names_its_password(&lower)
+    composed_of_stand_ins(&lower) || names_its_password(&lower) || describes_its_password(&lower)
 }
 
 /// True when a password is nothing but stand-in words, joined or separated by `-`, `_`, `.`,
@@ -2713,6 +2746,13 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
                 .chunks(piece)
                 .all(|c| c == &value.as_bytes()[..piece])
     });
+    // Four or five characters counted in order (`defg`, `wxyz`, `2345`).
+    let counted = value.len() <= 5 && longest_ordered_run(lower.as_bytes()) == value.len();
+    // A name joined to more by `+` (`MailUsername+":"+MailPassword`): code.
+    let joined = value.strip_suffix('+').is_some_and(|head| {
+        head.starts_with(|c: char| c.is_ascii_alphabetic())
+            && head.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+    });
     // One upper-case word (`'BLOCKED'`, `NOTSET`): a sentinel a test or a template writes.
     let sentinel = (4..=12).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_uppercase());
     if value.len() < 4
@@ -2722,6 +2762,8 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || letter_and_count
         || sentinel
         || check_result
+        || counted
+        || joined
         || repeated
         || describes
         || piece_of_password_word
@@ -3511,6 +3553,10 @@ mod tests {
             b"k31eiaqplnq39py5ppsctxo6n2xj5t10"
         ));
         assert!(!generic_value_is_plausible(
+            "SortKey",
+            b"01hotplug/1675972756688073"
+        ));
+        assert!(!generic_value_is_plausible(
             "pauseStatsKey",
             b"e6af031b91deb3136a2b7c42f262ed2ab554e2fe2736998c7d8edf4afe708dba"
         ));
@@ -3845,6 +3891,25 @@ mod tests {
             ));
         }
         assert!(password_value_is_plausible("pass", b"lemmylemmy", quoted));
+        for stand_in in ["defg", "wxyz", "xyzzy", "MailUsername+"] {
+            assert!(!password_value_is_plausible(
+                "password",
+                stand_in.as_bytes(),
+                quoted
+            ));
+        }
+        assert!(password_value_is_plausible("password", b"k9xq", quoted));
+        assert!(!password_value_is_plausible(
+            "und-PW",
+            b"pau-Latn-PW",
+            quoted
+        ));
+        assert!(!password_value_is_plausible(
+            "en-PW",
+            b"left-to-right",
+            quoted
+        ));
+        assert!(built_of_stand_in_words(b"github_pat_secret"));
         assert!(password_value_is_plausible("password", b"queued", quoted));
         for described in [
             "cert1-passphrase",
