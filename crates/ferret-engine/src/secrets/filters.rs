@@ -2740,7 +2740,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     // One piece typed three times or more (`zzzz`, `metricsmetricsmetricsmetrics`); twice is a
     // development password (`lemmylemmy`).
     let repeated = (1..=value.len() / 3).any(|piece| {
-        value.len() % piece == 0
+        value.len().is_multiple_of(piece)
             && value
                 .as_bytes()
                 .chunks(piece)
