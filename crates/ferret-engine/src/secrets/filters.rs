@@ -1581,8 +1581,10 @@ fn translates_password(value: &str) -> bool {
         "jelsz",
         "adgangskode",
         "passord",
-        // Basque `pasahitza`, Catalan `contrasenya` (above), Icelandic `lykilorð`.
+        // Basque `pasahitza`, Catalan `contrasenya` (above), Icelandic `lykilorð`, Breton
+        // `ger-tremen`.
         "pasahitz",
+        "ger-tremen",
         "lykilor",
         "şifre",
         "sifre",
@@ -1995,11 +1997,13 @@ fn is_other_data(value: &str) -> bool {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_')
         });
     // A setting written as `NAME=value` (`blkid token='TYPE=ext4'`, `token='UUID=6a38…'`).
+    // Docker's `--secret id=BUNDLE_TOKEN,src=…` names a secret to mount.
     let setting_pair = value.split_once('=').is_some_and(|(name, rest)| {
         name.len() >= 2
             && !rest.is_empty()
             && !rest.starts_with('=')
-            && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+            && (name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+                || ["id", "src", "source", "env", "target"].contains(&name))
     });
     // A word with an ordinal or a regex group (`token: "variable-2"`, `"keyword.$0"`): the
     // token classes of syntax highlighters' grammars.
@@ -2110,6 +2114,11 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if value.split_once('@').is_some_and(|(password, rest)| {
         rest.contains('.') && PASSWORD_STAND_INS.contains(&password.to_ascii_lowercase().as_str())
     }) {
+        return false;
+    }
+    // A word of the name in leetspeak among symbols (`token: "T0ken-._~+/="`, a parser test).
+    let read = read_leetspeak(&value.to_ascii_lowercase());
+    if read.len() >= 4 && words.iter().any(|w| w.eq_ignore_ascii_case(&read)) {
         return false;
     }
     // A package's coordinates with a version (`jjwt-jackson:0.11.0:deprecated`).
@@ -2429,6 +2438,8 @@ const PASSWORD_STAND_INS: &[&str] = &[
     // The adventure game's magic words, a tutorial's password.
     "xyzzy",
     "plugh",
+    // `secret` spelled as in German and Scandinavian tests.
+    "sekret",
 ];
 
 /// True when a password written in leetspeak (`PaSsW0Rd`, `p4$$w0rd`) reads as one of the
@@ -2503,7 +2514,7 @@ const STAND_IN_PARTS: &[&str] = &[
     "strong", "valid", "current", "temp", "tmp", "some", "super", "demo", "test", "tester",
     "testing", "word", "login", "pw", "key", "dev", "local", "foo", "bar", "baz", "qux", "john",
     "jane", "doe", "alice", "bob", "good", "bad", "geheim", "pass", "secret", "password", "access",
-    "api", "token", "client", "very", "data", "db", "abc", "xyz", "its", "pswd",
+    "api", "token", "client", "very", "data", "db", "abc", "xyz", "its", "pswd", "sekret",
     // French tests' foo and bar (`Toto1234`, `titi`).
     "toto", "titi", "tata", "tutu",
     // Counting spelled out (`onetwothreefour`), and the kind of user a test logs in as
@@ -2737,6 +2748,8 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     let check_result = lower_name == "pass"
         && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
         && (value.contains('_') || value.ends_with("ed"));
+    // The value holds its own name (`payment:i-pass: Key:payment:i-pass`, a wiki's page list).
+    let names_itself = lower_name.len() >= 4 && lower.contains(&lower_name);
     // One piece typed three times or more (`zzzz`, `metricsmetricsmetricsmetrics`); twice is a
     // development password (`lemmylemmy`).
     let repeated = (1..=value.len() / 3).any(|piece| {
@@ -2762,6 +2775,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || letter_and_count
         || sentinel
         || check_result
+        || names_itself
         || counted
         || joined
         || repeated
@@ -3566,6 +3580,11 @@ mod tests {
         ));
         assert!(!generic_value_is_plausible("password", b"cert1-passphrase"));
         assert!(!generic_value_is_plausible("API_KEY", b"key#123#456"));
+        assert!(!generic_value_is_plausible("token", b"T0ken-._~+/="));
+        assert!(!generic_value_is_plausible(
+            "secret",
+            b"id=BUNDLE_PACKAGER__DEV"
+        ));
         assert!(!generic_value_is_plausible(
             "auth-secret",
             b"--sock-buf-size=1048576"
@@ -3891,7 +3910,14 @@ mod tests {
             ));
         }
         assert!(password_value_is_plausible("pass", b"lemmylemmy", quoted));
-        for stand_in in ["defg", "wxyz", "xyzzy", "MailUsername+"] {
+        for stand_in in [
+            "defg",
+            "wxyz",
+            "xyzzy",
+            "MailUsername+",
+            "sekret",
+            "Ger-tremen",
+        ] {
             assert!(!password_value_is_plausible(
                 "password",
                 stand_in.as_bytes(),
@@ -3910,6 +3936,11 @@ mod tests {
             quoted
         ));
         assert!(built_of_stand_in_words(b"github_pat_secret"));
+        assert!(!password_value_is_plausible(
+            "payment:i-pass",
+            b"Key:payment:i-pass",
+            quoted
+        ));
         assert!(password_value_is_plausible("password", b"queued", quoted));
         for described in [
             "cert1-passphrase",
