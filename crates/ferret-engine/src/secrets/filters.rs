@@ -94,7 +94,8 @@ const PLACEHOLDER_WORDS: &[&str] = &[
 /// Such a value is still reported — in a test or an example it is a stand-in for a credential
 /// that a real one may replace, and other scanners report it — but at low confidence.
 const TYPED_RUNS: &[&str] = &[
-    "abcdefg", "12345678", "0123456", "qwerty", "deadbeef", "abcd1234", "123e4567", "asdf",
+    "abcdefg", "12345678", "0123456", "qwerty", "qwertz", "azerty", "deadbeef", "abcd1234",
+    "123e4567", "asdf",
 ];
 
 /// True when `value` holds a run typed by hand rather than issued by a provider: a known run
@@ -2510,19 +2511,94 @@ fn names_its_password(lower: &str) -> bool {
 /// Words a test or a tutorial builds its passwords from (`newpass`, `new_user123`,
 /// `testpass`, `pass4321`, `johndoe`, `geheim2`), besides [`PASSWORD_STAND_INS`].
 const STAND_IN_PARTS: &[&str] = &[
-    "new", "old", "my", "your", "the", "a", "user", "users", "admin", "other", "another", "secure",
-    "strong", "valid", "current", "temp", "tmp", "some", "super", "demo", "test", "tester",
-    "testing", "word", "login", "pw", "key", "dev", "local", "foo", "bar", "baz", "qux", "john",
-    "jane", "doe", "alice", "bob", "good", "bad", "geheim", "pass", "secret", "password", "access",
-    "api", "token", "client", "very", "data", "db", "abc", "xyz", "its", "pswd", "sekret",
+    "new",
+    "old",
+    "my",
+    "your",
+    "the",
+    "a",
+    "user",
+    "users",
+    "admin",
+    "other",
+    "another",
+    "secure",
+    "strong",
+    "valid",
+    "current",
+    "temp",
+    "tmp",
+    "some",
+    "super",
+    "demo",
+    "test",
+    "tester",
+    "testing",
+    "word",
+    "login",
+    "pw",
+    "key",
+    "dev",
+    "local",
+    "foo",
+    "bar",
+    "baz",
+    "qux",
+    "john",
+    "jane",
+    "doe",
+    "alice",
+    "bob",
+    "good",
+    "bad",
+    "geheim",
+    "pass",
+    "secret",
+    "password",
+    "access",
+    "api",
+    "token",
+    "client",
+    "very",
+    "data",
+    "db",
+    "abc",
+    "xyz",
+    "its",
+    "pswd",
+    "sekret",
+    // The first letters of keyboards (`qwertz123`), and words that describe a password
+    // (`masterpasstest`, `someThingComplicated1234`).
+    "qwerty",
+    "qwertz",
+    "azerty",
+    "master",
+    "thing",
+    "complicated",
+    "complex",
     // French tests' foo and bar (`Toto1234`, `titi`).
-    "toto", "titi", "tata", "tutu",
+    "toto",
+    "titi",
+    "tata",
+    "tutu",
     // Counting spelled out (`onetwothreefour`), and the kind of user a test logs in as
     // (`regularpwd`).
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "regular",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "regular",
     // A program's first words, and the tutorial password after `hunter2` (`Hello123!`,
     // `hunter42`).
-    "hello", "world", "hunter",
+    "hello",
+    "world",
+    "hunter",
 ];
 
 /// Whether a value is base64 of text typed by hand (`MDEyMzQ1…` is `0123456789abcdef…`): made
@@ -3871,6 +3947,8 @@ mod tests {
             "somepassw0rd",
             "pswd1$",
             "itsasecret",
+            "qwertz123",
+            "masterpasstest",
         ] {
             assert!(spells_a_stand_in(stand_in), "{stand_in}");
         }
@@ -3936,6 +4014,7 @@ mod tests {
             quoted
         ));
         assert!(built_of_stand_in_words(b"github_pat_secret"));
+        assert!(built_of_stand_in_words(b"@someThingComplicated1234"));
         assert!(!password_value_is_plausible(
             "payment:i-pass",
             b"Key:payment:i-pass",
