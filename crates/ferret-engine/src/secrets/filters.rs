@@ -2568,11 +2568,11 @@ const STAND_IN_PARTS: &[&str] = &[
     "pswd",
     "sekret",
     // The first letters of keyboards (`qwertz123`), and words that describe a password
-    // (`masterpasstest`, `someThingComplicated1234`).
+    // (`someThingComplicated1234`). Not `master`: Firebird's documented `masterkey` is a
+    // default credential to report.
     "qwerty",
     "qwertz",
     "azerty",
-    "master",
     "thing",
     "complicated",
     "complex",
@@ -3948,7 +3948,6 @@ mod tests {
             "pswd1$",
             "itsasecret",
             "qwertz123",
-            "masterpasstest",
         ] {
             assert!(spells_a_stand_in(stand_in), "{stand_in}");
         }
@@ -3958,6 +3957,7 @@ mod tests {
             "passcode4271",
             "testpass9384",
             "bluehorse",
+            "masterkey",
             "compass12",
             "overpass",
         ] {
