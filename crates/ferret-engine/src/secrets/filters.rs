@@ -1562,6 +1562,18 @@ pub fn reads_as_code_identifier(value: &[u8]) -> bool {
 /// `senha`, `wachtwoord`, `hasło`): a value made of words holding one is a translation of the
 /// label (`"One-Time Password": "Einmal-Passwort"`), as locale files are full of.
 fn translates_password(value: &str) -> bool {
+    // Text cut at the `;` of an HTML entity (`Passworte&#44; die …` in a locale file).
+    let value = value
+        .rfind('&')
+        .filter(|&at| {
+            let entity = &value[at + 1..];
+            !entity.is_empty()
+                && (entity.bytes().all(|b| b.is_ascii_lowercase())
+                    || entity
+                        .strip_prefix('#')
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())))
+        })
+        .map_or(value, |at| &value[..at]);
     const STEMS: &[&str] = &[
         "passwort",
         "kennwort",
@@ -2089,7 +2101,9 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if words
         .iter()
         .any(|w| ["password", "passwd", "pwd", "pass", "passphrase"].contains(&w.as_str()))
-        && (spells_a_stand_in(&value.to_ascii_lowercase()) || describes_its_password(value))
+        && (spells_a_stand_in(&value.to_ascii_lowercase())
+            || describes_its_password(value)
+            || translates_password(value))
     {
         return false;
     }
@@ -2441,6 +2455,8 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "plugh",
     // `secret` spelled as in German and Scandinavian tests.
     "sekret",
+    // An authentication method's result (`"password": "denied"`).
+    "denied",
 ];
 
 /// True when a password written in leetspeak (`PaSsW0Rd`, `p4$$w0rd`) reads as one of the
@@ -2785,7 +2801,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     // describes (a chosen passphrase such as `correct-horse-battery-staple` has none).
     const DESCRIBING: &[&str] = &[
         "should", "will", "must", "be", "not", "is", "are", "was", "been", "ignored", "cleared",
-        "wrong", "invalid", "bad", "any", "some", "other", "another",
+        "wrong", "invalid", "bad", "any", "some", "other", "another", "no",
     ];
     let words: Vec<&str> = value.split(['-', '_']).collect();
     let describes = words.len() >= 2
@@ -2904,11 +2920,21 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         return false;
     }
     // A constant's name (`VALUE_SPECIFIED_IN_NO_LOG_PARAMETER`, Ansible's mask for hidden
-    // values; `FTP_PASS`): upper-case words joined by underscores, without a digit.
-    if value.contains('_')
+    // values; `FTP_PASS`) or a sentinel (`NOT-NEEDED`): upper-case words joined by underscores
+    // or hyphens, without a digit.
+    if value.contains(['_', '-'])
         && value
-            .split('_')
+            .split(['_', '-'])
             .all(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        return false;
+    }
+    // A locked account's marker in a password field (`*LK*`, `*NP*`).
+    if value.len() <= 8
+        && value
+            .strip_prefix('*')
+            .and_then(|v| v.strip_suffix('*'))
+            .is_some_and(|inner| !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_uppercase()))
     {
         return false;
     }
@@ -3657,6 +3683,7 @@ mod tests {
         assert!(!generic_value_is_plausible("password", b"cert1-passphrase"));
         assert!(!generic_value_is_plausible("API_KEY", b"key#123#456"));
         assert!(!generic_value_is_plausible("token", b"T0ken-._~+/="));
+        assert!(!generic_value_is_plausible("passwd_same", b"Passworte&#44"));
         assert!(!generic_value_is_plausible(
             "secret",
             b"id=BUNDLE_PACKAGER__DEV"
@@ -3995,6 +4022,11 @@ mod tests {
             "MailUsername+",
             "sekret",
             "Ger-tremen",
+            "denied",
+            "no-server-support",
+            "NOT-NEEDED",
+            "*LK*",
+            "Passworte&#44",
         ] {
             assert!(!password_value_is_plausible(
                 "password",
