@@ -3668,42 +3668,29 @@ mod tests {
             "cachekey",
             b"k31eiaqplnq39py5ppsctxo6n2xj5t10"
         ));
-        assert!(!generic_value_is_plausible(
-            "SortKey",
-            b"01hotplug/1675972756688073"
-        ));
-        assert!(!generic_value_is_plausible(
-            "pauseStatsKey",
-            b"e6af031b91deb3136a2b7c42f262ed2ab554e2fe2736998c7d8edf4afe708dba"
-        ));
-        assert!(!generic_value_is_plausible(
-            "refresh_token",
-            b"refresh12345"
-        ));
-        assert!(!generic_value_is_plausible("password", b"cert1-passphrase"));
-        assert!(!generic_value_is_plausible("API_KEY", b"key#123#456"));
-        assert!(!generic_value_is_plausible("token", b"T0ken-._~+/="));
-        assert!(!generic_value_is_plausible("passwd_same", b"Passworte&#44"));
-        assert!(!generic_value_is_plausible(
-            "secret",
-            b"id=BUNDLE_PACKAGER__DEV"
-        ));
-        assert!(!generic_value_is_plausible(
-            "auth-secret",
-            b"--sock-buf-size=1048576"
-        ));
-        assert!(!generic_value_is_plausible(
-            "GITHUB_TOKEN",
-            b"x-oauth-basic@github.com/YunoHost/doc.git"
-        ));
-        assert!(!generic_value_is_plausible(
-            "jsonwebtoken",
-            b"jjwt-jackson:0.11.0:deprecated"
-        ));
-        assert!(!generic_value_is_plausible(
-            "access_token.scope",
-            b"resource1:write"
-        ));
+        // Names and values that are not a credential, from the sixteenth session's batches.
+        for (name, value) in [
+            ("SortKey", &b"01hotplug/1675972756688073"[..]),
+            (
+                "pauseStatsKey",
+                &b"e6af031b91deb3136a2b7c42f262ed2ab554e2fe2736998c7d8edf4afe708dba"[..],
+            ),
+            ("refresh_token", &b"refresh12345"[..]),
+            ("password", &b"cert1-passphrase"[..]),
+            ("API_KEY", &b"key#123#456"[..]),
+            ("token", &b"T0ken-._~+/="[..]),
+            ("passwd_same", &b"Passworte&#44"[..]),
+            ("secret", &b"id=BUNDLE_PACKAGER__DEV"[..]),
+            ("auth-secret", &b"--sock-buf-size=1048576"[..]),
+            (
+                "GITHUB_TOKEN",
+                &b"x-oauth-basic@github.com/YunoHost/doc.git"[..],
+            ),
+            ("jsonwebtoken", &b"jjwt-jackson:0.11.0:deprecated"[..]),
+            ("access_token.scope", &b"resource1:write"[..]),
+        ] {
+            assert!(!generic_value_is_plausible(name, value), "{name}");
+        }
         assert!(generic_value_is_plausible(
             "refresh_token",
             b"refresh83f2k1"
@@ -4046,23 +4033,16 @@ mod tests {
             ));
         }
         assert!(password_value_is_plausible("password", b"k9xq", quoted));
-        assert!(!password_value_is_plausible(
-            "und-PW",
-            b"pau-Latn-PW",
-            quoted
-        ));
-        assert!(!password_value_is_plausible(
-            "en-PW",
-            b"left-to-right",
-            quoted
-        ));
+        // Names that are no password's: locale tags (CLDR's Palau), and a value holding its name.
+        for (name, value) in [
+            ("und-PW", &b"pau-Latn-PW"[..]),
+            ("en-PW", b"left-to-right"),
+            ("payment:i-pass", b"Key:payment:i-pass"),
+        ] {
+            assert!(!password_value_is_plausible(name, value, quoted), "{name}");
+        }
         assert!(built_of_stand_in_words(b"github_pat_secret"));
         assert!(built_of_stand_in_words(b"@someThingComplicated1234"));
-        assert!(!password_value_is_plausible(
-            "payment:i-pass",
-            b"Key:payment:i-pass",
-            quoted
-        ));
         assert!(password_value_is_plausible("password", b"queued", quoted));
         assert!(is_placeholder(b"**SOPS**", false));
         assert!(is_placeholder(b"AES256Key-32Characters1234567890", false));
