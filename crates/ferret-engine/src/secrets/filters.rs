@@ -402,10 +402,9 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
         .bytes()
         .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
         .collect();
+    let run = longest_ordered_run(&joined);
     (6..=10).contains(&lower.len())
-        && (made_of_ordered_runs(&joined)
-            || (longest_ordered_run(&joined) >= 6
-                && longest_ordered_run(&joined) + 2 >= joined.len()))
+        && (made_of_ordered_runs(&joined) || (run >= 6 && run + 2 >= joined.len()))
 }
 
 fn longest_run(data: &[u8]) -> usize {
@@ -1613,17 +1612,35 @@ fn translates_password(value: &str) -> bool {
             .all(|c| c.is_alphabetic() || c == ' ' || c == '-')
 }
 
+/// `value` after a short prefix of one word and `_` whose letters pass `letter` (`DMS_…` in
+/// upper case; `tok_…` in lower case), else all of it.
+fn after_word_prefix(value: &[u8], letter: fn(&u8) -> bool) -> &[u8] {
+    value
+        .iter()
+        .position(|&b| b == b'_')
+        .filter(|&at| (2..=8).contains(&at) && value[..at].iter().all(letter))
+        .map_or(value, |at| &value[at + 1..])
+}
+
+/// Whether `text` is an e-mail address (`anonymous@x.org`): what anonymous FTP takes as a
+/// password, and what a URL parser's test puts where the password goes.
+fn is_email_address(text: &str) -> bool {
+    text.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty()
+            && host.contains('.')
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    })
+}
+
 /// Whether `value` is base64 of a stand-in written as text: `cGFzc3dvcmQ=` (`password`),
 /// `ZXhhbXBsZTpleGFtcGxl` (`example:example`), `c2VjdXJlLXBhc3N3b3Jk` (`secure-password`).
 /// Manifests keep secrets base64-encoded, so a placeholder there is encoded too.
 pub fn encodes_a_stand_in(value: &[u8]) -> bool {
-    // A product's prefix before the base64 (`DMS_YWNjZXNzX3Rva2Vu`, `access_token`).
-    let after_prefix = value
-        .iter()
-        .position(|&b| b == b'_')
-        .filter(|&at| (2..=8).contains(&at) && value[..at].iter().all(u8::is_ascii_uppercase))
-        .map_or(value, |at| &value[at + 1..]);
-    let Some(decoded) = base64_decoded(after_prefix) else {
+    // A product's prefix before the base64 (`DMS_YWNjZXNzX3Rva2Vu`, `access_token`); not a
+    // provider's lower-case one (`glc_eyJ…`, `ops_eyJ…`), whose tokens are base64 of JSON.
+    let Some(decoded) = base64_decoded(after_word_prefix(value, u8::is_ascii_uppercase)) else {
         return false;
     };
     // `username:password` often carries the newline of the `echo` that encoded it.
@@ -1704,13 +1721,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
         || stand_in.is_match(read.as_bytes())
         || value.first().is_some_and(|b| matches!(b, b'$' | b'%'))
         // An e-mail address a parser test puts where the password goes (`ftp://me:user@domain.com@host`).
-        || decoded.split_once('@').is_some_and(|(user, host)| {
-            !user.is_empty()
-                && host.contains('.')
-                && host
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-        })
+        || is_email_address(&decoded)
         // A port where a parser test puts a host before it (`https://host.com:8443@other.com`).
         || (value.len() <= 5 && value.iter().all(u8::is_ascii_digit))
         || value.iter().all(|b| !b.is_ascii_alphanumeric())
@@ -1743,12 +1754,7 @@ pub fn encodes_counted_text(value: &[u8]) -> bool {
     let counted = |text: &[u8]| {
         // `echo` adds a newline (`MTIzNDU2Nzg5MDEyMzQ1Ngo=`).
         let lower = text.trim_ascii().to_ascii_lowercase();
-        let body = lower
-            .iter()
-            .position(|&b| b == b'_')
-            .filter(|&at| (2..=6).contains(&at) && lower[..at].iter().all(u8::is_ascii_lowercase))
-            .map_or(&lower[..], |at| &lower[at + 1..]);
-        let joined: Vec<u8> = body
+        let joined: Vec<u8> = after_word_prefix(&lower, u8::is_ascii_lowercase)
             .iter()
             .copied()
             .filter(|b| !matches!(b, b'-' | b'_' | b'.' | b'='))
@@ -2906,13 +2912,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     }
     // An e-mail address is what anonymous FTP takes as a password (`passwd="anonymous@x.org"`),
     // and a word ending in `=` is the next key of a list (`password= scmVersion=`).
-    let email = value.split_once('@').is_some_and(|(user, host)| {
-        !user.is_empty()
-            && host.contains('.')
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-    });
+    let email = is_email_address(value);
     let next_key = value
         .strip_suffix('=')
         .is_some_and(|key| key.bytes().all(|b| b.is_ascii_alphabetic()));
@@ -3368,6 +3368,10 @@ mod tests {
         // After a product's prefix: `DMS_` and base64 of `access_token`.
         assert!(encodes_a_stand_in(b"DMS_YWNjZXNzX3Rva2Vu"));
         assert!(!encodes_a_stand_in(b"DMS_UjBzZWJ1ZDQyIQ=="));
+        // A provider's lower-case prefix is part of its token (Grafana Cloud's `glc_`).
+        assert!(!encodes_a_stand_in(
+            b"glc_eyJrIjoiU2FtcGxlVG9rZW4wZDBmZmZjMmUzNTU3ODcxMmY0ZWZlNTQ1NTljMDFjOCIsIm4iOiJzYW1wbGUiLCJpZCI6MX0="
+        ));
     }
 
     #[test]
