@@ -403,8 +403,15 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
         .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
         .collect();
     let run = longest_ordered_run(&joined);
-    (6..=10).contains(&lower.len())
-        && (made_of_ordered_runs(&joined) || (run >= 6 && run + 2 >= joined.len()))
+    // Three or more short counted runs set apart (`abc-123-xyz-456`) are typed the same way.
+    let pieces: Vec<&str> = lower.split(['-', '_', '.']).collect();
+    let counted_pieces = pieces.len() >= 3
+        && pieces
+            .iter()
+            .all(|piece| (3..=4).contains(&piece.len()) && made_of_ordered_runs(piece.as_bytes()));
+    counted_pieces
+        || ((6..=10).contains(&lower.len())
+            && (made_of_ordered_runs(&joined) || (run >= 6 && run + 2 >= joined.len())))
 }
 
 fn longest_run(data: &[u8]) -> usize {
@@ -1362,7 +1369,8 @@ fn name_can_hold_a_secret(name: &str) -> bool {
         return false;
     }
     // A locale tag (`"und-PW": "pau-Latn-PW"`, `"en-PW"` in CLDR tables): PW is Palau.
-    if is_locale_tag(name) {
+    // `_token` is the form field Laravel and Symfony post their CSRF token in.
+    if is_locale_tag(name) || name == "_token" {
         return false;
     }
     let words = name_words(name);
@@ -1690,7 +1698,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|tiger|pass(?:word)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|tiger|pass(?:word)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -2060,6 +2068,7 @@ fn is_other_data(value: &str) -> bool {
     .any(|prefix| value.starts_with(prefix));
     dunder
         || public_by_design
+        || is_ssh_public_key_blob(value)
         || names_a_namespaced_object(value)
         || lists_validation_rules(value)
         || names_a_standard_or_ticket(value)
@@ -2076,6 +2085,33 @@ fn is_other_data(value: &str) -> bool {
         || looks_like_field_list(value)
         || looks_like_hex_literal(value)
         || looks_like_decimal_number(value)
+}
+
+/// A JWT's header alone (`Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`, `{"alg":"HS256",
+/// "typ":"JWT"}` encoded): the public first segment, with no claims and no signature.
+pub fn is_lone_jwt_header(value: &[u8]) -> bool {
+    value.starts_with(b"eyJ")
+        && !value.contains(&b'.')
+        && base64_decoded(value).is_some_and(|json| {
+            json.ends_with(b"}") && memchr::memmem::find(&json, b"\"alg\"").is_some()
+        })
+}
+
+/// An SSH public key's base64 blob (`"key": "AAAAC3NzaC1lZDI1NTE5…"` in a host's facts, an
+/// `authorized_keys` line without its type): the wire format opens with the length of the key
+/// type's name and the name (`ssh-ed25519`, `ecdsa-sha2-nistp256`, `sk-ssh-ed25519@openssh.com`).
+/// Public by design.
+fn is_ssh_public_key_blob(value: &str) -> bool {
+    value
+        .get(..24)
+        .and_then(|head| base64_decoded(head.as_bytes()))
+        .is_some_and(|head| {
+            let kind = head.get(4..).unwrap_or_default();
+            head.starts_with(&[0, 0, 0])
+                && [&b"ssh-"[..], b"ecdsa-", b"sk-"]
+                    .iter()
+                    .any(|prefix| kind.starts_with(prefix))
+        })
 }
 
 /// Whether a value found by a generic rule (`name = value`) is plausibly a real secret.
@@ -2127,6 +2163,22 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     {
         return false;
     }
+    // Lower-case words joined by `-` or `_`, one of them a word of the name, and at most a
+    // counted number (`APIKey: "override-key1"`, `token: "expired-token-2"`): a test's label.
+    let label_words = value.trim_end_matches(|c: char| c.is_ascii_digit());
+    let label_digits = &value.as_bytes()[label_words.len()..];
+    if label_words.contains(['-', '_'])
+        && (label_digits.len() <= 2 || longest_ordered_run(label_digits) == label_digits.len())
+        && label_words
+            .trim_end_matches(['-', '_'])
+            .split(['-', '_'])
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && label_words
+            .split(['-', '_'])
+            .any(|w| w.len() >= 3 && name.contains(w))
+    {
+        return false;
+    }
     // A command-line flag that follows the name (`"-use-auth-secret", "--sock-buf-size=1048576"`).
     if value.starts_with("--") {
         return false;
@@ -2137,9 +2189,14 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     }) {
         return false;
     }
-    // A word of the name in leetspeak among symbols (`token: "T0ken-._~+/="`, a parser test).
+    // A word of the name in leetspeak among symbols (`token: "T0ken-._~+/="`, a parser test),
+    // or stand-in words with digits for letters (`S3cr3tT0k3n`).
     let read = read_leetspeak(&value.to_ascii_lowercase());
-    if read.len() >= 4 && words.iter().any(|w| w.eq_ignore_ascii_case(&read)) {
+    let leet_digits = value.bytes().any(|b| b"013457".contains(&b));
+    if read.len() >= 4
+        && (words.iter().any(|w| w.eq_ignore_ascii_case(&read))
+            || (leet_digits && composed_of_stand_ins(&read)))
+    {
         return false;
     }
     // A package's coordinates with a version (`jjwt-jackson:0.11.0:deprecated`).
@@ -2205,6 +2262,23 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     }
     // A lone JWT header segment (`{"alg":"HS256",...}` encoded) is not a token.
     if value.starts_with("eyJ") && !value.contains('.') {
+        return false;
+    }
+    // A qualified type name (`private BydbQLServiceGrpc.BydbQLServiceBlockingStub stub;`):
+    // identifiers joined by dots, without a digit, one of them in camel case.
+    let parts: Vec<&str> = value.split('.').collect();
+    if parts.len() >= 2
+        && !value.bytes().any(|b| b.is_ascii_digit())
+        && parts.iter().all(|part| {
+            part.starts_with(|c: char| c.is_ascii_alphabetic())
+                && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+        && parts.iter().any(|part| {
+            part.as_bytes()
+                .windows(2)
+                .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        })
+    {
         return false;
     }
     // Escapes and wildcards belong to code and patterns, not to credentials.
@@ -2456,6 +2530,10 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "blah",
     "failing",
     "pswd",
+    // The password a test changes (`"pass": "original"`).
+    "original",
+    // German and jokey spellings of secret (`Sekrit`).
+    "sekrit",
     // The adventure game's magic words, a tutorial's password.
     "xyzzy",
     "plugh",
@@ -2470,7 +2548,11 @@ const PASSWORD_STAND_INS: &[&str] = &[
 /// placeholder for SQL Server's `sa`; `yourStrong(!)Password`).
 fn spells_a_stand_in(lower: &str) -> bool {
     let read = read_leetspeak(lower);
+    // A digit or two typed after a stand-in in leetspeak is not read as a letter (`passw0rd1`).
+    let body = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    let read_body = read_leetspeak(body);
     PASSWORD_STAND_INS.contains(&read.as_str())
+        || (lower.len() - body.len() <= 2 && PASSWORD_STAND_INS.contains(&read_body.as_str()))
         || (read.starts_with("your")
             && ["password", "pass", "pwd"].iter().any(|w| read.contains(w)))
         || composed_of_stand_ins(lower)
@@ -2478,8 +2560,9 @@ fn spells_a_stand_in(lower: &str) -> bool {
         // Stand-in words around the word pass in leetspeak (`SecurePa55w0rd`, `s0mePass`,
         // `somePassw0rd`); a chosen word in leetspeak is a password (`super$ecret`, and
         // `SqLpa5sW0rD`, which CredSweeper's corpus labels a secret), and `pas5w0rd2#` keeps a
-        // digit that reads as no letter: a password of its own.
-        || (read.contains("pass")
+        // digit that reads as no letter: a password of its own. Stand-in words in leetspeak set
+        // apart by `-` or `_` (`other-s3cr3t`) are a test's stand-in as well.
+        || ((read.contains("pass") || lower.contains(['-', '_']))
             && read.bytes().all(|b| b.is_ascii_lowercase())
             && composed_of_stand_ins(&read))
 }
@@ -2589,6 +2672,9 @@ const STAND_IN_PARTS: &[&str] = &[
     "its",
     "pswd",
     "sekret",
+    "sekrit",
+    "an",
+    "app",
     // The first letters of keyboards (`qwertz123`), and words that describe a password
     // (`someThingComplicated1234`). Not `master`: Firebird's documented `masterkey` is a
     // default credential to report.
@@ -2807,7 +2893,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     // describes (a chosen passphrase such as `correct-horse-battery-staple` has none).
     const DESCRIBING: &[&str] = &[
         "should", "will", "must", "be", "not", "is", "are", "was", "been", "ignored", "cleared",
-        "wrong", "invalid", "bad", "any", "some", "other", "another", "no",
+        "wrong", "invalid", "bad", "any", "some", "other", "another", "no", "from",
     ];
     let words: Vec<&str> = value.split(['-', '_']).collect();
     let describes = words.len() >= 2
@@ -2844,8 +2930,17 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     // `{ pass: 'rcpt_to' }` in a mail server's results): a word in the past tense or a
     // snake-case name.
     let check_result = lower_name == "pass"
-        && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-        && (value.contains('_') || value.ends_with("ed"));
+        && ((value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            && (value.contains('_') || value.ends_with("ed")))
+            // A camel-case name (`<settings pass="oobeSystem">`, a Windows setup phase).
+            || (value.bytes().all(|b| b.is_ascii_alphabetic())
+                && value.starts_with(|c: char| c.is_ascii_lowercase())
+                && value.contains(|c: char| c.is_ascii_uppercase()))
+            // Go's test output (`--- PASS: TestConvertToGeoJson_PolyError2 (0.00s)`).
+            || (["Test", "Benchmark", "Example", "Fuzz"]
+                .iter()
+                .any(|kind| value.starts_with(kind))
+                && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')));
     // The value holds its own name (`payment:i-pass: Key:payment:i-pass`, a wiki's page list).
     let names_itself = lower_name.len() >= 4 && lower.contains(&lower_name);
     // One piece typed three times or more (`zzzz`, `metricsmetricsmetricsmetrics`); twice is a
@@ -4173,6 +4268,10 @@ mod tests {
             b"user@domain.com",
             b"mySecret",
             b"p%40ss",
+            b"host-token",
+            b"orgtoken",
+            b"token1",
+            b"Sekrit",
         ] {
             assert!(
                 is_stand_in_connection_password(stand_in),
@@ -4193,6 +4292,66 @@ mod tests {
                 String::from_utf8_lossy(password)
             );
         }
+    }
+
+    #[test]
+    fn labels_public_halves_and_test_output_are_not_secrets() {
+        let ed25519 = "AAAAC3NzaC1lZDI1NTE5AAAAIIucdfCmsdVQ14j9LF52R+P65fBCyqcg2NukfwnArYlB";
+        let ecdsa = "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBC2CeSgYEf8j+TtwPzGNyBXFNyi9kxbRpW3gQCYkkGRs";
+        for (name, value, plausible) in [
+            // A test's label holding a word of the name, Laravel's CSRF field, SSH public keys, a
+            // Java type after `private`, stand-in words in leetspeak.
+            ("APIKey", "override-key1", false),
+            (
+                "_token",
+                "pDmdgUFBm2tj-Vu8IoAfiaVNYy8sdBNjwrGtO9Igut8",
+                false,
+            ),
+            ("key", ed25519, false),
+            ("key", ecdsa, false),
+            (
+                "private",
+                "BydbQLServiceGrpc.BydbQLServiceBlockingStub",
+                false,
+            ),
+            ("x-auth-couchdb-token", "S3cr3tT0k3n", false),
+            ("db_pwd", "other-s3cr3t", false),
+            // Keys with a word of the name or leetspeak-like digits stay keys.
+            ("api_key", "live-key-9fJ2kQ8xLm4vR7tW", true),
+            ("auth_token", "S3kT0w9ZqLm2", true),
+        ] {
+            assert_eq!(
+                generic_value_is_plausible(name, value.as_bytes()),
+                plausible,
+                "{name}={value}"
+            );
+        }
+        let quoted = PasswordSetting {
+            quoted: true,
+            ..PasswordSetting::default()
+        };
+        for (name, value, plausible) in [
+            ("password", "from_meltano_yml", false),
+            ("pass", "oobeSystem", false),
+            ("PASS", "TestConvertToGeoJson_PolyError2", false),
+            ("pass", "original", false),
+            ("password", "passw0rd1", false),
+            ("passwd", "sekrit", false),
+            ("password", "bbrocks", true),
+            ("pass", "Tr0ub4dor&3", true),
+        ] {
+            assert_eq!(
+                password_value_is_plausible(name, value.as_bytes(), quoted),
+                plausible,
+                "{name}={value}"
+            );
+        }
+        assert!(is_placeholder(b"abc-123-xyz-456", false));
+        assert!(!is_placeholder(b"abc-123-xyz-45q", false));
+        assert!(is_lone_jwt_header(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"));
+        assert!(!is_lone_jwt_header(
+            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+        ));
     }
 
     #[test]

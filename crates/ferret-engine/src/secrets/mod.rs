@@ -503,6 +503,7 @@ impl SecretMatcher {
             || std::str::from_utf8(value).is_ok_and(filters::is_time_based_uuid)
             || filters::encodes_a_stand_in(value)
             || filters::pem_body_is_text(value)
+            || filters::is_lone_jwt_header(value)
         {
             return Reject;
         }
