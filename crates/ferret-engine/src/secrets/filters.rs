@@ -573,24 +573,37 @@ const BLOB_MARGIN: usize = 256;
 /// True when `secret` is a piece cut out of a long run of base64 characters: a font or an image
 /// inlined as a `data:` URI in SVG, CSS or HTML, a recorded response body in a HAR file. A
 /// 30-character run between two `/` of such a blob fits a bare key's shape by chance; a
-/// credential is not glued to hundreds of base64 characters on either side.
+/// credential is not glued to hundreds of base64 characters on either side. A blob wrapped in
+/// lines of 60 characters or more (`data:image/png;base64,iVBOR… eJzs…`, MIME's 76) counts
+/// across the breaks.
 pub fn inside_base64_blob(content: &[u8], secret: &std::ops::Range<usize>) -> bool {
-    let base64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
-    let before = content[..secret.start]
-        .iter()
-        .rev()
-        .take(BLOB_MARGIN)
-        .take_while(|b| base64(b))
-        .count();
-    if before == BLOB_MARGIN {
-        return true;
+    let before = base64_run(content[..secret.start].iter().rev());
+    before >= BLOB_MARGIN || before + base64_run(content[secret.end..].iter()) >= BLOB_MARGIN
+}
+
+/// How many base64 characters (up to [`BLOB_MARGIN`]) run from the start of `bytes`, over single
+/// line breaks or spaces between wrapped lines of 60 characters or more.
+fn base64_run<'a>(bytes: impl Iterator<Item = &'a u8>) -> usize {
+    let base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    let (mut total, mut line, mut first) = (0, 0, true);
+    let mut bytes = bytes.copied().peekable();
+    while total < BLOB_MARGIN {
+        match bytes.next() {
+            Some(b) if base64(b) => {
+                total += 1;
+                line += 1;
+            }
+            // The piece next to the value is part of a line; every line past it is whole.
+            Some(b' ' | b'\n' | b'\r')
+                if (first || line >= 60) && bytes.peek().is_some_and(|&b| base64(b)) =>
+            {
+                first = false;
+                line = 0;
+            }
+            _ => break,
+        }
     }
-    let after = content[secret.end..]
-        .iter()
-        .take(BLOB_MARGIN)
-        .take_while(|b| base64(b))
-        .count();
-    before + after >= BLOB_MARGIN
+    total.min(BLOB_MARGIN)
 }
 
 /// True when the text right before a candidate labels it as a digest: `sha256=`, `sha512-`
@@ -626,6 +639,30 @@ pub fn repeats_the_user(before: &[u8], value: &[u8]) -> bool {
         None => return false,
     };
     !user.is_empty() && user.eq_ignore_ascii_case(value)
+}
+
+/// True when the line before a quoted password names a user by the same quoted value
+/// (`@ConnectionConfiguration(user = "clusterWrite", password = "clusterWrite")`, `CREATE USER
+/// 'icinga' IDENTIFIED BY 'icinga'`): a fixture's account, like `postgres:postgres` in a URL.
+pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
+    if value.len() < 4 {
+        return false;
+    }
+    let line = &before[before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |at| at + 1)..];
+    let Some(quote) = line.last().filter(|q| matches!(q, b'"' | b'\'' | b'`')) else {
+        return false;
+    };
+    let quoted: Vec<u8> = [&[*quote][..], value, &[*quote]].concat();
+    memchr::memmem::find_iter(line, &quoted).any(|at| {
+        let lead = line[at.saturating_sub(40)..at].to_ascii_lowercase();
+        at + quoted.len() < line.len()
+            && ["user", "login"]
+                .iter()
+                .any(|word| memchr::memmem::find(&lead, word.as_bytes()).is_some())
+    })
 }
 
 /// Domains reserved for documentation and tests (RFC 2606, RFC 6761): credentials in URLs to
@@ -2190,13 +2227,16 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         return false;
     }
     // A word of the name in leetspeak among symbols (`token: "T0ken-._~+/="`, a parser test),
-    // or stand-in words with digits for letters (`S3cr3tT0k3n`).
-    let read = read_leetspeak(&value.to_ascii_lowercase());
-    let leet_digits = value.bytes().any(|b| b"013457".contains(&b));
-    if read.len() >= 4
-        && (words.iter().any(|w| w.eq_ignore_ascii_case(&read))
-            || (leet_digits && composed_of_stand_ins(&read)))
-    {
+    // or stand-in words with digits for letters and maybe a count after them (`S3cr3tT0k3n`,
+    // `my$ecre7key123`).
+    let lower = value.to_ascii_lowercase();
+    let read = read_leetspeak(&lower);
+    let body = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    let count = &lower.as_bytes()[body.len()..];
+    let leet_body = (count.len() <= 2 || longest_ordered_run(count) == count.len())
+        && body.bytes().any(|b| b"013457".contains(&b))
+        && composed_of_stand_ins(&read_leetspeak(body));
+    if read.len() >= 4 && (words.iter().any(|w| w.eq_ignore_ascii_case(&read)) || leet_body) {
         return false;
     }
     // A package's coordinates with a version (`jjwt-jackson:0.11.0:deprecated`).
@@ -2263,6 +2303,22 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     // A lone JWT header segment (`{"alg":"HS256",...}` encoded) is not a token.
     if value.starts_with("eyJ") && !value.contains('.') {
         return false;
+    }
+    // Arithmetic on a variable (`int iLastToken = iDestCount-1;`).
+    if let Some((variable, number)) = value.rsplit_once(['-', '+']) {
+        if (1..=3).contains(&number.len())
+            && number.bytes().all(|b| b.is_ascii_digit())
+            && variable.starts_with(|c: char| c.is_ascii_lowercase())
+            && variable
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && variable
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        {
+            return false;
+        }
     }
     // A qualified type name (`private BydbQLServiceGrpc.BydbQLServiceBlockingStub stub;`):
     // identifiers joined by dots, without a digit, one of them in camel case.
@@ -2532,6 +2588,14 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "pswd",
     // The password a test changes (`"pass": "original"`).
     "original",
+    // Debian's architectures after a package name (`install base-passwd:amd64` in a log).
+    "amd64",
+    "arm64",
+    "i386",
+    "armhf",
+    "armel",
+    "ppc64el",
+    "s390x",
     // German and jokey spellings of secret (`Sekrit`).
     "sekrit",
     // The adventure game's magic words, a tutorial's password.
@@ -3503,6 +3567,19 @@ mod tests {
         let line = "ALIBABA_CLOUD_ACCESS_KEY_SECRET=JKPvuWnuNkxuQOpAbfUz2eeTcEoLFy";
         let start = line.find("JKPvu").unwrap();
         assert!(!inside_base64_blob(line.as_bytes(), &(start..start + 30)));
+        // Wrapped lines of 76 count across their breaks; words of prose do not.
+        let wrapped = format!(
+            "href=\"data:image/png;base64,{} {} JKPvuWnuNkxuQOpAbfUz2eeTcEoLFy {}\"",
+            "iVBORw0KGgoAAAANSUhEUgAABOMAAATiCAYAAAD4RCd4AAAABHNCSVQICAgIfAhkiAAAIABJREFU"
+                .repeat(2),
+            "eJzs3ctxXEe2NtCdHf+cpAVEW0DIApYsENoCloYcCZr1TKUZZxca9ZBFCxq0QAULBFjQgAViWZD/",
+            "4ByIIEWCeFTlPo+1IhB6dd/7xY2rwqnv7J1Zaq0BAAAAAOzfP7IDAAAAAMBcKOMAAAAAoBFlHAAA",
+        );
+        let start = wrapped.find("JKPvu").unwrap();
+        assert!(inside_base64_blob(wrapped.as_bytes(), &(start..start + 30)));
+        let prose = "the key for the staging bucket is JKPvuWnuNkxuQOpAbfUz2eeTcEoLFy so use it";
+        let start = prose.find("JKPvu").unwrap();
+        assert!(!inside_base64_blob(prose.as_bytes(), &(start..start + 30)));
         assert!(!encodes_a_stand_in(b"UjBzZWJ1ZDQyIQ=="));
         assert!(!encodes_a_stand_in(b"Qm7vT2xW9kLp3Rt8Yc4Nb6Hd"));
         // Midtrans: the client key goes to the browser, the server key must not.
@@ -4316,6 +4393,8 @@ mod tests {
             ),
             ("x-auth-couchdb-token", "S3cr3tT0k3n", false),
             ("db_pwd", "other-s3cr3t", false),
+            ("SECRET_KEY_BASE", "my$ecre7key123", false),
+            ("iLastToken", "iDestCount-1", false),
             // Keys with a word of the name or leetspeak-like digits stay keys.
             ("api_key", "live-key-9fJ2kQ8xLm4vR7tW", true),
             ("auth_token", "S3kT0w9ZqLm2", true),
@@ -4337,6 +4416,7 @@ mod tests {
             ("pass", "original", false),
             ("password", "passw0rd1", false),
             ("passwd", "sekrit", false),
+            ("passwd", "amd64", false),
             ("password", "bbrocks", true),
             ("pass", "Tr0ub4dor&3", true),
         ] {
@@ -4344,6 +4424,27 @@ mod tests {
                 password_value_is_plausible(name, value.as_bytes(), quoted),
                 plausible,
                 "{name}={value}"
+            );
+        }
+        for (before, value, repeats) in [
+            (
+                &b"@ConnectionConfiguration(user = \"clusterWrite\", password = \""[..],
+                &b"clusterWrite"[..],
+                true,
+            ),
+            (
+                b"CREATE USER 'icinga'@'localhost' IDENTIFIED BY '",
+                b"icinga",
+                true,
+            ),
+            (b"user = \"alice\", password = \"", b"Xk9mQ2vL", false),
+            (b"greeting = \"hello\", password = \"", b"hello", false),
+        ] {
+            assert_eq!(
+                repeats_a_named_user(before, value),
+                repeats,
+                "{}",
+                String::from_utf8_lossy(before)
             );
         }
         assert!(is_placeholder(b"abc-123-xyz-456", false));

@@ -499,6 +499,10 @@ impl SecretMatcher {
                 &content[secret.start.saturating_sub(200)..secret.start],
                 value,
             )
+            || filters::repeats_a_named_user(
+                &content[secret.start.saturating_sub(200)..secret.start],
+                value,
+            )
             || (value.len() < 20 && filters::is_surely_typed_by_hand(value))
             || std::str::from_utf8(value).is_ok_and(filters::is_time_based_uuid)
             || filters::encodes_a_stand_in(value)
