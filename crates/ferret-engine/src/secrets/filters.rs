@@ -2038,7 +2038,20 @@ fn names_a_library_file(value: &str) -> bool {
                 .split('.')
                 .all(|part| part.is_empty() || part.bytes().all(|b| b.is_ascii_digit()))
     });
+    // A source file's path (`applications/passphrase/keys/PassphraseAbstractKey.php` in a
+    // class map).
+    let source_path = value.contains('/')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b))
+        && [
+            ".php", ".js", ".ts", ".py", ".rb", ".go", ".java", ".rs", ".cs", ".cpp", ".kt",
+            ".swift", ".html", ".css", ".xml", ".json", ".yml", ".yaml",
+        ]
+        .iter()
+        .any(|ext| lower.ends_with(ext));
     versioned_so
+        || source_path
         || [".dll", ".dylib", ".exe", ".jar"]
             .iter()
             .any(|ext| lower.ends_with(ext))
@@ -2200,8 +2213,9 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     {
         return false;
     }
-    // Lower-case words joined by `-` or `_`, one of them a word of the name, and at most a
-    // counted number (`APIKey: "override-key1"`, `token: "expired-token-2"`): a test's label.
+    // Lower-case words joined by `-` or `_`, one of them a word of the name or a noun for an
+    // account, and at most a counted number (`APIKey: "override-key1"`, `token:
+    // "expired-token-2"`, `"credentials": "aws-account1"`): a test's label.
     let label_words = value.trim_end_matches(|c: char| c.is_ascii_digit());
     let label_digits = &value.as_bytes()[label_words.len()..];
     if label_words.contains(['-', '_'])
@@ -2210,9 +2224,10 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
             .trim_end_matches(['-', '_'])
             .split(['-', '_'])
             .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
-        && label_words
-            .split(['-', '_'])
-            .any(|w| w.len() >= 3 && name.contains(w))
+        && label_words.split(['-', '_']).any(|w| {
+            w.len() >= 3
+                && (name.contains(w) || ["account", "user", "tenant", "profile"].contains(&w))
+        })
     {
         return false;
     }
@@ -2366,6 +2381,18 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"$_".contains(&b))
         && wordiness(value) >= word_share
+    {
+        return false;
+    }
+    // A property's key of lower-case words (`PROPERTY_PRIVATE_KEY = 'oauth1:jira:key:private'`).
+    if value.split(':').count() >= 3
+        && value.split(':').all(|part| {
+            (2..=12).contains(&part.len())
+                && part.starts_with(|c: char| c.is_ascii_lowercase())
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
     {
         return false;
     }
@@ -2671,7 +2698,7 @@ fn names_its_password(lower: &str) -> bool {
     }
     ["password", "passwd", "pass", "pwd"].iter().any(|word| {
         letters.strip_suffix(word).is_some_and(|head| {
-            head.len() >= 3
+            head.len() >= 2
                 && !["com", "by", "tres", "sur", "over", "under", "im", "en"].contains(&head)
         })
     })
@@ -2975,11 +3002,14 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
                         && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
                 })
         });
-    // Words joined by commas (`test "$linkmode,$pass" = "prog,link"` in libtool): a list.
-    let word_list = value.contains(',')
-        && value
-            .split(',')
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
+    // Words joined by commas (`test "$linkmode,$pass" = "prog,link"` in libtool): a list; joined
+    // by `+`, form-encoded text (`'pass' : 'cloud+country'` in a query-string test).
+    let word_list = [',', '+'].iter().any(|&joint| {
+        value.contains(joint)
+            && value
+                .split(joint)
+                .all(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_lowercase()))
+    });
     // A letter and digits counted in order (`a123`, `f1234`): a test's stand-in.
     let letter_and_count = (4..=6).contains(&value.len())
         && value
@@ -4395,6 +4425,13 @@ mod tests {
             ("db_pwd", "other-s3cr3t", false),
             ("SECRET_KEY_BASE", "my$ecre7key123", false),
             ("iLastToken", "iDestCount-1", false),
+            ("PROPERTY_PRIVATE_KEY", "oauth1:jira:key:private", false),
+            ("credentials", "aws-account1", false),
+            (
+                "PassphraseAbstractKey",
+                "applications/passphrase/keys/PassphraseAbstractKey.php",
+                false,
+            ),
             // Keys with a word of the name or leetspeak-like digits stay keys.
             ("api_key", "live-key-9fJ2kQ8xLm4vR7tW", true),
             ("auth_token", "S3kT0w9ZqLm2", true),
@@ -4417,6 +4454,8 @@ mod tests {
             ("password", "passw0rd1", false),
             ("passwd", "sekrit", false),
             ("passwd", "amd64", false),
+            ("password", "oipass", false),
+            ("pass", "cloud+country", false),
             ("password", "bbrocks", true),
             ("pass", "Tr0ub4dor&3", true),
         ] {
