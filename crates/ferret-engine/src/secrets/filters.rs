@@ -2254,6 +2254,9 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if read.len() >= 4 && (words.iter().any(|w| w.eq_ignore_ascii_case(&read)) || leet_body) {
         return false;
     }
+    if pairs_stand_ins(value) {
+        return false;
+    }
     // A package's coordinates with a version (`jjwt-jackson:0.11.0:deprecated`).
     if value.contains(':')
         && value.split(':').any(|part| {
@@ -2652,10 +2655,21 @@ fn spells_a_stand_in(lower: &str) -> bool {
         // `somePassw0rd`); a chosen word in leetspeak is a password (`super$ecret`, and
         // `SqLpa5sW0rD`, which CredSweeper's corpus labels a secret), and `pas5w0rd2#` keeps a
         // digit that reads as no letter: a password of its own. Stand-in words in leetspeak set
-        // apart by `-` or `_` (`other-s3cr3t`) are a test's stand-in as well.
-        || ((read.contains("pass") || lower.contains(['-', '_']))
+        // apart by `-` or `_` (`other-s3cr3t`) or spelled with digits (`N3Ws3cr3t`) are a
+        // test's stand-in as well.
+        || ((read.contains("pass")
+            || lower.contains(['-', '_'])
+            || lower.bytes().any(|b| b"013457".contains(&b)))
             && read.bytes().all(|b| b.is_ascii_lowercase())
             && composed_of_stand_ins(&read))
+}
+
+/// A user and a password of stand-in words (`idPassword = "user1:pass1"`).
+fn pairs_stand_ins(value: &str) -> bool {
+    value.split_once(':').is_some_and(|(user, password)| {
+        spells_a_stand_in(&user.to_ascii_lowercase())
+            && spells_a_stand_in(&password.to_ascii_lowercase())
+    })
 }
 
 /// A variable's name (`'id_password' => 'user_pass'`) or a description (`cert1-passphrase`):
@@ -3077,6 +3091,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || PASSWORD_STAND_INS.contains(&lower.as_str())
         || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())
         || spells_a_stand_in(&lower)
+        || pairs_stand_ins(value)
         || (!quoted && is_powershell_command(value))
         || translates_password(value)
         || value
@@ -4425,6 +4440,7 @@ mod tests {
             ("db_pwd", "other-s3cr3t", false),
             ("SECRET_KEY_BASE", "my$ecre7key123", false),
             ("iLastToken", "iDestCount-1", false),
+            ("idPassword", "user1:pass1", false),
             ("PROPERTY_PRIVATE_KEY", "oauth1:jira:key:private", false),
             ("credentials", "aws-account1", false),
             (
@@ -4455,6 +4471,8 @@ mod tests {
             ("passwd", "sekrit", false),
             ("passwd", "amd64", false),
             ("password", "oipass", false),
+            ("password", "N3Ws3cr3t", false),
+            ("idPassword", "user1:pass1", false),
             ("pass", "cloud+country", false),
             ("password", "bbrocks", true),
             ("pass", "Tr0ub4dor&3", true),
