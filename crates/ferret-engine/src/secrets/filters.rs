@@ -2246,12 +2246,10 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     // `my$ecre7key123`).
     let lower = value.to_ascii_lowercase();
     let read = read_leetspeak(&lower);
-    let body = lower.trim_end_matches(|c: char| c.is_ascii_digit());
-    let count = &lower.as_bytes()[body.len()..];
-    let leet_body = (count.len() <= 2 || longest_ordered_run(count) == count.len())
-        && body.bytes().any(|b| b"013457".contains(&b))
-        && composed_of_stand_ins(&read_leetspeak(body));
-    if read.len() >= 4 && (words.iter().any(|w| w.eq_ignore_ascii_case(&read)) || leet_body) {
+    if read.len() >= 4
+        && (words.iter().any(|w| w.eq_ignore_ascii_case(&read))
+            || reads_as_stand_ins_with_digits(&lower))
+    {
         return false;
     }
     if pairs_stand_ins(value) {
@@ -2330,10 +2328,7 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
             && variable
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            && variable
-                .as_bytes()
-                .windows(2)
-                .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+            && has_camel_hump(variable)
         {
             return false;
         }
@@ -2347,11 +2342,7 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
             part.starts_with(|c: char| c.is_ascii_alphabetic())
                 && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         })
-        && parts.iter().any(|part| {
-            part.as_bytes()
-                .windows(2)
-                .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
-        })
+        && parts.iter().any(|part| has_camel_hump(part))
     {
         return false;
     }
@@ -2662,6 +2653,25 @@ fn spells_a_stand_in(lower: &str) -> bool {
             || lower.bytes().any(|b| b"013457".contains(&b)))
             && read.bytes().all(|b| b.is_ascii_lowercase())
             && composed_of_stand_ins(&read))
+}
+
+/// Stand-in words spelled with digits for letters, maybe with a count after them (`S3cr3tT0k3n`,
+/// `my$ecre7key123`): under a generic name, a test's stand-in. A chosen word in leetspeak without
+/// such a digit (`super$ecret`) is a password.
+fn reads_as_stand_ins_with_digits(lower: &str) -> bool {
+    let body = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    let count = &lower.as_bytes()[body.len()..];
+    (count.len() <= 2 || longest_ordered_run(count) == count.len())
+        && body.bytes().any(|b| b"013457".contains(&b))
+        && composed_of_stand_ins(&read_leetspeak(body))
+}
+
+/// Whether a lower-case letter is followed by an upper-case one (`iDestCount`, `BydbQLService`):
+/// an identifier in camel case.
+fn has_camel_hump(text: &str) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
 }
 
 /// A user and a password of stand-in words (`idPassword = "user1:pass1"`).
