@@ -1401,6 +1401,11 @@ pub(crate) fn environment_style(name: &str) -> bool {
 /// Whether `name` (the variable a generic rule's value is assigned to) can name a secret:
 /// not an id, a hash, a URL, a length, a file, a protocol token or a schema type.
 fn name_can_hold_a_secret(name: &str) -> bool {
+    // SDP's ICE credentials (`a=ice-pwd:…`, RFC 8839): per-session values the signalling
+    // channel publishes.
+    if ["ice-pwd", "ice-ufrag"].contains(&name) {
+        return false;
+    }
     // `CredentialId`, `KeyID`: identifiers, named in camel case.
     if name.ends_with("Id") || name.ends_with("ID") || name.ends_with("Ids") {
         return false;
@@ -1792,7 +1797,8 @@ pub fn made_of_ordered_runs(lower: &[u8]) -> bool {
 
 /// Whether a value is base64 of text that is nothing but runs counted in order, after a short
 /// prefix and without separators: `MTIzNDU2Nzg5MDEyMzQ1Ng==` (`1234567890123456`),
-/// `QUJDREVGR0hJSktMTU5PUA==` (`ABCDEFGHIJKLMNOP`). A test's made-up key under a generic name.
+/// `QUJDREVGR0hJSktMTU5PUA==` (`ABCDEFGHIJKLMNOP`), or hexadecimal of it (`PEER_KEY="414243…"`,
+/// `ABC…`). A test's made-up key under a generic name.
 /// Such text unencoded (`tok_abcdefghijklmnopqrstuvwxyz1234`) is reported at low confidence
 /// instead: the peers' published examples are written so (kingfisher's, by the hundred).
 pub fn encodes_counted_text(value: &[u8]) -> bool {
@@ -1806,7 +1812,17 @@ pub fn encodes_counted_text(value: &[u8]) -> bool {
             .collect();
         joined.len() >= 12 && made_of_ordered_runs(&joined)
     };
+    let hex_decoded = || -> Option<Vec<u8>> {
+        if value.len() < 24 || !value.len().is_multiple_of(2) {
+            return None;
+        }
+        value
+            .chunks(2)
+            .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+            .collect()
+    };
     base64_decoded(value).is_some_and(|text| counted(&text))
+        || hex_decoded().is_some_and(|text| counted(&text))
 }
 
 /// The length of the ordered run (up or down, letters or digits) that opens `lower`.
@@ -4451,6 +4467,7 @@ mod tests {
             ("SECRET_KEY_BASE", "my$ecre7key123", false),
             ("iLastToken", "iDestCount-1", false),
             ("idPassword", "user1:pass1", false),
+            ("ice-pwd", "ByUn1Od88VokVM0rtQ/bbeZa", false),
             ("PROPERTY_PRIVATE_KEY", "oauth1:jira:key:private", false),
             ("credentials", "aws-account1", false),
             (
@@ -4514,6 +4531,12 @@ mod tests {
                 String::from_utf8_lossy(before)
             );
         }
+        assert!(encodes_counted_text(
+            b"4142434445464748494A4B4C4D4E4F505152535455565758595A31323334"
+        ));
+        assert!(!encodes_counted_text(
+            b"b9f3911b591ae61e2d7f6af0531fd2a3b9f3911b591ae61e"
+        ));
         assert!(is_placeholder(b"abc-123-xyz-456", false));
         assert!(!is_placeholder(b"abc-123-xyz-45q", false));
         assert!(is_lone_jwt_header(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"));
