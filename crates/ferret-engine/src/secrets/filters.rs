@@ -3439,8 +3439,22 @@ mod tests {
         assert!(judge("password", "ADMIN_PASS_2024", true, false));
         assert!(judge("password", "GoBananas!", true, false));
         assert!(judge("vault_password", "DmbslfLvasjdl", true, false));
-        // Stand-ins, labels, descriptions and code.
+        assert!(judge("password", "bbrocks", true, false));
+        assert!(judge("pass", "Tr0ub4dor&3", true, false));
+        // Stand-ins, labels, descriptions and code: setup phases and Go test names under `pass`,
+        // labels, leetspeak stand-ins, Debian architectures, form-encoded words.
         for (name, value, quoted) in [
+            ("password", "from_meltano_yml", true),
+            ("pass", "oobeSystem", true),
+            ("PASS", "TestConvertToGeoJson_PolyError2", true),
+            ("pass", "original", true),
+            ("password", "passw0rd1", true),
+            ("passwd", "sekrit", true),
+            ("passwd", "amd64", true),
+            ("password", "oipass", true),
+            ("password", "N3Ws3cr3t", true),
+            ("idPassword", "user1:pass1", true),
+            ("pass", "cloud+country", true),
             ("password", "changeme", true),
             ("password", "Passwort", true),
             ("password", "your_password", true),
@@ -4481,31 +4495,6 @@ mod tests {
         ] {
             assert_eq!(
                 generic_value_is_plausible(name, value.as_bytes()),
-                plausible,
-                "{name}={value}"
-            );
-        }
-        let quoted = PasswordSetting {
-            quoted: true,
-            ..PasswordSetting::default()
-        };
-        for (name, value, plausible) in [
-            ("password", "from_meltano_yml", false),
-            ("pass", "oobeSystem", false),
-            ("PASS", "TestConvertToGeoJson_PolyError2", false),
-            ("pass", "original", false),
-            ("password", "passw0rd1", false),
-            ("passwd", "sekrit", false),
-            ("passwd", "amd64", false),
-            ("password", "oipass", false),
-            ("password", "N3Ws3cr3t", false),
-            ("idPassword", "user1:pass1", false),
-            ("pass", "cloud+country", false),
-            ("password", "bbrocks", true),
-            ("pass", "Tr0ub4dor&3", true),
-        ] {
-            assert_eq!(
-                password_value_is_plausible(name, value.as_bytes(), quoted),
                 plausible,
                 "{name}={value}"
             );
