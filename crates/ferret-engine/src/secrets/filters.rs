@@ -393,6 +393,12 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     if !repeats_ok && longest_run(secret) >= 6 {
         return true;
     }
+    // A UUID with letters crossed out (`693axxx6-7aoc-4bc4-97a0-0ec2sifa5aaa`, a webhook key in
+    // a help text): `x` is no hex digit, three in a row are typed to hide one.
+    let uuid_layout = lower.split('-').map(str::len).eq([8, 4, 4, 4, 12]);
+    if uuid_layout && lower.contains("xxx") {
+        return true;
+    }
     // A short value of runs counted in order and nothing else (`abc123xyz`, `123abc`); a long
     // one (`XYZ789PQR123…`) is made up too but kept, at low confidence (`is_typed_by_hand`):
     // peers count such values as keys.
@@ -658,10 +664,18 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
     let quoted: Vec<u8> = [&[*quote][..], value, &[*quote]].concat();
     memchr::memmem::find_iter(line, &quoted).any(|at| {
         let lead = line[at.saturating_sub(40)..at].to_ascii_lowercase();
+        // Or the user is the key of the object that holds the password (`"users": {"30min":
+        // {"password": "30min", …`).
+        let keys_an_object = line[at + quoted.len()..]
+            .iter()
+            .filter(|b| !b.is_ascii_whitespace())
+            .take(2)
+            .eq(b":{");
         at + quoted.len() < line.len()
-            && ["user", "login"]
-                .iter()
-                .any(|word| memchr::memmem::find(&lead, word.as_bytes()).is_some())
+            && (keys_an_object
+                || ["user", "login"]
+                    .iter()
+                    .any(|word| memchr::memmem::find(&lead, word.as_bytes()).is_some()))
     })
 }
 
@@ -2111,6 +2125,16 @@ fn is_other_data(value: &str) -> bool {
     // identifiers made of words (`Credential=accessKeyID/credScope` in a comment on a signature
     // format); base64's slashes cut random runs.
     let slashed_words = value.split('/').count() >= 3 && value.split('/').all(is_word);
+    // A path of lower-case names (`kv-v2/data/app-1/nested/baz`, a Vault secret's path in a
+    // template's `secret "…"`): base64 mixes cases, a path's parts are words or short names.
+    let lowercase_path = value.split('/').count() >= 3
+        && value.split('/').all(|part| {
+            part.bytes().any(|b| b.is_ascii_lowercase())
+                && part.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+                })
+                && (part.len() <= 8 || wordiness(part) >= 0.5)
+        });
     let slashed_identifiers = value.split('/').count() >= 2
         && value.split('/').all(|part| {
             part.len() >= 4
@@ -2142,6 +2166,7 @@ fn is_other_data(value: &str) -> bool {
         || setting_pair
         || names_an_algorithm(value)
         || slashed_words
+        || lowercase_path
         || slashed_identifiers
         || token_class
         || is_schemeless_location(value)
@@ -2652,8 +2677,13 @@ fn spells_a_stand_in(lower: &str) -> bool {
     // A digit or two typed after a stand-in in leetspeak is not read as a letter (`passw0rd1`).
     let body = lower.trim_end_matches(|c: char| c.is_ascii_digit());
     let read_body = read_leetspeak(body);
+    // So is one symbol typed after a stand-in spelled with digits (`P4ssW0rd!`).
+    let leet_body = lower
+        .strip_suffix(['!', '#', '@', '$', '*', '?', '.'])
+        .filter(|body| body.bytes().any(|b| b"013457".contains(&b)));
     PASSWORD_STAND_INS.contains(&read.as_str())
         || (lower.len() - body.len() <= 2 && PASSWORD_STAND_INS.contains(&read_body.as_str()))
+        || leet_body.is_some_and(|body| PASSWORD_STAND_INS.contains(&read_leetspeak(body).as_str()))
         || (read.starts_with("your")
             && ["password", "pass", "pwd"].iter().any(|w| read.contains(w)))
         || composed_of_stand_ins(lower)
@@ -3140,6 +3170,14 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     {
         return false;
     }
+    // A range of numbers (`receiver_password: 30..52`, a byte range in Elixir's binary match).
+    let number = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if value
+        .split_once("..")
+        .is_some_and(|(from, to)| number(from) && number(to.trim_start_matches('.')))
+    {
+        return false;
+    }
     // An e-mail address is what anonymous FTP takes as a password (`passwd="anonymous@x.org"`),
     // and a word ending in `=` is the next key of a list (`password= scmVersion=`).
     let email = is_email_address(value);
@@ -3364,6 +3402,9 @@ mod tests {
         assert!(!judge("encrypted_password", "alice_digest", true, false));
         assert!(judge("password", "hash-Brown42", true, false));
         assert!(!judge("smtp_password", "encrypted", true, false));
+        assert!(!judge("authd.pass", "P4ssW0rd!", true, true));
+        assert!(!judge("receiver_password", "30..52", false, false));
+        assert!(judge("receiver_password", "30..52x", false, false));
         assert!(!judge("savePassword", "Boolean!", false, false));
         assert!(!judge("Password", "pass&LOC=$PWS", false, false));
         assert!(judge("Password", "Zq8v!K2m&LOC=1", false, false));
@@ -3689,6 +3730,8 @@ mod tests {
         assert!(is_other_data("TYPE=ext4"));
         assert!(is_other_data("UUID=6a38ee5-7235-44e7-8b22-816a403bad5d"));
         assert!(is_other_data("key/certificate/CSR/CRL"));
+        assert!(is_other_data("kv-v2/data/app-1/nested/baz"));
+        assert!(!is_other_data("xk9mq2vl8pr4t/wn6yb3hs7jd5f/c1ge0ua8zi2k"));
         assert!(!is_other_data("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE"));
         assert!(!is_other_data("Xk9mQ2vL8pR4t/Wn6Yb3Hs7Jd5F/c1Ge0Ua8Zi2K"));
         assert!(!is_other_data("dGhpcyBpcyBhIGtleQ=="));
@@ -4512,6 +4555,12 @@ mod tests {
             ),
             (b"user = \"alice\", password = \"", b"Xk9mQ2vL", false),
             (b"greeting = \"hello\", password = \"", b"hello", false),
+            (
+                b"{\"users\": {\"30min\": {\"default_policy\": \"pass\", \"password\": \"",
+                b"30min",
+                true,
+            ),
+            (b"{\"hello\": \"x\", \"password\": \"", b"hello", false),
         ] {
             assert_eq!(
                 repeats_a_named_user(before, value),
@@ -4536,6 +4585,14 @@ mod tests {
 
     #[test]
     fn values_counted_in_runs_are_placeholders() {
+        assert!(is_placeholder(
+            b"693axxx6-7aoc-4bc4-97a0-0ec2sifa5aaa",
+            false
+        ));
+        assert!(!is_placeholder(
+            b"693a5c76-7a0c-4bc4-97a0-0ec2f1fa5a3a",
+            false
+        ));
         assert!(made_of_ordered_runs(b"zyxwtuv987"));
         assert!(made_of_ordered_runs(b"abcdef123"));
         assert!(!made_of_ordered_runs(b"abcdef12"));
