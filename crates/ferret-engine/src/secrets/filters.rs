@@ -1780,7 +1780,20 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     }
     // Leetspeak read as letters (`p@ss`, `r00t`, `s3cr3t`).
     let read = read_leetspeak(&decoded.to_ascii_lowercase());
-    stand_in.is_match(value)
+    // Lower-case words about a password (`password!with%40%2B%20symbols`, a parser test's).
+    let words: Vec<&str> = decoded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    let described = words.len() >= 3
+        && words
+            .iter()
+            .all(|word| word.bytes().all(|b| b.is_ascii_lowercase()))
+        && words
+            .iter()
+            .any(|word| ["password", "pass", "passwd", "pwd", "secret"].contains(word));
+    described
+        || stand_in.is_match(value)
         || (unescaped.len() < value.len() && stand_in.is_match(&unescaped))
         || stand_in.is_match(read.as_bytes())
         || value.first().is_some_and(|b| matches!(b, b'$' | b'%'))
@@ -4477,6 +4490,7 @@ mod tests {
             b"orgtoken",
             b"token1",
             b"Sekrit",
+            b"password!with%40%2B%20symbols",
         ] {
             assert!(
                 is_stand_in_connection_password(stand_in),
@@ -4490,6 +4504,7 @@ mod tests {
             b"k9x",
             b"Winter2024!",
             b"a1b2c3",
+            b"correct-horse-battery-staple",
         ] {
             assert!(
                 !is_stand_in_connection_password(password),
