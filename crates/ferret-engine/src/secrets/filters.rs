@@ -679,6 +679,18 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
     })
 }
 
+/// Whether a name is an attribute of a PKCS#11 URI (`pkcs11:model=SoftHSM%20v2;token=ecdsa%231`,
+/// RFC 7512): `token` labels a token, as `object` labels a key; the PIN is `pin-value`, which no
+/// generic name matches. `before` is the text before the name.
+pub fn in_pkcs11_uri(before: &[u8]) -> bool {
+    let start = before
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'('))
+        .map_or(0, |at| at + 1);
+    let uri = &before[start..];
+    uri.starts_with(b"pkcs11:") && matches!(uri.last(), Some(b';' | b':'))
+}
+
 /// Domains reserved for documentation and tests (RFC 2606, RFC 6761): credentials in URLs to
 /// these hosts are examples.
 pub fn is_documentation_host(host: &[u8]) -> bool {
@@ -2720,9 +2732,11 @@ fn spells_a_stand_in(lower: &str) -> bool {
 fn reads_as_stand_ins_with_digits(lower: &str) -> bool {
     let body = lower.trim_end_matches(|c: char| c.is_ascii_digit());
     let count = &lower.as_bytes()[body.len()..];
+    // A `1` stands for an `i` or an `l` (`S0mEv3RY1oN9T0k3n`, "some very long token").
     (count.len() <= 2 || longest_ordered_run(count) == count.len())
         && body.bytes().any(|b| b"013457".contains(&b))
-        && composed_of_stand_ins(&read_leetspeak(body))
+        && (composed_of_stand_ins(&read_leetspeak(body))
+            || composed_of_stand_ins(&read_leetspeak(&body.replace('1', "l"))))
 }
 
 /// Whether a lower-case letter is followed by an upper-case one (`iDestCount`, `BydbQLService`):
@@ -2839,6 +2853,7 @@ const STAND_IN_PARTS: &[&str] = &[
     "token",
     "client",
     "very",
+    "long",
     "data",
     "db",
     "abc",
@@ -3120,6 +3135,31 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
                 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')));
     // The value holds its own name (`payment:i-pass: Key:payment:i-pass`, a wiki's page list).
     let names_itself = lower_name.len() >= 4 && lower.contains(&lower_name);
+    // The name ends with the value (`#define PWD_POL_OPT_SHADOW "shadow"`, `#define
+    // SYSDB_LOCAL_PASSKEY_AUTH "localPasskeyAuth"`): a constant for an option or a key, or the
+    // value names the form of the password the name describes (`encodedPassword = "encoded"`).
+    let squash = |text: &str| -> String {
+        text.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    let (squashed_name, squashed) = (squash(name), squash(value));
+    let named_by_its_name = (squashed.len() >= 5
+        && squashed_name.len() >= squashed.len() + 4
+        && squashed_name.ends_with(&squashed))
+        || ([
+            "encoded",
+            "hashed",
+            "encrypted",
+            "raw",
+            "plain",
+            "expected",
+            "actual",
+            "stored",
+        ]
+        .contains(&lower.as_str())
+            && squashed_name.starts_with(&lower));
     // One piece typed three times or more (`zzzz`, `metricsmetricsmetricsmetrics`); twice is a
     // development password (`lemmylemmy`).
     let repeated = (1..=value.len() / 3).any(|piece| {
@@ -3146,6 +3186,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || sentinel
         || check_result
         || names_itself
+        || named_by_its_name
         || counted
         || joined
         || repeated
@@ -3417,6 +3458,15 @@ mod tests {
         assert!(!judge("smtp_password", "encrypted", true, false));
         assert!(!judge("authd.pass", "P4ssW0rd!", true, true));
         assert!(!judge("receiver_password", "30..52", false, false));
+        assert!(!judge("PWD_POL_OPT_SHADOW", "shadow", true, false));
+        assert!(!judge(
+            "SYSDB_LOCAL_PASSKEY_AUTH",
+            "localPasskeyAuth",
+            true,
+            false
+        ));
+        assert!(!judge("encodedPassword", "encoded", true, false));
+        assert!(judge("PASSWORD_SHADOW", "sh4dow!Q", true, false));
         assert!(judge("receiver_password", "30..52x", false, false));
         assert!(!judge("savePassword", "Boolean!", false, false));
         assert!(!judge("Password", "pass&LOC=$PWS", false, false));
@@ -4535,6 +4585,7 @@ mod tests {
                 false,
             ),
             ("x-auth-couchdb-token", "S3cr3tT0k3n", false),
+            ("AppToken", "S0mEv3RY1oN9T0k3n", false),
             ("db_pwd", "other-s3cr3t", false),
             ("SECRET_KEY_BASE", "my$ecre7key123", false),
             ("iLastToken", "iDestCount-1", false),
@@ -4584,6 +4635,11 @@ mod tests {
                 String::from_utf8_lossy(before)
             );
         }
+        assert!(in_pkcs11_uri(
+            b"--provider /usr/lib/softhsm.so \"pkcs11:model=SoftHSM%20v2;serial=29fdc44dc0d61539;"
+        ));
+        assert!(in_pkcs11_uri(b"pkcs11:"));
+        assert!(!in_pkcs11_uri(b"url = \"https://host/?pkcs11=1;"));
         assert!(encodes_counted_text(
             b"4142434445464748494A4B4C4D4E4F505152535455565758595A31323334"
         ));

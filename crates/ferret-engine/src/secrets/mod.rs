@@ -416,6 +416,7 @@ impl SecretMatcher {
                         .is_some_and(|b| !b.is_ascii_whitespace());
                 if conditional
                     || chained
+                    || filters::in_pkcs11_uri(before)
                     || before.ends_with(b"::")
                     || filters::indexes_text_table(unquoted)
                 {
