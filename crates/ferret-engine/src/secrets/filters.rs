@@ -1012,7 +1012,12 @@ fn looks_like_identifier(value: &str) -> bool {
     }
     // A part of letters is a word unless it is long and not made of words
     // (`PSIYbVgfkbEPQoqJfzHpACTtihONkQ_cKmOpNDPNiCU`).
-    let segments: Vec<&str> = value.split(['-', '_', '.']).collect();
+    // A domain name's final dot (`sentinel-is-ta-20326.`) ends no part.
+    let segments: Vec<&str> = value
+        .strip_suffix('.')
+        .unwrap_or(value)
+        .split(['-', '_', '.'])
+        .collect();
     let words = segments
         .iter()
         .filter(|s| {
@@ -2075,12 +2080,23 @@ fn lists_validation_rules(value: &str) -> bool {
 /// A standard's or a ticket's name (`ECMA-376`, `ISO-8859`, `JIRA-1234`): capitals, a dash and
 /// a number.
 fn names_a_standard_or_ticket(value: &str) -> bool {
-    value.split_once('-').is_some_and(|(letters, digits)| {
-        (2..=10).contains(&letters.len())
-            && letters.bytes().all(|b| b.is_ascii_uppercase())
-            && (1..=6).contains(&digits.len())
-            && digits.bytes().all(|b| b.is_ascii_digit())
-    })
+    // A standard by number without a hyphen (`RFC2307`, `PKCS12`, `FIPS140`).
+    let standard = [
+        "RFC", "ISO", "IEC", "IEEE", "ECMA", "ANSI", "FIPS", "PKCS", "NIST", "ITU",
+    ]
+    .iter()
+    .any(|body| {
+        value.strip_prefix(body).is_some_and(|number| {
+            (1..=6).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
+        })
+    });
+    standard
+        || value.split_once('-').is_some_and(|(letters, digits)| {
+            (2..=10).contains(&letters.len())
+                && letters.bytes().all(|b| b.is_ascii_uppercase())
+                && (1..=6).contains(&digits.len())
+                && digits.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 /// A shared library or executable by its file name (`libgm3000_scard.1.0.so`, `mtoken_k7.dll`,
@@ -2572,6 +2588,8 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "pass",
     "pwd",
     "secret",
+    // What a test of masking puts in a field it expects hidden (`"password": "sensitive"`).
+    "sensitive",
     "changeme",
     "mypassword",
     "mypass",
@@ -3224,8 +3242,12 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     {
         return false;
     }
-    // A range of numbers (`receiver_password: 30..52`, a byte range in Elixir's binary match).
     let number = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    // An object identifier (`#define LDAP_EXOP_MODIFY_PASSWD "1.3.6.1.4.1.4203.1.11.1"`).
+    if value.split('.').count() >= 5 && value.split('.').all(number) {
+        return false;
+    }
+    // A range of numbers (`receiver_password: 30..52`, a byte range in Elixir's binary match).
     if value
         .split_once("..")
         .is_some_and(|(from, to)| number(from) && number(to.trim_start_matches('.')))
@@ -3459,6 +3481,14 @@ mod tests {
         assert!(!judge("authd.pass", "P4ssW0rd!", true, true));
         assert!(!judge("receiver_password", "30..52", false, false));
         assert!(!judge("PWD_POL_OPT_SHADOW", "shadow", true, false));
+        assert!(!judge(
+            "LDAP_EXOP_MODIFY_PASSWD",
+            "1.3.6.1.4.1.4203.1.11.1",
+            true,
+            false
+        ));
+        assert!(!judge("slappasswd", "RFC2307", false, false));
+        assert!(!judge("password", "sensitive", true, false));
         assert!(!judge(
             "SYSDB_LOCAL_PASSKEY_AUTH",
             "localPasskeyAuth",
@@ -4586,6 +4616,7 @@ mod tests {
             ),
             ("x-auth-couchdb-token", "S3cr3tT0k3n", false),
             ("AppToken", "S0mEv3RY1oN9T0k3n", false),
+            ("root-key", "sentinel-is-ta-20326.", false),
             ("db_pwd", "other-s3cr3t", false),
             ("SECRET_KEY_BASE", "my$ecre7key123", false),
             ("iLastToken", "iDestCount-1", false),
