@@ -647,23 +647,51 @@ pub fn repeats_the_user(before: &[u8], value: &[u8]) -> bool {
     !user.is_empty() && user.eq_ignore_ascii_case(value)
 }
 
-/// True when the line before a quoted password names a user by the same quoted value
-/// (`@ConnectionConfiguration(user = "clusterWrite", password = "clusterWrite")`, `CREATE USER
-/// 'icinga' IDENTIFIED BY 'icinga'`): a fixture's account, like `postgres:postgres` in a URL.
+/// True when the text before a quoted password, on its line or the two before it, names a user
+/// by the same quoted value (`@ConnectionConfiguration(user = "clusterWrite", password =
+/// "clusterWrite")`, `CREATE USER 'icinga' IDENTIFIED BY 'icinga'`, a struct literal's `Username:
+/// "guest",` over `Password: "guest",`): a fixture's account, like `postgres:postgres` in a URL.
 pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
     if value.len() < 4 {
         return false;
     }
-    let line = &before[before
-        .iter()
-        .rposition(|&b| b == b'\n')
+    let line = &before[memchr::memrchr_iter(b'\n', before)
+        .nth(2)
         .map_or(0, |at| at + 1)..];
     let Some(quote) = line.last().filter(|q| matches!(q, b'"' | b'\'' | b'`')) else {
         return false;
     };
     let quoted: Vec<u8> = [&[*quote][..], value, &[*quote]].concat();
     memchr::memmem::find_iter(line, &quoted).any(|at| {
-        let lead = line[at.saturating_sub(40)..at].to_ascii_lowercase();
+        // The name the earlier copy is assigned to (`user = "…"`, `"username": "…"`, `CREATE
+        // USER '…'`, `params["user"] = "…"`): a user's name, or `name` in a user's element
+        // (`<user name="admin"`) and the value of a user's property (`<property
+        // name="username" value="…"/>`).
+        let own_line = &line[memchr::memrchr(b'\n', &line[..at]).map_or(0, |nl| nl + 1)..at];
+        let key_end = own_line
+            .trim_ascii_end()
+            .strip_suffix(b"=>")
+            .or_else(|| own_line.trim_ascii_end().strip_suffix(b"="))
+            .or_else(|| own_line.trim_ascii_end().strip_suffix(b":"))
+            .unwrap_or(own_line.trim_ascii_end())
+            .trim_ascii_end();
+        // The quotes and bracket of a subscript (`params["user"] = "…"`).
+        let key_end = key_end.strip_suffix(b"]").unwrap_or(key_end);
+        let key_end = key_end
+            .strip_suffix(b"\"")
+            .or_else(|| key_end.strip_suffix(b"'"))
+            .unwrap_or(key_end);
+        let key: Vec<u8> = key_end[key_end
+            .iter()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+            .map_or(0, |start| start + 1)..]
+            .to_ascii_lowercase();
+        let lead = own_line[own_line.len().saturating_sub(40)..].to_ascii_lowercase();
+        let contains =
+            |text: &[u8], word: &str| memchr::memmem::find(text, word.as_bytes()).is_some();
+        let names_a_user = ((contains(&key, "user") || contains(&key, "login"))
+            && !contains(&key, "pass"))
+            || ((key == b"name" || key == b"value") && contains(&lead, "user"));
         // Or the user is the key of the object that holds the password (`"users": {"30min":
         // {"password": "30min", …`).
         let keys_an_object = line[at + quoted.len()..]
@@ -671,11 +699,7 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
             .filter(|b| !b.is_ascii_whitespace())
             .take(2)
             .eq(b":{");
-        at + quoted.len() < line.len()
-            && (keys_an_object
-                || ["user", "login"]
-                    .iter()
-                    .any(|word| memchr::memmem::find(&lead, word.as_bytes()).is_some()))
+        at + quoted.len() < line.len() && (keys_an_object || names_a_user)
     })
 }
 
@@ -4658,6 +4682,36 @@ mod tests {
                 true,
             ),
             (b"{\"hello\": \"x\", \"password\": \"", b"hello", false),
+            (
+                b"clientv3.Config{\n\t\tUsername: \"guest\",\n\t\tPassword: \"",
+                b"guest",
+                true,
+            ),
+            (
+                b"Username: \"guest\",\n\n\n\t\tPassword: \"",
+                b"guest",
+                false,
+            ),
+            (
+                b"<user name=\"admin\" password=\"",
+                b"admin",
+                true,
+            ),
+            (
+                b"params[\"user\"] = \"keatest\";\n    params[\"password\"] = \"",
+                b"keatest",
+                true,
+            ),
+            (
+                b"CREATE USER 'a'@'%' IDENTIFIED BY 'SqLpa5sW0rD';\nCREATE USER 'b'@'%' IDENTIFIED BY '",
+                b"SqLpa5sW0rD",
+                false,
+            ),
+            (
+                b"<ss:user name=\"admin\" secret=\"YXNkZmZmZmZm_HARDcoded\" />\n<ss:user name=\"admin\" secret=\"",
+                b"YXNkZmZmZmZm_HARDcoded",
+                false,
+            ),
         ] {
             assert_eq!(
                 repeats_a_named_user(before, value),
