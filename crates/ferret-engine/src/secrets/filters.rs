@@ -785,6 +785,16 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "dedup",
     // `JWT_CATEGORY_SESSION_TOKEN = "cl_B7d4PD111AAA"`: which kind of token, not one.
     "category",
+    // `kSecClassGenericPassword = 'genp'`: Apple's keychain item classes.
+    "class",
+    // nginx's upstream directives (`DD_UWSGI_PASS="uwsgi_server"`, `proxy_pass`): where requests
+    // go, not a password.
+    "uwsgi_pass",
+    "proxy_pass",
+    "fastcgi_pass",
+    "grpc_pass",
+    "scgi_pass",
+    "memcached_pass",
     // `password.algorithm`: how a secret is hashed or made (`argon2id`), not the secret.
     "algorithm",
     "hash",
@@ -3513,6 +3523,8 @@ mod tests {
         ));
         assert!(!judge("slappasswd", "RFC2307", false, false));
         assert!(!judge("password", "sensitive", true, false));
+        assert!(!judge("kSecClassGenericPassword", "genp", true, false));
+        assert!(!judge("DD_UWSGI_PASS", "uwsgi_server", true, false));
         assert!(!judge(
             "SYSDB_LOCAL_PASSKEY_AUTH",
             "localPasskeyAuth",
