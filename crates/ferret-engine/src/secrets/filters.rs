@@ -661,6 +661,23 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
     let Some(quote) = line.last().filter(|q| matches!(q, b'"' | b'\'' | b'`')) else {
         return false;
     };
+    // SQL names the user unquoted on the password's line (`CREATE ROLE james1 WITH PASSWORD =
+    // 'james1'`).
+    let current =
+        before[memchr::memrchr(b'\n', before).map_or(0, |nl| nl + 1)..].to_ascii_lowercase();
+    let lower_value = value.to_ascii_lowercase();
+    let sql_user = ["user ", "role ", "login "].iter().any(|keyword| {
+        memchr::memmem::find_iter(&current, keyword.as_bytes()).any(|at| {
+            let rest = &current[at + keyword.len()..];
+            rest.starts_with(&lower_value)
+                && rest
+                    .get(lower_value.len())
+                    .is_some_and(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        })
+    });
+    if sql_user {
+        return true;
+    }
     let quoted: Vec<u8> = [&[*quote][..], value, &[*quote]].concat();
     memchr::memmem::find_iter(line, &quoted).any(|at| {
         // The name the earlier copy is assigned to (`user = "…"`, `"username": "…"`, `CREATE
@@ -4713,6 +4730,16 @@ mod tests {
                 b"params[\"user\"] = \"keatest\";\n    params[\"password\"] = \"",
                 b"keatest",
                 true,
+            ),
+            (
+                b"CREATE ROLE james1 WITH PASSWORD = '",
+                b"james1",
+                true,
+            ),
+            (
+                b"CREATE ROLE james WITH PASSWORD = '",
+                b"james1",
+                false,
             ),
             (
                 b"CREATE USER 'a'@'%' IDENTIFIED BY 'SqLpa5sW0rD';\nCREATE USER 'b'@'%' IDENTIFIED BY '",
