@@ -802,6 +802,8 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "dedup",
     // `JWT_CATEGORY_SESSION_TOKEN = "cl_B7d4PD111AAA"`: which kind of token, not one.
     "category",
+    // `sheet_key = "1H9_xaxQ…"`: a Google Sheets document's id.
+    "sheet",
     // `kSecClassGenericPassword = 'genp'`: Apple's keychain item classes.
     "class",
     // nginx's upstream directives (`DD_UWSGI_PASS="uwsgi_server"`, `proxy_pass`): where requests
@@ -2906,6 +2908,7 @@ const STAND_IN_PARTS: &[&str] = &[
     "bar",
     "baz",
     "qux",
+    "quux",
     "john",
     "jane",
     "doe",
@@ -3541,6 +3544,7 @@ mod tests {
         assert!(!judge("slappasswd", "RFC2307", false, false));
         assert!(!judge("password", "sensitive", true, false));
         assert!(!judge("kSecClassGenericPassword", "genp", true, false));
+        assert!(!judge("password", "quux", true, false));
         assert!(!judge("DD_UWSGI_PASS", "uwsgi_server", true, false));
         assert!(!judge(
             "SYSDB_LOCAL_PASSKEY_AUTH",
@@ -4670,6 +4674,11 @@ mod tests {
             ("x-auth-couchdb-token", "S3cr3tT0k3n", false),
             ("AppToken", "S0mEv3RY1oN9T0k3n", false),
             ("root-key", "sentinel-is-ta-20326.", false),
+            (
+                "sheet_key",
+                "1H9_xaxQHpWaa4O_Son4Gx0YOIzlcBWMsdvePFX68EKU",
+                false,
+            ),
             ("db_pwd", "other-s3cr3t", false),
             ("SECRET_KEY_BASE", "my$ecre7key123", false),
             ("iLastToken", "iDestCount-1", false),
