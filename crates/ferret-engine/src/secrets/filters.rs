@@ -3405,8 +3405,14 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
                 .trim_end_matches('?')
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.'))
-        // Anonymous FTP's conventional password is an e-mail address or a name and `@`.
-        || (value.ends_with('@') && value.matches('@').count() == 1)
+        // Anonymous FTP's conventional password is an e-mail address or a name and `@`
+        // (`guest@`; `Prl23Db#@`, symbols and all, is a password).
+        || value.strip_suffix('@').is_some_and(|name| {
+            !name.contains('@')
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+        })
         || ["==", "!=", "=>", "&&", "||", "?."].iter().any(|op| value.contains(op))
         // Numeric literals: `STENCIL_PASS_DEPTH_PASS: 0x8896`.
         || (value.starts_with("0x") && value[2..].bytes().all(|b| b.is_ascii_hexdigit()))
@@ -3545,6 +3551,8 @@ mod tests {
         assert!(!judge("password", "sensitive", true, false));
         assert!(!judge("kSecClassGenericPassword", "genp", true, false));
         assert!(!judge("password", "quux", true, false));
+        assert!(!judge("ftp_password", "mozilla@", false, false));
+        assert!(judge("pw", "Prl23Db#@", false, false));
         assert!(!judge("DD_UWSGI_PASS", "uwsgi_server", true, false));
         assert!(!judge(
             "SYSDB_LOCAL_PASSKEY_AUTH",
