@@ -921,6 +921,22 @@ fn looks_like_reference(value: &str) -> bool {
     if optional_chaining {
         return true;
     }
+    // A call (`value: maskAccessKey(cfg.AccessKey)`): a function's name in words, its
+    // arguments in parentheses.
+    let call = value
+        .strip_suffix(')')
+        .and_then(|head| head.split_once('('))
+        .is_some_and(|(function, _)| {
+            function.len() >= 3
+                && function.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && function
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+                && wordiness(function) >= 0.5
+        });
+    if call {
+        return true;
+    }
     // Package specifiers of yarn and pnpm lockfiles (`jsonwebtoken: "npm:^9.0.3"`).
     if ["npm:", "workspace:", "patch:", "portal:", "link:"]
         .iter()
@@ -1824,7 +1840,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|tiger|pass(?:word)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|tiger|pass(?:word)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -2641,8 +2657,12 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "pass",
     "pwd",
     "secret",
-    // What a test of masking puts in a field it expects hidden (`"password": "sensitive"`).
+    // What a test of masking puts in a field it expects hidden (`"password": "sensitive"`), or
+    // expects to see in its place (`Password=masked`), and the word for a value in clear.
     "sensitive",
+    "masked",
+    "cleartext",
+    "plaintext",
     "changeme",
     "mypassword",
     "mypass",
@@ -3551,6 +3571,8 @@ mod tests {
         assert!(!judge("password", "sensitive", true, false));
         assert!(!judge("kSecClassGenericPassword", "genp", true, false));
         assert!(!judge("password", "quux", true, false));
+        assert!(!judge("pass", "cleartext", true, false));
+        assert!(!judge("Password", "masked", false, false));
         assert!(!judge("ftp_password", "mozilla@", false, false));
         assert!(judge("pw", "Prl23Db#@", false, false));
         assert!(!judge("DD_UWSGI_PASS", "uwsgi_server", true, false));
@@ -4636,6 +4658,7 @@ mod tests {
             b"token1",
             b"Sekrit",
             b"password!with%40%2B%20symbols",
+            b"masked",
         ] {
             assert!(
                 is_stand_in_connection_password(stand_in),
@@ -4682,6 +4705,7 @@ mod tests {
             ("x-auth-couchdb-token", "S3cr3tT0k3n", false),
             ("AppToken", "S0mEv3RY1oN9T0k3n", false),
             ("root-key", "sentinel-is-ta-20326.", false),
+            ("accessKey", "maskAccessKey(cfg.AccessKey)", false),
             (
                 "sheet_key",
                 "1H9_xaxQHpWaa4O_Son4Gx0YOIzlcBWMsdvePFX68EKU",
