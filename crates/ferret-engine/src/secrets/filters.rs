@@ -53,7 +53,8 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "changethis",
     "change_this",
     "change-this",
-    "redacted",
+    // `REDACTED`, and a redactor's marker (`KEPLOYREDACTxyz789`).
+    "redact",
     "…",
     // Code around a name, not a value: `$this->token`, `key => value`.
     "->",
@@ -1840,7 +1841,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|tiger|pass(?:word)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|tiger|pass(?:word)?(?:_?value)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -3005,7 +3006,11 @@ pub fn encodes_a_typed_value(value: &[u8]) -> bool {
 /// labelled corpora count `mySecret789` in a URL as a secret.
 pub fn built_of_stand_in_words(value: &[u8]) -> bool {
     let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
-    composed_of_stand_ins(&lower) || names_its_password(&lower) || describes_its_password(&lower)
+    composed_of_stand_ins(&lower)
+        || names_its_password(&lower)
+        || describes_its_password(&lower)
+        // Spelled with digits for letters (`SecretP@ssw0rd123`).
+        || reads_as_stand_ins_with_digits(&lower)
 }
 
 /// True when a password is nothing but stand-in words, joined or separated by `-`, `_`, `.`,
@@ -4527,6 +4532,7 @@ mod tests {
         }
         assert!(built_of_stand_in_words(b"github_pat_secret"));
         assert!(built_of_stand_in_words(b"@someThingComplicated1234"));
+        assert!(built_of_stand_in_words(b"SecretP@ssw0rd123"));
         assert!(password_value_is_plausible("password", b"queued", quoted));
         assert!(is_placeholder(b"**SOPS**", false));
         assert!(is_placeholder(b"AES256Key-32Characters1234567890", false));
@@ -4659,6 +4665,7 @@ mod tests {
             b"Sekrit",
             b"password!with%40%2B%20symbols",
             b"masked",
+            b"passwordValue",
         ] {
             assert!(
                 is_stand_in_connection_password(stand_in),
