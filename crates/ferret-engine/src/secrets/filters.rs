@@ -686,24 +686,7 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
         // (`<user name="admin"`) and the value of a user's property (`<property
         // name="username" value="…"/>`).
         let own_line = &line[memchr::memrchr(b'\n', &line[..at]).map_or(0, |nl| nl + 1)..at];
-        let key_end = own_line
-            .trim_ascii_end()
-            .strip_suffix(b"=>")
-            .or_else(|| own_line.trim_ascii_end().strip_suffix(b"="))
-            .or_else(|| own_line.trim_ascii_end().strip_suffix(b":"))
-            .unwrap_or(own_line.trim_ascii_end())
-            .trim_ascii_end();
-        // The quotes and bracket of a subscript (`params["user"] = "…"`).
-        let key_end = key_end.strip_suffix(b"]").unwrap_or(key_end);
-        let key_end = key_end
-            .strip_suffix(b"\"")
-            .or_else(|| key_end.strip_suffix(b"'"))
-            .unwrap_or(key_end);
-        let key: Vec<u8> = key_end[key_end
-            .iter()
-            .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
-            .map_or(0, |start| start + 1)..]
-            .to_ascii_lowercase();
+        let key = name_assigned_before(own_line);
         let lead = own_line[own_line.len().saturating_sub(40)..].to_ascii_lowercase();
         let contains =
             |text: &[u8], word: &str| memchr::memmem::find(text, word.as_bytes()).is_some();
@@ -719,6 +702,29 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
             .eq(b":{");
         at + quoted.len() < line.len() && (keys_an_object || names_a_user)
     })
+}
+
+/// The name a quoted value is assigned to, read back from the text before its opening quote
+/// (`user = `, `"username": `, `params["user"] = `, `CREATE USER `), in lower case.
+fn name_assigned_before(text: &[u8]) -> Vec<u8> {
+    let mut end = text.trim_ascii_end();
+    if let Some(operator) = [&b"=>"[..], b"=", b":"]
+        .iter()
+        .find(|operator| end.ends_with(operator))
+    {
+        end = end[..end.len() - operator.len()].trim_ascii_end();
+    }
+    // The quotes and bracket of a subscript (`params["user"] = "…"`).
+    let end = end.strip_suffix(b"]").unwrap_or(end);
+    let end = end
+        .strip_suffix(b"\"")
+        .or_else(|| end.strip_suffix(b"'"))
+        .unwrap_or(end);
+    let start = end
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+        .map_or(0, |at| at + 1);
+    end[start..].to_ascii_lowercase()
 }
 
 /// Whether a name is an attribute of a PKCS#11 URI (`pkcs11:model=SoftHSM%20v2;token=ecdsa%231`,
