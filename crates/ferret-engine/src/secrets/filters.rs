@@ -704,6 +704,35 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
     })
 }
 
+/// An Algolia DocSearch key in a documentation site's settings (`search: { provider: 'algolia',
+/// options: { apiKey: '…', indexName: '…', appId: '…' } }` in VitePress, Docusaurus' `algolia:
+/// {…}`): a search-only key that Algolia issues to be shipped to every reader's browser. The value
+/// is under a bare `apiKey` (or `searchApiKey`), with an index's name and an application id or
+/// Algolia named within three lines of it.
+pub fn is_docsearch_key(name: &str, content: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let squashed: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if !["apikey", "searchapikey", "searchonlyapikey", "searchkey"].contains(&squashed.as_str()) {
+        return false;
+    }
+    let start = memchr::memrchr_iter(b'\n', &content[..secret.start])
+        .nth(3)
+        .map_or(0, |at| at + 1);
+    let end = memchr::memchr_iter(b'\n', &content[secret.end..])
+        .nth(3)
+        .map_or(content.len(), |at| secret.end + at);
+    let window: Vec<u8> = content[start..end]
+        .iter()
+        .filter(|b| !matches!(b, b'_' | b'-'))
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let has = |word: &str| memchr::memmem::find(&window, word.as_bytes()).is_some();
+    has("indexname") && (has("appid") || has("applicationid") || has("algolia") || has("docsearch"))
+}
+
 /// The name a quoted value is assigned to, read back from the text before its opening quote
 /// (`user = `, `"username": `, `params["user"] = `, `CREATE USER `), in lower case.
 fn name_assigned_before(text: &[u8]) -> Vec<u8> {
@@ -4817,6 +4846,12 @@ mod tests {
             b"--provider /usr/lib/softhsm.so \"pkcs11:model=SoftHSM%20v2;serial=29fdc44dc0d61539;"
         ));
         assert!(in_pkcs11_uri(b"pkcs11:"));
+        let docsearch = b"search: {\n  provider: 'algolia',\n  options: {\n    apiKey: '3b733dff1539ca3a210775860301fa86',\n    indexName: 'runatlantis',\n    appId: 'BH4D9OD16A',\n";
+        let at = memchr::memmem::find(docsearch, b"3b733").unwrap();
+        assert!(is_docsearch_key("apiKey", docsearch, &(at..at + 32)));
+        assert!(!is_docsearch_key("adminKey", docsearch, &(at..at + 32)));
+        let backend = b"ALGOLIA_ADMIN_KEY: '3b733dff1539ca3a210775860301fa86'\n";
+        assert!(!is_docsearch_key("apiKey", backend, &(20..52)));
         assert!(!in_pkcs11_uri(b"url = \"https://host/?pkcs11=1;"));
         assert!(encodes_counted_text(
             b"4142434445464748494A4B4C4D4E4F505152535455565758595A31323334"

@@ -472,6 +472,7 @@ impl SecretMatcher {
         if filters::follows_hash_label(&content[secret.start.saturating_sub(100)..secret.start])
             || filters::in_sealed_secret(content, secret.start)
             || filters::inside_base64_blob(content, &secret)
+            || name.is_some_and(|name| filters::is_docsearch_key(name, content, &secret))
         {
             return Reject;
         }
