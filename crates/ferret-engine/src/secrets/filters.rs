@@ -704,18 +704,25 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
     })
 }
 
+/// A name or value with only its letters and digits, in lower case (`SYSDB_LOCAL_PASSKEY_AUTH` is
+/// `sysdblocalpasskeyauth`, `searchApiKey` is `searchapikey`): spelled the same whatever its
+/// separators and case.
+fn squashed(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 /// An Algolia DocSearch key in a documentation site's settings (`search: { provider: 'algolia',
 /// options: { apiKey: '…', indexName: '…', appId: '…' } }` in VitePress, Docusaurus' `algolia:
 /// {…}`): a search-only key that Algolia issues to be shipped to every reader's browser. The value
 /// is under a bare `apiKey` (or `searchApiKey`), with an index's name and an application id or
 /// Algolia named within three lines of it.
 pub fn is_docsearch_key(name: &str, content: &[u8], secret: &std::ops::Range<usize>) -> bool {
-    let squashed: String = name
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if !["apikey", "searchapikey", "searchonlyapikey", "searchkey"].contains(&squashed.as_str()) {
+    if !["apikey", "searchapikey", "searchonlyapikey", "searchkey"]
+        .contains(&squashed(name).as_str())
+    {
         return false;
     }
     let start = memchr::memrchr_iter(b'\n', &content[..secret.start])
@@ -1555,7 +1562,7 @@ fn name_can_hold_a_secret(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     // `nonMatchingToken`, `mismatched_key`: a value made to fail a comparison or a pattern;
     // `notAKey`, `not_a_secret`: one that says it is none.
-    let squashed: String = name.chars().filter(char::is_ascii_alphanumeric).collect();
+    let squashed = squashed(&name);
     if [
         "nonmatching",
         "notmatching",
@@ -1835,7 +1842,7 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
         return false;
     }
     let lower = String::from_utf8_lossy(text).to_ascii_lowercase();
-    let alphanumeric: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    let alphanumeric = squashed(&lower);
     // `john:password` in a Basic header: a user and a stand-in password.
     let password_part = lower.split_once(':').map(|(_, p)| p);
     // `clientid11211:` in a Basic header: a user without a password; `notexisting:pw`: one of
@@ -3184,7 +3191,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         return false;
     }
     let lower = value.to_ascii_lowercase();
-    let alphanumeric: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    let alphanumeric = squashed(value);
     // A piece of the word itself (`password = "ssword"`, the tail a prompt is matched by).
     let piece_of_password_word = lower.len() >= 4
         && ["password", "passwd", "passphrase"]
@@ -3270,16 +3277,10 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     // The name ends with the value (`#define PWD_POL_OPT_SHADOW "shadow"`, `#define
     // SYSDB_LOCAL_PASSKEY_AUTH "localPasskeyAuth"`): a constant for an option or a key, or the
     // value names the form of the password the name describes (`encodedPassword = "encoded"`).
-    let squash = |text: &str| -> String {
-        text.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase()
-    };
-    let (squashed_name, squashed) = (squash(name), squash(value));
-    let named_by_its_name = (squashed.len() >= 5
-        && squashed_name.len() >= squashed.len() + 4
-        && squashed_name.ends_with(&squashed))
+    let squashed_name = squashed(name);
+    let named_by_its_name = (alphanumeric.len() >= 5
+        && squashed_name.len() >= alphanumeric.len() + 4
+        && squashed_name.ends_with(&alphanumeric))
         || ([
             "encoded",
             "hashed",
