@@ -472,7 +472,7 @@ pub fn in_sealed_secret(content: &[u8], at: usize) -> bool {
 /// FOREIGN KEY FK_407F…` a database constraint — which generic rules whose names stop at a space
 /// (`key`) would otherwise take for a secret. An algorithm before `key` is GnuPG's way of naming
 /// a key by its fingerprint (`gpg: using RSA key 4ED778F5…`).
-pub fn named_not_secret(before: &[u8], name: &str) -> bool {
+pub fn named_not_secret(before: &[u8], name: &str, value: &[u8]) -> bool {
     const QUALIFIERS: &[&[u8]] = &[
         b"public", b"foreign", b"primary", b"unique", b"sort", b"rsa", b"dsa", b"ecdsa", b"eddsa",
     ];
@@ -487,11 +487,22 @@ pub fn named_not_secret(before: &[u8], name: &str) -> bool {
         .iter()
         .rposition(|b| !b.is_ascii_alphabetic())
         .map_or(0, |i| i + 1);
+    let word = &head[word_start..];
     head.len() > word_start
         && head.len() < at
-        && QUALIFIERS
+        && (QUALIFIERS.iter().any(|q| word.eq_ignore_ascii_case(q))
+            || (word.eq_ignore_ascii_case(b"signing") && is_printed_fingerprint(value)))
+}
+
+/// A key's fingerprint or long key id as GnuPG prints it: 40 or 16 upper-case hex digits
+/// (`D66B222A3EA4C25D…`). Named as a signing key, it says which key signs a release; a key that
+/// signs is never that short in its secret form.
+fn is_printed_fingerprint(value: &[u8]) -> bool {
+    matches!(value.len(), 16 | 40)
+        && value
             .iter()
-            .any(|q| head[word_start..].eq_ignore_ascii_case(q))
+            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(b))
+        && value.iter().any(u8::is_ascii_uppercase)
 }
 
 /// True when a quoted value is followed by a concatenation (`'prefix' . $name . 'xyz'`,
@@ -648,11 +659,13 @@ pub fn repeats_the_user(before: &[u8], value: &[u8]) -> bool {
     !user.is_empty() && user.eq_ignore_ascii_case(value)
 }
 
-/// True when the text before a quoted password, on its line or the two before it, names a user
-/// by the same quoted value (`@ConnectionConfiguration(user = "clusterWrite", password =
+/// True when the text around a quoted password, on its line or the two before or after it, names
+/// a user by the same quoted value (`@ConnectionConfiguration(user = "clusterWrite", password =
 /// "clusterWrite")`, `CREATE USER 'icinga' IDENTIFIED BY 'icinga'`, a struct literal's `Username:
-/// "guest",` over `Password: "guest",`): a fixture's account, like `postgres:postgres` in a URL.
-pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
+/// "guest",` over or under `Password: "guest",`, positional `login("stanley", "stanley")`): a
+/// fixture's account, like `postgres:postgres` in a URL. `before` ends at the password's opening
+/// quote, `after` starts at its closing one.
+pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
     if value.len() < 4 {
         return false;
     }
@@ -680,19 +693,12 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
         return true;
     }
     let quoted: Vec<u8> = [&[*quote][..], value, &[*quote]].concat();
-    memchr::memmem::find_iter(line, &quoted).any(|at| {
-        // The name the earlier copy is assigned to (`user = "…"`, `"username": "…"`, `CREATE
-        // USER '…'`, `params["user"] = "…"`): a user's name, or `name` in a user's element
-        // (`<user name="admin"`) and the value of a user's property (`<property
-        // name="username" value="…"/>`).
-        let own_line = &line[memchr::memrchr(b'\n', &line[..at]).map_or(0, |nl| nl + 1)..at];
-        let key = name_assigned_before(own_line);
-        let lead = own_line[own_line.len().saturating_sub(40)..].to_ascii_lowercase();
-        let contains =
-            |text: &[u8], word: &str| memchr::memmem::find(text, word.as_bytes()).is_some();
-        let names_a_user = ((contains(&key, "user") || contains(&key, "login"))
-            && !contains(&key, "pass"))
-            || ((key == b"name" || key == b"value") && contains(&lead, "user"));
+    // Positional arguments: the user right before the password (`login("stanley", "stanley")`).
+    let positional = line[..line.len() - 1]
+        .trim_ascii_end()
+        .strip_suffix(b",")
+        .is_some_and(|head| head.trim_ascii_end().ends_with(&quoted));
+    let earlier = memchr::memmem::find_iter(line, &quoted).any(|at| {
         // Or the user is the key of the object that holds the password (`"users": {"30min":
         // {"password": "30min", …`).
         let keys_an_object = line[at + quoted.len()..]
@@ -700,8 +706,37 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8]) -> bool {
             .filter(|b| !b.is_ascii_whitespace())
             .take(2)
             .eq(b":{");
-        at + quoted.len() < line.len() && (keys_an_object || names_a_user)
-    })
+        at + quoted.len() < line.len()
+            && (keys_an_object || assigned_to_a_user(&line[line_start(line, at)..at]))
+    });
+    // A user named on one of the two lines after the password's (`"password": "ubuntu",` over
+    // `"username": "ubuntu",`).
+    let next_lines = &after[..memchr::memchr_iter(b'\n', after)
+        .nth(2)
+        .unwrap_or(after.len())];
+    let later = memchr::memchr(b'\n', next_lines).is_some_and(|first_break| {
+        memchr::memmem::find_iter(&next_lines[first_break..], &quoted).any(|at| {
+            let at = first_break + at;
+            assigned_to_a_user(&next_lines[line_start(next_lines, at)..at])
+        })
+    });
+    positional || earlier || later
+}
+
+/// Where the line holding byte `at` of `text` starts.
+fn line_start(text: &[u8], at: usize) -> usize {
+    memchr::memrchr(b'\n', &text[..at]).map_or(0, |nl| nl + 1)
+}
+
+/// Whether the text before a quoted value on its line assigns it to a user's name (`user = `,
+/// `"username": `, `CREATE USER `, `params["user"] = `), or is `name` in a user's element
+/// (`<user name=`) or the value of a user's property (`<property name="username" value=`).
+fn assigned_to_a_user(own_line: &[u8]) -> bool {
+    let key = name_assigned_before(own_line);
+    let lead = own_line[own_line.len().saturating_sub(40)..].to_ascii_lowercase();
+    let contains = |text: &[u8], word: &str| memchr::memmem::find(text, word.as_bytes()).is_some();
+    ((contains(&key, "user") || contains(&key, "login")) && !contains(&key, "pass"))
+        || ((key == b"name" || key == b"value") && contains(&lead, "user"))
 }
 
 /// A name or value with only its letters and digits, in lower case (`SYSDB_LOCAL_PASSKEY_AUTH` is
@@ -962,6 +997,28 @@ fn looks_like_reference(value: &str) -> bool {
             && wordiness(&member) >= 0.6
     });
     if optional_chaining {
+        return true;
+    }
+    // A value that ends in a shell or template variable after a separator (`pass:seed-$name`,
+    // `key-${ENV}`, `pw_$(date +%s)`): the literal is a prefix of what is expanded, not the
+    // credential. A `$` inside a password (`dsjUE#$gds8s`) follows no separator.
+    let expands_a_variable = value.rfind('$').is_some_and(|at| {
+        let (head, tail) = value.split_at(at);
+        let variable = &tail[1..];
+        let name = variable
+            .strip_prefix('{')
+            .and_then(|v| v.strip_suffix('}'))
+            .or_else(|| variable.strip_prefix('(').and_then(|v| v.strip_suffix(')')))
+            .unwrap_or(variable);
+        head.len() >= 2
+            && head.ends_with(['-', '_', '.', '/', ':'])
+            && name.len() >= 2
+            && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b' ' | b'%' | b'+'))
+    });
+    if expands_a_variable {
         return true;
     }
     // A call (`value: maskAccessKey(cfg.AccessKey)`): a function's name in words, its
@@ -1793,7 +1850,35 @@ fn translates_password(value: &str) -> bool {
         "lykilor",
         "şifre",
         "sifre",
+        "şifrə",
+        // Serbian, Croatian and Bosnian `lozinka`, Slovenian `geslo`, Lithuanian `slaptažodis`,
+        // Indonesian `kata sandi`, Malay `kata laluan`, Albanian `fjalëkalimi`, Welsh
+        // `cyfrinair`, Irish `pasfhocal`, Swahili `nenosiri`, Esperanto `pasvorto`, Galician
+        // `contrasinal`, Vietnamese `mật khẩu`.
+        "lozinka",
+        "geslo",
+        "slaptažod",
+        "slaptazod",
+        "kata sandi",
+        "kata laluan",
+        "fjalëkalim",
+        "cyfrinair",
+        "pasfhocal",
+        "nenosiri",
+        "pasvort",
+        "contrasinal",
+        "mật khẩu",
+        // Scottish Gaelic `facal-faire`.
+        "facal-faire",
         "пароль",
+        "парола",
+        "лозинка",
+        "κωδικός",
+        "סיסמה",
+        "كلمة المرور",
+        "رمز عبور",
+        "पासवर्ड",
+        "รหัสผ่าน",
         "密码",
         "パスワード",
         "비밀번호",
@@ -2263,7 +2348,10 @@ fn is_other_data(value: &str) -> bool {
             && !rest.is_empty()
             && !rest.starts_with('=')
             && (name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
-                || ["id", "src", "source", "env", "target"].contains(&name))
+                || ["id", "src", "source", "env", "target"].contains(&name)
+                // A switch (`userdb passwd: blocking=yes`).
+                || (name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                    && ["yes", "no", "true", "false", "on", "off"].contains(&rest)))
     });
     // A word with an ordinal or a regex group (`token: "variable-2"`, `"keyword.$0"`): the
     // token classes of syntax highlighters' grammars.
@@ -2280,13 +2368,21 @@ fn is_other_data(value: &str) -> bool {
     let slashed_words = value.split('/').count() >= 3 && value.split('/').all(is_word);
     // A path of lower-case names (`kv-v2/data/app-1/nested/baz`, a Vault secret's path in a
     // template's `secret "…"`): base64 mixes cases, a path's parts are words or short names.
+    // Its first part may be a variable the tool substitutes (`DIR/aux-fixed/cert1` in Exim's
+    // test configurations).
     let lowercase_path = value.split('/').count() >= 3
-        && value.split('/').all(|part| {
-            part.bytes().any(|b| b.is_ascii_lowercase())
-                && part.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-                })
-                && (part.len() <= 8 || wordiness(part) >= 0.5)
+        && value.split('/').enumerate().all(|(at, part)| {
+            let variable = at == 0
+                && (2..=12).contains(&part.len())
+                && part.bytes().all(|b| b.is_ascii_uppercase() || b == b'_');
+            variable
+                || part.bytes().any(|b| b.is_ascii_lowercase())
+                    && part.bytes().all(|b| {
+                        b.is_ascii_lowercase()
+                            || b.is_ascii_digit()
+                            || matches!(b, b'-' | b'_' | b'.')
+                    })
+                    && (part.len() <= 8 || wordiness(part) >= 0.5)
         });
     let slashed_identifiers = value.split('/').count() >= 2
         && value.split('/').all(|part| {
@@ -2479,6 +2575,10 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         .any(|w| w == "gpg" || w == "pgp" || w == "gnupg")
         && value.bytes().all(|b| b.is_ascii_hexdigit() || b == b' ')
     {
+        return false;
+    }
+    // A release signing key named by its fingerprint (`SIGNING_KEY=D66B222A…`).
+    if words.iter().any(|w| w == "signing") && is_printed_fingerprint(value.as_bytes()) {
         return false;
     }
     // The name says which credential it holds, and that credential's format is known: an AWS
@@ -2826,6 +2926,16 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "sekret",
     // An authentication method's result (`"password": "denied"`).
     "denied",
+    // The password of anonymous access (`The password is "anonymous".`), public by definition.
+    "anonymous",
+    // The configuration passes of a Windows answer file (`<settings pass="specialize">`).
+    "windowspe",
+    "offlineservicing",
+    "generalize",
+    "specialize",
+    "auditsystem",
+    "audituser",
+    "oobesystem",
 ];
 
 /// True when a password written in leetspeak (`PaSsW0Rd`, `p4$$w0rd`) reads as one of the
@@ -2847,6 +2957,7 @@ fn spells_a_stand_in(lower: &str) -> bool {
             && ["password", "pass", "pwd"].iter().any(|w| read.contains(w)))
         || composed_of_stand_ins(lower)
         || names_its_password(lower)
+        || states_a_length_rule(lower)
         // Stand-in words around the word pass in leetspeak (`SecurePa55w0rd`, `s0mePass`,
         // `somePassw0rd`); a chosen word in leetspeak is a password (`super$ecret`, and
         // `SqLpa5sW0rD`, which CredSweeper's corpus labels a secret), and `pas5w0rd2#` keeps a
@@ -2858,6 +2969,33 @@ fn spells_a_stand_in(lower: &str) -> bool {
             || lower.bytes().any(|b| b"013457".contains(&b)))
             && read.bytes().all(|b| b.is_ascii_lowercase())
             && composed_of_stand_ins(&read))
+}
+
+/// True when a password states the length rule it was written to pass (`mustbeeightchars`,
+/// `atleast8characters`, `min-12-chars`): a count and then a unit of length in the plural at the
+/// end, nothing but lower-case letters, digits and separators. A name (`charlie8`) has no such
+/// unit.
+fn states_a_length_rule(lower: &str) -> bool {
+    const COUNTS: &[&str] = &[
+        "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
+        "sixteen", "twenty", "thirty", "least", "min", "max", "long",
+    ];
+    lower.len() >= 8
+        && lower
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        && ["chars", "characters", "letters", "digits"]
+            .iter()
+            .any(|unit| {
+                let body = lower.trim_end_matches(['-', '_']);
+                let body = body.strip_suffix("long").unwrap_or(body);
+                body.trim_end_matches(['-', '_'])
+                    .strip_suffix(unit)
+                    .is_some_and(|head| {
+                        head.bytes().any(|b| b.is_ascii_digit())
+                            || COUNTS.iter().any(|c| head.contains(c))
+                    })
+            })
 }
 
 /// Stand-in words spelled with digits for letters, maybe with a count after them (`S3cr3tT0k3n`,
@@ -2964,6 +3102,8 @@ const STAND_IN_PARTS: &[&str] = &[
     "word",
     "login",
     "pw",
+    // The initial of password, beside a user's `u` (`testu` and `testp`).
+    "p",
     "key",
     "dev",
     "local",
@@ -3161,6 +3301,17 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         && value[..value.len() - 1]
             .bytes()
             .all(|b| b.is_ascii_lowercase())
+    {
+        return false;
+    }
+    // The English label as the key of a translation (`"Password" : "Facal-faire"`, `"Password":
+    // "Mot de passe"`): a capitalised word or words of another language, no digits.
+    if name == "Password"
+        && value.starts_with(|c: char| c.is_uppercase())
+        && value
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+        && value.contains(|c: char| c == ' ' || c == '-' || !c.is_ascii())
     {
         return false;
     }
@@ -3805,6 +3956,16 @@ mod tests {
             "sk.eyJ1IjoiYWNtZSIsImEiOiJja3Q5eDJ2bmEwMWxxMnBvNnh6dGZ6In0.Qm7vT2xW9kLp3Rt8"
         ));
         assert!(is_other_data("npm:^9.0.3"));
+        assert!(is_other_data("seed-$name"));
+        assert!(is_other_data("DIR/aux-fixed/cert1"));
+        assert!(!is_other_data("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
+        assert!(!is_other_data("AB/xk9mq2vl8pr4t/wn6yb3hs7jd5"));
+        assert!(is_other_data("blocking=yes"));
+        assert!(!is_other_data("blocking=Xk9mQ2vL8pR4"));
+        assert!(is_other_data("key-${ENV}"));
+        assert!(is_other_data("pw_$(date +%s)"));
+        assert!(!is_other_data("dsjUE#$gds8s"));
+        assert!(!is_other_data("Pa55-$1"));
         assert!(is_other_data("confirmed|"));
         assert!(is_other_data("required|confirmed|min:8"));
         assert!(!is_other_data("Xk9|mQ2vL8pR4"));
@@ -3893,13 +4054,37 @@ mod tests {
 
     #[test]
     fn public_and_foreign_keys_are_not_secret_ones() {
-        assert!(named_not_secret(b"# Verify it with the public key ", "key"));
-        assert!(named_not_secret(b"Public Key: ", "Key"));
+        assert!(named_not_secret(
+            b"# Verify it with the public key ",
+            "key",
+            b"Xk9mQ2vL8pR4tWn6Yb3H"
+        ));
+        assert!(named_not_secret(
+            b"Public Key: ",
+            "Key",
+            b"Xk9mQ2vL8pR4tWn6Yb3H"
+        ));
         assert!(continues_a_query("test&X-Amz-Date=test&X-Amz-Expires=test"));
-        assert!(named_not_secret(b"ALTER TABLE t DROP FOREIGN KEY ", "KEY"));
-        assert!(!named_not_secret(b"private key ", "key"));
-        assert!(!named_not_secret(b"publickey ", "key"));
-        assert!(!named_not_secret(b"secret ", "secret"));
+        assert!(named_not_secret(
+            b"ALTER TABLE t DROP FOREIGN KEY ",
+            "KEY",
+            b"Xk9mQ2vL8pR4tWn6Yb3H"
+        ));
+        assert!(!named_not_secret(
+            b"private key ",
+            "key",
+            b"Xk9mQ2vL8pR4tWn6Yb3H"
+        ));
+        assert!(!named_not_secret(
+            b"publickey ",
+            "key",
+            b"Xk9mQ2vL8pR4tWn6Yb3H"
+        ));
+        assert!(!named_not_secret(
+            b"secret ",
+            "secret",
+            b"Xk9mQ2vL8pR4tWn6Yb3H"
+        ));
     }
 
     #[test]
@@ -4123,6 +4308,14 @@ mod tests {
         assert!(!generic_value_is_plausible(
             "GPG_KEY",
             b"E3FF2839C048B25C084DEBE9B26995E310250568"
+        ));
+        assert!(!generic_value_is_plausible(
+            "signing key",
+            b"D66B222A3EA4C25D5D1A097FC34ACEFB46EC39CE"
+        ));
+        assert!(generic_value_is_plausible(
+            "signing_key",
+            b"d66b222a3ea4c25d5d1a097fc34acefb46ec39ce"
         ));
         assert!(!generic_value_is_plausible(
             "ec2_credentials_create",
@@ -4451,6 +4644,13 @@ mod tests {
             );
         }
         assert!(spells_a_stand_in("password"));
+        assert!(spells_a_stand_in("mustbeeightchars"));
+        assert!(spells_a_stand_in("testp"));
+        assert!(!spells_a_stand_in("tpstq"));
+        assert!(spells_a_stand_in("atleast8characters"));
+        assert!(spells_a_stand_in("min-12-chars"));
+        assert!(!spells_a_stand_in("charlie8"));
+        assert!(!spells_a_stand_in("x9charsq2w"));
         assert!(spells_a_stand_in("p4$$w0rd"));
         assert!(spells_a_stand_in("s3cr3t"));
         assert!(spells_a_stand_in("yourstrong@passw0rd"));
@@ -4515,6 +4715,7 @@ mod tests {
             coerced
         ));
         assert!(!password_value_is_plausible("pass", b"prog,link", coerced));
+
         let quoted = PasswordSetting {
             quoted: true,
             ..PasswordSetting::default()
@@ -4527,6 +4728,26 @@ mod tests {
             ));
         }
         assert!(password_value_is_plausible("pass", b"lemmylemmy", quoted));
+        assert!(!password_value_is_plausible(
+            "Password",
+            "Mot de passe".as_bytes(),
+            quoted
+        ));
+        assert!(!password_value_is_plausible(
+            "Password",
+            "Contraseña".as_bytes(),
+            quoted
+        ));
+        assert!(password_value_is_plausible(
+            "Password",
+            b"Harbor12345",
+            quoted
+        ));
+        assert!(password_value_is_plausible(
+            "password",
+            b"Kq-Vx-Lp-Wr",
+            quoted
+        ));
         for stand_in in [
             "defg",
             "wxyz",
@@ -4535,6 +4756,11 @@ mod tests {
             "sekret",
             "Ger-tremen",
             "denied",
+            "specialize",
+            "oobeSystem",
+            "Lozinka",
+            "anonymous",
+            "kata sandi",
             "no-server-support",
             "NOT-NEEDED",
             "*LK*",
@@ -4837,10 +5063,50 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                repeats_a_named_user(before, value),
+                repeats_a_named_user(before, value, b"\";\n"),
                 repeats,
                 "{}",
                 String::from_utf8_lossy(before)
+            );
+        }
+        // The user named after the password, or right before it as a positional argument.
+        for (before, value, after, repeats) in [
+            (
+                &b"            \"password\": \""[..],
+                &b"ubuntu"[..],
+                &b"\",\n            \"username\": \"ubuntu\",\n"[..],
+                true,
+            ),
+            (
+                b"            \"password\": \"",
+                b"ubuntu",
+                b"\",\n            \"hostname\": \"ubuntu\",\n",
+                false,
+            ),
+            (
+                b"    password: '",
+                b"s3cr3tPW",
+                b"'\n    other: 1\n    other: 2\n    user: 's3cr3tPW'\n",
+                false,
+            ),
+            (
+                b"kwargs = self._mock_http(\"/\", auth=(\"stanley\", \"",
+                b"stanley",
+                b"\"))\n",
+                true,
+            ),
+            (
+                b"token = api.login(\"stanley\", \"",
+                b"Kq83nVx0Lp",
+                b"\")\n",
+                false,
+            ),
+        ] {
+            assert_eq!(
+                repeats_a_named_user(before, value, after),
+                repeats,
+                "{}",
+                String::from_utf8_lossy(after)
             );
         }
         assert!(in_pkcs11_uri(
@@ -4933,8 +5199,26 @@ mod tests {
     fn a_key_named_by_its_algorithm_is_a_fingerprint() {
         assert!(named_not_secret(
             b"gpg:                using DSA key ",
-            "key"
+            "key",
+            b"Xk9mQ2vL8pR4tWn6Yb3H"
         ));
-        assert!(!named_not_secret(b"deploy key ", "key"));
+        assert!(!named_not_secret(
+            b"deploy key ",
+            "key",
+            b"Xk9mQ2vL8pR4tWn6Yb3H"
+        ));
+        // A release signing key named by its fingerprint, and one that is a key.
+        let fingerprint = b"D66B222A3EA4C25D5D1A097FC34ACEFB46EC39CE";
+        assert!(named_not_secret(
+            b"signed with the signing key ",
+            "key",
+            fingerprint
+        ));
+        assert!(!named_not_secret(b"deploy key ", "key", fingerprint));
+        assert!(!named_not_secret(
+            b"the signing key ",
+            "key",
+            b"Xk9mQ2vL8pR4tWn6Yb3H"
+        ));
     }
 }

@@ -504,6 +504,7 @@ impl SecretMatcher {
             || filters::repeats_a_named_user(
                 &content[secret.start.saturating_sub(200)..secret.start],
                 value,
+                &content[secret.end..content.len().min(secret.end + 200)],
             )
             || (value.len() < 20 && filters::is_surely_typed_by_hand(value))
             || std::str::from_utf8(value).is_ok_and(filters::is_time_based_uuid)
@@ -582,7 +583,7 @@ impl SecretMatcher {
                 return Reject;
             }
             if self.near_miss_of_named_provider(name, value)
-                || filters::named_not_secret(&content[line.start..secret.start], name)
+                || filters::named_not_secret(&content[line.start..secret.start], name, value)
                 || filters::continues_as_expression(&content[secret.end..line.end])
                 || filters::declares_a_token_by_name(&content[secret.end..line.end])
             {
