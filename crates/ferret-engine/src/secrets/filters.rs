@@ -2307,14 +2307,41 @@ fn names_a_library_file(value: &str) -> bool {
                 .all(|part| part.is_empty() || part.bytes().all(|b| b.is_ascii_digit()))
     });
     // A source file's path (`applications/passphrase/keys/PassphraseAbstractKey.php` in a
-    // class map).
+    // class map), or a key file's (`OAUTH2_PRIVATE_KEY = 'Api/V8/OAuth2/private.key'`).
     let source_path = value.contains('/')
         && value
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b))
         && [
-            ".php", ".js", ".ts", ".py", ".rb", ".go", ".java", ".rs", ".cs", ".cpp", ".kt",
-            ".swift", ".html", ".css", ".xml", ".json", ".yml", ".yaml",
+            ".php",
+            ".js",
+            ".ts",
+            ".py",
+            ".rb",
+            ".go",
+            ".java",
+            ".rs",
+            ".cs",
+            ".cpp",
+            ".kt",
+            ".swift",
+            ".html",
+            ".css",
+            ".xml",
+            ".json",
+            ".yml",
+            ".yaml",
+            ".key",
+            ".pem",
+            ".crt",
+            ".cer",
+            ".der",
+            ".p12",
+            ".pfx",
+            ".jks",
+            ".keystore",
+            ".pub",
+            ".asc",
         ]
         .iter()
         .any(|ext| lower.ends_with(ext));
@@ -2408,6 +2435,7 @@ fn is_other_data(value: &str) -> bool {
     dunder
         || public_by_design
         || is_ssh_public_key_blob(value)
+        || is_der_public_key(value)
         || names_a_namespaced_object(value)
         || lists_validation_rules(value)
         || names_a_standard_or_ticket(value)
@@ -2441,6 +2469,60 @@ pub fn is_lone_jwt_header(value: &[u8]) -> bool {
 /// `authorized_keys` line without its type): the wire format opens with the length of the key
 /// type's name and the name (`ssh-ed25519`, `ecdsa-sha2-nistp256`, `sk-ssh-ed25519@openssh.com`).
 /// Public by design.
+/// A value matched up to the `;` of an HTML entity that ends it (`redir_token=123l&amp;q=…`,
+/// `opaquelocktoken:f81d4fae-…&gt;)`), without the entity: in HTML the value ends at an escaped
+/// character. An entity followed by another one (`Df34D&amp;lt;345`, escaped twice in a
+/// diagram) is a character inside the value, which is kept whole. `after` is the text after
+/// the match.
+pub fn before_an_html_entity<'a>(value: &'a [u8], after: &[u8]) -> &'a [u8] {
+    const ENTITIES: &[&[u8]] = &[
+        b"&amp", b"&gt", b"&lt", b"&quot", b"&apos", b"&#39", b"&#34",
+    ];
+    let escaped_again = after.strip_prefix(b";").is_some_and(|rest| {
+        ENTITIES
+            .iter()
+            .any(|entity| rest.starts_with(&[&entity[1..], b";"].concat()))
+    });
+    if escaped_again || !after.starts_with(b";") {
+        return value;
+    }
+    ENTITIES
+        .iter()
+        .find_map(|entity| value.strip_suffix(*entity))
+        .unwrap_or(value)
+}
+
+/// A public key in base64 DER (`MFkwEwYHKoZIzj0CAQYI…`, `MIIBIjANBgkqhkiG9w0BAQEF…`): an X.509
+/// SubjectPublicKeyInfo, a SEQUENCE of the algorithm's SEQUENCE and then the key's BIT STRING.
+/// A private key's PKCS#8 SEQUENCE opens with its version, an INTEGER.
+fn is_der_public_key(value: &str) -> bool {
+    fn header(der: &[u8], at: usize) -> Option<(u8, usize, usize)> {
+        let tag = *der.get(at)?;
+        let first = *der.get(at + 1)? as usize;
+        match first {
+            0..=0x7f => Some((tag, at + 2, first)),
+            0x81 => Some((tag, at + 3, *der.get(at + 2)? as usize)),
+            0x82 => Some((
+                tag,
+                at + 4,
+                (*der.get(at + 2)? as usize) << 8 | *der.get(at + 3)? as usize,
+            )),
+            _ => None,
+        }
+    }
+    value.len() >= 60
+        && base64_decoded(value.as_bytes()).is_some_and(|der| {
+            let Some((0x30, body, _)) = header(&der, 0) else {
+                return false;
+            };
+            let Some((0x30, algorithm, length)) = header(&der, body) else {
+                return false;
+            };
+            der.get(algorithm) == Some(&0x06)
+                && header(&der, algorithm + length).is_some_and(|(tag, _, _)| tag == 0x03)
+        })
+}
+
 fn is_ssh_public_key_blob(value: &str) -> bool {
     value
         .get(..24)
@@ -2900,6 +2982,10 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "anything",
     "nope",
     "weak",
+    // What a test says of the password it types (`'password' => 'short12'`, `db_password =>
+    // 'correct'` beside a wrong one).
+    "short",
+    "correct",
     // Filler a test types (`password: 'blabla'`, `password: stuff` in a proxy sample), and a
     // value named for what the test expects (`password: 'failing'`).
     "stuff",
@@ -2926,6 +3012,10 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "sekret",
     // An authentication method's result (`"password": "denied"`).
     "denied",
+    // A test's word for any password at all (`password = "non-empty"`).
+    "nonempty",
+    "notempty",
+    "empty",
     // The password of anonymous access (`The password is "anonymous".`), public by definition.
     "anonymous",
     // The configuration passes of a Windows answer file (`<settings pass="specialize">`).
@@ -2980,11 +3070,11 @@ fn states_a_length_rule(lower: &str) -> bool {
         "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
         "sixteen", "twenty", "thirty", "least", "min", "max", "long",
     ];
-    lower.len() >= 8
+    lower.len() >= 6
         && lower
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-        && ["chars", "characters", "letters", "digits"]
+        && ["chars", "characters", "chr", "letters", "digits"]
             .iter()
             .any(|unit| {
                 let body = lower.trim_end_matches(['-', '_']);
@@ -3065,12 +3155,14 @@ fn names_its_password(lower: &str) -> bool {
     {
         return false;
     }
-    ["password", "passwd", "pass", "pwd"].iter().any(|word| {
-        letters.strip_suffix(word).is_some_and(|head| {
-            head.len() >= 2
-                && !["com", "by", "tres", "sur", "over", "under", "im", "en"].contains(&head)
+    ["password", "passwd", "pass", "pwd", "pw"]
+        .iter()
+        .any(|word| {
+            letters.strip_suffix(word).is_some_and(|head| {
+                head.len() >= 2
+                    && !["com", "by", "tres", "sur", "over", "under", "im", "en"].contains(&head)
+            })
         })
-    })
 }
 
 /// Words a test or a tutorial builds its passwords from (`newpass`, `new_user123`,
@@ -3334,6 +3426,12 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         "tooltip",
         "button",
         "column",
+        // A control that hides or shows a password field (`hide-password` and its icon).
+        "hide",
+        "show",
+        "toggle",
+        "reveal",
+        "icon",
     ];
     if LABEL_NAME_PARTS
         .iter()
@@ -3958,6 +4056,14 @@ mod tests {
         assert!(is_other_data("npm:^9.0.3"));
         assert!(is_other_data("seed-$name"));
         assert!(is_other_data("DIR/aux-fixed/cert1"));
+        assert!(is_other_data("Api/V8/OAuth2/private.key"));
+        // An EC public key (SubjectPublicKeyInfo) is public; a PKCS#8 private key is not.
+        assert!(is_other_data(
+            "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEuqrhn2ztPnPt8QybIGsLpROYR/xcJ/uw0jN85kdMQFKdCkwxOLaU70uVQ+zZ+F0B1fgx8qfAXus7mXWsJxBXrg=="
+        ));
+        assert!(!is_other_data(
+            "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgtuQJA+uboZWVwgHcDciyVdrovAPwlMqshDK3s78IDDuhRANCAAQm0VEdzLB9PtD0HA8JK1zifWnj8M00"
+        ));
         assert!(!is_other_data("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
         assert!(!is_other_data("AB/xk9mq2vl8pr4t/wn6yb3hs7jd5"));
         assert!(is_other_data("blocking=yes"));
@@ -4305,6 +4411,16 @@ mod tests {
             b"MNHf3Ma6z6mdLbriAJbqhX7+nM/B71lgw2+91q3LfhU="
         ));
         assert!(!generic_value_is_plausible("token", b"settings.API_TOKEN"));
+        assert_eq!(before_an_html_entity(b"123l&amp", b";q=https"), b"123l");
+        assert_eq!(
+            before_an_html_entity(b"f81d4fae-7dec-11d0-a765-00a0c91e6bf6&gt", b";)"),
+            b"f81d4fae-7dec-11d0-a765-00a0c91e6bf6"
+        );
+        assert_eq!(
+            before_an_html_entity(b"Df34D&amp", b";lt;345&amp;amp;"),
+            b"Df34D&amp"
+        );
+        assert_eq!(before_an_html_entity(b"Xk9mQ2vL&amp", b""), b"Xk9mQ2vL&amp");
         assert!(!generic_value_is_plausible(
             "GPG_KEY",
             b"E3FF2839C048B25C084DEBE9B26995E310250568"
@@ -4649,6 +4765,8 @@ mod tests {
         assert!(!spells_a_stand_in("tpstq"));
         assert!(spells_a_stand_in("atleast8characters"));
         assert!(spells_a_stand_in("min-12-chars"));
+        assert!(spells_a_stand_in("sixchr"));
+        assert!(spells_a_stand_in("short12"));
         assert!(!spells_a_stand_in("charlie8"));
         assert!(!spells_a_stand_in("x9charsq2w"));
         assert!(spells_a_stand_in("p4$$w0rd"));
@@ -4760,6 +4878,9 @@ mod tests {
             "oobeSystem",
             "Lozinka",
             "anonymous",
+            "non-empty",
+            "amazonPW",
+            "correct",
             "kata sandi",
             "no-server-support",
             "NOT-NEEDED",

@@ -545,6 +545,7 @@ impl SecretMatcher {
                 return Reject;
             }
             let name = name.unwrap_or("");
+            let value = filters::before_an_html_entity(value, &content[secret.end..]);
             let mut setting = password_setting(content, &secret, syntax);
             setting.quoted |= rule.spec.literal_values;
             let plausible = if rule.spec.weak_values {
