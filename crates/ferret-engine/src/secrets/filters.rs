@@ -723,6 +723,44 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
     positional || earlier || later
 }
 
+/// Whether a hex value is assigned to a name that says it is a digest (`"hashed_secret":
+/// "3e26d675…"` in a detect-secrets baseline, `secret_sha1 = "…"`): the hash of a secret is not
+/// the secret. `before` is the text before the value, its opening quote included.
+pub fn hex_named_as_digest(before: &[u8], value: &[u8]) -> bool {
+    if value.len() < 16 || !value.iter().all(u8::is_ascii_hexdigit) {
+        return false;
+    }
+    let before = &before[line_start(before, before.len())..];
+    let before = before
+        .strip_suffix(b"\"")
+        .or_else(|| before.strip_suffix(b"'"))
+        .unwrap_or(before);
+    let key = name_assigned_before(before);
+    [
+        "hash",
+        "digest",
+        "sha1",
+        "sha256",
+        "checksum",
+        "fingerprint",
+    ]
+    .iter()
+    .any(|word| memchr::memmem::find(&key, word.as_bytes()).is_some())
+}
+
+/// Whether the name before a value is one of several targets of a tuple assignment (`username,
+/// email, password = "lucy", "lucy@example.com", "password"`): the first value is the first
+/// name's, not this one's. `name_line` is the line's text up to the name, `after` the text after
+/// the value's closing quote.
+pub fn in_tuple_assignment(name_line: &[u8], after: &[u8]) -> bool {
+    let head = name_line.trim_ascii();
+    head.ends_with(b",")
+        && head
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b',' | b' ' | b'\t'))
+        && after.trim_ascii_start().starts_with(b",")
+}
+
 /// Where the line holding byte `at` of `text` starts.
 fn line_start(text: &[u8], at: usize) -> usize {
     memchr::memrchr(b'\n', &text[..at]).map_or(0, |nl| nl + 1)
@@ -872,6 +910,8 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "publishable",
     "pubkey",
     "hotkey",
+    // `TOKENIZER = "sentence-transformers/all-MiniLM-L6-v2"`: a model that splits text.
+    "tokenizer",
     // `Sec-WebSocket-Key`: a handshake nonce.
     "websocket",
     "socket",
@@ -4412,6 +4452,19 @@ mod tests {
         ));
         assert!(!generic_value_is_plausible("token", b"settings.API_TOKEN"));
         assert_eq!(before_an_html_entity(b"123l&amp", b";q=https"), b"123l");
+        let digest = b"3e26d6750975d678acb8fa35a0f69237881576b0";
+        assert!(hex_named_as_digest(b"{\n  \"hashed_secret\": \"", digest));
+        assert!(!hex_named_as_digest(b"{\n  \"client_secret\": \"", digest));
+        assert!(!hex_named_as_digest(
+            b"  \"hashed_secret\": \"",
+            b"Xk9mQ2vL8pR4tWn6Yb3H"
+        ));
+        assert!(in_tuple_assignment(
+            b"        username, email, ",
+            b", \"password\"\n"
+        ));
+        assert!(!in_tuple_assignment(b"        ", b", \"password\"\n"));
+        assert!(!in_tuple_assignment(b"f(user, ", b")\n"));
         assert_eq!(
             before_an_html_entity(b"f81d4fae-7dec-11d0-a765-00a0c91e6bf6&gt", b";)"),
             b"f81d4fae-7dec-11d0-a765-00a0c91e6bf6"

@@ -473,6 +473,10 @@ impl SecretMatcher {
             || filters::in_sealed_secret(content, secret.start)
             || filters::inside_base64_blob(content, &secret)
             || name.is_some_and(|name| filters::is_docsearch_key(name, content, &secret))
+            || filters::hex_named_as_digest(
+                &content[secret.start.saturating_sub(200)..secret.start],
+                value,
+            )
         {
             return Reject;
         }
@@ -583,7 +587,17 @@ impl SecretMatcher {
             {
                 return Reject;
             }
-            if self.near_miss_of_named_provider(name, value)
+            let before_value = &content[line.start..secret.start];
+            let after_quote = content[secret.end..line.end]
+                .strip_prefix(b"\"")
+                .or_else(|| content[secret.end..line.end].strip_prefix(b"'"));
+            let tuple = !name.is_empty()
+                && after_quote.is_some_and(|after| {
+                    memchr::memmem::rfind(before_value, name.as_bytes())
+                        .is_some_and(|at| filters::in_tuple_assignment(&before_value[..at], after))
+                });
+            if tuple
+                || self.near_miss_of_named_provider(name, value)
                 || filters::named_not_secret(&content[line.start..secret.start], name, value)
                 || filters::continues_as_expression(&content[secret.end..line.end])
                 || filters::declares_a_token_by_name(&content[secret.end..line.end])
