@@ -637,10 +637,15 @@ pub fn follows_hash_label(before: &[u8]) -> bool {
     const LABELS: &[&str] = &[
         "sha1", "sha224", "sha256", "sha384", "sha512", "md5", "h1", "blake2b", "blake3", "xxh64",
     ];
+    // Or the label opens the run the value was cut from (`integrity: sha512-V+HbpICy…`).
+    let run = &text[trimmed.len()..];
     [text.as_str(), trimmed].iter().any(|candidate| {
         candidate
             .strip_suffix(['=', '-', ':'])
             .is_some_and(|label_end| LABELS.iter().any(|label| label_end.ends_with(label)))
+    }) || LABELS.iter().any(|label| {
+        run.strip_prefix(label)
+            .is_some_and(|rest| rest.starts_with(['-', '=', ':']))
     })
 }
 
@@ -709,6 +714,21 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
         at + quoted.len() < line.len()
             && (keys_an_object || assigned_to_a_user(&line[line_start(line, at)..at]))
     });
+    // The user's name is the password and a role or a domain (`username: "inactive-user",
+    // password: "inactive"`, `"email": "terry@boom.com", "password1": "terry"`).
+    let opening: Vec<u8> = [&[*quote][..], value].concat();
+    let extended = value.len() >= 4
+        && memchr::memmem::find_iter(line, &opening).any(|at| {
+            let own_line = &line[line_start(line, at)..at];
+            match line.get(at + opening.len()) {
+                Some(b'-' | b'_' | b'.') => assigned_to_a_user(own_line),
+                Some(b'@') => {
+                    assigned_to_a_user(own_line)
+                        || name_assigned_before(own_line).ends_with(b"email")
+                }
+                _ => false,
+            }
+        });
     // A user named on one of the two lines after the password's (`"password": "ubuntu",` over
     // `"username": "ubuntu",`).
     let next_lines = &after[..memchr::memchr_iter(b'\n', after)
@@ -720,7 +740,7 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
             assigned_to_a_user(&next_lines[line_start(next_lines, at)..at])
         })
     });
-    positional || earlier || later
+    positional || earlier || extended || later
 }
 
 /// Whether a hex value is assigned to a name that says it is a digest (`"hashed_secret":
@@ -730,12 +750,7 @@ pub fn hex_named_as_digest(before: &[u8], value: &[u8]) -> bool {
     if value.len() < 16 || !value.iter().all(u8::is_ascii_hexdigit) {
         return false;
     }
-    let before = &before[line_start(before, before.len())..];
-    let before = before
-        .strip_suffix(b"\"")
-        .or_else(|| before.strip_suffix(b"'"))
-        .unwrap_or(before);
-    let key = name_assigned_before(before);
+    let key = key_before_value(before);
     [
         "hash",
         "digest",
@@ -748,13 +763,35 @@ pub fn hex_named_as_digest(before: &[u8], value: &[u8]) -> bool {
     .any(|word| memchr::memmem::find(&key, word.as_bytes()).is_some())
 }
 
+/// The name a value is assigned to on its line (`apiKey: "…"` gives `apikey`), read back from
+/// `before`, the text before the value with its opening quote.
+pub fn key_before_value(before: &[u8]) -> Vec<u8> {
+    let before = &before[line_start(before, before.len())..];
+    let before = before
+        .strip_suffix(b"\"")
+        .or_else(|| before.strip_suffix(b"'"))
+        .unwrap_or(before);
+    name_assigned_before(before)
+}
+
 /// Whether the name before a value is one of several targets of a tuple assignment (`username,
 /// email, password = "lucy", "lucy@example.com", "password"`): the first value is the first
-/// name's, not this one's. `name_line` is the line's text up to the name, `after` the text after
-/// the value's closing quote.
+/// name's, not this one's, unless that name is a secret's too (`pw4, pw5 := "…", "…"`).
+/// `name_line` is the line's text up to the name, `after` the text after the value's closing
+/// quote.
 pub fn in_tuple_assignment(name_line: &[u8], after: &[u8]) -> bool {
     let head = name_line.trim_ascii();
-    head.ends_with(b",")
+    let first = head
+        .split(|&b| b == b',')
+        .next()
+        .unwrap_or_default()
+        .trim_ascii()
+        .to_ascii_lowercase();
+    let first_is_secret = ["pass", "pw", "secret", "token", "key", "auth", "cred"]
+        .iter()
+        .any(|word| memchr::memmem::find(&first, word.as_bytes()).is_some());
+    !first_is_secret
+        && head.ends_with(b",")
         && head
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b',' | b' ' | b'\t'))
@@ -912,6 +949,8 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "hotkey",
     // `TOKENIZER = "sentence-transformers/all-MiniLM-L6-v2"`: a model that splits text.
     "tokenizer",
+    // `LOGIN_TOKEN_NAMESPACE = 'b14cba73-…'`: the namespace of name-based UUIDs.
+    "namespace",
     // `Sec-WebSocket-Key`: a handshake nonce.
     "websocket",
     "socket",
@@ -2451,6 +2490,18 @@ fn is_other_data(value: &str) -> bool {
                     })
                     && (part.len() <= 8 || wordiness(part) >= 0.5)
         });
+    // Two such names, one of them hyphenated (`index/base-62-digits`, a Clojure symbol in its
+    // namespace): neither base64 alphabet has both `/` and `-`.
+    let hyphenated_path = value.contains('-')
+        && value.split('/').count() == 2
+        && value.split('/').all(|part| {
+            part.len() >= 3
+                && part.bytes().any(|b| b.is_ascii_lowercase())
+                && part.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+                })
+                && wordiness(part) >= 0.5
+        });
     let slashed_identifiers = value.split('/').count() >= 2
         && value.split('/').all(|part| {
             part.len() >= 4
@@ -2472,8 +2523,17 @@ fn is_other_data(value: &str) -> bool {
     ]
     .iter()
     .any(|prefix| value.starts_with(prefix));
+    // A PayPal Express Checkout token (`token=EC-5LL13394G30048922` in a return URL): the id of
+    // one buyer's checkout, which PayPal puts in the browser's address bar.
+    let paypal_checkout = value.strip_prefix("EC-").is_some_and(|id| {
+        id.len() == 17
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    });
     dunder
         || public_by_design
+        || paypal_checkout
         || is_ssh_public_key_blob(value)
         || is_der_public_key(value)
         || names_a_namespaced_object(value)
@@ -2484,6 +2544,7 @@ fn is_other_data(value: &str) -> bool {
         || names_an_algorithm(value)
         || slashed_words
         || lowercase_path
+        || hyphenated_path
         || slashed_identifiers
         || token_class
         || is_schemeless_location(value)
@@ -3077,9 +3138,10 @@ fn spells_a_stand_in(lower: &str) -> bool {
     let body = lower.trim_end_matches(|c: char| c.is_ascii_digit());
     let read_body = read_leetspeak(body);
     // So is one symbol typed after a stand-in spelled with digits (`P4ssW0rd!`).
-    let leet_body = lower
-        .strip_suffix(['!', '#', '@', '$', '*', '?', '.'])
-        .filter(|body| body.bytes().any(|b| b"013457".contains(&b)));
+    let leet_body = Some(
+        lower.trim_end_matches(['!', '#', '@', '$', '*', '?', '.', '%', '&', '^']),
+    )
+    .filter(|body| body.len() < lower.len() && body.bytes().any(|b| b"013457@$".contains(&b)));
     PASSWORD_STAND_INS.contains(&read.as_str())
         || (lower.len() - body.len() <= 2 && PASSWORD_STAND_INS.contains(&read_body.as_str()))
         || leet_body.is_some_and(|body| PASSWORD_STAND_INS.contains(&read_leetspeak(body).as_str()))
@@ -4097,6 +4159,9 @@ mod tests {
         assert!(is_other_data("seed-$name"));
         assert!(is_other_data("DIR/aux-fixed/cert1"));
         assert!(is_other_data("Api/V8/OAuth2/private.key"));
+        assert!(is_other_data("index/base-62-digits"));
+        assert!(is_other_data("EC-5LL13394G30048922"));
+        assert!(!is_other_data("kq8v-zx2m/wp9t"));
         // An EC public key (SubjectPublicKeyInfo) is public; a PKCS#8 private key is not.
         assert!(is_other_data(
             "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEuqrhn2ztPnPt8QybIGsLpROYR/xcJ/uw0jN85kdMQFKdCkwxOLaU70uVQ+zZ+F0B1fgx8qfAXus7mXWsJxBXrg=="
@@ -4411,6 +4476,9 @@ mod tests {
     fn digest_labels() {
         assert!(follows_hash_label(b"const.py,sha256=_"));
         assert!(follows_hash_label(b"\"integrity\": \"sha512-"));
+        // The value cut out of the digest after a few characters.
+        assert!(follows_hash_label(b"resolution: {integrity: sha512-V+"));
+        assert!(!follows_hash_label(b"token: Xk9mQ2vL+"));
         assert!(follows_hash_label(b"v1.0 h1:"));
         assert!(!follows_hash_label(b"AWS_SECRET_KEY="));
         assert!(!follows_hash_label(b"token: "));
@@ -4465,6 +4533,10 @@ mod tests {
         ));
         assert!(!in_tuple_assignment(b"        ", b", \"password\"\n"));
         assert!(!in_tuple_assignment(b"f(user, ", b")\n"));
+        assert!(!in_tuple_assignment(
+            b"\tstatic_password04, ",
+            b", \"hardcoded05\";\n"
+        ));
         assert_eq!(
             before_an_html_entity(b"f81d4fae-7dec-11d0-a765-00a0c91e6bf6&gt", b";)"),
             b"f81d4fae-7dec-11d0-a765-00a0c91e6bf6"
@@ -4819,6 +4891,7 @@ mod tests {
         assert!(spells_a_stand_in("atleast8characters"));
         assert!(spells_a_stand_in("min-12-chars"));
         assert!(spells_a_stand_in("sixchr"));
+        assert!(spells_a_stand_in("p@ssw0rd!#$%"));
         assert!(spells_a_stand_in("short12"));
         assert!(!spells_a_stand_in("charlie8"));
         assert!(!spells_a_stand_in("x9charsq2w"));
@@ -5268,6 +5341,24 @@ mod tests {
                 b"stanley",
                 b"\"))\n",
                 true,
+            ),
+            (
+                b"User.create username: \"inactive-user\", password: \"",
+                b"inactive",
+                b"\", email: \"x\"\n",
+                true,
+            ),
+            (
+                b"data={\"email\": \"terry@boom.com\", \"password1\": \"",
+                b"terry",
+                b"\", \"password2\": \"terry\"}\n",
+                true,
+            ),
+            (
+                b"data={\"host\": \"terry.example.com\", \"password1\": \"",
+                b"terry",
+                b"\"}\n",
+                false,
             ),
             (
                 b"token = api.login(\"stanley\", \"",
