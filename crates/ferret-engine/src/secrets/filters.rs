@@ -715,11 +715,18 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
             && (keys_an_object || assigned_to_a_user(&line[line_start(line, at)..at]))
     });
     // The user's name is the password and a role or a domain (`username: "inactive-user",
-    // password: "inactive"`, `"email": "terry@boom.com", "password1": "terry"`).
+    // password: "inactive"`, `"email": "terry@boom.com", "password1": "terry"`), assigned in
+    // code or data; prose that names a default (`the default password for the user
+    // "pyne-user" is "pyne"`) is documentation of a credential.
     let opening: Vec<u8> = [&[*quote][..], value].concat();
     let extended = value.len() >= 4
         && memchr::memmem::find_iter(line, &opening).any(|at| {
             let own_line = &line[line_start(line, at)..at];
+            if !own_line.trim_ascii_end().ends_with(b"=")
+                && !own_line.trim_ascii_end().ends_with(b":")
+            {
+                return false;
+            }
             match line.get(at + opening.len()) {
                 Some(b'-' | b'_' | b'.') => assigned_to_a_user(own_line),
                 Some(b'@') => {
@@ -5353,6 +5360,12 @@ mod tests {
                 b"terry",
                 b"\", \"password2\": \"terry\"}\n",
                 true,
+            ),
+            (
+                b"The default password for the user \"pyne-user\" is \"",
+                b"pyne",
+                b"\".\n",
+                false,
             ),
             (
                 b"data={\"host\": \"terry.example.com\", \"password1\": \"",
