@@ -958,6 +958,9 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "tokenizer",
     // `LOGIN_TOKEN_NAMESPACE = 'b14cba73-…'`: the namespace of name-based UUIDs.
     "namespace",
+    // `RELATION_START_KEY`, `ExclusiveStartKey`, `end_key`: where a range of keys begins or ends.
+    "start",
+    "end",
     // `Sec-WebSocket-Key`: a handshake nonce.
     "websocket",
     "socket",
@@ -2538,9 +2541,19 @@ fn is_other_data(value: &str) -> bool {
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     });
+    // A BIP32 extended public key (`xpub…`, `Zpub…` in SLIP-132's variants): watch-only, the
+    // public half of a wallet; its private half is `xprv…`.
+    let extended_public_key = value.len() == 111
+        && value.get(1..4) == Some("pub")
+        && value
+            .bytes()
+            .next()
+            .is_some_and(|b| b"xyzYZtuvUV".contains(&b))
+        && value.bytes().all(|b| b.is_ascii_alphanumeric());
     dunder
         || public_by_design
         || paypal_checkout
+        || extended_public_key
         || is_ssh_public_key_blob(value)
         || is_der_public_key(value)
         || names_a_namespaced_object(value)
@@ -3094,6 +3107,7 @@ const PASSWORD_STAND_INS: &[&str] = &[
     // 'correct'` beside a wrong one).
     "short",
     "correct",
+    "garbage",
     // Filler a test types (`password: 'blabla'`, `password: stuff` in a proxy sample), and a
     // value named for what the test expects (`password: 'failing'`).
     "stuff",
@@ -4168,6 +4182,12 @@ mod tests {
         assert!(is_other_data("Api/V8/OAuth2/private.key"));
         assert!(is_other_data("index/base-62-digits"));
         assert!(is_other_data("EC-5LL13394G30048922"));
+        assert!(is_other_data(
+            "Zpub6y4evsU8HJw2d7ZH8QNyC6UKWHyxinAuQKkD6btsEZMbamy96UnefnM4sZp2K38rdiUssEhNq9TBpJ8Bh1GZCGTFpnYz8jM9pAdS6vk5VQs"
+        ));
+        assert!(!is_other_data(
+            "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi"
+        ));
         assert!(!is_other_data("kq8v-zx2m/wp9t"));
         // An EC public key (SubjectPublicKeyInfo) is public; a PKCS#8 private key is not.
         assert!(is_other_data(
@@ -4526,6 +4546,14 @@ mod tests {
             b"MNHf3Ma6z6mdLbriAJbqhX7+nM/B71lgw2+91q3LfhU="
         ));
         assert!(!generic_value_is_plausible("token", b"settings.API_TOKEN"));
+        assert!(!generic_value_is_plausible(
+            "RELATION_START_KEY",
+            b"748c28f86de411b1d2b9deb6ae105eba"
+        ));
+        assert!(generic_value_is_plausible(
+            "BACKEND_KEY",
+            b"Xk9mQ2vL8pR4tWn6Yb3Hs7Jd"
+        ));
         assert_eq!(before_an_html_entity(b"123l&amp", b";q=https"), b"123l");
         let digest = b"3e26d6750975d678acb8fa35a0f69237881576b0";
         assert!(hex_named_as_digest(b"{\n  \"hashed_secret\": \"", digest));
