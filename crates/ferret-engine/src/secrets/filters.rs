@@ -2530,6 +2530,9 @@ fn is_other_data(value: &str) -> bool {
         "SB-Mid-client-",
         // Flutterwave's public keys, for its inline checkout in the browser.
         "FLWPUBK",
+        // Shopware's sales channel access keys, which a storefront sends from the browser to the
+        // Store API (integration keys, `SWIA…`, pair with a secret).
+        "SWSC",
     ]
     .iter()
     .any(|prefix| value.starts_with(prefix));
@@ -2550,9 +2553,20 @@ fn is_other_data(value: &str) -> bool {
             .next()
             .is_some_and(|b| b"xyzYZtuvUV".contains(&b))
         && value.bytes().all(|b| b.is_ascii_alphanumeric());
+    // An index or constraint name Doctrine generates (`IDX_CFC35A68E0669C0612136921`,
+    // `UNIQ_…`, `FK_…`): a hash of table and columns, named by SQL's `KEY`.
+    let generated_index_name = ["IDX_", "UNIQ_", "FK_"].iter().any(|prefix| {
+        value.strip_prefix(prefix).is_some_and(|hash| {
+            hash.len() >= 8
+                && hash
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+        })
+    });
     dunder
         || public_by_design
         || paypal_checkout
+        || generated_index_name
         || extended_public_key
         || is_ssh_public_key_blob(value)
         || is_der_public_key(value)
@@ -4182,6 +4196,9 @@ mod tests {
         assert!(is_other_data("Api/V8/OAuth2/private.key"));
         assert!(is_other_data("index/base-62-digits"));
         assert!(is_other_data("EC-5LL13394G30048922"));
+        assert!(is_other_data("IDX_CFC35A68E0669C0612136921"));
+        assert!(is_other_data("SWSCAETKEFPZSJJHZVBNQ2D6YG"));
+        assert!(!is_other_data("IDX_Xk9mQ2vL8pR4tWn6"));
         assert!(is_other_data(
             "Zpub6y4evsU8HJw2d7ZH8QNyC6UKWHyxinAuQKkD6btsEZMbamy96UnefnM4sZp2K38rdiUssEhNq9TBpJ8Bh1GZCGTFpnYz8jM9pAdS6vk5VQs"
         ));
