@@ -836,9 +836,21 @@ fn squashed(text: &str) -> String {
 /// {…}`): a search-only key that Algolia issues to be shipped to every reader's browser. The value
 /// is under a bare `apiKey` (or `searchApiKey`), with an index's name and an application id or
 /// Algolia named within three lines of it.
-pub fn is_docsearch_key(name: &str, content: &[u8], secret: &std::ops::Range<usize>) -> bool {
+pub fn is_docsearch_key(
+    name: Option<&str>,
+    content: &[u8],
+    secret: &std::ops::Range<usize>,
+) -> bool {
+    // A provider rule names no key: it is read back from the text before the value.
+    let name = name.map_or_else(
+        || {
+            let before = &content[secret.start.saturating_sub(200)..secret.start];
+            String::from_utf8_lossy(&key_before_value(before)).into_owned()
+        },
+        str::to_string,
+    );
     if !["apikey", "searchapikey", "searchonlyapikey", "searchkey"]
-        .contains(&squashed(name).as_str())
+        .contains(&squashed(&name).as_str())
     {
         return false;
     }
@@ -5438,10 +5450,15 @@ mod tests {
         assert!(in_pkcs11_uri(b"pkcs11:"));
         let docsearch = b"search: {\n  provider: 'algolia',\n  options: {\n    apiKey: '3b733dff1539ca3a210775860301fa86',\n    indexName: 'runatlantis',\n    appId: 'BH4D9OD16A',\n";
         let at = memchr::memmem::find(docsearch, b"3b733").unwrap();
-        assert!(is_docsearch_key("apiKey", docsearch, &(at..at + 32)));
-        assert!(!is_docsearch_key("adminKey", docsearch, &(at..at + 32)));
+        assert!(is_docsearch_key(Some("apiKey"), docsearch, &(at..at + 32)));
+        assert!(is_docsearch_key(None, docsearch, &(at..at + 32)));
+        assert!(!is_docsearch_key(
+            Some("adminKey"),
+            docsearch,
+            &(at..at + 32)
+        ));
         let backend = b"ALGOLIA_ADMIN_KEY: '3b733dff1539ca3a210775860301fa86'\n";
-        assert!(!is_docsearch_key("apiKey", backend, &(20..52)));
+        assert!(!is_docsearch_key(Some("apiKey"), backend, &(20..52)));
         assert!(!in_pkcs11_uri(b"url = \"https://host/?pkcs11=1;"));
         assert!(encodes_counted_text(
             b"4142434445464748494A4B4C4D4E4F505152535455565758595A31323334"

@@ -472,19 +472,7 @@ impl SecretMatcher {
         if filters::follows_hash_label(&content[secret.start.saturating_sub(100)..secret.start])
             || filters::in_sealed_secret(content, secret.start)
             || filters::inside_base64_blob(content, &secret)
-            || filters::is_docsearch_key(
-                &name.map_or_else(
-                    || {
-                        let key = filters::key_before_value(
-                            &content[secret.start.saturating_sub(200)..secret.start],
-                        );
-                        String::from_utf8_lossy(&key).into_owned()
-                    },
-                    str::to_string,
-                ),
-                content,
-                &secret,
-            )
+            || filters::is_docsearch_key(name, content, &secret)
             || filters::hex_named_as_digest(
                 &content[secret.start.saturating_sub(200)..secret.start],
                 value,
