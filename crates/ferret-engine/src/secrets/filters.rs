@@ -340,11 +340,27 @@ fn has_angle_placeholder(value: &str) -> bool {
 }
 
 /// A constant's name (`CLOUDFLARE_DURABLE_OBJECT_QUERY_BINDINGS`): upper-case words and digits
-/// joined by two or more underscores, each word with two letters or more. Keys that allow `_`
+/// joined by two or more underscores (or one, when a word names a credential: `APACHE_PASSWORD`),
+/// each word with two letters or more. Keys that allow `_`
 /// mix cases; a value of this shape is code that happens to have a key's length.
 pub fn is_constant_name(value: &[u8]) -> bool {
     let words = value.split(|&b| b == b'_');
-    value.iter().filter(|&&b| b == b'_').count() >= 2
+    // Two words will do when one names a credential (`<password>APACHE_PASSWORD</password>`).
+    let names_a_credential = words.clone().any(|w| {
+        [
+            &b"PASSWORD"[..],
+            b"PASSWD",
+            b"PASS",
+            b"PWD",
+            b"TOKEN",
+            b"SECRET",
+            b"KEY",
+            b"USER",
+        ]
+        .contains(&w)
+    });
+    let underscores = value.iter().filter(|&&b| b == b'_').count();
+    (underscores >= 2 || (underscores == 1 && names_a_credential))
         && words.clone().all(|w| {
             w.iter()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
@@ -805,6 +821,28 @@ pub fn in_tuple_assignment(name_line: &[u8], after: &[u8]) -> bool {
         && after.trim_ascii_start().starts_with(b",")
 }
 
+/// Whether a `pass` that is not a password is named: the passing case of a test beside its
+/// failing one (`"pass": "--qos=good_qos"` under `"fail": …`, `val_pass` beside `val_fail`).
+/// `around` is the value's line and the two lines either side of it.
+pub fn names_a_passing_case(name: &str, around: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let words = name_words(name);
+    !lower.contains("password")
+        && !lower.contains("passwd")
+        && words.iter().any(|w| w == "pass")
+        && around.windows(4).any(|w| w.eq_ignore_ascii_case(b"fail"))
+}
+
+/// Whether a name of one or two characters is assigned on a line of minified code
+/// (`…,tM="start",PW="middle",…` in a bundle): a minifier's variable, not a password's name.
+pub fn in_minified_line(name: &str, content: &[u8], at: usize) -> bool {
+    const MINIFIED: usize = 1_000;
+    name.len() <= 2
+        && memchr::memchr(b'\n', &content[at..]).unwrap_or(content.len() - at)
+            + (at - line_start(content, at))
+            > MINIFIED
+}
+
 /// Where the line holding byte `at` of `text` starts.
 fn line_start(text: &[u8], at: usize) -> usize {
     memchr::memrchr(b'\n', &text[..at]).map_or(0, |nl| nl + 1)
@@ -866,7 +904,11 @@ pub fn is_docsearch_key(
         .map(u8::to_ascii_lowercase)
         .collect();
     let has = |word: &str| memchr::memmem::find(&window, word.as_bytes()).is_some();
-    has("indexname") && (has("appid") || has("applicationid") || has("algolia") || has("docsearch"))
+    // Typesense's DocSearch (`typesenseServerConfig: { nodes: […], apiKey: '…' }`) likewise.
+    (has("indexname")
+        && (has("appid") || has("applicationid") || has("algolia") || has("docsearch")))
+        || (has("typesense")
+            && (has("nodes") || has("collectionname") || has("connectiontimeoutseconds")))
 }
 
 /// The name a quoted value is assigned to, read back from the text before its opening quote
@@ -1084,6 +1126,13 @@ fn looks_like_reference(value: &str) -> bool {
     // letters only, and a comment (`key: # note`) is told apart where the value is matched.
     let starts = ['$', '%', '@', '&', '/', '\\', '~', '(', '[', '{', '<', ':'];
     if value.starts_with(starts) || value.starts_with("..") || value.starts_with("./") {
+        return true;
+    }
+    // A command-line option (`"pass": "--account=good_account"` in a test's table).
+    if value
+        .strip_prefix("--")
+        .is_some_and(|option| option.starts_with(|c: char| c.is_ascii_lowercase()))
+    {
         return true;
     }
     // An expression with optional chaining (`!!account?.hasOAuthAccount`, `user?.token`): a
@@ -3134,6 +3183,7 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "short",
     "correct",
     "garbage",
+    "nomatch",
     // Filler a test types (`password: 'blabla'`, `password: stuff` in a proxy sample), and a
     // value named for what the test expects (`password: 'failing'`).
     "stuff",
@@ -3300,7 +3350,9 @@ fn names_its_password(lower: &str) -> bool {
     let letters = body.trim_end_matches(|c: char| c.is_ascii_digit());
     let digits = &body[letters.len()..];
     if !(digits.len() <= 2 || longest_ordered_run(digits.as_bytes()) == digits.len())
-        || !letters.bytes().all(|b| b.is_ascii_lowercase())
+        || !letters
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     {
         return false;
     }
@@ -3308,7 +3360,11 @@ fn names_its_password(lower: &str) -> bool {
         .iter()
         .any(|word| {
             letters.strip_suffix(word).is_some_and(|head| {
-                head.len() >= 2
+                // A numbered name may come first (`user1Pw` for the user `user1Id`).
+                let name = head.trim_end_matches(|c: char| c.is_ascii_digit());
+                name.len() >= 2
+                    && head.len() - name.len() <= 2
+                    && name.bytes().all(|b| b.is_ascii_lowercase())
                     && !["com", "by", "tres", "sur", "over", "under", "im", "en"].contains(&head)
             })
         })
@@ -4209,6 +4265,7 @@ mod tests {
         assert!(is_other_data("index/base-62-digits"));
         assert!(is_other_data("EC-5LL13394G30048922"));
         assert!(is_other_data("IDX_CFC35A68E0669C0612136921"));
+        assert!(is_other_data("--account=good_account"));
         assert!(is_other_data("SWSCAETKEFPZSJJHZVBNQ2D6YG"));
         assert!(!is_other_data("IDX_Xk9mQ2vL8pR4tWn6"));
         assert!(is_other_data(
@@ -4395,6 +4452,8 @@ mod tests {
             b"sF63DhmdCOtDA9IDWZTtrOtZu54AkxV8OsIYvFBD"
         ));
         assert!(!is_constant_name(b"X7_Q2_ABCDEF"));
+        assert!(is_constant_name(b"APACHE_PASSWORD"));
+        assert!(!is_constant_name(b"QXKV_ZMRT"));
         assert!(is_other_data("HmacSHA256"));
         assert!(is_other_data("AWS4-HMAC-SHA256"));
         assert!(is_other_data("HS512"));
@@ -4597,6 +4656,24 @@ mod tests {
         ));
         assert!(!in_tuple_assignment(b"        ", b", \"password\"\n"));
         assert!(!in_tuple_assignment(b"f(user, ", b")\n"));
+        assert!(names_a_passing_case(
+            "pass",
+            b"\"fail\": \"--qos=bad_qos\",\n\"pass\": \"--qos=good_qos\",\n"
+        ));
+        assert!(names_a_passing_case(
+            "val_pass",
+            b"val_pass = \"good_qos\"\nval_fail = \"bad_qos\"\n"
+        ));
+        assert!(!names_a_passing_case(
+            "db_password",
+            b"db_password = \"x\"\nfail = 1\n"
+        ));
+        assert!(!names_a_passing_case("pass", b"pass = \"Kq83nVx0Lp\"\n"));
+        let bundle = [&b"var a=1"[..], &[b','; 1200], b",PW=\"middle\",x=2"].concat();
+        let at = bundle.len() - 13;
+        assert!(in_minified_line("PW", &bundle, at));
+        assert!(!in_minified_line("PW", b"PW = \"middle\"\n", 6));
+        assert!(!in_minified_line("password", &bundle, at));
         assert!(!in_tuple_assignment(
             b"\tstatic_password04, ",
             b", \"hardcoded05\";\n"
@@ -5070,6 +5147,8 @@ mod tests {
             "anonymous",
             "non-empty",
             "amazonPW",
+            "user1Pw",
+            "nomatch",
             "correct",
             "kata sandi",
             "no-server-support",
@@ -5459,6 +5538,9 @@ mod tests {
         ));
         let backend = b"ALGOLIA_ADMIN_KEY: '3b733dff1539ca3a210775860301fa86'\n";
         assert!(!is_docsearch_key(Some("apiKey"), backend, &(20..52)));
+        let typesense = b"        ],\n        apiKey: 'KZsuSjc7jPqDm7pkl1kN8TkoHH9b3dwY',\n        connectionTimeoutSeconds: 2,\n      },\n      typesenseSearchParameters: {},\n";
+        let at = memchr::memmem::find(typesense, b"KZsu").unwrap();
+        assert!(is_docsearch_key(Some("apiKey"), typesense, &(at..at + 32)));
         assert!(!in_pkcs11_uri(b"url = \"https://host/?pkcs11=1;"));
         assert!(encodes_counted_text(
             b"4142434445464748494A4B4C4D4E4F505152535455565758595A31323334"

@@ -596,7 +596,11 @@ impl SecretMatcher {
                     memchr::memmem::rfind(before_value, name.as_bytes())
                         .is_some_and(|at| filters::in_tuple_assignment(&before_value[..at], after))
                 });
+            let around = lines_back(content, secret.start, 2, LINE_WINDOW_CAP * 3)
+                ..lines_forward(content, secret.end, 2, LINE_WINDOW_CAP * 3);
             if tuple
+                || filters::names_a_passing_case(name, &content[around])
+                || filters::in_minified_line(name, content, secret.start)
                 || self.near_miss_of_named_provider(name, value)
                 || filters::named_not_secret(&content[line.start..secret.start], name, value)
                 || filters::continues_as_expression(&content[secret.end..line.end])
