@@ -223,6 +223,9 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "AKIAIOSFODNN7EXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCY",
     "je7MtGbClwBF/2Zp9Utk/h3yCo8nvb",
+    // Google reCAPTCHA's documented test keys (every verification passes with them).
+    "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
+    "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI",
     // Stripe's documentation test keys.
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
@@ -4222,6 +4225,10 @@ mod tests {
     #[test]
     fn placeholders_are_recognised() {
         assert!(is_placeholder(b"AKIAIOSFODNN7EXAMPLE", false));
+        assert!(is_placeholder(
+            b"6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
+            false
+        ));
         assert!(is_placeholder(
             b"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
             false
