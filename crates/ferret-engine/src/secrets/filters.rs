@@ -2550,32 +2550,26 @@ fn is_other_data(value: &str) -> bool {
     // template's `secret "…"`): base64 mixes cases, a path's parts are words or short names.
     // Its first part may be a variable the tool substitutes (`DIR/aux-fixed/cert1` in Exim's
     // test configurations).
+    let lower_case_name = |part: &str| {
+        part.bytes().any(|b| b.is_ascii_lowercase())
+            && part.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+            })
+    };
     let lowercase_path = value.split('/').count() >= 3
         && value.split('/').enumerate().all(|(at, part)| {
             let variable = at == 0
                 && (2..=12).contains(&part.len())
                 && part.bytes().all(|b| b.is_ascii_uppercase() || b == b'_');
-            variable
-                || part.bytes().any(|b| b.is_ascii_lowercase())
-                    && part.bytes().all(|b| {
-                        b.is_ascii_lowercase()
-                            || b.is_ascii_digit()
-                            || matches!(b, b'-' | b'_' | b'.')
-                    })
-                    && (part.len() <= 8 || wordiness(part) >= 0.5)
+            variable || (lower_case_name(part) && (part.len() <= 8 || wordiness(part) >= 0.5))
         });
     // Two such names, one of them hyphenated (`index/base-62-digits`, a Clojure symbol in its
     // namespace): neither base64 alphabet has both `/` and `-`.
     let hyphenated_path = value.contains('-')
         && value.split('/').count() == 2
-        && value.split('/').all(|part| {
-            part.len() >= 3
-                && part.bytes().any(|b| b.is_ascii_lowercase())
-                && part.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-                })
-                && wordiness(part) >= 0.5
-        });
+        && value
+            .split('/')
+            .all(|part| part.len() >= 3 && lower_case_name(part) && wordiness(part) >= 0.5);
     let slashed_identifiers = value.split('/').count() >= 2
         && value.split('/').all(|part| {
             part.len() >= 4

@@ -469,14 +469,13 @@ impl SecretMatcher {
     ) -> Verdict {
         use Verdict::Reject;
         let value = &content[secret.clone()];
+        // The text before the value that names, labels or repeats it.
+        let before = &content[secret.start.saturating_sub(200)..secret.start];
         if filters::follows_hash_label(&content[secret.start.saturating_sub(100)..secret.start])
             || filters::in_sealed_secret(content, secret.start)
             || filters::inside_base64_blob(content, &secret)
             || filters::is_docsearch_key(name, content, &secret)
-            || filters::hex_named_as_digest(
-                &content[secret.start.saturating_sub(200)..secret.start],
-                value,
-            )
+            || filters::hex_named_as_digest(before, value)
         {
             return Reject;
         }
@@ -490,9 +489,7 @@ impl SecretMatcher {
                     || !value.iter().any(u8::is_ascii_lowercase));
             let max = if one_case_run { max + 0.25 } else { max };
             if filters::wordiness(&String::from_utf8_lossy(value)) > max
-                || filters::assigned_to_id_name(
-                    &content[secret.start.saturating_sub(200)..secret.start],
-                )
+                || filters::assigned_to_id_name(before)
             {
                 return Reject;
             }
@@ -501,12 +498,9 @@ impl SecretMatcher {
         // reported, at low confidence.
         if filters::is_placeholder(value, rule.spec.repeats_ok)
             || filters::is_constant_name(value)
-            || filters::repeats_the_user(
-                &content[secret.start.saturating_sub(200)..secret.start],
-                value,
-            )
+            || filters::repeats_the_user(before, value)
             || filters::repeats_a_named_user(
-                &content[secret.start.saturating_sub(200)..secret.start],
+                before,
                 value,
                 &content[secret.end..content.len().min(secret.end + 200)],
             )
@@ -602,7 +596,7 @@ impl SecretMatcher {
                 || filters::names_a_passing_case(name, &content[around])
                 || filters::in_minified_line(name, content, secret.start)
                 || self.near_miss_of_named_provider(name, value)
-                || filters::named_not_secret(&content[line.start..secret.start], name, value)
+                || filters::named_not_secret(before_value, name, value)
                 || filters::continues_as_expression(&content[secret.end..line.end])
                 || filters::declares_a_token_by_name(&content[secret.end..line.end])
             {
