@@ -410,6 +410,19 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     {
         return true;
     }
+    // Runs counted in order after a token type's short prefix (`token: "t.1234abcd"`).
+    if lower.len() < 16
+        && lower
+            .split_once(['-', '_', '.'])
+            .is_some_and(|(head, tail)| {
+                (1..=4).contains(&head.len())
+                    && head.bytes().all(|b| b.is_ascii_alphabetic())
+                    && tail.len() >= 6
+                    && made_of_ordered_runs(tail.as_bytes())
+            })
+    {
+        return true;
+    }
     if !repeats_ok && longest_run(secret) >= 6 {
         return true;
     }
@@ -696,9 +709,12 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
     let line = &before[memchr::memrchr_iter(b'\n', before)
         .nth(2)
         .map_or(0, |at| at + 1)..];
-    let Some(quote) = line.last().filter(|q| matches!(q, b'"' | b'\'' | b'`')) else {
+    if !line
+        .last()
+        .is_some_and(|q| matches!(q, b'"' | b'\'' | b'`'))
+    {
         return false;
-    };
+    }
     // SQL names the user unquoted on the password's line (`CREATE ROLE james1 WITH PASSWORD =
     // 'james1'`).
     let current =
@@ -716,7 +732,13 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
     if sql_user {
         return true;
     }
-    let quoted: Vec<u8> = [&[*quote][..], value, &[*quote]].concat();
+    // Quotes escaped inside a string (`"<user username=\"tomcat\" password=\"tomcat\"/>"`).
+    let quote: &[u8] = if line.len() >= 2 && line[line.len() - 2] == b'\\' {
+        &line[line.len() - 2..]
+    } else {
+        &line[line.len() - 1..]
+    };
+    let quoted: Vec<u8> = [quote, value, quote].concat();
     // Positional arguments: the user right before the password (`login("stanley", "stanley")`).
     let positional = line[..line.len() - 1]
         .trim_ascii_end()
@@ -737,7 +759,7 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
     // password: "inactive"`, `"email": "terry@boom.com", "password1": "terry"`), assigned in
     // code or data; prose that names a default (`the default password for the user
     // "pyne-user" is "pyne"`) is documentation of a credential.
-    let opening: Vec<u8> = [&[*quote][..], value].concat();
+    let opening: Vec<u8> = [quote, value].concat();
     let extended = value.len() >= 4
         && memchr::memmem::find_iter(line, &opening).any(|at| {
             let own_line = &line[line_start(line, at)..at];
@@ -766,7 +788,42 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
             assigned_to_a_user(&next_lines[line_start(next_lines, at)..at])
         })
     });
-    positional || earlier || extended || later
+    // The user's name written twice (`'username' => 'user-reg-test'` over `'new_password' =>
+    // 'user-reg-testuser-reg-test'`): a form test's way to pass a length check.
+    let (head, tail) = value.split_at(value.len() / 2);
+    let doubled = value.len() >= 8 && head == tail && repeats_a_named_user(before, head, after);
+    // The user's name in another case and counted digits (`altuser = 'specialuser'` over
+    // `password = 'SpecialUser123'`).
+    let name_end = value.len()
+        - value
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+    let numbered = name_end >= 4
+        && name_end + 2 <= value.len()
+        && longest_ordered_run(&value[name_end..]) == value.len() - name_end
+        && repeats_a_named_user(
+            &before.to_ascii_lowercase(),
+            &lower_value[..name_end],
+            &after.to_ascii_lowercase(),
+        );
+    positional || earlier || extended || later || doubled || numbered
+}
+
+/// Whether a value named a bare `token` belongs to an ACME challenge (`chall.Token = "…"`,
+/// `challenges.HTTP01(token=b"…")`, a challenge named on one of the two lines before): the
+/// token a certificate authority publishes for the client to serve, not a credential. `before`
+/// is the text before the value.
+pub fn is_challenge_token(name: &str, before: &[u8]) -> bool {
+    let name = squashed(name);
+    if !(name == "token" || (name.starts_with("chall") && name.ends_with("token"))) {
+        return false;
+    }
+    let window = &before[memchr::memrchr_iter(b'\n', before)
+        .nth(2)
+        .map_or(0, |at| at + 1)..];
+    memchr::memmem::find(&window.to_ascii_lowercase(), b"chall").is_some()
 }
 
 /// Whether a hex value is assigned to a name that says it is a digest (`"hashed_secret":
@@ -890,9 +947,13 @@ pub fn is_docsearch_key(
         },
         str::to_string,
     );
-    if !["apikey", "searchapikey", "searchonlyapikey", "searchkey"]
-        .contains(&squashed(&name).as_str())
-    {
+    let name = squashed(&name);
+    // A key its name calls search-only (`NEXT_PUBLIC_ALGOLIA_SEARCH_ONLY_API_KEY`): Algolia's
+    // and Typesense's keys that only search are made to be shipped to browsers.
+    if name.contains("searchonly") && name.ends_with("key") {
+        return true;
+    }
+    if !["apikey", "searchapikey", "searchonlyapikey", "searchkey"].contains(&name.as_str()) {
         return false;
     }
     let start = memchr::memrchr_iter(b'\n', &content[..secret.start])
@@ -1018,6 +1079,8 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     // `RELATION_START_KEY`, `ExclusiveStartKey`, `end_key`: where a range of keys begins or ends.
     "start",
     "end",
+    // Ethereum deposit data's `withdrawal_credentials`: the hash of a withdrawal public key.
+    "withdrawal",
     // `Sec-WebSocket-Key`: a handshake nonce.
     "websocket",
     "socket",
@@ -1038,8 +1101,10 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "grpc_pass",
     "scgi_pass",
     "memcached_pass",
-    // `password.algorithm`: how a secret is hashed or made (`argon2id`), not the secret.
+    // `password.algorithm`, `passwordStorageScheme`: how a secret is hashed or made
+    // (`argon2id`, `PBKDF2-SHA512`), not the secret.
     "algorithm",
+    "scheme",
     "hash",
     "digest",
     "checksum",
@@ -2113,15 +2178,15 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
 
 /// Whether a password written in a URL's user info or a connection string
 /// (`postgres://app:PASSWORD@db`, `Server=…;Password=PASSWORD`) is one of the stand-ins people
-/// put there: a credential's own name (`password`, `db_password`, `gh-token`), a service's or
+/// put there: a credential's own name (`password`, `db_password`, `gh-token`, `http_pass`), a service's or
 /// user's name (`postgres`, `root`, `guest`), a tutorial's (`tiger`, `hunter2`, `changeit`), a
-/// variable (`$DB_PASS`, `%s`), symbols only (`***`), or letters and digits counted in order
+/// variable (`$DB_PASS`, `%s`), the word in another language (`heslo`), symbols only (`***`), or letters and digits counted in order
 /// (`123`, `abc123`). The one list for every rule with `stand_in_passwords`.
 pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|tiger|pass(?:word)?(?:_?value)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}_pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -2163,6 +2228,8 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
         || stand_in.is_match(value)
         || (unescaped.len() < value.len() && stand_in.is_match(&unescaped))
         || stand_in.is_match(read.as_bytes())
+        // The word in another language (`mysql://ser:heslo@localhost`, Czech).
+        || translates_password(&decoded)
         || value.first().is_some_and(|b| matches!(b, b'$' | b'%'))
         // An e-mail address a parser test puts where the password goes (`ftp://me:user@domain.com@host`).
         || is_email_address(&decoded)
@@ -3398,6 +3465,8 @@ const STAND_IN_PARTS: &[&str] = &[
     "pw",
     // The initial of password, beside a user's `u` (`testu` and `testp`).
     "p",
+    // Letters crossed out (`xxx123`).
+    "xxx",
     "key",
     "dev",
     "local",
@@ -4228,6 +4297,8 @@ mod tests {
             false
         ));
         assert!(is_placeholder(b"${GITHUB_TOKEN}", false));
+        assert!(is_placeholder(b"t.1234abcd", false));
+        assert!(!is_placeholder(b"t.8f3kq1zx", false));
         assert!(is_placeholder(b"sk_live_000000000000000000000000", false));
         assert!(is_placeholder(b"sk-proj-YOUR_API_KEY_HERE", false));
         assert!(is_placeholder(b"SET_A_PASSWORD_HERE_123", false));
@@ -4642,6 +4713,14 @@ mod tests {
         assert!(generic_value_is_plausible(
             "BACKEND_KEY",
             b"Xk9mQ2vL8pR4tWn6Yb3Hs7Jd"
+        ));
+        assert!(!generic_value_is_plausible(
+            "passwordStorageScheme",
+            b"PBKDF2-SHA512"
+        ));
+        assert!(!generic_value_is_plausible(
+            "withdrawal_credentials",
+            b"0049b6188ed20314309f617dd4030b8ddfac3c6e65759a03c226a13b2fe4cc72"
         ));
         assert_eq!(before_an_html_entity(b"123l&amp", b";q=https"), b"123l");
         let digest = b"3e26d6750975d678acb8fa35a0f69237881576b0";
@@ -5209,6 +5288,7 @@ mod tests {
             ..PasswordSetting::default()
         };
         assert!(!password_value_is_plausible("Password", b"a123", quoted));
+        assert!(!password_value_is_plausible("password", b"xxx123", quoted));
         // Nothing left after a query string's cut is not a panic.
         assert!(!password_value_is_plausible("Password", b"", quoted));
         assert!(password_value_is_plausible("Password", b"a1234x", quoted));
@@ -5319,6 +5399,9 @@ mod tests {
             b"password!with%40%2B%20symbols",
             b"masked",
             b"passwordValue",
+            b"http_pass",
+            b"ignored_password",
+            b"heslo",
         ] {
             assert!(
                 is_stand_in_connection_password(stand_in),
@@ -5333,6 +5416,7 @@ mod tests {
             b"Winter2024!",
             b"a1b2c3",
             b"correct-horse-battery-staple",
+            b"deltapass",
         ] {
             assert!(
                 !is_stand_in_connection_password(password),
@@ -5433,6 +5517,11 @@ mod tests {
                 true,
             ),
             (
+                b"    \"  <user username=\\\"tomcat\\\" password=\\\"",
+                b"tomcat",
+                true,
+            ),
+            (
                 b"CREATE ROLE james1 WITH PASSWORD = '",
                 b"james1",
                 true,
@@ -5511,6 +5600,30 @@ mod tests {
                 false,
             ),
             (
+                b"\t\t\t'username'\t\t\t=> 'user-reg-test',\n\t\t\t'new_password'\t\t=> '",
+                b"user-reg-testuser-reg-test",
+                b"',\n",
+                true,
+            ),
+            (
+                b"\t\t\t'username'\t\t\t=> 'user-reg-test',\n\t\t\t'new_password'\t\t=> '",
+                b"xk3-rq9-vb2xk3-rq9-vb2",
+                b"',\n",
+                false,
+            ),
+            (
+                b"        altuser = 'specialuser'\n        password = '",
+                b"SpecialUser123",
+                b"'  # notsecret\n",
+                true,
+            ),
+            (
+                b"        altuser = 'specialuser'\n        password = '",
+                b"SpecialUser846",
+                b"'\n",
+                false,
+            ),
+            (
                 b"token = api.login(\"stanley\", \"",
                 b"Kq83nVx0Lp",
                 b"\")\n",
@@ -5537,6 +5650,19 @@ mod tests {
             docsearch,
             &(at..at + 32)
         ));
+        assert!(is_challenge_token("Token", b"\t\tchall.Token = \""));
+        assert!(is_challenge_token(
+            "token",
+            b"challb=acme_util.chall_to_challb(\n    challenges.HTTP01(\n        token=b\""
+        ));
+        assert!(!is_challenge_token(
+            "token",
+            b"client = Client(\n    token=\""
+        ));
+        assert!(!is_challenge_token("api_key", b"chall.ApiKey = \""));
+        let search_only =
+            b"NEXT_PUBLIC_ALGOLIA_SEARCH_ONLY_API_KEY=5e4adfd8094367056501547d6fedb6c5\n";
+        assert!(is_docsearch_key(None, search_only, &(40..72)));
         let backend = b"ALGOLIA_ADMIN_KEY: '3b733dff1539ca3a210775860301fa86'\n";
         assert!(!is_docsearch_key(Some("apiKey"), backend, &(20..52)));
         let typesense = b"        ],\n        apiKey: 'KZsuSjc7jPqDm7pkl1kN8TkoHH9b3dwY',\n        connectionTimeoutSeconds: 2,\n      },\n      typesenseSearchParameters: {},\n";

@@ -476,6 +476,7 @@ impl SecretMatcher {
             || filters::inside_base64_blob(content, &secret)
             || filters::is_docsearch_key(name, content, &secret)
             || filters::hex_named_as_digest(before, value)
+            || name.is_some_and(|name| filters::is_challenge_token(name, before))
         {
             return Reject;
         }
