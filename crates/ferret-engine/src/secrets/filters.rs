@@ -335,6 +335,10 @@ fn has_format_placeholder(value: &str) -> bool {
 /// `<your-key>`, `<token>`, `prefix-<id>`: a name in angle brackets stands in for a value. A lone
 /// `>` or `<` is one of the symbols a random password may hold (`…k>qX??]G&3CF…`).
 fn has_angle_placeholder(value: &str) -> bool {
+    // The brackets escaped in HTML or XML (`&lt;argument&gt;`).
+    if value.starts_with("&lt;") && value.ends_with("&gt;") {
+        return true;
+    }
     value.starts_with('<')
         || value.ends_with('>')
         || value
@@ -792,23 +796,7 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
     // 'user-reg-testuser-reg-test'`): a form test's way to pass a length check.
     let (head, tail) = value.split_at(value.len() / 2);
     let doubled = value.len() >= 8 && head == tail && repeats_a_named_user(before, head, after);
-    // The user's name in another case and counted digits (`altuser = 'specialuser'` over
-    // `password = 'SpecialUser123'`).
-    let name_end = value.len()
-        - value
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-    let numbered = name_end >= 4
-        && name_end + 2 <= value.len()
-        && longest_ordered_run(&value[name_end..]) == value.len() - name_end
-        && repeats_a_named_user(
-            &before.to_ascii_lowercase(),
-            &lower_value[..name_end],
-            &after.to_ascii_lowercase(),
-        );
-    positional || earlier || extended || later || doubled || numbered
+    positional || earlier || extended || later || doubled
 }
 
 /// Whether a value named a bare `token` belongs to an ACME challenge (`chall.Token = "…"`,
@@ -910,9 +898,16 @@ fn line_start(text: &[u8], at: usize) -> usize {
 
 /// Whether the text before a quoted value on its line assigns it to a user's name (`user = `,
 /// `"username": `, `CREATE USER `, `params["user"] = `), or is `name` in a user's element
-/// (`<user name=`) or the value of a user's property (`<property name="username" value=`).
+/// (`<user name=`) or the value of a user's property (`<property name="username" value=`), or
+/// follows a user's key as the argument before it (`put("username", `).
 fn assigned_to_a_user(own_line: &[u8]) -> bool {
-    let key = name_assigned_before(own_line);
+    // A key passed as the argument before its value (`configs.put("username", "servicemgr")`).
+    let key = match own_line.trim_ascii_end().strip_suffix(b",") {
+        Some(head) if matches!(head.trim_ascii_end().last(), Some(b'"' | b'\'')) => {
+            name_assigned_before(head)
+        }
+        _ => name_assigned_before(own_line),
+    };
     let lead = own_line[own_line.len().saturating_sub(40)..].to_ascii_lowercase();
     let contains = |text: &[u8], word: &str| memchr::memmem::find(text, word.as_bytes()).is_some();
     ((contains(&key, "user") || contains(&key, "login")) && !contains(&key, "pass"))
@@ -1079,6 +1074,8 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     // `RELATION_START_KEY`, `ExclusiveStartKey`, `end_key`: where a range of keys begins or ends.
     "start",
     "end",
+    // `entityKey="1417acbe-…"`: the key that identifies a record.
+    "entity",
     // Ethereum deposit data's `withdrawal_credentials`: the hash of a withdrawal public key.
     "withdrawal",
     // `Sec-WebSocket-Key`: a handshake nonce.
@@ -1201,6 +1198,12 @@ fn looks_like_reference(value: &str) -> bool {
         .strip_prefix("--")
         .is_some_and(|option| option.starts_with(|c: char| c.is_ascii_lowercase()))
     {
+        return true;
+    }
+    // A Java system property set on a command line (`-Djava.library.path=`).
+    if value.strip_prefix("-D").is_some_and(|property| {
+        property.starts_with(|c: char| c.is_ascii_lowercase()) && property.contains('.')
+    }) {
         return true;
     }
     // An expression with optional chaining (`!!account?.hasOAuthAccount`, `user?.token`): a
@@ -2186,7 +2189,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}_pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}_pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -2579,7 +2582,8 @@ fn is_other_data(value: &str) -> bool {
             && (w.bytes().all(|b| b.is_ascii_lowercase())
                 || w.bytes().all(|b| b.is_ascii_uppercase()))
     };
-    // A magic word in double underscores (`password = "__generate__"`).
+    // A magic word in double underscores (`password = "__generate__"`), or an upper-case one in
+    // single underscores (`define('LDAPUSER_PASSWORD', '_LDAPUSER_')`).
     let dunder = value
         .strip_prefix("__")
         .and_then(|v| v.strip_suffix("__"))
@@ -2587,7 +2591,17 @@ fn is_other_data(value: &str) -> bool {
             inner
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        });
+        })
+        || value
+            .strip_prefix('_')
+            .and_then(|v| v.strip_suffix('_'))
+            .is_some_and(|inner| {
+                inner.len() >= 3
+                    && inner.starts_with(|c: char| c.is_ascii_uppercase())
+                    && inner
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            });
     // A setting written as `NAME=value` (`blkid token='TYPE=ext4'`, `token='UUID=6a38…'`).
     // Docker's `--secret id=BUNDLE_TOKEN,src=…` names a secret to mount.
     let setting_pair = value.split_once('=').is_some_and(|(name, rest)| {
@@ -2687,6 +2701,17 @@ fn is_other_data(value: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
         })
+        // Hibernate's (`FK7C97089541F0A56`, `UKCFCEA42640BE071Z`): `FK` or `UK` and an upper-case
+        // hash of letters and digits.
+    }) || ["FK", "UK"].iter().any(|prefix| {
+        value.strip_prefix(prefix).is_some_and(|hash| {
+            (12..=30).contains(&hash.len())
+                && hash
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                && hash.bytes().any(|b| b.is_ascii_digit())
+                && hash.bytes().any(|b| b.is_ascii_uppercase())
+        })
     });
     dunder
         || public_by_design
@@ -2725,10 +2750,6 @@ pub fn is_lone_jwt_header(value: &[u8]) -> bool {
         })
 }
 
-/// An SSH public key's base64 blob (`"key": "AAAAC3NzaC1lZDI1NTE5…"` in a host's facts, an
-/// `authorized_keys` line without its type): the wire format opens with the length of the key
-/// type's name and the name (`ssh-ed25519`, `ecdsa-sha2-nistp256`, `sk-ssh-ed25519@openssh.com`).
-/// Public by design.
 /// A value matched up to the `;` of an HTML entity that ends it (`redir_token=123l&amp;q=…`,
 /// `opaquelocktoken:f81d4fae-…&gt;)`), without the entity: in HTML the value ends at an escaped
 /// character. An entity followed by another one (`Df34D&amp;lt;345`, escaped twice in a
@@ -2745,6 +2766,15 @@ pub fn before_an_html_entity<'a>(value: &'a [u8], after: &[u8]) -> &'a [u8] {
     });
     if escaped_again || !after.starts_with(b";") {
         return value;
+    }
+    // A numeric character reference (`Don&#8217;t have an account?`, a label's apostrophe).
+    let numeric = value.iter().rposition(|&b| b == b'&').filter(|&at| {
+        value[at + 1..].strip_prefix(b"#").is_some_and(|digits| {
+            (2..=6).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit)
+        })
+    });
+    if let Some(at) = numeric {
+        return &value[..at];
     }
     ENTITIES
         .iter()
@@ -2783,6 +2813,10 @@ fn is_der_public_key(value: &str) -> bool {
         })
 }
 
+/// An SSH public key's base64 blob (`"key": "AAAAC3NzaC1lZDI1NTE5…"` in a host's facts, an
+/// `authorized_keys` line without its type): the wire format opens with the length of the key
+/// type's name and the name (`ssh-ed25519`, `ecdsa-sha2-nistp256`, `sk-ssh-ed25519@openssh.com`).
+/// Public by design.
 fn is_ssh_public_key_blob(value: &str) -> bool {
     value
         .get(..24)
@@ -3280,6 +3314,8 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "empty",
     // The password of anonymous access (`The password is "anonymous".`), public by definition.
     "anonymous",
+    // A form test's word for what goes in the field (`name: 'admin_password', value: 'value'`).
+    "value",
     // The configuration passes of a Windows answer file (`<settings pass="specialize">`).
     "windowspe",
     "offlineservicing",
@@ -3467,6 +3503,9 @@ const STAND_IN_PARTS: &[&str] = &[
     "p",
     // Letters crossed out (`xxx123`).
     "xxx",
+    // A password's property for a validation test (`LongEnough123`).
+    "long",
+    "enough",
     "key",
     "dev",
     "local",
@@ -4298,6 +4337,7 @@ mod tests {
         ));
         assert!(is_placeholder(b"${GITHUB_TOKEN}", false));
         assert!(is_placeholder(b"t.1234abcd", false));
+        assert!(is_placeholder(b"&lt;argument&gt;", false));
         assert!(!is_placeholder(b"t.8f3kq1zx", false));
         assert!(is_placeholder(b"sk_live_000000000000000000000000", false));
         assert!(is_placeholder(b"sk-proj-YOUR_API_KEY_HERE", false));
@@ -4337,7 +4377,14 @@ mod tests {
         assert!(is_other_data("index/base-62-digits"));
         assert!(is_other_data("EC-5LL13394G30048922"));
         assert!(is_other_data("IDX_CFC35A68E0669C0612136921"));
+        assert!(is_other_data("FKCFCEA42640BE071Z"));
+        assert!(is_other_data("FK7C97089541F0A56"));
+        assert!(!is_other_data("FKq8Jx2LmPz7vB3n"));
         assert!(is_other_data("--account=good_account"));
+        assert!(is_other_data("-Djava.library.path="));
+        assert!(is_other_data("_LDAPUSER_"));
+        assert!(!is_other_data("_Xk9mQ2vL8p_"));
+
         assert!(is_other_data("SWSCAETKEFPZSJJHZVBNQ2D6YG"));
         assert!(!is_other_data("IDX_Xk9mQ2vL8pR4tWn6"));
         assert!(is_other_data(
@@ -4723,6 +4770,7 @@ mod tests {
             b"0049b6188ed20314309f617dd4030b8ddfac3c6e65759a03c226a13b2fe4cc72"
         ));
         assert_eq!(before_an_html_entity(b"123l&amp", b";q=https"), b"123l");
+        assert_eq!(before_an_html_entity(b"Don&#8217", b";t have"), b"Don");
         let digest = b"3e26d6750975d678acb8fa35a0f69237881576b0";
         assert!(hex_named_as_digest(b"{\n  \"hashed_secret\": \"", digest));
         assert!(!hex_named_as_digest(b"{\n  \"client_secret\": \"", digest));
@@ -5289,6 +5337,12 @@ mod tests {
         };
         assert!(!password_value_is_plausible("Password", b"a123", quoted));
         assert!(!password_value_is_plausible("password", b"xxx123", quoted));
+        assert!(!password_value_is_plausible("password", b"value", quoted));
+        assert!(!password_value_is_plausible(
+            "password",
+            b"LongEnough123",
+            quoted
+        ));
         // Nothing left after a query string's cut is not a panic.
         assert!(!password_value_is_plausible("Password", b"", quoted));
         assert!(password_value_is_plausible("Password", b"a1234x", quoted));
@@ -5402,6 +5456,7 @@ mod tests {
             b"http_pass",
             b"ignored_password",
             b"heslo",
+            b"passwd1",
         ] {
             assert!(
                 is_stand_in_connection_password(stand_in),
@@ -5522,6 +5577,16 @@ mod tests {
                 true,
             ),
             (
+                b"        configs.put(\"username\", \"servicemgr\");\n        configs.put(\"password\", \"",
+                b"servicemgr",
+                true,
+            ),
+            (
+                b"        configs.put(\"namenode\", \"servicemgr\");\n        configs.put(\"password\", \"",
+                b"servicemgr",
+                false,
+            ),
+            (
                 b"CREATE ROLE james1 WITH PASSWORD = '",
                 b"james1",
                 true,
@@ -5609,18 +5674,6 @@ mod tests {
                 b"\t\t\t'username'\t\t\t=> 'user-reg-test',\n\t\t\t'new_password'\t\t=> '",
                 b"xk3-rq9-vb2xk3-rq9-vb2",
                 b"',\n",
-                false,
-            ),
-            (
-                b"        altuser = 'specialuser'\n        password = '",
-                b"SpecialUser123",
-                b"'  # notsecret\n",
-                true,
-            ),
-            (
-                b"        altuser = 'specialuser'\n        password = '",
-                b"SpecialUser846",
-                b"'\n",
                 false,
             ),
             (
