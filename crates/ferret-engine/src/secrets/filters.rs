@@ -700,7 +700,7 @@ pub fn repeats_the_user(before: &[u8], value: &[u8]) -> bool {
     !user.is_empty() && user.eq_ignore_ascii_case(value)
 }
 
-/// True when the text around a quoted password, on its line or the two before or after it, names
+/// True when the text around a quoted password, on its line or the two (four) before or after it, names
 /// a user by the same quoted value (`@ConnectionConfiguration(user = "clusterWrite", password =
 /// "clusterWrite")`, `CREATE USER 'icinga' IDENTIFIED BY 'icinga'`, a struct literal's `Username:
 /// "guest",` over or under `Password: "guest",`, positional `login("stanley", "stanley")`): a
@@ -710,9 +710,22 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
     if value.len() < 4 {
         return false;
     }
-    let line = &before[memchr::memrchr_iter(b'\n', before)
-        .nth(2)
-        .map_or(0, |at| at + 1)..];
+    // The password's line and the two before it, or four when no blank line parts them (a
+    // call's keyword arguments: `username="fred",` four lines over `password="fred",`).
+    let lines_up = |lines: usize| {
+        memchr::memrchr_iter(b'\n', before)
+            .nth(lines)
+            .map_or(0, |at| at + 1)
+    };
+    let far = &before[lines_up(4)..];
+    let blank_between = far
+        .split(|&b| b == b'\n')
+        .any(|line| line.trim_ascii().is_empty());
+    let line = if blank_between {
+        &before[lines_up(2)..]
+    } else {
+        far
+    };
     if !line
         .last()
         .is_some_and(|q| matches!(q, b'"' | b'\'' | b'`'))
@@ -1076,6 +1089,10 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "end",
     // `entityKey="1417acbe-…"`: the key that identifies a record.
     "entity",
+    // `CHARS_PASSWORD = 'bcdfghjk…'`: the characters a password is drawn from.
+    "chars",
+    "charset",
+    "alphabet",
     // Ethereum deposit data's `withdrawal_credentials`: the hash of a withdrawal public key.
     "withdrawal",
     // `Sec-WebSocket-Key`: a handshake nonce.
@@ -2104,6 +2121,28 @@ fn translates_password(value: &str) -> bool {
         "パスワード",
         "비밀번호",
     ];
+    // Letters escaped as named entities (`Contrase&ntilde;a`) read as one letter each.
+    let mut unescaped = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        unescaped.push_str(&rest[..at]);
+        let entity = &rest[at + 1..];
+        match entity.find(';') {
+            Some(end)
+                if (2..=8).contains(&end)
+                    && entity[..end].bytes().all(|b| b.is_ascii_alphabetic()) =>
+            {
+                unescaped.push(entity.chars().next().unwrap_or('x'));
+                rest = &entity[end + 1..];
+            }
+            _ => {
+                unescaped.push('&');
+                rest = entity;
+            }
+        }
+    }
+    unescaped.push_str(rest);
+    let value = unescaped.as_str();
     let lower = value.to_lowercase();
     STEMS.iter().any(|stem| lower.contains(stem))
         && value
@@ -3282,6 +3321,9 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "correct",
     "garbage",
     "nomatch",
+    "doesntmatch",
+    "dontmatch",
+    "mismatch",
     // Filler a test types (`password: 'blabla'`, `password: stuff` in a proxy sample), and a
     // value named for what the test expects (`password: 'failing'`).
     "stuff",
@@ -3506,6 +3548,8 @@ const STAND_IN_PARTS: &[&str] = &[
     // A password's property for a validation test (`LongEnough123`).
     "long",
     "enough",
+    // `pass` cut short (`pas123`).
+    "pas",
     "key",
     "dev",
     "local",
@@ -3697,6 +3741,19 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     }
     // In a query string the password ends at the next parameter (`Password=pass&LOC=$PWS`).
     let value = query_value(value);
+    // A length in CSS (`Login & Password: 300px` in a changelog).
+    let css_length = value.trim_end_matches(|c: char| c.is_ascii_lowercase() || c == '%');
+    if css_length.len() < value.len()
+        && !css_length.is_empty()
+        && css_length.bytes().all(|b| b.is_ascii_digit())
+        && ["px", "em", "rem", "pt", "vh", "vw", "%"].contains(&&value[css_length.len()..])
+    {
+        return false;
+    }
+    // A masked value shown in a form's place (`$this->password = '---invisible---'`).
+    if value.len() > 6 && value.starts_with("---") && value.ends_with("---") {
+        return false;
+    }
     // A word ending a sentence (`// Try to set a different password: succeeds.`) is prose.
     if value.len() > 1
         && value.ends_with('.')
@@ -4459,6 +4516,8 @@ mod tests {
             b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"
         ));
         assert!(translates_password("Einmal-Passwort"));
+        assert!(translates_password("Contrase&ntilde;a"));
+        assert!(!translates_password("Contrase&ntilde;a1&x"));
         assert!(translates_password("Palavra-passe"));
         assert!(translates_password("Palavra-Chave"));
         assert!(!translates_password("MeinPasswort123!"));
@@ -5343,6 +5402,19 @@ mod tests {
             b"LongEnough123",
             quoted
         ));
+        assert!(!password_value_is_plausible("password", b"pas123", quoted));
+        assert!(!password_value_is_plausible("Password", b"300px", quoted));
+        assert!(!password_value_is_plausible(
+            "password",
+            b"---invisible---",
+            quoted
+        ));
+        assert!(!password_value_is_plausible(
+            "new_password",
+            b"doesntmatch",
+            quoted
+        ));
+        assert!(password_value_is_plausible("password", b"300pxq9", quoted));
         // Nothing left after a query string's cut is not a panic.
         assert!(!password_value_is_plausible("Password", b"", quoted));
         assert!(password_value_is_plausible("Password", b"a1234x", quoted));
@@ -5574,6 +5646,11 @@ mod tests {
             (
                 b"    \"  <user username=\\\"tomcat\\\" password=\\\"",
                 b"tomcat",
+                true,
+            ),
+            (
+                b"        username=\"fred\",\n        email=\"fred@fred.fred\",\n        language=\"fred\",\n        group=4,\n        password=\"",
+                b"fred",
                 true,
             ),
             (
