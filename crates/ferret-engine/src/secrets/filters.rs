@@ -3750,6 +3750,18 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     {
         return false;
     }
+    // Runs counted in order, the shifted digit row's symbols in order and a test case's number
+    // after them (`123456abcDEF!@#3`, `abcDEF1232`): typed to pass a password policy's checks.
+    let mut counted = value.to_ascii_lowercase();
+    for symbols in (3..=8).rev().map(|n| &"!@#$%^&*"[..n]) {
+        counted = counted.replace(symbols, "");
+    }
+    let counted = counted
+        .strip_suffix(|c: char| c.is_ascii_digit())
+        .unwrap_or(&counted);
+    if counted.len() >= 6 && made_of_ordered_runs(counted.as_bytes()) {
+        return false;
+    }
     // A masked value shown in a form's place (`$this->password = '---invisible---'`).
     if value.len() > 6 && value.starts_with("---") && value.ends_with("---") {
         return false;
@@ -5403,6 +5415,17 @@ mod tests {
             quoted
         ));
         assert!(!password_value_is_plausible("password", b"pas123", quoted));
+        assert!(!password_value_is_plausible(
+            "pwd3",
+            b"123456abcDEF!@#3",
+            quoted
+        ));
+        assert!(!password_value_is_plausible(
+            "passwd",
+            b"abcDEF1232",
+            quoted
+        ));
+        assert!(password_value_is_plausible("passwd", b"abcQ!@#9x7", quoted));
         assert!(!password_value_is_plausible("Password", b"300px", quoted));
         assert!(!password_value_is_plausible(
             "password",
