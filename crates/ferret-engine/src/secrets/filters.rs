@@ -1755,7 +1755,8 @@ pub(crate) fn name_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     let mut prev_lower = false;
-    for c in name.chars() {
+    let chars: Vec<char> = name.chars().collect();
+    for (at, &c) in chars.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
             if !current.is_empty() {
                 words.push(std::mem::take(&mut current));
@@ -1763,7 +1764,12 @@ pub(crate) fn name_words(name: &str) -> Vec<String> {
             prev_lower = false;
             continue;
         }
-        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+        // An acronym ends where a capitalised word starts (`UIDLabelKey`: `uid`, `label`).
+        let ends_acronym = c.is_ascii_uppercase()
+            && !prev_lower
+            && current.len() >= 2
+            && chars.get(at + 1).is_some_and(char::is_ascii_lowercase);
+        if c.is_ascii_uppercase() && (prev_lower || ends_acronym) && !current.is_empty() {
             words.push(std::mem::take(&mut current));
         }
         prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
@@ -3324,6 +3330,9 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "doesntmatch",
     "dontmatch",
     "mismatch",
+    // A verdict a rule maps `pass` to (`"pass": "deny"` beside `"allow"`).
+    "deny",
+    "allow",
     // Filler a test types (`password: 'blabla'`, `password: stuff` in a proxy sample), and a
     // value named for what the test expects (`password: 'failing'`).
     "stuff",
@@ -3760,6 +3769,18 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         .strip_suffix(|c: char| c.is_ascii_digit())
         .unwrap_or(&counted);
     if counted.len() >= 6 && made_of_ordered_runs(counted.as_bytes()) {
+        return false;
+    }
+    // A theme's colour token (`Pass: 'tigeraGrey.400'` in a table of colours by verdict).
+    if value.split_once('.').is_some_and(|(colour, shade)| {
+        colour.len() >= 3
+            && colour.bytes().all(|b| b.is_ascii_alphabetic())
+            && (shade == "50"
+                || (shade.len() >= 3
+                    && shade.ends_with("00")
+                    && shade.bytes().all(|b| b.is_ascii_digit())))
+            && shade.len() <= 4
+    }) {
         return false;
     }
     // A masked value shown in a form's place (`$this->password = '---invisible---'`).
@@ -4798,6 +4819,15 @@ mod tests {
             "task_token"
         ));
         assert!(starts_a_word(&name_words("x-csrf-token"), "csrf"));
+        assert_eq!(
+            name_words("CertificateUIDLabelKey"),
+            ["certificate", "uid", "label", "key"]
+        );
+        assert_eq!(name_words("APIKey"), ["api", "key"]);
+        assert!(!generic_value_is_plausible(
+            "networking.CertificateUIDLabelKey",
+            b"22b3de9e-076e-4e5d-a55d-aff10002527f"
+        ));
         assert!(starts_a_word(&name_words("NEXTTOKEN"), "next_token"));
     }
 
@@ -5415,6 +5445,17 @@ mod tests {
             quoted
         ));
         assert!(!password_value_is_plausible("password", b"pas123", quoted));
+        assert!(!password_value_is_plausible(
+            "Pass",
+            b"tigeraGrey.400",
+            quoted
+        ));
+        assert!(!password_value_is_plausible("pass", b"deny", quoted));
+        assert!(password_value_is_plausible(
+            "password",
+            b"Summer.2020",
+            quoted
+        ));
         assert!(!password_value_is_plausible(
             "pwd3",
             b"123456abcDEF!@#3",
