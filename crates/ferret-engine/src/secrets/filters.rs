@@ -67,8 +67,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     // Letters and digits counted up in turn (`a1b2c3d4…`): nothing a provider issues.
     "a1b2c3",
     "c3b2a1",
-    // Bytes counted up in hex (`000102030405…`): test vectors, not keys.
+    // Bytes counted up in hex (`000102030405…`, `00112233445566…`): test vectors, not keys.
     "00010203040506",
+    "00112233445566",
     "notreal",
     "not_real",
     "not-valid",
@@ -1214,6 +1215,23 @@ fn looks_like_reference(value: &str) -> bool {
     if value
         .strip_prefix("--")
         .is_some_and(|option| option.starts_with(|c: char| c.is_ascii_lowercase()))
+    {
+        return true;
+    }
+    // A JVM class's internal name (`io/ktor/server/auth/OAuthCallback` in an API dump): package
+    // segments in lower case and a capitalised class.
+    let segments: Vec<&str> = value.split('/').collect();
+    if segments.len() >= 3
+        && segments[..segments.len() - 1].iter().all(|segment| {
+            segment.starts_with(|c: char| c.is_ascii_lowercase())
+                && segment
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
+        && segments[segments.len() - 1].starts_with(|c: char| c.is_ascii_uppercase())
+        && segments[segments.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'$' || b == b'_')
     {
         return true;
     }
@@ -3333,6 +3351,9 @@ const PASSWORD_STAND_INS: &[&str] = &[
     // A verdict a rule maps `pass` to (`"pass": "deny"` beside `"allow"`).
     "deny",
     "allow",
+    // A test's pronoun for a password (`setBasicAuth("test", "this")`).
+    "this",
+    "that",
     // Filler a test types (`password: 'blabla'`, `password: stuff` in a proxy sample), and a
     // value named for what the test expects (`password: 'failing'`).
     "stuff",
@@ -4427,6 +4448,7 @@ mod tests {
         ));
         assert!(is_placeholder(b"${GITHUB_TOKEN}", false));
         assert!(is_placeholder(b"t.1234abcd", false));
+        assert!(is_placeholder(b"00112233445566778899aabbccddeeff", false));
         assert!(is_placeholder(b"&lt;argument&gt;", false));
         assert!(!is_placeholder(b"t.8f3kq1zx", false));
         assert!(is_placeholder(b"sk_live_000000000000000000000000", false));
@@ -4472,6 +4494,8 @@ mod tests {
         assert!(!is_other_data("FKq8Jx2LmPz7vB3n"));
         assert!(is_other_data("--account=good_account"));
         assert!(is_other_data("-Djava.library.path="));
+        assert!(is_other_data("io/ktor/server/auth/OAuthCallback"));
+        assert!(!is_other_data("ab/cd/Xk9mQ2vL8pR4tWn6+"));
         assert!(is_other_data("_LDAPUSER_"));
         assert!(!is_other_data("_Xk9mQ2vL8p_"));
 
@@ -5451,6 +5475,7 @@ mod tests {
             quoted
         ));
         assert!(!password_value_is_plausible("pass", b"deny", quoted));
+        assert!(!password_value_is_plausible("password", b"this", quoted));
         assert!(password_value_is_plausible(
             "password",
             b"Summer.2020",

@@ -572,13 +572,15 @@ impl SecretMatcher {
             if value.first() == Some(&b'#') && after_space {
                 return Reject;
             }
-            // Status badges carry public read tokens (`…/graph/badge.svg?token=…`, shields.io's
+            // Status badges and coverage graphs carry public read tokens
+            // (`…/graph/badge.svg?token=…`, `…/graphs/sunburst.svg?token=…`, shields.io's
             // `…/codecov/c/github/org/repo?token=…`).
             let line_text = &content[line.clone()];
             if line_text
                 .windows(5)
                 .any(|w| w.eq_ignore_ascii_case(b"badge"))
                 || memchr::memmem::find(line_text, b"img.shields.io/").is_some()
+                || content[line.start..secret.start].ends_with(b".svg?token=")
             {
                 return Reject;
             }
