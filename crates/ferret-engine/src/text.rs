@@ -137,6 +137,7 @@ fn binary_as_text(content: &[u8]) -> Option<Vec<u8>> {
     let java_keystore = content.starts_with(&[0xfe, 0xed, 0xfe, 0xed])
         && matches!(content.get(4..8), Some([0, 0, 0, 1 | 2]))
         && content.get(12..16) == Some(&[0, 0, 0, 1][..]);
+    let pkcs12 = pkcs12 && pkcs12_may_hold_a_key(content);
     (pkcs12 || java_keystore).then(|| {
         let mut text = base64::engine::general_purpose::STANDARD
             .encode(content)
@@ -144,6 +145,98 @@ fn binary_as_text(content: &[u8]) -> Option<Vec<u8>> {
         text.push(b'\n');
         text
     })
+}
+
+/// One DER element at the start of `bytes`: its tag, its content and the bytes after it
+/// (definite lengths only, as DER has them); `None` when the bytes are cut short or malformed.
+fn der_element(bytes: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = bytes.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (length, rest) = if first < 0x80 {
+        (first as usize, rest)
+    } else {
+        let count = (first & 0x7f) as usize;
+        if count == 0 || count > 4 || rest.len() < count {
+            return None;
+        }
+        let length = rest[..count]
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | b as usize);
+        (length, &rest[count..])
+    };
+    (rest.len() >= length).then(|| (tag, &rest[..length], &rest[length..]))
+}
+
+/// The elements of a DER SEQUENCE's content, in order; `None` if one is malformed.
+fn der_elements(mut content: &[u8]) -> Option<Vec<(u8, &[u8])>> {
+    let mut elements = Vec::new();
+    while !content.is_empty() {
+        let (tag, inner, rest) = der_element(content)?;
+        elements.push((tag, inner));
+        content = rest;
+    }
+    Some(elements)
+}
+
+/// PKCS#7 content types (`1.2.840.113549.1.7.1` data, `.7.6` encrypted data), DER-encoded.
+const PKCS7_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+const PKCS7_ENCRYPTED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x06];
+/// PKCS#12 bag types (`1.2.840.113549.1.12.10.1.n`) that hold no secret: a certificate (3) and
+/// a revocation list (4). Key (1), shrouded key (2), secret (5) and nested (6) bags may.
+const PKCS12_CERT_BAG: &[u8] = &[
+    0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x0a, 0x01, 0x03,
+];
+const PKCS12_CRL_BAG: &[u8] = &[
+    0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x0a, 0x01, 0x04,
+];
+
+/// Whether a PKCS#12 file (`PFX`) may hold a private or secret key; false for a truststore.
+/// Keytool, OpenSSL, Windows and BouncyCastle put keys in (shrouded) key bags of a plain `data`
+/// part and certificates in a password-encrypted part; a file whose plain parts hold only
+/// certificate or revocation-list bags, and whose other parts are all encrypted data, is a
+/// truststore: certificates, public by design. Anything not laid out that way (enveloped data,
+/// BER's indefinite lengths, a structure cut short) may hold a key.
+pub fn pkcs12_may_hold_a_key(pfx: &[u8]) -> bool {
+    let certificates_only = || -> Option<bool> {
+        let (_, pfx, _) = der_element(pfx)?;
+        let [_version, (0x30, auth_safe), ..] = der_elements(pfx)?[..] else {
+            return None;
+        };
+        let safe = data_content(auth_safe)?;
+        for (tag, content_info) in der_elements(der_element(safe)?.1)? {
+            if tag != 0x30 {
+                return None;
+            }
+            let [(0x06, kind), ..] = der_elements(content_info)?[..] else {
+                return None;
+            };
+            if kind == PKCS7_ENCRYPTED_DATA {
+                continue;
+            }
+            let bags = data_content(content_info)?;
+            for (_, bag) in der_elements(der_element(bags)?.1)? {
+                let [(0x06, bag_type), ..] = der_elements(bag)?[..] else {
+                    return None;
+                };
+                if bag_type != PKCS12_CERT_BAG && bag_type != PKCS12_CRL_BAG {
+                    return Some(false);
+                }
+            }
+        }
+        Some(true)
+    };
+    certificates_only() != Some(true)
+}
+
+/// The bytes of a PKCS#7 `data` ContentInfo (`SEQUENCE { OID data, [0] { OCTET STRING } }`).
+fn data_content(content_info: &[u8]) -> Option<&[u8]> {
+    let [(0x06, PKCS7_DATA), (0xa0, explicit)] = der_elements(content_info)?[..] else {
+        return None;
+    };
+    let (0x04, octets, []) = der_element(explicit)? else {
+        return None;
+    };
+    Some(octets)
 }
 
 #[cfg(test)]
@@ -193,6 +286,82 @@ mod tests {
         ];
         assert!(binary_as_text(&truststore).is_none());
         assert!(binary_as_text(b"\x7fELF\0\0\0").is_none());
+    }
+
+    /// One DER element with a definite length (short or long form).
+    fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        match content.len() {
+            n @ 0..0x80 => out.push(n as u8),
+            n @ 0x80..0x100 => out.extend([0x81, n as u8]),
+            n => out.extend([0x82, (n >> 8) as u8, n as u8]),
+        }
+        out.extend(content);
+        out
+    }
+
+    /// A PKCS#12 file with the given parts in its authenticated safe: `None` for an encrypted
+    /// part, a list of bag types (last byte of `1.2.840.113549.1.12.10.1.n`) for a plain one.
+    fn pfx(parts: &[Option<&[u8]>]) -> Vec<u8> {
+        let oid = |body: &[u8]| der(0x06, body);
+        let data = |octets: &[u8]| [oid(PKCS7_DATA), der(0xa0, &der(0x04, octets))].concat();
+        let mut safe = Vec::new();
+        for part in parts {
+            let content_info = match part {
+                None => [
+                    oid(PKCS7_ENCRYPTED_DATA),
+                    der(0xa0, &der(0x30, &[0x02, 0x01, 0x00])),
+                ]
+                .concat(),
+                Some(bags) => {
+                    let bags: Vec<u8> = bags
+                        .iter()
+                        .flat_map(|&n| {
+                            let mut bag_type = PKCS12_CERT_BAG.to_vec();
+                            *bag_type.last_mut().unwrap() = n;
+                            der(0x30, &[oid(&bag_type), der(0xa0, &[0x05, 0x00])].concat())
+                        })
+                        .collect();
+                    data(&der(0x30, &bags))
+                }
+            };
+            safe.extend(der(0x30, &content_info));
+        }
+        let body = [
+            vec![0x02, 0x01, 0x03],
+            der(0x30, &data(&der(0x30, &safe))),
+            // The MAC, long enough for the file's length to take two bytes, as real ones do.
+            der(0x30, &[0x05; 300]),
+        ]
+        .concat();
+        der(0x30, &body)
+    }
+
+    #[test]
+    fn pkcs12_truststores_are_told_from_keystores() {
+        // Keytool's and OpenSSL's layout: a shrouded key bag in plain data, certificates
+        // encrypted.
+        let keystore = pfx(&[Some(&[2]), None]);
+        assert!(pkcs12_may_hold_a_key(&keystore));
+        assert!(binary_as_text(&keystore).is_some());
+        // Certificates only, encrypted or in the clear: a truststore.
+        for truststore in [
+            pfx(&[None]),
+            pfx(&[Some(&[3, 3])]),
+            pfx(&[Some(&[4]), None]),
+        ] {
+            assert!(!pkcs12_may_hold_a_key(&truststore));
+            assert!(binary_as_text(&truststore).is_none());
+        }
+        // Plain key, secret and nested bags may hold a key; so may anything not laid out so.
+        for bags in [&[1u8][..], &[3, 5], &[6]] {
+            assert!(pkcs12_may_hold_a_key(&pfx(&[Some(bags), None])));
+        }
+        let mut cut = pfx(&[None]);
+        cut.pop();
+        assert!(pkcs12_may_hold_a_key(&cut));
+        assert!(pkcs12_may_hold_a_key(b"\x30\x03\x02\x01\x03"));
+        assert!(pkcs12_may_hold_a_key(&[]));
     }
 
     #[test]

@@ -70,6 +70,10 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     // Bytes counted up in hex (`000102030405…`, `00112233445566…`): test vectors, not keys.
     "00010203040506",
     "00112233445566",
+    // PHPMailer's `'RANDOMCHARS-----duv1n2.apps.googleusercontent.com'`.
+    "randomchars",
+    // The example UUID of RFC 4122's Wikipedia page and countless docs.
+    "550e8400-e29b-41d4-a716",
     "notreal",
     "not_real",
     "not-valid",
@@ -430,6 +434,13 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     }
     if !repeats_ok && longest_run(secret) >= 6 {
         return true;
+    }
+    // A password hash whose digest is counted out (`$2a$04$0123456789abcdef0123…`): a
+    // configuration sample's stand-in for a hash the reader generates.
+    if let Some((_, digest)) = lower.rsplit_once('$') {
+        if digest.len() >= 16 && made_of_ordered_runs(digest.as_bytes()) {
+            return true;
+        }
     }
     // A UUID with letters crossed out (`693axxx6-7aoc-4bc4-97a0-0ec2sifa5aaa`, a webhook key in
     // a help text): `x` is no hex digit, three in a row are typed to hide one.
@@ -806,11 +817,32 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
             assigned_to_a_user(&next_lines[line_start(next_lines, at)..at])
         })
     });
+    // A fixture account named from one stem (`"password": "cpass"` with `"username": "cuser"`
+    // up to four lines on, `testuser`/`testpass`): the password is the user's name with `pass`
+    // for `user`.
+    let stem = ["password", "passwd", "pass", "pwd", "pw"]
+        .iter()
+        .find_map(|suffix| lower_value.strip_suffix(suffix.as_bytes()))
+        .filter(|stem| !stem.is_empty());
+    let near = &after[..memchr::memchr_iter(b'\n', after)
+        .nth(4)
+        .unwrap_or(after.len())];
+    let stem_user = stem.is_some_and(|stem| {
+        ["user", "usr", "name", "login"].iter().any(|suffix| {
+            let user = [quote, stem, suffix.as_bytes(), quote].concat();
+            let named_in = |text: &[u8]| {
+                let lower = text.to_ascii_lowercase();
+                memchr::memmem::find_iter(&lower, &user)
+                    .any(|at| assigned_to_a_user(&lower[line_start(&lower, at)..at]))
+            };
+            named_in(line) || named_in(near)
+        })
+    });
     // The user's name written twice (`'username' => 'user-reg-test'` over `'new_password' =>
     // 'user-reg-testuser-reg-test'`): a form test's way to pass a length check.
     let (head, tail) = value.split_at(value.len() / 2);
     let doubled = value.len() >= 8 && head == tail && repeats_a_named_user(before, head, after);
-    positional || earlier || extended || later || doubled
+    positional || earlier || extended || later || doubled || stem_user
 }
 
 /// Whether a value named a bare `token` belongs to an ACME challenge (`chall.Token = "…"`,
@@ -984,6 +1016,23 @@ pub fn is_docsearch_key(
             && (has("nodes") || has("collectionname") || has("connectiontimeoutseconds")))
 }
 
+/// A key that providers make to be shipped in web pages and apps, named by its provider.
+/// A PostHog project API key from before keys had prefixes (`REACT_APP_POSTHOG_TOKEN =
+/// 'cQo4wipp…'`): project keys only send events. Personal (`phx_`) and project secret
+/// (`phs_`) keys have always carried their prefix and their own rules; `phc_` project keys are
+/// still reported, as peers count them.
+/// A Pusher Channels app key (`"pusher_app_key":"6d893fcc6a0c695853ac"`) is likewise public: web
+/// pages subscribe with it; the app secret signs.
+pub fn is_public_client_key(name: &str, value: &[u8]) -> bool {
+    let name = squashed(name);
+    let prefixed = value.len() > 4
+        && value.starts_with(b"ph")
+        && value[2].is_ascii_lowercase()
+        && value[3] == b'_';
+    (name.contains("posthog") && !prefixed)
+        || (name.contains("pusher") && name.ends_with("key") && !name.contains("secret"))
+}
+
 /// The name a quoted value is assigned to, read back from the text before its opening quote
 /// (`user = `, `"username": `, `params["user"] = `, `CREATE USER `), in lower case.
 fn name_assigned_before(text: &[u8]) -> Vec<u8> {
@@ -1039,7 +1088,8 @@ pub fn is_documentation_host(host: &[u8]) -> bool {
 /// Whether a name is a BCP 47 locale tag: a language (`en`, `und`), maybe a script (`Latn`),
 /// and a region (`PW`).
 fn is_locale_tag(name: &str) -> bool {
-    let parts: Vec<&str> = name.split('-').collect();
+    // `en-PW`, and `en_PW` as ICU and gettext write it.
+    let parts: Vec<&str> = name.split(['-', '_']).collect();
     let (Some(language), Some(region)) = (parts.first(), parts.last()) else {
         return false;
     };
@@ -1096,6 +1146,10 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "alphabet",
     // Ethereum deposit data's `withdrawal_credentials`: the hash of a withdrawal public key.
     "withdrawal",
+    // `filepath.Join(dir, "secret-volume", "test-file2")`, `secretMount`: where secrets are
+    // mounted, not one.
+    "volume",
+    "mount",
     // `Sec-WebSocket-Key`: a handshake nonce.
     "websocket",
     "socket",
@@ -1799,6 +1853,63 @@ pub(crate) fn name_words(name: &str) -> Vec<String> {
     words
 }
 
+/// `type: "input" | "checkbox" | "password" = "input"`: the name is one of a union of string
+/// literal types (TypeScript) and the value its default, not a password.
+pub fn in_literal_union(before_value: &[u8], name: &str) -> bool {
+    let Some(at) = memchr::memmem::rfind(before_value, name.as_bytes()) else {
+        return false;
+    };
+    let head = &before_value[..at];
+    head.strip_suffix(b"\"")
+        .or_else(|| head.strip_suffix(b"'"))
+        .is_some_and(|head| head.trim_ascii_end().ends_with(b"|"))
+}
+
+/// `r"^\.www\.Cpasbien\.pw": "searchre"`: a name escaped in a regular expression is a piece of
+/// the pattern (here a domain's `.pw`), not a setting.
+pub fn in_regex_escape(before_value: &[u8], name: &str) -> bool {
+    memchr::memmem::rfind(before_value, name.as_bytes()).is_some_and(|at| {
+        let head = &before_value[..at];
+        head.ends_with(b"\\") || head.ends_with(b"\\.")
+    })
+}
+
+/// `'pattern' => 'arn:…:secret:AmazonLookoutMetrics-.+'`: a name inside an Amazon Resource
+/// Name is its resource type, and what follows is the resource's name.
+pub fn in_resource_name(before_value: &[u8]) -> bool {
+    let chunk_start = before_value
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'`' | b'='))
+        .map_or(0, |at| at + 1);
+    before_value[chunk_start..].starts_with(b"arn:")
+}
+
+/// `'md5password', 'md5sigkey', 'md5sigpass'`: in a list of quoted names, the string after a
+/// secret's name is the next name, not its value. True when `value` is a name built with a
+/// secret's word and another quoted string follows it (`after` starts at its closing quote).
+pub fn lists_secret_names(value: &[u8], after: &[u8]) -> bool {
+    let Ok(value) = std::str::from_utf8(value) else {
+        return false;
+    };
+    let lower = value.to_ascii_lowercase();
+    let name_like = value.len() <= 40
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        && [
+            "password", "passwd", "pass", "pwd", "secret", "token", "key",
+        ]
+        .iter()
+        .any(|word| lower.contains(word));
+    let next = after.get(1..).unwrap_or_default().trim_ascii_start();
+    name_like
+        && next.strip_prefix(b",").is_some_and(|rest| {
+            rest.trim_ascii_start()
+                .first()
+                .is_some_and(|&q| q == b'"' || q == b'\'')
+        })
+}
+
 /// Words that a secret's name is built from (`tokenexpiry`, `passwordhash`, `keystore`).
 const SECRET_NAME_WORDS: &[&str] = &[
     "password",
@@ -2104,6 +2215,7 @@ fn translates_password(value: &str) -> bool {
         "heslo",
         "jelsz",
         "adgangskode",
+        "kodeord",
         "passord",
         // Basque `pasahitza`, Catalan `contrasenya` (above), Icelandic `lykilorð`, Breton
         // `ger-tremen`.
@@ -3789,6 +3901,14 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
             counted = counted.replace(symbols, "");
         }
     }
+    // One symbol set between counted runs (`abc{def`, a test of escaping in a config file).
+    let symbols = counted
+        .bytes()
+        .filter(|b| !b.is_ascii_alphanumeric())
+        .count();
+    if symbols == 1 {
+        counted.retain(|c| c.is_ascii_alphanumeric());
+    }
     let counted = counted
         .strip_suffix(|c: char| c.is_ascii_digit())
         .unwrap_or(&counted);
@@ -3945,6 +4065,32 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
                 .iter()
                 .any(|kind| value.starts_with(kind))
                 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')));
+    // A type (`'setPassword' => 'bool'` in a table of methods' return types, `?string`,
+    // `bool|int`).
+    let type_name = lower.split('|').all(|part| {
+        [
+            "bool", "boolean", "int", "integer", "float", "string", "void", "array", "mixed",
+            "object", "null", "callable", "iterable", "never", "false", "true", "static", "self",
+        ]
+        .contains(&part.trim_start_matches('?'))
+    });
+    // Letters crossed out (`'password' => 'D---S'`): a value hidden in an example.
+    let crossed_out = value.contains("---");
+    // `passwd: files` in nsswitch.conf: where the user database is looked up, not a password.
+    let name_service = lower_name == "passwd"
+        && [
+            "files",
+            "compat",
+            "systemd",
+            "sss",
+            "nis",
+            "nisplus",
+            "ldap",
+            "winbind",
+            "cache",
+            "extrausers",
+        ]
+        .contains(&lower.as_str());
     // The value holds its own name (`payment:i-pass: Key:payment:i-pass`, a wiki's page list).
     let names_itself = lower_name.len() >= 4 && lower.contains(&lower_name);
     // The name ends with the value (`#define PWD_POL_OPT_SHADOW "shadow"`, `#define
@@ -3991,6 +4137,9 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || letter_and_count
         || sentinel
         || check_result
+        || name_service
+        || type_name
+        || crossed_out
         || names_itself
         || named_by_its_name
         || counted
@@ -4275,6 +4424,18 @@ mod tests {
         assert!(!judge("authd.pass", "P4ssW0rd!", true, true));
         assert!(!judge("receiver_password", "30..52", false, false));
         assert!(!judge("PWD_POL_OPT_SHADOW", "shadow", true, false));
+        // Types, not values (`'setPassword' => 'bool'`), and letters crossed out.
+        assert!(!judge("setPassword", "bool", true, false));
+        assert!(!judge("getPassword", "?string", true, false));
+        assert!(!judge("setPassword", "bool|int", true, false));
+        assert!(!judge("password", "D---S", true, false));
+        assert!(!judge("password", "abc{def", true, false));
+        assert!(judge("password", "abc{def7Q", true, false));
+        assert!(judge("password", "Boolean42!", true, false));
+        // nsswitch.conf's sources of the user database (`passwd: files systemd`).
+        assert!(!judge("passwd", "files", false, false));
+        assert!(!judge("passwd", "compat", false, false));
+        assert!(judge("passwd", "k3ttle!drum", false, false));
         assert!(!judge(
             "LDAP_EXOP_MODIFY_PASSWD",
             "1.3.6.1.4.1.4203.1.11.1",
@@ -4451,6 +4612,19 @@ mod tests {
         ));
         assert!(is_placeholder(b"${GITHUB_TOKEN}", false));
         assert!(is_placeholder(b"t.1234abcd", false));
+        assert!(is_placeholder(b"RANDOMCHARS-----lGyjPcRtvP", false));
+        assert!(is_placeholder(
+            b"550e8400-e29b-41d4-a716-446655440003",
+            false
+        ));
+        assert!(is_placeholder(
+            b"$2a$04$abcdef0123456789abcdef0123456789abcdef0123456789abcde",
+            false
+        ));
+        assert!(!is_placeholder(
+            b"$2a$04$am7Whn1NKJfKHnBXefLlpu0kiX7a.smAyO5Irai/Pf4NcO0ddbUfa",
+            false
+        ));
         assert!(is_placeholder(b"00112233445566778899aabbccddeeff", false));
         assert!(is_placeholder(b"&lt;argument&gt;", false));
         assert!(!is_placeholder(b"t.8f3kq1zx", false));
@@ -4576,6 +4750,7 @@ mod tests {
             b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"
         ));
         assert!(translates_password("Einmal-Passwort"));
+        assert!(translates_password("kodeord"));
         assert!(translates_password("Contrase&ntilde;a"));
         assert!(!translates_password("Contrase&ntilde;a1&x"));
         assert!(translates_password("Palavra-passe"));
@@ -4723,6 +4898,32 @@ mod tests {
     }
 
     #[test]
+    fn passwords_named_from_the_users_stem() {
+        let after = b"\",\n  \"showIndexerSelection\": true,\n  \"username\": \"cuser\"\n}";
+        assert!(repeats_a_named_user(
+            b"{\n  \"password\": \"",
+            b"cpass",
+            after
+        ));
+        assert!(repeats_a_named_user(
+            b"user = 'testuser'\npassword = '",
+            b"testpass",
+            b"'\n"
+        ));
+        // Another user's stem, or a password that only ends in `pass`.
+        assert!(!repeats_a_named_user(
+            b"{\n  \"password\": \"",
+            b"dpass",
+            after
+        ));
+        assert!(!repeats_a_named_user(
+            b"user = 'admin'\npassword = '",
+            b"K7vQ2pass",
+            b"'\n"
+        ));
+    }
+
+    #[test]
     fn documentation_hosts() {
         assert!(is_documentation_host(b"example.com"));
         assert!(is_documentation_host(b"api.example.org"));
@@ -4859,6 +5060,52 @@ mod tests {
     }
 
     #[test]
+    fn public_client_keys() {
+        let key = b"cQo4wipp5ipWWXhTN8kTacBItgqo457yDRtzCMOr-Tw";
+        assert!(is_public_client_key("REACT_APP_POSTHOG_TOKEN", key));
+        assert!(is_public_client_key("posthogApiKey", key));
+        assert!(!is_public_client_key(
+            "POSTHOG_PERSONAL_API_KEY",
+            b"phx_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzd_oc"
+        ));
+        assert!(!is_public_client_key("MIXPANEL_TOKEN", key));
+        assert!(is_public_client_key(
+            "pusher_app_key",
+            b"6d893fcc6a0c695853ac"
+        ));
+        assert!(is_public_client_key("PUSHER_KEY", b"6d893fcc6a0c695853ac"));
+        assert!(!is_public_client_key(
+            "PUSHER_APP_SECRET",
+            b"cfa82f99cadd7315e482"
+        ));
+    }
+
+    #[test]
+    fn literal_unions_and_resource_names() {
+        assert!(in_literal_union(
+            br#"public type: "input" | "checkbox" | "password" = ""#,
+            "password"
+        ));
+        assert!(!in_literal_union(br#"const password = ""#, "password"));
+        assert!(!in_literal_union(br#"{ "password" = ""#, "password"));
+        assert!(in_resource_name(
+            b"'pattern' => 'arn:([a-z\\d-]+):.*:.*:secret:"
+        ));
+        assert!(!in_resource_name(b"'secret': '"));
+        assert!(in_regex_escape(br#"r"^\.www\.Cpasbien\.pw": ""#, "pw"));
+        assert!(!in_regex_escape(br#"db.pw: ""#, "pw"));
+    }
+
+    #[test]
+    fn lists_of_secret_names() {
+        assert!(lists_secret_names(b"md5sigkey", b"', 'md5sigpass',"));
+        assert!(lists_secret_names(b"ldap_bindpw_key", b"\", \"x\""));
+        // The last of a call's arguments, or a value that names no secret.
+        assert!(!lists_secret_names(b"md5sigkey", b"');"));
+        assert!(!lists_secret_names(b"Xk9mQ2vL8pR4tWn6", b"', 'x',"));
+    }
+
+    #[test]
     fn generic_values() {
         assert!(generic_value_is_plausible(
             "db_password",
@@ -4870,6 +5117,15 @@ mod tests {
         ));
         assert!(!generic_value_is_plausible(
             "password_hash",
+            b"Xk9#mP2$vL8qR4tW"
+        ));
+        // Where secrets are mounted (`filepath.Join(dir, "secret-volume", "test-file2")`).
+        assert!(!generic_value_is_plausible(
+            "secret-volume",
+            b"Xk9#mP2$vL8qR4tW"
+        ));
+        assert!(!generic_value_is_plausible(
+            "secretMount",
             b"Xk9#mP2$vL8qR4tW"
         ));
         assert!(!generic_value_is_plausible(
@@ -5434,6 +5690,7 @@ mod tests {
         for (name, value) in [
             ("und-PW", &b"pau-Latn-PW"[..]),
             ("en-PW", b"left-to-right"),
+            ("en_PW", b"en_001"),
             ("payment:i-pass", b"Key:payment:i-pass"),
         ] {
             assert!(!password_value_is_plausible(name, value, quoted), "{name}");

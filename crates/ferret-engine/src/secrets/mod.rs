@@ -531,7 +531,9 @@ impl SecretMatcher {
             let real = |bytes: &[u8]| {
                 decoded.is_match(bytes)
                     && !filters::names_an_example(bytes)
-                    && (!rule.spec.der || crate::text::is_whole_der(bytes))
+                    && (!rule.spec.der
+                        || (crate::text::is_whole_der(bytes)
+                            && crate::text::pkcs12_may_hold_a_key(bytes)))
             };
             if !filters::base64_decoded(value).is_some_and(|bytes| real(&bytes)) {
                 return Reject;
@@ -600,6 +602,11 @@ impl SecretMatcher {
                 || filters::in_minified_line(name, content, secret.start)
                 || self.near_miss_of_named_provider(name, value)
                 || filters::named_not_secret(before_value, name, value)
+                || filters::lists_secret_names(value, &content[secret.end..line.end])
+                || filters::in_literal_union(before_value, name)
+                || filters::in_resource_name(before_value)
+                || filters::in_regex_escape(before_value, name)
+                || filters::is_public_client_key(name, value)
                 || filters::continues_as_expression(&content[secret.end..line.end])
                 || filters::declares_a_token_by_name(&content[secret.end..line.end])
             {
