@@ -1144,6 +1144,9 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "chars",
     "charset",
     "alphabet",
+    "symbols",
+    // `$item1Key = '09a15e…'`: the key an item is cached or listed under.
+    "item",
     // Ethereum deposit data's `withdrawal_credentials`: the hash of a withdrawal public key.
     "withdrawal",
     // `filepath.Join(dir, "secret-volume", "test-file2")`, `secretMount`: where secrets are
@@ -1669,6 +1672,17 @@ fn names_an_algorithm(value: &str) -> bool {
         .filter(|c| !matches!(c, '-' | '_'))
         .collect::<String>()
         .to_ascii_lowercase();
+    // A scheme's version after its algorithm (`sha1_v2.4`, SilverStripe's encryptors).
+    let squeezed = match squeezed.rsplit_once('v') {
+        Some((algorithm, version))
+            if !version.is_empty()
+                && version.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                && version.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            algorithm.to_string()
+        }
+        _ => squeezed,
+    };
     let rest = squeezed.strip_prefix("aws4").unwrap_or(&squeezed);
     let rest = rest.strip_prefix("hmac").unwrap_or(rest);
     let bits = ["1", "224", "256", "384", "512"];
@@ -1884,6 +1898,26 @@ pub fn in_resource_name(before_value: &[u8]) -> bool {
     before_value[chunk_start..].starts_with(b"arn:")
 }
 
+/// `'PW' => 'balaw'` between `'PT' => …` and `'PY' => …`: Palau's name in a table of countries
+/// by their two-letter codes, not a password. `name` is the value's name, `around` the lines
+/// before and after its own.
+pub fn in_country_table(name: &str, around: &[u8]) -> bool {
+    let code = |text: &[u8]| text.len() == 2 && text.iter().all(u8::is_ascii_uppercase);
+    code(name.as_bytes())
+        && around
+            .split(|&b| b == b'\n')
+            .filter(|line| {
+                let line = line.trim_ascii_start();
+                line.len() > 4
+                    && matches!(line[0], b'"' | b'\'')
+                    && line[3] == line[0]
+                    && code(&line[1..3])
+                    && &line[1..3] != name.as_bytes()
+            })
+            .count()
+            >= 2
+}
+
 /// `'md5password', 'md5sigkey', 'md5sigpass'`: in a list of quoted names, the string after a
 /// secret's name is the next name, not its value. True when `value` is a name built with a
 /// secret's word and another quoted string follows it (`after` starts at its closing quote).
@@ -1950,6 +1984,8 @@ fn name_has_part(name: &str, words: &[String], part: &str) -> bool {
         let Some(rest) = word.strip_prefix(part) else {
             return false;
         };
+        // A numbered one (`item1Key`, `file2_token`).
+        let rest = rest.trim_end_matches(|c: char| c.is_ascii_digit());
         WORD_ENDINGS.contains(&rest)
             || SECRET_NAME_WORDS.iter().any(|s| rest.starts_with(s))
             || NON_SECRET_NAME_PARTS.iter().any(|p| rest.starts_with(p))
@@ -2024,7 +2060,8 @@ fn name_can_hold_a_secret(name: &str) -> bool {
     let file_like = name.contains('/')
         || [
             ".rs", ".h", ".c", ".py", ".js", ".ts", ".go", ".json", ".md", ".p8", ".der", ".pem",
-            ".key", ".txt", ".toml", ".yml", ".yaml", ".sh", ".html",
+            ".key", ".txt", ".toml", ".yml", ".yaml", ".sh", ".html", ".php", ".rb", ".java",
+            ".cs", ".kt", ".swift", ".cpp",
         ]
         .iter()
         .any(|ext| name.ends_with(ext));
@@ -2364,7 +2401,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}_pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}_pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -2404,7 +2441,8 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
             .any(|word| ["password", "pass", "passwd", "pwd", "secret"].contains(word));
     described
         || stand_in.is_match(value)
-        || (unescaped.len() < value.len() && stand_in.is_match(&unescaped))
+        || (unescaped.len() < value.len()
+            && (stand_in.is_match(&unescaped) || stand_in.is_match(decoded.as_bytes())))
         || stand_in.is_match(read.as_bytes())
         // The word in another language (`mysql://ser:heslo@localhost`, Czech).
         || translates_password(&decoded)
@@ -2787,7 +2825,15 @@ fn is_other_data(value: &str) -> bool {
                 || ["id", "src", "source", "env", "target"].contains(&name)
                 // A switch (`userdb passwd: blocking=yes`).
                 || (name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                    && ["yes", "no", "true", "false", "on", "off"].contains(&rest)))
+                    && ["yes", "no", "true", "false", "on", "off"].contains(&rest))
+                // A field and its number (`'organizationId=1;userId=1;…'`, a serialized token's
+                // fields).
+                || (name.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    && rest
+                        .split(';')
+                        .next()
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))))
     });
     // A word with an ordinal or a regex group (`token: "variable-2"`, `"keyword.$0"`): the
     // token classes of syntax highlighters' grammars.
@@ -3021,8 +3067,24 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         .as_bytes()
         .get(..4)
         .is_some_and(|head| head.eq_ignore_ascii_case(b"urn:"));
+    // Capitalised words joined (`5953-USB Enhanced Dynakey Flash-Recovery/Download`, a device
+    // name after a name ending in `key`).
+    let capitalised_words = value.split(['-', '/']).count() >= 2
+        && value.split(['-', '/']).all(|word| {
+            word.len() >= 3
+                && word.starts_with(|c: char| c.is_ascii_uppercase())
+                && word[1..].bytes().all(|b| b.is_ascii_lowercase())
+        });
+    // A form's label (`'Administrator-Passwort:'` in a locale file): words and a colon.
+    let label = value.strip_suffix(':').is_some_and(|words| {
+        words
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == ' ')
+    });
     if value.len() < 8
         || urn
+        || label
+        || capitalised_words
         || is_other_data(value)
         || continues_a_query(value)
         || spells_a_placeholder(value)
@@ -4002,13 +4064,17 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         .iter()
         .any(|w| lower.starts_with(w))
         && ["pw", "pass", "pwd"].iter().any(|p| lower.contains(p));
-    let names_a_stored_form = lower.contains(['-', '_'])
+    let names_a_stored_form = (lower.contains(['-', '_'])
         && lower
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
         && ["hash", "hashed", "digest", "encrypted", "ciphertext"]
             .iter()
-            .any(|word| lower.split(['-', '_']).any(|w| w == *word));
+            .any(|word| lower.split(['-', '_']).any(|w| w == *word)))
+        // One word ending in `hash` (`$user->password = 'superhash'`).
+        || (lower.len() > 4
+            && lower.ends_with("hash")
+            && lower.bytes().all(|b| b.is_ascii_lowercase()));
     // A test's description of the value (`"will-be-cleared"`, `should-not-exist`,
     // `wrong-cookie`): lower-case words joined by hyphens or underscores, one of them a word that
     // describes (a chosen passphrase such as `correct-horse-battery-staple` has none).
@@ -4112,6 +4178,28 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         ]
         .contains(&lower.as_str())
             && squashed_name.starts_with(&lower));
+    // A letter typed three times or more and a full stop (`http_auth_pw=YYY.` in prose).
+    let sentence_end = value.strip_suffix('.').unwrap_or(value);
+    let letter_run = sentence_end.len() >= 3
+        && sentence_end
+            .bytes()
+            .all(|b| b == sentence_end.as_bytes()[0]);
+    // A CSS declaration (`"whs:pw": "white-space:pre-wrap;"` in an editor's abbreviations).
+    let css_declaration = value.strip_suffix(';').is_some_and(|declaration| {
+        declaration.split_once(':').is_some_and(|(property, _)| {
+            property.len() >= 3
+                && property
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-')
+        })
+    });
+    // A stand-in and a letter naming one of two (`"valueA"`, `"valueB"`).
+    let lettered_stand_in = value.len() > 4
+        && value.as_bytes()[value.len() - 1].is_ascii_uppercase()
+        && value[..value.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_lowercase())
+        && PASSWORD_STAND_INS.contains(&&lower[..lower.len() - 1]);
     // One piece typed three times or more (`zzzz`, `metricsmetricsmetricsmetrics`); twice is a
     // development password (`lemmylemmy`).
     let repeated = (1..=value.len() / 3).any(|piece| {
@@ -4140,6 +4228,9 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || name_service
         || type_name
         || crossed_out
+        || letter_run
+        || css_declaration
+        || lettered_stand_in
         || names_itself
         || named_by_its_name
         || counted
@@ -4430,6 +4521,11 @@ mod tests {
         assert!(!judge("setPassword", "bool|int", true, false));
         assert!(!judge("password", "D---S", true, false));
         assert!(!judge("password", "abc{def", true, false));
+        assert!(!judge("password", "superhash", true, false));
+        assert!(!judge("http_auth_pw", "YYY.", false, false));
+        assert!(!judge("whs:pw", "white-space:pre-wrap;", true, false));
+        assert!(!judge("Password", "valueB", true, false));
+        assert!(judge("Password", "valiantB", true, false));
         assert!(judge("password", "abc{def7Q", true, false));
         assert!(judge("password", "Boolean42!", true, false));
         // nsswitch.conf's sources of the user database (`passwd: files systemd`).
@@ -4739,6 +4835,8 @@ mod tests {
         assert!(!is_other_data("ci-bot:q7lm2wc5nt9rk3xp"));
         assert!(names_an_algorithm("A128CBC-HS256"));
         assert!(names_an_algorithm("A256GCM"));
+        assert!(names_an_algorithm("sha1_v2.4"));
+        assert!(!names_an_algorithm("sha1_vQ2x"));
         assert!(!names_an_algorithm("A128xk9mQ2vL8pR4"));
         assert!(reads_as_code_identifier(b"keyRSA2048"));
         assert!(reads_as_code_identifier(b"x509PrivateKeyRSA2048"));
@@ -5097,6 +5195,17 @@ mod tests {
     }
 
     #[test]
+    fn country_tables() {
+        let around = b"  'PT' => 'portugal',\n  'PW' => 'balaw',\n  'PY' => 'baragway',\n";
+        assert!(in_country_table("PW", around));
+        assert!(!in_country_table("pw", around));
+        assert!(!in_country_table(
+            "PW",
+            b"  'PW' => 'balaw',\n  'user' => 'x',\n"
+        ));
+    }
+
+    #[test]
     fn lists_of_secret_names() {
         assert!(lists_secret_names(b"md5sigkey", b"', 'md5sigpass',"));
         assert!(lists_secret_names(b"ldap_bindpw_key", b"\", \"x\""));
@@ -5118,6 +5227,31 @@ mod tests {
         assert!(!generic_value_is_plausible(
             "password_hash",
             b"Xk9#mP2$vL8qR4tW"
+        ));
+        assert!(!generic_value_is_plausible(
+            "connection_default_admin_password",
+            "Administrator-Passwort:".as_bytes()
+        ));
+        assert!(!generic_value_is_plausible(
+            "Dynakey",
+            b"Flash-Recovery/Download"
+        ));
+        // A serialized token's fields, a numbered item's key and an alphabet by name.
+        assert!(!generic_value_is_plausible(
+            "serializedToken",
+            b"organizationId=1"
+        ));
+        assert!(!generic_value_is_plausible(
+            "item1Key",
+            b"09a15e9660c1ebc6f429d818825ce0c62f82758dcc11e2a2f05e2a7f35a1b34319985aa1"
+        ));
+        assert!(!generic_value_is_plausible(
+            "PASSWORD_SYMBOLS",
+            b"23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz_-!?."
+        ));
+        assert!(!generic_value_is_plausible(
+            "/vendors/Textpattern/UI/Token.php",
+            b"a86668642ea68c54b19d2b154460f8614cafaa62086beb56"
         ));
         // Where secrets are mounted (`filepath.Join(dir, "secret-volume", "test-file2")`).
         assert!(!generic_value_is_plausible(
@@ -5878,6 +6012,8 @@ mod tests {
             b"ignored_password",
             b"heslo",
             b"passwd1",
+            b"foobar",
+            b"foo%40bar",
         ] {
             assert!(
                 is_stand_in_connection_password(stand_in),

@@ -598,7 +598,8 @@ impl SecretMatcher {
             let around = lines_back(content, secret.start, 2, LINE_WINDOW_CAP * 3)
                 ..lines_forward(content, secret.end, 2, LINE_WINDOW_CAP * 3);
             if tuple
-                || filters::names_a_passing_case(name, &content[around])
+                || filters::names_a_passing_case(name, &content[around.clone()])
+                || filters::in_country_table(name, &content[around])
                 || filters::in_minified_line(name, content, secret.start)
                 || self.near_miss_of_named_provider(name, value)
                 || filters::named_not_secret(before_value, name, value)
