@@ -387,6 +387,28 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
         return true;
     }
+    // Words that name what the value stands in for (`private-reg-token2`, `my_api_key`).
+    let words: Vec<&str> = lower.split(['-', '_']).collect();
+    if words.len() >= 2
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && words[..words.len() - 1]
+            .iter()
+            .all(|w| w.bytes().all(|b| b.is_ascii_lowercase()))
+        && ["token", "key", "secret", "password", "pass", "apikey"]
+            .contains(&words[words.len() - 1].trim_end_matches(|c: char| c.is_ascii_digit()))
+    {
+        return true;
+    }
+    // What goes here, in one word (`postgres://socialhome:DATABASEPASSWORDHERE@…`).
+    if lower.ends_with("here")
+        && ["password", "passwd", "token", "key", "secret"]
+            .iter()
+            .any(|word| lower.contains(word))
+    {
+        return true;
+    }
     // A value a tool masked (`**SOPS**`, `**REDACTED**`).
     if text.len() > 4 && text.starts_with("**") && text.ends_with("**") {
         return true;
@@ -1275,6 +1297,22 @@ fn looks_like_reference(value: &str) -> bool {
     {
         return true;
     }
+    // An Elixir or Erlang function by module, name and arity (`Product.changeset/2`).
+    if let Some((function, arity)) = value.rsplit_once('/') {
+        let arity_ok =
+            !arity.is_empty() && arity.len() <= 2 && arity.bytes().all(|b| b.is_ascii_digit());
+        let function_ok = function.split_once('.').is_some_and(|(module, name)| {
+            module.starts_with(|c: char| c.is_ascii_uppercase())
+                && !name.is_empty()
+                && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'?' | b'!' | b'.'))
+        });
+        if arity_ok && function_ok {
+            return true;
+        }
+    }
     // A JVM class's internal name (`io/ktor/server/auth/OAuthCallback` in an API dump): package
     // segments in lower case and a capitalised class.
     let segments: Vec<&str> = value.split('/').collect();
@@ -2015,6 +2053,13 @@ fn name_can_hold_a_secret(name: &str) -> bool {
     if ["ice-pwd", "ice-ufrag"].contains(&name) {
         return false;
     }
+    // `token_signature`, `tokenSig`: a signature made with a secret, public once sent.
+    if name_words(name)
+        .last()
+        .is_some_and(|last| last == "signature" || last == "sig")
+    {
+        return false;
+    }
     // `CredentialId`, `KeyID`: identifiers, named in camel case.
     if name.ends_with("Id") || name.ends_with("ID") || name.ends_with("Ids") {
         return false;
@@ -2401,7 +2446,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}_pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}_pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|some_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -4083,11 +4128,24 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         "wrong", "invalid", "bad", "any", "some", "other", "another", "no", "from",
     ];
     let words: Vec<&str> = value.split(['-', '_']).collect();
-    let describes = words.len() >= 2
-        && words
-            .iter()
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
-        && words.iter().any(|w| DESCRIBING.contains(w));
+    let describes = (lower.len() > 8
+        && lower.bytes().all(|b| b.is_ascii_lowercase())
+        && [
+            "shouldnot",
+            "mustnot",
+            "shouldbe",
+            "mustbe",
+            "willbe",
+            "notshown",
+            "nottoshow",
+        ]
+        .iter()
+        .any(|start| lower.starts_with(start)))
+        || words.len() >= 2
+            && words
+                .iter()
+                .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+            && words.iter().any(|w| DESCRIBING.contains(w));
     // JavaScript's double negation (`pass: !!actual`) makes a boolean of an expression, and a
     // negated member (`wantPassword = !tc.authErr`) is one.
     let coerced = value.starts_with("!!")
@@ -4142,6 +4200,10 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     });
     // Letters crossed out (`'password' => 'D---S'`): a value hidden in an example.
     let crossed_out = value.contains("---");
+    // `PWD`, the working directory (`let pwd = "linked_current_dir2"`, `PWD=/srv/app`).
+    let working_directory = lower_name == "pwd"
+        && (value.starts_with(['/', '.', '~'])
+            || ["dir", "path", "folder"].iter().any(|w| lower.contains(w)));
     // `passwd: files` in nsswitch.conf: where the user database is looked up, not a password.
     let name_service = lower_name == "passwd"
         && [
@@ -4193,6 +4255,20 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
                     .all(|b| b.is_ascii_lowercase() || b == b'-')
         })
     });
+    // A conditional expression compared with the word (`"password"===t.type?n.value?…` in a
+    // bundle): code, not a literal.
+    let ternary = compared
+        && !quoted
+        && value.contains('?')
+        && value.split('?').next().is_some_and(|head| {
+            head.split_once('.').is_some_and(|(object, member)| {
+                !object.is_empty()
+                    && !member.is_empty()
+                    && format!("{object}{member}")
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+            })
+        });
     // A stand-in and a letter naming one of two (`"valueA"`, `"valueB"`).
     let lettered_stand_in = value.len() > 4
         && value.as_bytes()[value.len() - 1].is_ascii_uppercase()
@@ -4226,9 +4302,11 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || sentinel
         || check_result
         || name_service
+        || working_directory
         || type_name
         || crossed_out
         || letter_run
+        || ternary
         || css_declaration
         || lettered_stand_in
         || names_itself
@@ -4522,6 +4600,11 @@ mod tests {
         assert!(!judge("password", "D---S", true, false));
         assert!(!judge("password", "abc{def", true, false));
         assert!(!judge("password", "superhash", true, false));
+        assert!(!judge("password", "shouldnotshow", true, false));
+        assert!(!judge("pwd", "linked_current_dir2", true, false));
+        assert!(judge("db_pwd", "linked_current_dir2", true, false));
+        assert!(!judge("password", "t.type?n.value?", false, true));
+        assert!(judge("password", "t.type?n.value?", true, false));
         assert!(!judge("http_auth_pw", "YYY.", false, false));
         assert!(!judge("whs:pw", "white-space:pre-wrap;", true, false));
         assert!(!judge("Password", "valueB", true, false));
@@ -4709,6 +4792,10 @@ mod tests {
         assert!(is_placeholder(b"${GITHUB_TOKEN}", false));
         assert!(is_placeholder(b"t.1234abcd", false));
         assert!(is_placeholder(b"RANDOMCHARS-----lGyjPcRtvP", false));
+        assert!(is_placeholder(b"DATABASEPASSWORDHERE", false));
+        assert!(is_placeholder(b"private-reg-token2", false));
+        assert!(!is_placeholder(b"k9xq2-token", false));
+        assert!(is_placeholder(b"yourTokenHere", false));
         assert!(is_placeholder(
             b"550e8400-e29b-41d4-a716-446655440003",
             false
@@ -5231,6 +5318,14 @@ mod tests {
         assert!(!generic_value_is_plausible(
             "connection_default_admin_password",
             "Administrator-Passwort:".as_bytes()
+        ));
+        assert!(!generic_value_is_plausible(
+            "access",
+            b"Product.changeset/2"
+        ));
+        assert!(!generic_value_is_plausible(
+            "token_signature",
+            b"l2mD7sDTUOoaVgfjElpO5YyUcbeKO6udu9ReA5NI1ehV1cD90dXfo9Evuxb"
         ));
         assert!(!generic_value_is_plausible(
             "Dynakey",
