@@ -1044,7 +1044,8 @@ pub fn is_docsearch_key(
 /// (`phs_`) keys have always carried their prefix and their own rules; `phc_` project keys are
 /// still reported, as peers count them.
 /// A Pusher Channels app key (`"pusher_app_key":"6d893fcc6a0c695853ac"`) is likewise public: web
-/// pages subscribe with it; the app secret signs.
+/// pages subscribe with it; the app secret signs. So is an analytics write key (`"writeKey":
+/// "iCkMy7…"`).
 pub fn is_public_client_key(name: &str, value: &[u8]) -> bool {
     let name = squashed(name);
     let prefixed = value.len() > 4
@@ -1053,6 +1054,8 @@ pub fn is_public_client_key(name: &str, value: &[u8]) -> bool {
         && value[3] == b'_';
     (name.contains("posthog") && !prefixed)
         || (name.contains("pusher") && name.ends_with("key") && !name.contains("secret"))
+        // Segment's and RudderStack's write keys send events from browsers and apps.
+        || name.ends_with("writekey")
 }
 
 /// The name a quoted value is assigned to, read back from the text before its opening quote
@@ -2968,15 +2971,22 @@ fn is_other_data(value: &str) -> bool {
                     .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
         })
         // Hibernate's (`FK7C97089541F0A56`, `UKCFCEA42640BE071Z`): `FK` or `UK` and an upper-case
-        // hash of letters and digits.
+        // hash of letters and digits; since Hibernate 5, a lower-case one in base 36
+        // (`FKg27d33ww77k0iu9wftb8g87o2`).
     }) || ["FK", "UK"].iter().any(|prefix| {
         value.strip_prefix(prefix).is_some_and(|hash| {
-            (12..=30).contains(&hash.len())
+            let upper = hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                && hash.bytes().any(|b| b.is_ascii_uppercase());
+            let base36 = (20..=26).contains(&hash.len())
                 && hash
                     .bytes()
-                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+                && hash.bytes().any(|b| b.is_ascii_lowercase());
+            (12..=30).contains(&hash.len())
                 && hash.bytes().any(|b| b.is_ascii_digit())
-                && hash.bytes().any(|b| b.is_ascii_uppercase())
+                && (upper || base36)
         })
     });
     dunder
@@ -3630,8 +3640,14 @@ fn spells_a_stand_in(lower: &str) -> bool {
         lower.trim_end_matches(['!', '#', '@', '$', '*', '?', '.', '%', '&', '^']),
     )
     .filter(|body| body.len() < lower.len() && body.bytes().any(|b| b"013457@$".contains(&b)));
+    // One symbol set into a stand-in (`pass$word1`, a test of variable substitution).
+    let symbols = body.bytes().filter(|b| !b.is_ascii_alphanumeric()).count();
+    let without_symbol: String = body.chars().filter(char::is_ascii_alphanumeric).collect();
     PASSWORD_STAND_INS.contains(&read.as_str())
         || (lower.len() - body.len() <= 2 && PASSWORD_STAND_INS.contains(&read_body.as_str()))
+        || (symbols == 1
+            && lower.len() - body.len() <= 2
+            && PASSWORD_STAND_INS.contains(&without_symbol.as_str()))
         || leet_body.is_some_and(|body| PASSWORD_STAND_INS.contains(&read_leetspeak(body).as_str()))
         || (read.starts_with("your")
             && ["password", "pass", "pwd"].iter().any(|w| read.contains(w)))
@@ -4601,6 +4617,8 @@ mod tests {
         assert!(!judge("password", "abc{def", true, false));
         assert!(!judge("password", "superhash", true, false));
         assert!(!judge("password", "shouldnotshow", true, false));
+        assert!(!judge("password", "pass$word1", true, false));
+        assert!(judge("password", "pass$wordfish1", true, false));
         assert!(!judge("pwd", "linked_current_dir2", true, false));
         assert!(judge("db_pwd", "linked_current_dir2", true, false));
         assert!(!judge("password", "t.type?n.value?", false, true));
@@ -4851,6 +4869,8 @@ mod tests {
         assert!(is_other_data("IDX_CFC35A68E0669C0612136921"));
         assert!(is_other_data("FKCFCEA42640BE071Z"));
         assert!(is_other_data("FK7C97089541F0A56"));
+        assert!(is_other_data("FKg27d33ww77k0iu9wftb8g87o2"));
+        assert!(!is_other_data("FKg27d33Ww77k0iu9wftb8g87o2"));
         assert!(!is_other_data("FKq8Jx2LmPz7vB3n"));
         assert!(is_other_data("--account=good_account"));
         assert!(is_other_data("-Djava.library.path="));
@@ -5259,6 +5279,10 @@ mod tests {
             b"6d893fcc6a0c695853ac"
         ));
         assert!(is_public_client_key("PUSHER_KEY", b"6d893fcc6a0c695853ac"));
+        assert!(is_public_client_key(
+            "writeKey",
+            b"iCkMy7ymtJ9qYzQRXkQpnAJEq7D4NyMU"
+        ));
         assert!(!is_public_client_key(
             "PUSHER_APP_SECRET",
             b"cfa82f99cadd7315e482"
