@@ -388,17 +388,14 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
         return true;
     }
     // Words that name what the value stands in for (`private-reg-token2`, `my_api_key`).
-    let words: Vec<&str> = lower.split(['-', '_']).collect();
-    if words.len() >= 2
-        && words
-            .iter()
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric()))
-        && words[..words.len() - 1]
-            .iter()
-            .all(|w| w.bytes().all(|b| b.is_ascii_lowercase()))
-        && ["token", "key", "secret", "password", "pass", "apikey"]
-            .contains(&words[words.len() - 1].trim_end_matches(|c: char| c.is_ascii_digit()))
-    {
+    let self_described = lower.rsplit_once(['-', '_']).is_some_and(|(head, last)| {
+        head.split(['-', '_'])
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+            && last.bytes().all(|b| b.is_ascii_alphanumeric())
+            && ["token", "key", "secret", "password", "pass", "apikey"]
+                .contains(&last.trim_end_matches(|c: char| c.is_ascii_digit()))
+    });
+    if self_described {
         return true;
     }
     // What goes here, in one word (`postgres://socialhome:DATABASEPASSWORDHERE@…`).
@@ -1908,25 +1905,26 @@ pub(crate) fn name_words(name: &str) -> Vec<String> {
     words
 }
 
+/// The text of the value's line before the last occurrence of its name.
+fn text_before_name<'a>(before_value: &'a [u8], name: &str) -> Option<&'a [u8]> {
+    memchr::memmem::rfind(before_value, name.as_bytes()).map(|at| &before_value[..at])
+}
+
 /// `type: "input" | "checkbox" | "password" = "input"`: the name is one of a union of string
 /// literal types (TypeScript) and the value its default, not a password.
 pub fn in_literal_union(before_value: &[u8], name: &str) -> bool {
-    let Some(at) = memchr::memmem::rfind(before_value, name.as_bytes()) else {
-        return false;
-    };
-    let head = &before_value[..at];
-    head.strip_suffix(b"\"")
-        .or_else(|| head.strip_suffix(b"'"))
-        .is_some_and(|head| head.trim_ascii_end().ends_with(b"|"))
+    text_before_name(before_value, name).is_some_and(|head| {
+        head.strip_suffix(b"\"")
+            .or_else(|| head.strip_suffix(b"'"))
+            .is_some_and(|head| head.trim_ascii_end().ends_with(b"|"))
+    })
 }
 
 /// `r"^\.www\.Cpasbien\.pw": "searchre"`: a name escaped in a regular expression is a piece of
 /// the pattern (here a domain's `.pw`), not a setting.
 pub fn in_regex_escape(before_value: &[u8], name: &str) -> bool {
-    memchr::memmem::rfind(before_value, name.as_bytes()).is_some_and(|at| {
-        let head = &before_value[..at];
-        head.ends_with(b"\\") || head.ends_with(b"\\.")
-    })
+    text_before_name(before_value, name)
+        .is_some_and(|head| head.ends_with(b"\\") || head.ends_with(b"\\."))
 }
 
 /// `'pattern' => 'arn:…:secret:AmazonLookoutMetrics-.+'`: a name inside an Amazon Resource
