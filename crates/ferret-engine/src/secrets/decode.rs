@@ -66,12 +66,31 @@ fn trigger_set() -> &'static KeywordSet {
 /// How far (bytes) a decoded window reaches from a trigger on a very long line (minified JSON).
 const REACH: usize = 4096;
 
-/// The line around byte `at`, at most [`REACH`] bytes either side, as a range.
+/// The line around byte `at`, at most [`REACH`] bytes either side, as a range. Where the reach
+/// cuts a line, the word or base64 run it cuts through is left out: a view that began inside
+/// one would offer its tail as a value of its own (a run of `A`s in an inlined image read as
+/// an X bearer token).
 fn line_around(content: &[u8], at: usize) -> Range<usize> {
     let floor = at.saturating_sub(REACH);
     let ceiling = (at + REACH).min(content.len());
-    let start = memchr::memrchr(b'\n', &content[floor..at]).map_or(floor, |p| floor + p + 1);
-    let end = memchr::memchr(b'\n', &content[at..ceiling]).map_or(ceiling, |p| at + p + 1);
+    let token = |b: &u8| b.is_ascii_alphanumeric() || b"+/=_-".contains(b);
+    let start = match memchr::memrchr(b'\n', &content[floor..at]) {
+        Some(p) => floor + p + 1,
+        None if floor == 0 => 0,
+        None => floor + content[floor..at].iter().take_while(|b| token(b)).count(),
+    };
+    let end = match memchr::memchr(b'\n', &content[at..ceiling]) {
+        Some(p) => at + p + 1,
+        None if ceiling == content.len() => ceiling,
+        None => {
+            ceiling
+                - content[at..ceiling]
+                    .iter()
+                    .rev()
+                    .take_while(|b| token(b))
+                    .count()
+        }
+    };
     start..end
 }
 
@@ -345,6 +364,17 @@ mod tests {
         assert!(texts(line).contains(&">>> sk-615ef152 <<<\n".into()));
         // An escape without its final byte is left as it is.
         assert!(without_terminal_codes(b"a\x1b[93", 0).is_none());
+    }
+
+    #[test]
+    fn a_long_line_is_cut_between_words_not_inside_one() {
+        // An inlined image far longer than the reach, with a trigger after it.
+        let line = format!("url(data:image/gif;base64,{}) x\\/y", "wA".repeat(REACH));
+        let at = line.find("\\/").unwrap();
+        let range = line_around(line.as_bytes(), at);
+        assert_eq!(&line[range.start..at], ") x");
+        let short = "key: \\/ab\nnext";
+        assert_eq!(line_around(short.as_bytes(), 5), 0..10);
     }
 
     #[test]

@@ -811,8 +811,10 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
     let extended = value.len() >= 4
         && memchr::memmem::find_iter(line, &opening).any(|at| {
             let own_line = &line[line_start(line, at)..at];
-            if !own_line.trim_ascii_end().ends_with(b"=")
-                && !own_line.trim_ascii_end().ends_with(b":")
+            // `=>` ends with `>`: PHP's arrays (`"email" => "circleci@example.com"`).
+            if ![&b"="[..], b":", b"=>"]
+                .iter()
+                .any(|operator| own_line.trim_ascii_end().ends_with(operator))
             {
                 return false;
             }
@@ -1055,6 +1057,18 @@ pub fn is_public_client_key(name: &str, value: &[u8]) -> bool {
         || name.ends_with("writekey")
 }
 
+/// A value that is also assigned to a public key's name nearby (`RSPAMD_FUZZY_WORKER_PUBKEY=dsrea5…`
+/// a few lines over `RSPAMD_FUZZY_ENCRYPTION_KEY=dsrea5…`): the public half of a key pair, used
+/// again under another name. `around` is the text of the lines around the value.
+pub fn repeats_a_public_key(around: &[u8], value: &[u8]) -> bool {
+    value.len() >= 16
+        && memchr::memmem::find_iter(around, value).any(|at| {
+            let name = name_assigned_before(&around[line_start(around, at)..at]);
+            let name = squashed(&String::from_utf8_lossy(&name));
+            name.contains("pubkey") || name.contains("publickey")
+        })
+}
+
 /// The name a quoted value is assigned to, read back from the text before its opening quote
 /// (`user = `, `"username": `, `params["user"] = `, `CREATE USER `), in lower case.
 fn name_assigned_before(text: &[u8]) -> Vec<u8> {
@@ -1157,6 +1171,8 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "tokenizer",
     // `LOGIN_TOKEN_NAMESPACE = 'b14cba73-…'`: the namespace of name-based UUIDs.
     "namespace",
+    // `MT_MAGIC_TOKEN_NS => 'fed9a282-…'`: the same, abbreviated.
+    "ns",
     // `RELATION_START_KEY`, `ExclusiveStartKey`, `end_key`: where a range of keys begins or ends.
     "start",
     "end",
@@ -1219,6 +1235,9 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "len",
     "size",
     "count",
+    // `GIT_SECRETS_COMMIT="ad82d68e…"`: the revision of a tool or a repository of secrets.
+    "commit",
+    "revision",
     // `$tokenIndex`, `secretPosition`: where a token sits in a list or a text.
     "index",
     "position",
@@ -1927,6 +1946,34 @@ pub fn in_regex_escape(before_value: &[u8], name: &str) -> bool {
         .is_some_and(|head| head.ends_with(b"\\") || head.ends_with(b"\\."))
 }
 
+/// A record's key in a hyperlink's query (`<a href='…/event-description?CalendarEventKey=27e0f4fd-…'>`):
+/// a UUID under a name whose other words name no credential, in a link that a page shows to
+/// every reader. `before_value` is the text of the line before the value.
+pub fn keys_a_linked_record(before_value: &[u8], name: &str, value: &[u8]) -> bool {
+    if !std::str::from_utf8(value).is_ok_and(looks_like_uuid) {
+        return false;
+    }
+    let Some(head) = text_before_name(before_value, name) else {
+        return false;
+    };
+    let words = name_words(name);
+    let names_a_credential = words[..words.len().saturating_sub(1)].iter().any(|word| {
+        CREDENTIAL_TOKEN_NAMES.contains(&word.as_str())
+            || [
+                "client",
+                "app",
+                "application",
+                "license",
+                "master",
+                "account",
+            ]
+            .contains(&word.as_str())
+    });
+    (head.ends_with(b"?") || head.ends_with(b"&"))
+        && memchr::memmem::find(&head.to_ascii_lowercase(), b"href=").is_some()
+        && !names_a_credential
+}
+
 /// `'pattern' => 'arn:…:secret:AmazonLookoutMetrics-.+'`: a name inside an Amazon Resource
 /// Name is its resource type, and what follows is the resource's name.
 pub fn in_resource_name(before_value: &[u8]) -> bool {
@@ -2052,6 +2099,19 @@ fn name_can_hold_a_secret(name: &str) -> bool {
     // SDP's ICE credentials (`a=ice-pwd:…`, RFC 8839): per-session values the signalling
     // channel publishes.
     if ["ice-pwd", "ice-ufrag"].contains(&name) {
+        return false;
+    }
+    // OAuth 1.0's `oauth_consumer_key` (RFC 5849), as a request's `Authorization: OAuth …`
+    // header or query sends it in the clear: it names the client; `oauth_token` and the
+    // consumer secret are the credentials.
+    if name == "oauth_consumer_key" {
+        return false;
+    }
+    // `password_username_validation=…`, `token_expired_message`: the text a form shows about
+    // the secret, keyed in a translation file.
+    if name_words(name).last().is_some_and(|last| {
+        ["validation", "message", "tooltip", "description"].contains(&last.as_str())
+    }) {
         return false;
     }
     // `token_signature`, `tokenSig`: a signature made with a secret, public once sent.
@@ -2961,32 +3021,42 @@ fn is_other_data(value: &str) -> bool {
         && value.bytes().all(|b| b.is_ascii_alphanumeric());
     // An index or constraint name Doctrine generates (`IDX_CFC35A68E0669C0612136921`,
     // `UNIQ_…`, `FK_…`): a hash of table and columns, named by SQL's `KEY`.
-    let generated_index_name = ["IDX_", "UNIQ_", "FK_"].iter().any(|prefix| {
+    // Lower-cased by a migration that renames them (`fk_61d8dc4441dee7b9`).
+    let doctrine_hash = |prefix: &str| {
+        let hex_letters = if prefix.starts_with(|c: char| c.is_ascii_uppercase()) {
+            b'A'..=b'F'
+        } else {
+            b'a'..=b'f'
+        };
         value.strip_prefix(prefix).is_some_and(|hash| {
             hash.len() >= 8
                 && hash
                     .bytes()
-                    .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+                    .all(|b| b.is_ascii_digit() || hex_letters.contains(&b))
         })
-        // Hibernate's (`FK7C97089541F0A56`, `UKCFCEA42640BE071Z`): `FK` or `UK` and an upper-case
-        // hash of letters and digits; since Hibernate 5, a lower-case one in base 36
-        // (`FKg27d33ww77k0iu9wftb8g87o2`).
-    }) || ["FK", "UK"].iter().any(|prefix| {
-        value.strip_prefix(prefix).is_some_and(|hash| {
-            let upper = hash
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
-                && hash.bytes().any(|b| b.is_ascii_uppercase());
-            let base36 = (20..=26).contains(&hash.len())
-                && hash
+    };
+    // Hibernate's (`FK7C97089541F0A56`, `UKCFCEA42640BE071Z`): `FK` or `UK` and an upper-case
+    // hash of letters and digits; since Hibernate 5, a lower-case one in base 36
+    // (`FKg27d33ww77k0iu9wftb8g87o2`).
+    let generated_index_name = ["IDX_", "UNIQ_", "FK_", "idx_", "uniq_", "fk_"]
+        .iter()
+        .any(|prefix| doctrine_hash(prefix))
+        || ["FK", "UK"].iter().any(|prefix| {
+            value.strip_prefix(prefix).is_some_and(|hash| {
+                let upper = hash
                     .bytes()
-                    .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
-                && hash.bytes().any(|b| b.is_ascii_lowercase());
-            (12..=30).contains(&hash.len())
-                && hash.bytes().any(|b| b.is_ascii_digit())
-                && (upper || base36)
-        })
-    });
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                    && hash.bytes().any(|b| b.is_ascii_uppercase());
+                let base36 = (20..=26).contains(&hash.len())
+                    && hash
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+                    && hash.bytes().any(|b| b.is_ascii_lowercase());
+                (12..=30).contains(&hash.len())
+                    && hash.bytes().any(|b| b.is_ascii_digit())
+                    && (upper || base36)
+            })
+        });
     dunder
         || public_by_design
         || paypal_checkout
@@ -4106,6 +4176,32 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     }
     let lower = value.to_ascii_lowercase();
     let alphanumeric = squashed(value);
+    // A test's description as its password (`password := "round-trip-test"`,
+    // `"authenticated-backup-test"`): three or more lower-case words joined by hyphens, one
+    // of them `test`.
+    let words: Vec<&str> = value.split('-').collect();
+    if words.len() >= 3
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && words
+            .iter()
+            .any(|w| ["test", "tests", "testing"].contains(w))
+    {
+        return false;
+    }
+    // The name of the form field the password is typed in (`password="mypassfield"` beside
+    // `username="myusernamefield"`).
+    if alphanumeric.ends_with("field") && alphanumeric.contains("pass") {
+        return false;
+    }
+    // A value that says it could be any value (`DEFAULT_GUEST_PW = "thiscanbeanything"`).
+    if ["anything", "whatever"]
+        .iter()
+        .any(|w| alphanumeric.contains(w))
+    {
+        return false;
+    }
     // A piece of the word itself (`password = "ssword"`, the tail a prompt is matched by).
     let piece_of_password_word = lower.len() >= 4
         && ["password", "passwd", "passphrase"]
@@ -4627,6 +4723,18 @@ mod tests {
         assert!(judge("Password", "valiantB", true, false));
         assert!(judge("password", "abc{def7Q", true, false));
         assert!(judge("password", "Boolean42!", true, false));
+        // A test's description, and a value that says it could be any.
+        for stand_in in [
+            "round-trip-test",
+            "local-auto-lock-test",
+            "thiscanbeanything",
+            "mypassfield",
+        ] {
+            assert!(!judge("password", stand_in, true, false), "{stand_in}");
+        }
+        for password in ["crimson-falcon-testify", "round-trip-t3st"] {
+            assert!(judge("password", password, true, false), "{password}");
+        }
         // nsswitch.conf's sources of the user database (`passwd: files systemd`).
         assert!(!judge("passwd", "files", false, false));
         assert!(!judge("passwd", "compat", false, false));
@@ -4868,6 +4976,8 @@ mod tests {
         assert!(is_other_data("FKCFCEA42640BE071Z"));
         assert!(is_other_data("FK7C97089541F0A56"));
         assert!(is_other_data("FKg27d33ww77k0iu9wftb8g87o2"));
+        assert!(is_other_data("fk_61d8dc4441dee7b9"));
+        assert!(!is_other_data("fk_61D8dc4441dee7b9"));
         assert!(!is_other_data("FKg27d33Ww77k0iu9wftb8g87o2"));
         assert!(!is_other_data("FKq8Jx2LmPz7vB3n"));
         assert!(is_other_data("--account=good_account"));
@@ -5301,6 +5411,36 @@ mod tests {
         assert!(!in_resource_name(b"'secret': '"));
         assert!(in_regex_escape(br#"r"^\.www\.Cpasbien\.pw": ""#, "pw"));
         assert!(!in_regex_escape(br#"db.pw: ""#, "pw"));
+        // The public half of a key pair under a second name, and a private key beside it.
+        let pair = b"WORKER_PUBKEY=dsrea5fbqaqtzccno8roczeym5hgbo\nWORKER_PRIVKEY=y8rq4a5rb7wj3xpefhx9t8gg3n\n\n# same as the pubkey\nENCRYPTION_KEY=dsrea5fbqaqtzccno8roczeym5hgbo\n";
+        assert!(repeats_a_public_key(
+            pair,
+            b"dsrea5fbqaqtzccno8roczeym5hgbo"
+        ));
+        assert!(!repeats_a_public_key(pair, b"y8rq4a5rb7wj3xpefhx9t8gg3n"));
+        // A record's UUID in a link's query; a credential's name or a bare query is not one.
+        let uuid = b"27e0f4fd-56d1-479d-8801-01955d459d13";
+        let link = |name: &str| format!("body: \"<a href='https://hug.example.com/e?x=1&{name}=");
+        assert!(keys_a_linked_record(
+            link("CalendarEventKey").as_bytes(),
+            "CalendarEventKey",
+            uuid
+        ));
+        assert!(!keys_a_linked_record(
+            link("ApiKey").as_bytes(),
+            "ApiKey",
+            uuid
+        ));
+        assert!(!keys_a_linked_record(
+            link("CalendarEventKey").as_bytes(),
+            "CalendarEventKey",
+            b"k9Xq2vLm8pR4tW7nB3cY5hJ6"
+        ));
+        assert!(!keys_a_linked_record(
+            b"curl https://api.example.com/v1?CalendarEventKey=",
+            "CalendarEventKey",
+            uuid
+        ));
     }
 
     #[test]
@@ -5388,6 +5528,21 @@ mod tests {
             b"MNHf3Ma6z6mdLbriAJbqhX7+nM/B71lgw2+91q3LfhU="
         ));
         assert!(!generic_value_is_plausible("token", b"settings.API_TOKEN"));
+        // OAuth 1.0's client name as sent in the clear, and translated messages about a secret.
+        let random = b"s62s8cJ3i6XYveYYWYGHZtrF3gcNdeRr";
+        for name in [
+            "oauth_consumer_key",
+            "password_username_validation",
+            "token_message",
+            "GIT_SECRETS_COMMIT",
+            "MT_MAGIC_TOKEN_NS",
+            "secret_revision",
+        ] {
+            assert!(!generic_value_is_plausible(name, random), "{name}");
+        }
+        for name in ["oauth_token", "consumer_key", "validation_token"] {
+            assert!(generic_value_is_plausible(name, random), "{name}");
+        }
         assert!(!generic_value_is_plausible(
             "RELATION_START_KEY",
             b"748c28f86de411b1d2b9deb6ae105eba"
@@ -6360,6 +6515,12 @@ mod tests {
                 b"Kq83nVx0Lp",
                 b"\")\n",
                 false,
+            ),
+            (
+                b"            \"email\" => \"circleci@example.com\",\n            \"name\" => \"circleci\",\n            \"password\" => \"",
+                b"circleci",
+                b"\",\n",
+                true,
             ),
         ] {
             assert_eq!(

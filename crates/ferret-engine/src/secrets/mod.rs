@@ -360,7 +360,20 @@ impl SecretMatcher {
             return;
         };
         let haystack = &content[window.clone()];
+        // A window cut out of a long line starts inside its text, where `\b` and `^` would hold
+        // at the cut (a run of `A`s in a base64 image read as a token's start): a match there
+        // must also match with the text before the cut in view.
+        let cut_mid_line = window.start > 0 && content[window.start - 1] != b'\n';
         for caps in compiled.regex.captures_iter(haystack) {
+            if cut_mid_line
+                && caps.get(0).is_some_and(|m| m.start() == 0)
+                && compiled
+                    .regex
+                    .find_at(&content[..window.end], window.start)
+                    .is_none_or(|m| m.start() != window.start)
+            {
+                continue;
+            }
             // The `secret` group, else the first other group that took part, else the match.
             let group = caps
                 .get(compiled.secret_group)
@@ -597,6 +610,8 @@ impl SecretMatcher {
                 });
             let around = lines_back(content, secret.start, 2, LINE_WINDOW_CAP * 3)
                 ..lines_forward(content, secret.end, 2, LINE_WINDOW_CAP * 3);
+            let nearby = lines_back(content, secret.start, 5, LINE_WINDOW_CAP * 6)
+                ..lines_forward(content, secret.end, 5, LINE_WINDOW_CAP * 6);
             if tuple
                 || filters::names_a_passing_case(name, &content[around.clone()])
                 || filters::in_country_table(name, &content[around])
@@ -606,6 +621,8 @@ impl SecretMatcher {
                 || filters::lists_secret_names(value, &content[secret.end..line.end])
                 || filters::in_literal_union(before_value, name)
                 || filters::in_resource_name(before_value)
+                || filters::keys_a_linked_record(before_value, name, value)
+                || filters::repeats_a_public_key(&content[nearby.clone()], value)
                 || filters::in_regex_escape(before_value, name)
                 || filters::is_public_client_key(name, value)
                 || filters::continues_as_expression(&content[secret.end..line.end])
