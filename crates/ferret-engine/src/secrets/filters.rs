@@ -1055,6 +1055,17 @@ pub fn is_public_client_key(name: &str, value: &[u8]) -> bool {
         || (name.contains("pusher") && name.ends_with("key") && !name.contains("secret"))
         // Segment's and RudderStack's write keys send events from browsers and apps.
         || name.ends_with("writekey")
+        // RevenueCat's public SDK keys, one per app store (`appl_…`, `goog_…`, `amzn_…`); its
+        // secret keys begin `sk_`.
+        || (!name.contains("secret") && is_revenuecat_public_key(value))
+}
+
+fn is_revenuecat_public_key(value: &[u8]) -> bool {
+    [&b"appl_"[..], b"goog_", b"amzn_"].iter().any(|prefix| {
+        value.strip_prefix(*prefix).is_some_and(|key| {
+            (24..=32).contains(&key.len()) && key.iter().all(u8::is_ascii_alphanumeric)
+        })
+    })
 }
 
 /// A value that is also assigned to a public key's name nearby (`RSPAMD_FUZZY_WORKER_PUBKEY=dsrea5…`
@@ -1307,6 +1318,10 @@ fn looks_like_reference(value: &str) -> bool {
     // letters only, and a comment (`key: # note`) is told apart where the value is matched.
     let starts = ['$', '%', '@', '&', '/', '\\', '~', '(', '[', '{', '<', ':'];
     if value.starts_with(starts) || value.starts_with("..") || value.starts_with("./") {
+        return true;
+    }
+    // An Android theme attribute (`app:passwordToggleTint="?attr/colorOnSurface"`).
+    if value.starts_with("?attr/") || value.starts_with("?android:") {
         return true;
     }
     // A command-line option (`"pass": "--account=good_account"` in a test's table).
@@ -1759,7 +1774,93 @@ fn names_an_algorithm(value: &str) -> bool {
                 || ["gcm", "kw", "gcmkw"].contains(&rest)
         })
     });
-    sha || jose || jwe
+    // A cipher by key size and mode (`aes256-cbc` in `"privatekey: aes256-cbc is not available"`).
+    let cipher = ["aes128", "aes192", "aes256"].iter().any(|size| {
+        squeezed
+            .strip_prefix(size)
+            .is_some_and(|mode| ["cbc", "ctr", "gcm", "cfb", "ofb", "ecb"].contains(&mode))
+    });
+    sha || jose || jwe || cipher || names_ssh_or_dnssec_algorithms(value)
+}
+
+/// SSH's key exchange and host key algorithms by name (`gss-group14-sha256-`,
+/// `diffie-hellman-group-exchange-sha256`, a list of them), and DNSSEC's algorithm mnemonics,
+/// alone or after a key's tag (`10376/ECDSAP256SHA256` in `Signing with key 10376/…`).
+fn names_ssh_or_dnssec_algorithms(value: &str) -> bool {
+    const SSH_PARTS: &[&str] = &[
+        "gss",
+        "diffie",
+        "hellman",
+        "group",
+        "exchange",
+        "gex",
+        "ecdh",
+        "sha1",
+        "sha2",
+        "sha256",
+        "sha384",
+        "sha512",
+        "nistp256",
+        "nistp384",
+        "nistp521",
+        "curve25519",
+        "curve448",
+        "ssh",
+        "rsa",
+        "dss",
+        "ed25519",
+        "ed448",
+    ];
+    const DNSSEC: &[&str] = &[
+        "rsamd5",
+        "rsasha1",
+        "rsasha256",
+        "rsasha512",
+        "nsec3rsasha1",
+        "dsansec3sha1",
+        "ecdsap256sha256",
+        "ecdsap384sha384",
+        "ed25519",
+        "ed448",
+    ];
+    let lower = value.to_ascii_lowercase();
+    let parts: Vec<&str> = lower
+        .split(['-', ',', ' '])
+        .filter(|part| !part.is_empty())
+        .collect();
+    let ssh = parts.len() >= 2
+        && parts.iter().any(|part| part.starts_with("sha"))
+        && parts.iter().all(|part| {
+            let word = part.trim_end_matches(|c: char| c.is_ascii_digit());
+            SSH_PARTS.contains(part) || (word == "group" && word.len() < part.len())
+        });
+    let dnssec = match lower.split_once('/') {
+        Some((tag, mnemonic)) => {
+            !tag.is_empty() && tag.bytes().all(|b| b.is_ascii_digit()) && DNSSEC.contains(&mnemonic)
+        }
+        None => DNSSEC.contains(&lower.as_str()),
+    };
+    ssh || dnssec
+}
+
+/// Bytes counted up in hex, whatever their separators (`191a1b1c:1d1e1f20`, a test packet's
+/// token in a decoder's output; `0x10, 0x11, …`): test vectors, not keys.
+fn counts_bytes_in_hex(value: &str) -> bool {
+    let digits: Vec<u8> = value
+        .bytes()
+        .filter(|b| !matches!(b, b':' | b'-' | b' ' | b','))
+        .collect();
+    if digits.len() < 16
+        || !digits.len().is_multiple_of(2)
+        || !digits.iter().all(u8::is_ascii_hexdigit)
+    {
+        return false;
+    }
+    let bytes: Vec<u8> = digits
+        .chunks(2)
+        .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect();
+    bytes.windows(2).all(|w| w[1] == w[0].wrapping_add(1))
 }
 
 /// A decimal number with a fraction or an exponent: a price or a rate under a name that
@@ -3070,6 +3171,7 @@ fn is_other_data(value: &str) -> bool {
         || names_a_library_file(value)
         || setting_pair
         || names_an_algorithm(value)
+        || counts_bytes_in_hex(value)
         || slashed_words
         || lowercase_path
         || hyphenated_path
@@ -3365,9 +3467,11 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     }
     // A qualified type name (`private BydbQLServiceGrpc.BydbQLServiceBlockingStub stub;`):
     // identifiers joined by dots, without a digit, one of them in camel case.
-    let parts: Vec<&str> = value.split('.').collect();
+    // Negated, a member read as a condition (`txtPlikPassword.ReadOnly = !cbPlikIsSecured.Checked;`).
+    let member = value.strip_prefix('!').unwrap_or(value);
+    let parts: Vec<&str> = member.split('.').collect();
     if parts.len() >= 2
-        && !value.bytes().any(|b| b.is_ascii_digit())
+        && !member.bytes().any(|b| b.is_ascii_digit())
         && parts.iter().all(|part| {
             part.starts_with(|c: char| c.is_ascii_alphabetic())
                 && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
@@ -5053,6 +5157,24 @@ mod tests {
         assert!(names_an_algorithm("sha1_v2.4"));
         assert!(!names_an_algorithm("sha1_vQ2x"));
         assert!(!names_an_algorithm("A128xk9mQ2vL8pR4"));
+        for algorithm in [
+            "aes256-cbc",
+            "gss-group14-sha256-,",
+            "diffie-hellman-group-exchange-sha256",
+            "10376/ECDSAP256SHA256",
+            "RSASHA256",
+        ] {
+            assert!(names_an_algorithm(algorithm), "{algorithm}");
+        }
+        for value in [
+            "aes256-k9mQ2vL8",
+            "group14-k9mQ2vL8pR",
+            "10376/ECDSAP256SHA256x",
+        ] {
+            assert!(!names_an_algorithm(value), "{value}");
+        }
+        assert!(counts_bytes_in_hex("191a1b1c:1d1e1f20"));
+        assert!(!counts_bytes_in_hex("191a1b1c:1d1e1f21"));
         assert!(reads_as_code_identifier(b"keyRSA2048"));
         assert!(reads_as_code_identifier(b"x509PrivateKeyRSA2048"));
         assert!(reads_as_code_identifier(
@@ -5387,6 +5509,10 @@ mod tests {
             b"6d893fcc6a0c695853ac"
         ));
         assert!(is_public_client_key("PUSHER_KEY", b"6d893fcc6a0c695853ac"));
+        let revenuecat = b"appl_JXmiRckOzXXTsHKitQiicXCvMQi";
+        assert!(is_public_client_key("revenueCatKey", revenuecat));
+        assert!(!is_public_client_key("REVENUECAT_SECRET", revenuecat));
+        assert!(!is_public_client_key("apiKey", b"appl_JXmiRckOz"));
         assert!(is_public_client_key(
             "writeKey",
             b"iCkMy7ymtJ9qYzQRXkQpnAJEq7D4NyMU"
@@ -5528,6 +5654,18 @@ mod tests {
             b"MNHf3Ma6z6mdLbriAJbqhX7+nM/B71lgw2+91q3LfhU="
         ));
         assert!(!generic_value_is_plausible("token", b"settings.API_TOKEN"));
+        assert!(!generic_value_is_plausible(
+            "passwordToggleTint",
+            b"?attr/colorOnSurface"
+        ));
+        assert!(!generic_value_is_plausible(
+            "txtPlikPassword.ReadOnly",
+            b"!cbPlikIsSecured.Checked"
+        ));
+        assert!(generic_value_is_plausible(
+            "DB_PASSWORD",
+            b"!cbPlikIsSecured.Checked9"
+        ));
         // OAuth 1.0's client name as sent in the clear, and translated messages about a secret.
         let random = b"s62s8cJ3i6XYveYYWYGHZtrF3gcNdeRr";
         for name in [
