@@ -792,17 +792,21 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
         .trim_ascii_end()
         .strip_suffix(b",")
         .is_some_and(|head| head.trim_ascii_end().ends_with(&quoted));
-    let earlier = memchr::memmem::find_iter(line, &quoted).any(|at| {
-        // Or the user is the key of the object that holds the password (`"users": {"30min":
-        // {"password": "30min", …`).
-        let keys_an_object = line[at + quoted.len()..]
-            .iter()
-            .filter(|b| !b.is_ascii_whitespace())
-            .take(2)
-            .eq(b":{");
-        at + quoted.len() < line.len()
-            && (keys_an_object || assigned_to_a_user(&line[line_start(line, at)..at]))
-    });
+    // In any case (`user.username = 'BobSmith'` over `user.password = 'bobsmith'`).
+    let earlier =
+        memchr::memmem::find_iter(&line.to_ascii_lowercase(), &quoted.to_ascii_lowercase()).any(
+            |at| {
+                // Or the user is the key of the object that holds the password (`"users": {"30min":
+                // {"password": "30min", …`).
+                let keys_an_object = line[at + quoted.len()..]
+                    .iter()
+                    .filter(|b| !b.is_ascii_whitespace())
+                    .take(2)
+                    .eq(b":{");
+                at + quoted.len() < line.len()
+                    && (keys_an_object || assigned_to_a_user(&line[line_start(line, at)..at]))
+            },
+        );
     // The user's name is the password and a role or a domain (`username: "inactive-user",
     // password: "inactive"`, `"email": "terry@boom.com", "password1": "terry"`), assigned in
     // code or data; prose that names a default (`the default password for the user
@@ -2450,6 +2454,10 @@ fn translates_password(value: &str) -> bool {
         "haslo",
         "hasło",
         "parol",
+        // Estonian `parool`, `salasõna`.
+        "parool",
+        "salasõna",
+        "salasona",
         "wagwoord",
         // Portuguese `palavra-passe`, `palavra-chave`.
         "palavra-",
@@ -3738,6 +3746,7 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "tbd",
     "tobedetermined",
     "anything",
+    "nothing",
     "nope",
     "weak",
     // What a test says of the password it types (`'password' => 'short12'`, `db_password =>
@@ -5186,6 +5195,7 @@ mod tests {
         ));
         assert!(translates_password("Einmal-Passwort"));
         assert!(translates_password("kodeord"));
+        assert!(translates_password("parool"));
         assert!(translates_password("Contrase&ntilde;a"));
         assert!(!translates_password("Contrase&ntilde;a1&x"));
         assert!(translates_password("Palavra-passe"));
@@ -6605,6 +6615,12 @@ mod tests {
                 b"s3cr3tPW",
                 b"'\n    other: 1\n    other: 2\n    user: 's3cr3tPW'\n",
                 false,
+            ),
+            (
+                b"    user2.username = 'BobSmith';\n    user2.password = '",
+                b"bobsmith",
+                b"';\n",
+                true,
             ),
             (
                 b"kwargs = self._mock_http(\"/\", auth=(\"stanley\", \"",
