@@ -972,6 +972,12 @@ fn line_start(text: &[u8], at: usize) -> usize {
 /// (`<user name=`) or the value of a user's property (`<property name="username" value=`), or
 /// follows a user's key as the argument before it (`put("username", `).
 fn assigned_to_a_user(own_line: &[u8]) -> bool {
+    // The fallback after a variable (`process.env.GRAFANA_VIEWER_USERNAME || 'viewer'`).
+    let own_line = own_line.trim_ascii_end();
+    let own_line = own_line
+        .strip_suffix(b"||")
+        .or_else(|| own_line.strip_suffix(b"??"))
+        .unwrap_or(own_line);
     // A key passed as the argument before its value (`configs.put("username", "servicemgr")`).
     let key = match own_line.trim_ascii_end().strip_suffix(b",") {
         Some(head) if matches!(head.trim_ascii_end().last(), Some(b'"' | b'\'')) => {
@@ -6615,6 +6621,12 @@ mod tests {
                 b"s3cr3tPW",
                 b"'\n    other: 1\n    other: 2\n    user: 's3cr3tPW'\n",
                 false,
+            ),
+            (
+                b"export const VIEWER_USERNAME = process.env.VIEWER_USERNAME || 'viewer';\nexport const VIEWER_PASSWORD = process.env.VIEWER_PASSWORD || '",
+                b"viewer",
+                b"';\n",
+                true,
             ),
             (
                 b"    user2.username = 'BobSmith';\n    user2.password = '",
