@@ -2085,6 +2085,31 @@ pub fn keys_a_linked_record(before_value: &[u8], name: &str, value: &[u8]) -> bo
         && !names_a_credential
 }
 
+/// A UUID among the values of a SQL `INSERT` (`… VALUES (…,'Password','ca62493a-…',…)`, a
+/// field's label beside its record's UUID in iDempiere's migrations): the next column, a
+/// record's id. A settings row may hold a password beside its name; not in a UUID's shape.
+pub fn uuid_in_sql_values(before_value: &[u8], value: &[u8]) -> bool {
+    std::str::from_utf8(value).is_ok_and(looks_like_uuid) && {
+        let lower = before_value.to_ascii_lowercase();
+        memchr::memmem::find(&lower, b"insert").is_some()
+            && (memchr::memmem::find(&lower, b"values (").is_some()
+                || memchr::memmem::find(&lower, b"values(").is_some())
+    }
+}
+
+/// `'http://jabber.org/protocol/admin#change-user-password' => 'lock'`: a name in a URL's
+/// fragment names a command of a protocol (here mapped to an icon), not a setting.
+pub fn in_url_fragment(before_value: &[u8], name: &str) -> bool {
+    text_before_name(before_value, name).is_some_and(|head| {
+        let chunk_start = head
+            .iter()
+            .rposition(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'`'))
+            .map_or(0, |at| at + 1);
+        let url = &head[chunk_start..];
+        url.ends_with(b"#") && memchr::memmem::find(url, b"://").is_some()
+    })
+}
+
 /// `'pattern' => 'arn:…:secret:AmazonLookoutMetrics-.+'`: a name inside an Amazon Resource
 /// Name is its resource type, and what follows is the resource's name.
 pub fn in_resource_name(before_value: &[u8]) -> bool {
@@ -2622,7 +2647,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}_pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|some_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}[-_]pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|some_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -2667,6 +2692,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
         || stand_in.is_match(read.as_bytes())
         // The word in another language (`mysql://ser:heslo@localhost`, Czech).
         || translates_password(&decoded)
+        || translates_password(&read)
         || value.first().is_some_and(|b| matches!(b, b'$' | b'%'))
         // An e-mail address a parser test puts where the password goes (`ftp://me:user@domain.com@host`).
         || is_email_address(&decoded)
@@ -3753,6 +3779,10 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "tobedetermined",
     "anything",
     "nothing",
+    // A test's word for a password that will not work (`password='bogus'`), and `password`
+    // abbreviated.
+    "bogus",
+    "psswd",
     "nope",
     "weak",
     // What a test says of the password it types (`'password' => 'short12'`, `db_password =>
@@ -3839,6 +3869,8 @@ fn spells_a_stand_in(lower: &str) -> bool {
         || (read.starts_with("your")
             && ["password", "pass", "pwd"].iter().any(|w| read.contains(w)))
         || composed_of_stand_ins(lower)
+        // The word in another language, in leetspeak (`c0ntras3nya`).
+        || translates_password(&read)
         || names_its_password(lower)
         || states_a_length_rule(lower)
         // Stand-in words around the word pass in leetspeak (`SecurePa55w0rd`, `s0mePass`,
@@ -5202,6 +5234,7 @@ mod tests {
         assert!(translates_password("Einmal-Passwort"));
         assert!(translates_password("kodeord"));
         assert!(translates_password("parool"));
+        assert!(spells_a_stand_in("c0ntras3nya"));
         assert!(translates_password("Contrase&ntilde;a"));
         assert!(!translates_password("Contrase&ntilde;a1&x"));
         assert!(translates_password("Palavra-passe"));
@@ -5551,6 +5584,24 @@ mod tests {
             b"'pattern' => 'arn:([a-z\\d-]+):.*:.*:secret:"
         ));
         assert!(!in_resource_name(b"'secret': '"));
+        assert!(in_url_fragment(
+            b"'http://jabber.org/protocol/admin#change-user-password' => '",
+            "change-user-password"
+        ));
+        assert!(!in_url_fragment(
+            b"# change-user-password = '",
+            "change-user-password"
+        ));
+        let insert = b"INSERT INTO AD_Field (Name,AD_Field_UU) VALUES ('Password','";
+        assert!(uuid_in_sql_values(
+            insert,
+            b"ca62493a-2f21-4060-9fc4-d063d64284ef"
+        ));
+        assert!(!uuid_in_sql_values(insert, b"k9Xq2vLm8pR4tW7nB3cY5hJ6"));
+        assert!(!uuid_in_sql_values(
+            b"put('Password','",
+            b"ca62493a-2f21-4060-9fc4-d063d64284ef"
+        ));
         assert!(in_regex_escape(br#"r"^\.www\.Cpasbien\.pw": ""#, "pw"));
         assert!(!in_regex_escape(br#"db.pw: ""#, "pw"));
         // The public half of a key pair under a second name, and a private key beside it.
@@ -6440,6 +6491,8 @@ mod tests {
             b"passwd1",
             b"foobar",
             b"foo%40bar",
+            b"db-passwd",
+            b"c0ntras3nya",
         ] {
             assert!(
                 is_stand_in_connection_password(stand_in),

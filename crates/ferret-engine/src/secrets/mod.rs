@@ -621,6 +621,8 @@ impl SecretMatcher {
                 || filters::lists_secret_names(value, &content[secret.end..line.end])
                 || filters::in_literal_union(before_value, name)
                 || filters::in_resource_name(before_value)
+                || filters::in_url_fragment(before_value, name)
+                || filters::uuid_in_sql_values(before_value, value)
                 || filters::keys_a_linked_record(before_value, name, value)
                 || filters::repeats_a_public_key(&content[nearby.clone()], value)
                 || filters::in_regex_escape(before_value, name)
