@@ -91,6 +91,24 @@ fn secrets_in_non_utf8_and_very_long_lines_are_found() {
     assert_eq!(found(&long_line).len(), 1);
 }
 
+#[test]
+fn a_window_cut_from_a_long_line_does_not_start_a_word_at_the_cut() {
+    // The keyword sits 4,097 bytes into one long line, so its window starts one byte in, inside
+    // the word `Qzz…`: `\b` must not hold there as it would at the start of a text.
+    let text = "[[rule]]\nid = 'acme-word'\nname = 'n'\nprovider = 'ACME'\nseverity = 'high'\n\
+                description = 'd'\nremediation = 'r'\nkeywords = ['acme_billing']\n\
+                pattern = '''\\b(?P<secret>zz[a-z0-9]{30})'''\n";
+    let specs = ferret_engine::secrets::parse_rule_file("test.toml", text).unwrap();
+    let m = SecretMatcher::new(specs).unwrap();
+    let word = format!("zz{}", "k9x2m4p7q1".repeat(3));
+    let cut = format!("Q{word}{}acme_billing", " ".repeat(4097 - 1 - word.len()));
+    assert_eq!(cut.find("acme_billing"), Some(4097));
+    assert!(m.find(cut.as_bytes()).is_empty());
+    // The same word standing on its own is found.
+    let own = format!(" {word}{}acme_billing", " ".repeat(4097 - 1 - word.len()));
+    assert_eq!(m.find(own.as_bytes()).len(), 1);
+}
+
 fn value_rule(extra: &str) -> Result<SecretMatcher, String> {
     let text = format!(
         "[[rule]]\nid = 'acme-billing-key'\nname = 'n'\nprovider = 'ACME'\nseverity = 'high'\n\
