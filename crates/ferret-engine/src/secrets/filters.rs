@@ -4858,11 +4858,15 @@ mod tests {
         assert!(!judge("setPassword", "bool", true, false));
         assert!(!judge("getPassword", "?string", true, false));
         assert!(!judge("setPassword", "bool|int", true, false));
-        assert!(!judge("password", "D---S", true, false));
-        assert!(!judge("password", "abc{def", true, false));
-        assert!(!judge("password", "superhash", true, false));
-        assert!(!judge("password", "shouldnotshow", true, false));
-        assert!(!judge("password", "pass$word1", true, false));
+        for stand_in in [
+            "D---S",
+            "abc{def",
+            "superhash",
+            "shouldnotshow",
+            "pass$word1",
+        ] {
+            assert!(!judge("password", stand_in, true, false), "{stand_in}");
+        }
         assert!(judge("password", "pass$wordfish1", true, false));
         assert!(!judge("pwd", "linked_current_dir2", true, false));
         assert!(judge("db_pwd", "linked_current_dir2", true, false));
@@ -4897,10 +4901,14 @@ mod tests {
             false
         ));
         assert!(!judge("slappasswd", "RFC2307", false, false));
-        assert!(!judge("password", "sensitive", true, false));
-        assert!(!judge("kSecClassGenericPassword", "genp", true, false));
-        assert!(!judge("password", "quux", true, false));
-        assert!(!judge("pass", "cleartext", true, false));
+        for (name, stand_in) in [
+            ("password", "sensitive"),
+            ("kSecClassGenericPassword", "genp"),
+            ("password", "quux"),
+            ("pass", "cleartext"),
+        ] {
+            assert!(!judge(name, stand_in, true, false), "{name} = {stand_in}");
+        }
         assert!(!judge("Password", "masked", false, false));
         assert!(!judge("ftp_password", "mozilla@", false, false));
         assert!(judge("pw", "Prl23Db#@", false, false));
