@@ -82,6 +82,8 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "not a real",
     // `…ThisIsNotARealKeyOMG.`
     "notareal",
+    // A test's hash or key with its verdict written in (`$2a$11$zrPPcfZ091WRONGPASSWORDitlg…`).
+    "wrongpassword",
     "fake",
     "sample",
     "dummy",
@@ -398,9 +400,10 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     if self_described {
         return true;
     }
-    // What goes here, in one word (`postgres://socialhome:DATABASEPASSWORDHERE@…`).
+    // What goes here, in one word (`postgres://socialhome:DATABASEPASSWORDHERE@…`,
+    // `password="mypasshere"`).
     if lower.ends_with("here")
-        && ["password", "passwd", "token", "key", "secret"]
+        && ["password", "passwd", "pass", "token", "key", "secret"]
             .iter()
             .any(|word| lower.contains(word))
     {
@@ -2734,7 +2737,7 @@ pub fn encodes_counted_text(value: &[u8]) -> bool {
             .copied()
             .filter(|b| !matches!(b, b'-' | b'_' | b'.' | b'='))
             .collect();
-        joined.len() >= 12 && made_of_ordered_runs(&joined)
+        joined.len() >= 12 && (made_of_ordered_runs(&joined) || counts_in_two_digits(&joined))
     };
     let hex_decoded = || -> Option<Vec<u8>> {
         if value.len() < 24 || !value.len().is_multiple_of(2) {
@@ -2747,6 +2750,20 @@ pub fn encodes_counted_text(value: &[u8]) -> bool {
     };
     base64_decoded(value).is_some_and(|text| counted(&text))
         || hex_decoded().is_some_and(|text| counted(&text))
+}
+
+/// Two-digit numbers counted up from their start (`01020304…`, `10111213…`): bytes a test
+/// numbers in order, written out in decimal.
+fn counts_in_two_digits(text: &[u8]) -> bool {
+    text.len() >= 12
+        && text.len().is_multiple_of(2)
+        && text.iter().all(u8::is_ascii_digit)
+        && text
+            .chunks(2)
+            .map(|pair| (pair[0] - b'0') * 10 + (pair[1] - b'0'))
+            .collect::<Vec<u8>>()
+            .windows(2)
+            .all(|w| w[1] == w[0] + 1)
 }
 
 /// The length of the ordered run (up or down, letters or digits) that opens `lower`.
@@ -3779,6 +3796,9 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "tobedetermined",
     "anything",
     "nothing",
+    // Filler text (`const correctPassword = "loremipsum"`).
+    "loremipsum",
+    "dolorsitamet",
     // A test's word for a password that will not work (`password='bogus'`), and `password`
     // abbreviated.
     "bogus",
@@ -5076,6 +5096,12 @@ mod tests {
         assert!(is_placeholder(b"t.1234abcd", false));
         assert!(is_placeholder(b"RANDOMCHARS-----lGyjPcRtvP", false));
         assert!(is_placeholder(b"DATABASEPASSWORDHERE", false));
+        assert!(is_placeholder(b"mypasshere", false));
+        // A hash with the verdict of a test written into it.
+        assert!(is_placeholder(
+            b"$2a$11$zrPPcfZ091WRONGPASSWORDitlgrJcecfZhxOFiQs0FWw7TN3Q1oS",
+            false
+        ));
         assert!(is_placeholder(b"private-reg-token2", false));
         assert!(!is_placeholder(b"k9xq2-token", false));
         assert!(is_placeholder(b"yourTokenHere", false));
@@ -5930,6 +5956,11 @@ mod tests {
         assert!(is_placeholder(b"1234-ABCD", false));
         assert!(encodes_counted_text(b"MTIzNDU2Nzg5MDEyMzQ1Ng=="));
         assert!(encodes_counted_text(b"QUJDREVGR0hJSktMTU5PUA=="));
+        // `01020304050607080910111213141516`, a VAPID test key.
+        assert!(encodes_counted_text(
+            b"MDEwMjAzMDQwNTA2MDcwODA5MTAxMTEyMTMxNDE1MTY"
+        ));
+        assert!(!counts_in_two_digits(b"010203040506070809101113"));
         assert!(encodes_counted_text(b"MTIzNDU2Nzg5MDEyMzQ1Ngo="));
         // base64 of `tok_abcdefghijklmnop`, and of `tok_9f8Kx2LmPz7Qw4Rt`.
         assert!(encodes_counted_text(b"dG9rX2FiY2RlZmdoaWprbG1ub3A="));
