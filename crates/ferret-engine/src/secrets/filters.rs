@@ -5578,31 +5578,28 @@ mod tests {
 
     #[test]
     fn public_client_keys() {
-        let key = b"cQo4wipp5ipWWXhTN8kTacBItgqo457yDRtzCMOr-Tw";
-        assert!(is_public_client_key("REACT_APP_POSTHOG_TOKEN", key));
-        assert!(is_public_client_key("posthogApiKey", key));
-        assert!(!is_public_client_key(
-            "POSTHOG_PERSONAL_API_KEY",
-            b"phx_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzd_oc"
-        ));
-        assert!(!is_public_client_key("MIXPANEL_TOKEN", key));
-        assert!(is_public_client_key(
-            "pusher_app_key",
-            b"6d893fcc6a0c695853ac"
-        ));
-        assert!(is_public_client_key("PUSHER_KEY", b"6d893fcc6a0c695853ac"));
-        let revenuecat = b"appl_JXmiRckOzXXTsHKitQiicXCvMQi";
-        assert!(is_public_client_key("revenueCatKey", revenuecat));
-        assert!(!is_public_client_key("REVENUECAT_SECRET", revenuecat));
-        assert!(!is_public_client_key("apiKey", b"appl_JXmiRckOz"));
-        assert!(is_public_client_key(
-            "writeKey",
-            b"iCkMy7ymtJ9qYzQRXkQpnAJEq7D4NyMU"
-        ));
-        assert!(!is_public_client_key(
-            "PUSHER_APP_SECRET",
-            b"cfa82f99cadd7315e482"
-        ));
+        let posthog = &b"cQo4wipp5ipWWXhTN8kTacBItgqo457yDRtzCMOr-Tw"[..];
+        let pusher = &b"6d893fcc6a0c695853ac"[..];
+        let revenuecat = &b"appl_JXmiRckOzXXTsHKitQiicXCvMQi"[..];
+        for (name, value, public) in [
+            ("REACT_APP_POSTHOG_TOKEN", posthog, true),
+            ("posthogApiKey", posthog, true),
+            (
+                "POSTHOG_PERSONAL_API_KEY",
+                &b"phx_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzd_oc"[..],
+                false,
+            ),
+            ("MIXPANEL_TOKEN", posthog, false),
+            ("pusher_app_key", pusher, true),
+            ("PUSHER_KEY", pusher, true),
+            ("revenueCatKey", revenuecat, true),
+            ("REVENUECAT_SECRET", revenuecat, false),
+            ("apiKey", b"appl_JXmiRckOz", false),
+            ("writeKey", b"iCkMy7ymtJ9qYzQRXkQpnAJEq7D4NyMU", true),
+            ("PUSHER_APP_SECRET", b"cfa82f99cadd7315e482", false),
+        ] {
+            assert_eq!(is_public_client_key(name, value), public, "{name}");
+        }
     }
 
     #[test]
