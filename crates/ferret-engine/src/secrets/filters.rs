@@ -389,13 +389,24 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
         return true;
     }
-    // Words that name what the value stands in for (`private-reg-token2`, `my_api_key`).
+    // Words that name what the value stands in for (`private-reg-token2`, `my_api_key`,
+    // `MANILA_DBPASS` in OpenStack's install guides).
     let self_described = lower.rsplit_once(['-', '_']).is_some_and(|(head, last)| {
         head.split(['-', '_'])
             .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
             && last.bytes().all(|b| b.is_ascii_alphanumeric())
-            && ["token", "key", "secret", "password", "pass", "apikey"]
-                .contains(&last.trim_end_matches(|c: char| c.is_ascii_digit()))
+            && [
+                "token",
+                "key",
+                "secret",
+                "password",
+                "pass",
+                "apikey",
+                "passwd",
+                "dbpass",
+                "dbpassword",
+            ]
+            .contains(&last.trim_end_matches(|c: char| c.is_ascii_digit()))
     });
     if self_described {
         return true;
@@ -406,6 +417,18 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
         && ["password", "passwd", "pass", "token", "key", "secret"]
             .iter()
             .any(|word| lower.contains(word))
+    {
+        return true;
+    }
+    // A token's parts written as letters repeated (`eyJ0eXAiOiJKV1Qi….xxx.yyy`): the shape of a
+    // JWT, with nothing signed.
+    if text.contains('.')
+        && text.split('.').any(|part| {
+            part.len() >= 3
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() && b == part.as_bytes()[0])
+        })
     {
         return true;
     }
@@ -1081,6 +1104,56 @@ fn is_revenuecat_public_key(value: &[u8]) -> bool {
     })
 }
 
+/// A value that is one of a series counted across the settings around it (`tag: 'env1'` …
+/// `password: 'env6'` … `fileFilter: 'env8'`): numbered stand-ins for values filled in
+/// later, not a password. `around` is the text of the lines around the value; both the number
+/// before and the one after must be there, and no line but one may name a credential (a
+/// corpus's `passwd: hardcoded2` beside `password: hardcoded3` is a series of passwords).
+pub fn counted_in_a_series(around: &[u8], value: &[u8]) -> bool {
+    let digits = value
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let stem = &value[..value.len() - digits];
+    if !(1..=2).contains(&digits)
+        || !(2..=10).contains(&stem.len())
+        || !stem.iter().all(u8::is_ascii_lowercase)
+    {
+        return false;
+    }
+    let Ok(number) = std::str::from_utf8(&value[stem.len()..])
+        .unwrap_or("")
+        .parse::<u32>()
+    else {
+        return false;
+    };
+    let names_a_credential = |line: &[u8]| {
+        let line = line.to_ascii_lowercase();
+        ["pass", "pwd", "secret", "token", "key", "auth", "cred"]
+            .iter()
+            .any(|w| memchr::memmem::find(&line, w.as_bytes()).is_some())
+    };
+    if around
+        .split(|&b| b == b'\n')
+        .filter(|line| names_a_credential(line))
+        .count()
+        > 1
+    {
+        return false;
+    }
+    let stands_alone = |word: &[u8]| {
+        memchr::memmem::find_iter(around, word).any(|at| {
+            let before = at.checked_sub(1).map(|i| around[i]);
+            let after = around.get(at + word.len()).copied();
+            !before.is_some_and(|b| b.is_ascii_alphanumeric())
+                && !after.is_some_and(|b| b.is_ascii_alphanumeric())
+        })
+    };
+    let numbered = |n: u32| [stem, n.to_string().as_bytes()].concat();
+    number > 0 && stands_alone(&numbered(number - 1)) && stands_alone(&numbered(number + 1))
+}
+
 /// A value that is also assigned to a public key's name nearby (`RSPAMD_FUZZY_WORKER_PUBKEY=dsrea5…`
 /// a few lines over `RSPAMD_FUZZY_ENCRYPTION_KEY=dsrea5…`): the public half of a key pair, used
 /// again under another name. `around` is the text of the lines around the value.
@@ -1470,6 +1543,16 @@ fn looks_like_reference(value: &str) -> bool {
     }
     if let Some(tag) = value.strip_prefix('!') {
         if tag.bytes().all(|b| b.is_ascii_alphabetic() || b == b':') {
+            return true;
+        }
+        // A tag with a namespace (`password: !encrypted/pkcs1-oaep`, Zuul's encrypted secret,
+        // whose value follows on the next lines): lower-case words around a slash.
+        if tag.contains('/')
+            && tag.starts_with(|c: char| c.is_ascii_lowercase())
+            && tag
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/-_.".contains(&b))
+        {
             return true;
         }
     }
@@ -2246,15 +2329,20 @@ fn name_can_hold_a_secret(name: &str) -> bool {
     if name == "oauth_consumer_key" {
         return false;
     }
+    // `ROLLOUT_TOKEN_SERIAL = "KIPW0815"`: the serial number printed on a hardware token.
+    let words = name_words(name);
+    if words.last().is_some_and(|last| last == "serial") && words.iter().any(|w| w == "token") {
+        return false;
+    }
     // `password_username_validation=…`, `token_expired_message`: the text a form shows about
     // the secret, keyed in a translation file.
-    if name_words(name).last().is_some_and(|last| {
+    if words.last().is_some_and(|last| {
         ["validation", "message", "tooltip", "description"].contains(&last.as_str())
     }) {
         return false;
     }
     // `token_signature`, `tokenSig`: a signature made with a secret, public once sent.
-    if name_words(name)
+    if words
         .last()
         .is_some_and(|last| last == "signature" || last == "sig")
     {
@@ -2269,7 +2357,6 @@ fn name_can_hold_a_secret(name: &str) -> bool {
     if is_locale_tag(name) || name == "_token" {
         return false;
     }
-    let words = name_words(name);
     let name = name.to_ascii_lowercase();
     // `nonMatchingToken`, `mismatched_key`: a value made to fail a comparison or a pattern;
     // `notAKey`, `not_a_secret`: one that says it is none.
@@ -2695,7 +2782,12 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
         || stand_in.is_match(read.as_bytes())
         // The word in another language (`mysql://ser:heslo@localhost`, Czech).
         || translates_password(&decoded)
+        || translates_password(&String::from_utf8_lossy(value))
         || translates_password(&read)
+        // A stand-in after Twitch chat's scheme (`-password=oauth:hasło` in a Polish manual).
+        || String::from_utf8_lossy(value)
+            .strip_prefix("oauth:")
+            .is_some_and(|rest| !rest.is_empty() && is_stand_in_connection_password(rest.as_bytes()))
         || value.first().is_some_and(|b| matches!(b, b'$' | b'%'))
         // An e-mail address a parser test puts where the password goes (`ftp://me:user@domain.com@host`).
         || is_email_address(&decoded)
@@ -3483,6 +3575,19 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if names_aws && name.contains("secret") && value.len() != 40 {
         return false;
     }
+    // A UUID under a cloud resource's key (`subnet_key: '91e47a57-…'` in Heat's tests): the
+    // resource's id.
+    const RESOURCES: &[&str] = &[
+        "subnet", "router", "network", "net", "port", "volume", "snapshot", "flavor", "stack",
+        "instance", "server", "image", "node", "cluster", "share", "pool", "listener",
+    ];
+    if looks_like_uuid(value)
+        && words.len() == 2
+        && words[1] == "key"
+        && RESOURCES.contains(&words[0].as_str())
+    {
+        return false;
+    }
     // A UUID under a token name that is not a credential's is a protocol id (`LockToken`);
     // under an environment-style name (`NPM_TOKEN`, `HEROKU_API_KEY`) or a service's name
     // (`jenkinsToken`, `squarespace_token`) it is a credential.
@@ -3862,6 +3967,22 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "auditsystem",
     "audituser",
     "oobesystem",
+    // An action or a sanitizer named where a password's field is configured (`pass =
+    // 'normal'`, an OpenFlow action; `'password' => 'trim'` in a table of input filters).
+    "normal",
+    "trim",
+    // The password a test changes to (`'password': 'changed'`), and its word for another one
+    // (`'password' => 'somethingelse'`).
+    "changed",
+    "somethingelse",
+    "sthelse",
+    // The fixed password that marks the user name as a token (GitLab's `oauth2`, GitHub's
+    // `x-oauth-basic`): `$auth['password'] === 'oauth2'`.
+    "oauth2",
+    "xoauthbasic",
+    // A template's test of a variable (`item.password is defined`).
+    "defined",
+    "undefined",
 ];
 
 /// True when a password written in leetspeak (`PaSsW0Rd`, `p4$$w0rd`) reads as one of the
@@ -4348,9 +4469,9 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     let lower = value.to_ascii_lowercase();
     let alphanumeric = squashed(value);
     // A test's description as its password (`password := "round-trip-test"`,
-    // `"authenticated-backup-test"`): three or more lower-case words joined by hyphens, one
-    // of them `test`.
-    let words: Vec<&str> = value.split('-').collect();
+    // `"authenticated-backup-test"`, `'key_transfer_test'`): three or more lower-case words
+    // joined by hyphens or underscores, one of them `test`.
+    let words: Vec<&str> = value.split(['-', '_']).collect();
     if words.len() >= 3
         && words
             .iter()
@@ -4389,7 +4510,9 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     let made_to_fail = ["wrong", "invalid", "incorrect", "bad"]
         .iter()
         .any(|w| lower.starts_with(w))
-        && ["pw", "pass", "pwd"].iter().any(|p| lower.contains(p));
+        && ["pw", "pass", "pwd", "pin"]
+            .iter()
+            .any(|p| lower.contains(p));
     let names_a_stored_form = (lower.contains(['-', '_'])
         && lower
             .bytes()
@@ -4901,6 +5024,7 @@ mod tests {
         // A test's description, and a value that says it could be any.
         for stand_in in [
             "round-trip-test",
+            "key_transfer_test",
             "local-auto-lock-test",
             "thiscanbeanything",
             "mypassfield",
@@ -6916,5 +7040,105 @@ mod tests {
             "key",
             b"Xk9mQ2vL8pR4tWn6Yb3H"
         ));
+    }
+
+    #[test]
+    fn openstack_and_otp_server_shapes_are_told_from_credentials() {
+        // Install guides' stand-ins, Zuul's encrypted-secret tag and JWTs with nothing signed.
+        for (value, placeholder) in [
+            ("MANILA_DBPASS", true),
+            ("IRONIC_DBPASSWORD", true),
+            ("nova_passwd", true),
+            ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.xxx.yyy", true),
+            ("Xk9mQ2vL8pR4_dbpassage", false),
+            (
+                "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.Xk9mQ2vL8pR4",
+                false,
+            ),
+        ] {
+            assert_eq!(
+                is_placeholder(value.as_bytes(), false),
+                placeholder,
+                "{value}"
+            );
+        }
+        for (value, reference) in [
+            ("!encrypted/pkcs1-oaep", true),
+            ("!Ref", true),
+            ("!Qaz2wsx/9", false),
+            ("!ZMmI67Cyq6", false),
+        ] {
+            assert_eq!(looks_like_reference(value), reference, "{value}");
+        }
+        // A hardware token's serial, and resources' ids under `…_key`.
+        for (name, value, plausible) in [
+            ("ROLLOUT_TOKEN_SERIAL", "KIPW0815", false),
+            ("LICENSE_SERIAL", "KIPW0815Q7", true),
+            ("subnet_key", "91e47a57-7508-46fe-afc9-fc454e8580e1", false),
+            ("router_key", "3e46229d-8fce-4733-819a-b5fe630550f8", false),
+            ("api_key", "91e47a57-7508-46fe-afc9-fc454e8580e1", true),
+        ] {
+            assert_eq!(
+                generic_value_is_plausible(name, value.as_bytes()),
+                plausible,
+                "{name}={value}"
+            );
+        }
+        let setting = PasswordSetting {
+            quoted: true,
+            ..PasswordSetting::default()
+        };
+        for (name, value, plausible) in [
+            ("pass", "normal", false),
+            ("password", "trim", false),
+            ("password", "changed", false),
+            ("password", "somethingelse", false),
+            ("pass", "sthelse", false),
+            ("password", "oauth2", false),
+            ("password", "defined", false),
+            ("pass", "wrongpin", false),
+            ("pass", "pin818771", true),
+            ("pass", "otppin", true),
+        ] {
+            assert_eq!(
+                password_value_is_plausible(name, value.as_bytes(), setting),
+                plausible,
+                "{name}={value}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stand_in_after_twitchs_oauth_scheme_is_one() {
+        for (value, stand_in) in [
+            ("oauth:hasło", true),
+            ("oauth:password", true),
+            ("oauth:q7w2k9x4m1z8c5v3b6n0p2l4j8h6", false),
+        ] {
+            assert_eq!(
+                is_stand_in_connection_password(value.as_bytes()),
+                stand_in,
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_counted_in_a_series_with_its_neighbours_is_a_stand_in() {
+        let settings =
+            b"  baseUrl: 'env4'\n  username: 'env5'\n  password: 'env6'\n  copyFolder: 'env7'\n";
+        assert!(counted_in_a_series(settings, b"env6"));
+        // Only one neighbour, or neighbours that merely start the same.
+        assert!(!counted_in_a_series(settings, b"env7"));
+        assert!(!counted_in_a_series(
+            b"a: 'env55'\nb: 'env6'\nc: 'env77'\n",
+            b"env6"
+        ));
+        assert!(!counted_in_a_series(settings, b"Xk9mQ2vL8pR4"));
+        // A series of passwords is not a series of stand-ins for other settings.
+        let passwords = b"passwd: hardcoded2\npassword: hardcoded3\nDB_PASSWORD: hardcoded4\n";
+        assert!(!counted_in_a_series(passwords, b"hardcoded3"));
+        let pairs = b"  value: hardcoded2\n- key: password\n  value: hardcoded3\n- key: Password\n  value: hardcoded4\n";
+        assert!(!counted_in_a_series(pairs, b"hardcoded3"));
     }
 }

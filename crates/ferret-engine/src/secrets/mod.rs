@@ -614,7 +614,8 @@ impl SecretMatcher {
                 ..lines_forward(content, secret.end, 5, LINE_WINDOW_CAP * 6);
             if tuple
                 || filters::names_a_passing_case(name, &content[around.clone()])
-                || filters::in_country_table(name, &content[around])
+                || filters::in_country_table(name, &content[around.clone()])
+                || filters::counted_in_a_series(&content[around], value)
                 || filters::in_minified_line(name, content, secret.start)
                 || self.near_miss_of_named_provider(name, value)
                 || filters::named_not_secret(before_value, name, value)
