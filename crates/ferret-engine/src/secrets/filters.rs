@@ -296,6 +296,18 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     // The swarm join tokens of Docker's documentation (`docker swarm init`, `join-token`).
     "SWMTKN-1-49nj1cmql0jkz5s954yi3oex3nedyz0fb0xx14ie39trti4wxv",
     "SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl",
+    // RFC 5849's (OAuth 1.0) example credentials, copied into every OAuth 1.0 library's
+    // comments and tests: the token and the secrets of section 1.2 (temporary, verifier, token)
+    // and of section 3.1.
+    "kd94hf93k423kf44",
+    "hh5s93j4hdidpola",
+    "hdk48Djdsa",
+    "hfdp7dh39dks9884",
+    "nnch734d00sl2jdk",
+    "pfkkdhi9sl3r4s00",
+    "kkk9d7dh3k39sjv7",
+    "j49sk3j29djd",
+    "dh893hdasih9",
 ];
 
 /// True when `secret` contains a credential published as a documentation example.
@@ -688,31 +700,62 @@ const BLOB_MARGIN: usize = 256;
 /// lines of 60 characters or more (`data:image/png;base64,iVBOR… eJzs…`, MIME's 76) counts
 /// across the breaks.
 pub fn inside_base64_blob(content: &[u8], secret: &std::ops::Range<usize>) -> bool {
-    let before = base64_run(content[..secret.start].iter().rev());
-    before >= BLOB_MARGIN || before + base64_run(content[secret.end..].iter()) >= BLOB_MARGIN
+    let before = base64_run(&content[..secret.start], false);
+    before >= BLOB_MARGIN || before + base64_run(&content[secret.end..], true) >= BLOB_MARGIN
 }
 
-/// How many base64 characters (up to [`BLOB_MARGIN`]) run from the start of `bytes`, over single
-/// line breaks or spaces between wrapped lines of 60 characters or more.
-fn base64_run<'a>(bytes: impl Iterator<Item = &'a u8>) -> usize {
+/// How many base64 characters (up to [`BLOB_MARGIN`]) run from the start of `bytes` (from its end
+/// unless `forward`), over single line breaks or spaces between wrapped lines of 60 characters
+/// or more, or line breaks escaped for XML (`&#10;` in an SVG's inlined image, as Inkscape
+/// writes it).
+fn base64_run(bytes: &[u8], forward: bool) -> usize {
     let base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
-    let (mut total, mut line, mut first) = (0, 0, true);
-    let mut bytes = bytes.copied().peekable();
-    while total < BLOB_MARGIN {
-        match bytes.next() {
-            Some(b) if base64(b) => {
-                total += 1;
-                line += 1;
-            }
-            // The piece next to the value is part of a line; every line past it is whole.
-            Some(b' ' | b'\n' | b'\r')
-                if (first || line >= 60) && bytes.peek().is_some_and(|&b| base64(b)) =>
-            {
-                first = false;
-                line = 0;
-            }
-            _ => break,
+    let at = |i: usize| {
+        if forward {
+            bytes[i]
+        } else {
+            bytes[bytes.len() - 1 - i]
         }
+    };
+    // The length of an escaped line break at `i` in walking order, or 0.
+    let escaped_break = |i: usize| {
+        [&b"&#10;"[..], b"&#13;", b"&#xA;", b"&#xa;"]
+            .iter()
+            .find(|entity| {
+                i + entity.len() <= bytes.len()
+                    && (0..entity.len()).all(|k| {
+                        let expected = if forward {
+                            entity[k]
+                        } else {
+                            entity[entity.len() - 1 - k]
+                        };
+                        at(i + k) == expected
+                    })
+            })
+            .map_or(0, |entity| entity.len())
+    };
+    let (mut total, mut line, mut first, mut i) = (0, 0, true, 0);
+    while total < BLOB_MARGIN && i < bytes.len() {
+        let b = at(i);
+        if base64(b) {
+            total += 1;
+            line += 1;
+            i += 1;
+            continue;
+        }
+        // The piece next to the value is part of a line; every line past it is whole.
+        let skip = if matches!(b, b' ' | b'\n' | b'\r') {
+            1
+        } else {
+            escaped_break(i)
+        };
+        if skip > 0 && (first || line >= 60) && i + skip < bytes.len() && base64(at(i + skip)) {
+            first = false;
+            line = 0;
+            i += skip;
+            continue;
+        }
+        break;
     }
     total.min(BLOB_MARGIN)
 }
@@ -1404,6 +1447,19 @@ fn looks_like_reference(value: &str) -> bool {
     // letters only, and a comment (`key: # note`) is told apart where the value is matched.
     let starts = ['$', '%', '@', '&', '/', '\\', '~', '(', '[', '{', '<', ':'];
     if value.starts_with(starts) || value.starts_with("..") || value.starts_with("./") {
+        return true;
+    }
+    // A Go template's field path (`hasKey .Values.ingress.s3.api.annotations "…"` in a Helm
+    // chart).
+    if value.strip_prefix('.').is_some_and(|path| {
+        path.split('.').count() >= 2
+            && path.split('.').all(|field| {
+                field.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && field
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            })
+    }) {
         return true;
     }
     // An Android theme attribute (`app:passwordToggleTint="?attr/colorOnSurface"`).
@@ -2615,8 +2671,10 @@ fn translates_password(value: &str) -> bool {
         "pasvort",
         "contrasinal",
         "mật khẩu",
-        // Scottish Gaelic `facal-faire`.
+        // Scottish Gaelic `facal-faire`, Swahili `nywila` and Oromo `iggitaa`.
         "facal-faire",
+        "nywila",
+        "iggitaa",
         "пароль",
         "парола",
         "лозинка",
@@ -3598,6 +3656,15 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     {
         return false;
     }
+    // A legend of an enumeration (`COMMENT="type of token: 0=permanent, …"`).
+    if value.split_once('=').is_some_and(|(number, word)| {
+        !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+            && !word.is_empty()
+            && word.bytes().all(|b| b.is_ascii_lowercase())
+    }) {
+        return false;
+    }
     // Code: private identifiers, conditionals, comparisons, chained assignments (base64 padding,
     // `…==` at the end, is not a comparison).
     let trimmed = value.trim_end_matches('=');
@@ -3610,8 +3677,13 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     {
         return false;
     }
-    // A lone JWT header segment (`{"alg":"HS256",...}` encoded) is not a token.
-    if value.starts_with("eyJ") && !value.contains('.') {
+    // A lone JWT header segment (`{"alg":"HS256",...}` encoded) is not a token, nor is one cut
+    // short a few characters into its payload (`eyJhbGciOi….eyJzdW` in an API schema).
+    if value.starts_with("eyJ")
+        && value
+            .split_once('.')
+            .is_none_or(|(_, payload)| payload.len() < 16 && !payload.contains('.'))
+    {
         return false;
     }
     // Arithmetic on a variable (`int iLastToken = iDestCount-1;`).
@@ -3808,6 +3880,8 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "masked",
     "cleartext",
     "plaintext",
+    // French for in clear (`password: enclair` in Claroline's import fixtures).
+    "enclair",
     "changeme",
     "mypassword",
     "mypass",
@@ -3983,6 +4057,19 @@ const PASSWORD_STAND_INS: &[&str] = &[
     // A template's test of a variable (`item.password is defined`).
     "defined",
     "undefined",
+    // What a message says happened to the password (`messagePasswordReset = User's password
+    // was reset`).
+    "reset",
+    "set",
+    "expired",
+    "mandatory",
+    "generated",
+    "updated",
+    "saved",
+    "sent",
+    "visible",
+    "locked",
+    "unlocked",
 ];
 
 /// True when a password written in leetspeak (`PaSsW0Rd`, `p4$$w0rd`) reads as one of the
@@ -5487,6 +5574,17 @@ mod tests {
         );
         let start = wrapped.find("JKPvu").unwrap();
         assert!(inside_base64_blob(wrapped.as_bytes(), &(start..start + 30)));
+        // The same with the breaks escaped for XML, as Inkscape inlines an image.
+        let escaped = wrapped.replace(' ', "&#10;");
+        let start = escaped.find("JKPvu").unwrap();
+        assert!(inside_base64_blob(escaped.as_bytes(), &(start..start + 30)));
+        let escaped_prose =
+            "the&#10;staging&#10;key&#10;is&#10;JKPvuWnuNkxuQOpAbfUz2eeTcEoLFy&#10;so";
+        let start = escaped_prose.find("JKPvu").unwrap();
+        assert!(!inside_base64_blob(
+            escaped_prose.as_bytes(),
+            &(start..start + 30)
+        ));
         let prose = "the key for the staging bucket is JKPvuWnuNkxuQOpAbfUz2eeTcEoLFy so use it";
         let start = prose.find("JKPvu").unwrap();
         assert!(!inside_base64_blob(prose.as_bytes(), &(start..start + 30)));
@@ -7049,6 +7147,7 @@ mod tests {
             ("MANILA_DBPASS", true),
             ("IRONIC_DBPASSWORD", true),
             ("nova_passwd", true),
+            ("nnch734d00sl2jdk", true),
             ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.xxx.yyy", true),
             ("Xk9mQ2vL8pR4_dbpassage", false),
             (
@@ -7065,6 +7164,8 @@ mod tests {
         for (value, reference) in [
             ("!encrypted/pkcs1-oaep", true),
             ("!Ref", true),
+            (".Values.ingress.s3.api.annotations", true),
+            (".Xk9mQ2vL8pR4.tWn6Yb3H+s7Jd5", false),
             ("!Qaz2wsx/9", false),
             ("!ZMmI67Cyq6", false),
         ] {
@@ -7077,6 +7178,12 @@ mod tests {
             ("subnet_key", "91e47a57-7508-46fe-afc9-fc454e8580e1", false),
             ("router_key", "3e46229d-8fce-4733-819a-b5fe630550f8", false),
             ("api_key", "91e47a57-7508-46fe-afc9-fc454e8580e1", true),
+            ("token", "0=permanent", false),
+            (
+                "access_token",
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdW",
+                false,
+            ),
         ] {
             assert_eq!(
                 generic_value_is_plausible(name, value.as_bytes()),
@@ -7099,6 +7206,10 @@ mod tests {
             ("pass", "wrongpin", false),
             ("pass", "pin818771", true),
             ("pass", "otppin", true),
+            ("password", "enclair", false),
+            ("password", "reset", false),
+            ("password", "nywila", false),
+            ("password", "Iggitaa.", false),
         ] {
             assert_eq!(
                 password_value_is_plausible(name, value.as_bytes(), setting),
