@@ -150,3 +150,15 @@ fn a_rule_needs_exactly_one_of_pattern_and_value() {
     let bad = value_rule("value = '[a-f'").unwrap_err();
     assert!(bad.contains("invalid value regex"), "{bad}");
 }
+
+#[test]
+fn public_tokens_of_embedded_charts_and_badges_are_not_reported() {
+    let token = "fwiuAlNEUj8eYQn1rfDBWuO1X-8D__oKgCwEMpguLFI2sKX84ySGDr";
+    // The same value after a secret's name is reported; in a star-history chart's URL (public,
+    // shown to every reader of the README) it is not.
+    assert_eq!(found(&format!("secret_token = \"{token}\"\n")).len(), 1);
+    let chart = format!(
+        "<img src=\"https://api.star-history.com/chart?repos=o/r&type=date&sealed_token={token}\" />\n"
+    );
+    assert_eq!(found(&chart), vec![]);
+}

@@ -2795,7 +2795,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}[-_]pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|some_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}[-_]pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|pswd|foo[-_]?(?:pass(?:word|wd)?|pwd|secret)|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|some_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -3590,6 +3590,23 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     if pairs_stand_ins(value) {
         return false;
     }
+    // A file's path (`dest_key = "2024/1/1/5-a5323e542e0f/full.png"`, an object store's key).
+    const FILE_EXTENSIONS: &[&str] = &[
+        "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "pdf", "json", "yaml", "yml", "xml",
+        "txt", "html", "css", "js", "zip", "gz", "tar", "mp4", "mp3", "csv",
+    ];
+    if value.contains('/')
+        && value
+            .rsplit('/')
+            .next()
+            .and_then(|file| file.rsplit_once('.'))
+            .is_some_and(|(stem, extension)| {
+                !stem.is_empty()
+                    && FILE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str())
+            })
+    {
+        return false;
+    }
     // A package's coordinates with a version (`jjwt-jackson:0.11.0:deprecated`).
     if value.contains(':')
         && value.split(':').any(|part| {
@@ -4048,6 +4065,7 @@ const PASSWORD_STAND_INS: &[&str] = &[
     // The password a test changes to (`'password': 'changed'`), and its word for another one
     // (`'password' => 'somethingelse'`).
     "changed",
+    "irrelevant",
     "somethingelse",
     "sthelse",
     // The fixed password that marks the user name as a token (GitLab's `oauth2`, GitHub's
@@ -7179,6 +7197,12 @@ mod tests {
             ("router_key", "3e46229d-8fce-4733-819a-b5fe630550f8", false),
             ("api_key", "91e47a57-7508-46fe-afc9-fc454e8580e1", true),
             ("token", "0=permanent", false),
+            ("dest_key", "2024/1/1/5-a5323e542e0f/full.png", false),
+            (
+                "secret_key",
+                "Xk9mQ2vL8pR4/tWn6Yb3H+s7Jd5F/c1Ge0Ua8Zi2K",
+                true,
+            ),
             (
                 "access_token",
                 "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdW",
@@ -7208,6 +7232,7 @@ mod tests {
             ("pass", "otppin", true),
             ("password", "enclair", false),
             ("password", "reset", false),
+            ("current_password", "irrelevant", false),
             ("password", "nywila", false),
             ("password", "Iggitaa.", false),
         ] {
@@ -7224,6 +7249,9 @@ mod tests {
         for (value, stand_in) in [
             ("oauth:hasło", true),
             ("oauth:password", true),
+            ("foopassword", true),
+            ("foopass", true),
+            ("pswd", true),
             ("oauth:q7w2k9x4m1z8c5v3b6n0p2l4j8h6", false),
         ] {
             assert_eq!(

@@ -589,12 +589,14 @@ impl SecretMatcher {
             }
             // Status badges and coverage graphs carry public read tokens
             // (`…/graph/badge.svg?token=…`, `…/graphs/sunburst.svg?token=…`, shields.io's
-            // `…/codecov/c/github/org/repo?token=…`).
+            // `…/codecov/c/github/org/repo?token=…`), as do star-history charts embedded in a
+            // README (`api.star-history.com/chart?…&sealed_token=…`).
             let line_text = &content[line.clone()];
             if line_text
                 .windows(5)
                 .any(|w| w.eq_ignore_ascii_case(b"badge"))
                 || memchr::memmem::find(line_text, b"img.shields.io/").is_some()
+                || memchr::memmem::find(line_text, b"api.star-history.com/").is_some()
                 || content[line.start..secret.start].ends_with(b".svg?token=")
             {
                 return Reject;
