@@ -162,3 +162,11 @@ fn public_tokens_of_embedded_charts_and_badges_are_not_reported() {
     );
     assert_eq!(found(&chart), vec![]);
 }
+
+#[test]
+fn pass_as_a_tests_verdict_in_a_sentence_is_not_a_password() {
+    let verdict = "\t * Pass: 'preview' is NOT in the requested properties, and the row\n";
+    assert_eq!(found(verdict), vec![]);
+    let setting = "\tpass: 'Tr0ub4dor&3x'\n";
+    assert_eq!(found(setting).len(), 1, "{setting}");
+}

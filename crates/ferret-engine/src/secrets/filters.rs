@@ -308,6 +308,14 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "kkk9d7dh3k39sjv7",
     "j49sk3j29djd",
     "dh893hdasih9",
+    // RFC 6749's resource owner password (`johndoe` / `A3ddj3w`), OpenID Connect Core's token
+    // response (`SlAV32hkKG`, refresh `8xLOxBtZp8`), and the token response of Google's
+    // OAuth 2.0 guide for installed apps.
+    "A3ddj3w",
+    "SlAV32hkKG",
+    "8xLOxBtZp8",
+    "1/fFAGRNJru1FTz70BzhT3Zg",
+    "1/xEoDL4iW3cxlI7yDbSRFYNG01kVKM2C-259HOF2aQbI",
 ];
 
 /// True when `secret` contains a credential published as a documentation example.
@@ -1144,6 +1152,21 @@ fn is_revenuecat_public_key(value: &[u8]) -> bool {
         value.strip_prefix(*prefix).is_some_and(|key| {
             (24..=32).contains(&key.len()) && key.iter().all(u8::is_ascii_alphanumeric)
         })
+    })
+}
+
+/// A value that names a Windows registry key written out nearby (`AccountKey =
+/// "9375CFF0413111d3B88A00104B2A6676"` under a comment giving `HKEY_CURRENT_USER\…\Profiles\
+/// <profile>\9375CFF0…\`): a key's name in the registry, not a credential. `around` is the text of
+/// the lines around the value.
+pub fn names_a_registry_key(around: &[u8], value: &[u8]) -> bool {
+    if value.len() < 8 || memchr::memmem::find(around, b"HKEY_").is_none() {
+        return false;
+    }
+    memchr::memmem::find_iter(around, value).any(|at| {
+        at > 0
+            && around[at - 1] == b'\\'
+            && around.get(at + value.len()).is_some_and(|&b| b == b'\\')
     })
 }
 
@@ -4066,6 +4089,9 @@ const PASSWORD_STAND_INS: &[&str] = &[
     // (`'password' => 'somethingelse'`).
     "changed",
     "irrelevant",
+    // What a check says of a password (`Checks if a given password is "safe"`).
+    "safe",
+    "unsafe",
     "somethingelse",
     "sthelse",
     // The fixed password that marks the user name as a token (GitLab's `oauth2`, GitHub's
@@ -4803,9 +4829,25 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     });
     // One upper-case word (`'BLOCKED'`, `NOTSET`): a sentinel a test or a template writes.
     let sentinel = (4..=12).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_uppercase());
+    // A camel-case identifier of three words or more naming a password field (`'mustchangepassword'
+    // => 'pwdChangeNextLogin'`, an LDAP attribute), and a word between asterisks (`'*unchanged*'`):
+    // a marker.
+    let identifier_words = name_words(value);
+    let names_a_password_field = value.starts_with(|c: char| c.is_ascii_lowercase())
+        && value.bytes().all(|b| b.is_ascii_alphabetic())
+        && identifier_words.len() >= 3
+        && identifier_words
+            .iter()
+            .any(|w| ["pwd", "pass", "password", "passwd"].contains(&w.as_str()));
+    let starred_word = value
+        .strip_prefix('*')
+        .and_then(|rest| rest.strip_suffix('*'))
+        .is_some_and(|word| word.len() >= 3 && word.bytes().all(|b| b.is_ascii_lowercase()));
     if value.len() < 4
         || value.len() > 64
         || coerced
+        || names_a_password_field
+        || starred_word
         || word_list
         || letter_and_count
         || sentinel
@@ -7166,6 +7208,8 @@ mod tests {
             ("IRONIC_DBPASSWORD", true),
             ("nova_passwd", true),
             ("nnch734d00sl2jdk", true),
+            ("SlAV32hkKG", true),
+            ("1/fFAGRNJru1FTz70BzhT3Zg", true),
             ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.xxx.yyy", true),
             ("Xk9mQ2vL8pR4_dbpassage", false),
             (
@@ -7233,6 +7277,10 @@ mod tests {
             ("password", "enclair", false),
             ("password", "reset", false),
             ("current_password", "irrelevant", false),
+            ("mustchangepassword", "pwdChangeNextLogin", false),
+            ("passwd", "*unchanged*", false),
+            ("password", "safe", false),
+            ("password", "correctHorseBattery", true),
             ("password", "nywila", false),
             ("password", "Iggitaa.", false),
         ] {
@@ -7260,6 +7308,17 @@ mod tests {
                 "{value}"
             );
         }
+    }
+
+    #[test]
+    fn a_registry_keys_name_written_out_nearby_is_not_a_credential() {
+        let key = b"9375CFF0413111d3B88A00104B2A6676";
+        let around = br#"// HKEY_CURRENT_USER\Software\Profiles\<DefaultProfile>\9375CFF0413111d3B88A00104B2A6676\<xxxx>
+private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
+        assert!(names_a_registry_key(around, key));
+        // Without the registry path, the same value is left to the other checks.
+        let plain = br#"private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
+        assert!(!names_a_registry_key(plain, key));
     }
 
     #[test]

@@ -582,6 +582,14 @@ impl SecretMatcher {
             if !setting.quoted && setting.after_colon && runs_on_in_words(&content[secret.end..]) {
                 return Reject;
             }
+            // `Pass: 'preview' is NOT in the requested properties`: `pass` as a test's verdict, in
+            // a sentence that goes on after the quote.
+            if setting.quoted
+                && name.eq_ignore_ascii_case("pass")
+                && goes_on_as_a_sentence(&content[secret.end..line.end])
+            {
+                return Reject;
+            }
             // `key: # a comment`: a `#` after white space opens a comment, not a value.
             let after_space = secret.start > 0 && content[secret.start - 1].is_ascii_whitespace();
             if value.first() == Some(&b'#') && after_space {
@@ -617,7 +625,8 @@ impl SecretMatcher {
             if tuple
                 || filters::names_a_passing_case(name, &content[around.clone()])
                 || filters::in_country_table(name, &content[around.clone()])
-                || filters::counted_in_a_series(&content[around], value)
+                || filters::counted_in_a_series(&content[around.clone()], value)
+                || filters::names_a_registry_key(&content[around], value)
                 || filters::in_minified_line(name, content, secret.start)
                 || self.near_miss_of_named_provider(name, value)
                 || filters::named_not_secret(before_value, name, value)
@@ -760,6 +769,23 @@ fn runs_on_in_words(after: &[u8]) -> bool {
         && rest
             .get(word)
             .is_none_or(|b| b.is_ascii_whitespace() || b",.;(".contains(b))
+}
+
+/// Whether the text after a quoted value (`' is NOT in the requested properties`) goes on with
+/// three words or more of a sentence.
+fn goes_on_as_a_sentence(after: &[u8]) -> bool {
+    let after = after
+        .strip_prefix(b"'")
+        .or_else(|| after.strip_prefix(b"\""))
+        .unwrap_or(after);
+    let Some(rest) = after.strip_prefix(b" ") else {
+        return false;
+    };
+    rest.split(|&b| b == b' ')
+        .take(3)
+        .filter(|word| !word.is_empty() && word.iter().all(u8::is_ascii_alphabetic))
+        .count()
+        == 3
 }
 
 /// Whether `after` (the text after a value) goes on with white space and another `name=` on the
