@@ -170,3 +170,16 @@ fn pass_as_a_tests_verdict_in_a_sentence_is_not_a_password() {
     let setting = "\tpass: 'Tr0ub4dor&3x'\n";
     assert_eq!(found(setting).len(), 1, "{setting}");
 }
+
+#[test]
+fn a_zoom_invitations_passcode_is_not_reported() {
+    let pwd = "CigbXigJPn38USc6Vuzt7qSVFoO79X";
+    let invitation =
+        format!("- Community Meeting: [community meeting](https://us05web.zoom.us/j/87535654586?pwd={pwd}.1) via Zoom\n");
+    assert_eq!(found(&invitation), vec![]);
+    // The same value as a database URL's password is one.
+    assert_eq!(
+        found(&format!("DATABASE_URL=postgres://app:{pwd}@db/app\n")).len(),
+        1
+    );
+}

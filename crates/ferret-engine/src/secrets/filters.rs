@@ -410,24 +410,36 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
         return true;
     }
     // Words that name what the value stands in for (`private-reg-token2`, `my_api_key`,
-    // `MANILA_DBPASS` in OpenStack's install guides).
-    let self_described = lower.rsplit_once(['-', '_']).is_some_and(|(head, last)| {
-        head.split(['-', '_'])
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
-            && last.bytes().all(|b| b.is_ascii_alphanumeric())
-            && [
-                "token",
-                "key",
-                "secret",
-                "password",
-                "pass",
-                "apikey",
-                "passwd",
-                "dbpass",
-                "dbpassword",
-            ]
-            .contains(&last.trim_end_matches(|c: char| c.is_ascii_digit()))
-    });
+    // `MANILA_DBPASS` in OpenStack's install guides), also with a count after them
+    // (`access-code-123`).
+    let uncounted = lower
+        .rsplit_once(['-', '_'])
+        .filter(|(head, count)| {
+            head.contains(['-', '_'])
+                && (1..=4).contains(&count.len())
+                && count.bytes().all(|b| b.is_ascii_digit())
+        })
+        .map_or(lower.as_str(), |(head, _)| head);
+    let self_described = uncounted
+        .rsplit_once(['-', '_'])
+        .is_some_and(|(head, last)| {
+            head.split(['-', '_'])
+                .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+                && last.bytes().all(|b| b.is_ascii_alphanumeric())
+                && [
+                    "token",
+                    "key",
+                    "secret",
+                    "password",
+                    "pass",
+                    "apikey",
+                    "passwd",
+                    "dbpass",
+                    "dbpassword",
+                    "code",
+                ]
+                .contains(&last.trim_end_matches(|c: char| c.is_ascii_digit()))
+        });
     if self_described {
         return true;
     }
@@ -2792,8 +2804,12 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
         || composed_of_stand_ins(&lower)
         || PASSWORD_STAND_INS.contains(&lower.as_str())
         || PASSWORD_STAND_INS.contains(&alphanumeric.as_str())
+        // The password a stand-in, also in leetspeak (`root:s3cret`).
         || password_part.is_some_and(|p| {
-            PASSWORD_STAND_INS.contains(&p) || composed_of_stand_ins(p) || names_its_password(p)
+            PASSWORD_STAND_INS.contains(&p)
+                || composed_of_stand_ins(p)
+                || names_its_password(p)
+                || spells_a_stand_in(p)
         })
         || lower
             .split([':', '-', '_', ' '])
@@ -5547,6 +5563,8 @@ mod tests {
         assert!(encodes_a_stand_in(b"am9objpwYXNzd29yZA=="));
         // Base64 of stand-ins, as manifests write them.
         assert!(encodes_a_stand_in(b"cGFzc3dvcmQ="));
+        // `root:s3cret`: a stand-in in leetspeak.
+        assert!(encodes_a_stand_in(b"cm9vdDpzM2NyZXQ="));
         assert!(encodes_a_stand_in(b"ZXhhbXBsZTpleGFtcGxl"));
         assert!(encodes_a_stand_in(b"c2VjdXJlLXBhc3N3b3Jk"));
         // `username:password` and the newline `echo` added.
@@ -7208,6 +7226,8 @@ mod tests {
             ("IRONIC_DBPASSWORD", true),
             ("nova_passwd", true),
             ("nnch734d00sl2jdk", true),
+            ("access-code-123", true),
+            ("api-key-1", true),
             ("SlAV32hkKG", true),
             ("1/fFAGRNJru1FTz70BzhT3Zg", true),
             ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.xxx.yyy", true),

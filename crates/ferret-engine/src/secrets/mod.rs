@@ -605,6 +605,7 @@ impl SecretMatcher {
                 .any(|w| w.eq_ignore_ascii_case(b"badge"))
                 || memchr::memmem::find(line_text, b"img.shields.io/").is_some()
                 || memchr::memmem::find(line_text, b"api.star-history.com/").is_some()
+                || zoom_invitation_passcode(&content[line.start..secret.start])
                 || content[line.start..secret.start].ends_with(b".svg?token=")
             {
                 return Reject;
@@ -769,6 +770,20 @@ fn runs_on_in_words(after: &[u8]) -> bool {
         && rest
             .get(word)
             .is_none_or(|b| b.is_ascii_whitespace() || b",.;(".contains(b))
+}
+
+/// Whether the value is the passcode in a Zoom meeting's invitation link
+/// (`https://us05web.zoom.us/j/87535654586?pwd=CigbXigJ…` in a README's community meeting): it is
+/// given to whoever has the link.
+fn zoom_invitation_passcode(before_value: &[u8]) -> bool {
+    let Some(at) = memchr::memmem::rfind(before_value, b"zoom.us/") else {
+        return false;
+    };
+    let link = &before_value[at..];
+    !link
+        .iter()
+        .any(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b')'))
+        && (link.ends_with(b"?pwd=") || link.ends_with(b"&pwd=") || link.ends_with(b"?password="))
 }
 
 /// Whether the text after a quoted value (`' is NOT in the requested properties`) goes on with
