@@ -183,3 +183,14 @@ fn a_zoom_invitations_passcode_is_not_reported() {
         1
     );
 }
+
+#[test]
+fn a_token_in_an_image_links_query_is_not_reported() {
+    let token = "54ae24aa2cebb737006a9a0a1b76005229ef83e2a0b1b6b2e2b659899eea9a13";
+    let icon = format!(
+        "1,story,https://viper.tapd.cn/icon/files/46949574/icon/1146.png?token={token}&x=1\n"
+    );
+    assert_eq!(found(&icon), vec![]);
+    let api = format!("curl https://api.tapd.cn/workitems?token={token}&x=1\n");
+    assert_eq!(found(&api).len(), 1, "{api}");
+}

@@ -4855,6 +4855,17 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         && identifier_words
             .iter()
             .any(|w| ["pwd", "pass", "password", "passwd"].contains(&w.as_str()));
+    // A short value read on into a URL's query (`password=bar?hive.server2.transport.mode=http` in
+    // a JDBC URL): the query is not the password's.
+    let runs_into_a_query = value.split_once('?').is_some_and(|(head, query)| {
+        (1..=5).contains(&head.len())
+            && query.split_once('=').is_some_and(|(key, _)| {
+                key.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && key
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+            })
+    });
     let starred_word = value
         .strip_prefix('*')
         .and_then(|rest| rest.strip_suffix('*'))
@@ -4863,6 +4874,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         || value.len() > 64
         || coerced
         || names_a_password_field
+        || runs_into_a_query
         || starred_word
         || word_list
         || letter_and_count
@@ -7299,6 +7311,7 @@ mod tests {
             ("current_password", "irrelevant", false),
             ("mustchangepassword", "pwdChangeNextLogin", false),
             ("passwd", "*unchanged*", false),
+            ("password", "bar?hive.server2.transport.mode=http", false),
             ("password", "safe", false),
             ("password", "correctHorseBattery", true),
             ("password", "nywila", false),

@@ -606,6 +606,7 @@ impl SecretMatcher {
                 || memchr::memmem::find(line_text, b"img.shields.io/").is_some()
                 || memchr::memmem::find(line_text, b"api.star-history.com/").is_some()
                 || zoom_invitation_passcode(&content[line.start..secret.start])
+                || token_of_an_image_link(&content[line.start..secret.start])
                 || content[line.start..secret.start].ends_with(b".svg?token=")
             {
                 return Reject;
@@ -770,6 +771,27 @@ fn runs_on_in_words(after: &[u8]) -> bool {
         && rest
             .get(word)
             .is_none_or(|b| b.is_ascii_whitespace() || b",.;(".contains(b))
+}
+
+/// Whether the value is in the query of a link to an image (`https://viper.tapd.cn/icon/files/…
+/// /1146949574001000046.png?token=54ae24aa…`): the token of one file's link, shown to everyone the
+/// image is shown to, not a key to an account.
+fn token_of_an_image_link(before_value: &[u8]) -> bool {
+    let Some(query) = memchr::memrchr(b'?', before_value) else {
+        return false;
+    };
+    let path = &before_value[..query];
+    let Some(scheme) = memchr::memmem::rfind(path, b"://") else {
+        return false;
+    };
+    let path = &path[scheme..];
+    !path
+        .iter()
+        .any(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b','))
+        && !before_value[query..].iter().any(u8::is_ascii_whitespace)
+        && [".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico"]
+            .iter()
+            .any(|extension| path.to_ascii_lowercase().ends_with(extension.as_bytes()))
 }
 
 /// Whether the value is the passcode in a Zoom meeting's invitation link
