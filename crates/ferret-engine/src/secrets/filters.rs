@@ -1945,6 +1945,8 @@ fn names_an_algorithm(value: &str) -> bool {
     let rest = squeezed.strip_prefix("aws4").unwrap_or(&squeezed);
     let rest = rest.strip_prefix("hmac").unwrap_or(rest);
     let bits = ["1", "224", "256", "384", "512"];
+    // Java's SecureRandom algorithms (`SECRET_RANDOM = "SHA1PRNG"`) count as hashes.
+    let rest = rest.strip_suffix("prng").unwrap_or(rest);
     let sha = rest
         .strip_prefix("sha")
         .is_some_and(|size| bits.contains(&size));
@@ -2422,6 +2424,13 @@ fn name_can_hold_a_secret(name: &str) -> bool {
     }
     // `ROLLOUT_TOKEN_SERIAL = "KIPW0815"`: the serial number printed on a hardware token.
     let words = name_words(name);
+    // `quarkus.mongodb.credentials.username`: the user of a set of credentials, not their secret.
+    if words
+        .last()
+        .is_some_and(|last| ["username", "user", "login", "email"].contains(&last.as_str()))
+    {
+        return false;
+    }
     if words.last().is_some_and(|last| last == "serial") && words.iter().any(|w| w == "token") {
         return false;
     }
@@ -7268,6 +7277,12 @@ mod tests {
         // A hardware token's serial, and resources' ids under `…_key`.
         for (name, value, plausible) in [
             ("ROLLOUT_TOKEN_SERIAL", "KIPW0815", false),
+            (
+                "quarkus.mongodb.credentials.username",
+                "c3VwZXJmaWdodA==",
+                false,
+            ),
+            ("SECRET_RANDOM", "SHA1PRNG", false),
             ("LICENSE_SERIAL", "KIPW0815Q7", true),
             ("subnet_key", "91e47a57-7508-46fe-afc9-fc454e8580e1", false),
             ("router_key", "3e46229d-8fce-4733-819a-b5fe630550f8", false),
