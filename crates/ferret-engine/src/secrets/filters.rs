@@ -6914,6 +6914,31 @@ mod tests {
                 "applications/passphrase/keys/PassphraseAbstractKey.php",
                 false,
             ),
+            // A hardware token's serial, resources' ids under `…_key`, a credentials block's
+            // user, an algorithm, an enumeration's legend, a file's path, a JWT cut short.
+            ("ROLLOUT_TOKEN_SERIAL", "KIPW0815", false),
+            (
+                "quarkus.mongodb.credentials.username",
+                "c3VwZXJmaWdodA==",
+                false,
+            ),
+            ("SECRET_RANDOM", "SHA1PRNG", false),
+            ("LICENSE_SERIAL", "KIPW0815Q7", true),
+            ("subnet_key", "91e47a57-7508-46fe-afc9-fc454e8580e1", false),
+            ("router_key", "3e46229d-8fce-4733-819a-b5fe630550f8", false),
+            ("api_key", "91e47a57-7508-46fe-afc9-fc454e8580e1", true),
+            ("token", "0=permanent", false),
+            ("dest_key", "2024/1/1/5-a5323e542e0f/full.png", false),
+            (
+                "secret_key",
+                "Xk9mQ2vL8pR4/tWn6Yb3H+s7Jd5F/c1Ge0Ua8Zi2K",
+                true,
+            ),
+            (
+                "access_token",
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdW",
+                false,
+            ),
             // Keys with a word of the name or leetspeak-like digits stay keys.
             ("api_key", "live-key-9fJ2kQ8xLm4vR7tW", true),
             ("auth_token", "S3kT0w9ZqLm2", true),
@@ -7273,38 +7298,6 @@ mod tests {
             ("!ZMmI67Cyq6", false),
         ] {
             assert_eq!(looks_like_reference(value), reference, "{value}");
-        }
-        // A hardware token's serial, and resources' ids under `…_key`.
-        for (name, value, plausible) in [
-            ("ROLLOUT_TOKEN_SERIAL", "KIPW0815", false),
-            (
-                "quarkus.mongodb.credentials.username",
-                "c3VwZXJmaWdodA==",
-                false,
-            ),
-            ("SECRET_RANDOM", "SHA1PRNG", false),
-            ("LICENSE_SERIAL", "KIPW0815Q7", true),
-            ("subnet_key", "91e47a57-7508-46fe-afc9-fc454e8580e1", false),
-            ("router_key", "3e46229d-8fce-4733-819a-b5fe630550f8", false),
-            ("api_key", "91e47a57-7508-46fe-afc9-fc454e8580e1", true),
-            ("token", "0=permanent", false),
-            ("dest_key", "2024/1/1/5-a5323e542e0f/full.png", false),
-            (
-                "secret_key",
-                "Xk9mQ2vL8pR4/tWn6Yb3H+s7Jd5F/c1Ge0Ua8Zi2K",
-                true,
-            ),
-            (
-                "access_token",
-                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdW",
-                false,
-            ),
-        ] {
-            assert_eq!(
-                generic_value_is_plausible(name, value.as_bytes()),
-                plausible,
-                "{name}={value}"
-            );
         }
         let setting = PasswordSetting {
             quoted: true,

@@ -785,10 +785,8 @@ fn token_of_an_image_link(before_value: &[u8]) -> bool {
         return false;
     };
     let path = &path[scheme..];
-    !path
-        .iter()
-        .any(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b','))
-        && !before_value[query..].iter().any(u8::is_ascii_whitespace)
+    within_one_link(path)
+        && within_one_link(&before_value[query..])
         && [".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico"]
             .iter()
             .any(|extension| path.to_ascii_lowercase().ends_with(extension.as_bytes()))
@@ -802,10 +800,16 @@ fn zoom_invitation_passcode(before_value: &[u8]) -> bool {
         return false;
     };
     let link = &before_value[at..];
-    !link
-        .iter()
-        .any(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b')'))
+    within_one_link(link)
         && (link.ends_with(b"?pwd=") || link.ends_with(b"&pwd=") || link.ends_with(b"?password="))
+}
+
+/// Whether `text`, a piece of a URL, holds nothing that ends a link in prose, markup or a list
+/// (white space, a quote, `,`, `)`).
+fn within_one_link(text: &[u8]) -> bool {
+    !text
+        .iter()
+        .any(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b',' | b')'))
 }
 
 /// Whether the text after a quoted value (`' is NOT in the requested properties`) goes on with
