@@ -988,6 +988,30 @@ fn encoded_secrets_are_decoded_found_and_masked() {
     }
 }
 
+/// A Kubernetes `Secret`'s base64 values are judged decoded, under their key: a stand-in spelled
+/// in base64 is not a key, a password in base64 is a password (reported once, at its place).
+#[test]
+fn kubernetes_secret_values_are_judged_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "secrets.yml",
+        format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ntype: Opaque\ndata:\n  APP_SECRET_KEY: {}\n  DB_PASSWORD: {}\n",
+            base64(b"AVerySuperSecretKey-SoNotThisOne"),
+            base64(b"Xk9#mP2$vL8qR4tWz")
+        ),
+    );
+    let (report, _) = json_scan(dir.path(), &["--select", "secrets"]);
+    let lines: Vec<u64> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["start_line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [8], "{report}");
+}
+
 /// A hostile repository cannot drive the terminal: escape sequences and bidirectional marks in
 /// paths, snippets, commit authors and skipped-file names reach the human report and warnings
 /// as visible escapes; JSON keeps the exact values.

@@ -194,3 +194,12 @@ fn a_token_in_an_image_links_query_is_not_reported() {
     let api = format!("curl https://api.tapd.cn/workitems?token={token}&x=1\n");
     assert_eq!(found(&api).len(), 1, "{api}");
 }
+
+#[test]
+fn a_name_after_a_url_escape_is_read_without_the_escape() {
+    // OData's `$skiptoken` written `%24skiptoken`: a paging token, as `$skiptoken` is.
+    let page = "next: 'http://localhost/Submissions?%24top=1&%24skiptoken=01eyJyZXBlYXRJZCI6ImNmOWExYjVjYzgzYzZkNjI3MGMxZWI5ODg2MGQyOTRlYWM1ZDUyNmQifQ'\n";
+    assert_eq!(found(page), vec![]);
+    let key = "next: 'http://localhost/Submissions?%24top=1&%24api_token=01eyJyZXBlYXRJZCI6ImNmOWExYjVjYzgzYzZkNjI3MGMxZWI5ODg2MGQyOTRlYWM1ZDUyNmQifQ'\n";
+    assert_eq!(found(key).len(), 1, "{key}");
+}

@@ -46,6 +46,9 @@ pub const TRIGGERS: &[&str] = &[
 pub struct View {
     pub text: Vec<u8>,
     origin: Vec<Range<usize>>,
+    /// The encoded value this view stands for as a whole (a Kubernetes `Secret`'s base64
+    /// value): what generic rules see there as written is the encoding, not the value.
+    pub replaces: Option<Range<usize>>,
 }
 
 impl View {
@@ -158,6 +161,7 @@ pub fn views(content: &[u8], depth: u8) -> Vec<View> {
                 views(&view.text, depth - 1).into_iter().map(|inner| View {
                     origin: inner.origin.iter().map(|r| view.original(r)).collect(),
                     text: inner.text,
+                    replaces: None,
                 })
             })
             .collect();
@@ -191,9 +195,10 @@ fn kubernetes_secret_data(content: &[u8]) -> Vec<View> {
             data_indent = None;
             continue;
         }
-        let Some((_, value)) = trimmed.split_once(':') else {
+        let Some((key, value)) = trimmed.split_once(':') else {
             continue;
         };
+        let key = key.trim();
         let value = value.trim().trim_matches(['"', '\'']);
         if value.len() < 8 {
             continue;
@@ -205,9 +210,23 @@ fn kubernetes_secret_data(content: &[u8]) -> Vec<View> {
             continue;
         };
         let span = start + at..start + at + value.len();
+        // The decoded value under its key (`IRIS_SECRET_KEY: <decoded>`), so that rules reading
+        // a name before a value judge the value itself.
+        let key_at = start + memchr::memmem::find(line, key.as_bytes()).unwrap_or(0);
+        let colon = key_at + key.len()..key_at + key.len() + 1;
+        let mut text = Vec::with_capacity(key.len() + decoded.len() + 3);
+        let mut origin = Vec::with_capacity(text.capacity());
+        text.extend_from_slice(key.as_bytes());
+        origin.extend((key_at..key_at + key.len()).map(|at| at..at + 1));
+        text.extend_from_slice(b": ");
+        origin.extend([colon.clone(), colon]);
+        origin.extend(std::iter::repeat_n(span.clone(), decoded.len() + 1));
+        text.extend_from_slice(&decoded);
+        text.push(b'\n');
         out.push(View {
-            origin: vec![span; decoded.len()],
-            text: decoded,
+            origin,
+            text,
+            replaces: Some(span),
         });
     }
     out
@@ -240,7 +259,11 @@ fn rewrite(
         origin.push(at..at + 1);
         i += 1;
     }
-    changed.then_some(View { text, origin })
+    changed.then_some(View {
+        text,
+        origin,
+        replaces: None,
+    })
 }
 
 /// The byte that two hexadecimal digits name.
@@ -337,8 +360,8 @@ mod tests {
         let content = "apiVersion: v1\nkind: Secret\ndata:\n  token: aGVsbG8gd29ybGQ=\nother: x\n";
         let views = views(content.as_bytes(), 1);
         assert_eq!(views.len(), 1);
-        assert_eq!(views[0].text, b"hello world");
-        let span = views[0].original(&(0..5));
+        assert_eq!(views[0].text, b"token: hello world\n");
+        let span = views[0].original(&(7..12));
         assert_eq!(&content[span], "aGVsbG8gd29ybGQ=");
     }
 

@@ -332,6 +332,20 @@ fn has_format_placeholder(value: &str) -> bool {
         if b == b'%' && matches!(bytes.get(i + 1), Some(b's' | b'd' | b'r')) {
             return true;
         }
+        // A width before the verb (`hash:%016X`, `%-10s`, `%08x`); a URL's escape (`%2f`, `%3d`,
+        // `a%20secret`) has two hex digits and no flag.
+        if b == b'%' {
+            let rest = &bytes[i + 1..];
+            let flag = rest.first().is_some_and(|c| matches!(c, b'-' | b'0'));
+            let digits = rest[usize::from(flag)..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let verb = rest.get(usize::from(flag) + digits);
+            if digits >= 1 && (flag || digits >= 3) && verb.is_some_and(|c| b"sdxXfu".contains(c)) {
+                return true;
+            }
+        }
         // `%(name)s`: a name in the parentheses (a random `%(^+` in a Django key is not one).
         if b == b'%' && bytes.get(i + 1) == Some(&b'(') {
             let rest = &value[i + 2..];
@@ -440,7 +454,7 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
                 ]
                 .contains(&last.trim_end_matches(|c: char| c.is_ascii_digit()))
         });
-    if self_described {
+    if self_described || ends_describing_itself(&text) {
         return true;
     }
     // What goes here, in one word (`postgres://socialhome:DATABASEPASSWORDHERE@…`,
@@ -544,6 +558,26 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     counted_pieces
         || ((6..=10).contains(&lower.len())
             && (made_of_ordered_runs(&joined) || (run >= 6 && run + 2 >= joined.len())))
+}
+
+/// A value that ends in capitalised words saying what it stands in for, the last a credential's
+/// noun (`IQoJb3JpZ2luX2VjEBAReallyLongSessionToken`: a session token's real prefix and then a
+/// description): made to look like its format in a test. Random keys do not spell two words and a
+/// noun in camel case.
+fn ends_describing_itself(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut end = bytes.len();
+    let mut humps: Vec<&str> = Vec::new();
+    while let Some(start) = bytes[..end].iter().rposition(|b| !b.is_ascii_lowercase()) {
+        if end - start < 3 || !bytes[start].is_ascii_uppercase() {
+            break;
+        }
+        humps.push(&text[start..end]);
+        end = start;
+    }
+    humps.len() >= 3
+        && ["Token", "Key", "Secret", "Password", "Passwd"].contains(&humps[0])
+        && humps.iter().map(|h| h.len()).sum::<usize>() >= 12
 }
 
 fn longest_run(data: &[u8]) -> usize {
@@ -1357,6 +1391,8 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "chars",
     "charset",
     "alphabet",
+    // `specialEncoderKey = "abcdefghijklmnopqrstuvwxyz123456"`: an encoding's alphabet.
+    "encoder",
     "symbols",
     // `$item1Key = '09a15e…'`: the key an item is cached or listed under.
     "item",
@@ -1771,6 +1807,29 @@ fn looks_like_identifier(value: &str) -> bool {
         || (segments.len() >= 3 && words + 1 >= segments.len())
 }
 
+/// A capitalised word or words in camel case, each of three letters or more (`Recovery`,
+/// `WriteAsync`): a name, where a key of random letters would mix in digits or short humps.
+fn is_capitalised_compound(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    if bytes.len() < 3 || !bytes[0].is_ascii_uppercase() {
+        return false;
+    }
+    let mut hump = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_uppercase() {
+            if i > 0 && hump < 3 {
+                return false;
+            }
+            hump = 1;
+        } else if b.is_ascii_lowercase() {
+            hump += 1;
+        } else {
+            return false;
+        }
+    }
+    hump >= 3
+}
+
 /// Whether one of `value`'s `_ - .` separated parts is a long run of letters and digits mixed
 /// (`sk_d21e2be3622049c7809f95cc02313821`, `vW_6rXfYJcjXRU8Z92B9RR6WRpV…`): a key with a prefix
 /// or underscores in its alphabet, not an identifier made of words (`DB_PASSWORD_2`,
@@ -1817,6 +1876,8 @@ const PROTOCOL_TOKEN_NAMES: &[&str] = &[
     "continuation",
     "pagetoken",
     "page_token",
+    // OData's paging token (`…&$skiptoken=01eyJyZXBlYXRJZCI6…`).
+    "skiptoken",
     "pagination",
     "synctoken",
     "sync_token",
@@ -3548,13 +3609,23 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         .get(..4)
         .is_some_and(|head| head.eq_ignore_ascii_case(b"urn:"));
     // Capitalised words joined (`5953-USB Enhanced Dynakey Flash-Recovery/Download`, a device
-    // name after a name ending in `key`).
+    // name after a name ending in `key`), also compounds in camel case (`ReadAsync/WriteAsync`,
+    // two method names in a comment after `RandomAccess.`).
     let capitalised_words = value.split(['-', '/']).count() >= 2
-        && value.split(['-', '/']).all(|word| {
-            word.len() >= 3
-                && word.starts_with(|c: char| c.is_ascii_uppercase())
-                && word[1..].bytes().all(|b| b.is_ascii_lowercase())
-        });
+        && value.split(['-', '/']).all(is_capitalised_compound);
+    // A digest labelled with its algorithm (`bearer_token:hash:44BC2CF5AD770999`, a label made
+    // from a token's hash).
+    let digest = value.split_once(':').is_some_and(|(label, _)| {
+        [
+            "hash", "digest", "checksum", "sha1", "sha256", "sha512", "md5", "xxhash",
+        ]
+        .contains(&label.to_ascii_lowercase().as_str())
+    });
+    // The value spells its own name out (`accessKeyKey: s3-test-accessKeyKey-6-b-1`, which
+    // names the key of a Kubernetes secret): a label, not a key.
+    let squashed_name = squashed(&name);
+    let spells_its_name =
+        squashed_name.len() >= 8 && squashed(value).contains(squashed_name.as_str());
     // A form's label (`'Administrator-Passwort:'` in a locale file): words and a colon.
     let label = value.strip_suffix(':').is_some_and(|words| {
         words
@@ -3565,6 +3636,8 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         || urn
         || label
         || capitalised_words
+        || digest
+        || spells_its_name
         || is_other_data(value)
         || continues_a_query(value)
         || spells_a_placeholder(value)
@@ -4071,6 +4144,8 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "blah",
     "failing",
     "pswd",
+    // The same abbreviated further, with a count (`password: psw2` in Kubeflow's test secrets).
+    "psw",
     // The password a test changes (`"pass": "original"`).
     "original",
     // Debian's architectures after a package name (`install base-passwd:amd64` in a log).
@@ -5430,6 +5505,15 @@ mod tests {
         assert!(is_placeholder(b"sk_live_000000000000000000000000", false));
         assert!(is_placeholder(b"sk-proj-YOUR_API_KEY_HERE", false));
         assert!(is_placeholder(b"SET_A_PASSWORD_HERE_123", false));
+        assert!(is_placeholder(
+            b"IQoJb3JpZ2luX2VjEBAReallyLongSessionToken",
+            false
+        ));
+        assert!(!is_placeholder(b"IQoJb3JpZ2luX2VjEBAaGk2Token", false));
+        assert!(is_placeholder(b"hash:%016X", false));
+        assert!(is_placeholder(b"user-%-10s", false));
+        assert!(!is_placeholder(b"k9Xq%2fLm8pR4tW%3dnB3cY5", false));
+        assert!(!is_placeholder(b"k9Xq%20sLm8pR4tW", false));
         assert!(is_placeholder(b"not-valid-base64-ciphertext!@#$", false));
         assert!(!is_placeholder(b"Xk9_mQ2vL8pR4_there", false));
         assert!(is_placeholder(
@@ -6446,6 +6530,15 @@ mod tests {
             ("Token", "PULONG64"),
             ("privateKey", "_fromGetAccountInfoResponse"),
             ("token", "clm31878:AgencyIdentificationCodeContentType"),
+            ("RandomAccess", "ReadAsync/WriteAsync"),
+            ("specialEncoderKey", "abcdefghijklmnopqrstuvwxyz123456"),
+            ("bearer_token", "hash:44BC2CF5AD770999"),
+            ("accessKeyKey", "s3-test-accessKeyKey-6-b-1"),
+            ("secretKeyKey", "s3-testsecretKeyKey"),
+            (
+                "$skiptoken",
+                "01eyJyZXBlYXRJZCI6ImNmOWExYjVjYzgzYzZkNjI3MGMxZWI5ODg2MGQyOTRlYWM1ZDUyNmQifQ==",
+            ),
         ] {
             assert!(
                 !generic_value_is_plausible(name, value.as_bytes()),
@@ -6467,6 +6560,8 @@ mod tests {
             ),
             ("clearbit_auth_token", "9itvicgfiyq3ry6g03qwhwc_0s309dy8woh"),
             ("convertkit_key", "hfCnuVcYOgiRjlDEmAoRbN"),
+            ("accessKeyKey", "Wq8ZkT2LmX9RbV4N"),
+            ("api_key", "RmXkTqWzPbLnVcJd/HgFsYe"),
             // A colon inside a key is not a qualified name.
             (
                 "telegram_token",
@@ -7324,6 +7419,8 @@ mod tests {
             ("password", "correctHorseBattery", true),
             ("password", "nywila", false),
             ("password", "Iggitaa.", false),
+            ("password", "psw2", false),
+            ("password", "psw2Kq8z!", true),
         ] {
             assert_eq!(
                 password_value_is_plausible(name, value.as_bytes(), setting),

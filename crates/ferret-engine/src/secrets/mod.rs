@@ -443,7 +443,16 @@ impl SecretMatcher {
                 let prose_label =
                     syntax == Syntax::Prose && matches!(haystack.get(m.end()), Some(b':' | b'='));
                 let after_slash = m.start() > 0 && haystack[m.start() - 1] == b'/' && !prose_label;
-                let name = String::from_utf8_lossy(m.as_bytes());
+                let mut name = String::from_utf8_lossy(m.as_bytes());
+                // A name after a URL's escape (`%24skiptoken`, OData's `$skiptoken`) starts
+                // after the escape's two hex digits.
+                if m.start() > 0
+                    && haystack[m.start() - 1] == b'%'
+                    && m.as_bytes().len() > 2
+                    && m.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit)
+                {
+                    name = String::from_utf8_lossy(&m.as_bytes()[2..]);
+                }
                 if after_slash {
                     return format!("/{name}");
                 }
