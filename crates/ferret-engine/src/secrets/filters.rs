@@ -80,6 +80,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "not_valid",
     "not-a-real",
     "not a real",
+    // A value that says it goes unread (`Password: not-used-for-oauth2`).
+    "not-used",
+    "not_used",
     // `…ThisIsNotARealKeyOMG.`
     "notareal",
     // A test's hash or key with its verdict written in (`$2a$11$zrPPcfZ091WRONGPASSWORDitlg…`).
@@ -651,6 +654,42 @@ pub fn named_not_secret(before: &[u8], name: &str, value: &[u8]) -> bool {
         && head.len() < at
         && (QUALIFIERS.iter().any(|q| word.eq_ignore_ascii_case(q))
             || (word.eq_ignore_ascii_case(b"signing") && is_printed_fingerprint(value)))
+}
+
+/// Whether the author says the value is no secret (`// This is not actually a secret key, it's
+/// just a string that we XOR with…`): in a comment on one of the two lines right above the
+/// value's line, or after the value on its own line. `line` is the value's line; a remark
+/// trailing another setting's line above is about that setting.
+pub fn said_not_secret(content: &[u8], line: std::ops::Range<usize>, value_end: usize) -> bool {
+    static SAYS: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    let says = SAYS.get_or_init(|| {
+        regex::bytes::Regex::new(
+            r"(?i)\b(?:not|isn'?t|no)\s+(?:actually\s+|really\s+)?(?:a\s+)?(?:secret|sensitive)\b",
+        )
+        .expect("the remark pattern compiles")
+    });
+    if says.is_match(&content[value_end.min(line.end)..line.end]) {
+        return true;
+    }
+    let mut end = line.start;
+    for _ in 0..2 {
+        if end == 0 {
+            break;
+        }
+        let start = memchr::memrchr(b'\n', &content[..end - 1]).map_or(0, |at| at + 1);
+        let above = content[start..end].trim_ascii();
+        let comment = ["//", "#", "/*", "*", "--", "<!--"]
+            .iter()
+            .any(|mark| above.starts_with(mark.as_bytes()));
+        if !comment {
+            break;
+        }
+        if says.is_match(above) {
+            return true;
+        }
+        end = start;
+    }
+    false
 }
 
 /// A key's fingerprint or long key id as GnuPG prints it: 40 or 16 upper-case hex digits
@@ -1531,6 +1570,19 @@ fn looks_like_reference(value: &str) -> bool {
                         .all(|b| b.is_ascii_alphanumeric() || b == b'_')
             })
     }) {
+        return true;
+    }
+    // A variable spliced into a PHP string (`value="'.$pass_value.'"`): quotes and the
+    // concatenation operator around a `$name`.
+    let spliced = value.trim_matches(|c: char| matches!(c, '\'' | '"' | '.' | '+' | ' '));
+    if spliced.len() < value.len()
+        && spliced.strip_prefix('$').is_some_and(|variable| {
+            !variable.is_empty()
+                && variable
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'>')
+        })
+    {
         return true;
     }
     // An Android theme attribute (`app:passwordToggleTint="?attr/colorOnSurface"`).
@@ -2904,7 +2956,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}[-_]pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|pswd|foo[-_]?(?:pass(?:word|wd)?|pwd|secret)|secret\d*|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|some_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}[-_]pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|pswd|foo[-_]?(?:pass(?:word|wd)?|pwd|secret)|secret\d*|[a-z]{2,12}[-_]?secret|unused|not[-_]?used|wrong|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|some_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -2942,7 +2994,14 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
         && words
             .iter()
             .any(|word| ["password", "pass", "passwd", "pwd", "secret"].contains(word));
+    // A stand-in word and a symbol or letter or two a URL parser's test puts after it
+    // (`foo(b%5Dc`, `pass%5B%7F` in the WHATWG URL tests).
+    let stand_in_and_symbols = words.len() >= 2
+        && ["foo", "bar", "baz", "pass", "password"].contains(&words[0])
+        && words[1..].iter().all(|word| word.len() <= 2)
+        && decoded.len() <= words[0].len() + 6;
     described
+        || stand_in_and_symbols
         || stand_in.is_match(value)
         || (unescaped.len() < value.len()
             && (stand_in.is_match(&unescaped) || stand_in.is_match(decoded.as_bytes())))
@@ -3623,6 +3682,15 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
     });
     // The value spells its own name out (`accessKeyKey: s3-test-accessKeyKey-6-b-1`, which
     // names the key of a Kubernetes secret): a label, not a key.
+    // A prompt's word in base64 (`passwordChallenge = "UGFzc3dvcmQA"`: SMTP's `Password`, sent to
+    // ask for one): what a protocol says, not a key.
+    let encodes_a_prompt = base64_decoded(value.as_bytes()).is_some_and(|bytes| {
+        let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+        let word = text.trim_end_matches(['\0', ':', ' ']);
+        word.len() >= 4
+            && word.bytes().all(|b| b.is_ascii_lowercase())
+            && (["username", "user", "login"].contains(&word) || spells_a_stand_in(word))
+    });
     let squashed_name = squashed(&name);
     let spells_its_name =
         squashed_name.len() >= 8 && squashed(value).contains(squashed_name.as_str());
@@ -3638,6 +3706,7 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         || capitalised_words
         || digest
         || spells_its_name
+        || encodes_a_prompt
         || is_other_data(value)
         || continues_a_query(value)
         || spells_a_placeholder(value)
@@ -3651,7 +3720,8 @@ pub fn generic_value_is_plausible(name: &str, value: &[u8]) -> bool {
         .any(|w| ["password", "passwd", "pwd", "pass", "passphrase"].contains(&w.as_str()))
         && (spells_a_stand_in(&value.to_ascii_lowercase())
             || describes_its_password(value)
-            || translates_password(value))
+            || translates_password(value)
+            || (value.contains('%') && is_stand_in_connection_password(value.as_bytes())))
     {
         return false;
     }
@@ -4146,8 +4216,10 @@ const PASSWORD_STAND_INS: &[&str] = &[
     "pswd",
     // The same abbreviated further, with a count (`password: psw2` in Kubeflow's test secrets).
     "psw",
-    // The password a test changes (`"pass": "original"`).
+    // The password a test changes (`"pass": "original"`), and the one it compares with it
+    // (`pass: 'different'`).
     "original",
+    "different",
     // Debian's architectures after a package name (`install base-passwd:amd64` in a log).
     "amd64",
     "arm64",
@@ -4597,6 +4669,10 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     }
     // In a query string the password ends at the next parameter (`Password=pass&LOC=$PWS`).
     let value = query_value(value);
+    // A stand-in with URL escapes in it (`"password": "pass%5B%7F"`, a URL parser's test).
+    if value.contains('%') && is_stand_in_connection_password(value.as_bytes()) {
+        return false;
+    }
     // A length in CSS (`Login & Password: 300px` in a changelog).
     let css_length = value.trim_end_matches(|c: char| c.is_ascii_lowercase() || c == '%');
     if css_length.len() < value.len()
@@ -5514,6 +5590,7 @@ mod tests {
         assert!(is_placeholder(b"user-%-10s", false));
         assert!(!is_placeholder(b"k9Xq%2fLm8pR4tW%3dnB3cY5", false));
         assert!(!is_placeholder(b"k9Xq%20sLm8pR4tW", false));
+        assert!(is_placeholder(b"not-used-for-oauth2", false));
         assert!(is_placeholder(b"not-valid-base64-ciphertext!@#$", false));
         assert!(!is_placeholder(b"Xk9_mQ2vL8pR4_there", false));
         assert!(is_placeholder(
@@ -5979,6 +6056,28 @@ mod tests {
             b"22b3de9e-076e-4e5d-a55d-aff10002527f"
         ));
         assert!(starts_a_word(&name_words("NEXTTOKEN"), "next_token"));
+    }
+
+    #[test]
+    fn a_remark_that_the_value_is_no_secret() {
+        let said = |text: &str| {
+            let at = text.find("58ff").unwrap();
+            let start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+            let end = text[at..].find('\n').map_or(text.len(), |p| at + p);
+            said_not_secret(text.as_bytes(), start..end, at + 32)
+        };
+        let key = "58ff90c0dc372ded858cbf8fb2306066";
+        for (text, no_secret) in [
+            (format!("// This is not actually a secret key, it's just a string that we XOR with\nconst XOR_SECRET_KEY = \"{key}\";\n"), true),
+            (format!("XOR_KEY = \"{key}\"  # not a secret: a salt for ids\n"), true),
+            (format!("# Isn't sensitive\n# (used to shuffle)\nXOR_KEY = \"{key}\"\n"), true),
+            // A remark trailing the setting above is about that setting.
+            (format!("CLIENT_ID = \"abc\"  # not a secret\nCLIENT_SECRET = \"{key}\"\n"), false),
+            (format!("// Keep this secret\nconst SECRET_KEY = \"{key}\";\n"), false),
+            (format!("// not a secret\n\nconst SECRET_KEY = \"{key}\";\n"), false),
+        ] {
+            assert_eq!(said(&text), no_secret, "{text}");
+        }
     }
 
     #[test]
@@ -6532,6 +6631,9 @@ mod tests {
             ("token", "clm31878:AgencyIdentificationCodeContentType"),
             ("RandomAccess", "ReadAsync/WriteAsync"),
             ("specialEncoderKey", "abcdefghijklmnopqrstuvwxyz123456"),
+            ("passwordChallenge", "UGFzc3dvcmQA"),
+            ("password", "pass%5B%7F"),
+            ("usernameChallenge", "VXNlcm5hbWU6"),
             ("bearer_token", "hash:44BC2CF5AD770999"),
             ("accessKeyKey", "s3-test-accessKeyKey-6-b-1"),
             ("secretKeyKey", "s3-testsecretKeyKey"),
@@ -7388,6 +7490,9 @@ mod tests {
             ("!encrypted/pkcs1-oaep", true),
             ("!Ref", true),
             (".Values.ingress.s3.api.annotations", true),
+            ("'.$pass_value.'", true),
+            ("\".$this->password.\"", true),
+            ("'.x$Tq9!", false),
             (".Xk9mQ2vL8pR4.tWn6Yb3H+s7Jd5", false),
             ("!Qaz2wsx/9", false),
             ("!ZMmI67Cyq6", false),
@@ -7420,6 +7525,8 @@ mod tests {
             ("password", "nywila", false),
             ("password", "Iggitaa.", false),
             ("password", "psw2", false),
+            ("pass", "different", false),
+            ("password", "pass%5B%7F", false),
             ("password", "psw2Kq8z!", true),
         ] {
             assert_eq!(
@@ -7438,6 +7545,14 @@ mod tests {
             ("foopassword", true),
             ("foopass", true),
             ("pswd", true),
+            // A test's names for where each password stands (`redis://:userinfosecret@…`).
+            ("userinfosecret", true),
+            ("query_secret", true),
+            ("unused", true),
+            ("wrong", true),
+            ("foo(b%5Dc", true),
+            ("pass%5B%7F", true),
+            ("foo(b%5DcKq82Lx", false),
             ("oauth:q7w2k9x4m1z8c5v3b6n0p2l4j8h6", false),
         ] {
             assert_eq!(

@@ -641,6 +641,7 @@ impl SecretMatcher {
                 || filters::in_minified_line(name, content, secret.start)
                 || self.near_miss_of_named_provider(name, value)
                 || filters::named_not_secret(before_value, name, value)
+                || filters::said_not_secret(content, line.clone(), secret.end)
                 || filters::lists_secret_names(value, &content[secret.end..line.end])
                 || filters::in_literal_union(before_value, name)
                 || filters::in_resource_name(before_value)
