@@ -203,3 +203,16 @@ fn a_name_after_a_url_escape_is_read_without_the_escape() {
     let key = "next: 'http://localhost/Submissions?%24top=1&%24api_token=01eyJyZXBlYXRJZCI6ImNmOWExYjVjYzgzYzZkNjI3MGMxZWI5ODg2MGQyOTRlYWM1ZDUyNmQifQ'\n";
     assert_eq!(found(key).len(), 1, "{key}");
 }
+
+#[test]
+fn a_token_in_an_html_images_source_is_not_reported() {
+    let token = "Kq8zP3xL9mW2vT7rB4nY6cJ1hF5dG0sA";
+    let pixel = format!(
+        "<p>Start writing</p><img \nsrc=\"https://mailgun.substack.com/api/v1/email/open?token={token}\" \nalt=\"\" width=\"1\" height=\"1\">\n"
+    );
+    assert_eq!(found(&pixel), vec![]);
+    let link = format!(
+        "<p>Start writing</p><a \nhref=\"https://mailgun.substack.com/api/v1/email/open?token={token}\">\n"
+    );
+    assert_eq!(found(&link).len(), 1, "{link}");
+}

@@ -236,6 +236,9 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     // Google reCAPTCHA's documented test keys (every verification passes with them).
     "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
     "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI",
+    // The W3C WebDriver standard's keys naming an element and a shadow root in its JSON
+    // (`W3C_ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf"`): constants of the protocol.
+    "-6066-11e4-a52e-4f735466cecf",
     // Stripe's documentation test keys.
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
@@ -690,6 +693,27 @@ pub fn said_not_secret(content: &[u8], line: std::ops::Range<usize>, value_end: 
         end = start;
     }
     false
+}
+
+/// Whether a 32-digit hex key goes to an analytics service's event-ingest endpoint named in the
+/// same file (Amplitude's `api2.amplitude.com/2/httpapi` with `"api_key": …` in the body,
+/// Mixpanel's `api.mixpanel.com/track`): those endpoints take only the project's public key,
+/// which the services build into every web page and app that sends them events.
+pub fn sent_to_an_ingest_api(content: &[u8], value: &[u8]) -> bool {
+    const ENDPOINTS: &[&[u8]] = &[
+        b"amplitude.com/2/httpapi",
+        b"amplitude.com/batch",
+        b"api.mixpanel.com/track",
+        b"api.mixpanel.com/engage",
+        b"api-js.mixpanel.com/",
+    ];
+    value.len() == 32
+        && value
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+        && ENDPOINTS
+            .iter()
+            .any(|endpoint| memchr::memmem::find(content, endpoint).is_some())
 }
 
 /// A key's fingerprint or long key id as GnuPG prints it: 40 or 16 upper-case hex digits
@@ -1230,6 +1254,25 @@ pub fn is_public_client_key(name: &str, value: &[u8]) -> bool {
         // RevenueCat's public SDK keys, one per app store (`appl_…`, `goog_…`, `amzn_…`); its
         // secret keys begin `sk_`.
         || (!name.contains("secret") && is_revenuecat_public_key(value))
+        // Braintree's tokenization keys (`"braintreeClientKey":"production_zjkj96jm_m56f…"`)
+        // authorise a browser to tokenise a card and nothing more: made for client code.
+        || is_braintree_tokenization_key(value)
+}
+
+/// `production_` or `sandbox_`, eight and sixteen lower-case letters or digits.
+fn is_braintree_tokenization_key(value: &[u8]) -> bool {
+    let Some(rest) = value
+        .strip_prefix(b"production_")
+        .or_else(|| value.strip_prefix(b"sandbox_"))
+    else {
+        return false;
+    };
+    let parts: Vec<&[u8]> = rest.split(|&b| b == b'_').collect();
+    parts.iter().map(|part| part.len()).eq([8, 16])
+        && parts.iter().all(|part| {
+            part.iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 fn is_revenuecat_public_key(value: &[u8]) -> bool {
@@ -2956,7 +2999,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}[-_]pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|pswd|foo[-_]?(?:pass(?:word|wd)?|pwd|secret)|secret\d*|[a-z]{2,12}[-_]?secret|unused|not[-_]?used|wrong|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|some_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}[-_]pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|pswd|foo[-_]?(?:pass(?:word|wd)?|pwd|secret)|secret\d*|[a-z]{2,12}[-_]?secret|unused|not[-_]?used|wrong|creds?|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|some_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -5591,6 +5634,10 @@ mod tests {
         assert!(!is_placeholder(b"k9Xq%2fLm8pR4tW%3dnB3cY5", false));
         assert!(!is_placeholder(b"k9Xq%20sLm8pR4tW", false));
         assert!(is_placeholder(b"not-used-for-oauth2", false));
+        assert!(is_placeholder(
+            b"element-6066-11e4-a52e-4f735466cecf",
+            false
+        ));
         assert!(is_placeholder(b"not-valid-base64-ciphertext!@#$", false));
         assert!(!is_placeholder(b"Xk9_mQ2vL8pR4_there", false));
         assert!(is_placeholder(
@@ -6059,6 +6106,19 @@ mod tests {
     }
 
     #[test]
+    fn keys_sent_to_analytics_ingest_endpoints_are_public() {
+        let key = b"4ba61bcc5dc0854ac5ee8cafa62e403b";
+        let sender = b"val ApiKeyProd = \"4ba61bcc5dc0854ac5ee8cafa62e403b\"\nval url = URI.create(\"https://api.eu.amplitude.com/2/httpapi\")\n";
+        assert!(sent_to_an_ingest_api(sender, key));
+        let exporter = b"AMPLITUDE_SECRET_KEY=4ba61bcc5dc0854ac5ee8cafa62e403b\n";
+        assert!(!sent_to_an_ingest_api(exporter, key));
+        assert!(!sent_to_an_ingest_api(
+            sender,
+            b"4ba61bcc5dc0854ac5ee8cafa62e403bXq"
+        ));
+    }
+
+    #[test]
     fn a_remark_that_the_value_is_no_secret() {
         let said = |text: &str| {
             let at = text.find("58ff").unwrap();
@@ -6101,6 +6161,16 @@ mod tests {
             ("apiKey", b"appl_JXmiRckOz", false),
             ("writeKey", b"iCkMy7ymtJ9qYzQRXkQpnAJEq7D4NyMU", true),
             ("PUSHER_APP_SECRET", b"cfa82f99cadd7315e482", false),
+            (
+                "braintreeClientKey",
+                b"production_zjkj96jm_m56f8fqpf7ngnrd4",
+                true,
+            ),
+            (
+                "BRAINTREE_PRIVATE_KEY",
+                b"production_zjkj96jm_m56f8fqpf7ngnrd",
+                false,
+            ),
         ] {
             assert_eq!(is_public_client_key(name, value), public, "{name}");
         }
@@ -7550,6 +7620,7 @@ mod tests {
             ("query_secret", true),
             ("unused", true),
             ("wrong", true),
+            ("creds", true),
             ("foo(b%5Dc", true),
             ("pass%5B%7F", true),
             ("foo(b%5DcKq82Lx", false),

@@ -532,6 +532,7 @@ impl SecretMatcher {
             || filters::encodes_a_stand_in(value)
             || filters::pem_body_is_text(value)
             || filters::is_lone_jwt_header(value)
+            || filters::sent_to_an_ingest_api(content, value)
         {
             return Reject;
         }
@@ -616,6 +617,10 @@ impl SecretMatcher {
                 || memchr::memmem::find(line_text, b"api.star-history.com/").is_some()
                 || zoom_invitation_passcode(&content[line.start..secret.start])
                 || token_of_an_image_link(&content[line.start..secret.start])
+                || in_an_image_source(
+                    &content
+                        [lines_back(content, secret.start, 2, LINE_WINDOW_CAP * 3)..secret.start],
+                )
                 || content[line.start..secret.start].ends_with(b".svg?token=")
             {
                 return Reject;
@@ -800,6 +805,40 @@ fn token_of_an_image_link(before_value: &[u8]) -> bool {
         && [".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico"]
             .iter()
             .any(|extension| path.to_ascii_lowercase().ends_with(extension.as_bytes()))
+}
+
+/// Whether the value is in the address an HTML image loads (`<img … src="https://mailgun
+/// .substack.com/api/v1/email/open?token=…">`, a newsletter's tracking pixel, or `<input
+/// type="image" src="…">`): every reader's browser fetches it, so it grants nothing of an
+/// account. `before_value` is the text before the value from up to two lines above.
+fn in_an_image_source(before_value: &[u8]) -> bool {
+    let Some(scheme) = memchr::memmem::rfind(before_value, b"://") else {
+        return false;
+    };
+    if !within_one_link(&before_value[scheme..]) {
+        return false;
+    }
+    let head = &before_value[..scheme];
+    let head = &head[..head.len()
+        - head
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count()];
+    let Some(head) = head
+        .strip_suffix(b"src=\"")
+        .or_else(|| head.strip_suffix(b"src='"))
+    else {
+        return false;
+    };
+    let Some(open) = memchr::memrchr(b'<', head) else {
+        return false;
+    };
+    let tag = head[open..].to_ascii_lowercase();
+    !tag.contains(&b'>')
+        && (tag.starts_with(b"<img")
+            || (tag.starts_with(b"<input")
+                && memchr::memmem::find(&tag, b"type=\"image\"").is_some()))
 }
 
 /// Whether the value is the passcode in a Zoom meeting's invitation link
