@@ -215,4 +215,13 @@ fn a_token_in_an_html_images_source_is_not_reported() {
         "<p>Start writing</p><a \nhref=\"https://mailgun.substack.com/api/v1/email/open?token={token}\">\n"
     );
     assert_eq!(found(&link).len(), 1, "{link}");
+    // A signed image address in a saved page (`<input type="image" src="https://assets
+    // .rebelmouse.io/eyJhbGciOi…/img.png">`): a JWT, fetched by every reader.
+    let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpbWFnZSI6Imh0dHBzOi8vYXNzZXRzLnJibC5tcy8yNDQ0MTA5Ny9vcmlnaW4ucG5nIiwiZXhwaXJlc19hdCI6MTYyOTc0NDY3MX0.L-qn8rKsACB1OmL-AOpcI7QuhQpLJWO3VMJfLFxXsik";
+    let image = format!("<td><input\n  type=\"image\"\n  src=\"https://assets.rebelmouse.io/{jwt}/img.png?width=110\"\n");
+    assert_eq!(found(&image), vec![]);
+    assert_eq!(
+        found(&format!("curl -H 'Authorization: Bearer {jwt}'\n")).len(),
+        1
+    );
 }

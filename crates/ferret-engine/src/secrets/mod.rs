@@ -533,6 +533,9 @@ impl SecretMatcher {
             || filters::pem_body_is_text(value)
             || filters::is_lone_jwt_header(value)
             || filters::sent_to_an_ingest_api(content, value)
+            || in_an_image_source(
+                &content[lines_back(content, secret.start, 2, LINE_WINDOW_CAP * 3)..secret.start],
+            )
         {
             return Reject;
         }
@@ -617,10 +620,6 @@ impl SecretMatcher {
                 || memchr::memmem::find(line_text, b"api.star-history.com/").is_some()
                 || zoom_invitation_passcode(&content[line.start..secret.start])
                 || token_of_an_image_link(&content[line.start..secret.start])
-                || in_an_image_source(
-                    &content
-                        [lines_back(content, secret.start, 2, LINE_WINDOW_CAP * 3)..secret.start],
-                )
                 || content[line.start..secret.start].ends_with(b".svg?token=")
             {
                 return Reject;
