@@ -225,3 +225,18 @@ fn a_token_in_an_html_images_source_is_not_reported() {
         1
     );
 }
+
+#[test]
+fn a_key_in_a_map_tile_template_is_not_reported() {
+    let key = "4d80de696cd562a63ce463a58a61488d";
+    let layer = format!(
+        "[{{\"type\":\"wms\",\"template\":\"https://gis.lfrz.gv.at/wmsgw/?LAYERS=Luftbild&CRS={{proj}}&BBOX={{bbox}}&REQUEST=GetMap&KEY={key}\",\"polygon\":[[[16.5,48.1]]]}}]\n"
+    );
+    assert_eq!(found(&layer), vec![]);
+    let glyphs = format!(
+        "  glyphs: 'https://maps.tilehosting.com/fonts/{{fontstack}}/{{range}}.pbf?key={key}',\n"
+    );
+    assert_eq!(found(&glyphs), vec![]);
+    let api = format!("curl 'https://api.acme.io/v1/users?key={key}'\n");
+    assert_eq!(found(&api).len(), 1, "{api}");
+}

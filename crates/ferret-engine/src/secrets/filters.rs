@@ -443,9 +443,17 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     let self_described = uncounted
         .rsplit_once(['-', '_'])
         .is_some_and(|(head, last)| {
-            head.split(['-', '_'])
-                .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
-                && last.bytes().all(|b| b.is_ascii_alphanumeric())
+            // A word may hold a digit beside a run of letters (`s3user-s3cr3t`: the user, then
+            // `secret` in leetspeak); `k9xq2-token` is a short key's shape.
+            head.split(['-', '_']).all(|w| {
+                w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                    && (w.bytes().all(|b| b.is_ascii_lowercase())
+                        || w.as_bytes()
+                            .windows(3)
+                            .any(|run| run.iter().all(u8::is_ascii_lowercase)))
+                    && !w.is_empty()
+            }) && last.bytes().all(|b| b.is_ascii_alphanumeric())
                 && [
                     "token",
                     "key",
@@ -458,7 +466,9 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
                     "dbpassword",
                     "code",
                 ]
-                .contains(&last.trim_end_matches(|c: char| c.is_ascii_digit()))
+                .contains(
+                    &read_leetspeak(last.trim_end_matches(|c: char| c.is_ascii_digit())).as_str(),
+                )
         });
     if self_described || ends_describing_itself(&text) {
         return true;
@@ -1226,9 +1236,12 @@ pub fn is_docsearch_key(
         .map(u8::to_ascii_lowercase)
         .collect();
     let has = |word: &str| memchr::memmem::find(&window, word.as_bytes()).is_some();
-    // Typesense's DocSearch (`typesenseServerConfig: { nodes: […], apiKey: '…' }`) likewise.
-    (has("indexname")
-        && (has("appid") || has("applicationid") || has("algolia") || has("docsearch")))
+    // Algolia's search-insights client (`aa('init', { appId: '…', apiKey: '…' })`) sends
+    // click events with the same search-only key. Typesense's DocSearch
+    // (`typesenseServerConfig: { nodes: […], apiKey: '…' }`) likewise.
+    (has("appid") && (has("aa('init'") || has("aa(\"init\"")))
+        || (has("indexname")
+            && (has("appid") || has("applicationid") || has("algolia") || has("docsearch")))
         || (has("typesense")
             && (has("nodes") || has("collectionname") || has("connectiontimeoutseconds")))
 }
@@ -5634,6 +5647,8 @@ mod tests {
         assert!(!is_placeholder(b"k9Xq%2fLm8pR4tW%3dnB3cY5", false));
         assert!(!is_placeholder(b"k9Xq%20sLm8pR4tW", false));
         assert!(is_placeholder(b"not-used-for-oauth2", false));
+        assert!(is_placeholder(b"s3user-s3cr3t", false));
+        assert!(!is_placeholder(b"Xk9mQ2vL8pR4-s3cr3t", false));
         assert!(is_placeholder(
             b"element-6066-11e4-a52e-4f735466cecf",
             false
@@ -7428,6 +7443,12 @@ mod tests {
         let typesense = b"        ],\n        apiKey: 'KZsuSjc7jPqDm7pkl1kN8TkoHH9b3dwY',\n        connectionTimeoutSeconds: 2,\n      },\n      typesenseSearchParameters: {},\n";
         let at = memchr::memmem::find(typesense, b"KZsu").unwrap();
         assert!(is_docsearch_key(Some("apiKey"), typesense, &(at..at + 32)));
+        let insights = b"aa('init', {\n  appId: \"JNSS5CFDZZ\",\n  apiKey: \"c8f882473ff42d41158430be09ec2b4e\",\n})\n";
+        let at = memchr::memmem::find(insights, b"c8f8").unwrap();
+        assert!(is_docsearch_key(Some("apiKey"), insights, &(at..at + 32)));
+        let client = b"init({\n  appId: \"JNSS5CFDZZ\",\n  apiKey: \"c8f882473ff42d41158430be09ec2b4e\",\n})\n";
+        let at = memchr::memmem::find(client, b"c8f8").unwrap();
+        assert!(!is_docsearch_key(Some("apiKey"), client, &(at..at + 32)));
         assert!(!in_pkcs11_uri(b"url = \"https://host/?pkcs11=1;"));
         assert!(encodes_counted_text(
             b"4142434445464748494A4B4C4D4E4F505152535455565758595A31323334"

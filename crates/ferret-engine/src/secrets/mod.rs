@@ -620,6 +620,10 @@ impl SecretMatcher {
                 || memchr::memmem::find(line_text, b"api.star-history.com/").is_some()
                 || zoom_invitation_passcode(&content[line.start..secret.start])
                 || token_of_an_image_link(&content[line.start..secret.start])
+                || key_of_a_map_tile_template(
+                    &content[line.start..secret.start],
+                    &content[secret.end..line.end],
+                )
                 || content[line.start..secret.start].ends_with(b".svg?token=")
             {
                 return Reject;
@@ -838,6 +842,42 @@ fn in_an_image_source(before_value: &[u8]) -> bool {
         && (tag.starts_with(b"<img")
             || (tag.starts_with(b"<input")
                 && memchr::memmem::find(&tag, b"type=\"image\"").is_some()))
+}
+
+/// Whether the value is the key in a map's tile or imagery address template
+/// (`https://gis.lfrz.gv.at/wmsgw/?…&BBOX={bbox}&…&KEY=4d80de69…`, `https://maps.tilehosting.com
+/// /fonts/{fontstack}/{range}.pbf?key=…`): a map library fills the template in every reader's
+/// browser, so its key is made to be public.
+fn key_of_a_map_tile_template(before_value: &[u8], after_value: &[u8]) -> bool {
+    const PLACEHOLDERS: &[&[u8]] = &[
+        b"{z}",
+        b"{x}",
+        b"{y}",
+        b"{-y}",
+        b"{zoom}",
+        b"{bbox}",
+        b"{proj}",
+        b"{quadkey}",
+        b"{fontstack}",
+        b"{range}",
+        b"{width}",
+        b"{height}",
+    ];
+    let Some(scheme) = memchr::memmem::rfind(before_value, b"://") else {
+        return false;
+    };
+    let head = &before_value[scheme..];
+    let tail_len = after_value
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b',' | b')'))
+        .unwrap_or(after_value.len());
+    let link = [head, &after_value[..tail_len]]
+        .concat()
+        .to_ascii_lowercase();
+    within_one_link(head)
+        && PLACEHOLDERS
+            .iter()
+            .any(|placeholder| memchr::memmem::find(&link, placeholder).is_some())
 }
 
 /// Whether the value is the passcode in a Zoom meeting's invitation link
