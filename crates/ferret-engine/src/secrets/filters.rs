@@ -560,9 +560,10 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     // peers count such values as keys.
     // Separators do not count (`1234-ABCD`), nor a character or two beside one long run
     // (`AbC-dEf5`: `abcdef` typed with a case, a hyphen and a digit to pass a format check).
+    // A colon too (`token: "abcd:123"`, a Telegram bot token's shape typed as a stand-in).
     let joined: Vec<u8> = lower
         .bytes()
-        .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
+        .filter(|b| !matches!(b, b'-' | b'_' | b'.' | b':'))
         .collect();
     let run = longest_ordered_run(&joined);
     // Three or more short counted runs set apart (`abc-123-xyz-456`) are typed the same way.
@@ -5648,6 +5649,8 @@ mod tests {
         assert!(!is_placeholder(b"k9Xq%20sLm8pR4tW", false));
         assert!(is_placeholder(b"not-used-for-oauth2", false));
         assert!(is_placeholder(b"s3user-s3cr3t", false));
+        assert!(is_placeholder(b"abcd:123", false));
+        assert!(!is_placeholder(b"k9xq:2vLm", false));
         assert!(!is_placeholder(b"Xk9mQ2vL8pR4-s3cr3t", false));
         assert!(is_placeholder(
             b"element-6066-11e4-a52e-4f735466cecf",
