@@ -105,7 +105,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
 /// Such a value is still reported — in a test or an example it is a stand-in for a credential
 /// that a real one may replace, and other scanners report it — but at low confidence.
 const TYPED_RUNS: &[&str] = &[
-    "abcdefg", "12345678", "0123456", "qwerty", "qwertz", "azerty", "deadbeef", "abcd1234",
+    "abcdefg", "12345678", "0123456", "qwerty", "qwertz", "azert", "deadbeef", "abcd1234",
     "123e4567", "asdf",
 ];
 
@@ -3013,7 +3013,7 @@ pub fn is_stand_in_connection_password(value: &[u8]) -> bool {
     static STAND_IN: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let stand_in = STAND_IN.get_or_init(|| {
         regex::bytes::Regex::new(
-            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}[-_]pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|pswd|foo[-_]?(?:pass(?:word|wd)?|pwd|secret)|secret\d*|[a-z]{2,12}[-_]?secret|unused|not[-_]?used|wrong|creds?|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|some_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
+            r"^(?i:(?:gh|git|api|auth|access|oauth|bearer|db)[-_]?(?:token|secret|key|pass(?:word)?)|[a-z]{0,12}[-_]?tokens?\d{0,2}|[a-z]{2,12}[-_]pass(?:wd|word)?|tiger|pass(?:word)?(?:_?value)?\d*|passwd\d*|pwd|pw|pswd|foo[-_]?(?:pass(?:word|wd)?|pwd|secret)|secret\d*|[a-z]{2,12}[-_]?secret|unused|not[-_]?used|wrong|creds?|for[-_]?test(?:ing|s)?|token|apikey|api_key|key|access_token|pat|changeme|root|admin\d*|postgres|mysql|mariadb|guest|user(?:name)?|test\d*|example|xxx+|dbpass|db_?password|my_?password|your_?password|some_?password|p@ssw0rd|pa55word|passw0rd|letmein|hunter2|redis|rabbitmq|mongo|sa|foo|bar|baz|foobar|x-oauth-basic|secure_?password|strong_?password|changeit|obfuscated|db_?secret|my_?secret|my_?pass|s3cr3t|s3cret|sekrit|sekret|masked|cleartext|plaintext|mot_?de_?passe|passwort|kennwort|contrase(?:ñ|n)a|senha|wachtwoord|salasana)$",
         )
         .expect("the stand-in password pattern compiles")
     });
@@ -4717,6 +4717,7 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
         after_colon,
         ends_line,
         syntax,
+        spaced_equals,
     } = setting;
     let Ok(value) = std::str::from_utf8(value) else {
         return false;
@@ -5304,7 +5305,11 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     // Elsewhere an unquoted word or `arg2` is a variable; a symbol makes it a literal.
     let code_name = word_chars
         && (looks_like_identifier(value) || value.bytes().any(|b| b.is_ascii_uppercase()));
-    (environment_style && !code_name) || (has_symbol && !looks_like_identifier(value))
+    // `CLINLIMS_PWD = line` in Python: an upper-case name assigned a bare word with spaces
+    // around `=` is a variable's assignment, not shell's.
+    let assigns_a_variable = spaced_equals && syntax == Syntax::Code && word_chars;
+    (environment_style && !code_name && !assigns_a_variable)
+        || (has_symbol && !looks_like_identifier(value))
 }
 
 /// How a value matched by a password rule stands in its line.
@@ -5320,6 +5325,9 @@ pub struct PasswordSetting {
     pub ends_line: bool,
     /// The file's syntax, which decides what an unquoted value is (see [`Syntax`]).
     pub syntax: Syntax,
+    /// Assigned with ` = `, spaces around the sign: a language's assignment, which shell's
+    /// `NAME=value` never is.
+    pub spaced_equals: bool,
 }
 
 #[cfg(test)]
@@ -5364,6 +5372,7 @@ mod tests {
                 after_colon: false,
                 ends_line: true,
                 syntax: Syntax::Code,
+                spaced_equals: false,
             };
             password_value_is_plausible(name, value.as_bytes(), setting)
         };
@@ -6043,6 +6052,8 @@ mod tests {
         ));
         // Six counted digits at the end of a password: low confidence, not dropped.
         assert!(is_typed_by_hand(b"abuser123456") && !is_surely_typed_by_hand(b"abuser123456"));
+        // The first letters of a French keyboard (`gitlab_new_token = "azert123"`).
+        assert!(is_surely_typed_by_hand(b"azert123"));
         // Letters and digits counted in turns.
         assert!(is_typed_by_hand(
             b"persona_sandbox_abc123def456ghi789jkl012mno345pqr"
@@ -6660,6 +6671,7 @@ mod tests {
             after_colon: false,
             ends_line: false,
             syntax: Syntax::Code,
+            spaced_equals: false,
         };
         assert!(password_value_is_plausible(
             "password",
@@ -7645,6 +7657,7 @@ mod tests {
             ("unused", true),
             ("wrong", true),
             ("creds", true),
+            ("for_testing", true),
             ("foo(b%5Dc", true),
             ("pass%5B%7F", true),
             ("foo(b%5DcKq82Lx", false),

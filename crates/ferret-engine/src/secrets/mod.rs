@@ -775,7 +775,13 @@ fn is_text_or_code(
         .count()
         % 2
         == 1;
-    !in_string && !filters::environment_style(name) && filters::reads_as_code_identifier(value)
+    // An upper-case name takes a bare word in shell (`DB_PASSWORD=hunter2`), where `=` has no
+    // space around it; `CLINLIMS_PWD = line` in Python assigns a variable.
+    let head = content[line_start..secret.start].trim_ascii_end();
+    let spaced = head.ends_with(b" =") && secret.start > line_start + head.len();
+    !in_string
+        && (spaced || !filters::environment_style(name))
+        && filters::reads_as_code_identifier(value)
 }
 
 /// True when `after` (the text after a value) goes on with a word of three letters or more:
@@ -965,6 +971,9 @@ fn password_setting(
             || rest.starts_with(b"//")
             || (syntax == Syntax::Config && next_is_assignment(&content[secret.end..line_end])),
         syntax,
+        spaced_equals: !quoted
+            && binder.ends_with(b" =")
+            && content[..secret.start].ends_with(b" "),
     }
 }
 
@@ -1127,6 +1136,17 @@ mod tests {
         let host = b"web2 ansible_host=10.0.0.6 ansible_ssh_pass=harbor88 ansible_user=root\n";
         assert_eq!(matcher.find_as(host, Syntax::Config).len(), 1);
         assert!(matcher.find_as(host, Syntax::Code).is_empty());
+        // An upper-case name in shell takes a bare word; with spaces around `=` it is a
+        // language's assignment of a variable (`CLINLIMS_PWD = line` in Python).
+        assert_eq!(
+            matcher
+                .find_as(b"export DB_PASSWORD=rosebud42\n", Syntax::Code)
+                .len(),
+            1
+        );
+        assert!(matcher
+            .find_as(b"        CLINLIMS_PWD = line\n", Syntax::Code)
+            .is_empty());
     }
 
     #[test]
