@@ -240,3 +240,12 @@ fn a_key_in_a_map_tile_template_is_not_reported() {
     let api = format!("curl 'https://api.acme.io/v1/users?key={key}'\n");
     assert_eq!(found(&api).len(), 1, "{api}");
 }
+
+#[test]
+fn a_shell_defaults_value_starts_after_its_dash() {
+    let key = "Xk9mQ2vL8pR4tW7nB3cY5hJ6dQ1z";
+    assert_eq!(
+        found(&format!("API_SECRET=${{API_SECRET:-{key}}}\n")),
+        vec![("generic-secret-assignment".to_string(), key.to_string())]
+    );
+}
