@@ -821,12 +821,9 @@ fn token_of_an_image_link(before_value: &[u8]) -> bool {
 /// type="image" src="…">`): every reader's browser fetches it, so it grants nothing of an
 /// account. `before_value` is the text before the value from up to two lines above.
 fn in_an_image_source(before_value: &[u8]) -> bool {
-    let Some(scheme) = memchr::memmem::rfind(before_value, b"://") else {
+    let Some(scheme) = link_scheme(before_value) else {
         return false;
     };
-    if !within_one_link(&before_value[scheme..]) {
-        return false;
-    }
     let head = &before_value[..scheme];
     let head = &head[..head.len()
         - head
@@ -869,21 +866,25 @@ fn key_of_a_map_tile_template(before_value: &[u8], after_value: &[u8]) -> bool {
         b"{width}",
         b"{height}",
     ];
-    let Some(scheme) = memchr::memmem::rfind(before_value, b"://") else {
+    let Some(scheme) = link_scheme(before_value) else {
         return false;
     };
-    let head = &before_value[scheme..];
     let tail_len = after_value
         .iter()
-        .position(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b',' | b')'))
+        .position(|&b| ends_a_link(b))
         .unwrap_or(after_value.len());
-    let link = [head, &after_value[..tail_len]]
+    let link = [&before_value[scheme..], &after_value[..tail_len]]
         .concat()
         .to_ascii_lowercase();
-    within_one_link(head)
-        && PLACEHOLDERS
-            .iter()
-            .any(|placeholder| memchr::memmem::find(&link, placeholder).is_some())
+    PLACEHOLDERS
+        .iter()
+        .any(|placeholder| memchr::memmem::find(&link, placeholder).is_some())
+}
+
+/// Where the URL that runs up to the value starts (its `://`), if the text from there on stays
+/// within one link.
+fn link_scheme(before_value: &[u8]) -> Option<usize> {
+    memchr::memmem::rfind(before_value, b"://").filter(|&at| within_one_link(&before_value[at..]))
 }
 
 /// Whether the value is the passcode in a Zoom meeting's invitation link
@@ -901,9 +902,12 @@ fn zoom_invitation_passcode(before_value: &[u8]) -> bool {
 /// Whether `text`, a piece of a URL, holds nothing that ends a link in prose, markup or a list
 /// (white space, a quote, `,`, `)`).
 fn within_one_link(text: &[u8]) -> bool {
-    !text
-        .iter()
-        .any(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b',' | b')'))
+    !text.iter().any(|&b| ends_a_link(b))
+}
+
+/// A byte that ends a link in prose, markup or a list.
+fn ends_a_link(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b',' | b')')
 }
 
 /// Whether the text after a quoted value (`' is NOT in the requested properties`) goes on with
