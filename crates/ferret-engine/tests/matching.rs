@@ -249,3 +249,49 @@ fn a_shell_defaults_value_starts_after_its_dash() {
         vec![("generic-secret-assignment".to_string(), key.to_string())]
     );
 }
+
+#[test]
+fn an_sns_subscription_confirmation_token_is_not_reported() {
+    let token = "2336412f37fb687f5d51e6e2425e90cda73392a3ac9ce0c2bcecdfc0907bfed25e20c1d2f5ff7902286de45c6f4581feb802e5d846cbb6046e597d221e798608315436ba17b9a9c54633f1a86177e1a5468e2ece39b51a68df599aca2eaecc3aeafafe7ea21524950c627a4cec36472ae2e57529a3f87fdc53166e40bf32e218";
+    let message = format!(
+        "{{\n  \"Type\": \"SubscriptionConfirmation\",\n  \"MessageId\": \"bc035546-bb63-42db-86cd-6bebd550d5be\",\n  \"Token\": \"{token}\",\n  \"SubscribeURL\": \"https://sns.eu-central-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:eu-central-1:573964052742:topic&Token={token}\"\n}}\n"
+    );
+    assert_eq!(found(&message), vec![]);
+    let login = format!("{{\n  \"Type\": \"Login\",\n  \"Token\": \"{token}\"\n}}\n");
+    assert_eq!(found(&login).len(), 1, "{login}");
+}
+
+#[test]
+fn a_render_pass_in_minified_code_is_not_a_password() {
+    let filler = "var x=1;".repeat(150);
+    let bundle = format!(
+        "{filler}this.filterPass.render(h,{{pass:\"collision-filter\",isPicking:!0}});{filler}\n"
+    );
+    assert_eq!(found(&bundle), vec![]);
+    assert_eq!(
+        found("const login = {user: \"ops\", pass: \"collision-filter\"};\n").len(),
+        1
+    );
+}
+
+#[test]
+fn made_up_parts_after_a_jwt_header_are_not_a_token() {
+    let stub = "      'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc.xyz',\n";
+    assert_eq!(found(stub), vec![]);
+    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMiLCJpYXQiOjE3MDAwMDAwMDB9.Qm9va2tlZXBpbmdTaWduYXR1cmVYWFhYWFhYWA";
+    assert_eq!(
+        found(&format!("      'Authorization: Bearer {jwt}',\n")).len(),
+        1
+    );
+}
+
+#[test]
+fn an_elliptic_curve_public_point_is_not_a_key() {
+    let point =
+        "\"output_key\": \"029aadbdd9aff986e5ea086cf53ae062972d33d0a5c7f5fb986dafec7fa6d7e6ea\",\n";
+    assert_eq!(found(point), vec![]);
+    // The same digits after a byte no point starts with are a key's.
+    let secret =
+        "\"output_key\": \"059aadbdd9aff986e5ea086cf53ae062972d33d0a5c7f5fb986dafec7fa6d7e6ea\",\n";
+    assert_eq!(found(secret).len(), 1, "{secret}");
+}

@@ -41,6 +41,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     // `YOUR_API_KEY_HERE`, `sk-proj-REPLACE_WITH_YOUR_KEY`, `glsa_iNValIdinValiD…`.
     "your_",
     "your-",
+    // A path made up for a test (`timestampedKey := "your/key/20210701150405_path"`, an S3
+    // object's key).
+    "your/",
     // `SET_A_PASSWORD_HERE_123`, `put-your-token-here`.
     "_here",
     "-here",
@@ -566,12 +569,27 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
         .filter(|b| !matches!(b, b'-' | b'_' | b'.' | b':'))
         .collect();
     let run = longest_ordered_run(&joined);
-    // Three or more short counted runs set apart (`abc-123-xyz-456`) are typed the same way.
+    // Three or more short counted runs set apart (`abc-123-xyz-456`) are typed the same way, also
+    // with each character doubled and a format's short tag at the end
+    // (`AABBCC-DDEEFF-112233-445566-778899-V3`, a license key in a test).
     let pieces: Vec<&str> = lower.split(['-', '_', '.']).collect();
+    let counted = |piece: &&str| {
+        let bytes = piece.as_bytes();
+        let doubled = bytes.len() >= 6
+            && bytes.len().is_multiple_of(2)
+            && bytes.chunks(2).all(|pair| pair[0] == pair[1]);
+        let piece: Vec<u8> = if doubled {
+            bytes.iter().step_by(2).copied().collect()
+        } else {
+            bytes.to_vec()
+        };
+        (3..=4).contains(&piece.len()) && made_of_ordered_runs(&piece)
+    };
     let counted_pieces = pieces.len() >= 3
-        && pieces
-            .iter()
-            .all(|piece| (3..=4).contains(&piece.len()) && made_of_ordered_runs(piece.as_bytes()));
+        && (pieces.iter().all(counted)
+            || pieces.split_last().is_some_and(|(tag, body)| {
+                body.len() >= 4 && tag.len() <= 3 && body.iter().all(counted)
+            }));
     counted_pieces
         || ((6..=10).contains(&lower.len())
             && (made_of_ordered_runs(&joined) || (run >= 6 && run + 2 >= joined.len())))
@@ -1069,7 +1087,9 @@ pub fn repeats_a_named_user(before: &[u8], value: &[u8], after: &[u8]) -> bool {
 
 /// Whether a value named a bare `token` belongs to an ACME challenge (`chall.Token = "…"`,
 /// `challenges.HTTP01(token=b"…")`, a challenge named on one of the two lines before): the
-/// token a certificate authority publishes for the client to serve, not a credential. `before`
+/// token a certificate authority publishes for the client to serve, not a credential. So is
+/// the token of an Amazon SNS subscription confirmation (`"Type": "SubscriptionConfirmation"`,
+/// `?Action=ConfirmSubscription&…&Token=…`): sent to the endpoint to echo back once. `before`
 /// is the text before the value.
 pub fn is_challenge_token(name: &str, before: &[u8]) -> bool {
     let name = squashed(name);
@@ -1079,7 +1099,14 @@ pub fn is_challenge_token(name: &str, before: &[u8]) -> bool {
     let window = &before[memchr::memrchr_iter(b'\n', before)
         .nth(2)
         .map_or(0, |at| at + 1)..];
-    memchr::memmem::find(&window.to_ascii_lowercase(), b"chall").is_some()
+    let window = window.to_ascii_lowercase();
+    [
+        &b"chall"[..],
+        b"subscriptionconfirmation",
+        b"confirmsubscription",
+    ]
+    .iter()
+    .any(|word| memchr::memmem::find(&window, word).is_some())
 }
 
 /// Whether a hex value is assigned to a name that says it is a digest (`"hashed_secret":
@@ -1149,11 +1176,12 @@ pub fn names_a_passing_case(name: &str, around: &[u8]) -> bool {
         && around.windows(4).any(|w| w.eq_ignore_ascii_case(b"fail"))
 }
 
-/// Whether a name of one or two characters is assigned on a line of minified code
-/// (`…,tM="start",PW="middle",…` in a bundle): a minifier's variable, not a password's name.
+/// Whether a name of one or two characters, or a bare `pass`, is assigned on a line of
+/// minified code (`…,tM="start",PW="middle",…` in a bundle; `{pass:"collision-filter",…}`, a
+/// renderer's pass): a minifier's variable or a property of the code, not a password's name.
 pub fn in_minified_line(name: &str, content: &[u8], at: usize) -> bool {
     const MINIFIED: usize = 1_000;
-    name.len() <= 2
+    (name.len() <= 2 || name.eq_ignore_ascii_case("pass"))
         && memchr::memchr(b'\n', &content[at..]).unwrap_or(content.len() - at)
             + (at - line_start(content, at))
             > MINIFIED
@@ -1644,6 +1672,13 @@ fn looks_like_reference(value: &str) -> bool {
     }
     // An Android theme attribute (`app:passwordToggleTint="?attr/colorOnSurface"`).
     if value.starts_with("?attr/") || value.starts_with("?android:") {
+        return true;
+    }
+    // A counter stepped before it is read (`const token = ++restInstanceCounter;`).
+    if value
+        .strip_prefix("++")
+        .is_some_and(|variable| variable.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+    {
         return true;
     }
     // A command-line option (`"pass": "--account=good_account"` in a test's table).
@@ -2957,6 +2992,27 @@ fn is_email_address(text: &str) -> bool {
 /// `ZXhhbXBsZTpleGFtcGxl` (`example:example`), `c2VjdXJlLXBhc3N3b3Jk` (`secure-password`).
 /// Manifests keep secrets base64-encoded, so a placeholder there is encoded too.
 pub fn encodes_a_stand_in(value: &[u8]) -> bool {
+    // A made-up key of labelled parts, each base64 of words (`key/dGVzdC1wYXlsb2Fk.c2lnbmF0dXJl`:
+    // `test-payload` and `signature`, a license key's format in a test).
+    let parts: Vec<&[u8]> = value
+        .split(|b| matches!(b, b'/' | b'.'))
+        .filter(|part| part.len() >= 8)
+        .collect();
+    let words = |part: &[u8]| {
+        base64_decoded(part).is_some_and(|text| {
+            text.iter()
+                .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b' '))
+        })
+    };
+    encodes_stand_in_text(value)
+        || (value.iter().any(|b| matches!(b, b'/' | b'.'))
+            && !parts.is_empty()
+            && parts
+                .iter()
+                .all(|part| words(part) && encodes_stand_in_text(part)))
+}
+
+fn encodes_stand_in_text(value: &[u8]) -> bool {
     // A product's prefix before the base64 (`DMS_YWNjZXNzX3Rva2Vu`, `access_token`); not a
     // provider's lower-case one (`glc_eyJ…`, `ops_eyJ…`), whose tokens are base64 of JSON.
     let Some(decoded) = base64_decoded(after_word_prefix(value, u8::is_ascii_uppercase)) else {
@@ -2997,7 +3053,7 @@ pub fn encodes_a_stand_in(value: &[u8]) -> bool {
                 PASSWORD_STAND_INS.contains(&w)
                     || [
                         "secure", "my", "your", "the", "user", "admin", "key", "value", "db",
-                        "database", "postgres", "mysql", "redis",
+                        "database", "postgres", "mysql", "redis", "payload", "signature", "data",
                     ]
                     .contains(&w)
             })
@@ -3597,6 +3653,7 @@ fn is_other_data(value: &str) -> bool {
         || extended_public_key
         || is_ssh_public_key_blob(value)
         || is_der_public_key(value)
+        || is_ec_public_point(value)
         || names_a_namespaced_object(value)
         || lists_validation_rules(value)
         || names_a_standard_or_ticket(value)
@@ -3619,11 +3676,24 @@ fn is_other_data(value: &str) -> bool {
 }
 
 /// A JWT's header alone (`Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`, `{"alg":"HS256",
-/// "typ":"JWT"}` encoded): the public first segment, with no claims and no signature.
-pub fn is_lone_jwt_header(value: &[u8]) -> bool {
-    value.starts_with(b"eyJ")
-        && !value.contains(&b'.')
-        && base64_decoded(value).is_some_and(|json| {
+/// "typ":"JWT"}` encoded): the public first segment, with no claims and no signature; or with
+/// made-up words where they should be.
+pub fn is_jwt_header_without_claims(value: &[u8]) -> bool {
+    // The header and then parts that are no JWT's (`eyJhbGciOiJIUzI1NiJ9.abc.xyz`, a test's
+    // stand-in): a JWT's claims are a JSON object, which base64 opens with `ey`.
+    let mut parts = value.split(|&b| b == b'.');
+    let header = parts.next().unwrap_or_default();
+    let word = |part: &[u8]| part.len() <= 12 && part.iter().all(u8::is_ascii_alphabetic);
+    let stand_ins = match (parts.next(), parts.next(), parts.next()) {
+        (None, _, _) => true,
+        (Some(claims), Some(signature), None) => {
+            !claims.starts_with(b"ey") && word(claims) && word(signature)
+        }
+        _ => false,
+    };
+    stand_ins
+        && header.starts_with(b"eyJ")
+        && base64_decoded(header).is_some_and(|json| {
             json.ends_with(b"}") && memchr::memmem::find(&json, b"\"alg\"").is_some()
         })
 }
@@ -3689,6 +3759,16 @@ fn is_der_public_key(value: &str) -> bool {
             der.get(algorithm) == Some(&0x06)
                 && header(&der, algorithm + length).is_some_and(|(tag, _, _)| tag == 0x03)
         })
+}
+
+/// An elliptic curve's public point in hex, as SEC 1 writes it: compressed, `02` or `03` and
+/// the 32-byte x coordinate (`"internal_key": "03d4c770…"` in Lightning's test vectors, a
+/// Bitcoin public key), or uncompressed, `04` and both coordinates. A secret key is the bare
+/// 32 bytes (64 hex digits); 33 bytes with that first byte is a point, public by design.
+fn is_ec_public_point(value: &str) -> bool {
+    value.bytes().all(|b| b.is_ascii_hexdigit())
+        && ((value.len() == 66 && (value.starts_with("02") || value.starts_with("03")))
+            || (value.len() == 130 && value.starts_with("04")))
 }
 
 /// An SSH public key's base64 blob (`"key": "AAAAC3NzaC1lZDI1NTE5…"` in a host's facts, an
@@ -4148,6 +4228,8 @@ const PASSWORD_STAND_INS: &[&str] = &[
     // French for in clear (`password: enclair` in Claroline's import fixtures).
     "enclair",
     "changeme",
+    // The keyboard's bottom row begun (`password: 'zxcv'` beside `username: 'asdf'`).
+    "zxcv",
     "mypassword",
     "mypass",
     "mysecret",
@@ -4533,6 +4615,9 @@ const STAND_IN_PARTS: &[&str] = &[
     // A password's property for a validation test (`LongEnough123`).
     "long",
     "enough",
+    // And the one it must fail (`"password" => "too-short"`).
+    "too",
+    "short",
     // `pass` cut short (`pas123`).
     "pas",
     "key",
@@ -7473,8 +7558,10 @@ mod tests {
         ));
         assert!(is_placeholder(b"abc-123-xyz-456", false));
         assert!(!is_placeholder(b"abc-123-xyz-45q", false));
-        assert!(is_lone_jwt_header(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"));
-        assert!(!is_lone_jwt_header(
+        assert!(is_jwt_header_without_claims(
+            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+        ));
+        assert!(!is_jwt_header_without_claims(
             b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
         ));
     }
@@ -7699,5 +7786,45 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
         assert!(!counted_in_a_series(passwords, b"hardcoded3"));
         let pairs = b"  value: hardcoded2\n- key: password\n  value: hardcoded3\n- key: Password\n  value: hardcoded4\n";
         assert!(!counted_in_a_series(pairs, b"hardcoded3"));
+    }
+
+    #[test]
+    fn made_up_license_keys_and_paths_are_stand_ins() {
+        // Counted runs with each character doubled, and a format's tag after them.
+        assert!(is_placeholder(
+            b"AABBCC-DDEEFF-112233-445566-778899-V3",
+            false
+        ));
+        assert!(!is_placeholder(
+            b"AXBQCC-DDRTFF-1F2233-44K566-77Z899-V3",
+            false
+        ));
+        // Parts in base64 of words (`test-payload-data`; `test-payload` and `signature`).
+        assert!(encodes_a_stand_in(b"key/dGVzdC1wYXlsb2FkLWRhdGE="));
+        assert!(encodes_a_stand_in(b"key/dGVzdC1wYXlsb2Fk.c2lnbmF0dXJl"));
+        assert!(!encodes_a_stand_in(
+            b"key/Zq8vLm2pX7rT4wK9yB3n.C6hJ1dQw8Lk2"
+        ));
+        // A path made up for a test, a counter stepped before it is read.
+        assert!(is_placeholder(b"your/key/20210701150405_path", false));
+        assert!(looks_like_reference("++restInstanceCounter"));
+        assert!(!looks_like_reference("+Zq8vLm2pX7rT4wK9yB3n"));
+        // The password a length check must refuse, and a keyboard's row.
+        assert!(spells_a_stand_in("too-short"));
+        assert!(spells_a_stand_in("zxcv"));
+        // Public points of an elliptic curve, compressed and not; a 32-byte key is none.
+        assert!(is_other_data(
+            "029aadbdd9aff986e5ea086cf53ae062972d33d0a5c7f5fb986dafec7fa6d7e6ea"
+        ));
+        assert!(!is_other_data(
+            "059aadbdd9aff986e5ea086cf53ae062972d33d0a5c7f5fb986dafec7fa6d7e6ea"
+        ));
+        // A JWT's header with words for its other parts.
+        assert!(is_jwt_header_without_claims(
+            b"eyJhbGciOiJIUzI1NiJ9.abc.xyz"
+        ));
+        assert!(!is_jwt_header_without_claims(
+            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMifQ.Qm9va2tlZXBpbmdTaWduYXR1cmU"
+        ));
     }
 }
