@@ -228,6 +228,10 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
     // jwt.io's earlier sample ({"sub":"1234567890","name":"John Doe","admin":true}).
     "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiYWRtaW4iOnRydWV9",
+    // jwt.io's current sample ({"sub":"1234567890","name":"John Doe","admin":true,
+    // "iat":1516239022}) and its signature under "a-string-secret-at-least-256-bits-long".
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiYWRtaW4iOnRydWUsImlhdCI6MTUxNjIzOTAyMn0",
+    "KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30",
     // RFC 6749's client credentials (s6BhdRkqt3:gX1fBat3bV), plain and Basic-encoded.
     "s6BhdRkqt3",
     "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
@@ -1174,6 +1178,18 @@ pub fn names_a_passing_case(name: &str, around: &[u8]) -> bool {
         && !lower.contains("passwd")
         && words.iter().any(|w| w == "pass")
         && around.windows(4).any(|w| w.eq_ignore_ascii_case(b"fail"))
+}
+
+/// Whether the lines around a value test how strong a password is (`password = 'ab1234';` and
+/// then `expect(config.validPassStrength(password)).toBeFalse();`, a zxcvbn score): the values
+/// are probes of the rule, weak and strong on purpose, not anyone's password. `around` is the
+/// text of the two lines before the value, or of the two after it, without the value (which
+/// may hold a keyboard's run, `…zxcvbnm…`).
+pub fn probes_a_strength_check(around: &[u8]) -> bool {
+    let around = around.to_ascii_lowercase();
+    ["strength", "complexity", "zxcvbn"]
+        .iter()
+        .any(|word| memchr::memmem::find(&around, word.as_bytes()).is_some())
 }
 
 /// Whether a name of one or two characters, or a bare `pass`, is assigned on a line of
@@ -4228,8 +4244,6 @@ const PASSWORD_STAND_INS: &[&str] = &[
     // French for in clear (`password: enclair` in Claroline's import fixtures).
     "enclair",
     "changeme",
-    // The keyboard's bottom row begun (`password: 'zxcv'` beside `username: 'asdf'`).
-    "zxcv",
     "mypassword",
     "mypass",
     "mysecret",
@@ -4444,6 +4458,9 @@ fn spells_a_stand_in(lower: &str) -> bool {
     let symbols = body.bytes().filter(|b| !b.is_ascii_alphanumeric()).count();
     let without_symbol: String = body.chars().filter(char::is_ascii_alphanumeric).collect();
     PASSWORD_STAND_INS.contains(&read.as_str())
+        // A keyboard row's first four keys and nothing more (`password: 'zxcv'` beside
+        // `username: 'asdf'`); a longer run with more after it (`Zxcvbnm@12345)`) is a password.
+        || ["qwer", "asdf", "zxcv"].contains(&lower)
         || (lower.len() - body.len() <= 2 && PASSWORD_STAND_INS.contains(&read_body.as_str()))
         || (symbols == 1
             && lower.len() - body.len() <= 2
@@ -6095,6 +6112,9 @@ mod tests {
         assert!(is_documented_example(
             b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYESATESTKEY"
         ));
+        assert!(is_documented_example(
+            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiYWRtaW4iOnRydWUsImlhdCI6MTUxNjIzOTAyMn0.KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30"
+        ));
         assert!(is_placeholder(
             b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
             false
@@ -6515,6 +6535,11 @@ mod tests {
         assert!(in_minified_line("PW", &bundle, at));
         assert!(!in_minified_line("PW", b"PW = \"middle\"\n", 6));
         assert!(!in_minified_line("password", &bundle, at));
+        let probe = b"    // when\n    password = 'ab1234';\n    // then\n    expect(config.validPassStrength(password)).toBeFalse();\n";
+        assert!(probes_a_strength_check(probe));
+        assert!(!probes_a_strength_check(
+            b"    password = 'ab1234';\n    login(user, password);\n"
+        ));
         assert!(!in_tuple_assignment(
             b"\tstatic_password04, ",
             b", \"hardcoded05\";\n"

@@ -643,6 +643,8 @@ impl SecretMatcher {
                 ..lines_forward(content, secret.end, 5, LINE_WINDOW_CAP * 6);
             if tuple
                 || filters::names_a_passing_case(name, &content[around.clone()])
+                || filters::probes_a_strength_check(&content[around.start..secret.start])
+                || filters::probes_a_strength_check(&content[secret.end..around.end])
                 || filters::in_country_table(name, &content[around.clone()])
                 || filters::counted_in_a_series(&content[around.clone()], value)
                 || filters::names_a_registry_key(&content[around], value)
