@@ -1690,6 +1690,18 @@ fn looks_like_reference(value: &str) -> bool {
     if value.starts_with("?attr/") || value.starts_with("?android:") {
         return true;
     }
+    // A CSS id selector or a page's anchor of lower-case words (`? '#fe_login_password' :
+    // '#fe_login_username'`, which field to focus); a password opening with `#` has capitals or
+    // digits (`#ZMmI67Cyq6`).
+    if value.strip_prefix('#').is_some_and(|id| {
+        id.contains(['_', '-'])
+            && id.starts_with(|c: char| c.is_ascii_lowercase())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
+    }) {
+        return true;
+    }
     // A counter stepped before it is read (`const token = ++restInstanceCounter;`).
     if value
         .strip_prefix("++")
@@ -7833,6 +7845,8 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
         // A path made up for a test, a counter stepped before it is read.
         assert!(is_placeholder(b"your/key/20210701150405_path", false));
         assert!(looks_like_reference("++restInstanceCounter"));
+        assert!(looks_like_reference("#fe_login_username"));
+        assert!(!looks_like_reference("#ZMmI67Cyq6"));
         assert!(!looks_like_reference("+Zq8vLm2pX7rT4wK9yB3n"));
         // The password a length check must refuse, and a keyboard's row.
         assert!(spells_a_stand_in("too-short"));
