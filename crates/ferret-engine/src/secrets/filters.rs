@@ -1406,6 +1406,50 @@ pub fn counted_in_a_series(around: &[u8], value: &[u8]) -> bool {
     number > 0 && stands_alone(&numbered(number - 1)) && stands_alone(&numbered(number + 1))
 }
 
+/// Whether a value is the first of a list of numbered stand-ins, the next one written after it
+/// with its numbers counted up (`CENSYS_API_KEY=pat1:org1,pat2:org2`). `after` is the rest of
+/// the value's line.
+pub fn listed_before_its_successor(value: &[u8], after: &[u8]) -> bool {
+    if value.len() > 24 || !value.iter().any(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let mut successor = Vec::with_capacity(value.len() + 2);
+    let mut counted = false;
+    let mut at = 0;
+    while at < value.len() {
+        let digits = value[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits == 0 {
+            successor.push(value[at]);
+            at += 1;
+            continue;
+        }
+        let Ok(number) = std::str::from_utf8(&value[at..at + digits])
+            .unwrap_or("")
+            .parse::<u32>()
+        else {
+            return false;
+        };
+        if digits > 2 {
+            return false;
+        }
+        successor.extend_from_slice((number + 1).to_string().as_bytes());
+        counted = true;
+        at += digits;
+    }
+    let next = after
+        .strip_prefix(b",")
+        .map(|rest| rest.trim_ascii_start())
+        .unwrap_or_default();
+    counted
+        && next.starts_with(&successor)
+        && !next
+            .get(successor.len())
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+}
+
 /// A value that is also assigned to a public key's name nearby (`RSPAMD_FUZZY_WORKER_PUBKEY=dsrea5…`
 /// a few lines over `RSPAMD_FUZZY_ENCRYPTION_KEY=dsrea5…`): the public half of a key pair, used
 /// again under another name. `around` is the text of the lines around the value.
@@ -1699,6 +1743,12 @@ fn looks_like_reference(value: &str) -> bool {
             && id
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
+    }) {
+        return true;
+    }
+    // A colour in hex (`"password":"#BF1B00"` in a dashboard's legend).
+    if value.strip_prefix('#').is_some_and(|hex| {
+        [3, 6, 8].contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit())
     }) {
         return true;
     }
@@ -7826,6 +7876,18 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
     }
 
     #[test]
+    fn a_list_of_numbered_stand_ins_is_told_from_a_key() {
+        assert!(listed_before_its_successor(b"pat1:org1", b",pat2:org2) to"));
+        assert!(listed_before_its_successor(b"key1", b", key2, key3"));
+        assert!(!listed_before_its_successor(b"pat1:org1", b",pat3:org3"));
+        assert!(!listed_before_its_successor(b"pat1:org1", b""));
+        assert!(!listed_before_its_successor(
+            b"Xk9mQ2vL8pR4",
+            b",Xk9mQ2vL8pR5"
+        ));
+    }
+
+    #[test]
     fn made_up_license_keys_and_paths_are_stand_ins() {
         // Counted runs with each character doubled, and a format's tag after them.
         assert!(is_placeholder(
@@ -7847,6 +7909,8 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
         assert!(looks_like_reference("++restInstanceCounter"));
         assert!(looks_like_reference("#fe_login_username"));
         assert!(!looks_like_reference("#ZMmI67Cyq6"));
+        assert!(looks_like_reference("#BF1B00"));
+        assert!(!looks_like_reference("#BF1B00x9"));
         assert!(!looks_like_reference("+Zq8vLm2pX7rT4wK9yB3n"));
         // The password a length check must refuse, and a keyboard's row.
         assert!(spells_a_stand_in("too-short"));

@@ -643,6 +643,7 @@ impl SecretMatcher {
                 ..lines_forward(content, secret.end, 5, LINE_WINDOW_CAP * 6);
             if tuple
                 || filters::names_a_passing_case(name, &content[around.clone()])
+                || filters::listed_before_its_successor(value, &content[secret.end..line.end])
                 || filters::probes_a_strength_check(&content[around.start..secret.start])
                 || filters::probes_a_strength_check(&content[secret.end..around.end])
                 || filters::in_country_table(name, &content[around.clone()])
