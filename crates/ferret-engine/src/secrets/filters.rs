@@ -1752,6 +1752,16 @@ fn looks_like_reference(value: &str) -> bool {
     }) {
         return true;
     }
+    // A member read as a boolean (`const isPassphrase = !!sSKeyInfo.passphrase;`).
+    if value.strip_prefix("!!").is_some_and(|member| {
+        member.starts_with(|c: char| c.is_ascii_lowercase())
+            && member.contains('.')
+            && member
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+    }) {
+        return true;
+    }
     // A counter stepped before it is read (`const token = ++restInstanceCounter;`).
     if value
         .strip_prefix("++")
@@ -3755,18 +3765,21 @@ fn is_other_data(value: &str) -> bool {
 
 /// A JWT's header alone (`Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`, `{"alg":"HS256",
 /// "typ":"JWT"}` encoded): the public first segment, with no claims and no signature; or with
-/// made-up words where they should be.
-pub fn is_jwt_header_without_claims(value: &[u8]) -> bool {
+/// made-up words where they should be, or with its signature cut short.
+pub fn is_partial_jwt(value: &[u8]) -> bool {
     // The header and then parts that are no JWT's (`eyJhbGciOiJIUzI1NiJ9.abc.xyz`, a test's
-    // stand-in): a JWT's claims are a JSON object, which base64 opens with `ey`.
+    // stand-in): a JWT's claims are a JSON object, which base64 opens with `ey`. Or claims and
+    // a signature cut to a few characters (`…fQ.bjl0` in an API's documentation): the shortest
+    // real signature, HMAC-SHA256's, is 43.
     let mut parts = value.split(|&b| b == b'.');
     let header = parts.next().unwrap_or_default();
     let word = |part: &[u8]| part.len() <= 12 && part.iter().all(u8::is_ascii_alphabetic);
     let stand_ins = match (parts.next(), parts.next(), parts.next()) {
         (None, _, _) => true,
-        (Some(claims), Some(signature), None) => {
-            !claims.starts_with(b"ey") && word(claims) && word(signature)
+        (Some(claims), Some(signature), None) if claims.starts_with(b"ey") => {
+            (1..16).contains(&signature.len())
         }
+        (Some(claims), Some(signature), None) => word(claims) && word(signature),
         _ => false,
     };
     stand_ins
@@ -7645,11 +7658,9 @@ mod tests {
         ));
         assert!(is_placeholder(b"abc-123-xyz-456", false));
         assert!(!is_placeholder(b"abc-123-xyz-45q", false));
-        assert!(is_jwt_header_without_claims(
-            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
-        ));
-        assert!(!is_jwt_header_without_claims(
-            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+        assert!(is_partial_jwt(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"));
+        assert!(!is_partial_jwt(
+            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.Qm9va2tlZXBpbmdTaWduYXR1cmVYWFhYWFhYWA"
         ));
     }
 
@@ -7910,6 +7921,8 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
         assert!(looks_like_reference("#fe_login_username"));
         assert!(!looks_like_reference("#ZMmI67Cyq6"));
         assert!(looks_like_reference("#BF1B00"));
+        assert!(looks_like_reference("!!sSKeyInfo.passphrase"));
+        assert!(!looks_like_reference("!!Zq8vLm2pX7rT4wK9"));
         assert!(!looks_like_reference("#BF1B00x9"));
         assert!(!looks_like_reference("+Zq8vLm2pX7rT4wK9yB3n"));
         // The password a length check must refuse, and a keyboard's row.
@@ -7923,10 +7936,11 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
             "059aadbdd9aff986e5ea086cf53ae062972d33d0a5c7f5fb986dafec7fa6d7e6ea"
         ));
         // A JWT's header with words for its other parts.
-        assert!(is_jwt_header_without_claims(
-            b"eyJhbGciOiJIUzI1NiJ9.abc.xyz"
+        assert!(is_partial_jwt(b"eyJhbGciOiJIUzI1NiJ9.abc.xyz"));
+        assert!(is_partial_jwt(
+            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpZGVudGl0eSI6MSwiaWF0IjoxNDk2OTU2ODMwfQ.bjl0"
         ));
-        assert!(!is_jwt_header_without_claims(
+        assert!(!is_partial_jwt(
             b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMifQ.Qm9va2tlZXBpbmdTaWduYXR1cmU"
         ));
     }

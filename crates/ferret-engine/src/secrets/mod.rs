@@ -531,7 +531,7 @@ impl SecretMatcher {
             || std::str::from_utf8(value).is_ok_and(filters::is_time_based_uuid)
             || filters::encodes_a_stand_in(value)
             || filters::pem_body_is_text(value)
-            || filters::is_jwt_header_without_claims(value)
+            || filters::is_partial_jwt(value)
             || filters::sent_to_an_ingest_api(content, value)
             || in_an_image_source(
                 &content[lines_back(content, secret.start, 2, LINE_WINDOW_CAP * 3)..secret.start],
