@@ -533,12 +533,13 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     {
         return true;
     }
-    // Runs counted in order after a token type's short prefix (`token: "t.1234abcd"`).
+    // Runs counted in order after a token type's short prefix (`token: "t.1234abcd"`,
+    // `PINECONE_API_KEY=sklive-123xyz`).
     if lower.len() < 16
         && lower
             .split_once(['-', '_', '.'])
             .is_some_and(|(head, tail)| {
-                (1..=4).contains(&head.len())
+                (1..=6).contains(&head.len())
                     && head.bytes().all(|b| b.is_ascii_alphabetic())
                     && tail.len() >= 6
                     && made_of_ordered_runs(tail.as_bytes())
@@ -1578,6 +1579,8 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     // `specialEncoderKey = "abcdefghijklmnopqrstuvwxyz123456"`: an encoding's alphabet.
     "encoder",
     "symbols",
+    // `REDACTED_CREDENTIAL_VALUE = '_FLOWISE_BLANK_0716…'`: what is shown in a secret's place.
+    "redacted",
     // `$item1Key = '09a15e…'`: the key an item is cached or listed under.
     "item",
     // Ethereum deposit data's `withdrawal_credentials`: the hash of a withdrawal public key.
@@ -1822,9 +1825,19 @@ fn looks_like_reference(value: &str) -> bool {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
+        // The object named in words lets the member be an acronym's (`settings?.TTSOpenAIKey`).
+        let object_name: String = object
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         object.ends_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | ')' | ']'))
             && member.len() >= 3
-            && wordiness(&member) >= 0.6
+            && (wordiness(&member) >= 0.6
+                || (object_name.len() >= 4
+                    && object_name.bytes().all(|b| b.is_ascii_lowercase())
+                    && wordiness(&object_name.chars().rev().collect::<String>()) >= 0.6
+                    && member.starts_with(|c: char| c.is_ascii_alphabetic())))
     });
     if optional_chaining {
         return true;
@@ -3395,6 +3408,24 @@ fn describes_a_credential(lower: &str) -> bool {
 }
 
 fn spells_a_placeholder(value: &str) -> bool {
+    // Words written in hex (`INNGEST_SIGNING_KEY=7468697320697320612074657374206b6579`, `this
+    // is a test key`): random bytes are printable with a space between them about once in a
+    // hundred million eight-byte keys.
+    let hex_text = (value.len() >= 16 && value.len().is_multiple_of(2))
+        .then(|| {
+            (0..value.len())
+                .step_by(2)
+                .map(|at| u8::from_str_radix(value.get(at..at + 2)?, 16).ok())
+                .collect::<Option<Vec<u8>>>()
+        })
+        .flatten();
+    if hex_text.is_some_and(|text| {
+        text.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
+            && text.contains(&b' ')
+            && text.iter().filter(|b| b.is_ascii_alphabetic()).count() * 2 >= text.len()
+    }) {
+        return true;
+    }
     base64_decoded(value.as_bytes()).is_some_and(|text| {
         text.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
             && text.contains(&b' ')
@@ -3780,6 +3811,8 @@ pub fn is_partial_jwt(value: &[u8]) -> bool {
             (1..16).contains(&signature.len())
         }
         (Some(claims), Some(signature), None) => word(claims) && word(signature),
+        // The header and claims without the signature's part (a JWS always has three).
+        (Some(claims), None, _) => claims.starts_with(b"ey"),
         _ => false,
     };
     stand_ins
@@ -7922,6 +7955,12 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
         assert!(!looks_like_reference("#ZMmI67Cyq6"));
         assert!(looks_like_reference("#BF1B00"));
         assert!(looks_like_reference("!!sSKeyInfo.passphrase"));
+        assert!(looks_like_reference("settings?.TTSOpenAIKey"));
+        assert!(spells_a_placeholder("7468697320697320612074657374206b6579"));
+        assert!(!spells_a_placeholder(
+            "5b2e4f6a8c9d1e3f7a0b4c6d8e2f1a3b5c7d"
+        ));
+        assert!(is_placeholder(b"sklive-123xyz", false));
         assert!(!looks_like_reference("!!Zq8vLm2pX7rT4wK9"));
         assert!(!looks_like_reference("#BF1B00x9"));
         assert!(!looks_like_reference("+Zq8vLm2pX7rT4wK9yB3n"));
@@ -7937,6 +7976,13 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
         ));
         // A JWT's header with words for its other parts.
         assert!(is_partial_jwt(b"eyJhbGciOiJIUzI1NiJ9.abc.xyz"));
+        assert!(is_partial_jwt(
+            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0"
+        ));
+        assert!(!generic_value_is_plausible(
+            "REDACTED_CREDENTIAL_VALUE",
+            b"_FLOWISE_BLANK_07167752-1a71-43b1-bf8f-4f32252165db"
+        ));
         assert!(is_partial_jwt(
             b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpZGVudGl0eSI6MSwiaWF0IjoxNDk2OTU2ODMwfQ.bjl0"
         ));
