@@ -2345,17 +2345,10 @@ fn counts_bytes_in_hex(value: &str) -> bool {
         .bytes()
         .filter(|b| !matches!(b, b':' | b'-' | b' ' | b','))
         .collect();
-    if digits.len() < 16
-        || !digits.len().is_multiple_of(2)
-        || !digits.iter().all(u8::is_ascii_hexdigit)
-    {
+    if digits.len() < 16 {
         return false;
     }
-    let bytes: Vec<u8> = digits
-        .chunks(2)
-        .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
-        .collect();
-    bytes.windows(2).all(|w| w[1] == w[0].wrapping_add(1))
+    hex_decoded(&digits).is_some_and(|bytes| bytes.windows(2).all(|w| w[1] == w[0].wrapping_add(1)))
 }
 
 /// A decimal number with a fraction or an exponent: a price or a rate under a name that
@@ -3271,17 +3264,8 @@ pub fn encodes_counted_text(value: &[u8]) -> bool {
             .collect();
         joined.len() >= 12 && (made_of_ordered_runs(&joined) || counts_in_two_digits(&joined))
     };
-    let hex_decoded = || -> Option<Vec<u8>> {
-        if value.len() < 24 || !value.len().is_multiple_of(2) {
-            return None;
-        }
-        value
-            .chunks(2)
-            .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
-            .collect()
-    };
     base64_decoded(value).is_some_and(|text| counted(&text))
-        || hex_decoded().is_some_and(|text| counted(&text))
+        || (value.len() >= 24 && hex_decoded(value).is_some_and(|text| counted(&text)))
 }
 
 /// Two-digit numbers counted up from their start (`01020304…`, `10111213…`): bytes a test
@@ -3411,13 +3395,8 @@ fn spells_a_placeholder(value: &str) -> bool {
     // Words written in hex (`INNGEST_SIGNING_KEY=7468697320697320612074657374206b6579`, `this
     // is a test key`): random bytes are printable with a space between them about once in a
     // hundred million eight-byte keys.
-    let hex_text = (value.len() >= 16 && value.len().is_multiple_of(2))
-        .then(|| {
-            (0..value.len())
-                .step_by(2)
-                .map(|at| u8::from_str_radix(value.get(at..at + 2)?, 16).ok())
-                .collect::<Option<Vec<u8>>>()
-        })
+    let hex_text = (value.len() >= 16)
+        .then(|| hex_decoded(value.as_bytes()))
         .flatten();
     if hex_text.is_some_and(|text| {
         text.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
@@ -4319,6 +4298,18 @@ pub fn base64_decoded(value: &[u8]) -> Option<Vec<u8>> {
         .decode(unpadded)
         .or_else(|_| URL_SAFE_NO_PAD.decode(unpadded))
         .ok()
+}
+
+/// `value` decoded as hexadecimal, two digits a byte; `None` when it is not hex of whole bytes.
+pub fn hex_decoded(value: &[u8]) -> Option<Vec<u8>> {
+    if value.is_empty() || !value.len().is_multiple_of(2) {
+        return None;
+    }
+    let digit = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    value
+        .chunks(2)
+        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
+        .collect()
 }
 
 /// The entropy a value must reach, given what a random base64-like value of its length needs:
