@@ -295,3 +295,56 @@ fn an_elliptic_curve_public_point_is_not_a_key() {
         "\"output_key\": \"059aadbdd9aff986e5ea086cf53ae062972d33d0a5c7f5fb986dafec7fa6d7e6ea\",\n";
     assert_eq!(found(secret).len(), 1, "{secret}");
 }
+
+#[test]
+fn a_key_the_next_lines_use_as_a_public_key_is_not_reported() {
+    let key = "sIhx53MsX+iLk83sssybHrD7M+5m+CmpLzWL/zo8C38=";
+    let public = format!(
+        "    let modified_key = \"{key}\";\n    let mut device = device.clone();\n    device.wireguard_pubkey = modified_key.into();\n"
+    );
+    assert_eq!(found(&public), vec![]);
+    let checked = format!(
+        "    let valid_test_key = \"{key}\";\n    assert_ok!(Device::validate_pubkey(valid_test_key));\n"
+    );
+    assert_eq!(found(&checked), vec![]);
+    // A password a key pair is derived from is still the secret.
+    let derived = "    password := \"Xk9mQ2vL8pR4tW7nB3cY5hJ6\"\n    privateKey, publicKey := deriveTestRSAKey(t, password)\n";
+    assert_eq!(found(derived).len(), 1, "{derived}");
+}
+
+#[test]
+fn a_token_that_names_a_public_host_is_not_reported() {
+    let share = "{\n  \"frontendEndpoints\": [\n    \"http://51bnatug7ua3.share.example.io:8080\"\n  ],\n  \"token\": \"51bnatug7ua3\"\n}\n";
+    assert_eq!(found(share), vec![]);
+    let token =
+        "{\n  \"endpoint\": \"http://share.example.io:8080\",\n  \"token\": \"51bnatug7ua3\"\n}\n";
+    assert_eq!(found(token).len(), 1, "{token}");
+}
+
+#[test]
+fn a_search_only_key_named_so_is_not_reported() {
+    let hugo = "  algolia_appId = \"7W4SAN4PLK\"\n  algolia_apiKey = \"cbf12a63ff72d9c5dc0c10c195cf9128\" # Search-Only API Key\n";
+    assert_eq!(found(hugo), vec![]);
+    let site = "  docs_search_api_key: c334c965f1dae0684bc36ec1f66f89a1\n  docs_search_index_name: projectcontour\n  docs_search_app_id: IW9YQMJ8HH\n";
+    assert_eq!(found(site), vec![]);
+    let admin = "  algolia_appId = \"7W4SAN4PLK\"\n  algolia_apiKey = \"cbf12a63ff72d9c5dc0c10c195cf9128\"\n";
+    assert_eq!(found(admin).len(), 1, "{admin}");
+}
+
+#[test]
+fn code_in_a_password_or_key_position_is_not_reported() {
+    // A variable concatenated into a test's message, a path under a hidden directory and
+    // Erlang's bit syntax.
+    for code in [
+        "\t\tfmt.Println(\"=== PASS: \"+suiteName+\"/\"+testName)\n",
+        "      sshPrivateKey: \".connectionFiles/private-key\",\n",
+        "handle_info({udp, Socket, _, _, <<1, Token:2/binary, 1>>}, State) ->\n",
+        "  'X-Amz-Credential=ABC%2F20250820%2Fus-east-1&'\n",
+    ] {
+        assert_eq!(found(code), vec![], "{code}");
+    }
+    assert_eq!(
+        found("      sshPrivateKey: \"x9Lq2vTz4Kp7Wm3Nc6Yb1Hd5\",\n").len(),
+        1
+    );
+}

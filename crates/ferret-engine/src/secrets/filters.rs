@@ -533,6 +533,24 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     {
         return true;
     }
+    // A word between two counted runs (`"callback_token": "123callback456"`): a test's stand-in
+    // named for its use. Runs alone (`1234567890abcdef123456`) are kept, at low confidence, as
+    // peers count them.
+    if lower.len() < 24 {
+        let lead = lower.bytes().take_while(u8::is_ascii_digit).count();
+        let tail = lower.bytes().rev().take_while(u8::is_ascii_digit).count();
+        let middle = &lower[lead..lower.len() - tail.min(lower.len() - lead)];
+        if lead >= 3
+            && tail >= 3
+            && middle.len() >= 3
+            && middle.bytes().all(|b| b.is_ascii_lowercase())
+            && !made_of_ordered_runs(middle.as_bytes())
+            && made_of_ordered_runs(&lower.as_bytes()[..lead])
+            && made_of_ordered_runs(&lower.as_bytes()[lower.len() - tail..])
+        {
+            return true;
+        }
+    }
     // Runs counted in order after a token type's short prefix (`token: "t.1234abcd"`,
     // `PINECONE_API_KEY=sklive-123xyz`).
     if lower.len() < 16
@@ -1267,7 +1285,18 @@ pub fn is_docsearch_key(
     if name.contains("searchonly") && name.ends_with("key") {
         return true;
     }
-    if !["apikey", "searchapikey", "searchonlyapikey", "searchkey"].contains(&name.as_str()) {
+    // A search-only key that its line's comment calls so (`algolia_apiKey = "cbf1…" #
+    // Search-Only API Key` in a Hugo theme's settings).
+    let line_end =
+        memchr::memchr(b'\n', &content[secret.end..]).map_or(content.len(), |at| secret.end + at);
+    let comment = squashed(&String::from_utf8_lossy(&content[secret.end..line_end]));
+    if comment.contains("searchonly") {
+        return true;
+    }
+    // `docs_search_api_key` beside `docs_search_index_name` in a Hugo site's settings.
+    if !["apikey", "searchapikey", "searchonlyapikey", "searchkey"].contains(&name.as_str())
+        && !name.ends_with("searchapikey")
+    {
         return false;
     }
     let start = memchr::memrchr_iter(b'\n', &content[..secret.start])
@@ -1463,6 +1492,51 @@ pub fn repeats_a_public_key(around: &[u8], value: &[u8]) -> bool {
         })
 }
 
+/// A variable whose value the next lines use as a public key (`let modified_key = "sIhx…=";`
+/// and then `device.wireguard_pubkey = modified_key.into();`, or
+/// `validate_pubkey(valid_test_key)`): the public half of a key pair, named for what it is only
+/// where it is used. `after` is the text from the value's end over the next lines.
+pub fn used_as_a_public_key(name: &str, after: &[u8]) -> bool {
+    if name.len() < 3 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return false;
+    }
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    after.split(|&b| b == b'\n').skip(1).take(3).any(|line| {
+        memchr::memmem::find_iter(line, name.as_bytes()).any(|at| {
+            if (at > 0 && word(line[at - 1])) || line.get(at + name.len()).is_some_and(|&c| word(c))
+            {
+                return false;
+            }
+            // What receives the variable: the name before `=` or `:`, or the function it is
+            // passed to.
+            let before = line[..at].trim_ascii_end();
+            let Some(before) = before
+                .strip_suffix(b"=")
+                .or_else(|| before.strip_suffix(b":"))
+                .or_else(|| before.strip_suffix(b"("))
+            else {
+                return false;
+            };
+            let before = before.trim_ascii_end();
+            let start = before
+                .iter()
+                .rposition(|&b| !(word(b) || matches!(b, b'.' | b':')))
+                .map_or(0, |p| p + 1);
+            let receiver = squashed(&String::from_utf8_lossy(&before[start..]));
+            receiver.contains("pubkey") || receiver.contains("publickey")
+        })
+    })
+}
+
+/// A value that is a host's first label in a URL nearby (`"token": "51bnatug7ua3"` beside
+/// `"http://51bnatug7ua3.zrok.example.com:8080"`): a share's public name, which every visitor
+/// of the address sees. `around` is the text of the lines around the value.
+pub fn names_a_host(around: &[u8], value: &[u8]) -> bool {
+    value.len() >= 8
+        && memchr::memmem::find_iter(around, value)
+            .any(|at| around[..at].ends_with(b"://") && around.get(at + value.len()) == Some(&b'.'))
+}
+
 /// The name a quoted value is assigned to, read back from the text before its opening quote
 /// (`user = `, `"username": `, `params["user"] = `, `CREATE USER `), in lower case.
 fn name_assigned_before(text: &[u8]) -> Vec<u8> {
@@ -1583,6 +1657,9 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "redacted",
     // `$item1Key = '09a15e…'`: the key an item is cached or listed under.
     "item",
+    // AWS Signature Version 4's `X-Amz-Credential=AKIA…/20250820/us-east-1/…` in a presigned URL:
+    // the access key's id and the signature's scope; the signature is its own parameter.
+    "amz-credential",
     // Ethereum deposit data's `withdrawal_credentials`: the hash of a withdrawal public key.
     "withdrawal",
     // `filepath.Join(dir, "secret-volume", "test-file2")`, `secretMount`: where secrets are
@@ -1732,6 +1809,65 @@ fn looks_like_reference(value: &str) -> bool {
         })
     {
         return true;
+    }
+    // A variable concatenated into a string (`"=== PASS: "+suiteName+"/"+testName`): the
+    // operator on both sides of a name.
+    if value
+        .strip_prefix('+')
+        .and_then(|v| v.strip_suffix('+'))
+        .is_some_and(|variable| {
+            variable.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && variable
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+        })
+    {
+        return true;
+    }
+    // A path under a hidden directory (`sshPrivateKey: ".connectionFiles/private-key"`, where an
+    // app keeps the key's file): a dot, then names of letters, digits and dashes between slashes.
+    if value.strip_prefix('.').is_some_and(|path| {
+        path.contains('/')
+            && path.starts_with(|c: char| c.is_ascii_alphabetic())
+            && path.split('/').all(|part| {
+                !part.is_empty()
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            })
+    }) {
+        return true;
+    }
+    // A size and type in Erlang's bit syntax (`<<1, Token:2/binary, 1>>`, `Key:Len/binary`): a
+    // pattern that takes a token apart, not a value.
+    const BIT_TYPES: &[&str] = &[
+        "binary",
+        "bytes",
+        "bits",
+        "bitstring",
+        "integer",
+        "float",
+        "utf8",
+        "utf16",
+        "utf32",
+        "little",
+        "big",
+        "native",
+        "signed",
+        "unsigned",
+    ];
+    if let Some((size, types)) = value.split_once('/') {
+        let size_ok = !size.is_empty()
+            && (size.bytes().all(|b| b.is_ascii_digit())
+                || (size.starts_with(|c: char| c.is_ascii_uppercase())
+                    && size.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')));
+        if size_ok
+            && types
+                .split('-')
+                .all(|t| BIT_TYPES.contains(&t) || t.starts_with("unit:"))
+        {
+            return true;
+        }
     }
     // An Android theme attribute (`app:passwordToggleTint="?attr/colorOnSurface"`).
     if value.starts_with("?attr/") || value.starts_with("?android:") {
@@ -3264,8 +3400,13 @@ pub fn encodes_counted_text(value: &[u8]) -> bool {
             .collect();
         joined.len() >= 12 && (made_of_ordered_runs(&joined) || counts_in_two_digits(&joined))
     };
+    // Shadowsocks 2022 joins its server's and its user's keys with a colon
+    // (`MTIz…NTY=:YWJj…NTY=`): each is counted out.
+    let parts = || value.split(|&b| b == b':');
     base64_decoded(value).is_some_and(|text| counted(&text))
         || (value.len() >= 24 && hex_decoded(value).is_some_and(|text| counted(&text)))
+        || (parts().count() >= 2
+            && parts().all(|part| base64_decoded(part).is_some_and(|text| counted(&text))))
 }
 
 /// Two-digit numbers counted up from their start (`01020304…`, `10111213…`): bytes a test
@@ -3752,6 +3893,7 @@ fn is_other_data(value: &str) -> bool {
         || is_ssh_public_key_blob(value)
         || is_der_public_key(value)
         || is_ec_public_point(value)
+        || is_nats_public_key(value)
         || names_a_namespaced_object(value)
         || lists_validation_rules(value)
         || names_a_standard_or_ticket(value)
@@ -3872,6 +4014,18 @@ fn is_ec_public_point(value: &str) -> bool {
     value.bytes().all(|b| b.is_ascii_hexdigit())
         && ((value.len() == 66 && (value.starts_with("02") || value.starts_with("03")))
             || (value.len() == 130 && value.starts_with("04")))
+}
+
+/// A NATS public nkey (`{key: "UD6AYQSO…"}` in a server's account list): 56 characters of
+/// upper-case base32 whose first names the key's owner, `U` a user, `A` an account, `O` an
+/// operator, `N` a server, `C` a cluster, `X` a curve key. The seeds that sign begin `S` and have
+/// their own rule; the public keys are published to every server.
+fn is_nats_public_key(value: &str) -> bool {
+    value.len() == 56
+        && value.starts_with(['U', 'A', 'O', 'N', 'C', 'X'])
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
 }
 
 /// An SSH public key's base64 blob (`"key": "AAAAC3NzaC1lZDI1NTE5…"` in a host's facts, an
@@ -7979,6 +8133,53 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
         ));
         assert!(!is_partial_jwt(
             b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMifQ.Qm9va2tlZXBpbmdTaWduYXR1cmU"
+        ));
+    }
+
+    #[test]
+    fn public_nkeys_stand_ins_and_code_of_the_twenty_sixth_session() {
+        // NATS public nkeys of a user and an account; a seed (`S…`) is not one.
+        assert!(is_other_data(
+            "UD6AYQSOIN2IN5OGC6VQZCR4H3UFMIOXSW6NNS6N53CLJA4PB56CEJJI"
+        ));
+        assert!(is_other_data(
+            "ACARKS2E3KVB7YORL2DG34XLT7PUCOL2SVM7YXV6ETHLW6Z46UUJ2VZ3"
+        ));
+        assert!(!is_other_data(
+            "SUARKS2E3KVB7YORL2DG34XLT7PUCOL2SVM7YXV6ETHLW6Z46UUJ2VZ3"
+        ));
+        // A word between counted runs; counted runs alone are left to the confidence.
+        assert!(is_placeholder(b"123callback456", false));
+        assert!(!is_placeholder(b"1234567890abcdef123456", false));
+        assert!(!is_placeholder(b"123xq7vmtk456", false));
+        // Shadowsocks 2022's two keys, each counted out and base64-encoded.
+        assert!(encodes_counted_text(
+            b"MTIzNDU2Nzg5MDEyMzQ1NjEyMzQ1Njc4OTAxMjM0NTY=:YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY="
+        ));
+        assert!(!encodes_counted_text(
+            b"3SYJ/f8nmVuzKvKglykRQDSgg10e/ADilkdRWrrY9HU=:4w0GKJ9U3Ox7CIXGU4A3LDQAqP6qrp/tUi/ilpOR9p4="
+        ));
+        assert!(looks_like_reference("+suiteName+"));
+        assert!(looks_like_reference(".connectionFiles/private-key"));
+        assert!(!looks_like_reference(".Zq8vLm2pX7rT4wK9"));
+        assert!(looks_like_reference("2/binary"));
+        assert!(looks_like_reference("Len/little-unsigned-integer"));
+        assert!(!looks_like_reference("2/binaryX9q"));
+        assert!(used_as_a_public_key(
+            "modified_key",
+            b"\";\n    device.wireguard_pubkey = modified_key.into();\n"
+        ));
+        assert!(!used_as_a_public_key(
+            "password",
+            b"\"\n    privateKey, publicKey := derive(t, password)\n"
+        ));
+        assert!(names_a_host(
+            b"\"http://51bnatug7ua3.share.example.io\",\n\"token\": \"51bnatug7ua3\"",
+            b"51bnatug7ua3"
+        ));
+        assert!(!names_a_host(
+            b"\"http://user:51bnatug7ua3@example.io\"",
+            b"51bnatug7ua3"
         ));
     }
 }

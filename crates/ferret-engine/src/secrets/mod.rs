@@ -660,6 +660,8 @@ impl SecretMatcher {
                 || filters::uuid_in_sql_values(before_value, value)
                 || filters::keys_a_linked_record(before_value, name, value)
                 || filters::repeats_a_public_key(&content[nearby.clone()], value)
+                || filters::names_a_host(&content[nearby.clone()], value)
+                || filters::used_as_a_public_key(name, &content[secret.end..nearby.end])
                 || filters::in_regex_escape(before_value, name)
                 || filters::is_public_client_key(name, value)
                 || filters::continues_as_expression(&content[secret.end..line.end])
