@@ -348,3 +348,44 @@ fn code_in_a_password_or_key_position_is_not_reported() {
         1
     );
 }
+
+#[test]
+fn build_scripts_operators_and_addresses_are_not_reported() {
+    let jwt = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1cm46YXBwOjdlMGQxODg5ODIxMzQ2YWM4NTQ5Mjg0MmY0NDRmMDMwIn0.Xk9mQ2vL8pR4tWn6Yb3Hs7Jd5Fc1Ge0Ua8Zi2KqPx4";
+    for text in [
+        "target_link_libraries(common PRIVATE hercules-mt19937ar)\n".to_string(),
+        "$userpw = -join ((48..57) + (97..122) | Get-Random -Count 32 | % {[char]$_})\n"
+            .to_string(),
+        "\t\t\ttoken: \"mydb.us-east-1.rds.amazonaws.com:5432\",\n".to_string(),
+        "[donate]: https://www.paypal.com/donate?token=zbU72YdRqPgsbpTw3M_4vR-5QJ7XvUhL9W6JlnPJw70M9LOqY1xD7xK\n".to_string(),
+        format!("![the castle](https://images.example-cdn.com/f/da2pmzu/v1/fill/w_600,h_849/castle.jpg?token={jwt})\n"),
+        "CREATION_TOKEN = \"console-d215fa78-1f83-4651-b026-facafd8a7da7\"\n".to_string(),
+        "    {\"api_key\": \"sk-test123\"},\n".to_string(),
+        "\tvalueDarklyToken := \"1@m@Pr3t3ndL@unchD@rkl3yK3y\"\n".to_string(),
+    ] {
+        assert_eq!(found(&text), vec![], "{text}");
+    }
+    // The same token outside an image, and a library's key after `PRIVATE` elsewhere.
+    assert_eq!(found(&format!("Authorization: Bearer {jwt}\n")).len(), 1);
+    assert_eq!(
+        found("private_key = \"Xk9mQ2vL8pR4tWn6Yb3Hs7Jd5F\"\n").len(),
+        1
+    );
+}
+
+#[test]
+fn types_model_names_record_ids_and_domain_labels_are_not_reported() {
+    for text in [
+        "export type ActionMapping = {\n\tCREATE_SIGNATURE_PASSWORD: number\n}\n",
+        "  { modelKey: 'claude-3-opus-20240229', title: 'Claude 3 Opus' },\n",
+        "\t\t\tinternalKey: \"ot-67b0d3e3cda913b84c1299b1\",\n",
+        "alibaba aliyun qwertyxn--mk1bu44cnpyatigorskjervoyagexn--mkru45is\n",
+    ] {
+        assert_eq!(found(text), vec![], "{text}");
+    }
+    // A key after a prefix whose digits are no creation time is still a key.
+    assert_eq!(
+        found("\t\t\tinternalKey: \"ot-f7b0d3e3cda913b84c1299b1\",\n").len(),
+        1
+    );
+}

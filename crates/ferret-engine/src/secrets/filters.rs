@@ -513,8 +513,10 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
     }
     // A stand-in in leetspeak (`APP_SECRET=ch4n63m31fy0uc4n`): eight letters or more read from
     // a random key's characters this way practically never spell one.
+    // A value that says it pretends in leetspeak (`1@m@Pr3t3ndL@unchD@rkl3yK3y`, "I am a
+    // pretend LaunchDarkly key").
     let read = read_leetspeak(&lower);
-    if ["changeme", "example", "placeholder"]
+    if ["changeme", "example", "placeholder", "pretend"]
         .iter()
         .any(|word| read.contains(word))
     {
@@ -550,6 +552,17 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
         {
             return true;
         }
+    }
+    // A stand-in word and a number after a token type's short prefix (`"api_key": "sk-test123"`).
+    if lower.len() < 16
+        && lower.split_once(['-', '_']).is_some_and(|(head, tail)| {
+            let word = tail.trim_end_matches(|c: char| c.is_ascii_digit());
+            (1..=6).contains(&head.len())
+                && head.bytes().all(|b| b.is_ascii_alphabetic())
+                && ["test", "demo", "fake", "dummy", "mock", "sample"].contains(&word)
+        })
+    {
+        return true;
     }
     // Runs counted in order after a token type's short prefix (`token: "t.1234abcd"`,
     // `PINECONE_API_KEY=sklive-123xyz`).
@@ -857,6 +870,44 @@ fn is_schemeless_location(value: &str) -> bool {
                 && l.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         })
+}
+
+/// A host's name and a port (`token: "mydb.us-east-1.rds.amazonaws.com:5432"`, a test of what a
+/// token-shaped field is left alone with): three labels or more of lower-case letters, digits and
+/// dashes, a top-level domain of letters, then up to five digits.
+fn is_host_and_port(value: &str) -> bool {
+    let Some((host, port)) = value.rsplit_once(':') else {
+        return false;
+    };
+    let labels: Vec<&str> = host.split('.').collect();
+    let tld = labels.last().copied().unwrap_or("");
+    (1..=5).contains(&port.len())
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && labels.len() >= 3
+        && (2..=6).contains(&tld.len())
+        && tld.bytes().all(|b| b.is_ascii_lowercase())
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+}
+
+/// A MongoDB ObjectId behind a record type's short prefix (`internalKey: "ot-67b0d3e3cda913b8…"`,
+/// `"uniqueKey": "rel-65dc68a4…"`): 24 hex digits whose first eight are the record's creation
+/// time in seconds (here between 2012 and 2035). A record's id, not a key.
+fn is_prefixed_object_id(value: &str) -> bool {
+    let Some((prefix, id)) = value.split_once('-') else {
+        return false;
+    };
+    (1..=6).contains(&prefix.len())
+        && prefix.bytes().all(|b| b.is_ascii_lowercase())
+        && id.len() == 24
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && u32::from_str_radix(&id[..8], 16)
+            .is_ok_and(|seconds| (0x4F00_0000..0x7A00_0000).contains(&seconds))
 }
 
 /// How many base64 characters around a value make it a piece of a blob.
@@ -1657,6 +1708,12 @@ const NON_SECRET_NAME_PARTS: &[&str] = &[
     "redacted",
     // `$item1Key = '09a15e…'`: the key an item is cached or listed under.
     "item",
+    // `{ modelKey: 'claude-3-opus-20240229', title: 'Claude 3 Opus' }`: which model a template
+    // names.
+    "model",
+    // `CREATION_TOKEN = "console-d215fa78-…"`: EFS's idempotency token, named for the request
+    // that creates a file system.
+    "creation",
     // AWS Signature Version 4's `X-Amz-Credential=AKIA…/20250820/us-east-1/…` in a presigned URL:
     // the access key's id and the signature's scope; the signature is its own parameter.
     "amz-credential",
@@ -1868,6 +1925,13 @@ fn looks_like_reference(value: &str) -> bool {
         {
             return true;
         }
+    }
+    // A PowerShell operator where an unquoted value would stand (`$userpw = -join ((48..57) …)`,
+    // a password drawn at random).
+    if value.strip_prefix('-').is_some_and(|operator| {
+        ["join", "split", "replace", "f", "not", "bnot"].contains(&operator)
+    }) {
+        return true;
     }
     // An Android theme attribute (`app:passwordToggleTint="?attr/colorOnSurface"`).
     if value.starts_with("?attr/") || value.starts_with("?android:") {
@@ -3907,6 +3971,8 @@ fn is_other_data(value: &str) -> bool {
         || slashed_identifiers
         || token_class
         || is_schemeless_location(value)
+        || is_host_and_port(value)
+        || is_prefixed_object_id(value)
         || looks_like_reference(value)
         || is_openssl_ciphertext(value)
         || looks_like_timestamp(value)
@@ -5317,8 +5383,31 @@ pub fn password_value_is_plausible(name: &str, value: &[u8], setting: PasswordSe
     // `bool|int`).
     let type_name = lower.split('|').all(|part| {
         [
-            "bool", "boolean", "int", "integer", "float", "string", "void", "array", "mixed",
-            "object", "null", "callable", "iterable", "never", "false", "true", "static", "self",
+            "bool",
+            "boolean",
+            "int",
+            "integer",
+            "float",
+            "string",
+            "void",
+            "array",
+            "mixed",
+            "object",
+            "null",
+            "callable",
+            "iterable",
+            "never",
+            "false",
+            "true",
+            "static",
+            "self",
+            // TypeScript's (`CREATE_SIGNATURE_PASSWORD: number` in an enum's type).
+            "number",
+            "any",
+            "unknown",
+            "undefined",
+            "bigint",
+            "symbol",
         ]
         .contains(&part.trim_start_matches('?'))
     });
@@ -8181,5 +8270,13 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
             b"\"http://user:51bnatug7ua3@example.io\"",
             b"51bnatug7ua3"
         ));
+        // A host and its port; a record's id behind its type's prefix.
+        assert!(is_other_data("mydb.us-east-1.rds.amazonaws.com:5432"));
+        assert!(!is_host_and_port("Xk9mQ2vL8pR4:5432"));
+        assert!(is_other_data("rel-65dc68a44ac3df3648e9b872"));
+        assert!(!is_prefixed_object_id("rel-f5dc68a44ac3df3648e9b872"));
+        assert!(!is_prefixed_object_id("65dc68a44ac3df3648e9b872"));
+        assert!(is_placeholder(b"sk-test123", false));
+        assert!(looks_like_reference("-join"));
     }
 }

@@ -493,7 +493,10 @@ impl SecretMatcher {
         let value = &content[secret.clone()];
         // The text before the value that names, labels or repeats it.
         let before = &content[secret.start.saturating_sub(200)..secret.start];
-        if filters::follows_hash_label(&content[secret.start.saturating_sub(100)..secret.start])
+        // A label of an internationalised domain name (`xn--mk1bu44cnpyatigorskjervoyagexn` in
+        // the public suffix list's data).
+        if before.ends_with(b"xn--")
+            || filters::follows_hash_label(&content[secret.start.saturating_sub(100)..secret.start])
             || filters::in_sealed_secret(content, secret.start)
             || filters::inside_base64_blob(content, &secret)
             || filters::is_docsearch_key(name, content, &secret)
@@ -618,6 +621,10 @@ impl SecretMatcher {
                 .any(|w| w.eq_ignore_ascii_case(b"badge"))
                 || memchr::memmem::find(line_text, b"img.shields.io/").is_some()
                 || memchr::memmem::find(line_text, b"api.star-history.com/").is_some()
+                // A PayPal donation button's link (`paypal.com/donate?token=…`) is given to
+                // every reader.
+                || memchr::memmem::find(line_text, b"paypal.com/donate").is_some()
+                || in_a_cmake_target_command(&content[line.start..secret.start])
                 || zoom_invitation_passcode(&content[line.start..secret.start])
                 || token_of_an_image_link(&content[line.start..secret.start])
                 || key_of_a_map_tile_template(
@@ -821,11 +828,38 @@ fn token_of_an_image_link(before_value: &[u8]) -> bool {
             .any(|extension| path.to_ascii_lowercase().ends_with(extension.as_bytes()))
 }
 
+/// Whether the value follows a CMake target command's scope keyword
+/// (`target_link_libraries(common PRIVATE hercules-mt19937ar)`): `PRIVATE` lists libraries and
+/// files, not a key.
+fn in_a_cmake_target_command(before_value: &[u8]) -> bool {
+    let line = before_value.trim_ascii_start().to_ascii_lowercase();
+    line.starts_with(b"target_")
+        && line.contains(&b'(')
+        && [&b"private "[..], b"public ", b"interface "]
+            .iter()
+            .any(|scope| line.ends_with(scope))
+}
+
 /// Whether the value is in the address an HTML image loads (`<img … src="https://mailgun
 /// .substack.com/api/v1/email/open?token=…">`, a newsletter's tracking pixel, or `<input
 /// type="image" src="…">`): every reader's browser fetches it, so it grants nothing of an
-/// account. `before_value` is the text before the value from up to two lines above.
+/// account; so is a Markdown image's (`![alt](https://…?token=…)`). `before_value` is the text
+/// before the value from up to two lines above.
 fn in_an_image_source(before_value: &[u8]) -> bool {
+    // A Markdown image (`![the castle](https://images-….wixmp.com/f/…/w_600,h_849/….jpg?token=
+    // eyJ…)`): the address runs from `](` to the value without white space or `)`.
+    if let Some(open) = memchr::memmem::rfind(before_value, b"](") {
+        let (alt, address) = (&before_value[..open], &before_value[open + 2..]);
+        let image = memchr::memmem::rfind(alt, b"![").is_some_and(|at| !alt[at..].contains(&b']'));
+        if image
+            && (address.starts_with(b"https://") || address.starts_with(b"http://"))
+            && !address
+                .iter()
+                .any(|b| b.is_ascii_whitespace() || matches!(b, b')' | b'"' | b'\''))
+        {
+            return true;
+        }
+    }
     let Some(scheme) = link_scheme(before_value) else {
         return false;
     };
