@@ -278,7 +278,7 @@ fn a_render_pass_in_minified_code_is_not_a_password() {
 fn made_up_parts_after_a_jwt_header_are_not_a_token() {
     let stub = "      'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc.xyz',\n";
     assert_eq!(found(stub), vec![]);
-    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMiLCJpYXQiOjE3MDAwMDAwMDB9.Qm9va2tlZXBpbmdTaWduYXR1cmVYWFhYWFhYWA";
+    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMiLCJpYXQiOjE3MDAwMDAwMDB9.Xk9mQ2vL8pR4tWn6Yb3Hs7Jd5Fc1Ge0Ua8Zi2KqPx4";
     assert_eq!(
         found(&format!("      'Authorization: Bearer {jwt}',\n")).len(),
         1
@@ -387,5 +387,20 @@ fn types_model_names_record_ids_and_domain_labels_are_not_reported() {
     assert_eq!(
         found("\t\t\tinternalKey: \"ot-f7b0d3e3cda913b84c1299b1\",\n").len(),
         1
+    );
+}
+
+#[test]
+fn a_jwt_signed_with_words_and_a_counted_smtp_key_are_not_reported() {
+    let words = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ0ZXN0IiwiaXNzIjoiaXNzdWVyIn0.c2lnbmF0dXJlX3ZhbHVlX2hlcmU";
+    assert_eq!(found(&format!("const SampleJwt = \"{words}\";\n")), vec![]);
+    let signed = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ0ZXN0IiwiaXNzIjoiaXNzdWVyIn0.Xk9mQ2vL8pR4tWn6Yb3Hs7Jd5Fc1Ge0Ua8Zi2KqPx4";
+    assert_eq!(
+        found(&format!("const SampleJwt = \"{signed}\";\n")).len(),
+        1
+    );
+    assert_eq!(
+        found("  auth: {\n    user: \"usesend\",\n    pass: \"us_123\",\n  },\n"),
+        vec![]
     );
 }

@@ -559,7 +559,10 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
             let word = tail.trim_end_matches(|c: char| c.is_ascii_digit());
             (1..=6).contains(&head.len())
                 && head.bytes().all(|b| b.is_ascii_alphabetic())
-                && ["test", "demo", "fake", "dummy", "mock", "sample"].contains(&word)
+                && (["test", "demo", "fake", "dummy", "mock", "sample"].contains(&word)
+                    // A counted run alone (`pass: "us_123"`, "your API key" in an SMTP guide).
+                    || (word.is_empty() && (3..=5).contains(&tail.len())
+                        && made_of_ordered_runs(tail.as_bytes())))
         })
     {
         return true;
@@ -3995,7 +3998,7 @@ pub fn is_partial_jwt(value: &[u8]) -> bool {
     let stand_ins = match (parts.next(), parts.next(), parts.next()) {
         (None, _, _) => true,
         (Some(claims), Some(signature), None) if claims.starts_with(b"ey") => {
-            (1..16).contains(&signature.len())
+            (1..16).contains(&signature.len()) || signature_spells_text(signature)
         }
         (Some(claims), Some(signature), None) => word(claims) && word(signature),
         // The header and claims without the signature's part (a JWS always has three).
@@ -4007,6 +4010,23 @@ pub fn is_partial_jwt(value: &[u8]) -> bool {
         && base64_decoded(header).is_some_and(|json| {
             json.ends_with(b"}") && memchr::memmem::find(&json, b"\"alg\"").is_some()
         })
+}
+
+/// A JWT signature that is base64 of text (`c2lnbmF0dXJlX3ZhbHVl`, "signature_value"): a test
+/// writes words where the signature goes. A real signature is random bytes, which are printable
+/// text practically never (16 bytes: ~1e-5; a 32-byte HMAC's: ~1e-9).
+fn signature_spells_text(signature: &[u8]) -> bool {
+    // A cut that leaves one character over a group of four decodes nothing; drop it.
+    let whole = if signature.len() % 4 == 1 {
+        &signature[..signature.len() - 1]
+    } else {
+        signature
+    };
+    base64_decoded(whole).is_some_and(|text| {
+        text.len() >= 12
+            && text.iter().all(|b| (0x20..0x7f).contains(b))
+            && text.iter().filter(|b| b.is_ascii_alphabetic()).count() * 2 >= text.len()
+    })
 }
 
 /// A value matched up to the `;` of an HTML entity that ends it (`redir_token=123l&amp;q=…`,
@@ -7927,7 +7947,7 @@ mod tests {
         assert!(!is_placeholder(b"abc-123-xyz-45q", false));
         assert!(is_partial_jwt(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"));
         assert!(!is_partial_jwt(
-            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.Qm9va2tlZXBpbmdTaWduYXR1cmVYWFhYWFhYWA"
+            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.Xk9mQ2vL8pR4tWn6Yb3Hs7Jd5Fc1Ge0Ua8Zi2KqPx4"
         ));
     }
 
@@ -8221,7 +8241,7 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
             b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpZGVudGl0eSI6MSwiaWF0IjoxNDk2OTU2ODMwfQ.bjl0"
         ));
         assert!(!is_partial_jwt(
-            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMifQ.Qm9va2tlZXBpbmdTaWduYXR1cmU"
+            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMifQ.Xk9mQ2vL8pR4tWn6Yb3Hs7Jd5Fc1Ge0Ua8Zi2KqPx4"
         ));
     }
 
@@ -8278,5 +8298,13 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
         assert!(!is_prefixed_object_id("65dc68a44ac3df3648e9b872"));
         assert!(is_placeholder(b"sk-test123", false));
         assert!(looks_like_reference("-join"));
+        // A signature of words ("signature_value_here"); a random one is a JWT's.
+        assert!(is_partial_jwt(
+            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMifQ.c2lnbmF0dXJlX3ZhbHVlX2hlcmU"
+        ));
+        assert!(!is_partial_jwt(
+            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMifQ.Xk9mQ2vL8pR4tWn6Yb3Hs7Jd5Fc1Ge0Ua8Zi2KqPx4"
+        ));
+        assert!(is_placeholder(b"us_123", false));
     }
 }
