@@ -404,3 +404,17 @@ fn a_jwt_signed_with_words_and_a_counted_smtp_key_are_not_reported() {
         vec![]
     );
 }
+
+#[test]
+fn a_base64_pem_of_words_and_a_needs_to_change_password_are_not_reported() {
+    let guide = "$ cat certificate.key | base64 -e\nLS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQovKiB5b3VyIHVuZW5jcnlwdGVkIHByaXZhdGUga2V5IGhlcmUgKi8KLS0tLS1FTkQgUlNBIFBSSVZBVEUgS0VZLS0tLS0K\n";
+    assert_eq!(found(guide), vec![]);
+    assert_eq!(
+        found("    MYSQL_ROOT_PASSWORD: \"SUPERNEEDSTOCHANGE\"\n"),
+        vec![]
+    );
+    assert_eq!(
+        found("    MYSQL_ROOT_PASSWORD: \"Tr0ub4dor3xKq9vLmZ\"\n").len(),
+        1
+    );
+}

@@ -52,6 +52,10 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "replace",
     "changeme",
     "change_me",
+    // `MYSQL_ROOT_PASSWORD: "SUPERNEEDSTOCHANGE"`.
+    "needstochange",
+    "needs_to_change",
+    "needs-to-change",
     // The FastAPI template's `changethis`.
     "changethis",
     "change_this",

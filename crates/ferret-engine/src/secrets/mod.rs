@@ -534,6 +534,9 @@ impl SecretMatcher {
             || std::str::from_utf8(value).is_ok_and(filters::is_time_based_uuid)
             || filters::encodes_a_stand_in(value)
             || filters::pem_body_is_text(value)
+            // The same base64-encoded (`LS0tLS1CRUdJTi…`, a guide's `cat certificate.key | base64`).
+            || (value.starts_with(b"LS0tLS1CRUdJTi")
+                && filters::base64_decoded(value).is_some_and(|pem| filters::pem_body_is_text(&pem)))
             || filters::is_partial_jwt(value)
             || filters::sent_to_an_ingest_api(content, value)
             || in_an_image_source(
@@ -560,6 +563,9 @@ impl SecretMatcher {
             let real = |bytes: &[u8]| {
                 decoded.is_match(bytes)
                     && !filters::names_an_example(bytes)
+                    // A PEM block of words once decoded (`/* your unencrypted private key here
+                    // */` between the markers, base64-encoded in a guide).
+                    && !filters::pem_body_is_text(bytes)
                     && (!rule.spec.der
                         || (crate::text::is_whole_der(bytes)
                             && crate::text::pkcs12_may_hold_a_key(bytes)))
