@@ -1344,10 +1344,11 @@ pub fn is_docsearch_key(
         return true;
     }
     // A search-only key that its line's comment calls so (`algolia_apiKey = "cbf1…" #
-    // Search-Only API Key` in a Hugo theme's settings).
-    let line_end =
-        memchr::memchr(b'\n', &content[secret.end..]).map_or(content.len(), |at| secret.end + at);
-    let comment = squashed(&String::from_utf8_lossy(&content[secret.end..line_end]));
+    // Search-Only API Key` in a Hugo theme's settings). Only the next 80 bytes are read: a
+    // minified file's one line would be read again for every candidate on it.
+    let after = &content[secret.end..content.len().min(secret.end + 80)];
+    let after = memchr::memchr(b'\n', after).map_or(after, |at| &after[..at]);
+    let comment = squashed(&String::from_utf8_lossy(after));
     if comment.contains("searchonly") {
         return true;
     }
