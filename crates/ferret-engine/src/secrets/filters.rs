@@ -861,18 +861,24 @@ fn is_schemeless_location(value: &str) -> bool {
     let Some((host, path)) = value.split_once('/') else {
         return false;
     };
-    let labels: Vec<&str> = host.split('.').collect();
-    let tld = labels.last().copied().unwrap_or("");
     // Owners and packages are written in lower case (`hashicorp/`, `acme/`).
     let first = path.split('/').next().unwrap_or("");
-    labels.len() >= 2
-        && !first.is_empty()
+    !first.is_empty()
         && first.bytes().all(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
         })
+        && is_lower_case_host(host, 2)
+}
+
+/// A host's name in lower case with at least `labels` labels of letters, digits and dashes, the
+/// last (the top-level domain) two to six letters.
+fn is_lower_case_host(host: &str, labels: usize) -> bool {
+    let parts: Vec<&str> = host.split('.').collect();
+    let tld = parts.last().copied().unwrap_or("");
+    parts.len() >= labels
         && (2..=6).contains(&tld.len())
         && tld.bytes().all(|b| b.is_ascii_lowercase())
-        && labels.iter().all(|l| {
+        && parts.iter().all(|l| {
             !l.is_empty()
                 && l.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -886,18 +892,9 @@ fn is_host_and_port(value: &str) -> bool {
     let Some((host, port)) = value.rsplit_once(':') else {
         return false;
     };
-    let labels: Vec<&str> = host.split('.').collect();
-    let tld = labels.last().copied().unwrap_or("");
     (1..=5).contains(&port.len())
         && port.bytes().all(|b| b.is_ascii_digit())
-        && labels.len() >= 3
-        && (2..=6).contains(&tld.len())
-        && tld.bytes().all(|b| b.is_ascii_lowercase())
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
+        && is_lower_case_host(host, 3)
 }
 
 /// A MongoDB ObjectId behind a record type's short prefix (`internalKey: "ot-67b0d3e3cda913b8…"`,
