@@ -255,6 +255,14 @@ mod tests {
     }
 
     #[test]
+    fn a_url_templates_named_parts_in_a_readme_are_not_a_secret() {
+        let table = "| [MailerSend](https://example.com/) | mailersend:// | (TCP) 443 | mailersend://APIToken:FromEmail/ToEmail1/ToEmail2/ToEmailN/ |\n";
+        assert_eq!(findings("README.md", table).len(), 0);
+        let random = "| [MailerSend](https://example.com/) | mailersend:// | (TCP) 443 | mailersend://APIToken:Xk9mQ2vL8pR4tWn6/Yb3Hs7Jd5Fc1Ge0/ |\n";
+        assert_eq!(findings("README.md", random).len(), 1);
+    }
+
+    #[test]
     fn a_url_password_built_of_stand_in_words_is_low_confidence() {
         let confidence = |line: &str| {
             findings("ci.yml", line)

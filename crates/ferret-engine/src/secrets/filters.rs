@@ -897,6 +897,26 @@ fn is_host_and_port(value: &str) -> bool {
         && is_lower_case_host(host, 3)
 }
 
+/// Parts of a URL template named in camel case (`mailersend://APIToken:FromEmail/ToEmail1/ToEmail2/
+/// ToEmailN/` in a README's table of services): three or more names set apart by `/`, each
+/// capitalised words of two letters or more with at most a number or `N` after them.
+fn names_url_template_parts(value: &str) -> bool {
+    let parts: Vec<&str> = value.trim_end_matches('/').split('/').collect();
+    parts.len() >= 3
+        && parts.iter().all(|part| {
+            let name = part.trim_end_matches(|c: char| c.is_ascii_digit());
+            let name = name.strip_suffix('N').unwrap_or(name);
+            // Capitalised words of two letters or more (`To`, `Email`).
+            let bytes = name.as_bytes();
+            bytes.len() >= 4
+                && bytes[0].is_ascii_uppercase()
+                && bytes.iter().all(u8::is_ascii_alphabetic)
+                && bytes.iter().enumerate().all(|(i, b)| {
+                    !b.is_ascii_uppercase() || bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase)
+                })
+        })
+}
+
 /// A MongoDB ObjectId behind a record type's short prefix (`internalKey: "ot-67b0d3e3cda913b8…"`,
 /// `"uniqueKey": "rel-65dc68a4…"`): 24 hex digits whose first eight are the record's creation
 /// time in seconds (here between 2012 and 2035). A record's id, not a key.
@@ -3978,6 +3998,7 @@ fn is_other_data(value: &str) -> bool {
         || is_schemeless_location(value)
         || is_host_and_port(value)
         || is_prefixed_object_id(value)
+        || names_url_template_parts(value)
         || looks_like_reference(value)
         || is_openssl_ciphertext(value)
         || looks_like_timestamp(value)
@@ -8308,5 +8329,7 @@ private const string AccountKey = "9375CFF0413111d3B88A00104B2A6676";"#;
             b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMifQ.Xk9mQ2vL8pR4tWn6Yb3Hs7Jd5Fc1Ge0Ua8Zi2KqPx4"
         ));
         assert!(is_placeholder(b"us_123", false));
+        assert!(is_other_data("FromEmail/ToEmail1/ToEmail2/ToEmailN/"));
+        assert!(!names_url_template_parts("Xk9mQ2vL/8pR4tWn6/Yb3Hs7Jd"));
     }
 }
