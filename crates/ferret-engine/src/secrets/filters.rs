@@ -557,33 +557,24 @@ pub fn is_placeholder(secret: &[u8], repeats_ok: bool) -> bool {
             return true;
         }
     }
-    // A stand-in word and a number after a token type's short prefix (`"api_key": "sk-test123"`).
-    if lower.len() < 16
-        && lower.split_once(['-', '_']).is_some_and(|(head, tail)| {
-            let word = tail.trim_end_matches(|c: char| c.is_ascii_digit());
-            (1..=6).contains(&head.len())
-                && head.bytes().all(|b| b.is_ascii_alphabetic())
-                && (["test", "demo", "fake", "dummy", "mock", "sample"].contains(&word)
-                    // A counted run alone (`pass: "us_123"`, "your API key" in an SMTP guide).
-                    || (word.is_empty() && (3..=5).contains(&tail.len())
-                        && made_of_ordered_runs(tail.as_bytes())))
-        })
-    {
-        return true;
-    }
-    // Runs counted in order after a token type's short prefix (`token: "t.1234abcd"`,
-    // `PINECONE_API_KEY=sklive-123xyz`).
-    if lower.len() < 16
-        && lower
-            .split_once(['-', '_', '.'])
-            .is_some_and(|(head, tail)| {
-                (1..=6).contains(&head.len())
-                    && head.bytes().all(|b| b.is_ascii_alphabetic())
-                    && tail.len() >= 6
-                    && made_of_ordered_runs(tail.as_bytes())
-            })
-    {
-        return true;
+    // A stand-in after a token type's short prefix of letters: runs counted in order
+    // (`token: "t.1234abcd"`, `PINECONE_API_KEY=sklive-123xyz`), or after `-` or `_` a stand-in
+    // word and a number (`"api_key": "sk-test123"`) or a short counted run (`pass: "us_123"`,
+    // "your API key" in an SMTP guide).
+    if let Some(at) = lower.find(['-', '_', '.']).filter(|_| lower.len() < 16) {
+        let (head, tail) = (&lower[..at], &lower[at + 1..]);
+        let dotted = lower.as_bytes()[at] == b'.';
+        let word = tail.trim_end_matches(|c: char| c.is_ascii_digit());
+        let counted = made_of_ordered_runs(tail.as_bytes());
+        if (1..=6).contains(&head.len())
+            && head.bytes().all(|b| b.is_ascii_alphabetic())
+            && ((tail.len() >= 6 && counted)
+                || (!dotted
+                    && (["test", "demo", "fake", "dummy", "mock", "sample"].contains(&word)
+                        || (word.is_empty() && (3..=5).contains(&tail.len()) && counted))))
+        {
+            return true;
+        }
     }
     if !repeats_ok && longest_run(secret) >= 6 {
         return true;
